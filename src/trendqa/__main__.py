@@ -1,0 +1,3 @@
+from trendqa.cli import main
+
+main()

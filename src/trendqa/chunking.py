@@ -1,0 +1,282 @@
+"""Split documents into overlapping, sentence-aligned passages that quote the source verbatim.
+
+A document becomes chunks in three steps:
+
+1. Lines are classified as blank, noise (page numbers; short lines repeated three or
+   more times, i.e. running headers and watermarks), headings, or body.
+2. Sections are runs of lines under one heading with no noise line inside. A heading
+   starts a section; a noise line ends one, because chunk text is an exact slice of
+   the source (citations quote it) and noise can only be kept out by not spanning it.
+3. Each section's sentences are packed greedily into chunks of at most `size`
+   characters, each starting with about `overlap` characters of the previous one's
+   trailing sentences. Only a sentence longer than `size` is cut, into overlapping
+   windows.
+
+Blank lines are paragraph breaks, not noise barriers: a chunk may contain them, since
+splitting there would shred PDF-extracted text into fragments, and folding ignores them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Literal
+
+from trendqa.errors import InputError
+from trendqa.records import Chunk, Location, SourceDocument
+from trendqa.textnorm import fold
+
+CHUNKER_VERSION = "1"
+
+_Span = tuple[int, int]  # (start, end) character offsets, end exclusive
+_Group = tuple[int, int]  # (first, last) indices of the units making up one chunk
+_Kind = Literal["blank", "noise", "heading", "body"]
+
+_MAX_HEADING = 40
+_MAX_REPEATED = 40  # longer repeated lines are content (e.g. quoted twice), not headers
+_MIN_REPEATS = 3
+_STRETCH = 1.3  # a chunk may grow to 1.3 x size rather than leave a tiny one behind
+_OVERLAP_SLACK = 1.5  # "about overlap": one sentence slightly over it still repeats
+
+# Sentence ends: CJK and ASCII terminators with the closing quotes/brackets after them;
+# "." only after a Latin letter and before whitespace, so 3.14 and 65.4GFlops stay whole.
+_BOUNDARY = re.compile(r"(?:[。！？；!?]+|(?<=[A-Za-z])\.(?=\s|$))[”’」』）)\"']*|\n")
+_SOFT_BREAK = re.compile(r"[，、,：:；;\s]")
+_PAGE_NUMBER = re.compile(
+    r"[-–—]?\s*\d{1,4}\s*[-–—]?"
+    r"|第\s*[\d一二三四五六七八九十百]+\s*页(?:\s*[/／,，]?\s*共\s*\d+\s*页)?"
+    r"|(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?"
+    r"|\d+\s*[/／]\s*\d+",
+    re.IGNORECASE,
+)
+_MARKDOWN_HEADING = re.compile(r"#{1,6}[ \t]+(?P<h>.+?)[ \t#]*")
+_NUMERAL = "一二三四五六七八九十百零〇"
+_HEADINGS = (
+    re.compile(r"\*\*(?P<h>[^*]+?)(?:\*\*)?"),  # a bold line (PDF converters drop the closing **)
+    re.compile(rf"(?P<h>[{_NUMERAL}]+、.+)"),  # 一、
+    re.compile(rf"(?P<h>[（(][{_NUMERAL}]+[）)].+)"),  # （一）
+    re.compile(rf"(?P<h>第[{_NUMERAL}\d]+[章节篇部].*)"),  # 第一章
+    re.compile(rf"(?P<h>趋势(?:要点)?[{_NUMERAL}\d]+\s*[：:].+)"),  # 趋势一：
+    re.compile(r"(?P<h>\d{1,2}(?:\.\d{1,2})*(?:[.、．]\s*|\s+)(?=\D).+)"),  # 1. Title, 2.1 Title
+)
+_NOT_IN_HEADING = re.compile(r"[。！？；;!?]")
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int
+    end: int  # exclusive, before the "\n"
+    kind: _Kind
+    heading: str | None = None
+
+
+@dataclass
+class _Section:
+    heading: str | None
+    start: int
+    end: int
+    has_body: bool
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans `(start, end)` into `text`, without surrounding whitespace."""
+    spans: list[_Span] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.start() if match.group() == "\n" else match.end()
+        _append_stripped(spans, text, start, end)
+        start = match.end()
+    _append_stripped(spans, text, start, len(text))
+    return spans
+
+
+def _append_stripped(spans: list[_Span], text: str, start: int, end: int) -> None:
+    start, end = _strip(text, start, end)
+    if start < end:
+        spans.append((start, end))
+
+
+def chunk_document(doc: SourceDocument, size: int = 300, overlap: int = 45) -> list[Chunk]:
+    """Overlapping sentence-aligned chunks of `doc`, each an exact slice of its text."""
+    if size < 1 or not 0 <= overlap < size:
+        raise InputError(f"chunk overlap ({overlap}) must be ≥ 0 and below chunk size ({size})")
+    text = doc.text
+    line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    chunks: list[Chunk] = []
+    for section in _sections(_classify(text)):
+        units = _units(text, section, size, overlap)
+        for first, last in _pack(units, size, overlap):
+            chunks.append(
+                _make_chunk(doc, units[first][0], units[last][1], section.heading, line_starts)
+            )
+    return chunks
+
+
+def _classify(text: str) -> list[_Line]:
+    """Each line of `text` with its kind, and its clean heading text when it is one."""
+    raw: list[tuple[int, int, str]] = []
+    offset = 0
+    for line in text.split("\n"):
+        raw.append((offset, offset + len(line), line.strip()))
+        offset += len(line) + 1
+    counts = Counter(s for _, _, s in raw if 0 < len(s) <= _MAX_REPEATED)
+    return [_classify_line(start, end, s, counts[s]) for start, end, s in raw]
+
+
+def _classify_line(start: int, end: int, stripped: str, repeats: int) -> _Line:
+    if not stripped:
+        return _Line(start, end, "blank")
+    markdown = _MARKDOWN_HEADING.fullmatch(stripped)
+    title = _clean_heading(markdown.group("h")) if markdown else ""
+    if 0 < len(title) <= _MAX_HEADING:  # explicit structure: a heading even when repeated
+        return _Line(start, end, "heading", title)
+    if _PAGE_NUMBER.fullmatch(stripped) or repeats >= _MIN_REPEATS:
+        return _Line(start, end, "noise")
+    heading = _heading(stripped)
+    return _Line(start, end, "heading", heading) if heading else _Line(start, end, "body")
+
+
+def _heading(stripped: str) -> str | None:
+    """The heading text if the line looks like a short section heading."""
+    for pattern in _HEADINGS:
+        match = pattern.fullmatch(stripped)
+        if match:
+            heading = _clean_heading(match.group("h"))
+            # Length and punctuation keep numbered body sentences from passing as headings.
+            if heading and len(heading) <= _MAX_HEADING and not _NOT_IN_HEADING.search(heading):
+                return heading
+            return None
+    return None
+
+
+def _clean_heading(raw: str) -> str:
+    """Heading text without markup, or a table-of-contents entry without its page number."""
+    if "\t" in raw and raw.rstrip()[-1:].isdigit():
+        raw = raw.split("\t", 1)[0]
+    return " ".join(raw.replace("**", "").strip("#* \t").split())
+
+
+def _sections(lines: list[_Line]) -> list[_Section]:
+    """Runs of lines under one heading, broken at headings and noise lines."""
+    sections: list[_Section] = []
+    current: _Section | None = None
+    heading: str | None = None
+    for line in lines:
+        if line.kind == "blank":
+            continue
+        if line.kind == "noise":
+            current = None
+        elif line.kind == "heading":
+            heading = line.heading
+            if current is not None and not current.has_body:
+                # Heading right under a heading: one section, named by the innermost.
+                current.heading, current.end = heading, line.end
+            else:
+                current = _Section(heading, line.start, line.end, has_body=False)
+                sections.append(current)
+        elif current is None:
+            current = _Section(heading, line.start, line.end, has_body=True)
+            sections.append(current)
+        else:
+            current.end, current.has_body = line.end, True
+    return sections
+
+
+def _units(text: str, section: _Section, size: int, overlap: int) -> list[_Span]:
+    """The section's sentences as absolute spans, over-long ones cut into windows."""
+    units: list[_Span] = []
+    for start, end in split_sentences(text[section.start : section.end]):
+        units.extend(_windows(text, section.start + start, section.start + end, size, overlap))
+    return units
+
+
+def _windows(text: str, start: int, end: int, size: int, overlap: int) -> list[_Span]:
+    """Cut one sentence longer than `size` into overlapping windows, at commas when possible."""
+    windows: list[_Span] = []
+    while end - start > size:
+        limit = start + size
+        # Prefer a clause break in the window's last third over a cut mid-word.
+        breaks = list(_SOFT_BREAK.finditer(text, start + 2 * size // 3, limit))
+        stop = breaks[-1].end() if breaks else limit
+        window = _strip(text, start, stop)
+        if window[0] < window[1]:
+            windows.append(window)
+        start = _strip(text, max(stop - overlap, start + 1), end)[0]
+    windows.append((start, end))
+    return windows
+
+
+def _strip(text: str, start: int, end: int) -> _Span:
+    """The span narrowed to exclude leading and trailing whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _pack(units: list[_Span], size: int, overlap: int) -> list[_Group]:
+    """Group consecutive units into chunks."""
+    limit = int(size * _STRETCH)
+    groups: list[_Group] = []
+    first = 0
+    while first < len(units):
+        last = first
+        while last + 1 < len(units) and units[last + 1][1] - units[first][0] <= size:
+            last += 1
+        # A chunk cut short by a long next sentence takes it on rather than stay tiny.
+        while (
+            last + 1 < len(units)
+            and units[last][1] - units[first][0] < size // 3
+            and units[last + 1][1] - units[first][0] <= limit
+        ):
+            last += 1
+        groups.append((first, last))
+        if last + 1 == len(units):
+            break
+        first = _next_first(units, first, last, size, overlap)
+    return _merge_tail(units, groups, size, limit)
+
+
+def _next_first(units: list[_Span], first: int, last: int, size: int, overlap: int) -> int:
+    """Where the next chunk starts: trailing sentences of about `overlap` characters back."""
+    reach = overlap * _OVERLAP_SLACK
+    nxt = last + 1
+    while (
+        nxt - 1 > first
+        and units[last][1] - units[nxt - 1][0] <= reach
+        and units[last + 1][1] - units[nxt - 1][0] <= size
+    ):
+        nxt -= 1
+    return nxt
+
+
+def _merge_tail(units: list[_Span], groups: list[_Group], size: int, limit: int) -> list[_Group]:
+    """Fold a very short last chunk into the one before when the result stays under `limit`."""
+    if len(groups) < 2:
+        return groups
+    (first, _), (tail_first, tail_last) = groups[-2], groups[-1]
+    tail_length = units[tail_last][1] - units[tail_first][0]
+    if tail_length < size // 3 and units[tail_last][1] - units[first][0] <= limit:
+        return [*groups[:-2], (first, tail_last)]
+    return groups
+
+
+def _make_chunk(
+    doc: SourceDocument, start: int, end: int, heading: str | None, line_starts: list[int]
+) -> Chunk:
+    text = doc.text[start:end]
+    location = Location(
+        doc=doc.doc,
+        title=doc.title,
+        start=start,
+        end=end,
+        line_start=bisect.bisect_right(line_starts, start),
+        line_end=bisect.bisect_right(line_starts, end - 1),
+        page=doc.page_at(start),
+    )
+    digest = hashlib.sha1(fold(text).encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
+    return Chunk(id=digest, text=text, location=location, heading=heading)

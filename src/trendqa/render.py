@@ -1,0 +1,159 @@
+"""Human output with rich: the only module besides cli.py that imports rich."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import IO
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from trendqa.ingest import IngestReport
+from trendqa.records import Hit, Location
+from trendqa.store import IndexMeta
+from trendqa.tokens import tokenize
+
+
+def make_console(file: IO[str], *, is_terminal: bool, color: bool = True) -> Console:
+    """A console on `file`; plain text (no colour, no markup codes) when not a terminal."""
+    return Console(
+        file=file,
+        force_terminal=is_terminal,
+        no_color=not (is_terminal and color),
+        highlight=False,
+        soft_wrap=not is_terminal,
+        width=None if is_terminal else 10_000,
+    )
+
+
+def where(loc: Location) -> str:
+    if loc.page is not None:
+        return f"p. {loc.page}"
+    if loc.line_start == loc.line_end:
+        return f"line {loc.line_start}"
+    return f"lines {loc.line_start}-{loc.line_end}"
+
+
+def highlight(text: str, query: str) -> Text:
+    """`text` with the query's tokens emphasised."""
+    out = Text(text)
+    terms = sorted({t for t in tokenize(query) if len(t) > 1}, key=len, reverse=True)
+    if terms:
+        out.highlight_regex(
+            re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE), "bold yellow"
+        )
+    return out
+
+
+def print_hits(console: Console, hits: Sequence[Hit], query: str) -> None:
+    """Ranked passages with source label, place, score and retrievers."""
+    if not hits:
+        console.print("no matching passages")
+        return
+    for hit in hits:
+        chunk = hit.chunk
+        found = " ".join(f"{name}#{rank}" for name, rank in sorted(hit.retrievers.items()))
+        head = Text(f"[{hit.rank}] ", style="bold")
+        head.append(chunk.title, style="bold cyan")
+        head.append(
+            f" · {where(chunk.location)} · {chunk.doc} · score {hit.score:.4f} · {found}",
+            style="dim",
+        )
+        console.print(head)
+        if chunk.heading:
+            console.print(Text(f"    § {chunk.heading}", style="dim"))
+        for loc in chunk.also_in:
+            console.print(Text(f"    also in {loc.title} · {where(loc)}", style="dim"))
+        body = highlight(" ".join(chunk.text.split()), query)
+        body.pad_left(4)
+        console.print(body)
+        console.print()
+
+
+def print_ingest_summary(console: Console, report: IngestReport) -> None:
+    """The one-line summary of an ingest, plus a line per skipped input."""
+    for skip in report.skipped:
+        console.print(f"skipped {skip.path}: {skip.reason}")
+    if report.up_to_date:
+        console.print(
+            f"index up to date: {report.documents} documents, {report.chunks} chunks "
+            f"({report.seconds:.1f} s)"
+        )
+        return
+    rate = f", {report.chunks_per_s:.1f} chunks/s" if report.embedded else ""
+    removed = f", {len(report.removed)} removed" if report.removed else ""
+    console.print(
+        f"indexed {report.documents} documents: {report.chunks} chunks, "
+        f"{report.embedded} embedded{rate}, {report.folded} duplicates folded{removed}, "
+        f"{len(report.skipped)} skipped, {report.seconds:.1f} s"
+    )
+
+
+def print_sources(console: Console, meta: IndexMeta) -> None:
+    table = Table(box=None, show_edge=False, pad_edge=False)
+    for col in ("document", "title", "publisher", "year", "chunks", "pages", "folded"):
+        table.add_column(col)
+    for e in sorted(meta.documents.values(), key=lambda e: e.doc):
+        table.add_row(
+            e.doc,
+            e.meta.title,
+            e.meta.publisher or "",
+            str(e.meta.year or ""),
+            str(e.chunks),
+            str(e.pages or ""),
+            str(e.folded),
+        )
+    console.print(table)
+
+
+def print_info(console: Console, facts: dict[str, object]) -> None:
+    for key, value in facts.items():
+        console.print(f"{key}: {value}")
+
+
+class IngestBar:
+    """rich progress on stderr for ingest: files, then embedding with its rate."""
+
+    def __init__(self, console: Console) -> None:
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self._files: int | None = None
+        self._embed: int | None = None
+        self._started = 0.0
+
+    def __enter__(self) -> IngestBar:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def files(self, total: int) -> None:
+        self._files = self.progress.add_task("reading files", total=total, rate="")
+
+    def file_done(self, name: str) -> None:
+        if self._files is not None:
+            self.progress.advance(self._files)
+
+    def embedding(self, total: int) -> None:
+        import time
+
+        self._started = time.perf_counter()
+        self._embed = self.progress.add_task("embedding chunks", total=total, rate="")
+
+    def embedded(self, done: int) -> None:
+        import time
+
+        if self._embed is not None:
+            elapsed = max(time.perf_counter() - self._started, 1e-9)
+            self.progress.update(self._embed, completed=done, rate=f"{done / elapsed:.1f}/s")

@@ -1,0 +1,56 @@
+"""Lexical tokens for BM25: jieba words for Chinese, lowercased words for Latin text."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from functools import cache
+from typing import Any
+
+# Function words and question words that match everywhere and mean nothing.
+_STOPWORD_TEXT = """
+的 了 是 在 和 与 及 或 等 对 为 将 把 被 从 到 也 都 而 并 其 之 这 那 该 有 中 上 下
+个 们 吗 呢 吧 啊 哪 哪些 哪个 什么 多少 怎样 怎么 如何 为何 是否 几 谁 何时 哪里 哪一年
+分别 主要 根据 提到 认为 报告 据 中的 一个 一种 可以 以及 通过 进行 由 给出 方面 提出
+a an the of to in on for and or by with as at from is are was were be been what which who
+whom when where why how does do did according report paper its it this that these those
+than into about list lists listed say says said per
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+_WORD = re.compile(r"[a-z0-9]+(?:[.\-+][a-z0-9]+)*", re.IGNORECASE)
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_lock = threading.Lock()
+
+
+@cache
+def _jieba() -> Any:
+    import jieba
+
+    # jieba logs "Building prefix dict..." at INFO; keep stderr for real problems.
+    jieba.setLogLevel(logging.WARNING)
+    with _lock:
+        jieba.initialize()
+    return jieba
+
+
+def warm_up() -> None:
+    """Load jieba's dictionary now (about a second), e.g. in a background thread."""
+    _jieba()
+
+
+def tokenize(text: str) -> list[str]:
+    """BM25 tokens: jieba search-mode words for Han text, lowercased words otherwise."""
+    text = unicodedata.normalize("NFKC", text)
+    out: list[str] = []
+    for piece in re.split(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)", text):
+        if not piece:
+            continue
+        if _HAN.match(piece):
+            out.extend(w for w in _jieba().cut_for_search(piece) if w not in STOPWORDS)
+        else:
+            out.extend(
+                w for w in (m.group().lower() for m in _WORD.finditer(piece)) if w not in STOPWORDS
+            )
+    return out

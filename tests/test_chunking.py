@@ -1,0 +1,242 @@
+"""Chunking: verbatim, sentence-aligned, overlapping passages that respect headings and noise."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from trendqa.chunking import CHUNKER_VERSION, chunk_document, split_sentences
+from trendqa.errors import InputError
+from trendqa.loaders import load_file
+from trendqa.records import Chunk, DocumentMeta, PageSpan, SourceDocument
+from trendqa.textnorm import fold
+
+PdfMaker = Callable[..., Path]  # the `make_pdf` fixture
+CORPUS = Path(__file__).parents[1] / "corpus"
+
+
+def make_doc(text: str, pages: tuple[PageSpan, ...] = (), doc: str = "r.txt") -> SourceDocument:
+    return SourceDocument(
+        doc=doc, path=Path(doc), text=text, sha256="0" * 64, meta=DocumentMeta("报告"), pages=pages
+    )
+
+
+def body(count: int, start: int = 0) -> str:
+    """`count` distinct Chinese sentences of about 30 characters, three to a paragraph."""
+    sentences = [
+        f"第{i}项观察：人工智能产业规模持续增长，算力需求提升{i}.5%。"
+        for i in range(start, start + count)
+    ]
+    return "\n\n".join("".join(sentences[i : i + 3]) for i in range(0, count, 3))
+
+
+def sentence_spans(text: str) -> set[tuple[int, int]]:
+    return set(split_sentences(text))
+
+
+def assert_verbatim(doc: SourceDocument, chunks: list[Chunk]) -> None:
+    for chunk in chunks:
+        loc = chunk.location
+        assert chunk.text == doc.text[loc.start : loc.end]
+        assert chunk.text.strip() == chunk.text != ""
+        assert (loc.doc, loc.title) == (doc.doc, doc.title)
+
+
+# --- sentences ----------------------------------------------------------------
+
+
+def test_split_sentences_on_chinese_terminators_and_closers() -> None:
+    text = "他说：“大模型来了。”然后呢？算力不够！存储也是；网络亦然\n下一行"
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "他说：“大模型来了。”",
+        "然后呢？",
+        "算力不够！",
+        "存储也是；",
+        "网络亦然",
+        "下一行",
+    ]
+
+
+def test_split_sentences_keeps_decimals_and_splits_english_periods() -> None:
+    text = "  Pi is 3.14 here. 芯片算力达 65.4GFlops，提升 2.5 倍。Done.  "
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "Pi is 3.14 here.",
+        "芯片算力达 65.4GFlops，提升 2.5 倍。",
+        "Done.",
+    ]
+
+
+def test_split_sentences_of_blank_text() -> None:
+    assert split_sentences("") == []
+    assert split_sentences(" \n\n\t ") == []
+
+
+# --- chunks -------------------------------------------------------------------
+
+
+def test_empty_and_whitespace_documents_have_no_chunks() -> None:
+    assert chunk_document(make_doc("")) == []
+    assert chunk_document(make_doc("\n \n\t\n")) == []
+
+
+def test_chunks_are_verbatim_bounded_sentence_aligned_and_overlapping() -> None:
+    doc = make_doc(body(60))
+    chunks = chunk_document(doc, size=300, overlap=45)
+    assert len(chunks) > 5
+    assert_verbatim(doc, chunks)
+    assert all(len(c.text) <= 300 * 1.3 for c in chunks)
+    assert sum(len(c.text) > 300 for c in chunks) <= 1  # only a merged tail may exceed size
+    sentences = sentence_spans(doc.text)
+    starts, ends = {s for s, _ in sentences}, {e for _, e in sentences}
+    for chunk in chunks:  # never cut inside a sentence
+        assert chunk.location.start in starts and chunk.location.end in ends
+    for before, after in zip(chunks, chunks[1:], strict=False):
+        shared = before.location.end - after.location.start
+        assert 0 < shared <= 45 * 1.5  # about `overlap` characters repeated
+        assert after.location.end > before.location.end  # and always progress
+    assert chunks[0].location.start == 0 and chunks[-1].location.end == len(doc.text.rstrip())
+
+
+def test_whole_document_is_covered() -> None:
+    doc = make_doc(body(40))
+    covered = "".join(c.text for c in chunk_document(doc, size=200, overlap=30))
+    for start, end in split_sentences(doc.text):
+        assert doc.text[start:end] in covered
+
+
+def test_one_huge_sentence_is_cut_into_overlapping_windows() -> None:
+    sentence = "".join(f"量子{i:03d}" for i in range(300)) + "。"  # 1,501 characters, no comma
+    doc = make_doc(sentence)
+    chunks = chunk_document(doc, size=300, overlap=45)
+    assert_verbatim(doc, chunks)
+    assert len(chunks) == 6
+    assert all(len(c.text) <= 300 for c in chunks)
+    for before, after in zip(chunks, chunks[1:], strict=False):
+        assert before.location.end - after.location.start == 45
+    assert (chunks[0].location.start, chunks[-1].location.end) == (0, len(sentence))
+
+
+def test_long_sentence_is_cut_after_a_comma_when_it_can_be() -> None:
+    clause = "大模型推动算力需求快速增长，"  # 14 characters
+    doc = make_doc(clause * 40 + "完。")
+    chunks = chunk_document(doc, size=300, overlap=45)
+    assert_verbatim(doc, chunks)
+    assert all(c.text.endswith(("，", "。")) for c in chunks)
+
+
+def test_short_tail_is_merged_into_the_previous_chunk() -> None:
+    doc = make_doc(body(9) + "\n\n尾声。")  # nine sentences of ~31 characters, then a tiny one
+    chunks = chunk_document(doc, size=280, overlap=45)
+    assert len(chunks) == 1
+    assert chunks[0].text.endswith("尾声。")
+
+
+def test_headings_start_chunks_and_are_carried() -> None:
+    text = (
+        "# 2024 数字科技趋势\n\n**趋势一：多模态大模型**\n\n"
+        + body(12)
+        + "\n\n二、量子计算\n\n"
+        + body(3, start=100)
+        + "\n\n（一）量超融合\n\n"
+        + body(3, start=200)
+    )
+    doc = make_doc(text)
+    chunks = chunk_document(doc, size=300, overlap=45)
+    assert_verbatim(doc, chunks)
+    assert chunks[0].text.startswith("# 2024 数字科技趋势\n\n**趋势一：多模态大模型**")
+    headings = [c.heading for c in chunks]
+    assert headings[0] == "趋势一：多模态大模型"  # innermost heading, without markup
+    assert headings[-2:] == ["二、量子计算", "（一）量超融合"]
+    for chunk in chunks:  # no chunk spans two sections
+        assert sum(h in chunk.text for h in ("趋势一", "二、量子计算", "（一）量超融合")) <= 1
+    first_of = {c.heading: c.text for c in reversed(chunks)}
+    assert first_of["二、量子计算"].startswith("二、量子计算")
+
+
+@pytest.mark.parametrize(
+    ("line", "heading"),
+    [
+        ("## 序言", "序言"),
+        ("**趋势二：Chiplet**", "趋势二：Chiplet"),
+        ("趋势三：存算一体", "趋势三：存算一体"),
+        ("趋势要点4: AI4S助力科学探索", "趋势要点4: AI4S助力科学探索"),
+        ("一、计算重塑", "一、计算重塑"),
+        ("（二）人工智能发展历程", "（二）人工智能发展历程"),
+        ("第三章 深圳人工智能发展概况", "第三章 深圳人工智能发展概况"),
+        ("1. 智能体作为任务助理进入更多应用场景", "1. 智能体作为任务助理进入更多应用场景"),
+        ("2.1 核心产业规模", "2.1 核心产业规模"),
+        ("一、引言\t\t1", "一、引言"),  # table-of-contents entry
+        ("2024年人工智能核心产业规模达到5000亿元", None),
+        ("1. 技术进步在急剧加速; 2. 3D生成很有可能在2年内可用", None),
+        ("3.14 是圆周率。", None),
+        ("1. " + "很长的正文句子" * 8, None),
+    ],
+)
+def test_heading_recognition(line: str, heading: str | None) -> None:
+    doc = make_doc(f"导言。\n\n{line}\n\n正文内容。")
+    assert chunk_document(doc)[-1].heading == heading
+
+
+def test_noise_lines_never_appear_in_chunks() -> None:
+    noise = ["- 12 -", "13", "第 3 页", "Page 4", "腾讯研究院 2024"]
+    parts = []
+    for number, line in enumerate(noise + ["腾讯研究院 2024", "腾讯研究院 2024"]):
+        parts += [body(4, start=10 * number), line]
+    doc = make_doc("\n".join(parts))
+    chunks = chunk_document(doc, size=300, overlap=45)
+    assert_verbatim(doc, chunks)
+    for chunk in chunks:
+        for line in chunk.text.splitlines():
+            assert line.strip() not in noise
+    # every sentence survives: noise splits chunks, it never swallows text
+    for start, end in split_sentences(doc.text):
+        sentence = doc.text[start:end]
+        assert sentence in noise or any(sentence in c.text for c in chunks)
+
+
+def test_line_numbers_and_ids() -> None:
+    doc = make_doc("标题行\n\n第二段第一句。\n第二段第二句。")
+    (chunk,) = chunk_document(doc)
+    assert (chunk.location.line_start, chunk.location.line_end) == (1, 4)
+    assert chunk.location.page is None
+    assert chunk.location.label() == "报告, lines 1-4"
+    assert chunk.id == hashlib.sha1(fold(chunk.text).encode()).hexdigest()[:16]
+    twin = chunk_document(make_doc(doc.text, doc="other.txt"))[0]
+    assert twin.id == chunk.id and twin.doc == "other.txt"  # dedup is ingest's job
+
+
+def test_pdf_chunks_know_their_page(make_pdf: PdfMaker) -> None:
+    lines = [f"第{i}项：大模型推动算力需求增长，量子计算加速融合。" for i in range(30)]
+    path = make_pdf([lines[:15], lines[15:]])
+    doc = load_file(path, "report.pdf")
+    chunks = chunk_document(doc, size=150, overlap=30)
+    assert_verbatim(doc, chunks)
+    second_page = doc.pages[1].start
+    assert [c.page for c in chunks] == [1 if c.location.start < second_page else 2 for c in chunks]
+    assert {c.page for c in chunks} == {1, 2}
+    assert chunks[-1].location.label().endswith("p. 2")
+
+
+def test_invalid_sizes_are_rejected() -> None:
+    with pytest.raises(InputError, match="overlap"):
+        chunk_document(make_doc("正文。"), size=100, overlap=100)
+
+
+def test_chunker_version_is_recorded() -> None:
+    assert CHUNKER_VERSION
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="no corpus/ folder in this checkout")
+def test_real_corpus_chunks_quickly_and_verbatim() -> None:
+    docs = [load_file(path, path.name) for path in sorted(CORPUS.glob("*.txt"))]
+    started = time.perf_counter()
+    chunks = [(doc, chunk) for doc in docs for chunk in chunk_document(doc)]
+    assert time.perf_counter() - started < 2.0  # about 0.05 s; catches quadratic blow-ups
+    assert chunks
+    for doc, chunk in chunks:
+        assert chunk.text == doc.text[chunk.location.start : chunk.location.end]
+        assert len(chunk.text) <= 300 * 1.3

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,16 +20,26 @@ from trendqa.tokens import warm_up
 # Dynamic int8 quantisation of the embedder: measured faster for the same ranking quality.
 QUANTIZE_DEFAULT = True
 
+# (model folder, quantize, threads) -> embedder; tests swap in a fake.
+EmbedderLoader = Callable[[Path, bool, int | None], Embedder]
 
-def embedder_choice(settings: Settings, quantize: bool = QUANTIZE_DEFAULT) -> EmbedderChoice:
+
+def load_sentence_transformer(path: Path, quantize: bool, threads: int | None) -> Embedder:
+    """The default loader: verify a default model's hashes, then load it offline."""
+    verify_if_known(path)
+    return SentenceTransformerEmbedder(path, quantize=quantize, threads=threads)
+
+
+def embedder_choice(
+    settings: Settings,
+    quantize: bool = QUANTIZE_DEFAULT,
+    loader: EmbedderLoader = load_sentence_transformer,
+) -> EmbedderChoice:
     """The configured embedder, described without loading it."""
     path = settings.embedder_path
-
-    def load() -> Embedder:
-        verify_if_known(path)
-        return SentenceTransformerEmbedder(path, quantize=quantize, threads=settings.threads)
-
-    return EmbedderChoice(id=path.name, quantized=quantize, load=load)
+    return EmbedderChoice(
+        id=path.name, quantized=quantize, load=lambda: loader(path, quantize, settings.threads)
+    )
 
 
 def ingest_paths(
@@ -38,13 +48,13 @@ def ingest_paths(
     *,
     rebuild: bool = False,
     progress: IngestProgress | None = None,
-    embedder: EmbedderChoice | None = None,
+    loader: EmbedderLoader = load_sentence_transformer,
 ) -> IngestReport:
     """Ingest `paths` (default: the corpus folder) into the index."""
     return ingest(
         list(paths) or [settings.corpus_path],
         settings,
-        embedder or embedder_choice(settings),
+        embedder_choice(settings, loader=loader),
         rebuild=rebuild,
         progress=progress,
     )
@@ -61,7 +71,10 @@ class LoadTimes:
 
 
 def open_searcher(
-    settings: Settings, *, embedder: Embedder | None = None, need_dense: bool = True
+    settings: Settings,
+    *,
+    need_dense: bool = True,
+    loader: EmbedderLoader = load_sentence_transformer,
 ) -> tuple[Searcher, LoadTimes]:
     """Load the index, jieba and the embedder, overlapping what can run in parallel."""
     times = LoadTimes()
@@ -81,8 +94,9 @@ def open_searcher(
 
     side = threading.Thread(target=load_side, daemon=True)
     side.start()
-    if embedder is None and need_dense:
-        choice = embedder_choice(settings, quantize=meta.embedder.quantized)
+    embedder: Embedder | None = None
+    if need_dense:
+        choice = embedder_choice(settings, meta.embedder.quantized, loader)
         if choice.id != meta.embedder.id:
             raise IndexMismatchError(
                 f"the index was built with embedder {meta.embedder.id!r} but {choice.id!r} is "

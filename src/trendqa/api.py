@@ -7,10 +7,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from trendqa.answering import Answerer
 from trendqa.config import Settings
 from trendqa.embedding import Embedder, SentenceTransformerEmbedder
-from trendqa.errors import IndexMismatchError
+from trendqa.errors import IndexMismatchError, ModelError
+from trendqa.generation import Generator
 from trendqa.ingest import EmbedderChoice, IngestProgress, IngestReport, ingest
 from trendqa.provision import verify_if_known
 from trendqa.retrieval import Searcher
@@ -111,3 +114,66 @@ def open_searcher(
     index = box["index"]
     assert isinstance(index, Index)
     return Searcher(index, embedder), times
+
+
+def open_generator(
+    settings: Settings, *, verbose: bool = False, reproducible: bool = False
+) -> Generator | None:
+    """The configured LLM: an endpoint, a GGUF, or None (extractive answers only)."""
+    from trendqa.generation import LlamaCppGenerator, OpenAIGenerator
+
+    if settings.llm_url:
+        return OpenAIGenerator(settings.llm_url)
+    path = settings.llm_path()
+    if path is None:
+        if settings.llm:
+            raise ModelError(f"model {settings.llm} not found")
+        return None
+    if not path.exists():
+        raise ModelError(
+            f"model file {path} not found — run `trendqa models install` or pass --model"
+        )
+    verify_if_known(path)
+    # reproducible: evaluate every prompt from scratch, so replies do not depend on
+    # what was asked before (the prefix cache changes llama.cpp's batching).
+    return LlamaCppGenerator(
+        path, threads=settings.threads, verbose=verbose, reuse_prefix=not reproducible
+    )
+
+
+def open_answerer(
+    settings: Settings,
+    *,
+    loader: EmbedderLoader = load_sentence_transformer,
+    generator: Generator | None = None,
+    use_llm: bool = True,
+    verbose: bool = False,
+    reproducible: bool = False,
+    on_warning: Callable[[str], None] = lambda _m: None,
+) -> tuple[Answerer, LoadTimes]:
+    """A searcher and a generator, loaded in parallel (llama.cpp loads while torch imports)."""
+    box: dict[str, Any] = {}
+
+    def load_llm() -> None:
+        started = time.perf_counter()
+        try:
+            box["llm"] = open_generator(settings, verbose=verbose, reproducible=reproducible)
+        except BaseException as exc:  # re-raised in the caller's thread
+            box["error"] = exc
+        box["llm_s"] = time.perf_counter() - started
+
+    side = None
+    if generator is None and use_llm:
+        side = threading.Thread(target=load_llm, daemon=True)
+        side.start()
+    try:
+        searcher, times = open_searcher(settings, loader=loader)
+    finally:
+        if side:
+            side.join()
+    if "error" in box:
+        raise box["error"]
+    if side:
+        generator = box["llm"]
+        times.extra["llm_s"] = box["llm_s"]
+    return Answerer(searcher, generator, on_warning=on_warning), times

@@ -6,6 +6,7 @@ TrendqaError is caught once, in `run`, and mapped to its exit code.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -14,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Annotated, Any
 
-import click
 import typer
 
 from trendqa import __version__
@@ -34,6 +34,7 @@ class Env:
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
     # Test seam: replaces the sentence-transformers loader (see trendqa.api.EmbedderLoader).
     embedder_loader: Any = None
+    generator: Any = None  # test seam: a trendqa.generation.Generator to use instead of a model
 
     def __post_init__(self) -> None:
         if self.stdout_isatty is None:
@@ -108,13 +109,23 @@ def _loader(env: Env) -> Any:
     return env.embedder_loader or load_sentence_transformer
 
 
+def _print_version(ctx: typer.Context, value: bool) -> None:
+    if value:
+        _env(ctx).stdout.write(f"{__version__}\n")
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+    version: Annotated[
+        bool,
+        # Eager: runs before typer complains that no command was given.
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version."
+        ),
+    ] = False,
 ) -> None:
-    if version:
-        print(__version__)
-        raise typer.Exit()
+    """Answer questions about a folder of reports, with citations a reader can check."""
 
 
 @app.command("ingest")
@@ -199,6 +210,141 @@ def search_cmd(
             if query == "-":
                 console.print(f"# {q}")
             print_hits(console, hits, q)
+
+
+@app.command("ask")
+def ask_cmd(
+    ctx: typer.Context,
+    question: Annotated[str, typer.Argument(help="The question, or - for one per stdin line.")],
+    k: KOpt = 3,
+    doc: DocOpt = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Answer in zh or en.")] = None,
+    max_tokens: Annotated[int, typer.Option(min=16, help="Reply budget in tokens.")] = 200,
+    temperature: Annotated[float, typer.Option(min=0.0, help="0 is deterministic.")] = 0.0,
+    extractive: Annotated[
+        bool, typer.Option(help="Quote the best sentences; no LLM (fast, cannot invent).")
+    ] = False,
+    model: Annotated[str | None, typer.Option("--model", help="GGUF chat model file.")] = None,
+    llm_url: Annotated[
+        str | None, typer.Option("--llm-url", help="OpenAI-compatible endpoint URL.")
+    ] = None,
+    index: IndexOpt = None,
+    embedder: EmbedderOpt = None,
+    verbose: Annotated[bool, typer.Option(help="Show llama.cpp's own log.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer a question from the corpus, with verified [n] citations."""
+    from trendqa.answering import AskOptions
+    from trendqa.api import open_answerer
+    from trendqa.render import StreamView, print_answer
+    from trendqa.serialize import answer_dict
+
+    if lang not in (None, "zh", "en"):
+        raise InputError(f"--lang must be zh or en, not {lang!r}")
+    env = _env(ctx)
+    settings = _settings(ctx, index_dir=index, embedder=embedder, llm=model, llm_url=llm_url)
+    answerer, _times = open_answerer(
+        settings,
+        loader=_loader(env),
+        generator=env.generator,
+        use_llm=not extractive,
+        verbose=verbose,
+        on_warning=env.warn,
+    )
+    if answerer.generator is None and not extractive:
+        env.warn("no LLM configured (see `trendqa models install`): answering extractively")
+    options = AskOptions(
+        k=k,
+        docs=tuple(doc or ()),
+        language=lang,
+        max_tokens=max_tokens,
+        temperature=temperature,
+        extractive=extractive,
+    )
+    embedder_id = answerer.searcher.index.meta.embedder.id
+    refused = False
+    for i, q in enumerate(_queries(env, question)):
+        if as_json:
+            answer = answerer.ask(q, options)
+            extra = {"query_index": i} if question == "-" else {}
+            env.json_line({**answer_dict(answer, embedder_id), **extra})
+        else:
+            console = env.out()
+            if env.stdout_isatty:
+                with StreamView(console) as view:
+                    answer = answerer.ask(q, options, on_token=view.feed)
+            else:
+                answer = answerer.ask(q, options)
+            if question == "-":
+                console.print(f"# {q}")
+            print_answer(console, answer)
+            if question == "-":
+                console.print()
+        refused = refused or not answer.answerable
+    if refused:
+        raise typer.Exit(ExitStatus.NOT_IN_CORPUS)
+
+
+@app.command("eval")
+def eval_cmd(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Questions in JSONL (see eval/dev.jsonl).")],
+    k: KOpt = 10,
+    mode: Annotated[str, typer.Option(help="hybrid, dense or bm25.")] = "hybrid",
+    answers: Annotated[
+        bool, typer.Option(help="Also answer every question and score the answers.")
+    ] = False,
+    extractive: Annotated[bool, typer.Option(help="Score extractive answers.")] = False,
+    index: IndexOpt = None,
+    embedder: EmbedderOpt = None,
+    model: Annotated[str | None, typer.Option("--model", help="GGUF chat model file.")] = None,
+    llm_url: Annotated[str | None, typer.Option("--llm-url", help="Endpoint URL.")] = None,
+    details: Annotated[bool, typer.Option(help="Print one row per question too.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Score retrieval (hit@1/3/5/10, MRR@10) and optionally answers on a question file."""
+    from trendqa.answering import AskOptions
+    from trendqa.api import open_answerer
+    from trendqa.evaluation import evaluate_answers, evaluate_retrieval, load_questions
+    from trendqa.retrieval import SearchOptions
+
+    env = _env(ctx)
+    questions = load_questions(file)
+    settings = _settings(ctx, index_dir=index, embedder=embedder, llm=model, llm_url=llm_url)
+    answerer, _times = open_answerer(
+        settings,
+        loader=_loader(env),
+        generator=env.generator,
+        use_llm=answers and not extractive,
+        on_warning=env.warn,
+    )
+    opts = SearchOptions(k=k, mode=mode)  # type: ignore[arg-type]
+    result: dict[str, Any] = {}
+    result["retrieval"], rows = evaluate_retrieval(
+        questions, lambda q: answerer.searcher.search(q, opts)
+    )
+    if answers:
+        ask_opts = AskOptions(extractive=extractive)
+        result["answers"], answer_rows = evaluate_answers(
+            questions, lambda q: answerer.ask(q, ask_opts)
+        )
+        rows = answer_rows + rows
+    if as_json:
+        env.json_line(result)
+        if details:
+            for row in rows:
+                env.json_line(row)
+        return
+    out = env.out()
+    for section, groups in result.items():
+        out.print(f"{section}:")
+        items = groups.items() if section == "retrieval" else [("all", groups)]
+        for name, scores in items:
+            cells = ", ".join(f"{key} {value}" for key, value in scores.items())
+            out.print(f"  {name}: {cells}")
+    if details:
+        for row in rows:
+            out.print(json.dumps(row, ensure_ascii=False))
 
 
 @app.command("sources")
@@ -287,20 +433,28 @@ def run(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
     env = env or Env()
     debug = "TRENDQA_TRACEBACK" in env.environ
     try:
-        result = app(
-            args=list(argv) if argv is not None else None,
-            prog_name="trendqa",
-            standalone_mode=False,
-            obj=env,
-        )
-    except click.exceptions.Exit as exc:
+        # typer prints --help to sys.stdout; send it where the results go.
+        with contextlib.redirect_stdout(env.stdout):
+            result = app(
+                args=list(argv) if argv is not None else None,
+                prog_name="trendqa",
+                standalone_mode=False,
+                obj=env,
+            )
+    except typer.Exit as exc:  # typer turns Ctrl-C in a command into Exit(130)
+        if exc.exit_code == ExitStatus.INTERRUPTED:
+            env.warn("interrupted")
         return int(exc.exit_code)
-    except click.exceptions.UsageError as exc:
-        exc.show(file=env.stderr)
-        return ExitStatus.USAGE
-    except (KeyboardInterrupt, click.exceptions.Abort):
+    except (KeyboardInterrupt, typer.Abort):
         env.warn("interrupted")
         return ExitStatus.INTERRUPTED
+    except typer.TyperException as exc:  # typer's own click: usage errors (exit 2) and the like
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show(file=env.stderr)
+        else:
+            env.warn(exc.format_message())
+        return int(exc.exit_code)
     except TrendqaError as exc:
         if debug:
             raise

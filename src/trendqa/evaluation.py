@@ -46,14 +46,18 @@ def load_questions(path: Path) -> list[Question]:
             continue
         try:
             row = json.loads(line)
+            if not isinstance(row, dict):
+                raise TypeError(f"a JSON object, not {type(row).__name__}")
             doc = row.get("doc") or []
+            evidence = row.get("evidence") or []
             out.append(
                 Question(
                     id=str(row.get("id", n)),
                     lang=row.get("lang", ""),
                     question=row["question"],
                     answer=row.get("answer", ""),
-                    evidence=tuple(row.get("evidence", [])),
+                    # One string is one piece of evidence, not a tuple of characters.
+                    evidence=tuple([evidence] if isinstance(evidence, str) else evidence),
                     docs=tuple(doc if isinstance(doc, list) else [doc]),
                     type=row.get("type", ""),
                 )
@@ -121,3 +125,98 @@ def evaluate_retrieval(
             groups.setdefault(key, RetrievalScores()).add(rank, elapsed)
         rows.append({"id": q.id, "lang": q.lang, "rank": rank, "seconds": round(elapsed, 4)})
     return {k: g.to_dict() for k, g in groups.items()}, rows
+
+
+def answer_match(gold: str, answer: str) -> float:
+    """Share of the gold answer's figures (if any) or else key terms found in `answer`."""
+    from trendqa.numbers import find_numbers, supported
+    from trendqa.tokens import tokenize
+
+    gold_numbers = find_numbers(gold)
+    if gold_numbers:
+        got = find_numbers(answer)
+        return sum(supported(n, got) for n in gold_numbers) / len(gold_numbers)
+    terms = {t for t in tokenize(gold) if len(t) > 1}
+    if not terms:
+        return 0.0
+    folded = fold_answer(answer)
+    return sum(1 for t in terms if t in folded) / len(terms)
+
+
+def fold_answer(text: str) -> str:
+    from trendqa.textnorm import fold
+
+    return fold(text)
+
+
+def _pct(values: Sequence[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 3)
+
+
+def evaluate_answers(
+    questions: Sequence[Question], ask: Callable[[str], Any]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Refusal, citation and answer-match metrics; `ask` returns a trendqa Answer."""
+    from trendqa.textnorm import detect_language
+
+    rows: list[dict[str, Any]] = []
+    for q in questions:
+        ans = ask(q.question)
+        cited_chunks = {
+            c.n: p.hit.chunk.text for p in ans.passages for c in ans.citations if c.n == p.n
+        }
+        supported_cite = any(
+            contains(text, ev) for text in cited_chunks.values() for ev in q.evidence
+        )
+        rows.append(
+            {
+                "id": q.id,
+                "lang": q.lang,
+                "answerable_gold": q.answerable,
+                "answered": ans.answerable,
+                "mode": ans.mode,
+                "reason": ans.reason,
+                "citations": len(ans.citations),
+                "verified": sum(c.verified for c in ans.citations),
+                "supported": supported_cite,
+                "match": round(answer_match(q.answer, ans.text), 3)
+                if q.answerable and ans.answerable
+                else 0.0,
+                "language_ok": detect_language(ans.text) == q.lang if q.lang else True,
+                "first_token_s": ans.timings.get("first_token_s"),
+                "total_s": ans.timings.get("total_s"),
+                "answer": ans.text,
+            }
+        )
+    return _answer_summary(rows), rows
+
+
+def _answer_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    answerable = [r for r in rows if r["answerable_gold"]]
+    unanswerable = [r for r in rows if not r["answerable_gold"]]
+    answered = [r for r in answerable if r["answered"]]
+    shown = sum(r["citations"] for r in rows)
+
+    def share(part: int, whole: int) -> float | None:
+        return round(part / whole, 3) if whole else None
+
+    firsts = [r["first_token_s"] for r in rows if r["first_token_s"] is not None]
+    totals = [r["total_s"] for r in rows if r["total_s"] is not None]
+    return {
+        "questions": len(rows),
+        "refusal_rate_unanswerable": share(
+            sum(not r["answered"] for r in unanswerable), len(unanswerable)
+        ),
+        "false_refusal_rate": share(len(answerable) - len(answered), len(answerable)),
+        "citation_validity": share(sum(r["verified"] for r in rows), shown),
+        "citation_support": share(sum(r["supported"] for r in answered), len(answered)),
+        "answer_match": share(sum(r["match"] for r in answerable), len(answerable)),  # type: ignore[arg-type]
+        "language_ok": share(sum(r["language_ok"] for r in rows), len(rows)),
+        "first_token_p50_s": _pct(firsts, 0.5),
+        "first_token_p95_s": _pct(firsts, 0.95),
+        "total_p50_s": _pct(totals, 0.5),
+        "total_p95_s": _pct(totals, 0.95),
+    }

@@ -294,8 +294,9 @@ def _load_llama(path: Path, *, n_ctx: int, threads: int, verbose: bool) -> Any:
                 verbose=verbose,
             )
     except (ValueError, RuntimeError, OSError) as exc:
+        detail = str(exc).replace(f": {path}", "")  # llama-cpp-python repeats the path
         raise ModelError(
-            f"cannot load model {path}: {exc} — the file may be truncated or of an "
+            f"cannot load model {path} ({detail}) — the file may be truncated or of an "
             f"architecture this llama.cpp does not know; {INSTALL_HINT}"
         ) from exc
 
@@ -330,7 +331,15 @@ def _gguf_chat_formatter(llm: Any, path: Path) -> Any:
 
 
 class LlamaCppGenerator:
-    """Generator running a local GGUF chat model in-process with llama.cpp."""
+    """Generator running a local GGUF chat model in-process with llama.cpp.
+
+    With `reuse_prefix` (the default) a prompt sharing its start with the previous one only
+    evaluates the new tail: re-asking over the same passages is several times faster. The
+    price: llama.cpp's logits depend slightly on how a prompt was split into batches, so a
+    greedy reply can depend on what was asked before. Pass `reuse_prefix=False` where runs
+    must be reproducible regardless of order (evaluations): every prompt is then evaluated
+    from scratch and the same input always gives the same reply.
+    """
 
     def __init__(
         self,
@@ -340,15 +349,16 @@ class LlamaCppGenerator:
         threads: int | None = None,
         verbose: bool = False,
         expected_sha256: str | None = None,
+        reuse_prefix: bool = True,
     ) -> None:
         self.path = Path(path)
         check_gguf(self.path, expected_sha256)
         self.name = self.path.name
         self.verbose = verbose
+        self.reuse_prefix = reuse_prefix
         self.threads = threads or physical_cores()
         start = time.perf_counter()
-        # One Llama for the generator's life: llama.cpp keeps the KV cache of the last
-        # prompt, so a request sharing its prefix only evaluates the new tail.
+        # One Llama for the generator's life: it keeps the KV cache of the last prompt.
         self._llm = _load_llama(self.path, n_ctx=n_ctx, threads=self.threads, verbose=verbose)
         self.load_s = time.perf_counter() - start
         self.context_length = int(self._llm.n_ctx())
@@ -373,10 +383,12 @@ class LlamaCppGenerator:
         options: GenerationOptions,
         on_token: TokenCallback | None = None,
     ) -> GenerationResult:
-        """Reply to `messages`; greedy at temperature 0, so the same input gives the same text."""
+        """Reply to `messages`; greedy at temperature 0 (see the class doc on reproducibility)."""
         start = time.perf_counter()
         prompt_tokens = self.prompt_tokens(messages)
         check_fits(prompt_tokens, options.max_tokens, self.context_length)
+        if not self.reuse_prefix:
+            self._llm.reset()  # forget the cached prefix: evaluate the prompt from scratch
         chunks = self._llm.create_chat_completion(
             messages=[m.as_dict() for m in messages],
             max_tokens=options.max_tokens,
@@ -430,7 +442,9 @@ class LlamaCppGenerator:
 
     def close(self) -> None:
         """Free the model's memory now rather than at garbage collection."""
-        self._llm.close()
+        # Quiet even if a verbose Llama elsewhere raised llama-cpp-python's global log level.
+        with stderr_silenced(not self.verbose):
+            self._llm.close()
 
 
 # --------------------------------------------------------------------------- HTTP
@@ -531,7 +545,7 @@ class OpenAIGenerator:
         self._context_length = context_length
         self._models: list[Mapping[str, Any]] | None = None
         self._tokenize_routes = list(self._TOKENIZE_ROUTES)
-        # Dialect, learnt from 400/422 answers: the standard "json_schema" response format
+        # Dialect, learnt from refusals: the standard "json_schema" response format
         # or llama-cpp-python's {"type": "json_object", "schema": ...}; llama.cpp extras.
         self._schema_style = "json_schema"
         self._extras: dict[str, Any] = {
@@ -607,7 +621,7 @@ class OpenAIGenerator:
             "stream": True,
             **self._extras,
         }
-        model = self.model or self._first_model_id()
+        model = self.model or self._only_model_id()
         if model:
             body["model"] = model
         if options.stop:
@@ -626,8 +640,9 @@ class OpenAIGenerator:
         return {"type": "json_object", "schema": schema}
 
     def _adapt(self, err: _HTTPStatusError) -> bool:
-        """Switch dialect after a 400/422 naming a field we sent; True if worth retrying."""
-        if err.status not in (400, 422):
+        """Switch dialect after a refusal naming a field we sent; True if worth retrying."""
+        # llama-cpp-python's server reports its validation errors as HTTP 500, not 422.
+        if err.status not in (400, 422, 500):
             return False
         if "response_format" in err.detail and self._schema_style == "json_schema":
             self._schema_style = "json_object"
@@ -665,9 +680,10 @@ class OpenAIGenerator:
             )
         return self._models
 
-    def _first_model_id(self) -> str | None:
+    def _only_model_id(self) -> str | None:
+        """The served model's id when there is exactly one; with several, guessing is wrong."""
         models = self._list_models()
-        return str(models[0]["id"]) if models and "id" in models[0] else None
+        return str(models[0]["id"]) if len(models) == 1 and "id" in models[0] else None
 
     def _advertised_context(self) -> int | None:
         """vLLM's max_model_len, else llama.cpp's meta (n_ctx, else the training length)."""

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
@@ -17,7 +18,7 @@ from trendqa.config import Settings
 from trendqa.dedup import fold_duplicates
 from trendqa.embedding import Embedder, EmbedderInfo
 from trendqa.errors import InputError, TrendqaError
-from trendqa.records import Chunk, Skipped, SourceDocument
+from trendqa.records import Chunk, DocumentMeta, Skipped, SourceDocument
 from trendqa.store import (
     DocumentEntry,
     Index,
@@ -110,17 +111,21 @@ def ingest(
     root = settings.index_path
     with write_lock(root):
         found, missing = loaders.discover(paths)
-        if not found and not missing:
-            raise InputError(f"no .pdf, .txt or .md files in {', '.join(map(str, paths))}")
+        if not found:
+            # Writing an empty index here would wipe it over a mistyped path.
+            why = "".join(f"; {s.path}: {s.reason}" for s in missing)
+            raise InputError(f"no .pdf, .txt or .md files in {', '.join(map(str, paths))}{why}")
         hashes = {doc: _sha256(p) for p, doc, _r in found}
+        manifests = {r: loaders.read_manifest(r) for r in {r for _p, _d, r in found}}
+        labels = _manifest_sha256(found, manifests)
         previous = read_meta(root) if index_exists(root) and not rebuild else None
         if previous and _same_settings(previous, settings, embedder):
             before = {d: e.sha256 for d, e in previous.documents.items()}
             before.update(previous.skipped_sha256)
-            if before == hashes:  # nothing changed: no loading, no model, no writing
+            # Nothing changed, citation labels included: no loading, no model, no writing.
+            if before == hashes and previous.manifest_sha256 == labels:
                 skipped = missing + [Skipped(d, r) for d, r in previous.skipped.items()]
                 return _unchanged_report(previous, skipped, started, root)
-        manifests = {r: loaders.read_manifest(r) for r in {r for _p, _d, r in found}}
         progress.files(len(found))
         documents: list[SourceDocument] = []
         failed: dict[str, str] = {}
@@ -131,11 +136,23 @@ def ingest(
                 failed[doc] = str(exc)
             progress.file_done(doc)
         builder = _Builder(settings, embedder, previous, rebuild, progress)
-        report = builder.build(documents, failed, {d: hashes[d] for d in failed})
+        report = builder.build(documents, failed, {d: hashes[d] for d in failed}, labels)
     skipped = missing + [Skipped(d, r) for d, r in failed.items()]
     return IngestReport(
         **{**report.__dict__, "skipped": skipped, "seconds": time.perf_counter() - started}
     )
+
+
+def _manifest_sha256(
+    found: Sequence[tuple[Path, str, Path]], manifests: dict[Path, dict[str, DocumentMeta]]
+) -> str:
+    """Hash of the manifest entries of the files found; "" when none has one."""
+    entries = sorted(
+        (doc, asdict(manifests[base][doc])) for _p, doc, base in found if doc in manifests[base]
+    )
+    if not entries:
+        return ""
+    return hashlib.sha256(json.dumps(entries, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def _unchanged_report(
@@ -182,7 +199,11 @@ class _Builder:
         self.old_tokens = {c.id: t for c, t in zip(old.chunks, old.tokens, strict=True)}
 
     def build(
-        self, documents: list[SourceDocument], failed: dict[str, str], failed_sha: dict[str, str]
+        self,
+        documents: list[SourceDocument],
+        failed: dict[str, str],
+        failed_sha: dict[str, str],
+        manifest_sha: str,
     ) -> IngestReport:
         s = self.settings
         per_doc = [chunking.chunk_document(d, s.chunk_size, s.chunk_overlap) for d in documents]
@@ -205,6 +226,7 @@ class _Builder:
             documents=_entries(documents, kept, folded),
             skipped=failed,
             skipped_sha256=failed_sha,
+            manifest_sha256=manifest_sha,
         )
         write_index(s.index_path, Index(meta, kept, tokens, vectors))
         before = set(self.previous.documents) if self.previous else set()

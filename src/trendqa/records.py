@@ -109,6 +109,7 @@ class Hit:
     rank: int
     score: float
     retrievers: Mapping[str, int] = field(default_factory=dict)
+    similarity: float | None = None  # cosine between query and passage, when dense ran
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from trendqa.answering import Answer
 from trendqa.ingest import IngestReport
 from trendqa.records import Hit, Location
 from trendqa.store import IndexMeta
@@ -157,3 +158,63 @@ class IngestBar:
         if self._embed is not None:
             elapsed = max(time.perf_counter() - self._started, 1e-9)
             self.progress.update(self._embed, completed=done, rate=f"{done / elapsed:.1f}/s")
+
+
+def print_answer(console: Console, answer: Answer) -> None:
+    """The answer, then its sources (or, for a refusal, the closest passages)."""
+    console.print(Text(answer.text, style="bold" if answer.answerable else "yellow"))
+    if answer.citations:
+        console.print()
+        console.print(Text("Sources:", style="bold"))
+        seen: set[tuple[int, str]] = set()
+        for c in answer.citations:
+            if (c.n, c.quote) in seen:
+                continue
+            seen.add((c.n, c.quote))
+            line = Text(f"[{c.n}] ", style="bold")
+            line.append(c.title, style="cyan")
+            place = (
+                f"p. {c.page}"
+                if c.page is not None
+                else (
+                    f"line {c.line_start}"
+                    if c.line_start == c.line_end
+                    else f"lines {c.line_start}-{c.line_end}"
+                )
+            )
+            line.append(f", {place} ({c.doc})", style="dim")
+            console.print(line)
+            console.print(Text(f"    「{' '.join(c.quote.split())}」", style="green"))
+    elif answer.passages:
+        console.print()
+        console.print(Text("Closest passages:", style="bold"))
+        for p in answer.passages:
+            line = Text(f"[{p.n}] ", style="bold")
+            line.append(p.hit.chunk.title, style="cyan")
+            line.append(f", {where(p.hit.chunk.location)} ({p.hit.chunk.doc})", style="dim")
+            console.print(line)
+            snippet = " ".join(p.hit.chunk.text.split())
+            console.print(
+                Text(f"    {snippet[:160]}{'…' if len(snippet) > 160 else ''}", style="dim")
+            )
+
+
+class StreamView:
+    """Shows an answer growing on a terminal; replaced by the checked answer at the end."""
+
+    def __init__(self, console: Console) -> None:
+        from rich.live import Live
+
+        self.text = Text()
+        self.live = Live(self.text, console=console, transient=True, auto_refresh=False)
+
+    def __enter__(self) -> StreamView:
+        self.live.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.live.stop()
+
+    def feed(self, piece: str) -> None:
+        self.text.append(piece)
+        self.live.refresh()

@@ -55,7 +55,8 @@ def check_compatible(index: Index, embedder: Embedder) -> None:
 def _matches(chunk: Chunk, wanted: Sequence[str]) -> bool:
     locations = (chunk.location, *chunk.also_in)
     for loc in locations:
-        names = (loc.doc.lower(), loc.doc.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower())
+        file_name = loc.doc.rsplit("/", 1)[-1].lower()  # documents in subfolders too
+        names = (loc.doc.lower(), file_name, file_name.rsplit(".", 1)[0])
         if any(w.lower() in names or w.lower() in loc.title.lower() for w in wanted):
             return True
     return False
@@ -114,6 +115,7 @@ class Searcher:
     ) -> list[Hit]:
         fused: dict[int, float] = {}
         found: dict[int, dict[str, int]] = {}
+        cosine = dict(rankings.get("dense", []))
         for name, ranked in rankings.items():
             if weights[name] <= 0:
                 continue  # a retriever that cannot match this query casts no vote
@@ -122,7 +124,13 @@ class Searcher:
                 fused[row] = fused.get(row, 0.0) + weights[name] / (opts.rrf_k + rank)
         best = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[: opts.k]
         return [
-            Hit(chunk=self.index.chunks[row], rank=i, score=round(score, 6), retrievers=found[row])
+            Hit(
+                chunk=self.index.chunks[row],
+                rank=i,
+                score=round(score, 6),
+                retrievers=found[row],
+                similarity=round(cosine[row], 4) if row in cosine else None,
+            )
             for i, (row, score) in enumerate(best, 1)
             if score > 0
         ]

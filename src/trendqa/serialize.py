@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from trendqa.answering import Answer
 from trendqa.ingest import IngestReport
 from trendqa.records import Hit, Location
 from trendqa.store import IndexMeta
@@ -32,6 +33,7 @@ def hit_dict(hit: Hit) -> dict[str, Any]:
         "heading": chunk.heading,
         "text": chunk.text,
         "retrievers": dict(hit.retrievers),
+        "similarity": hit.similarity,
         "also_in": [location_dict(loc) for loc in chunk.also_in],
         "chunk_id": chunk.id,
     }
@@ -62,3 +64,33 @@ def sources_list(meta: IndexMeta) -> list[dict[str, Any]]:
         }
         for e in sorted(meta.documents.values(), key=lambda e: e.doc)
     ]
+
+
+def answer_dict(answer: Answer, embedder: str | None) -> dict[str, Any]:
+    """The `ask --json` object."""
+    timings = {k: v for k, v in answer.timings.items() if k.endswith("_s")}
+    usage = {k: int(v) for k, v in answer.timings.items() if k.endswith("_tokens")}
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "language": answer.language,
+        "answerable": answer.answerable,
+        "mode": answer.mode,
+        "reason": answer.reason,
+        "citations": [asdict(c) for c in answer.citations],
+        "passages": [
+            {
+                "n": p.n,
+                **location_dict(p.hit.chunk.location),
+                "heading": p.hit.chunk.heading,
+                "text": p.hit.chunk.text,
+                "score": p.hit.score,
+                "similarity": p.hit.similarity,
+            }
+            for p in answer.passages
+        ],
+        "model": {"llm": answer.llm, "embedder": embedder},
+        "timings": timings,
+        "usage": usage,
+        "warnings": list(answer.warnings),
+    }

@@ -60,6 +60,7 @@ class IndexMeta:
     documents: dict[str, DocumentEntry] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)  # doc -> reason, for files not indexed
     skipped_sha256: dict[str, str] = field(default_factory=dict)
+    manifest_sha256: str = ""  # of the documents' manifest entries: labels changed → re-ingest
     format_version: int = FORMAT_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -154,7 +155,10 @@ def index_exists(root: Path) -> bool:
 
 def read_meta(root: Path) -> IndexMeta:
     """Build facts of the live index, without loading vectors."""
-    version = _live_version(root)
+    return _read_meta(root, _live_version(root))
+
+
+def _read_meta(root: Path, version: Path) -> IndexMeta:
     try:
         return IndexMeta.from_dict(json.loads((version / "meta.json").read_text("utf-8")))
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -168,7 +172,7 @@ def load_index(root: Path) -> Index:
     import faiss
 
     version = _live_version(root)
-    meta = read_meta(root)
+    meta = _read_meta(root, version)  # from this version, even if CURRENT moves meanwhile
     if meta.format_version != FORMAT_VERSION:
         raise IndexMissingError(
             f"index in {root} has format {meta.format_version}, this trendqa reads "
@@ -188,11 +192,11 @@ def load_index(root: Path) -> Index:
             if flat.ntotal
             else np.zeros((0, meta.embedder.dim), dtype=np.float32)
         )
-    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexMissingError(
             f"index in {root} is damaged ({exc}) — run `trendqa ingest --rebuild`"
         ) from exc
-    if len(vectors) != len(chunks):
+    if len(vectors) != len(chunks) or (len(vectors) and vectors.shape[1] != meta.embedder.dim):
         raise IndexMissingError(f"index in {root} is inconsistent — run `trendqa ingest --rebuild`")
     return Index(meta, chunks, tokens, vectors, path=version)
 
@@ -210,7 +214,10 @@ def write_index(root: Path, index: Index) -> Path:
     import faiss
 
     root.mkdir(parents=True, exist_ok=True)
-    version = root / f"v-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    # Nanoseconds in the name: two ingests within one second must not collide.
+    now = time.time_ns()
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.localtime(now // 1_000_000_000))
+    version = root / f"v-{stamp}.{now % 1_000_000_000:09d}-{os.getpid()}"
     staging = root / f".tmp-{version.name}"
     staging.mkdir()
     with (staging / "chunks.jsonl").open("w", encoding="utf-8") as fh:
@@ -227,24 +234,33 @@ def write_index(root: Path, index: Index) -> Path:
     (staging / "meta.json").write_text(meta_text, encoding="utf-8")
     _fsync_dir(staging)
     staging.rename(version)
+    previous = _live_name(root)
     pointer = root / f".{_CURRENT}.tmp"
     pointer.write_text(version.name, encoding="utf-8")
     with pointer.open("rb+") as fh:
         os.fsync(fh.fileno())
     os.replace(pointer, root / _CURRENT)  # the commit point
     _fsync_dir(root)
-    _prune(root, keep={version.name})
+    _prune(root, keep={version.name, previous})
     return version
 
 
-def _prune(root: Path, keep: set[str]) -> None:
-    """Delete leftovers of killed ingests and all but the newest superseded version.
+def _live_name(root: Path) -> str:
+    try:
+        return (root / _CURRENT).read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
 
-    One superseded version stays so that a reader that has just opened it
-    can finish.
+
+def _prune(root: Path, keep: set[str]) -> None:
+    """Delete leftovers of killed ingests and every version but `keep`.
+
+    The version that was live until now is kept, so that a reader that has
+    just opened it can finish; a version a killed ingest wrote but never made
+    live is a leftover like any other.
     """
-    versions = sorted(p for p in root.glob("v-*") if p.is_dir() and p.name not in keep)
-    stale = [p for p in root.glob(".tmp-*")] + versions[:-1]
+    stale = [p for p in root.glob(".tmp-*")]
+    stale += [p for p in root.glob("v-*") if p.is_dir() and p.name not in keep]
     for path in stale:
         shutil.rmtree(path, ignore_errors=True)
 

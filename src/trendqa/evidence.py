@@ -1,0 +1,59 @@
+"""Evidence checks outside the model: does retrieved text bear on the question at all?
+
+A small model rarely admits that passages do not answer a question, so
+answerability is decided here too, from what the passages actually contain:
+the question's informative terms (idf-weighted), its figures (a question about
+2025 needs a passage that mentions 2025), and the passages' similarity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from trendqa.numbers import find_numbers, supported
+from trendqa.records import Chunk
+from trendqa.textnorm import fold, han_share
+from trendqa.tokens import tokenize
+
+# Below this cosine the best passage is unrelated to the question (dev-set answerable
+# questions all scored >= 0.37; off-topic ones ~0.1-0.3).
+MIN_SIMILARITY = 0.30
+# Share of a Chinese question's informative terms the passages must contain.
+MIN_COVERAGE = 0.45
+
+
+@dataclass(frozen=True)
+class Support:
+    """How well some passages cover a question."""
+
+    coverage: float  # idf-weighted share of the question's terms found (Han questions)
+    missing_terms: tuple[str, ...]
+    missing_numbers: tuple[str, ...]  # figures the question names that no passage states
+
+
+def chunk_context(chunk: Chunk, meta_text: Mapping[str, str]) -> str:
+    """A passage plus what identifies its document (title, publisher) and section."""
+    docs = " ".join(meta_text.get(d, "") for d in chunk.docs)
+    return f"{docs} {chunk.title} {chunk.heading or ''} {chunk.text}"
+
+
+def support(
+    question: str, texts: Sequence[str], idf: Mapping[str, float], default_idf: float
+) -> Support:
+    """Which of the question's terms and figures the texts contain."""
+    haystack = fold(" ".join(texts))
+    terms = sorted({t for t in tokenize(question) if len(t) > 1 or t.isdigit()})
+    if han_share(question) >= 0.5:
+        weights = {t: idf.get(t, default_idf) for t in terms}
+        total = sum(weights.values())
+        found = sum(w for t, w in weights.items() if fold(t) in haystack)
+        missing = tuple(t for t in terms if fold(t) not in haystack)
+        coverage = found / total if total else 1.0
+    else:  # an English question's words cannot be looked up in Chinese text
+        coverage, missing = 1.0, ()
+    evidence_numbers = find_numbers(" ".join(texts))
+    missing_numbers = tuple(
+        n.text for n in find_numbers(question) if not supported(n, evidence_numbers)
+    )
+    return Support(coverage, missing, missing_numbers)

@@ -1,0 +1,60 @@
+"""Numbers in Chinese and English text, with their scale words, for checking answers.
+
+A small model writing English from Chinese passages slips on scale
+(70 亿 is 7 billion, not 70 billion), so an answer's figures are compared by
+value with the evidence's: "72.72 billion" matches "727.2亿".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SCALES = {
+    "万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4,
+    "千": 1e3, "trillion": 1e12, "billion": 1e9, "million": 1e6, "thousand": 1e3,
+    "bn": 1e9, "b": 1e9, "m": 1e6, "k": 1e3,
+}  # fmt: skip
+_NUMBER = re.compile(
+    r"(?<![A-Za-z0-9.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*"
+    r"(万亿|千亿|百亿|亿|千万|百万|万|千|trillion|billion|million|thousand|bn|[bmk](?![a-z]))?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Number:
+    """A figure as written (`raw`) and its value with any scale word applied."""
+
+    raw: float
+    value: float
+    text: str
+
+
+def find_numbers(text: str) -> list[Number]:
+    """Every figure in `text`; '3,072' is 3072, '727.2亿' is 7.272e10."""
+    out = []
+    for m in _NUMBER.finditer(text):
+        whole, frac, scale = m.group(1), m.group(2) or "", m.group(3)
+        raw = float(whole.replace(",", "") + frac)
+        factor = _SCALES.get(scale.lower(), 1.0) if scale else 1.0
+        out.append(Number(raw=raw, value=raw * factor, text=m.group(0).strip()))
+    return out
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(abs(a), abs(b), 1.0)
+
+
+def supported(number: Number, evidence: list[Number]) -> bool:
+    """Whether `number` states a figure the evidence states (by value, or as written)."""
+    return any(
+        _close(number.value, e.value) or (_close(number.raw, e.raw) and number.value == number.raw)
+        for e in evidence
+    )
+
+
+def unsupported_numbers(answer: str, evidence_text: str, question: str = "") -> list[str]:
+    """Figures in `answer` that neither the evidence nor the question contains."""
+    known = find_numbers(evidence_text) + find_numbers(question)
+    return [n.text for n in find_numbers(answer) if not supported(n, known)]

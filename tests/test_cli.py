@@ -1,0 +1,271 @@
+"""The real CLI, run in-process with the fake embedder: streams, JSON, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import CliRunner
+
+from trendqa.config import Settings
+from trendqa.errors import ExitStatus
+from trendqa.store import write_lock
+from trendqa.testing import FakeEmbedderLoader
+
+ANSI = re.compile(r"\x1b\[")
+HIT_KEYS = {
+    "rank",
+    "score",
+    "doc",
+    "title",
+    "page",
+    "start",
+    "end",
+    "heading",
+    "text",
+    "retrievers",
+}
+
+
+@pytest.fixture
+def indexed(cli: CliRunner, corpus: Path) -> Path:
+    """The corpus, ingested through the CLI."""
+    result = cli("ingest", str(corpus))
+    assert result.code == ExitStatus.OK, result.err
+    return corpus
+
+
+def test_help_works(cli: CliRunner) -> None:
+    result = cli("--help")
+    assert result.code == ExitStatus.OK
+    for command in ("ingest", "search", "sources", "info", "models"):
+        assert command in result.out
+    assert result.err == ""
+
+
+def test_search_help_and_version(cli: CliRunner) -> None:
+    assert "--doc" in cli("search", "--help").out
+    version = cli("--version")
+    assert (version.code, version.out.strip()) == (0, "0.1.0")
+
+
+def test_ingest_json_on_stdout_summary_on_stderr(cli: CliRunner, corpus: Path) -> None:
+    result = cli("ingest", str(corpus), "--json")
+    assert result.code == ExitStatus.OK
+    [report] = result.json_lines()  # one JSON document and nothing else on stdout
+    assert {"documents", "chunks", "embedded", "folded", "skipped", "removed", "up_to_date"} <= set(
+        report
+    )
+    assert (report["documents"], report["skipped"], report["up_to_date"]) == (3, [], False)
+    assert report["embedded"] == report["chunks"]
+    assert "indexed 3 documents" in result.err
+    again = cli("ingest", str(corpus), "--json")
+    assert again.json_lines()[0]["up_to_date"] is True
+    assert again.json_lines()[0]["embedded"] == 0
+
+
+def test_ingest_human_summary_is_plain_text(cli: CliRunner, corpus: Path) -> None:
+    result = cli("ingest", str(corpus))
+    assert result.code == ExitStatus.OK
+    assert "indexed 3 documents" in result.out
+    assert not ANSI.search(result.out + result.err)
+
+
+def test_ingest_with_skipped_input_exits_4(cli: CliRunner, corpus: Path) -> None:
+    (corpus / "empty.txt").write_bytes(b"")
+    result = cli("ingest", str(corpus), "--json")
+    assert result.code == ExitStatus.PARTIAL == 4
+    [report] = result.json_lines()
+    assert report["documents"] == 3
+    assert [(Path(s["path"]).name, s["reason"]) for s in report["skipped"]] == [
+        ("empty.txt", "empty file")
+    ]
+    assert re.search(r"skipped \S*empty\.txt: empty file", result.err)
+
+
+def test_ingest_rejects_overlap_not_below_size(cli: CliRunner, corpus: Path) -> None:
+    result = cli("ingest", str(corpus), "--chunk-size", "50", "--overlap", "50")
+    assert result.code == ExitStatus.ERROR
+    assert "--overlap must be smaller than --chunk-size" in result.err
+
+
+def test_search_json_has_the_documented_keys(cli: CliRunner, indexed: Path) -> None:
+    result = cli("search", "量子纠错", "--json", "-k", "3")
+    assert result.code == ExitStatus.OK
+    assert result.err == ""
+    hits = result.json_lines()
+    assert len(hits) == 3
+    assert all(HIT_KEYS <= set(hit) for hit in hits)
+    assert [hit["rank"] for hit in hits] == [1, 2, 3]
+    top = hits[0]
+    assert top["doc"] == "trends.md"
+    assert "量子纠错" in str(top["text"])
+    assert isinstance(top["retrievers"], dict) and top["retrievers"]
+    assert "query" not in top  # only for queries read from stdin
+
+
+def test_search_human_output_is_plain_when_not_a_tty(cli: CliRunner, indexed: Path) -> None:
+    result = cli("search", "量子纠错", "-k", "2")
+    assert result.code == ExitStatus.OK
+    assert result.out.startswith("[1] 2024科技趋势报告")
+    assert "量子纠错" in result.out
+    assert not ANSI.search(result.out)
+    assert result.err == ""
+
+
+def test_search_stdin_queries_load_the_model_once(
+    cli: CliRunner, indexed: Path, fake_loader: FakeEmbedderLoader
+) -> None:
+    loads = fake_loader.calls
+    result = cli("search", "-", "--json", "-k", "2", stdin="量子纠错\n\n固态电池装车\n")
+    assert result.code == ExitStatus.OK
+    rows = result.json_lines()
+    assert [(r["query"], r["query_index"], r["rank"]) for r in rows] == [
+        ("量子纠错", 0, 1),
+        ("量子纠错", 0, 2),
+        ("固态电池装车", 1, 1),
+        ("固态电池装车", 1, 2),
+    ]
+    assert all(HIT_KEYS <= set(r) for r in rows)
+    assert fake_loader.calls == loads + 1
+    assert fake_loader.queries_embedded == 2
+
+
+def test_search_doc_filter(cli: CliRunner, indexed: Path) -> None:
+    result = cli("search", "人工智能", "--json", "--doc", "gbk.txt")
+    assert result.code == ExitStatus.OK
+    assert {hit["doc"] for hit in result.json_lines()} == {"gbk.txt"}
+    unknown = cli("search", "人工智能", "--doc", "nope")
+    assert unknown.code == ExitStatus.ERROR
+    assert "known: gbk.txt, report.pdf, trends.md" in unknown.err
+    assert unknown.out == ""
+
+
+def test_search_without_index_exits_5(cli: CliRunner) -> None:
+    result = cli("search", "量子")
+    assert result.code == ExitStatus.NO_INDEX == 5
+    assert result.out == ""
+    assert result.err.startswith("trendqa: error: no index in ")
+    assert "`trendqa ingest`" in result.err
+    assert result.err.count("\n") == 1
+
+
+def test_search_with_another_embedder_exits_5(cli: CliRunner, indexed: Path) -> None:
+    result = cli("search", "量子", "--embedder", "other-model")
+    assert result.code == ExitStatus.NO_INDEX
+    assert "--rebuild" in result.err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["search"],  # missing query
+        ["search", "量子", "-k", "0"],
+        ["search", "量子", "--no-such-option"],
+        ["no-such-command"],
+    ],
+)
+def test_usage_errors_exit_2(cli: CliRunner, argv: list[str]) -> None:
+    result = cli(*argv)
+    assert result.code == ExitStatus.USAGE == 2
+    assert result.out == ""
+    assert "Error:" in result.err
+
+
+def test_bad_mode_is_an_input_error(cli: CliRunner, indexed: Path) -> None:
+    result = cli("search", "量子", "--mode", "fuzzy")
+    assert result.code == ExitStatus.ERROR
+    assert "--mode must be hybrid, dense or bm25" in result.err
+
+
+def test_ingest_while_locked_exits_7(cli: CliRunner, corpus: Path, settings: Settings) -> None:
+    with write_lock(settings.index_path):
+        result = cli("ingest", str(corpus))
+    assert result.code == ExitStatus.LOCKED == 7
+    assert "being written by pid" in result.err
+    assert result.out == ""
+
+
+def test_sources_and_info_json(cli: CliRunner, indexed: Path, settings: Settings) -> None:
+    sources = cli("sources", "--json")
+    assert sources.code == ExitStatus.OK
+    rows = sources.json_lines()
+    assert [r["doc"] for r in rows] == ["gbk.txt", "report.pdf", "trends.md"]
+    assert {"doc", "title", "publisher", "year", "source", "chunks", "pages", "folded"} <= set(
+        rows[0]
+    )
+    assert rows[1]["title"] == "测试报告" and rows[1]["pages"] == 2
+    info = cli("info", "--json")
+    assert info.code == ExitStatus.OK
+    [facts] = info.json_lines()
+    assert facts["documents"] == 3
+    assert facts["chunks"] == sum(int(r["chunks"]) for r in rows)  # type: ignore[call-overload]
+    assert (facts["embedder"], facts["quantized"]) == ("fake", True)
+    assert facts["dimension"] == 128
+    assert facts["index"] == str(settings.index_path)
+
+
+def test_sources_and_info_human_output_is_plain(cli: CliRunner, indexed: Path) -> None:
+    for command in ("sources", "info"):
+        result = cli(command)
+        assert result.code == ExitStatus.OK
+        assert not ANSI.search(result.out)
+        assert result.err == ""
+    assert "测试报告" in cli("sources").out
+    assert "embedder: fake" in cli("info").out
+
+
+def test_sources_without_index_exits_5(cli: CliRunner) -> None:
+    assert cli("sources").code == ExitStatus.NO_INDEX
+    assert cli("info", "--json").code == ExitStatus.NO_INDEX
+
+
+def test_models_verify_without_models_exits_6(cli: CliRunner) -> None:
+    result = cli("models", "verify")
+    assert result.code == ExitStatus.MODEL == 6
+    assert "trendqa models install" in result.err
+
+
+def test_index_option_and_environment_move_the_index(
+    cli: CliRunner, corpus: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    assert cli("ingest", str(corpus), "--index", str(elsewhere)).code == ExitStatus.OK
+    assert (elsewhere / "CURRENT").is_file()
+    assert cli("sources").code == ExitStatus.NO_INDEX  # not in the default place
+    assert cli("sources", "--index", str(elsewhere)).code == ExitStatus.OK
+    assert cli("sources", environ={"TRENDQA_INDEX": str(elsewhere)}).code == ExitStatus.OK
+
+
+def _python_m_trendqa(*argv: str) -> subprocess.CompletedProcess[str]:
+    # The fake embedder cannot be injected into a separate process; BM25 needs no embedder.
+    environ = {**os.environ, "TRENDQA_EMBEDDER": "fake"}
+    return subprocess.run(
+        [sys.executable, "-m", "trendqa", *argv],
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_python_m_trendqa_searches_a_real_index(indexed: Path) -> None:
+    proc = _python_m_trendqa("search", "算力", "--mode", "bm25", "--json", "-k", "2")
+    assert proc.returncode == 0, proc.stderr
+    hits = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(hits) == 2
+    assert all("算力" in hit["text"] for hit in hits)
+    assert [hit["retrievers"] for hit in hits] == [{"bm25": 1}, {"bm25": 2}]
+    assert proc.stderr == ""
+    # Dense search needs the model, which is not installed here: exit 6, one line, no traceback.
+    dense = _python_m_trendqa("search", "固态电池")
+    assert dense.returncode == ExitStatus.MODEL
+    assert dense.stdout == ""
+    assert "no sentence-transformers model" in dense.stderr
+    assert "Traceback" not in dense.stderr

@@ -1,0 +1,544 @@
+"""Tests for trendqa.generation with real models: SmolLM2 in-process and behind a real server."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import trendqa.generation as generation
+from models import (
+    SERVER_INSTALL,
+    SMOLLM2_INSTALL,
+    llama_cpp_installed,
+    llama_server_installed,
+    smollm2_gguf,
+)
+from trendqa.errors import InputError, ModelError
+from trendqa.generation import (
+    ChatMessage,
+    ContextOverflowError,
+    FakeGenerator,
+    GenerationOptions,
+    LlamaCppGenerator,
+    OpenAIGenerator,
+)
+
+GGUF = smollm2_gguf()
+requires_gguf = pytest.mark.skipif(
+    GGUF is None or not llama_cpp_installed(),
+    reason=f"needs llama-cpp-python and the small test GGUF: {SMOLLM2_INSTALL}",
+)
+requires_server = pytest.mark.skipif(
+    GGUF is None or not llama_server_installed(),
+    reason=f"needs the small test GGUF and the server extras: {SERVER_INSTALL}",
+)
+
+QUESTION = [
+    ChatMessage("system", "You are a concise assistant."),
+    ChatMessage("user", "What is the capital of France?"),
+]
+VERDICT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "verdict": {"type": "string", "enum": ["yes", "no"]},
+        "reason": {"type": "string", "maxLength": 80},
+    },
+    "required": ["verdict", "reason"],
+    "additionalProperties": False,
+}
+VERDICT_QUESTION = [
+    ChatMessage("system", "Reply in JSON with a verdict and a short reason."),
+    ChatMessage("user", "Is Paris the capital of France?"),
+]
+
+
+def assert_valid_verdict(text: str) -> None:
+    """`text` is JSON matching VERDICT_SCHEMA (checked by hand: no jsonschema dependency)."""
+    reply = json.loads(text)
+    assert set(reply) == {"verdict", "reason"}
+    assert reply["verdict"] in ("yes", "no")
+    assert isinstance(reply["reason"], str)
+    assert len(reply["reason"]) <= 80
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# --------------------------------------------------------------------------- no model needed
+
+
+def test_import_does_not_load_llama_cpp() -> None:
+    src = Path(generation.__file__).resolve().parents[1]
+    code = "import sys, trendqa.generation; print('llama_cpp' in sys.modules)"
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.strip() == "False"
+
+
+HYPERTHREADED_CPUINFO = "\n\n".join(
+    f"processor\t: {n}\nphysical id\t: 0\ncore id\t\t: {n % 2}\ncpu cores\t: 2" for n in range(4)
+)
+
+
+def test_count_cores_counts_hyperthread_siblings_once() -> None:
+    assert generation.count_cores(HYPERTHREADED_CPUINFO, {0, 1, 2, 3}) == 2
+    assert generation.count_cores(HYPERTHREADED_CPUINFO, {0, 2}) == 1  # siblings of core 0
+    assert generation.count_cores("", {0, 1}) == 0  # unknown: caller falls back
+
+
+def test_physical_cores_is_within_cpu_count() -> None:
+    assert 1 <= generation.physical_cores() <= (os.cpu_count() or 1)
+
+
+def test_approximate_tokens_weighs_cjk_more() -> None:
+    assert generation.approximate_tokens("") == 0
+    assert generation.approximate_tokens("abcd" * 10) == 10
+    assert generation.approximate_tokens("人工智能发展趋势") == 6  # 8 Han characters / 1.5
+    assert generation.approximate_tokens("AI 芯片") > generation.approximate_tokens("AI ab")
+
+
+def test_check_fits_raises_with_the_numbers() -> None:
+    generation.check_fits(100, 28, 128)
+    with pytest.raises(ContextOverflowError, match="101 tokens plus 28 .* context of 128"):
+        generation.check_fits(101, 28, 128)
+
+
+def test_missing_model_file_names_the_fix(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="not found — run `trendqa models install`"):
+        LlamaCppGenerator(tmp_path / "absent.gguf")
+
+
+def test_non_gguf_file_is_refused_before_loading(tmp_path: Path) -> None:
+    path = tmp_path / "fake.gguf"
+    path.write_bytes(b"<html>404 Not Found</html>" * 10)
+    with pytest.raises(ModelError, match="is not a GGUF model file"):
+        LlamaCppGenerator(path)
+
+
+def test_sha256_mismatch_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "model.gguf"
+    path.write_bytes(b"GGUF" + bytes(100))
+    with pytest.raises(ModelError, match="does not match its recorded sha256"):
+        LlamaCppGenerator(path, expected_sha256="0" * 64)
+
+
+def test_api_root_accepts_the_usual_spellings() -> None:
+    for url in ("http://h:8000", "http://h:8000/", "http://h:8000/v1", "http://h:8000/v1/"):
+        assert generation.api_root(url) == "http://h:8000"
+    assert generation.api_root("http://h:8000/v1/chat/completions") == "http://h:8000"
+    with pytest.raises(InputError):
+        generation.api_root("file:///etc/passwd")
+
+
+def test_dead_port_is_a_model_error() -> None:
+    gen = OpenAIGenerator(f"http://127.0.0.1:{free_port()}", timeout=5)
+    with pytest.raises(ModelError, match="cannot reach LLM endpoint .* is the server running"):
+        gen.generate(QUESTION, GenerationOptions(max_tokens=8))
+
+
+# --------------------------------------------------------------------------- fake
+
+
+def test_fake_streams_scripted_replies_char_by_char() -> None:
+    fake = FakeGenerator(["你好 world", "second"])
+    pieces: list[str] = []
+    first = fake.generate(QUESTION, GenerationOptions(), pieces.append)
+    assert first.text == "你好 world"
+    assert pieces == list("你好 world")
+    assert first.first_token_s is not None and first.first_token_s <= first.total_s
+    assert fake.generate(QUESTION, GenerationOptions()).text == "second"
+    assert [messages for messages, _ in fake.calls] == [tuple(QUESTION)] * 2
+    with pytest.raises(AssertionError, match="no scripted reply"):
+        fake.generate(QUESTION, GenerationOptions())
+
+
+def test_fake_cuts_at_stop_and_max_tokens() -> None:
+    fake = FakeGenerator(lambda messages, options: "one. two. three.")
+    stopped = fake.generate(QUESTION, GenerationOptions(stop=(". t",)))
+    assert (stopped.text, stopped.truncated) == ("one", False)
+    cut = fake.generate(QUESTION, GenerationOptions(max_tokens=6))
+    assert (cut.text, cut.truncated, cut.completion_tokens) == ("one. t", True, 6)
+
+
+def test_fake_checks_the_context_like_a_real_model() -> None:
+    fake = FakeGenerator(["never"], context_length=64)
+    with pytest.raises(ContextOverflowError):
+        fake.generate([ChatMessage("user", "算力" * 100)], GenerationOptions(max_tokens=8))
+
+
+# --------------------------------------------------------------------------- llama.cpp
+
+
+@pytest.fixture(scope="module")
+def smollm() -> Iterator[LlamaCppGenerator]:
+    assert GGUF is not None
+    # One thread: on a shared 2-core machine, llama.cpp's second OpenMP thread competing
+    # with any other busy process slows generation down 10-50x. No prefix reuse, so that
+    # every reply depends only on its prompt, whatever the order the tests run in.
+    gen = LlamaCppGenerator(GGUF, n_ctx=2048, threads=1, reuse_prefix=False)
+    yield gen
+    gen.close()
+
+
+@pytest.mark.models
+@requires_gguf
+class TestLlamaCpp:
+    def test_generates_deterministically(self, smollm: LlamaCppGenerator) -> None:
+        options = GenerationOptions(max_tokens=24)
+        first = smollm.generate(QUESTION, options)
+        second = smollm.generate(QUESTION, options)
+        assert first.text.strip()
+        assert first.text == second.text
+        assert first.prompt_tokens == smollm.prompt_tokens(QUESTION) > 0
+        assert 0 < first.completion_tokens <= 24 + 2  # re-tokenised, so close to exact
+
+    def test_reused_prefix_gives_steady_replies(self, smollm: LlamaCppGenerator) -> None:
+        assert GGUF is not None
+        warm = LlamaCppGenerator(GGUF, n_ctx=2048, threads=1)  # reuse_prefix by default
+        options = GenerationOptions(max_tokens=24)
+        cold = warm.generate(QUESTION, options).text
+        assert cold == smollm.generate(QUESTION, options).text  # a fresh model: same reply
+        # Later calls evaluate only the prompt's last token on top of the cached prefix; the
+        # logits differ slightly from a whole-prompt batch, but are the same every time.
+        assert warm.generate(QUESTION, options).text == warm.generate(QUESTION, options).text
+        warm.close()
+
+    def test_streams_pieces_that_add_up_to_the_text(self, smollm: LlamaCppGenerator) -> None:
+        pieces: list[str] = []
+        result = smollm.generate(QUESTION, GenerationOptions(max_tokens=24), pieces.append)
+        assert len(pieces) > 1
+        assert "".join(pieces) == result.text
+        assert result.first_token_s is not None
+        assert 0 < result.first_token_s <= result.total_s
+
+    def test_json_schema_constrains_the_output(self, smollm: LlamaCppGenerator) -> None:
+        pieces: list[str] = []
+        options = GenerationOptions(max_tokens=96, json_schema=VERDICT_SCHEMA)
+        result = smollm.generate(VERDICT_QUESTION, options, pieces.append)
+        assert not result.truncated
+        assert_valid_verdict(result.text)
+        assert "".join(pieces) == result.text
+
+    def test_grammar_is_built_once_per_schema(self, smollm: LlamaCppGenerator) -> None:
+        assert smollm.grammar(VERDICT_SCHEMA) is smollm.grammar(
+            json.loads(json.dumps(VERDICT_SCHEMA))
+        )
+        assert smollm.grammar(None) is None
+
+    def test_unconvertible_schema_fails_loudly(self, smollm: LlamaCppGenerator) -> None:
+        bad = GenerationOptions(json_schema={"type": "frobnicate"})
+        with pytest.raises(ValueError, match="cannot be turned into a grammar"):
+            smollm.generate(QUESTION, bad)
+
+    def test_schema_giving_a_bad_grammar_fails_before_sampling(
+        self, smollm: LlamaCppGenerator
+    ) -> None:
+        # The converter turns this into GBNF llama.cpp cannot parse; sampling with it
+        # would crash the process (exit 139), so it must be refused up front.
+        with pytest.raises(ValueError, match="cannot parse"):
+            smollm.generate(QUESTION, GenerationOptions(json_schema={"enum": []}))
+
+    def test_max_tokens_truncates(self, smollm: LlamaCppGenerator) -> None:
+        result = smollm.generate(QUESTION, GenerationOptions(max_tokens=3))
+        assert result.truncated
+        assert result.text
+
+    def test_stop_string_ends_the_reply(self, smollm: LlamaCppGenerator) -> None:
+        free = smollm.generate(QUESTION, GenerationOptions(max_tokens=24)).text
+        word = free.split()[1]  # stop at the reply's second word
+        stopped = smollm.generate(QUESTION, GenerationOptions(max_tokens=24, stop=(word,)))
+        assert stopped.text == free[: free.index(word)]
+        assert not stopped.truncated
+
+    def test_context_overflow_is_caught_before_generating(self, smollm: LlamaCppGenerator) -> None:
+        long = [ChatMessage("user", "The market grew. " * 600)]
+        with pytest.raises(ContextOverflowError, match="context of 2048 tokens"):
+            smollm.generate(long, GenerationOptions(max_tokens=16))
+        with pytest.raises(ContextOverflowError):  # the reply budget counts too
+            smollm.generate(QUESTION, GenerationOptions(max_tokens=2048))
+
+    def test_counts_tokens_with_the_model_tokenizer(self, smollm: LlamaCppGenerator) -> None:
+        assert smollm.count_tokens("") == 0
+        assert smollm.count_tokens("<|im_start|>") == 1  # special tokens are parsed
+        assert smollm.count_tokens("hello hello hello") == 3
+
+
+@pytest.mark.models
+@requires_gguf
+def test_quiet_load_and_generation_write_nothing(capfd: pytest.CaptureFixture[str]) -> None:
+    assert GGUF is not None
+    default = LlamaCppGenerator(GGUF, n_ctx=512)
+    assert default.threads == generation.physical_cores()
+    default.close()
+    gen = LlamaCppGenerator(GGUF, n_ctx=512, threads=1)  # see the smollm fixture
+    gen.generate(QUESTION, GenerationOptions(max_tokens=4, json_schema=VERDICT_SCHEMA))
+    gen.close()
+    os.write(2, b"fd 2 restored\n")
+    out, err = capfd.readouterr()
+    assert out == ""
+    assert err == "fd 2 restored\n"
+
+
+@pytest.mark.models
+@requires_gguf
+def test_verbose_load_shows_llama_cpp_logs(capfd: pytest.CaptureFixture[str]) -> None:
+    assert GGUF is not None
+    LlamaCppGenerator(GGUF, n_ctx=512, threads=1, verbose=True).close()
+    out, err = capfd.readouterr()
+    assert out == ""
+    assert "llama_model_loader" in err  # so the silence above is not a capture failure
+
+
+@pytest.mark.models
+@pytest.mark.skipif(not llama_cpp_installed(), reason="needs llama-cpp-python")
+def test_corrupt_gguf_is_a_quiet_model_error(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "broken.gguf"
+    path.write_bytes(b"GGUF" + os.urandom(4096))
+    digest = generation.file_sha256(path)
+    with pytest.raises(ModelError, match=r"cannot load model .* run `trendqa models install`"):
+        LlamaCppGenerator(path, expected_sha256=digest.upper())  # hash passes, load fails
+    assert capfd.readouterr() == ("", "")
+
+
+# --------------------------------------------------------------------------- HTTP, stub server
+
+
+@dataclass
+class Stub:
+    """A real HTTP server answering chat requests from a queue, recording what it was sent."""
+
+    url: str
+    answers: list[tuple[int, str, bytes]] = field(default_factory=list)
+    bodies: list[dict[str, Any]] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)
+
+
+def sse(*chunks: dict[str, Any]) -> bytes:
+    events = [f"data: {json.dumps(chunk)}\n\n" for chunk in chunks]
+    return ("".join(events) + ": ping\n\ndata: [DONE]\n\n").encode()
+
+
+def delta(text: str, finish: str | None = None) -> dict[str, Any]:
+    return {"choices": [{"index": 0, "delta": {"content": text}, "finish_reason": finish}]}
+
+
+@pytest.fixture
+def stub() -> Iterator[Stub]:
+    state = Stub(url="")
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+            length = int(self.headers["Content-Length"])
+            body = json.loads(self.rfile.read(length))
+            if self.path != "/v1/chat/completions":  # e.g. tokenize routes: not offered
+                self.send_error(404)
+                return
+            state.bodies.append(body)
+            state.headers.append(dict(self.headers))
+            status, kind, payload = state.answers.pop(0)
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_error(404)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            pass  # keep the test output clean
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    state.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    yield state
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def test_openai_streams_sse(stub: Stub) -> None:
+    stub.answers.append(
+        (200, "text/event-stream", sse(delta("Par"), delta("is"), delta("", "length")))
+    )
+    pieces: list[str] = []
+    result = OpenAIGenerator(stub.url, api_key="k").generate(
+        QUESTION, GenerationOptions(), pieces.append
+    )
+    assert (result.text, pieces, result.truncated) == ("Paris", ["Par", "is"], True)
+    assert result.completion_tokens == 2  # no usage sent: one token a chunk
+    assert stub.headers[0]["Authorization"] == "Bearer k"
+    assert stub.bodies[0]["repeat_penalty"] == 1.0
+
+
+def test_openai_reads_a_whole_json_answer(stub: Stub) -> None:
+    whole = {
+        "choices": [{"message": {"content": "Paris."}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 21, "completion_tokens": 3},
+    }
+    stub.answers.append((200, "application/json", json.dumps(whole).encode()))
+    result = OpenAIGenerator(stub.url).generate(QUESTION, GenerationOptions())
+    assert (result.text, result.prompt_tokens, result.completion_tokens) == ("Paris.", 21, 3)
+    assert not result.truncated
+
+
+def test_openai_learns_the_llama_cpp_python_schema_form(stub: Stub) -> None:
+    refusal = {"detail": [{"loc": ["body", "response_format", "type"], "msg": "bad literal"}]}
+    stub.answers += [
+        (422, "application/json", json.dumps(refusal).encode()),
+        (200, "text/event-stream", sse(delta('{"verdict": "yes"}', "stop"))),
+        (200, "text/event-stream", sse(delta("{}", "stop"))),
+    ]
+    gen = OpenAIGenerator(stub.url)
+    options = GenerationOptions(json_schema=VERDICT_SCHEMA)
+    assert gen.generate(VERDICT_QUESTION, options).text == '{"verdict": "yes"}'
+    gen.generate(VERDICT_QUESTION, options)
+    sent = [body["response_format"] for body in stub.bodies]
+    assert sent[0]["type"] == "json_schema"
+    assert sent[0]["json_schema"]["schema"] == VERDICT_SCHEMA
+    assert sent[1] == sent[2] == {"type": "json_object", "schema": VERDICT_SCHEMA}  # remembered
+
+
+def test_openai_drops_a_field_the_server_refuses(stub: Stub) -> None:
+    stub.answers += [
+        (400, "application/json", b'{"error": "Unrecognized request argument: repeat_penalty"}'),
+        (200, "text/event-stream", sse(delta("ok", "stop"))),
+    ]
+    assert OpenAIGenerator(stub.url).generate(QUESTION, GenerationOptions()).text == "ok"
+    assert "repeat_penalty" in stub.bodies[0]
+    assert "repeat_penalty" not in stub.bodies[1]
+
+
+def test_openai_maps_http_errors(stub: Stub) -> None:
+    too_long = b'{"error": {"message": "This model\'s maximum context length is 2048 tokens."}}'
+    stub.answers += [(500, "text/plain", b"boom"), (400, "application/json", too_long)]
+    gen = OpenAIGenerator(stub.url)
+    with pytest.raises(ModelError, match="answered HTTP 500: boom"):
+        gen.generate(QUESTION, GenerationOptions())
+    with pytest.raises(ContextOverflowError, match="rejected the prompt as too long"):
+        gen.generate(QUESTION, GenerationOptions())
+
+
+def test_openai_without_tokenizer_approximates(stub: Stub) -> None:
+    gen = OpenAIGenerator(stub.url)
+    assert gen.count_tokens("人工智能发展趋势") == generation.approximate_tokens("人工智能发展趋势")
+    assert gen.context_length == 4096  # /v1/models is absent: the default
+    assert OpenAIGenerator(stub.url, context_length=8192).context_length == 8192
+
+
+# --------------------------------------------------------------------------- HTTP, real server
+
+# llama.cpp's AMX kernels segfault on some CPUs (ggml-org/llama.cpp#20824) and the server has no
+# switch for them, so the server runs behind the same workaround LlamaCppGenerator applies.
+SERVER_SHIM = """
+import runpy
+import llama_cpp.llama_cpp as C
+
+if b"AMX_INT8 = 1" in C.llama_print_system_info():
+    default = C.llama_model_default_params
+
+    def params():
+        value = default()
+        value.use_extra_bufts = False
+        return value
+
+    C.llama_model_default_params = params
+runpy.run_module("llama_cpp.server", run_name="__main__", alter_sys=True)
+"""
+
+
+def wait_until_serving(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"llama_cpp.server exited early:\n{log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(url + "/v1/models", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"llama_cpp.server not ready after 60 s:\n{log.read_text()[-2000:]}")
+
+
+@pytest.fixture(scope="module")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of `python -m llama_cpp.server` serving SmolLM2 on a free port."""
+    assert GGUF is not None
+    port = free_port()
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    args = ["--model", str(GGUF), "--host", "127.0.0.1", "--port", str(port)]
+    args += ["--n_ctx", "2048", "--n_threads", "1"]
+    url = f"http://127.0.0.1:{port}"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-c", SERVER_SHIM, *args], stdout=sink, stderr=subprocess.STDOUT
+        )
+        try:
+            start = time.perf_counter()
+            wait_until_serving(url, process, log)
+            sys.stderr.write(f"\nllama_cpp.server ready in {time.perf_counter() - start:.1f} s\n")
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.mark.models
+@pytest.mark.server
+@requires_server
+class TestLlamaCppServer:
+    def test_streams_a_completion(self, llama_server: str) -> None:
+        gen = OpenAIGenerator(llama_server + "/v1", context_length=2048)
+        pieces: list[str] = []
+        result = gen.generate(QUESTION, GenerationOptions(max_tokens=24), pieces.append)
+        assert result.text.strip()
+        assert len(pieces) > 1 and "".join(pieces) == result.text
+        assert result.first_token_s is not None and result.first_token_s <= result.total_s
+        assert result.prompt_tokens > 0 and result.completion_tokens > 0
+
+    def test_json_schema_constrains_the_output(self, llama_server: str) -> None:
+        gen = OpenAIGenerator(llama_server, context_length=2048)
+        options = GenerationOptions(max_tokens=96, json_schema=VERDICT_SCHEMA)
+        assert_valid_verdict(gen.generate(VERDICT_QUESTION, options).text)
+
+    def test_counts_tokens_like_the_model(
+        self, llama_server: str, smollm: LlamaCppGenerator
+    ) -> None:
+        gen = OpenAIGenerator(llama_server)
+        text = "Edge AI chips shipped 1.2 million units in 2024."
+        assert gen.count_tokens(text) == smollm.count_tokens(text)
+
+    def test_overflow_is_caught_before_sending(self, llama_server: str) -> None:
+        gen = OpenAIGenerator(llama_server, context_length=2048)
+        with pytest.raises(ContextOverflowError):
+            gen.generate([ChatMessage("user", "The market grew. " * 600)], GenerationOptions())
+
+    def test_wrong_path_is_a_model_error(self, llama_server: str) -> None:
+        gen = OpenAIGenerator(llama_server + "/nowhere", context_length=2048)
+        with pytest.raises(ModelError, match="answered HTTP 404"):
+            gen.generate(QUESTION, GenerationOptions(max_tokens=4))

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from models import MINILM_INSTALL, minilm_dir
 
+from models import MINILM_INSTALL, minilm_dir
 from trendqa.api import ingest_paths, open_searcher
 from trendqa.config import Settings
 from trendqa.embedding import SentenceTransformerEmbedder
@@ -64,7 +64,7 @@ def test_loads_offline_with_its_facts(embedder: SentenceTransformerEmbedder) -> 
         False,
         True,
     )
-    assert info.query_prompt is None  # this model has no prompts
+    assert not info.query_prompt  # this model has no query prompt
 
 
 def test_vectors_are_unit_norm(embedder: SentenceTransformerEmbedder) -> None:

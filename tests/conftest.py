@@ -5,13 +5,27 @@ from __future__ import annotations
 import io
 import json
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from models import (
+    SERVER_INSTALL,
+    SMOLLM2_INSTALL,
+    llama_cpp_installed,
+    llama_server_installed,
+    smollm2_gguf,
+)
 from trendqa.config import Settings, load_settings
+from trendqa.generation import LlamaCppGenerator
 from trendqa.testing import FakeEmbedderLoader
 
 PdfMaker = Callable[..., Path]
@@ -108,7 +122,7 @@ class CliResult:
     out: str
     err: str
 
-    def json_lines(self) -> list[dict[str, object]]:
+    def json_lines(self) -> list[dict[str, Any]]:
         return [json.loads(line) for line in self.out.splitlines()]
 
 
@@ -120,14 +134,19 @@ def cli(fake_loader: FakeEmbedderLoader) -> CliRunner:
     """Run the real CLI in-process with the fake embedder; stdout and stderr kept apart."""
     from trendqa.cli import Env, run
 
-    def invoke(*argv: str, stdin: str = "", environ: dict[str, str] | None = None) -> CliResult:
+    def invoke(
+        *argv: str,
+        stdin: str = "",
+        environ: dict[str, str] | None = None,
+        stderr_isatty: bool = False,
+    ) -> CliResult:
         out, err = io.StringIO(), io.StringIO()
         env = Env(
             stdin=io.StringIO(stdin),
             stdout=out,
             stderr=err,
             stdout_isatty=False,
-            stderr_isatty=False,
+            stderr_isatty=stderr_isatty,
             environ={**os.environ, "TRENDQA_EMBEDDER": "fake", **(environ or {})},
             embedder_loader=fake_loader,
         )
@@ -184,3 +203,131 @@ def gbk_text(tmp_path: Path) -> Path:
     text = "人工智能发展白皮书\r\n\r\n一、引言\r\n人工智能正在改变世界。深圳走在前列。\r\n"
     path.write_bytes(text.encode("gbk"))
     return path
+
+
+# --------------------------------------------------------------------------- question answering
+
+QA_MARKET = """# 2024人工智能产业报告
+
+## 一、市场规模
+
+2024年中国人工智能核心产业规模达到727.2亿元，同比增长65.4%。全国人工智能企业数量超过3,072家，其中大模型企业约10K人从业。
+
+## 二、算力
+
+智能算力规模持续增长，国产加速卡出货量明显提升。数据中心的能耗问题引起关注。
+
+## 三、低空经济
+
+低空经济成为新的增长点，无人机物流在深圳等城市试点。空域管理和安全标准仍需完善。
+"""
+QA_EDGE = """# Edge AI Outlook
+
+Edge AI chips shipped 1.2 million units in 2024, up 40% from 2023. Most went into cameras.
+
+## Batteries
+
+Solid-state battery pilot lines opened in Japan and Korea.
+"""
+
+
+@pytest.fixture
+def qa_corpus(tmp_path: Path, two_page_pdf: Path) -> Path:
+    """Reports with figures to answer from: Chinese and English Markdown, a two-page PDF."""
+    root = tmp_path / "qa"
+    root.mkdir()
+    (root / "market.md").write_text(QA_MARKET, encoding="utf-8")
+    (root / "edge.md").write_text(QA_EDGE, encoding="utf-8")
+    two_page_pdf.rename(root / "report.pdf")
+    return root
+
+
+# --------------------------------------------------------------------------- small real models
+
+GGUF = smollm2_gguf()
+requires_gguf = pytest.mark.skipif(
+    GGUF is None or not llama_cpp_installed(),
+    reason=f"needs llama-cpp-python and the small test GGUF: {SMOLLM2_INSTALL}",
+)
+requires_server = pytest.mark.skipif(
+    GGUF is None or not llama_server_installed(),
+    reason=f"needs the small test GGUF and the server extras: {SERVER_INSTALL}",
+)
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on (just now)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def smollm() -> Iterator[LlamaCppGenerator]:
+    """SmolLM2 in-process, shared by the whole session."""
+    assert GGUF is not None
+    # One thread: on a shared 2-core machine, llama.cpp's second OpenMP thread competing
+    # with any other busy process slows generation down 10-50x. No prefix reuse, so that
+    # every reply depends only on its prompt, whatever the order the tests run in.
+    gen = LlamaCppGenerator(GGUF, n_ctx=2048, threads=1, reuse_prefix=False)
+    yield gen
+    gen.close()
+
+
+# llama.cpp's AMX kernels segfault on some CPUs (ggml-org/llama.cpp#20824) and the server has no
+# switch for them, so the server runs behind the same workaround LlamaCppGenerator applies.
+SERVER_SHIM = """
+import runpy
+import llama_cpp.llama_cpp as C
+
+if b"AMX_INT8 = 1" in C.llama_print_system_info():
+    default = C.llama_model_default_params
+
+    def params():
+        value = default()
+        value.use_extra_bufts = False
+        return value
+
+    C.llama_model_default_params = params
+runpy.run_module("llama_cpp.server", run_name="__main__", alter_sys=True)
+"""
+
+
+def wait_until_serving(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"llama_cpp.server exited early:\n{log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(url + "/v1/models", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"llama_cpp.server not ready after 60 s:\n{log.read_text()[-2000:]}")
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of `python -m llama_cpp.server` serving SmolLM2 on a free port, for the session."""
+    assert GGUF is not None
+    port = free_port()
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    args = ["--model", str(GGUF), "--host", "127.0.0.1", "--port", str(port)]
+    args += ["--n_ctx", "2048", "--n_threads", "1"]
+    url = f"http://127.0.0.1:{port}"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-c", SERVER_SHIM, *args], stdout=sink, stderr=subprocess.STDOUT
+        )
+        try:
+            start = time.perf_counter()
+            wait_until_serving(url, process, log)
+            sys.stderr.write(f"\nllama_cpp.server ready in {time.perf_counter() - start:.1f} s\n")
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -15,7 +16,7 @@ from conftest import CliRunner
 from trendqa.config import Settings
 from trendqa.errors import ExitStatus
 from trendqa.store import write_lock
-from trendqa.testing import FakeEmbedderLoader
+from trendqa.testing import FakeEmbedder, FakeEmbedderLoader
 
 ANSI = re.compile(r"\x1b\[")
 HIT_KEYS = {
@@ -76,10 +77,19 @@ def test_ingest_human_summary_is_plain_text(cli: CliRunner, corpus: Path) -> Non
     assert not ANSI.search(result.out + result.err)
 
 
+def test_progress_on_a_terminal_goes_to_stderr_only(cli: CliRunner, corpus: Path) -> None:
+    result = cli("ingest", str(corpus), "--json", stderr_isatty=True)
+    assert result.code == ExitStatus.OK
+    [report] = result.json_lines()  # the progress bar did not touch stdout
+    assert report["documents"] == 3
+    assert not ANSI.search(result.out)
+    assert "indexed 3 documents" in result.err
+
+
 def test_ingest_with_skipped_input_exits_4(cli: CliRunner, corpus: Path) -> None:
     (corpus / "empty.txt").write_bytes(b"")
     result = cli("ingest", str(corpus), "--json")
-    assert result.code == ExitStatus.PARTIAL == 4
+    assert result.code == 4  # ExitStatus.PARTIAL
     [report] = result.json_lines()
     assert report["documents"] == 3
     assert [(Path(s["path"]).name, s["reason"]) for s in report["skipped"]] == [
@@ -107,6 +117,14 @@ def test_search_json_has_the_documented_keys(cli: CliRunner, indexed: Path) -> N
     assert "量子纠错" in str(top["text"])
     assert isinstance(top["retrievers"], dict) and top["retrievers"]
     assert "query" not in top  # only for queries read from stdin
+
+
+def test_k_setting_from_the_config_file(
+    cli: CliRunner, indexed: Path, isolated_state: Path
+) -> None:
+    (isolated_state / "trendqa.toml").write_text("k = 2\n", encoding="utf-8")
+    assert len(cli("search", "人工智能", "--json").json_lines()) == 2
+    assert len(cli("search", "人工智能", "--json", "-k", "1").json_lines()) == 1
 
 
 def test_search_human_output_is_plain_when_not_a_tty(cli: CliRunner, indexed: Path) -> None:
@@ -148,7 +166,7 @@ def test_search_doc_filter(cli: CliRunner, indexed: Path) -> None:
 
 def test_search_without_index_exits_5(cli: CliRunner) -> None:
     result = cli("search", "量子")
-    assert result.code == ExitStatus.NO_INDEX == 5
+    assert result.code == 5  # ExitStatus.NO_INDEX
     assert result.out == ""
     assert result.err.startswith("trendqa: error: no index in ")
     assert "`trendqa ingest`" in result.err
@@ -172,7 +190,7 @@ def test_search_with_another_embedder_exits_5(cli: CliRunner, indexed: Path) -> 
 )
 def test_usage_errors_exit_2(cli: CliRunner, argv: list[str]) -> None:
     result = cli(*argv)
-    assert result.code == ExitStatus.USAGE == 2
+    assert result.code == 2  # ExitStatus.USAGE
     assert result.out == ""
     assert "Error:" in result.err
 
@@ -186,9 +204,36 @@ def test_bad_mode_is_an_input_error(cli: CliRunner, indexed: Path) -> None:
 def test_ingest_while_locked_exits_7(cli: CliRunner, corpus: Path, settings: Settings) -> None:
     with write_lock(settings.index_path):
         result = cli("ingest", str(corpus))
-    assert result.code == ExitStatus.LOCKED == 7
+    assert result.code == 7  # ExitStatus.LOCKED
     assert "being written by pid" in result.err
     assert result.out == ""
+
+
+def test_ctrl_c_during_ingest_exits_130_and_keeps_the_index(
+    cli: CliRunner, indexed: Path, settings: Settings
+) -> None:
+    from trendqa.cli import Env, run
+
+    before = (settings.index_path / "CURRENT").read_text()
+    (indexed / "gbk.txt").write_text("新的内容。人工智能。", encoding="utf-8")
+
+    def interrupted(path: Path, quantize: bool, threads: int | None) -> FakeEmbedder:
+        raise KeyboardInterrupt  # while the model loads
+
+    out, err = io.StringIO(), io.StringIO()
+    env = Env(
+        stdout=out,
+        stderr=err,
+        stdout_isatty=False,
+        stderr_isatty=False,
+        environ={**os.environ, "TRENDQA_EMBEDDER": "fake"},
+        embedder_loader=interrupted,
+    )
+    assert run(["ingest", str(indexed)], env) == 130
+    assert err.getvalue() == "trendqa: interrupted\n"
+    assert out.getvalue() == ""
+    assert (settings.index_path / "CURRENT").read_text() == before
+    assert cli("search", "人工智能", "--json").code == ExitStatus.OK
 
 
 def test_sources_and_info_json(cli: CliRunner, indexed: Path, settings: Settings) -> None:
@@ -204,7 +249,7 @@ def test_sources_and_info_json(cli: CliRunner, indexed: Path, settings: Settings
     assert info.code == ExitStatus.OK
     [facts] = info.json_lines()
     assert facts["documents"] == 3
-    assert facts["chunks"] == sum(int(r["chunks"]) for r in rows)  # type: ignore[call-overload]
+    assert facts["chunks"] == sum(r["chunks"] for r in rows)
     assert (facts["embedder"], facts["quantized"]) == ("fake", True)
     assert facts["dimension"] == 128
     assert facts["index"] == str(settings.index_path)
@@ -227,7 +272,7 @@ def test_sources_without_index_exits_5(cli: CliRunner) -> None:
 
 def test_models_verify_without_models_exits_6(cli: CliRunner) -> None:
     result = cli("models", "verify")
-    assert result.code == ExitStatus.MODEL == 6
+    assert result.code == 6  # ExitStatus.MODEL
     assert "trendqa models install" in result.err
 
 
@@ -269,3 +314,25 @@ def test_python_m_trendqa_searches_a_real_index(indexed: Path) -> None:
     assert dense.stdout == ""
     assert "no sentence-transformers model" in dense.stderr
     assert "Traceback" not in dense.stderr
+
+
+def test_closed_pipe_is_not_an_error(cli: CliRunner, tmp_path: Path) -> None:
+    big = tmp_path / "big"
+    big.mkdir()
+    sections = [
+        f"## 第{n}节\n\n人工智能第{n}项进展：算力提升{n}个百分点，应用覆盖{n}个行业。"
+        for n in range(300)
+    ]
+    (big / "long.md").write_text("\n\n".join(sections), encoding="utf-8")
+    assert cli("ingest", str(big)).code == ExitStatus.OK
+    argv = ["-m", "trendqa", "search", "人工智能", "--mode", "bm25", "--json", "-k", "300"]
+    environ = {**os.environ, "TRENDQA_EMBEDDER": "fake"}
+    with subprocess.Popen(
+        [sys.executable, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environ
+    ) as proc:  # like `trendqa search ... | head -c 100`
+        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout.read(100)
+        proc.stdout.close()  # more than a pipe buffer (64 KiB) is still to be written
+        err = proc.stderr.read().decode()
+        assert proc.wait(timeout=120) == ExitStatus.OK
+    assert "Traceback" not in err and "Error" not in err

@@ -123,7 +123,7 @@ def test_ingest_and_search_round_trip(tmp_path: Path, model_dir: Path, settings:
     searcher, _times = open_searcher(real)
     assert searcher.index.meta.embedder.id == "all-MiniLM-L6-v2"
     for mode in ("hybrid", "dense"):
-        hits = searcher.search(QUERY, SearchOptions(k=3, mode=mode))  # type: ignore[arg-type]
+        hits = searcher.search(QUERY, SearchOptions(k=3, mode=mode))
         assert hits[0].chunk.doc == "cars.md", mode
     assert "dense" in searcher.search("rice drones", SearchOptions(k=1))[0].retrievers
     assert ingest_paths(real, [corpus]).up_to_date

@@ -129,7 +129,7 @@ Never add facts that are not in the sentences."""
 
 def _sentences(hit: Hit, n: int, first_id: int) -> tuple[Sentence, ...]:
     text = hit.chunk.text
-    out = []
+    out: list[Sentence] = []
     for start, end in split_sentences(text):
         piece = text[start:end].strip()
         if len(fold(piece)) < 2:
@@ -458,17 +458,37 @@ def _wrong_language(text: str, language: str) -> bool:
 def _parse(raw: str) -> tuple[list[int], str]:
     """Evidence ids and answer text from the model's JSON, tolerating a cut-off reply."""
     try:
-        data = json.loads(raw)
+        # strict=False: small models write raw newlines inside strings despite the grammar.
+        data = json.loads(raw, strict=False)
     except ValueError:
-        ids = re.search(r'"evidence"\s*:\s*\[([^\]]*)', raw)
-        answer = re.search(r'"answer"\s*:\s*"((?:[^"\\]|\\.)*)', raw)
-        evidence = [int(x) for x in re.findall(r"\d+", ids.group(1))] if ids else []
-        text = json.loads(f'"{answer.group(1)}"') if answer else ""
-        return evidence, text
+        return _parse_cut_off(raw)
     if not isinstance(data, dict):
         return [], ""
-    evidence = [
-        int(x) for x in data.get("evidence", []) if isinstance(x, int | str) and str(x).isdigit()
-    ]
+    ids = data.get("evidence")
+    evidence = (
+        [int(x) for x in ids if isinstance(x, int | str) and str(x).isdigit()]
+        if isinstance(ids, list)
+        else []
+    )
     text = data.get("answer", "")
-    return evidence, text if isinstance(text, str) else ""
+    return evidence, _printable(text) if isinstance(text, str) else ""
+
+
+def _parse_cut_off(raw: str) -> tuple[list[int], str]:
+    """What a reply that is not whole JSON (e.g. cut at max_tokens) has said so far."""
+    ids = re.search(r'"evidence"\s*:\s*\[([^\]]*)', raw)
+    answer = re.search(r'"answer"\s*:\s*"((?:[^"\\]|\\.)*)', raw)
+    evidence = [int(x) for x in re.findall(r"\d+", ids.group(1))] if ids else []
+    if not answer:
+        return evidence, ""
+    # A \uXXXX escape cut short cannot be decoded; drop it (not an escaped backslash before it).
+    body = re.sub(r"(?<!\\)((?:\\\\)*)\\u[0-9a-fA-F]{0,3}$", r"\1", answer.group(1))
+    try:
+        return evidence, _printable(json.loads(f'"{body}"', strict=False))
+    except ValueError:
+        return evidence, ""
+
+
+def _printable(text: str) -> str:
+    """`text` without lone UTF-16 surrogates (half an escaped emoji), which cannot be printed."""
+    return re.sub("[\ud800-\udfff]", "", text)

@@ -141,7 +141,7 @@ def ingest_cmd(
 ) -> None:
     """Chunk and embed files into the index (incremental; the old index stays live until done)."""
     from trendqa.api import ingest_paths
-    from trendqa.render import IngestBar, print_ingest_summary
+    from trendqa.render import IngestBar, print_ingest_summary, print_skipped
     from trendqa.serialize import ingest_dict
 
     env = _env(ctx)
@@ -160,9 +160,10 @@ def ingest_cmd(
         report = ingest_paths(settings, paths or (), rebuild=rebuild, loader=loader)
     if as_json:
         env.json_line(ingest_dict(report))
-        print_ingest_summary(env.err(), report)  # skip reasons stay visible on stderr
+        print_ingest_summary(env.err(), report)
     else:
         print_ingest_summary(env.out(), report)
+    print_skipped(env.err(), report)
     if report.skipped:
         raise typer.Exit(ExitStatus.PARTIAL)
 
@@ -180,7 +181,9 @@ def _queries(env: Env, query: str) -> Iterator[str]:
 def search_cmd(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="The query, or - to read one per line from stdin.")],
-    k: KOpt = 5,
+    k: Annotated[
+        int | None, typer.Option("--k", "-k", min=1, help="Number of passages [default: 5].")
+    ] = None,  # None: the `k` setting (trendqa.toml), whose default is 5
     doc: DocOpt = None,
     mode: Annotated[str, typer.Option(help="hybrid, dense or bm25.")] = "hybrid",
     index: IndexOpt = None,
@@ -198,8 +201,12 @@ def search_cmd(
     env = _env(ctx)
     settings = _settings(ctx, index_dir=index, embedder=embedder)
     searcher, _times = open_searcher(settings, need_dense=mode != "bm25", loader=_loader(env))
-    options = SearchOptions(k=k, docs=tuple(doc or ()), mode=mode)  # type: ignore[arg-type]
-    console = None if as_json else env.out()
+    options = SearchOptions(
+        k=k or settings.k,
+        docs=tuple(doc or ()),
+        mode=mode,  # type: ignore[arg-type]
+    )
+    console = env.out()
     for i, q in enumerate(_queries(env, query)):
         hits = searcher.search(q, options)
         if as_json:
@@ -441,13 +448,10 @@ def run(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
                 standalone_mode=False,
                 obj=env,
             )
-    except typer.Exit as exc:  # typer turns Ctrl-C in a command into Exit(130)
-        if exc.exit_code == ExitStatus.INTERRUPTED:
-            env.warn("interrupted")
-        return int(exc.exit_code)
+    except typer.Exit as exc:
+        result = exc.exit_code
     except (KeyboardInterrupt, typer.Abort):
-        env.warn("interrupted")
-        return ExitStatus.INTERRUPTED
+        result = ExitStatus.INTERRUPTED
     except typer.TyperException as exc:  # typer's own click: usage errors (exit 2) and the like
         show = getattr(exc, "show", None)
         if callable(show):
@@ -465,7 +469,15 @@ def run(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return ExitStatus.OK
-    return int(result) if isinstance(result, int) else ExitStatus.OK
+    except SystemExit as exc:
+        # typer meets a closed pipe inside a command with sys.exit(1): the same case as above.
+        if isinstance(exc.__context__, BrokenPipeError):
+            return ExitStatus.OK
+        raise
+    code = int(result) if isinstance(result, int) else ExitStatus.OK
+    if code == ExitStatus.INTERRUPTED:  # typer returns Ctrl-C in a command as exit code 130
+        env.warn("interrupted")
+    return code
 
 
 def main() -> None:

@@ -213,7 +213,7 @@ def _answer_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "false_refusal_rate": share(len(answerable) - len(answered), len(answerable)),
         "citation_validity": share(sum(r["verified"] for r in rows), shown),
         "citation_support": share(sum(r["supported"] for r in answered), len(answered)),
-        "answer_match": share(sum(r["match"] for r in answerable), len(answerable)),  # type: ignore[arg-type]
+        "answer_match": share(sum(r["match"] for r in answerable), len(answerable)),
         "language_ok": share(sum(r["language_ok"] for r in rows), len(rows)),
         "first_token_p50_s": _pct(firsts, 0.5),
         "first_token_p95_s": _pct(firsts, 0.95),

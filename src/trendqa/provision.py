@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from trendqa.config import DEFAULT_EMBEDDER_DIR, DEFAULT_LLM_FILE
 from trendqa.errors import ModelError
@@ -98,8 +99,10 @@ def _stamp_path(target: Path) -> Path:
     return target / _STAMP if target.is_dir() else target.with_name(target.name + _STAMP)
 
 
-def _fingerprint(target: Path) -> dict[str, list[int]]:
-    return {rel: [p.stat().st_size, p.stat().st_mtime_ns] for rel, p in _files_of(target)}
+def _fingerprint(target: Path, hashes: dict[str, str]) -> dict[str, Any]:
+    # The expected hashes are part of the stamp: new recorded hashes mean re-verifying.
+    files = {rel: [p.stat().st_size, p.stat().st_mtime_ns] for rel, p in _files_of(target)}
+    return {"files": files, "expected": hashes}
 
 
 def verify(target: Path, hashes: dict[str, str], *, full: bool = False) -> None:
@@ -111,7 +114,7 @@ def verify(target: Path, hashes: dict[str, str], *, full: bool = False) -> None:
     if not target.exists():
         raise ModelError(f"{target} is missing — run `trendqa models install`")
     stamp = _stamp_path(target)
-    fingerprint = _fingerprint(target)
+    fingerprint = _fingerprint(target, hashes)
     if not full and stamp.exists():
         try:
             if json.loads(stamp.read_text()) == fingerprint:

@@ -7,7 +7,14 @@ from collections.abc import Sequence
 from typing import IO
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -75,9 +82,7 @@ def print_hits(console: Console, hits: Sequence[Hit], query: str) -> None:
 
 
 def print_ingest_summary(console: Console, report: IngestReport) -> None:
-    """The one-line summary of an ingest, plus a line per skipped input."""
-    for skip in report.skipped:
-        console.print(f"skipped {skip.path}: {skip.reason}")
+    """The one-line summary of an ingest."""
     if report.up_to_date:
         console.print(
             f"index up to date: {report.documents} documents, {report.chunks} chunks "
@@ -91,6 +96,12 @@ def print_ingest_summary(console: Console, report: IngestReport) -> None:
         f"{report.embedded} embedded{rate}, {report.folded} duplicates folded{removed}, "
         f"{len(report.skipped)} skipped, {report.seconds:.1f} s"
     )
+
+
+def print_skipped(console: Console, report: IngestReport) -> None:
+    """One line per input that was not indexed, with the reason."""
+    for skip in report.skipped:
+        console.print(f"trendqa: skipped {skip.path}: {skip.reason}")
 
 
 def print_sources(console: Console, meta: IndexMeta) -> None:
@@ -128,8 +139,8 @@ class IngestBar:
             console=console,
             transient=True,
         )
-        self._files: int | None = None
-        self._embed: int | None = None
+        self._files: TaskID | None = None
+        self._embed: TaskID | None = None
         self._started = 0.0
 
     def __enter__(self) -> IngestBar:

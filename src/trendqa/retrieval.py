@@ -104,7 +104,9 @@ class Searcher:
         if opts.mode in ("hybrid", "bm25") or self.embedder is None:
             terms = tokenize(query)
             rankings["bm25"] = self.bm25.search(terms, opts.depth, allowed)
-            weights["bm25"] = 1.0 if opts.mode == "bm25" else self.lexical_weight(query)
+            # Alone (no embedder), BM25 is the only vote and must count whatever the script.
+            alone = opts.mode == "bm25" or self.embedder is None
+            weights["bm25"] = 1.0 if alone else self.lexical_weight(query)
         return self._fuse(rankings, weights, opts)
 
     def _fuse(

@@ -6,6 +6,15 @@ import json
 import re
 from collections.abc import Callable
 
+# One escape; a UTF-16 surrogate pair (how JSON spells characters beyond the BMP, e.g.
+# emoji) is one escape too: decoded apart, its halves would be unprintable lone surrogates.
+_ESCAPE = re.compile(
+    r'\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|["\\/bfnrt])'
+)
+_HIGH_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}")
+# What the buffer may end with while the low half of a pair is still to come.
+_LOW_SURROGATE_START = re.compile(r"(?:\\(?:u(?:[dD](?:[c-fC-F][0-9a-fA-F]{0,2})?)?)?)?")
+
 
 class FieldStream:
     """Feed it JSON text piece by piece; it passes the decoded value of `name` to `emit`."""
@@ -40,11 +49,15 @@ class FieldStream:
                 i += 1
                 break
             if ch == "\\":
-                m = re.match(r'\\(u[0-9a-fA-F]{4}|["\\/bfnrt])', buf[i:])
+                m = _ESCAPE.match(buf, i)
                 if not m:
                     break  # escape not complete yet
-                out.append(json.loads(f'"{m.group(0)}"'))
-                i += len(m.group(0))
+                if _HIGH_SURROGATE.fullmatch(m.group()) and _LOW_SURROGATE_START.fullmatch(
+                    buf, m.end()
+                ):
+                    break  # the first half of a surrogate pair: wait for the second
+                out.append(json.loads(f'"{m.group()}"'))
+                i = m.end()
                 continue
             out.append(ch)
             i += 1

@@ -21,7 +21,8 @@ DOCS = {
     "trends.md": ("2024科技趋势报告", trends_text()),
     "sub/energy.txt": (
         "能源转型白皮书",
-        "## 一、储能\n\n" + SECTIONS["新能源汽车"] + "储能电站装机规模翻番。",
+        "## 一、储能\n\n动力电池退役后可梯次利用于储能电站，新能源汽车的动力电池回收体系正在建立。"
+        "储能电站装机规模翻番。",
     ),
     "preview.md": ("趋势报告预览", trends_text(["人工智能", "量子计算"])),
 }
@@ -69,6 +70,21 @@ def test_the_right_passage_comes_first(searcher: Searcher) -> None:
     assert top.chunk.heading == "二、量子计算"
     # The preview's copy was folded: the passage names both documents.
     assert top.chunk.docs == ("trends.md", "preview.md")
+
+
+def test_a_passage_mostly_repeating_a_better_hit_is_skipped() -> None:
+    docs = {
+        **DOCS,
+        "copy.txt": ("摘录", SECTIONS["新能源汽车"] + "另附一句说明。"),
+    }
+    embedder = FakeEmbedder()
+    hits = Searcher(build_index(docs, embedder), embedder).search(
+        "新能源汽车动力电池", SearchOptions(k=20)
+    )
+    texts = [h.chunk.text for h in hits]
+    assert any(SECTIONS["新能源汽车"][:20] in t for t in texts)
+    # The copy's passage repeats the report's almost word for word: shown once, not twice.
+    assert sum(SECTIONS["新能源汽车"][:20] in t for t in texts) == 1
 
 
 def test_retrievers_are_reported_per_hit(searcher: Searcher) -> None:

@@ -22,7 +22,13 @@ from trendqa.chunking import split_sentences
 from trendqa.errors import InputError
 from trendqa.evidence import MIN_COVERAGE, MIN_SIMILARITY, Support, chunk_context, support
 from trendqa.generation import ChatMessage, GenerationOptions, Generator
-from trendqa.numbers import unsupported_numbers
+from trendqa.numbers import (
+    annotate_chinese_scales,
+    find_numbers,
+    repair_scales,
+    supported,
+    unsupported_numbers,
+)
 from trendqa.records import Hit
 from trendqa.retrieval import Searcher, SearchOptions
 from trendqa.streamjson import FieldStream
@@ -153,7 +159,7 @@ def _prompt(question: str, passages: Sequence[Passage], language: str) -> list[C
     lines = []
     for p in passages:
         lines.append(f"Passage [{p.n}] from 《{p.hit.chunk.title}》:")
-        lines.extend(f"({s.id}) {' '.join(s.text.split())}" for s in p.sentences)
+        lines.extend(f"({s.id}) {_shown(s.text, language)}" for s in p.sentences)
         lines.append("")
     reply_in = "请用中文回答。" if language == "zh" else "Answer in English."
     user = "\n".join(lines) + f"Question: {question}\n{reply_in}"
@@ -161,6 +167,37 @@ def _prompt(question: str, passages: Sequence[Passage], language: str) -> list[C
         ChatMessage("system", _SYSTEM.format(language=LANGUAGE_NAME[language])),
         ChatMessage("user", user),
     ]
+
+
+def _shown(text: str, language: str) -> str:
+    """A sentence as the model sees it: one line, Chinese scales read out for English."""
+    text = " ".join(text.split())
+    return annotate_chinese_scales(text) if language == "en" else text
+
+
+_REWRITE_SYSTEM = (
+    "Answer the question in {language}, in one or two short sentences, using only the "
+    "facts in the given sentences. Copy names and figures exactly. "
+    'Reply with JSON: {{"answer": "..."}}.'
+)
+
+
+def _rewrite_prompt(
+    question: str, sentences: Sequence[Sentence], language: str
+) -> list[ChatMessage]:
+    body = "\n".join(f"- {_shown(s.text, language)}" for s in sentences)
+    reply_in = "请用中文回答。" if language == "zh" else "Answer in English."
+    return [
+        ChatMessage("system", _REWRITE_SYSTEM.format(language=LANGUAGE_NAME[language])),
+        ChatMessage("user", f"Sentences:\n{body}\nQuestion: {question}\n{reply_in}"),
+    ]
+
+
+_REWRITE_SCHEMA = {
+    "type": "object",
+    "properties": {"answer": {"type": "string"}},
+    "required": ["answer"],
+}
 
 
 def _citation(passage: Passage, sentence: Sentence) -> Citation:
@@ -210,9 +247,14 @@ def _insert_before_stop(sentence: str, tail: str) -> str:
 
 
 def _overlap(a: str, b: str) -> int:
+    """How strongly answer sentence `a` echoes quote `b`: shared figures, then bigrams."""
     fa, fb = fold(a), fold(b)
     grams = {fa[i : i + 2] for i in range(len(fa) - 1)}
-    return sum(1 for i in range(len(fb) - 1) if fb[i : i + 2] in grams)
+    shared_bigrams = sum(1 for i in range(len(fb) - 1) if fb[i : i + 2] in grams)
+    figures = find_numbers(b)
+    shared_figures = sum(1 for n in find_numbers(a) if supported(n, figures))
+    # A figure is the strongest tie between an English sentence and a Chinese quote.
+    return 100 * shared_figures + shared_bigrams
 
 
 class Answerer:
@@ -227,6 +269,7 @@ class Answerer:
         self.searcher = searcher
         self.generator = generator
         self.on_warning = on_warning
+        self._last_rewrite_s = 0.0
         self.meta_text = {
             d: " ".join(filter(None, (e.meta.title, e.meta.publisher, e.meta.source)))
             for d, e in searcher.index.meta.documents.items()
@@ -328,7 +371,26 @@ class Answerer:
         evidence, text = _parse(result.text)
         by_id = {s.id: (p, s) for p in passages for s in p.sentences}
         chosen = [by_id[i] for i in dict.fromkeys(evidence) if i in by_id]
+        if chosen and (not text.strip() or _wrong_language(text, base.language)):
+            # A second, short request: only the chosen sentences, answer in the language.
+            text = self._rewrite(question, [s for _p, s in chosen], base.language, opts)
+            timings["generate_s"] = timings["generate_s"] + self._last_rewrite_s
         return self._check(replace(base, passages=passages), question, chosen, text)
+
+    def _rewrite(
+        self, question: str, sentences: Sequence[Sentence], language: str, opts: AskOptions
+    ) -> str:
+        assert self.generator is not None
+        result = self.generator.generate(
+            _rewrite_prompt(question, sentences, language),
+            GenerationOptions(
+                max_tokens=opts.max_tokens,
+                temperature=opts.temperature,
+                json_schema=_REWRITE_SCHEMA,
+            ),
+        )
+        self._last_rewrite_s = result.total_s
+        return _parse(result.text)[1]
 
     def _check(
         self,
@@ -347,6 +409,7 @@ class Answerer:
         if s.coverage < MIN_COVERAGE:
             missing = ", ".join(s.missing_terms[:5])
             return replace(base, reason=f"the cited passages lack the question's terms: {missing}")
+        text = repair_scales(text, " ".join(p.hit.chunk.text for p in base.passages))
         chosen = _add_number_evidence(text, question, chosen, base.passages)
         bad = unsupported_numbers(text, " ".join(sent.text for _p, sent in chosen), question)
         if bad:

@@ -20,7 +20,8 @@ SHINGLE = 8
 CONTAINMENT = 0.85
 
 
-def _shingles(text: str) -> set[str]:
+def shingles(text: str) -> set[str]:
+    """Character 8-grams of the folded text."""
     folded = fold(text)
     if len(folded) <= SHINGLE:
         return {folded} if folded else set()
@@ -39,7 +40,7 @@ def fold_duplicates(per_doc: Sequence[Sequence[Chunk]]) -> tuple[list[Chunk], di
     folded: dict[str, int] = defaultdict(int)
     for chunks in ordered:
         for chunk in chunks:
-            sh = _shingles(chunk.text)
+            sh = shingles(chunk.text)
             target = _duplicate_of(chunk, sh, kept, owner, doc_shingles)
             if target is None:
                 for s in sh:
@@ -62,11 +63,11 @@ def _duplicate_of(
 ) -> int | None:
     if not sh:
         return None
-    for doc, shingles in doc_shingles.items():
-        if doc == chunk.doc or len(sh & shingles) < CONTAINMENT * len(sh):
+    for doc, theirs in doc_shingles.items():
+        if doc == chunk.doc or len(sh & theirs) < CONTAINMENT * len(sh):
             continue
         votes: dict[int, int] = defaultdict(int)
-        for s in sh & shingles:
+        for s in sh & theirs:
             for pos in owner.get(s, ()):
                 if kept[pos].doc == doc:
                     votes[pos] += 1

@@ -58,3 +58,55 @@ def unsupported_numbers(answer: str, evidence_text: str, question: str = "") -> 
     """Figures in `answer` that neither the evidence nor the question contains."""
     known = find_numbers(evidence_text) + find_numbers(question)
     return [n.text for n in find_numbers(answer) if not supported(n, known)]
+
+
+_ENGLISH_SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
+
+
+def in_english(value: float) -> str:
+    """A value in English scale words: 7.272e10 -> '72.72 billion'."""
+    for factor, word in _ENGLISH_SCALES:
+        if value >= factor:
+            return f"{value / factor:.4f}".rstrip("0").rstrip(".") + f" {word}"
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def annotate_chinese_scales(text: str) -> str:
+    """Add the English reading after Chinese-scaled figures: '70 亿' -> '70 亿 (=7 billion)'.
+
+    Small models translate 亿 and 万 wrongly; reading the conversion beside the
+    figure, they copy it instead.
+    """
+
+    def note(m: re.Match[str]) -> str:
+        scale = m.group(3)
+        if not scale or not _HAN_SCALE.match(scale):
+            return m.group(0)
+        number = find_numbers(m.group(0))[0]
+        return f"{m.group(0)} (={in_english(number.value)})"
+
+    return _NUMBER.sub(note, text)
+
+
+_HAN_SCALE = re.compile(r"[万亿千百]")
+
+
+def repair_scales(answer: str, evidence_text: str) -> str:
+    """Fix figures whose digits a source states with a Chinese scale the answer misread.
+
+    "130 billion" where the source says "130 亿" becomes "13 billion": copying the
+    digits and translating the scale word is the slip small models make most.
+    """
+    scaled = [n for n in find_numbers(evidence_text) if n.value != n.raw]
+
+    def fix(m: re.Match[str]) -> str:
+        number = find_numbers(m.group(0))[0]
+        if number.value == number.raw:
+            return m.group(0)
+        source = next((e for e in scaled if _close(e.raw, number.raw)), None)
+        if source is None or _close(source.value, number.value):
+            return m.group(0)
+        trailing = m.group(0)[len(m.group(0).rstrip()) :]
+        return in_english(source.value) + trailing
+
+    return _NUMBER.sub(fix, answer)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from trendqa.bm25 import BM25
+from trendqa.dedup import shingles
 from trendqa.embedding import Embedder
 from trendqa.errors import IndexMismatchError, InputError
 from trendqa.records import Chunk, Hit
@@ -24,6 +25,7 @@ from trendqa.store import Index
 from trendqa.textnorm import han_share
 from trendqa.tokens import tokenize
 
+REPEAT = 0.6  # share of shingles a hit may share with a better one before it is dropped
 LEXICAL_WEIGHT = 1.5  # BM25's vote relative to dense search when the scripts match
 
 Mode = Literal["hybrid", "dense", "bm25"]
@@ -124,7 +126,8 @@ class Searcher:
             for rank, (row, _score) in enumerate(ranked, 1):
                 found.setdefault(row, {})[name] = rank
                 fused[row] = fused.get(row, 0.0) + weights[name] / (opts.rrf_k + rank)
-        best = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[: opts.k]
+        ranked_rows = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+        best = self._distinct([(row, score) for row, score in ranked_rows if score > 0], opts.k)
         return [
             Hit(
                 chunk=self.index.chunks[row],
@@ -134,5 +137,23 @@ class Searcher:
                 similarity=round(cosine[row], 4) if row in cosine else None,
             )
             for i, (row, score) in enumerate(best, 1)
-            if score > 0
         ]
+
+    def _distinct(self, ranked: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:
+        """The first `k` hits, skipping any that mostly repeat a better one.
+
+        Ingest folds copies that fall inside another document's passage; a copy cut
+        at other boundaries overlaps two passages instead, and would otherwise
+        fill a second slot with the same sentences.
+        """
+        kept: list[tuple[int, float]] = []
+        seen: list[set[str]] = []
+        for row, score in ranked:
+            grams = shingles(self.index.chunks[row].text)
+            if any(len(grams & other) >= REPEAT * min(len(grams), len(other)) for other in seen):
+                continue
+            kept.append((row, score))
+            seen.append(grams)
+            if len(kept) == k:
+                break
+        return kept

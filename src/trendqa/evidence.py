@@ -54,6 +54,17 @@ def support(
         coverage, missing = 1.0, ()
     evidence_numbers = find_numbers(" ".join(texts))
     missing_numbers = tuple(
-        n.text for n in find_numbers(question) if not supported(n, evidence_numbers)
+        n.text
+        for n in find_numbers(question)
+        if _distinctive(n.value) and not supported(n, evidence_numbers)
     )
     return Support(coverage, missing, missing_numbers)
+
+
+def _distinctive(value: float) -> bool:
+    """Figures a passage must state to be about the question: years, amounts, decimals.
+
+    Small whole numbers are left out: reports write them in Chinese numerals
+    (十大趋势, 三大系统) that an English question spells as 10 or 3.
+    """
+    return value >= 100 or value != int(value)

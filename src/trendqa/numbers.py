@@ -54,10 +54,29 @@ def supported(number: Number, evidence: list[Number]) -> bool:
     )
 
 
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numerals(value: float) -> tuple[str, ...]:
+    """How a report writes a whole number below 100 in characters: 3 -> 三, 15 -> 十五."""
+    n = int(value)
+    if n != value or not 0 < n < 100:
+        return ()
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
+    text = head + (_DIGITS[ones] if ones else "")
+    return (text, "两") if n == 2 else (text,)
+
+
 def unsupported_numbers(answer: str, evidence_text: str, question: str = "") -> list[str]:
     """Figures in `answer` that neither the evidence nor the question contains."""
     known = find_numbers(evidence_text) + find_numbers(question)
-    return [n.text for n in find_numbers(answer) if not supported(n, known)]
+    return [
+        n.text
+        for n in find_numbers(answer)
+        if not supported(n, known)
+        and not any(c in evidence_text for c in chinese_numerals(n.value))
+    ]
 
 
 _ENGLISH_SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand"))

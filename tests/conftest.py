@@ -313,7 +313,8 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
     args = ["--model", str(GGUF), "--host", "127.0.0.1", "--port", str(port)]
-    args += ["--n_ctx", "2048", "--n_threads", "1"]
+    # One thread for prompts too (the server defaults n_threads_batch to all cores): see smollm.
+    args += ["--n_ctx", "2048", "--n_threads", "1", "--n_threads_batch", "1"]
     url = f"http://127.0.0.1:{port}"
     with log.open("wb") as sink:
         process = subprocess.Popen(

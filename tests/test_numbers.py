@@ -1,0 +1,146 @@
+"""Figures with their scale words, compared by value: what keeps an answer's numbers honest."""
+
+from __future__ import annotations
+
+import pytest
+
+from trendqa.numbers import (
+    Number,
+    annotate_chinese_scales,
+    chinese_numerals,
+    find_numbers,
+    in_english,
+    repair_scales,
+    supported,
+    unsupported_numbers,
+)
+
+
+@pytest.mark.parametrize(
+    "text, raw, value",
+    [
+        ("727.2亿", 727.2, 7.272e10),
+        ("3,072", 3072, 3072),
+        ("10K", 10, 1e4),
+        ("10k", 10, 1e4),
+        ("65.4", 65.4, 65.4),
+        ("65.4%", 65.4, 65.4),  # a percentage is not a scale
+        ("3万亿", 3, 3e12),
+        ("5千万", 5, 5e7),
+        ("8万", 8, 8e4),
+        ("1.2 million", 1.2, 1.2e6),
+        ("72.72 billion", 72.72, 7.272e10),
+        ("2 Trillion", 2, 2e12),
+        ("4bn", 4, 4e9),
+        ("1,234,567.5", 1234567.5, 1234567.5),
+    ],
+)
+def test_find_numbers_applies_the_scale(text: str, raw: float, value: float) -> None:
+    (number,) = find_numbers(text)
+    assert number.raw == pytest.approx(raw)
+    assert number.value == pytest.approx(value)
+    assert number.text == text.rstrip("%")
+
+
+def test_find_numbers_in_a_chinese_sentence() -> None:
+    found = find_numbers("2024年规模达到727.2亿元，同比增长65.4%，企业超过3,072家，约10K人。")
+    assert [n.text for n in found] == ["2024", "727.2亿", "65.4", "3,072", "10K"]
+    assert [n.value for n in found] == pytest.approx([2024, 7.272e10, 65.4, 3072, 1e4])
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("GPT4 and v1.5", []),  # digits glued to a word are names, not figures
+        ("10 kg", [10]),  # 'k' starting a word is not a scale
+        ("5 bytes", [5]),
+        ("no figures here", []),
+    ],
+)
+def test_find_numbers_boundaries(text: str, expected: list[float]) -> None:
+    assert [n.value for n in find_numbers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "answer, evidence",
+    [
+        ("72.72 billion yuan", "规模达到727.2亿元"),
+        ("727.2亿元", "72.72 billion yuan"),
+        ("7 billion", "70 亿"),
+        ("3072 companies", "超过3,072家"),
+        ("10,000 people", "约10K人"),
+        ("65.4%", "增长65.4%"),
+        ("70", "70亿"),  # as written: a bare figure may drop the evidence's scale word
+    ],
+)
+def test_supported_figures(answer: str, evidence: str) -> None:
+    assert unsupported_numbers(answer, evidence) == []
+
+
+@pytest.mark.parametrize(
+    "answer, evidence, bad",
+    [
+        ("70 billion", "70 亿", ["70 billion"]),  # the scale slip: 70 亿 is 7 billion
+        ("727.2 billion yuan", "727.2亿元", ["727.2 billion"]),
+        ("70亿", "70", ["70亿"]),  # a scale the evidence does not give
+        ("增长56.4%", "增长65.4%", ["56.4"]),
+        ("2024年727.2亿元，2025年800亿元", "2024年规模727.2亿元", ["2025", "800亿"]),
+    ],
+)
+def test_unsupported_figures(answer: str, evidence: str, bad: list[str]) -> None:
+    assert unsupported_numbers(answer, evidence) == bad
+
+
+def test_figures_from_the_question_count_as_known() -> None:
+    answer = "2024年规模达到727.2亿元。"
+    assert unsupported_numbers(answer, "规模达到727.2亿元") == ["2024"]
+    assert unsupported_numbers(answer, "规模达到727.2亿元", "2024年规模是多少？") == []
+
+
+def test_supported_compares_value_and_plain_figures() -> None:
+    yi = Number(raw=70, value=7e9, text="70亿")
+    plain = Number(raw=70, value=70, text="70")
+    assert supported(plain, [yi])
+    assert not supported(yi, [plain])
+    assert not supported(plain, [])
+
+
+@pytest.mark.parametrize(
+    "value, words",
+    [(7.272e10, "72.72 billion"), (1.2e6, "1.2 million"), (3e12, "3 trillion"), (65.4, "65.4")],
+)
+def test_in_english(value: float, words: str) -> None:
+    assert in_english(value) == words
+
+
+def test_chinese_scales_are_read_out_for_english() -> None:
+    annotated = annotate_chinese_scales("规模达到727.2亿元，增长65.4%，约10K人，70 亿。")
+    assert (
+        annotated == "规模达到727.2亿 (=72.72 billion)元，增长65.4%，约10K人，70 亿 (=7 billion)。"
+    )
+
+
+@pytest.mark.parametrize(
+    "answer, repaired",
+    [
+        ("It reached 727.2 billion yuan in 2024.", "It reached 72.72 billion yuan in 2024."),
+        ("It reached 72.72 billion yuan.", "It reached 72.72 billion yuan."),  # already right
+        ("It reached 800 billion yuan.", "It reached 800 billion yuan."),  # no source: left
+        ("Growth was 65.4%.", "Growth was 65.4%."),
+    ],
+)
+def test_repair_scales_fixes_a_misread_chinese_scale(answer: str, repaired: str) -> None:
+    assert repair_scales(answer, "2024年规模达到727.2亿元，增长65.4%。") == repaired
+
+
+@pytest.mark.parametrize(
+    "value, numerals",
+    [(3, ("三",)), (15, ("十五",)), (20, ("二十",)), (2, ("二", "两")), (100, ()), (2.5, ())],
+)
+def test_chinese_numerals(value: float, numerals: tuple[str, ...]) -> None:
+    assert chinese_numerals(value) == numerals
+
+
+def test_small_figures_match_chinese_numerals() -> None:
+    assert unsupported_numbers("3 systems", "三大系统") == []
+    assert unsupported_numbers("4 systems", "三大系统") == ["4"]

@@ -109,13 +109,17 @@ class AskOptions:
     extractive: bool = False
 
 
-def _schema(n_sentences: int) -> dict[str, Any]:
+# The model's own citation markers, in ASCII and full-width brackets: never trusted.
+_MARKER = re.compile(r"\s*[\[【［]\s*\d+\s*[\]】］]")
+
+
+def _schema(ids: Sequence[int]) -> dict[str, Any]:
     return {
         "type": "object",
         "properties": {
             "evidence": {
                 "type": "array",
-                "items": {"type": "integer", "enum": list(range(1, n_sentences + 1))},
+                "items": {"type": "integer", "enum": list(ids)},
                 "maxItems": MAX_EVIDENCE,
             },
             "answer": {"type": "string"},
@@ -133,12 +137,18 @@ Copy names and figures exactly, with their units; 1亿 = 100 million, 1万 = 10 
 Never add facts that are not in the sentences."""
 
 
+def _is_heading(piece: str, heading: str | None) -> bool:
+    # Headings name a topic, they state nothing: shown in the passage header, never cited.
+    bare = piece.strip("#*- \t")
+    return piece.startswith("#") or (heading is not None and fold(bare) == fold(heading))
+
+
 def _sentences(hit: Hit, n: int, first_id: int) -> tuple[Sentence, ...]:
     text = hit.chunk.text
     out: list[Sentence] = []
     for start, end in split_sentences(text):
         piece = text[start:end].strip()
-        if len(fold(piece)) < 2:
+        if len(fold(piece)) < 2 or _is_heading(piece, hit.chunk.heading):
             continue
         out.append(Sentence(first_id + len(out), n, piece, start + text[start:end].find(piece)))
     return tuple(out)
@@ -158,7 +168,8 @@ def number_passages(hits: Sequence[Hit]) -> tuple[Passage, ...]:
 def _prompt(question: str, passages: Sequence[Passage], language: str) -> list[ChatMessage]:
     lines = []
     for p in passages:
-        lines.append(f"Passage [{p.n}] from 《{p.hit.chunk.title}》:")
+        section = f" — {p.hit.chunk.heading}" if p.hit.chunk.heading else ""
+        lines.append(f"Passage [{p.n}] from 《{p.hit.chunk.title}》{section}:")
         lines.extend(f"({s.id}) {_shown(s.text, language)}" for s in p.sentences)
         lines.append("")
     reply_in = "请用中文回答。" if language == "zh" else "Answer in English."
@@ -200,7 +211,12 @@ _REWRITE_SCHEMA = {
 }
 
 
-def _citation(passage: Passage, sentence: Sentence) -> Citation:
+PageOf = Callable[[str, int], int | None]
+
+
+def _citation(
+    passage: Passage, sentence: Sentence, page_of: PageOf = lambda _d, _o: None
+) -> Citation:
     chunk = passage.hit.chunk
     loc = chunk.location
     start = loc.start + sentence.offset
@@ -208,7 +224,8 @@ def _citation(passage: Passage, sentence: Sentence) -> Citation:
         n=passage.n,
         doc=loc.doc,
         title=loc.title,
-        page=loc.page,
+        # A chunk can cross a page break: the page is the quote's own, not the chunk's.
+        page=page_of(loc.doc, start) or loc.page,
         start=start,
         end=start + len(sentence.text),
         line_start=loc.line_start + chunk.text.count("\n", 0, sentence.offset),
@@ -220,7 +237,7 @@ def _citation(passage: Passage, sentence: Sentence) -> Citation:
 
 def _mark(answer: str, citations: Sequence[Citation]) -> str:
     """Append [n] markers after the answer sentence each citation supports best."""
-    answer = re.sub(r"\s*\[\d+\]", "", answer).strip()  # the model's own markers are unchecked
+    answer = _MARKER.sub("", answer).strip()  # the model's own markers are unchecked
     if not citations:
         return answer
     spans = split_sentences(answer) or [(0, len(answer))]
@@ -270,6 +287,7 @@ class Answerer:
         self.generator = generator
         self.on_warning = on_warning
         self._last_rewrite_s = 0.0
+        self._documents = searcher.index.meta.documents
         self.meta_text = {
             d: " ".join(filter(None, (e.meta.title, e.meta.publisher, e.meta.source)))
             for d, e in searcher.index.meta.documents.items()
@@ -307,6 +325,10 @@ class Answerer:
         else:
             answer = self._generate(base, question, passages, opts, on_token, timings)
         return self._done(answer, started, timings)
+
+    def _page_of(self, doc: str, offset: int) -> int | None:
+        entry = self._documents.get(doc)
+        return entry.page_at(offset) if entry else None
 
     def _clean_question(self, question: str) -> tuple[str, list[str]]:
         question = " ".join(question.split())
@@ -351,15 +373,19 @@ class Answerer:
         timings: dict[str, float],
     ) -> Answer:
         assert self.generator is not None
-        passages = self._fit(question, passages, base.language, opts.max_tokens)
-        n_sentences = sum(len(p.sentences) for p in passages)
+        passages, trimmed = self._fit(question, passages, base.language, opts.max_tokens)
+        if trimmed:
+            message = "passages truncated to fit the model's context window"
+            self.on_warning(message)
+            base = replace(base, warnings=(*base.warnings, message))
+        ids = [s.id for p in passages for s in p.sentences]
         stream = FieldStream("answer", on_token) if on_token else None
         result = self.generator.generate(
             _prompt(question, passages, base.language),
             GenerationOptions(
                 max_tokens=opts.max_tokens,
                 temperature=opts.temperature,
-                json_schema=_schema(n_sentences),
+                json_schema=_schema(ids),
             ),
             on_token=stream.feed if stream else None,
         )
@@ -400,6 +426,7 @@ class Answerer:
         text: str,
     ) -> Answer:
         """Keep the model's answer only if its evidence holds up."""
+        text = _MARKER.sub("", text).strip()
         if not chosen:
             return replace(base, reason="the model found no sentence that answers the question")
         cited_hits = list({p.n: p.hit for p, _s in chosen}.values())
@@ -417,7 +444,7 @@ class Answerer:
             return replace(
                 base, reason=f"the model stated {', '.join(bad)}, which no given passage does"
             )
-        citations = [_citation(p, sent) for p, sent in chosen]
+        citations = [_citation(p, sent, self._page_of) for p, sent in chosen]
         citations = [c for c in citations if c.verified]
         if not text.strip() or _wrong_language(text, base.language):
             reason = "the model's answer was empty or in the wrong language; quoting instead"
@@ -432,8 +459,8 @@ class Answerer:
 
     def _fit(
         self, question: str, passages: tuple[Passage, ...], language: str, max_tokens: int
-    ) -> tuple[Passage, ...]:
-        """Drop trailing sentences until the prompt fits the model's context window."""
+    ) -> tuple[tuple[Passage, ...], bool]:
+        """Drop trailing sentences until the prompt fits; also say whether any were dropped."""
         assert self.generator is not None
         budget = self.generator.context_length - max_tokens - 16
         trimmed = list(passages)
@@ -441,7 +468,7 @@ class Answerer:
             messages = _prompt(question, trimmed, language)
             used = sum(self.generator.count_tokens(m.content) + 8 for m in messages)
             if used <= budget:
-                return tuple(trimmed)
+                return tuple(trimmed), tuple(trimmed) != tuple(passages)
             longest = max(range(len(trimmed)), key=lambda i: len(trimmed[i].sentences))
             if len(trimmed[longest].sentences) <= 1:
                 if len(trimmed) == 1:
@@ -450,7 +477,6 @@ class Answerer:
             else:
                 p = trimmed[longest]
                 trimmed[longest] = replace(p, sentences=p.sentences[:-1])
-            self.on_warning("passages truncated to fit the model's context window")
 
     def _extractive(self, base: Answer, question: str, passages: tuple[Passage, ...]) -> Answer:
         """The best-supported sentences, quoted verbatim: fast, and cannot invent anything."""
@@ -459,7 +485,7 @@ class Answerer:
         chosen = [(p, s) for score, p, s in scored[:2] if score > 0]
         if not chosen:
             return replace(base, reason="no sentence shares the question's terms")
-        citations = [_citation(p, s) for p, s in chosen]
+        citations = [_citation(p, s, self._page_of) for p, s in chosen]
         return replace(_quote(base, citations), mode="extractive", reason="")
 
     def _sentence_score(self, question: str, sentence: Sentence) -> float:

@@ -273,6 +273,7 @@ def _entries(
             pages=len(d.pages) or None,
             chunks=stored.get(d.doc, 0),
             folded=folded.get(d.doc, 0),
+            page_starts=tuple(span.start for span in d.pages),
         )
         for d in documents
     }

@@ -74,9 +74,18 @@ def unsupported_numbers(answer: str, evidence_text: str, question: str = "") -> 
     return [
         n.text
         for n in find_numbers(answer)
-        if not supported(n, known)
-        and not any(c in evidence_text for c in chinese_numerals(n.value))
+        if not supported(n, known) and not _counted_in_characters(n.value, evidence_text)
     ]
+
+
+# A numeral counts only before a measure word (三大系统, 十项抓手), not inside words (统一).
+_MEASURE = "大项个种类条家位名次倍款代层点步期轮批所座台部章节年月天"
+
+
+def _counted_in_characters(value: float, text: str) -> bool:
+    return value > 1 and any(
+        re.search(f"(?<![{_DIGITS}十]){c}[{_MEASURE}]", text) for c in chinese_numerals(value)
+    )
 
 
 _ENGLISH_SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand"))

@@ -13,6 +13,7 @@ This is the only module that imports faiss.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import fcntl
 import json
@@ -46,6 +47,13 @@ class DocumentEntry:
     pages: int | None
     chunks: int  # passages stored for this document
     folded: int  # passages already stored for another document (duplicates)
+    page_starts: tuple[int, ...] = ()  # PDFs: offset where each page begins
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page holding character `offset`, or None when not a PDF."""
+        if not self.page_starts:
+            return None
+        return max(1, bisect.bisect_right(self.page_starts, offset))
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,13 @@ class IndexMeta:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> IndexMeta:
         docs = {
-            name: DocumentEntry(**{**entry, "meta": DocumentMeta(**entry["meta"])})
+            name: DocumentEntry(
+                **{
+                    **entry,
+                    "meta": DocumentMeta(**entry["meta"]),
+                    "page_starts": tuple(entry.get("page_starts", ())),
+                }
+            )
             for name, entry in data["documents"].items()
         }
         return cls(**{**data, "embedder": EmbedderInfo(**data["embedder"]), "documents": docs})

@@ -221,3 +221,12 @@ def test_bm25_on_an_empty_corpus() -> None:
     empty = BM25([])
     assert empty.search(["量子"], k=3) == []
     assert empty.coverage(["量子"]) == 0.0
+
+
+def test_a_short_term_lookup_in_latin_letters_gets_the_full_lexical_vote() -> None:
+    docs = {**DOCS, "chips.md": ("芯片", "RISC-V 服务器集群采用国产芯片。")}
+    embedder = FakeEmbedder()
+    searcher = Searcher(build_index(docs, embedder), embedder)
+    assert searcher.lexical_weight("RISC-V") == LEXICAL_WEIGHT
+    assert searcher.lexical_weight("Which chips does the RISC-V server cluster use?") < 0.5
+    assert searcher.search("RISC-V", SearchOptions(k=1))[0].chunk.doc == "chips.md"

@@ -186,6 +186,7 @@ class _Builder:
         self.previous = previous
         self.progress = progress
         self.old_vectors: dict[str, np.ndarray] = {}
+        # Keyed by the text BM25 indexed (heading included), not the chunk id alone.
         self.old_tokens: dict[str, list[str]] = {}
         if previous and not rebuild and embedder.matches(previous.embedder):
             self._load_reusable()
@@ -196,7 +197,7 @@ class _Builder:
         except TrendqaError:
             return  # a damaged index is simply rebuilt
         self.old_vectors = {c.id: old.vectors[i] for i, c in enumerate(old.chunks)}
-        self.old_tokens = {c.id: t for c, t in zip(old.chunks, old.tokens, strict=True)}
+        self.old_tokens = {_lexical_text(c): t for c, t in zip(old.chunks, old.tokens, strict=True)}
 
     def build(
         self,
@@ -216,7 +217,7 @@ class _Builder:
             if kept
             else np.zeros((0, info.dim), dtype=np.float32)
         )
-        tokens = [self.old_tokens.get(c.id) or tokenize(_lexical_text(c)) for c in kept]
+        tokens = [self.old_tokens.get(_lexical_text(c)) or tokenize(_lexical_text(c)) for c in kept]
         meta = IndexMeta(
             embedder=info,
             chunker_version=chunking.CHUNKER_VERSION,

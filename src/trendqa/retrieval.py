@@ -77,7 +77,14 @@ class Searcher:
         self.corpus_han = han_share(sample)
 
     def lexical_weight(self, query: str) -> float:
-        """BM25's vote: larger the likelier the query and the corpus share a script."""
+        """BM25's vote: larger the likelier the query and the corpus share a script.
+
+        A short query made only of terms the corpus contains (`RISC-V`, `Green500`)
+        is a term lookup whatever its script: BM25 gets its full vote.
+        """
+        terms = tokenize(query)
+        if terms and len(terms) <= 3 and all(t in self.bm25.idf for t in terms):
+            return LEXICAL_WEIGHT
         q = han_share(query)
         return LEXICAL_WEIGHT * (q * self.corpus_han + (1 - q) * (1 - self.corpus_han))
 

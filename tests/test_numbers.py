@@ -144,3 +144,8 @@ def test_chinese_numerals(value: float, numerals: tuple[str, ...]) -> None:
 def test_small_figures_match_chinese_numerals() -> None:
     assert unsupported_numbers("3 systems", "三大系统") == []
     assert unsupported_numbers("4 systems", "三大系统") == ["4"]
+
+
+def test_repair_leaves_chinese_scale_words_alone() -> None:
+    # A Chinese answer's 100万 is the model's own figure, not a misread 亿: no "10 billion台".
+    assert repair_scales("出货量是100万台", "市场规模达到 100 亿元") == "出货量是100万台"

@@ -129,8 +129,8 @@ def repair_scales(answer: str, evidence_text: str) -> str:
 
     def fix(m: re.Match[str]) -> str:
         number = find_numbers(m.group(0))[0]
-        if number.value == number.raw:
-            return m.group(0)
+        if number.value == number.raw or not m.group(3) or _HAN_SCALE.match(m.group(3)):
+            return m.group(0)  # only English scale words are misreadings of 亿 and 万
         source = next((e for e in scaled if _close(e.raw, number.raw)), None)
         if source is None or _close(source.value, number.value):
             return m.group(0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from trendqa.generation import ChatMessage, FakeGenerator, GenerationOptions
@@ -39,13 +39,40 @@ def reply(answer: str, evidence: Sequence[Any]) -> str:
     return json.dumps({"evidence": list(evidence), "answer": answer}, ensure_ascii=False)
 
 
-def model(answer: str, *needles: str, extra: Sequence[Any] = ()) -> FakeGenerator:
+def is_confirmation(options: GenerationOptions) -> bool:
+    """Whether a request is the answerer's "do the quotes answer it?" check."""
+    return "verdict" in json.dumps(options.json_schema or {})
+
+
+def answer_requests(gen: FakeGenerator) -> list[tuple[tuple[ChatMessage, ...], Any]]:
+    """The calls that asked for an answer (not the confirmation check)."""
+    return [call for call in gen.calls if not is_confirmation(call[1])]
+
+
+YES = json.dumps({"verdict": "yes"})
+
+
+def confirming(script: Callable[[Sequence[ChatMessage], GenerationOptions], str]) -> Any:
+    """`script` for answer requests; "yes" whenever asked to confirm an answer."""
+
+    def wrapped(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        return YES if is_confirmation(options) else script(messages, options)
+
+    return wrapped
+
+
+def model(
+    answer: str, *needles: str, extra: Sequence[Any] = (), verdict: str = "yes"
+) -> FakeGenerator:
     """A model citing the shown sentences that contain `needles` (then the ids `extra`).
 
-    Asked again without numbered sentences (a follow-up request), it says `answer` again.
+    Asked again without numbered sentences (a follow-up request), it says `answer` again;
+    asked whether its quotes answer the question, it says `verdict`.
     """
 
     def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        if is_confirmation(options):
+            return json.dumps({"verdict": verdict})
         if not shown(messages):
             return json.dumps({"answer": answer}, ensure_ascii=False)
         ids = [sentence_id(messages, needle) for needle in needles]

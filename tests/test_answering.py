@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from conftest import PdfMaker, requires_gguf
-from scripted import markers, model, reply, sentence_id, shown
+from scripted import YES, answer_requests, confirming, markers, model, reply, sentence_id, shown
 from trendqa.answering import (
     MAX_QUESTION_CHARS,
     REFUSAL,
@@ -143,7 +143,8 @@ def test_good_reply_is_answered_with_checked_citations(
     assert answer.text == f"2024年中国人工智能核心产业规模达到727.2亿元[{citation.n}]。"
     assert_checkable(answer, qa_corpus)
     assert answer.llm == "fake"
-    assert len(gen.calls) == 1
+    assert len(answer_requests(gen)) == 1
+    assert len(gen.calls) == 2  # the answer, then the check that its quotes answer it
     assert {"retrieve_s", "generate_s", "total_s", "prompt_tokens"} <= set(answer.timings)
 
 
@@ -511,7 +512,7 @@ def test_a_reply_cut_at_max_tokens_keeps_what_was_written(
     def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
         return reply("规模达到727.2亿元，同比增长65.4%。", [sentence_id(messages, SIZE_NEEDLE)])
 
-    gen = FakeGenerator(script)
+    gen = FakeGenerator(confirming(script))
     probe = script(*first_call(answerer, Q_SIZE))
     cut = probe.index("，同比")
     answer = answerer(gen).ask(Q_SIZE, AskOptions(max_tokens=cut))
@@ -536,7 +537,7 @@ def test_a_reply_cut_inside_an_escape_keeps_what_it_can(
 ) -> None:
     messages, _options = first_call(answerer, Q_SIZE)
     raw = f'{{"evidence": [{sentence_id(messages, SIZE_NEEDLE)}], "answer": "{tail}'
-    answer = answerer(FakeGenerator([raw])).ask(Q_SIZE)
+    answer = answerer(FakeGenerator([raw, YES])).ask(Q_SIZE)
     assert answer.answerable, answer.reason
     (citation,) = answer.citations
     assert answer.text == f"{text}[{citation.n}]"
@@ -549,12 +550,12 @@ def test_raw_newlines_inside_the_json_strings_are_tolerated(
     messages, _options = first_call(answerer, Q_SIZE)
     ids = sentence_id(messages, SIZE_NEEDLE)
     whole = f'{{ "evidence": [{ids}], "answer": "规模\n达到727.2亿元。\n" }}'
-    answer = answerer(FakeGenerator([whole])).ask(Q_SIZE)
+    answer = answerer(FakeGenerator([whole, YES])).ask(Q_SIZE)
     assert answer.answerable, answer.reason
     assert answer.text.startswith("规模\n达到727.2亿元")
     cut = f'{{ "evidence": [{ids}], "answer": "}}\n\nThe answer is: 1.\n'
     # No crash, and nothing unchecked shown. (A second reply in case a follow-up is asked.)
-    assert_honest(answerer(FakeGenerator([cut, cut])).ask(Q_SIZE), qa_corpus, "zh")
+    assert_honest(answerer(FakeGenerator([cut, cut, YES])).ask(Q_SIZE), qa_corpus, "zh")
 
 
 @pytest.mark.parametrize("evidence", [3, "3", None, {"id": 3}, True])
@@ -695,3 +696,26 @@ def test_evaluate_answers_without_citations_or_questions() -> None:
 )
 def test_answer_match(gold: str, answer: str, expected: float) -> None:
     assert answer_match(gold, answer) == expected
+
+
+def test_a_model_judging_its_quotes_off_the_point_makes_a_refusal(
+    answerer: MakeAnswerer,
+) -> None:
+    gen = model("规模达到727.2亿元。", SIZE_NEEDLE, verdict="no")
+    answer = answerer(gen).ask(Q_SIZE)
+    assert_refused(answer, "zh")
+    assert "quotes do not state" in answer.reason
+    assert answer.passages
+
+
+@pytest.mark.parametrize("verdict", ["partly", "something else"])
+def test_only_a_clear_no_overrules_the_checked_answer(answerer: MakeAnswerer, verdict: str) -> None:
+    answer = answerer(model("规模达到727.2亿元。", SIZE_NEEDLE, verdict=verdict)).ask(Q_SIZE)
+    assert answer.answerable
+
+
+def test_the_confirmation_can_be_turned_off(answerer: MakeAnswerer) -> None:
+    gen = model("规模达到727.2亿元。", SIZE_NEEDLE, verdict="no")
+    answer = answerer(gen).ask(Q_SIZE, AskOptions(confirm=False))
+    assert answer.answerable
+    assert len(gen.calls) == 1

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 import pytest
 
 from conftest import CliResult, CliRunner, free_port, requires_server
-from scripted import asked, model, reply, sentence_id
+from scripted import answer_requests, asked, confirming, model, reply, sentence_id
 from trendqa.answering import REFUSAL
 from trendqa.cli import Env, run
 from trendqa.errors import ExitStatus
@@ -158,7 +158,7 @@ def by_question(messages: Sequence[ChatMessage], options: GenerationOptions) -> 
 
 
 def test_stdin_questions_give_one_json_object_each(ask: Ask, indexed: Path) -> None:
-    gen = FakeGenerator(by_question)
+    gen = FakeGenerator(confirming(by_question))
     stdin = f"{Q_SIZE}\n\n  {Q_OFF}  \n{Q_EDGE}\n"
     result = ask("-", "--json", generator=gen, stdin=stdin)
     assert result.code == ExitStatus.NOT_IN_CORPUS  # one of them is not in the corpus
@@ -170,7 +170,7 @@ def test_stdin_questions_give_one_json_object_each(ask: Ask, indexed: Path) -> N
     assert [r["language"] for r in rows] == ["zh", "zh", "en"]
     assert rows[1]["answer"] == REFUSAL["zh"]
     assert [detect_language(r["answer"]) for r in rows] == ["zh", "zh", "en"]
-    assert len(gen.calls) == 2  # the off-topic question never reached the model
+    assert len(answer_requests(gen)) == 2  # the off-topic question never reached the model
     for row in rows:
         assert_checkable(row, indexed)
 
@@ -230,7 +230,7 @@ def test_plain_refusal_shows_the_closest_passages(ask: Ask, indexed: Path) -> No
 
 
 def test_stdin_questions_in_plain_output(ask: Ask, indexed: Path) -> None:
-    gen = FakeGenerator(by_question)
+    gen = FakeGenerator(confirming(by_question))
     result = ask("-", generator=gen, stdin=f"{Q_SIZE}\n{Q_EDGE}\n")
     assert (result.code, result.err) == (ExitStatus.OK, "")
     assert result.out.startswith(f"# {Q_SIZE}\n规模达到727.2亿元[1]。\n")

@@ -128,19 +128,21 @@ def evaluate_retrieval(
 
 
 def answer_match(gold: str, answer: str) -> float:
-    """Share of the gold answer's figures (if any) or else key terms found in `answer`."""
+    """How much of the gold answer `answer` states: the mean of the share of gold figures
+    it gives (when the gold has figures) and the share of gold key terms it contains."""
     from trendqa.numbers import find_numbers, supported
     from trendqa.tokens import tokenize
 
+    scores = []
     gold_numbers = find_numbers(gold)
     if gold_numbers:
         got = find_numbers(answer)
-        return sum(supported(n, got) for n in gold_numbers) / len(gold_numbers)
-    terms = {t for t in tokenize(gold) if len(t) > 1}
-    if not terms:
-        return 0.0
-    folded = fold_answer(answer)
-    return sum(1 for t in terms if t in folded) / len(terms)
+        scores.append(sum(supported(n, got) for n in gold_numbers) / len(gold_numbers))
+    terms = {t for t in tokenize(gold) if len(t) > 1 and not t.replace(".", "").isdigit()}
+    if terms:
+        folded = fold_answer(answer)
+        scores.append(sum(1 for t in terms if fold_answer(t) in folded) / len(terms))
+    return sum(scores) / len(scores) if scores else 0.0
 
 
 def fold_answer(text: str) -> str:

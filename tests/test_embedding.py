@@ -7,6 +7,7 @@ path works with a real model, in a few seconds.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -130,3 +131,39 @@ def test_ingest_and_search_round_trip(tmp_path: Path, model_dir: Path, settings:
     # The fake embedder cannot read this index's vectors.
     with pytest.raises(Exception, match="rebuild"):
         type(searcher)(searcher.index, FakeEmbedder(id="all-MiniLM-L6-v2"))
+
+
+def titled_copy(tmp_path: Path) -> Path:
+    """The small model with EmbeddingGemma-style prompts: a title slot in the document prompt."""
+    assert MODEL is not None
+    copy = tmp_path / "titled-minilm"
+    copy.mkdir()
+    for item in MODEL.iterdir():
+        if item.name != "config_sentence_transformers.json":
+            (copy / item.name).symlink_to(item, target_is_directory=item.is_dir())
+    prompts = {"query": "task: search result | query: ", "document": "title: none | text: "}
+    (copy / "config_sentence_transformers.json").write_text(json.dumps({"prompts": prompts}))
+    return copy
+
+
+def test_a_title_slot_carries_each_passages_document_title(tmp_path: Path) -> None:
+    titled = SentenceTransformerEmbedder(titled_copy(tmp_path), quantize=False, threads=1)
+    assert titled.info.titled
+    texts = [RELATED, UNRELATED, RELATED]
+    plain = titled.embed_documents(texts)
+    with_titles = titled.embed_documents(texts, titles=["Battery report", "Music", "Orchestra"])
+    # Same passage, different titles: different vectors; rows stay in the given order.
+    assert not np.allclose(with_titles[0], with_titles[2])
+    assert not np.allclose(plain[0], with_titles[0])
+    alone = titled.embed_documents([RELATED], titles=["Battery report"])[0]
+    assert np.allclose(alone, with_titles[0], atol=1e-5)
+
+
+def test_a_model_without_a_title_slot_ignores_titles(
+    embedder: SentenceTransformerEmbedder,
+) -> None:
+    assert not embedder.info.titled
+    texts = [RELATED, UNRELATED]
+    assert np.allclose(
+        embedder.embed_documents(texts), embedder.embed_documents(texts, titles=["a", "b"])
+    )

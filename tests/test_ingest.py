@@ -197,12 +197,15 @@ class _Interrupted(FakeEmbedder):
     """Ctrl-C after the first batch of passages."""
 
     def embed_documents(
-        self, texts: Sequence[str], on_progress: OnProgress | None = None
+        self,
+        texts: Sequence[str],
+        on_progress: OnProgress | None = None,
+        titles: Sequence[str] | None = None,
     ) -> Vectors:
         def progress(done: int) -> None:
             raise KeyboardInterrupt
 
-        return super().embed_documents(texts, on_progress=progress)
+        return super().embed_documents(texts, on_progress=progress, titles=titles)
 
 
 def test_killed_ingest_leaves_the_previous_index(

@@ -130,7 +130,7 @@ def evaluate_retrieval(
 def answer_match(gold: str, answer: str) -> float:
     """How much of the gold answer `answer` states: the mean of the share of gold figures
     it gives (when the gold has figures) and the share of gold key terms it contains."""
-    from trendqa.numbers import find_numbers, supported
+    from trendqa.numbers import NUMBER_PATTERN, find_numbers, supported
     from trendqa.tokens import tokenize
 
     scores = []
@@ -138,7 +138,9 @@ def answer_match(gold: str, answer: str) -> float:
     if gold_numbers:
         got = find_numbers(answer)
         scores.append(sum(supported(n, got) for n in gold_numbers) / len(gold_numbers))
-    terms = {t for t in tokenize(gold) if len(t) > 1 and not t.replace(".", "").isdigit()}
+    # Figures and their units were scored above; the key terms are the words around them.
+    words = NUMBER_PATTERN.sub(" ", gold)
+    terms = {t for t in tokenize(words) if len(t) > 1 and not t.replace(".", "").isdigit()}
     if terms:
         folded = fold_answer(answer)
         scores.append(sum(1 for t in terms if fold_answer(t) in folded) / len(terms))

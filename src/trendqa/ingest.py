@@ -196,7 +196,9 @@ class _Builder:
             old = load_index(self.settings.index_path)
         except TrendqaError:
             return  # a damaged index is simply rebuilt
-        self.old_vectors = {c.id: old.vectors[i] for i, c in enumerate(old.chunks)}
+        titled = old.meta.embedder.titled
+        titles = {d: embed_title(e.meta) if titled else "" for d, e in old.meta.documents.items()}
+        self.old_vectors = {_embed_key(c, titles): old.vectors[i] for i, c in enumerate(old.chunks)}
         self.old_tokens = {_lexical_text(c): t for c, t in zip(old.chunks, old.tokens, strict=True)}
 
     def build(
@@ -209,11 +211,16 @@ class _Builder:
         s = self.settings
         per_doc = [chunking.chunk_document(d, s.chunk_size, s.chunk_overlap) for d in documents]
         kept, folded = fold_duplicates(per_doc)
-        todo = [c for c in kept if c.id not in self.old_vectors]
-        info, fresh, embed_s = self._embed(todo)
-        new = {c.id: fresh[i] for i, c in enumerate(todo)}
+        # A titled embedder's vectors change with the title; others' do not.
+        titled = self.previous.embedder.titled if self.previous else True
+        titles = {d.doc: embed_title(d.meta) if titled else "" for d in documents}
+        keys = [_embed_key(c, titles) for c in kept]
+        todo = [c for c, key in zip(kept, keys, strict=True) if key not in self.old_vectors]
+        doc_titles = {d.doc: embed_title(d.meta) for d in documents}
+        info, fresh, embed_s = self._embed(todo, [doc_titles[c.doc] for c in todo])
+        new = {_embed_key(c, titles): fresh[i] for i, c in enumerate(todo)}
         vectors = (
-            np.stack([new[c.id] if c.id in new else self.old_vectors[c.id] for c in kept])
+            np.stack([new[key] if key in new else self.old_vectors[key] for key in keys])
             if kept
             else np.zeros((0, info.dim), dtype=np.float32)
         )
@@ -242,15 +249,29 @@ class _Builder:
             index=str(s.index_path),
         )
 
-    def _embed(self, todo: list[Chunk]) -> tuple[EmbedderInfo, np.ndarray, float]:
+    def _embed(
+        self, todo: list[Chunk], titles: list[str]
+    ) -> tuple[EmbedderInfo, np.ndarray, float]:
         if not todo and self.previous and self.old_vectors:
             # Nothing new to embed: no need to load the model at all.
             return self.previous.embedder, np.zeros((0, self.previous.embedder.dim)), 0.0
         embedder = self.choice.load()
         self.progress.embedding(len(todo))
         started = time.perf_counter()
-        fresh = embedder.embed_documents([c.text for c in todo], on_progress=self.progress.embedded)
+        fresh = embedder.embed_documents(
+            [c.text for c in todo], on_progress=self.progress.embedded, titles=titles
+        )
         return embedder.info, fresh, time.perf_counter() - started
+
+
+def embed_title(meta: DocumentMeta) -> str:
+    """What an embedder with a title slot is told a passage comes from."""
+    return f"{meta.title} ({meta.publisher})" if meta.publisher else meta.title
+
+
+def _embed_key(chunk: Chunk, titles: dict[str, str]) -> str:
+    # A vector depends on the passage and on the title it was embedded under.
+    return f"{chunk.id}|{titles.get(chunk.doc, '')}"
 
 
 def _lexical_text(chunk: Chunk) -> str:

@@ -22,6 +22,9 @@ _NUMBER = re.compile(
 )
 
 
+NUMBER_PATTERN = _NUMBER
+
+
 @dataclass(frozen=True)
 class Number:
     """A figure as written (`raw`) and its value with any scale word applied."""

@@ -88,7 +88,10 @@ class FakeEmbedder:
         return np.stack([self.vector(t) for t in texts]).astype(np.float32)
 
     def embed_documents(
-        self, texts: Sequence[str], on_progress: OnProgress | None = None
+        self,
+        texts: Sequence[str],
+        on_progress: OnProgress | None = None,
+        titles: Sequence[str] | None = None,
     ) -> Vectors:
         """Embed passages, reporting progress every 16 texts like a batched model would."""
         parts: list[Vectors] = []

@@ -393,6 +393,7 @@ def info_cmd(ctx: typer.Context, index: IndexOpt = None, as_json: JsonOpt = Fals
         "embedder": meta.embedder.id,
         "dimension": meta.embedder.dim,
         "quantized": meta.embedder.quantized,
+        "titled": meta.embedder.titled,
         "chunk_size": meta.chunk_size,
         "chunk_overlap": meta.chunk_overlap,
         "chunker_version": meta.chunker_version,

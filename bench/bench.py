@@ -191,7 +191,9 @@ def bench_ask(args: argparse.Namespace) -> dict[str, Any]:
         )
     batch_in = "\n".join(questions[: args.batch]) + "\n"
     res = run(trendqa("ask", "-", "--json"), stdin=batch_in)
-    per_q = [json.loads(line)["timings"] for line in res["stdout"].splitlines()]
+    answers = [json.loads(line) for line in res["stdout"].splitlines()]
+    per_q = [a["timings"] for a in answers]
+    prompt_tokens = [a["usage"]["prompt_tokens"] for a in answers if a["usage"]]
     return {
         "cold_ttft_s_median": statistics.median(c["ttft_s"] for c in cold),
         "cold_total_s_median": statistics.median(c["wall_s"] for c in cold),
@@ -201,9 +203,7 @@ def bench_ask(args: argparse.Namespace) -> dict[str, Any]:
         "batch_wall_s": res["wall_s"],
         "batch_questions": len(per_q),
         "batch_peak_mb": res["peak_mb"],
-        "batch_prompt_tokens_median": statistics.median(t.get("prompt_tokens", 0) for t in per_q)
-        if per_q and "prompt_tokens" in per_q[0]
-        else None,
+        "batch_prompt_tokens_median": statistics.median(prompt_tokens) if prompt_tokens else None,
     }
 
 

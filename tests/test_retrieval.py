@@ -209,18 +209,9 @@ def test_bm25_allowed_rows_and_k() -> None:
     assert len(bm25.search(["量子"], k=1)) == 1
 
 
-def test_bm25_coverage() -> None:
-    bm25 = BM25(CORPUS)
-    assert bm25.coverage(["量子", "芯片"]) == 1.0
-    assert bm25.coverage(["quantum"]) == 0.0
-    assert 0.0 < bm25.coverage(["量子", "quantum"]) < 1.0
-    assert bm25.coverage([]) == 0.0
-
-
 def test_bm25_on_an_empty_corpus() -> None:
     empty = BM25([])
     assert empty.search(["量子"], k=3) == []
-    assert empty.coverage(["量子"]) == 0.0
 
 
 def test_a_short_term_lookup_in_latin_letters_gets_the_full_lexical_vote() -> None:

@@ -26,15 +26,6 @@ class BM25:
         # An unseen term is as informative as the rarest possible one.
         self.max_idf = math.log(1 + (self.n + 0.5) / 0.5) if self.n else 0.0
 
-    def coverage(self, query: Sequence[str]) -> float:
-        """Share of the query's information (idf mass) that the corpus vocabulary can match."""
-        terms = set(query)
-        if not terms:
-            return 0.0
-        total = sum(self.idf.get(t, self.max_idf) for t in terms)
-        matched = sum(self.idf[t] for t in terms if t in self.idf)
-        return matched / total if total else 0.0
-
     def scores(self, query: Sequence[str], allowed: set[int] | None = None) -> dict[int, float]:
         """BM25 score of every passage that shares a token with the query."""
         out: dict[int, float] = defaultdict(float)

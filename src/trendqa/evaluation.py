@@ -131,6 +131,7 @@ def answer_match(gold: str, answer: str) -> float:
     """How much of the gold answer `answer` states: the mean of the share of gold figures
     it gives (when the gold has figures) and the share of gold key terms it contains."""
     from trendqa.numbers import NUMBER_PATTERN, find_numbers, supported
+    from trendqa.textnorm import fold
     from trendqa.tokens import tokenize
 
     scores = []
@@ -142,15 +143,9 @@ def answer_match(gold: str, answer: str) -> float:
     words = NUMBER_PATTERN.sub(" ", gold)
     terms = {t for t in tokenize(words) if len(t) > 1 and not t.replace(".", "").isdigit()}
     if terms:
-        folded = fold_answer(answer)
-        scores.append(sum(1 for t in terms if fold_answer(t) in folded) / len(terms))
+        folded = fold(answer)
+        scores.append(sum(1 for t in terms if fold(t) in folded) / len(terms))
     return sum(scores) / len(scores) if scores else 0.0
-
-
-def fold_answer(text: str) -> str:
-    from trendqa.textnorm import fold
-
-    return fold(text)
 
 
 def _pct(values: Sequence[float], q: float) -> float | None:

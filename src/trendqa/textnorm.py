@@ -10,7 +10,6 @@ _QUOTES = "\"'`“”‘’「」『』《》〈〉«»"
 _DROP = str.maketrans("", "", _QUOTES)
 _SPACE = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
 
 
 def fold(text: str) -> str:
@@ -40,7 +39,3 @@ def han_share(text: str) -> float:
 def detect_language(text: str) -> str:
     """'zh' when the text is mostly Chinese, else 'en'."""
     return "zh" if han_share(text) >= 0.5 else "en"
-
-
-def has_latin(text: str) -> bool:
-    return bool(_LATIN.search(text))

@@ -307,6 +307,28 @@ def test_manifest_edit_updates_citation_labels_without_embedding(
     assert ingest_paths(settings, [corpus], loader=fake_loader).up_to_date
 
 
+def test_a_titled_embedder_reembeds_only_the_retitled_document(
+    corpus: Path, settings: Settings
+) -> None:
+    loader = FakeEmbedderLoader(titled=True)
+    manifest = corpus / "manifest.toml"
+    manifest.write_text(
+        '[[document]]\nfile = "trends.md"\ntitle = "旧标题"\npublisher = "研究院"\n',
+        encoding="utf-8",
+    )
+    first = ingest_paths(settings, [corpus], loader=loader)
+    assert "旧标题 (研究院)" in loader.loaded[0].titles_seen
+    manifest.write_text(
+        '[[document]]\nfile = "trends.md"\ntitle = "新标题"\npublisher = "研究院"\n',
+        encoding="utf-8",
+    )
+    second = ingest_paths(settings, [corpus], loader=loader)
+    trends = load_index(settings.index_path).meta.documents["trends.md"].chunks
+    # The passages embedded under the old title, and only those, get new vectors.
+    assert second.embedded == trends < first.embedded
+    assert set(loader.loaded[1].titles_seen) == {"新标题 (研究院)"}
+
+
 def test_progress_callbacks_are_called(
     corpus: Path, settings: Settings, fake_loader: FakeEmbedderLoader
 ) -> None:

@@ -53,10 +53,13 @@ def features(text: str) -> list[str]:
 class FakeEmbedder:
     """A deterministic `Embedder` for tests: hashed bigrams and words, L2-normalised."""
 
-    def __init__(self, dim: int = 128, *, id: str = "fake", quantized: bool = False) -> None:
+    def __init__(
+        self, dim: int = 128, *, id: str = "fake", quantized: bool = False, titled: bool = False
+    ) -> None:
         if dim < 2:
             raise ValueError("dim must be at least 2")
-        self._info = EmbedderInfo(id=id, dim=dim, quantized=quantized)
+        self._info = EmbedderInfo(id=id, dim=dim, quantized=quantized, titled=titled)
+        self.titles_seen: list[str] = []
         self.documents_embedded = 0
         self.queries_embedded = 0
 
@@ -93,7 +96,13 @@ class FakeEmbedder:
         on_progress: OnProgress | None = None,
         titles: Sequence[str] | None = None,
     ) -> Vectors:
-        """Embed passages, reporting progress every 16 texts like a batched model would."""
+        """Embed passages, reporting progress every 16 texts like a batched model would.
+
+        A `titled` fake, like a model with a title slot, embeds each title with its text.
+        """
+        if self._info.titled and titles is not None:
+            self.titles_seen.extend(titles)
+            texts = [f"{title} {text}" for title, text in zip(titles, texts, strict=True)]
         parts: list[Vectors] = []
         for begin in range(0, len(texts), 16):
             batch = texts[begin : begin + 16]
@@ -120,12 +129,13 @@ def load_fake_embedder(path: Path, quantize: bool, threads: int | None) -> FakeE
 class FakeEmbedderLoader:
     """An `EmbedderLoader` that remembers every FakeEmbedder it made."""
 
-    def __init__(self, dim: int = 128) -> None:
+    def __init__(self, dim: int = 128, *, titled: bool = False) -> None:
         self.dim = dim
+        self.titled = titled
         self.loaded: list[FakeEmbedder] = []
 
     def __call__(self, path: Path, quantize: bool, threads: int | None) -> FakeEmbedder:
-        embedder = FakeEmbedder(self.dim, id=path.name, quantized=quantize)
+        embedder = FakeEmbedder(self.dim, id=path.name, quantized=quantize, titled=self.titled)
         self.loaded.append(embedder)
         return embedder
 

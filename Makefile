@@ -48,7 +48,7 @@ pytest: $(VENV)/.test-installed
 	$(BIN)/python -m pytest
 
 ## eval: retrieval and answer metrics on a question file (needs `make demo` first)
-EVAL ?= ../shared/eval/dev.jsonl
+EVAL ?= eval/dev.jsonl
 eval: install
 	$(BIN)/trendqa eval $(EVAL) --answers
 

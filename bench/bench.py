@@ -24,7 +24,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
-DEFAULT_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+DEFAULT_QUESTIONS = ROOT / "eval" / "dev.jsonl"
 
 COLD_START = r"""
 import json, sys, time

@@ -37,12 +37,17 @@ def make_console(file: IO[str], *, is_terminal: bool, color: bool = True) -> Con
     )
 
 
+def place(page: int | None, line_start: int, line_end: int) -> str:
+    """Where a passage or quote is: its PDF page, else its line range."""
+    if page is not None:
+        return f"p. {page}"
+    if line_start == line_end:
+        return f"line {line_start}"
+    return f"lines {line_start}-{line_end}"
+
+
 def where(loc: Location) -> str:
-    if loc.page is not None:
-        return f"p. {loc.page}"
-    if loc.line_start == loc.line_end:
-        return f"line {loc.line_start}"
-    return f"lines {loc.line_start}-{loc.line_end}"
+    return place(loc.page, loc.line_start, loc.line_end)
 
 
 def highlight(text: str, query: str) -> Text:
@@ -178,22 +183,13 @@ def print_answer(console: Console, answer: Answer) -> None:
         console.print()
         console.print(Text("Sources:", style="bold"))
         seen: set[tuple[int, str]] = set()
-        for c in answer.citations:
+        for c in sorted(answer.citations, key=lambda c: (c.n, c.start)):
             if (c.n, c.quote) in seen:
                 continue
             seen.add((c.n, c.quote))
             line = Text(f"[{c.n}] ", style="bold")
             line.append(c.title, style="cyan")
-            place = (
-                f"p. {c.page}"
-                if c.page is not None
-                else (
-                    f"line {c.line_start}"
-                    if c.line_start == c.line_end
-                    else f"lines {c.line_start}-{c.line_end}"
-                )
-            )
-            line.append(f", {place} ({c.doc})", style="dim")
+            line.append(f", {place(c.page, c.line_start, c.line_end)} ({c.doc})", style="dim")
             console.print(line)
             console.print(Text(f"    「{' '.join(c.quote.split())}」", style="green"))
     elif answer.passages:

@@ -719,3 +719,13 @@ def test_the_confirmation_can_be_turned_off(answerer: MakeAnswerer) -> None:
     answer = answerer(gen).ask(Q_SIZE, AskOptions(confirm=False))
     assert answer.answerable
     assert len(gen.calls) == 1
+
+
+def test_a_named_sentence_the_answer_does_not_use_is_not_cited(
+    answerer: MakeAnswerer, qa_corpus: Path
+) -> None:
+    gen = model("规模达到727.2亿元。", SIZE_NEEDLE, "大模型正在走向多模态")
+    answer = answerer(gen).ask(Q_SIZE)
+    assert answer.answerable
+    assert [SIZE_NEEDLE in c.quote for c in answer.citations] == [True]
+    assert_checkable(answer, qa_corpus)

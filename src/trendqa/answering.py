@@ -280,6 +280,18 @@ def _mark(answer: str, citations: Sequence[Citation]) -> str:
     return ("".join(out) + answer[last:]).strip()
 
 
+def _relevant(answer: str, citations: Sequence[Citation]) -> list[Citation]:
+    """The citations whose quote shares something with the answer, if any do.
+
+    The model sometimes names a sentence it did not use ("2024年" citing the
+    year's sentence and an unrelated one); a quote sharing no figure and no
+    words with the answer supports none of it. When nothing overlaps (an English
+    answer to Chinese quotes), all are kept: the check cannot tell.
+    """
+    used = [c for c in citations if _overlap(answer, c.quote) > 0]
+    return used or list(citations)
+
+
 def _insert_before_stop(sentence: str, tail: str) -> str:
     if tail and sentence and sentence[-1] in "。.!！?？；;":
         return sentence[:-1] + tail + sentence[-1]
@@ -500,6 +512,7 @@ class Answerer:
         if not text.strip() or _wrong_language(text, base.language):
             reason = "the model's answer was empty or in the wrong language; quoting instead"
             return replace(_quote(base, citations), reason=reason)
+        citations = _relevant(text, citations)
         return replace(
             base,
             answerable=True,

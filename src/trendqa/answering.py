@@ -14,13 +14,20 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from trendqa.chunking import split_sentences
 from trendqa.errors import InputError
-from trendqa.evidence import MIN_COVERAGE, MIN_SIMILARITY, Support, chunk_context, support
+from trendqa.evidence import (
+    MIN_COVERAGE,
+    MIN_SIMILARITY,
+    Support,
+    chunk_context,
+    key_terms,
+    support,
+)
 from trendqa.generation import ChatMessage, GenerationOptions, Generator
 from trendqa.numbers import (
     annotate_chinese_scales,
@@ -548,21 +555,21 @@ class Answerer:
 
     def _extractive(self, base: Answer, question: str, passages: tuple[Passage, ...]) -> Answer:
         """The best-supported sentences, quoted verbatim: fast, and cannot invent anything."""
-        scored = [(self._sentence_score(question, s), p, s) for p in passages for s in p.sentences]
+        # The question's terms the corpus knows, with their weights: computed once, not per
+        # sentence. An English question has none that can match Chinese sentences.
+        idf = self.searcher.bm25.idf
+        weights = (
+            {}
+            if detect_language(question) == "en"
+            else {t: idf[t] for t in key_terms(question) if t in idf}
+        )
+        scored = [(_sentence_score(weights, s), p, s) for p in passages for s in p.sentences]
         scored.sort(key=lambda t: -t[0])
         chosen = [(p, s) for score, p, s in scored[:2] if score > 0]
         if not chosen:
             return replace(base, reason="no sentence shares the question's terms")
         citations = [_citation(p, s, self._page_of) for p, s in chosen]
         return replace(_quote(base, citations), mode="extractive", reason="")
-
-    def _sentence_score(self, question: str, sentence: Sentence) -> float:
-        terms = set(self.searcher.bm25.idf) & set(_terms(question))
-        if not terms or detect_language(question) == "en":
-            # English question: rank by the passage's own rank, earlier sentences first.
-            return 1.0 / (sentence.passage + 0.01 * sentence.id)
-        folded = fold(sentence.text)
-        return sum(self.searcher.bm25.idf[t] for t in terms if fold(t) in folded)
 
 
 def _add_number_evidence(
@@ -590,10 +597,12 @@ def _add_number_evidence(
     return out
 
 
-def _terms(question: str) -> list[str]:
-    from trendqa.tokens import tokenize
-
-    return [t for t in tokenize(question) if len(t) > 1 or t.isdigit()]
+def _sentence_score(weights: Mapping[str, float], sentence: Sentence) -> float:
+    """Idf mass of the question's terms in `sentence`; without terms, retrieval order."""
+    if not weights:
+        return 1.0 / (sentence.passage + 0.01 * sentence.id)
+    folded = fold(sentence.text)
+    return sum(w for t, w in weights.items() if fold(t) in folded)
 
 
 def _quote(base: Answer, citations: Sequence[Citation]) -> Answer:

@@ -38,12 +38,17 @@ def chunk_context(chunk: Chunk, meta_text: Mapping[str, str]) -> str:
     return f"{docs} {chunk.title} {chunk.heading or ''} {chunk.text}"
 
 
+def key_terms(question: str) -> list[str]:
+    """The question's informative tokens: words of two or more characters, and figures."""
+    return sorted({t for t in tokenize(question) if len(t) > 1 or t.isdigit()})
+
+
 def support(
     question: str, texts: Sequence[str], idf: Mapping[str, float], default_idf: float
 ) -> Support:
     """Which of the question's terms and figures the texts contain."""
     haystack = fold(" ".join(texts))
-    terms = sorted({t for t in tokenize(question) if len(t) > 1 or t.isdigit()})
+    terms = key_terms(question)
     if han_share(question) >= 0.5:
         weights = {t: idf.get(t, default_idf) for t in terms}
         total = sum(weights.values())

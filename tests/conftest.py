@@ -25,7 +25,7 @@ from models import (
     smollm2_gguf,
 )
 from trendqa.config import Settings, load_settings
-from trendqa.generation import LlamaCppGenerator
+from trendqa.llm.llamacpp import LlamaCppGenerator
 from trendqa.testing import FakeEmbedderLoader
 
 PdfMaker = Callable[..., Path]

@@ -11,7 +11,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from trendqa.generation import ChatMessage, FakeGenerator, GenerationOptions
+from trendqa.llm import ChatMessage, GenerationOptions
+from trendqa.testing import FakeGenerator
 
 
 def shown(messages: Sequence[ChatMessage]) -> dict[int, str]:

@@ -30,19 +30,13 @@ from trendqa.api import ingest_paths, open_searcher
 from trendqa.config import Settings
 from trendqa.errors import InputError
 from trendqa.evaluation import Question, answer_match, evaluate_answers
-from trendqa.generation import (
-    ChatMessage,
-    FakeGenerator,
-    GenerationOptions,
-    Generator,
-    LlamaCppGenerator,
-    approximate_tokens,
-)
+from trendqa.llm import ChatMessage, GenerationOptions, Generator, approximate_tokens
+from trendqa.llm.llamacpp import LlamaCppGenerator
 from trendqa.loaders import load_file
 from trendqa.numbers import unsupported_numbers
 from trendqa.records import Chunk, Hit, Location
 from trendqa.retrieval import Searcher, SearchOptions
-from trendqa.testing import FakeEmbedderLoader
+from trendqa.testing import FakeEmbedderLoader, FakeGenerator
 from trendqa.textnorm import detect_language
 
 Q_SIZE = "2024年中国人工智能核心产业规模是多少？"

@@ -17,7 +17,8 @@ from scripted import answer_requests, asked, confirming, model, reply, sentence_
 from trendqa.answering import REFUSAL
 from trendqa.cli import Env, run
 from trendqa.errors import ExitStatus
-from trendqa.generation import ChatMessage, FakeGenerator, GenerationOptions, Generator
+from trendqa.llm import ChatMessage, GenerationOptions, Generator
+from trendqa.testing import FakeGenerator
 from trendqa.loaders import load_file
 from trendqa.numbers import unsupported_numbers
 from trendqa.testing import FakeEmbedderLoader

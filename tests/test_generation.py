@@ -1,4 +1,4 @@
-"""Tests for trendqa.generation with real models: SmolLM2 in-process and behind a real server."""
+"""Tests for trendqa.llm with real models: SmolLM2 in-process and behind a real server."""
 
 from __future__ import annotations
 
@@ -15,18 +15,16 @@ from typing import Any
 
 import pytest
 
-import trendqa.generation as generation
+import trendqa.llm.base as base
+import trendqa.llm.llamacpp as llamacpp
+import trendqa.llm.openai as openai_llm
 from conftest import GGUF, free_port, requires_gguf, requires_server
 from models import llama_cpp_installed
 from trendqa.errors import InputError, ModelError
-from trendqa.generation import (
-    ChatMessage,
-    ContextOverflowError,
-    FakeGenerator,
-    GenerationOptions,
-    LlamaCppGenerator,
-    OpenAIGenerator,
-)
+from trendqa.llm import ChatMessage, ContextOverflowError, GenerationOptions
+from trendqa.llm.llamacpp import LlamaCppGenerator
+from trendqa.llm.openai import OpenAIGenerator
+from trendqa.testing import FakeGenerator
 
 QUESTION = [
     ChatMessage("system", "You are a concise assistant."),
@@ -60,8 +58,8 @@ def assert_valid_verdict(text: str) -> None:
 
 
 def test_import_does_not_load_llama_cpp() -> None:
-    src = Path(generation.__file__).resolve().parents[1]
-    code = "import sys, trendqa.generation; print('llama_cpp' in sys.modules)"
+    src = Path(base.__file__).resolve().parents[2]
+    code = "import sys, trendqa.llm.llamacpp; print('llama_cpp' in sys.modules)"
     env = {**os.environ, "PYTHONPATH": str(src)}
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
@@ -75,26 +73,26 @@ HYPERTHREADED_CPUINFO = "\n\n".join(
 
 
 def test_count_cores_counts_hyperthread_siblings_once() -> None:
-    assert generation.count_cores(HYPERTHREADED_CPUINFO, {0, 1, 2, 3}) == 2
-    assert generation.count_cores(HYPERTHREADED_CPUINFO, {0, 2}) == 1  # siblings of core 0
-    assert generation.count_cores("", {0, 1}) == 0  # unknown: caller falls back
+    assert llamacpp.count_cores(HYPERTHREADED_CPUINFO, {0, 1, 2, 3}) == 2
+    assert llamacpp.count_cores(HYPERTHREADED_CPUINFO, {0, 2}) == 1  # siblings of core 0
+    assert llamacpp.count_cores("", {0, 1}) == 0  # unknown: caller falls back
 
 
 def test_physical_cores_is_within_cpu_count() -> None:
-    assert 1 <= generation.physical_cores() <= (os.cpu_count() or 1)
+    assert 1 <= llamacpp.physical_cores() <= (os.cpu_count() or 1)
 
 
 def test_approximate_tokens_weighs_cjk_more() -> None:
-    assert generation.approximate_tokens("") == 0
-    assert generation.approximate_tokens("abcd" * 10) == 10
-    assert generation.approximate_tokens("人工智能发展趋势") == 6  # 8 Han characters / 1.5
-    assert generation.approximate_tokens("AI 芯片") > generation.approximate_tokens("AI ab")
+    assert base.approximate_tokens("") == 0
+    assert base.approximate_tokens("abcd" * 10) == 10
+    assert base.approximate_tokens("人工智能发展趋势") == 6  # 8 Han characters / 1.5
+    assert base.approximate_tokens("AI 芯片") > base.approximate_tokens("AI ab")
 
 
 def test_check_fits_raises_with_the_numbers() -> None:
-    generation.check_fits(100, 28, 128)
+    base.check_fits(100, 28, 128)
     with pytest.raises(ContextOverflowError, match="101 tokens plus 28 .* context of 128"):
-        generation.check_fits(101, 28, 128)
+        base.check_fits(101, 28, 128)
 
 
 def test_missing_model_file_names_the_fix(tmp_path: Path) -> None:
@@ -118,10 +116,10 @@ def test_sha256_mismatch_is_refused(tmp_path: Path) -> None:
 
 def test_api_root_accepts_the_usual_spellings() -> None:
     for url in ("http://h:8000", "http://h:8000/", "http://h:8000/v1", "http://h:8000/v1/"):
-        assert generation.api_root(url) == "http://h:8000"
-    assert generation.api_root("http://h:8000/v1/chat/completions") == "http://h:8000"
+        assert openai_llm.api_root(url) == "http://h:8000"
+    assert openai_llm.api_root("http://h:8000/v1/chat/completions") == "http://h:8000"
     with pytest.raises(InputError):
-        generation.api_root("file:///etc/passwd")
+        openai_llm.api_root("file:///etc/passwd")
 
 
 def test_dead_port_is_a_model_error() -> None:
@@ -251,7 +249,7 @@ class TestLlamaCpp:
 def test_quiet_load_and_generation_write_nothing(capfd: pytest.CaptureFixture[str]) -> None:
     assert GGUF is not None
     default = LlamaCppGenerator(GGUF, n_ctx=512)
-    assert default.threads == generation.physical_cores()
+    assert default.threads == llamacpp.physical_cores()
     default.close()
     gen = LlamaCppGenerator(GGUF, n_ctx=512, threads=1)  # see the smollm fixture
     gen.generate(QUESTION, GenerationOptions(max_tokens=4, json_schema=VERDICT_SCHEMA))
@@ -279,7 +277,7 @@ def test_corrupt_gguf_is_a_quiet_model_error(
 ) -> None:
     path = tmp_path / "broken.gguf"
     path.write_bytes(b"GGUF" + os.urandom(4096))
-    digest = generation.file_sha256(path)
+    digest = llamacpp.file_sha256(path)
     with pytest.raises(ModelError, match=r"cannot load model .* run `trendqa models install`"):
         LlamaCppGenerator(path, expected_sha256=digest.upper())  # hash passes, load fails
     assert capfd.readouterr() == ("", "")
@@ -407,7 +405,7 @@ def test_openai_maps_http_errors(stub: Stub) -> None:
 
 def test_openai_without_tokenizer_approximates(stub: Stub) -> None:
     gen = OpenAIGenerator(stub.url)
-    assert gen.count_tokens("人工智能发展趋势") == generation.approximate_tokens("人工智能发展趋势")
+    assert gen.count_tokens("人工智能发展趋势") == base.approximate_tokens("人工智能发展趋势")
     assert gen.context_length == 4096  # /v1/models is absent: the default
     assert OpenAIGenerator(stub.url, context_length=8192).context_length == 8192
 

@@ -28,7 +28,7 @@ from trendqa.evidence import (
     key_terms,
     support,
 )
-from trendqa.generation import ChatMessage, GenerationOptions, Generator
+from trendqa.llm import ChatMessage, GenerationOptions, Generator
 from trendqa.numbers import (
     annotate_chinese_scales,
     find_numbers,

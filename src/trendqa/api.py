@@ -13,7 +13,7 @@ from trendqa.answering import Answerer
 from trendqa.config import Settings
 from trendqa.embedding import Embedder, SentenceTransformerEmbedder
 from trendqa.errors import IndexMismatchError, ModelError
-from trendqa.generation import Generator
+from trendqa.llm import Generator
 from trendqa.ingest import EmbedderChoice, IngestProgress, IngestReport, ingest
 from trendqa.provision import verify_if_known
 from trendqa.retrieval import Searcher
@@ -120,7 +120,8 @@ def open_generator(
     settings: Settings, *, verbose: bool = False, reproducible: bool = False
 ) -> Generator | None:
     """The configured LLM: an endpoint, a GGUF, or None (extractive answers only)."""
-    from trendqa.generation import LlamaCppGenerator, OpenAIGenerator
+    from trendqa.llm.llamacpp import LlamaCppGenerator
+    from trendqa.llm.openai import OpenAIGenerator
 
     if settings.llm_url:
         return OpenAIGenerator(settings.llm_url)

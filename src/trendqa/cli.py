@@ -34,7 +34,7 @@ class Env:
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
     # Test seam: replaces the sentence-transformers loader (see trendqa.api.EmbedderLoader).
     embedder_loader: Any = None
-    generator: Any = None  # test seam: a trendqa.generation.Generator to use instead of a model
+    generator: Any = None  # test seam: a trendqa.llm.Generator to use instead of a model
 
     def __post_init__(self) -> None:
         if self.stdout_isatty is None:

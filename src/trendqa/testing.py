@@ -12,20 +12,36 @@ Run the real CLI with it::
     loader = FakeEmbedderLoader()
     run(["ingest", "corpus"], Env(embedder_loader=loader))
     assert loader.calls == 1
+
+`FakeGenerator` is a real `trendqa.llm.Generator` that replays scripted replies (a list,
+or a function of the messages), streamed a character at a time, for testing the layers
+above the LLM.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from trendqa.embedding import EmbedderInfo, OnProgress, Vectors
+from trendqa.llm.base import (
+    DEFAULT_CONTEXT_LENGTH,
+    ChatMessage,
+    GenerationOptions,
+    GenerationResult,
+    ReplyScript,
+    TokenCallback,
+    _collect,
+    approximate_tokens,
+    check_fits,
+)
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -152,3 +168,67 @@ class FakeEmbedderLoader:
     @property
     def queries_embedded(self) -> int:
         return sum(e.queries_embedded for e in self.loaded)
+
+
+class FakeGenerator:
+    """Generator replaying scripted replies, streamed one character at a time, for tests.
+
+    `replies` is a list used in order, or a function of (messages, options). One character
+    counts as one token: a reply longer than `max_tokens` is cut and marked truncated, as a
+    real model's would be. Every call is recorded in `calls`.
+    """
+
+    def __init__(
+        self,
+        replies: Iterable[str] | ReplyScript,
+        *,
+        name: str = "fake",
+        context_length: int = DEFAULT_CONTEXT_LENGTH,
+    ) -> None:
+        self.name = name
+        self.context_length = context_length
+        self.calls: list[tuple[tuple[ChatMessage, ...], GenerationOptions]] = []
+        self._script: ReplyScript | None = None
+        self._queue: list[str] = []
+        if callable(replies):
+            self._script = replies
+        else:  # a lone string is one reply, not a reply per character
+            self._queue = [replies] if isinstance(replies, str) else list(replies)
+
+    def count_tokens(self, text: str) -> int:
+        """`approximate_tokens`, like a server without a tokenizer."""
+        return approximate_tokens(text)
+
+    def generate(
+        self,
+        messages: Sequence[ChatMessage],
+        options: GenerationOptions,
+        on_token: TokenCallback | None = None,
+    ) -> GenerationResult:
+        """The next scripted reply, cut at a stop string or at max_tokens characters."""
+        start = time.perf_counter()
+        self.calls.append((tuple(messages), options))
+        prompt_tokens = sum(self.count_tokens(m.content) for m in messages)
+        check_fits(prompt_tokens, options.max_tokens, self.context_length)
+        reply = self._next_reply(messages, options)
+        for stop in options.stop:
+            reply = reply.split(stop, 1)[0]
+        text = reply[: options.max_tokens]
+        stream = _collect(
+            ({"choices": [{"delta": {"content": char}}]} for char in text), start, on_token
+        )
+        return GenerationResult(
+            text=stream.text,
+            prompt_tokens=prompt_tokens,
+            completion_tokens=len(text),
+            first_token_s=stream.first_token_s,
+            total_s=time.perf_counter() - start,
+            truncated=len(reply) > options.max_tokens,
+        )
+
+    def _next_reply(self, messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        if self._script is not None:
+            return self._script(messages, options)
+        if not self._queue:
+            raise AssertionError(f"FakeGenerator has no scripted reply for call {len(self.calls)}")
+        return self._queue.pop(0)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trendqa.answering import Answerer
+from trendqa.answering import Answer, Answerer, AskOptions
 from trendqa.config import Settings
 from trendqa.embedding import Embedder, SentenceTransformerEmbedder
 from trendqa.errors import IndexMismatchError, ModelError
@@ -19,6 +19,19 @@ from trendqa.provision import verify_if_known
 from trendqa.retrieval import Searcher
 from trendqa.store import Index, load_index, read_meta
 from trendqa.tokens import warm_up
+
+__all__ = [
+    "Answer",
+    "Answerer",
+    "AskOptions",
+    "LoadTimes",
+    "embedder_choice",
+    "ingest_paths",
+    "load_sentence_transformer",
+    "open_answerer",
+    "open_generator",
+    "open_searcher",
+]
 
 # Dynamic int8 quantisation of the embedder: measured faster for the same ranking quality.
 QUANTIZE_DEFAULT = True

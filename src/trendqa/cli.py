@@ -316,6 +316,8 @@ def eval_cmd(
     from trendqa.retrieval import SearchOptions
 
     env = _env(ctx)
+    if mode not in ("hybrid", "dense", "bm25"):
+        raise InputError(f"--mode must be hybrid, dense or bm25, not {mode!r}")
     questions = load_questions(file)
     settings = _settings(ctx, index_dir=index, embedder=embedder, llm=model, llm_url=llm_url)
     answerer, _times = open_answerer(
@@ -323,6 +325,8 @@ def eval_cmd(
         loader=_loader(env),
         generator=env.generator,
         use_llm=answers and not extractive,
+        # Scores must not depend on question order: no prompt prefix carried between questions.
+        reproducible=True,
         on_warning=env.warn,
     )
     opts = SearchOptions(k=k, mode=mode)  # type: ignore[arg-type]
@@ -345,8 +349,7 @@ def eval_cmd(
     out = env.out()
     for section, groups in result.items():
         out.print(f"{section}:")
-        items = groups.items() if section == "retrieval" else [("all", groups)]
-        for name, scores in items:
+        for name, scores in groups.items():
             cells = ", ".join(f"{key} {value}" for key, value in scores.items())
             out.print(f"  {name}: {cells}")
     if details:

@@ -1,7 +1,8 @@
 """Scripted model replies for the answering tests: cite sentences by what they say.
 
 Sentence ids depend on what retrieval returns, so a script finds them in the prompt
-it is given, as a model would, rather than hard-coding numbers.
+it is given, as a model would, rather than hard-coding numbers. Requests are told
+apart and read with `trendqa.answer.prompts`, never by matching prompt wording.
 """
 
 from __future__ import annotations
@@ -11,21 +12,13 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from trendqa.answer import prompts
 from trendqa.llm import ChatMessage, GenerationOptions
 from trendqa.testing import FakeGenerator
 
-
-def shown(messages: Sequence[ChatMessage]) -> dict[int, str]:
-    """The numbered sentences the model was shown: id -> text."""
-    found = re.finditer(r"^\((\d+)\) (.*)$", messages[-1].content, re.MULTILINE)
-    return {int(m[1]): m[2] for m in found}
-
-
-def asked(messages: Sequence[ChatMessage]) -> str:
-    """The question the prompt asks."""
-    found = re.search(r"^Question: (.*)$", messages[-1].content, re.MULTILINE)
-    assert found, "no question in the prompt"
-    return found[1]
+shown = prompts.shown_sentences
+asked = prompts.asked_question
+reply = prompts.answer_reply
 
 
 def sentence_id(messages: Sequence[ChatMessage], needle: str) -> int:
@@ -35,46 +28,56 @@ def sentence_id(messages: Sequence[ChatMessage], needle: str) -> int:
     return ids[0]
 
 
-def reply(answer: str, evidence: Sequence[Any]) -> str:
-    """A reply in the answer schema."""
-    return json.dumps({"evidence": list(evidence), "answer": answer}, ensure_ascii=False)
-
-
 def is_confirmation(options: GenerationOptions) -> bool:
     """Whether a request is the answerer's "do the quotes answer it?" check."""
-    return "verdict" in json.dumps(options.json_schema or {})
+    return prompts.request_kind(options) == "confirm"
 
 
 def answer_requests(gen: FakeGenerator) -> list[tuple[tuple[ChatMessage, ...], Any]]:
-    """The calls that asked for an answer (not the confirmation check)."""
-    return [call for call in gen.calls if not is_confirmation(call[1])]
+    """The calls that asked for an answer (not the confirmation or term requests)."""
+    return [call for call in gen.calls if prompts.request_kind(call[1]) in ("answer", "rewrite")]
 
 
 YES = json.dumps({"verdict": "yes"})
+NO_TERMS = json.dumps({"terms": []})
 
 
 def confirming(script: Callable[[Sequence[ChatMessage], GenerationOptions], str]) -> Any:
-    """`script` for answer requests; "yes" whenever asked to confirm an answer."""
+    """`script` for answer requests; "yes" to confirmations, no terms to term requests."""
 
     def wrapped(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
-        return YES if is_confirmation(options) else script(messages, options)
+        kind = prompts.request_kind(options)
+        if kind == "confirm":
+            return YES
+        if kind == "terms":
+            return NO_TERMS
+        return script(messages, options)
 
     return wrapped
 
 
 def model(
-    answer: str, *needles: str, extra: Sequence[Any] = (), verdict: str = "yes"
+    answer: str,
+    *needles: str,
+    extra: Sequence[Any] = (),
+    verdict: str = "yes",
+    terms: Sequence[tuple[str, str]] = (),
 ) -> FakeGenerator:
     """A model citing the shown sentences that contain `needles` (then the ids `extra`).
 
     Asked again without numbered sentences (a follow-up request), it says `answer` again;
-    asked whether its quotes answer the question, it says `verdict`.
+    asked whether its quotes answer the question, it says `verdict`; asked for an English
+    question's Chinese terms, it gives `terms` ((en, zh) pairs).
     """
 
     def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
-        if is_confirmation(options):
+        kind = prompts.request_kind(options)
+        if kind == "confirm":
             return json.dumps({"verdict": verdict})
-        if not shown(messages):
+        if kind == "terms":
+            pairs = [{"en": en, "zh": zh} for en, zh in terms]
+            return json.dumps({"terms": pairs}, ensure_ascii=False)
+        if kind == "rewrite":
             return json.dumps({"answer": answer}, ensure_ascii=False)
         ids = [sentence_id(messages, needle) for needle in needles]
         return reply(answer, [*ids, *extra])

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import PdfMaker, requires_gguf
 from scripted import YES, answer_requests, confirming, markers, model, reply, sentence_id, shown
-from trendqa.answering import (
+from trendqa.answer import (
     MAX_QUESTION_CHARS,
     REFUSAL,
     Answer,
@@ -269,7 +269,8 @@ def test_a_figure_in_another_shown_sentence_repairs_the_citation(
     gen = model("全国人工智能企业超过3,072家。", SIZE_NEEDLE)
     answer = answerer(gen).ask(Q_SIZE)
     assert answer.answerable
-    assert quotes(answer) == [SIZE, COMPANIES]
+    # The claim is cited from the sentence that states it, not from the one the model named.
+    assert quotes(answer) == [COMPANIES]
     assert_checkable(answer, qa_corpus)
 
 
@@ -280,10 +281,9 @@ def test_a_figure_from_an_uncited_passage_is_cited_from_there(
     gen = model("全国人工智能企业超过3,072家。", "国产加速卡")
     answer = answerer(gen).ask(Q_SIZE)
     assert answer.answerable, answer.reason
-    first, repaired = answer.citations
-    assert "国产加速卡" in first.quote
-    assert repaired.quote == COMPANIES
-    assert first.n != repaired.n
+    (repaired,) = answer.citations
+    assert repaired.quote == COMPANIES  # the named sentence states nothing of the claim
+    assert all("国产加速卡" not in q for q in quotes(answer))
     assert_checkable(answer, qa_corpus)
 
 
@@ -319,7 +319,7 @@ def test_english_question_is_answered_in_english(answerer: MakeAnswerer, qa_corp
     answer = answerer(gen).ask(Q_EDGE)
     assert (answer.answerable, answer.language, answer.mode) == (True, "en", "llm")
     assert quotes(answer) == [EDGE]
-    assert "Answer in English." in gen.calls[0][0][-1].content
+    assert "Answer in English." in answer_requests(gen)[0][0][-1].content
     assert_checkable(answer, qa_corpus)
 
 
@@ -335,8 +335,10 @@ def test_english_question_is_answered_in_english(answerer: MakeAnswerer, qa_corp
 def test_refusal_is_in_the_questions_language_or_lang(
     answerer: MakeAnswerer, question: str, lang: str | None, expected: str
 ) -> None:
-    answer = answerer(FakeGenerator([])).ask(question, AskOptions(language=lang))
+    gen = FakeGenerator([])
+    answer = answerer(gen).ask(question, AskOptions(language=lang))
     assert_refused(answer, expected)
+    assert gen.calls == []  # off-topic: not even the terms of an English question are asked
 
 
 def test_unknown_language_is_an_input_error(answerer: MakeAnswerer) -> None:
@@ -381,7 +383,7 @@ def test_a_year_no_passage_mentions_never_reaches_the_model(answerer: MakeAnswer
     gen = FakeGenerator([])
     answer = answerer(gen).ask("2019年中国人工智能核心产业规模是多少？")
     assert_refused(answer, "zh")
-    assert answer.reason == "no passage mentions 2019"
+    assert answer.reason == "figure: no passage mentions 2019"
     assert gen.calls == []
 
 
@@ -511,8 +513,31 @@ def test_a_reply_cut_at_max_tokens_keeps_what_was_written(
     cut = probe.index("，同比")
     answer = answerer(gen).ask(Q_SIZE, AskOptions(max_tokens=cut))
     assert answer.answerable
+    # Cut by the budget, the reply is asked for again with twice the budget: whole.
     (citation,) = answer.citations
-    assert answer.text == f"规模达到727.2亿元[{citation.n}]"
+    assert answer.text == f"规模达到727.2亿元，同比增长65.4%[{citation.n}]。"
+    assert answer.truncated == 1
+    budgets = [options.max_tokens for _m, options in answer_requests(gen)]
+    assert budgets == [cut, 2 * cut]
+    assert_checkable(answer, qa_corpus)
+
+
+def test_a_reply_still_cut_shows_only_its_complete_claims(
+    answerer: MakeAnswerer, qa_corpus: Path
+) -> None:
+    # "Both reports also state that both need to have a[1]": a claim cut mid-sentence is
+    # never shown; the complete claims before it are.
+    long = "规模达到727.2亿元。" + "同比增长65.4%，" * 40
+
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        return reply(long, [sentence_id(messages, SIZE_NEEDLE)])
+
+    gen = FakeGenerator(confirming(script))
+    answer = answerer(gen).ask(Q_SIZE, AskOptions(max_tokens=60))
+    assert answer.answerable, answer.reason
+    (citation,) = answer.citations
+    assert answer.text == f"规模达到727.2亿元[{citation.n}]。"
+    assert answer.truncated == 2  # both replies were cut; neither is shown cut
     assert_checkable(answer, qa_corpus)
 
 
@@ -546,7 +571,7 @@ def test_raw_newlines_inside_the_json_strings_are_tolerated(
     whole = f'{{ "evidence": [{ids}], "answer": "规模\n达到727.2亿元。\n" }}'
     answer = answerer(FakeGenerator([whole, YES])).ask(Q_SIZE)
     assert answer.answerable, answer.reason
-    assert answer.text.startswith("规模\n达到727.2亿元")
+    assert answer.text.startswith("规模达到727.2亿元")  # a line break inside a sentence joined
     cut = f'{{ "evidence": [{ids}], "answer": "}}\n\nThe answer is: 1.\n'
     # No crash, and nothing unchecked shown. (A second reply in case a follow-up is asked.)
     assert_honest(answerer(FakeGenerator([cut, cut, YES])).ask(Q_SIZE), qa_corpus, "zh")
@@ -650,7 +675,11 @@ def test_evaluate_answers_arithmetic() -> None:
         "企鹅？": _answer("企鹅？", ""),  # a right refusal
         "火星？": _answer("火星？", "火星上有企鹅[2]。", [_cite(2, COMPANIES)]),  # answered anyway
     }
-    summary, rows = evaluate_answers(questions, answers.__getitem__)
+    groups, rows = evaluate_answers(questions, answers.__getitem__)
+    summary = groups["all"]
+    assert groups["type:unanswerable"]["refusal_rate_unanswerable"] == 0.5
+    assert groups["type:fact"]["questions"] == groups["fact/zh"]["questions"] == 3
+    assert groups["zh"] == summary
     assert [r["id"] for r in rows] == ["q1", "q2", "q3", "q4", "q5"]
     assert [r["match"] for r in rows] == [1.0, 0.5, 0.0, 0.0, 0.0]
     assert [r["supported"] for r in rows] == [True, False, False, False, False]
@@ -667,7 +696,8 @@ def test_evaluate_answers_arithmetic() -> None:
 
 
 def test_evaluate_answers_without_citations_or_questions() -> None:
-    summary, rows = evaluate_answers([], lambda q: pytest.fail("not asked"))
+    groups, rows = evaluate_answers([], lambda q: pytest.fail("not asked"))
+    summary = groups["all"]
     assert rows == []
     assert summary["questions"] == 0
     assert summary["citation_validity"] is None

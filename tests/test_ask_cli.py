@@ -14,14 +14,13 @@ import pytest
 
 from conftest import CliResult, CliRunner, free_port, requires_server
 from scripted import answer_requests, asked, confirming, model, reply, sentence_id
-from trendqa.answering import REFUSAL
+from trendqa.answer import REFUSAL
 from trendqa.cli import Env, run
 from trendqa.errors import ExitStatus
 from trendqa.llm import ChatMessage, GenerationOptions, Generator
-from trendqa.testing import FakeGenerator
 from trendqa.loaders import load_file
 from trendqa.numbers import unsupported_numbers
-from trendqa.testing import FakeEmbedderLoader
+from trendqa.testing import FakeEmbedderLoader, FakeGenerator
 from trendqa.textnorm import detect_language
 
 Q_SIZE = "2024年中国人工智能核心产业规模是多少？"
@@ -347,7 +346,7 @@ def test_eval_scores_answers(
     assert (code, err.getvalue()) == (ExitStatus.OK, "")
     (result,) = [json.loads(line) for line in out.getvalue().splitlines()]
     assert result["retrieval"]["all"]["hit@1"] == 1.0
-    scores = result["answers"]
+    scores = result["answers"]["all"]
     assert scores["questions"] == 2
     assert scores["false_refusal_rate"] == 0.0
     assert scores["refusal_rate_unanswerable"] == 1.0

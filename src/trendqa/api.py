@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trendqa.answering import Answer, Answerer, AskOptions
+from trendqa.answer import Answer, Answerer, AskOptions
 from trendqa.config import Settings
 from trendqa.embedding import Embedder, SentenceTransformerEmbedder
 from trendqa.errors import IndexMismatchError, ModelError
-from trendqa.llm import Generator
 from trendqa.ingest import EmbedderChoice, IngestProgress, IngestReport, ingest
+from trendqa.llm import Generator
 from trendqa.provision import verify_if_known
 from trendqa.retrieval import Searcher
 from trendqa.store import Index, load_index, read_meta

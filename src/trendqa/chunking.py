@@ -280,3 +280,8 @@ def _make_chunk(
     )
     digest = hashlib.sha1(fold(text).encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
     return Chunk(id=digest, text=text, location=location, heading=heading)
+
+
+def heading_of(line: str) -> str | None:
+    """The heading a source line states (`趋势一：…`, `1. …`, `一、…`), or None."""
+    return _heading(line.strip())

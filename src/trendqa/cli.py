@@ -241,7 +241,7 @@ def ask_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Answer a question from the corpus, with verified [n] citations."""
-    from trendqa.answering import AskOptions
+    from trendqa.answer import AskOptions
     from trendqa.api import open_answerer
     from trendqa.render import StreamView, print_answer
     from trendqa.serialize import answer_dict
@@ -310,7 +310,7 @@ def eval_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Score retrieval (hit@1/3/5/10, MRR@10) and optionally answers on a question file."""
-    from trendqa.answering import AskOptions
+    from trendqa.answer import AskOptions
     from trendqa.api import open_answerer
     from trendqa.evaluation import evaluate_answers, evaluate_retrieval, load_questions
     from trendqa.retrieval import SearchOptions

@@ -158,39 +158,97 @@ def _pct(values: Sequence[float], q: float) -> float | None:
 def evaluate_answers(
     questions: Sequence[Question], ask: Callable[[str], Any]
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Refusal, citation and answer-match metrics; `ask` returns a trendqa Answer."""
+    """Refusal, citation, claim and answer-match metrics, overall and per language and type.
+
+    `ask` returns a trendqa Answer. Groups: "all", each language, each question type
+    ("type:list"), and each type within a language ("list/en").
+    """
+    rows = [_answer_row(q, ask(q.question)) for q in questions]
+    groups: dict[str, list[dict[str, Any]]] = {"all": rows}
+    for row in rows:
+        for key in (row["lang"] or "?", f"type:{row['type']}", f"{row['type']}/{row['lang']}"):
+            groups.setdefault(key, []).append(row)
+    return {name: _answer_summary(group) for name, group in groups.items()}, rows
+
+
+def _answer_row(q: Question, ans: Any) -> dict[str, Any]:
     from trendqa.textnorm import detect_language
 
-    rows: list[dict[str, Any]] = []
-    for q in questions:
-        ans = ask(q.question)
-        cited_chunks = {
-            c.n: p.hit.chunk.text for p in ans.passages for c in ans.citations if c.n == p.n
-        }
-        supported_cite = any(
-            contains(text, ev) for text in cited_chunks.values() for ev in q.evidence
-        )
-        rows.append(
-            {
-                "id": q.id,
-                "lang": q.lang,
-                "answerable_gold": q.answerable,
-                "answered": ans.answerable,
-                "mode": ans.mode,
-                "reason": ans.reason,
-                "citations": len(ans.citations),
-                "verified": sum(c.verified for c in ans.citations),
-                "supported": supported_cite,
-                "match": round(answer_match(q.answer, ans.text), 3)
-                if q.answerable and ans.answerable
-                else 0.0,
-                "language_ok": detect_language(ans.text) == q.lang if q.lang else True,
-                "first_token_s": ans.timings.get("first_token_s"),
-                "total_s": ans.timings.get("total_s"),
-                "answer": ans.text,
-            }
-        )
-    return _answer_summary(rows), rows
+    cited_chunks = {
+        c.n: p.hit.chunk.text for p in ans.passages for c in ans.citations if c.n == p.n
+    }
+    supported_cite = any(contains(text, ev) for text in cited_chunks.values() for ev in q.evidence)
+    claims = getattr(ans, "claims", ())
+    return {
+        "id": q.id,
+        "lang": q.lang,
+        "type": q.type or ("fact" if q.answerable else "unanswerable"),
+        "asked_as": getattr(ans, "kind", ""),
+        "answerable_gold": q.answerable,
+        "answered": ans.answerable,
+        "mode": ans.mode,
+        "reason": ans.reason,
+        "citations": len(ans.citations),
+        "verified": sum(c.verified for c in ans.citations),
+        "supported": supported_cite,
+        "claims": len(claims),
+        "claims_supported": sum(c.supported for c in claims),
+        "claims_shown": _claims_checked(ans)[0],
+        "claims_checked": _claims_checked(ans)[1],
+        "model_calls": getattr(ans, "model_calls", 0),
+        "truncated": getattr(ans, "truncated", 0),
+        "match": round(answer_match(q.answer, ans.text), 3)
+        if q.answerable and ans.answerable
+        else 0.0,
+        "language_ok": detect_language(ans.text) == q.lang if q.lang else True,
+        "first_token_s": ans.timings.get("first_token_s"),
+        "total_s": ans.timings.get("total_s"),
+        "answer": ans.text,
+    }
+
+
+def claim_supported(claim: str, quotes: Sequence[str]) -> bool:
+    """The eval's own check of a shown claim against its quotes, independent of the pipeline's.
+
+    Its figures must be the quotes' (by value), and in the quotes' language at least half
+    of its character bigrams (Chinese) or words (English) must be theirs; across languages,
+    its Latin names and figures must be theirs.
+    """
+    from trendqa.numbers import find_numbers, supported
+    from trendqa.textnorm import detect_language, fold
+    from trendqa.tokens import tokenize
+
+    joined = " ".join(quotes)
+    figures = find_numbers(joined)
+    if any(not supported(n, figures) for n in find_numbers(claim)):
+        return False
+    folded, quoted = fold(claim), fold(joined)
+    if not quotes:
+        return False
+    if detect_language(claim) != detect_language(joined):
+        names = [w for w in tokenize(claim) if len(w) > 1 and not w.isdigit() and w in quoted]
+        latin = [w for w in tokenize(claim) if len(w) > 1 and not w.isdigit()]
+        return not latin or bool(names) or bool(find_numbers(claim))
+    if detect_language(claim) == "zh":
+        grams = [folded[i : i + 2] for i in range(len(folded) - 1)]
+        return not grams or sum(g in quoted for g in grams) / len(grams) >= 0.5
+    words = [w for w in tokenize(claim) if len(w) > 1]
+    return not words or sum(w in quoted for w in words) / len(words) >= 0.5
+
+
+def _claims_checked(ans: Any) -> tuple[int, int]:
+    """(shown claims, shown claims the eval's own check accepts)."""
+    if not ans.answerable:
+        return 0, 0
+    quotes_by_n: dict[int, list[str]] = {}
+    for c in ans.citations:
+        quotes_by_n.setdefault(c.n, []).append(c.quote)
+    shown = [c for c in getattr(ans, "claims", ()) if c.supported]
+    ok = sum(
+        claim_supported(c.text, [q for n in c.citations for q in quotes_by_n.get(n, [])])
+        for c in shown
+    )
+    return len(shown), ok
 
 
 def _answer_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -198,8 +256,11 @@ def _answer_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     unanswerable = [r for r in rows if not r["answerable_gold"]]
     answered = [r for r in answerable if r["answered"]]
     shown = sum(r["citations"] for r in rows)
+    claims_shown = sum(r["claims_shown"] for r in rows)
+    claims_made = sum(r["claims"] for r in rows if r["answered"])
+    claims_checked = sum(r["claims_checked"] for r in rows)
 
-    def share(part: int, whole: int) -> float | None:
+    def share(part: float, whole: int) -> float | None:
         return round(part / whole, 3) if whole else None
 
     firsts = [r["first_token_s"] for r in rows if r["first_token_s"] is not None]
@@ -212,8 +273,12 @@ def _answer_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "false_refusal_rate": share(len(answerable) - len(answered), len(answerable)),
         "citation_validity": share(sum(r["verified"] for r in rows), shown),
         "citation_support": share(sum(r["supported"] for r in answered), len(answered)),
+        "claims_kept": share(claims_shown, claims_made),
+        "claims_supported": share(claims_checked, claims_shown),
         "answer_match": share(sum(r["match"] for r in answerable), len(answerable)),
         "language_ok": share(sum(r["language_ok"] for r in rows), len(rows)),
+        "truncated": sum(r["truncated"] for r in rows),
+        "model_calls_mean": share(sum(r["model_calls"] for r in rows), len(rows)),
         "first_token_p50_s": _pct(firsts, 0.5),
         "first_token_p95_s": _pct(firsts, 0.95),
         "total_p50_s": _pct(totals, 0.5),

@@ -18,7 +18,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from trendqa.answering import Answer
+from trendqa.answer import Answer
 from trendqa.ingest import IngestReport
 from trendqa.records import Hit, Location
 from trendqa.store import IndexMeta

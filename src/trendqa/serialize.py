@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from trendqa.answering import Answer
+from trendqa.answer import Answer
 from trendqa.ingest import IngestReport
 from trendqa.records import Hit, Location
 from trendqa.store import IndexMeta
@@ -77,6 +77,12 @@ def answer_dict(answer: Answer, embedder: str | None) -> dict[str, Any]:
         "answerable": answer.answerable,
         "mode": answer.mode,
         "reason": answer.reason,
+        "type": answer.kind,
+        "claims": [
+            {"text": c.text, "citations": list(c.citations), "supported": c.supported}
+            | ({"reason": c.reason} if c.reason else {})
+            for c in answer.claims
+        ],
         "citations": [asdict(c) for c in answer.citations],
         "passages": [
             {
@@ -86,11 +92,12 @@ def answer_dict(answer: Answer, embedder: str | None) -> dict[str, Any]:
                 "text": p.hit.chunk.text,
                 "score": p.hit.score,
                 "similarity": p.hit.similarity,
+                **({"part": p.part} if p.part else {}),
             }
             for p in answer.passages
         ],
         "model": {"llm": answer.llm, "embedder": embedder},
         "timings": timings,
-        "usage": usage,
+        "usage": usage | {"model_calls": answer.model_calls, "truncated": answer.truncated},
         "warnings": list(answer.warnings),
     }

@@ -20,6 +20,7 @@ TokenCallback = Callable[[str], None]
 
 DEFAULT_CONTEXT_LENGTH = 4096
 
+
 class ContextOverflowError(TrendqaError):
     """The prompt plus the reply budget does not fit the model's context window."""
 
@@ -106,7 +107,6 @@ def approximate_tokens(text: str) -> int:
     return math.ceil(cjk / 1.5 + (len(text) - cjk) / 4)
 
 
-
 @dataclass
 class _Stream:
     """What came back from a stream of OpenAI-shaped chat chunks."""
@@ -138,4 +138,3 @@ def _collect(
                     on_token(piece)
             finish = choice.get("finish_reason") or finish
     return _Stream("".join(parts), len(parts), first, finish, usage)
-

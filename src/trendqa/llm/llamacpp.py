@@ -59,7 +59,6 @@ def count_cores(cpuinfo: str, allowed: set[int]) -> int:
     return len(cores)
 
 
-
 def file_sha256(path: Path) -> str:
     """Hex sha256 of a file's bytes."""
     with path.open("rb") as fh:
@@ -310,4 +309,3 @@ class LlamaCppGenerator:
         # Quiet even if a verbose Llama elsewhere raised llama-cpp-python's global log level.
         with stderr_silenced(not self.verbose):
             self._llm.close()
-

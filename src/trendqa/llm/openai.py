@@ -310,4 +310,3 @@ class OpenAIGenerator:
     def _post_json(self, url: str, body: Mapping[str, Any]) -> dict[str, Any]:
         with self._open(url, body) as response:
             return self._read_json(response)
-

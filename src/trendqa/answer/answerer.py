@@ -1,0 +1,671 @@
+"""The answer pipeline: analyse, retrieve what fits, ask the model, check every claim.
+
+1. The question is analysed (type, named reports, subject, figures); an English
+   question over Chinese text also gets its key terms in Chinese (one short call).
+2. Evidence fits the type: the best passages for a fact, the whole section (and the
+   document's outline) for a list or definition, one retrieval per report for a
+   comparison, each part answered with its own citations.
+3. Passages unrelated to the question never reach the model (similarity, terms,
+   figures, the named report).
+4. The model, constrained by a JSON schema, names the sentences that state the answer
+   and writes it; a reply cut by the token budget is asked again with a larger one,
+   else only its complete claims are kept.
+5. The answer is split into claims; each must be stated by the sentences it cites
+   (figures, subject, content). Unsupported claims are dropped; if none remain, the
+   answer is refused with the reason. A last second opinion asks the model whether the
+   quotes state what was asked.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from trendqa.answer import prompts
+from trendqa.answer.cite import add_number_evidence, citation, insert_before_stop, quote_answer
+from trendqa.answer.claims import ClaimChecker, ClaimResult, join_lines, split_claims
+from trendqa.answer.context import SECTION_CHARS, Shelf, number_passages
+from trendqa.answer.question import QuestionAnalysis, ReportNames, analyze, question_type
+from trendqa.answer.reply import MARKER, parse_answer, parse_json
+from trendqa.answer.types import REFUSAL, Answer, AskOptions, Citation, Claim, Passage, Sentence
+from trendqa.errors import InputError
+from trendqa.evidence import MIN_COVERAGE, MIN_SIMILARITY, Support, chunk_context, key_terms
+from trendqa.evidence import support as passage_support
+from trendqa.llm import ChatMessage, GenerationOptions, GenerationResult, Generator
+from trendqa.numbers import find_numbers, repair_scales
+from trendqa.records import Hit
+from trendqa.retrieval import Searcher, SearchOptions
+from trendqa.textnorm import detect_language, fold
+
+MAX_QUESTION_CHARS = 600
+# The cited passages alone must hold this share of a Chinese question's terms. Lower than
+# the gate over all passages: a question's framing (a date, a program's name) often sits
+# in the passage beside the one that states the answer.
+CITED_COVERAGE = 0.3
+# Key terms an English question's Chinese translation must find in the passages: lower
+# than for a Chinese question, since the model's translation of a term is a guess.
+TRANSLATED_COVERAGE = 0.3
+# Reply budgets relative to --max-tokens: a list or a definition with its parts is longer.
+BUDGET_FACTOR = {"list": 2.0, "overview": 2.0, "definition": 1.5}
+OnToken = Callable[[str], None]
+OnWarning = Callable[[str], None]
+
+
+@dataclass
+class _Run:
+    """What one `ask` has spent so far."""
+
+    started: float
+    timings: dict[str, float]
+    calls: int = 0
+    truncated: int = 0
+
+    def add(self, key: str, seconds: float) -> None:
+        self.timings[key] = self.timings.get(key, 0.0) + seconds
+
+
+class Answerer:
+    """Retrieves, asks the model, checks the result; build once, ask many times."""
+
+    def __init__(
+        self,
+        searcher: Searcher,
+        generator: Generator | None,
+        on_warning: OnWarning = lambda _m: None,
+    ) -> None:
+        self.searcher = searcher
+        self.generator = generator
+        self.on_warning = on_warning
+        documents = searcher.index.meta.documents
+        self._documents = documents
+        self.meta_text = {
+            d: " ".join(filter(None, (e.meta.title, e.meta.publisher, e.meta.source)))
+            for d, e in documents.items()
+        }
+        self.reports = ReportNames({d: e.meta for d, e in documents.items()})
+        self.shelf = Shelf(searcher.index.chunks)
+
+    # ------------------------------------------------------------------ entry
+
+    def ask(
+        self, question: str, options: AskOptions | None = None, on_token: OnToken | None = None
+    ) -> Answer:
+        """Answer `question`, or refuse in its language when the corpus does not say."""
+        opts = options or AskOptions()
+        run = _Run(time.perf_counter(), {})
+        question, warnings = self._clean_question(question)
+        language = opts.language or detect_language(question)
+        if language not in REFUSAL:
+            raise InputError(f"--lang must be zh or en, not {language!r}")
+        analysis = analyze(question, self.reports, language, opts.docs)
+        use_llm = self.generator is not None and not opts.extractive
+        english = use_llm and opts.translate and detect_language(question) == "en"
+        if english and self._related(question, opts.docs or analysis.docs, opts.k):
+            analysis = self._translate(analysis, run)
+        run.add("analyze_s", time.perf_counter() - run.started)
+        if analysis.parts and use_llm:
+            answer = self._compare(analysis, opts, on_token, run)
+        else:
+            docs = opts.docs or analysis.docs
+            answer = self._answer(analysis, question, docs, opts, on_token, run)
+        answer = replace(answer, warnings=(*warnings, *answer.warnings), kind=analysis.type)
+        return self._done(answer, run)
+
+    def _clean_question(self, question: str) -> tuple[str, list[str]]:
+        question = " ".join(question.split())
+        if not question:
+            raise InputError("empty question")
+        if len(question) > MAX_QUESTION_CHARS:
+            message = f"question truncated to {MAX_QUESTION_CHARS} characters"
+            self.on_warning(message)
+            return question[:MAX_QUESTION_CHARS], [message]
+        return question, []
+
+    def _done(self, answer: Answer, run: _Run) -> Answer:
+        run.timings["total_s"] = time.perf_counter() - run.started
+        timings = {k: round(v, 3) for k, v in run.timings.items()}
+        return replace(answer, timings=timings, model_calls=run.calls, truncated=run.truncated)
+
+    def _refused(self, question: str, language: str, passages: tuple[Passage, ...]) -> Answer:
+        return Answer(
+            question,
+            language,
+            False,
+            REFUSAL[language],
+            (),
+            passages,
+            "refused",
+            llm=self.generator.name if self.generator else None,
+        )
+
+    # ------------------------------------------------------------------ analysis
+
+    def _translate(self, analysis: QuestionAnalysis, run: _Run) -> QuestionAnalysis:
+        """An English question's key terms in Chinese: one short constrained call."""
+        result = self._call(
+            prompts.terms_prompt(analysis.question),
+            GenerationOptions(
+                max_tokens=prompts.TERMS_MAX_TOKENS,
+                temperature=0.0,
+                json_schema=prompts.TERMS_SCHEMA,
+            ),
+            run,
+            "translate_s",
+        )
+        pairs = parse_json(result.text).get("terms")
+        terms: list[str] = []
+        by_entity: dict[str, tuple[str, ...]] = {}
+        for pair in pairs if isinstance(pairs, list) else []:
+            if not isinstance(pair, dict):
+                continue
+            en, zh = str(pair.get("en", "")).strip(), str(pair.get("zh", "")).strip()
+            if not zh or detect_language(zh) != "zh" or len(zh) > 20:
+                continue
+            terms.append(zh)
+            for entity in analysis.entities:
+                if en and (fold(en) in fold(entity) or fold(entity) in fold(en)):
+                    by_entity[entity] = (*by_entity.get(entity, ()), zh)
+        return replace(analysis, terms_zh=tuple(dict.fromkeys(terms)), entities_zh=by_entity)
+
+    def _related(self, question: str, docs: Sequence[str], k: int) -> bool:
+        """Whether any passage is related at all: translating terms for nothing costs a call."""
+        hits = self.searcher.search(question, SearchOptions(k=k, docs=tuple(docs)))
+        best = max((h.similarity for h in hits if h.similarity is not None), default=None)
+        return bool(hits) and (best is None or best >= MIN_SIMILARITY)
+
+    # ------------------------------------------------------------------ retrieval
+
+    def _retrieve(
+        self, analysis: QuestionAnalysis, query: str, docs: Sequence[str], k: int
+    ) -> list[Hit]:
+        """The best passages for `query`; an English question also searches its Chinese terms."""
+        opts = SearchOptions(k=k, docs=tuple(docs))
+        hits = self.searcher.search(query, opts)
+        if not analysis.terms_zh:
+            return hits
+        extra = self.searcher.search(" ".join(analysis.terms_zh), opts)
+        # Reciprocal-rank fusion of the two lists: a passage both find comes first.
+        score: dict[str, float] = {}
+        by_id: dict[str, Hit] = {}
+        for ranked in (hits, extra):
+            for rank, hit in enumerate(ranked, 1):
+                score[hit.chunk.id] = score.get(hit.chunk.id, 0.0) + 1.0 / (60 + rank)
+                by_id.setdefault(hit.chunk.id, hit)
+        order = sorted(score, key=lambda cid: -score[cid])[:k]
+        return [replace(by_id[cid], rank=i) for i, cid in enumerate(order, 1)]
+
+    def _evidence(self, analysis: QuestionAnalysis, hits: Sequence[Hit]) -> list[Hit]:
+        """What the model reads: the hits, grown into their section for research questions."""
+        if analysis.type not in ("list", "definition", "overview") or not hits:
+            return list(hits)
+        best = self.shelf.section(hits[0], SECTION_CHARS)
+        out = [best]
+        used = len(best.chunk.text)
+        span = (best.chunk.doc, best.chunk.location.start, best.chunk.location.end)
+        for hit in hits[1:]:
+            loc = hit.chunk.location
+            inside = loc.doc == span[0] and span[1] <= loc.start and loc.end <= span[2]
+            if not inside and used + len(hit.chunk.text) <= SECTION_CHARS + 300:
+                out.append(hit)
+                used += len(hit.chunk.text)
+        if analysis.type == "list":
+            doc = analysis.docs[0] if analysis.docs else hits[0].chunk.doc
+            outline = self.shelf.outline(doc, analysis.count)
+            if outline and len(outline) > 2:
+                out = outline + out[:1]  # the outline, then the section it was found from
+        return out
+
+    # ------------------------------------------------------------------ gate
+
+    def _support(self, question: str, hits: Sequence[Hit]) -> Support:
+        texts = [chunk_context(h.chunk, self.meta_text) for h in hits]
+        bm25 = self.searcher.bm25
+        return passage_support(question, texts, bm25.idf, bm25.max_idf)
+
+    def _gate(self, analysis: QuestionAnalysis, hits: Sequence[Hit], named: bool) -> str:
+        """Why the model should not even be asked, or '' when it should."""
+        if not hits:
+            return "report: the named report has no passage on this" if named else "nothing"
+        best = max((h.similarity for h in hits if h.similarity is not None), default=None)
+        if best is not None and best < MIN_SIMILARITY:
+            return f"similarity: no passage is related to the question (best {best:.2f})"
+        s = self._support(analysis.question, hits)
+        where = "the named report's passages" if named else "the passages"
+        if s.coverage < MIN_COVERAGE:
+            check = "report" if named else "terms"
+            return f"{check}: {where} lack the question's terms: {', '.join(s.missing_terms[:5])}"
+        if s.missing_numbers:
+            return f"figure: no passage mentions {', '.join(s.missing_numbers)}"
+        if analysis.terms_zh:
+            zh = self._support(" ".join(analysis.terms_zh), hits)
+            if zh.coverage < TRANSLATED_COVERAGE:
+                missing = ", ".join(zh.missing_terms[:5])
+                return f"terms: {where} lack the question's terms (in Chinese: {missing})"
+        return ""
+
+    # ------------------------------------------------------------------ one answer
+
+    def _answer(
+        self,
+        analysis: QuestionAnalysis,
+        question: str,
+        docs: Sequence[str],
+        opts: AskOptions,
+        on_token: OnToken | None,
+        run: _Run,
+        first_n: int = 1,
+        first_id: int = 1,
+        part: str = "",
+    ) -> Answer:
+        started = time.perf_counter()
+        hits = self._retrieve(analysis, question, docs, opts.k)
+        evidence = self._evidence(analysis, hits)
+        passages = number_passages(evidence, first_n, first_id, part)
+        run.add("retrieve_s", time.perf_counter() - started)
+        base = self._refused(question, analysis.language, passages)
+        gate = self._gate(analysis, hits, named=bool(docs) and not opts.docs)
+        if gate:
+            return replace(base, reason=gate)
+        if opts.extractive or self.generator is None:
+            return self._extractive(base, question, passages)
+        return self._generate(base, analysis, question, passages, opts, on_token, run)
+
+    def _budget(self, analysis: QuestionAnalysis, opts: AskOptions) -> int:
+        return int(opts.max_tokens * BUDGET_FACTOR.get(analysis.type, 1.0))
+
+    def _generate(
+        self,
+        base: Answer,
+        analysis: QuestionAnalysis,
+        question: str,
+        passages: tuple[Passage, ...],
+        opts: AskOptions,
+        on_token: OnToken | None,
+        run: _Run,
+    ) -> Answer:
+        assert self.generator is not None
+        budget = self._budget(analysis, opts)
+        passages, trimmed = self._fit(question, passages, base.language, analysis.type, budget)
+        if trimmed:
+            message = "passages truncated to fit the model's context window"
+            self.on_warning(message)
+            base = replace(base, warnings=(*base.warnings, message))
+        base = replace(base, passages=passages)
+        ids = [s.id for p in passages for s in p.sentences]
+        max_evidence = prompts.MAX_EVIDENCE.get(analysis.type, prompts.DEFAULT_MAX_EVIDENCE)
+        messages = prompts.answer_prompt(question, passages, base.language, analysis.type)
+        schema = prompts.answer_schema(ids, max_evidence)
+        result, cut = self._complete(messages, schema, budget, opts, on_token, run)
+        evidence, text = parse_answer(result.text)
+        if cut:
+            text = _complete_claims(text)
+        by_id = {s.id: (p, s) for p in passages for s in p.sentences}
+        chosen = [by_id[i] for i in dict.fromkeys(evidence) if i in by_id]
+        if chosen and (not text.strip() or _wrong_language(text, base.language)):
+            # A second, short request: only the chosen sentences, answer in the language.
+            text = self._rewrite(question, [s for _p, s in chosen], base.language, budget, run)
+        answer = self._check(base, analysis, chosen, text)
+        if answer.answerable and opts.confirm and not self._confirmed(question, answer, run):
+            reason = "confirm: the model judged that its quotes do not state what was asked"
+            return replace(base, reason=reason, claims=answer.claims)
+        return answer
+
+    def _complete(
+        self,
+        messages: list[ChatMessage],
+        schema: dict[str, object],
+        budget: int,
+        opts: AskOptions,
+        on_token: OnToken | None,
+        run: _Run,
+    ) -> tuple[GenerationResult, bool]:
+        """The model's reply; one cut by the budget is asked again with twice the budget.
+
+        Returns the reply and whether it is still cut (then only its complete claims
+        may be shown).
+        """
+        from trendqa.streamjson import FieldStream
+
+        assert self.generator is not None
+        stream = FieldStream("answer", on_token) if on_token else None
+        result = self._call(
+            messages,
+            GenerationOptions(
+                max_tokens=budget, temperature=opts.temperature, json_schema=dict(schema)
+            ),
+            run,
+            "generate_s",
+            on_token=stream.feed if stream else None,
+            first=True,
+        )
+        if not result.truncated:
+            return result, False
+        run.truncated += 1
+        room = self.generator.context_length - result.prompt_tokens - 16
+        if room <= budget:
+            return result, True
+        again = self._call(
+            messages,
+            GenerationOptions(
+                max_tokens=min(2 * budget, room),
+                temperature=opts.temperature,
+                json_schema=dict(schema),
+            ),
+            run,
+            "generate_s",
+        )
+        run.truncated += again.truncated
+        return again, again.truncated
+
+    def _call(
+        self,
+        messages: list[ChatMessage],
+        options: GenerationOptions,
+        run: _Run,
+        key: str,
+        on_token: OnToken | None = None,
+        first: bool = False,
+    ) -> GenerationResult:
+        assert self.generator is not None
+        before = time.perf_counter() - run.started
+        result = self.generator.generate(messages, options, on_token=on_token)
+        run.calls += 1
+        run.add(key, result.total_s)
+        if key == "generate_s":
+            run.timings["prompt_tokens"] = (
+                run.timings.get("prompt_tokens", 0) + result.prompt_tokens
+            )
+            run.timings["completion_tokens"] = (
+                run.timings.get("completion_tokens", 0) + result.completion_tokens
+            )
+        if first and result.first_token_s is not None and "first_token_s" not in run.timings:
+            run.timings["first_token_s"] = before + result.first_token_s
+        return result
+
+    def _rewrite(
+        self, question: str, sentences: Sequence[Sentence], language: str, budget: int, run: _Run
+    ) -> str:
+        result = self._call(
+            prompts.rewrite_prompt(question, sentences, language),
+            GenerationOptions(
+                max_tokens=budget, temperature=0.0, json_schema=prompts.REWRITE_SCHEMA
+            ),
+            run,
+            "rewrite_s",
+        )
+        text = parse_answer(result.text)[1]
+        return _complete_claims(text) if result.truncated else text
+
+    def _confirmed(self, question: str, answer: Answer, run: _Run) -> bool:
+        """A second opinion: do the quoted sentences state what was asked?
+
+        Small models answer near-miss questions (the battery of a phone the report
+        mentions only for satellite calls) from on-topic sentences; asked directly,
+        they usually see it.
+        """
+        result = self._call(
+            prompts.confirm_prompt(question, [c.quote for c in answer.citations], answer.text),
+            GenerationOptions(max_tokens=32, temperature=0.0, json_schema=prompts.CONFIRM_SCHEMA),
+            run,
+            "confirm_s",
+        )
+        verdict = parse_json(result.text).get("verdict")
+        return verdict != "no"  # an unreadable verdict is no evidence against the answer
+
+    # ------------------------------------------------------------------ checks
+
+    def _page_of(self, doc: str, offset: int) -> int | None:
+        entry = self._documents.get(doc)
+        return entry.page_at(offset) if entry else None
+
+    def _checker(self, analysis: QuestionAnalysis) -> ClaimChecker:
+        bm25 = self.searcher.bm25
+        return ClaimChecker(analysis, bm25.idf, bm25.max_idf, self.meta_text, self._similarity)
+
+    def _similarity(self, a: Sequence[str], b: Sequence[str]) -> list[list[float]]:
+        import numpy as np
+
+        embedder = self.searcher.embedder
+        if embedder is None:
+            return [[0.0] * len(b) for _ in a]
+        va, vb = embedder.embed_queries(list(a)), embedder.embed_queries(list(b))
+        va = va / np.maximum(np.linalg.norm(va, axis=1, keepdims=True), 1e-9)
+        vb = vb / np.maximum(np.linalg.norm(vb, axis=1, keepdims=True), 1e-9)
+        return [[float(x) for x in row] for row in va @ vb.T]
+
+    def _check(
+        self,
+        base: Answer,
+        analysis: QuestionAnalysis,
+        chosen: Sequence[tuple[Passage, Sentence]],
+        text: str,
+    ) -> Answer:
+        """Keep the claims of the model's answer that its cited sentences state."""
+        question = analysis.question
+        text = MARKER.sub("", text).strip()
+        if not chosen:
+            return replace(base, reason="model: the model found no sentence that answers it")
+        cited_hits = list({p.n: p.hit for p, _s in chosen}.values())
+        s = self._support(question, cited_hits)
+        if s.missing_numbers and find_numbers(text):
+            # A figure from a passage that never names the question's year is likely another
+            # year's. Answers without figures pass: the date framing a question often sits
+            # in the passage next to the one stating the answer (checked before asking).
+            return replace(
+                base, reason=f"year: the cited passages never mention {s.missing_numbers[0]}"
+            )
+        if s.coverage < CITED_COVERAGE:
+            missing = ", ".join(s.missing_terms[:5])
+            return replace(
+                base, reason=f"terms: the cited passages lack the question's terms: {missing}"
+            )
+        text = repair_scales(text, " ".join(p.hit.chunk.text for p in base.passages))
+        if not text.strip() or _wrong_language(text, base.language):
+            chosen = add_number_evidence(text, question, chosen, base.passages)
+            citations = [citation(p, sent, self._page_of) for p, sent in chosen]
+            reason = "language: the model's answer was empty or in the wrong language; quoting"
+            quoted = quote_answer(base, [c for c in citations if c.verified])
+            return replace(quoted, reason=reason)
+        text = join_lines(text)
+        results = self._checker(analysis).check_all(split_claims(text), chosen, base.passages)
+        claims = tuple(_claim(r) for r in results)
+        kept = [r for r in results if r.supported]
+        if not kept:
+            failed = next((r for r in results if not r.supported), None)
+            why = f"{failed.check}: {failed.detail}" if failed else "claims: no claim left"
+            return replace(base, reason=why, claims=claims)
+        citations = _citations(kept, self._page_of)
+        if not citations:
+            return replace(base, reason="claims: no citation verified", claims=claims)
+        return replace(
+            base,
+            answerable=True,
+            text=_compose(text, results),
+            citations=tuple(citations),
+            mode="llm",
+            claims=claims,
+        )
+
+    def _fit(
+        self,
+        question: str,
+        passages: tuple[Passage, ...],
+        language: str,
+        kind: str,
+        max_tokens: int,
+    ) -> tuple[tuple[Passage, ...], bool]:
+        """Drop trailing sentences until the prompt fits; also say whether any were dropped."""
+        assert self.generator is not None
+        budget = self.generator.context_length - max_tokens - 16
+        trimmed = list(passages)
+        while True:
+            messages = prompts.answer_prompt(question, trimmed, language, kind)
+            used = sum(self.generator.count_tokens(m.content) + 8 for m in messages)
+            if used <= budget:
+                return tuple(trimmed), tuple(trimmed) != tuple(passages)
+            longest = max(range(len(trimmed)), key=lambda i: len(trimmed[i].sentences))
+            if len(trimmed[longest].sentences) <= 1:
+                if len(trimmed) == 1:
+                    raise InputError("the question and its passages do not fit the context")
+                trimmed.pop()
+            else:
+                p = trimmed[longest]
+                trimmed[longest] = replace(p, sentences=p.sentences[:-1])
+
+    # ------------------------------------------------------------------ comparisons
+
+    def _compare(
+        self, analysis: QuestionAnalysis, opts: AskOptions, on_token: OnToken | None, run: _Run
+    ) -> Answer:
+        """One retrieval and one checked answer per named report, shown side by side."""
+        clauses = _clauses(analysis.question)
+        answers: list[tuple[str, Answer]] = []
+        first_n = first_id = 1
+        for group in analysis.parts:
+            label = self.reports.label(group)
+            sub = _clause_for(clauses, group, self.reports) or analysis.question
+            sub_analysis = replace(
+                analysis, question=sub, type=question_type(sub), docs=group, parts=()
+            )
+            part_opts = replace(opts, k=max(2, opts.k - 1))
+            answer = self._answer(
+                sub_analysis, sub, group, part_opts, on_token, run, first_n, first_id, label
+            )
+            answers.append((label, answer))
+            first_n += len(answer.passages)
+            first_id += sum(len(p.sentences) for p in answer.passages)
+        return _merge_parts(
+            analysis, answers, self._refused(analysis.question, analysis.language, ())
+        )
+
+    # ------------------------------------------------------------------ extractive
+
+    def _extractive(self, base: Answer, question: str, passages: tuple[Passage, ...]) -> Answer:
+        """The best-supported sentences, quoted verbatim: fast, and cannot invent anything."""
+        # The question's terms the corpus knows, with their weights: computed once, not per
+        # sentence. An English question has none that can match Chinese sentences.
+        idf = self.searcher.bm25.idf
+        weights = (
+            {}
+            if detect_language(question) == "en"
+            else {t: idf[t] for t in key_terms(question) if t in idf}
+        )
+        scored = [(_sentence_score(weights, s), p, s) for p in passages for s in p.sentences]
+        scored.sort(key=lambda t: -t[0])
+        chosen = [(p, s) for score, p, s in scored[:2] if score > 0]
+        if not chosen:
+            return replace(base, reason="terms: no sentence shares the question's terms")
+        citations = [citation(p, s, self._page_of) for p, s in chosen]
+        return replace(quote_answer(base, citations), mode="extractive", reason="")
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _claim(result: ClaimResult) -> Claim:
+    ns = tuple(sorted({p.n for p, _s in result.evidence}))
+    reason = f"{result.check}: {result.detail}" if result.check else ""
+    return Claim(result.text, ns if result.supported else (), result.supported, reason)
+
+
+def _citations(
+    kept: Sequence[ClaimResult], page_of: Callable[[str, int], int | None]
+) -> list[Citation]:
+    out: list[Citation] = []
+    seen: set[tuple[int, int]] = set()
+    for result in kept:
+        for p, s in result.evidence:
+            if (p.n, s.id) in seen:
+                continue
+            seen.add((p.n, s.id))
+            c = citation(p, s, page_of)
+            if c.verified:
+                out.append(c)
+    return sorted(out, key=lambda c: (c.n, c.start))
+
+
+def _compose(text: str, results: Sequence[ClaimResult]) -> str:
+    """The answer with unsupported claims cut out and each kept claim marked with its [n]."""
+    out: list[str] = []
+    cursor = 0
+    for r in results:
+        at = text.find(r.text, cursor)
+        if at < 0:
+            continue
+        end = at + len(r.text)
+        stop = end + 1 if end < len(text) and text[end] in "。.!！?？；;" else end
+        out.append(text[cursor:at])
+        if r.supported:
+            tail = "".join(f"[{n}]" for n in sorted({p.n for p, _s in r.evidence}))
+            out.append(insert_before_stop(text[at:stop], tail))
+        cursor = stop
+    out.append(text[cursor:])
+    composed = "".join(out)
+    composed = re.sub(r"(?m)^\s*(?:[-*•]|\d{1,2}[.)、])\s*$\n?", "", composed)  # emptied items
+    return re.sub(r"\n{3,}", "\n\n", composed).strip(" \n；;，,")
+
+
+def _complete_claims(text: str) -> str:
+    """A cut-off answer without its last, unfinished claim."""
+    text = text.rstrip()
+    if not text or text[-1] in "。.!！?？；;)）":
+        return text
+    cut = max(text.rfind(c) for c in "。.!！?？；;\n")
+    return text[: cut + 1].rstrip() if cut > 0 else ""
+
+
+def _clauses(question: str) -> list[str]:
+    parts = [p.strip() for p in re.split(r"(?<=[？?；;])", question) if p.strip()]
+    return parts if len(parts) > 1 else []
+
+
+def _clause_for(clauses: Sequence[str], group: Sequence[str], reports: ReportNames) -> str:
+    """The clause of a multi-part question that names this report (and no other)."""
+    for clause in clauses:
+        named = set(reports.named(clause))
+        if named and named <= set(group):
+            return clause
+    return ""
+
+
+def _merge_parts(
+    analysis: QuestionAnalysis, answers: Sequence[tuple[str, Answer]], refused: Answer
+) -> Answer:
+    """Each report's answer under its title; a report that does not say it is said so."""
+    zh = analysis.language == "zh"
+    lines: list[str] = []
+    for label, a in answers:
+        if a.answerable:
+            lines.append(f"《{label}》：{a.text}" if zh else f"{label}: {a.text}")
+        else:
+            lines.append(f"《{label}》：未找到相关内容。" if zh else f"{label}: not stated.")
+    passages = tuple(p for _l, a in answers for p in a.passages)
+    claims = tuple(c for _l, a in answers for c in a.claims)
+    answered = [a for _l, a in answers if a.answerable]
+    if not answered:
+        reasons = "; ".join(f"{label}: {a.reason}" for label, a in answers)
+        return replace(refused, passages=passages, claims=claims, reason=reasons)
+    return replace(
+        refused,
+        answerable=True,
+        text="\n".join(lines),
+        citations=tuple(c for a in answered for c in a.citations),
+        passages=passages,
+        mode="llm" if all(a.mode == "llm" for a in answered) else "extractive",
+        claims=claims,
+        warnings=tuple(w for _l, a in answers for w in a.warnings),
+    )
+
+
+def _sentence_score(weights: Mapping[str, float], sentence: Sentence) -> float:
+    """Idf mass of the question's terms in `sentence`; without terms, retrieval order."""
+    if not weights:
+        return 1.0 / (sentence.passage + 0.01 * sentence.id)
+    folded = fold(sentence.text)
+    return sum(w for t, w in weights.items() if fold(t) in folded)
+
+
+def _wrong_language(text: str, language: str) -> bool:
+    return bool(text.strip()) and detect_language(text) != language

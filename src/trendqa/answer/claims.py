@@ -1,0 +1,267 @@
+"""Claim-level support: every statement shown must be stated by the sentences it cites.
+
+A verbatim quote proves only that the quote exists. A claim is kept only when its
+cited sentences state it: its figures appear in them, its words (or, for an English
+claim over Chinese sentences, its meaning) are theirs, and the subject the question
+asks about (a city, a company, a year) is named where the figure is stated, not
+merely somewhere in the report. Each check follows from what a supported claim must
+satisfy; none depends on particular questions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from trendqa.answer.cite import overlap
+from trendqa.answer.question import QuestionAnalysis
+from trendqa.answer.reply import MARKER
+from trendqa.answer.types import Passage, Sentence
+from trendqa.chunking import split_sentences
+from trendqa.numbers import find_numbers, unsupported_numbers
+from trendqa.textnorm import detect_language, fold, han_share
+from trendqa.tokens import tokenize
+
+# A claim's informative words (idf-weighted) its cited sentences must contain.
+CLAIM_COVERAGE = 0.5
+# Cosine between an English claim and the Chinese sentence it rests on (EmbeddingGemma).
+CLAIM_SIMILARITY = 0.5
+# A claim shorter than this (folded characters) is a fragment, not a statement.
+MIN_CLAIM_CHARS = 2
+
+Similarity = Callable[[Sequence[str], Sequence[str]], list[list[float]]]
+Evidence = tuple[Passage, Sentence]
+
+_ITEM = re.compile(
+    r"^\s*(?:[-*•·●▪]|\(?\d{1,2}[.)、）]|[①-⑳]|[（(][一二三四五六七八九十]+[)）])\s*"
+)
+_INLINE_ITEM = re.compile(r"(?=[①-⑳])|(?<=[；;])\s*")
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """A claim, the sentences it rests on, and the verdict of the checks."""
+
+    text: str
+    evidence: tuple[Evidence, ...]
+    supported: bool
+    check: str = ""  # the check that failed: figure, subject, content
+    detail: str = ""
+    score: float = 0.0  # content support: coverage (Chinese) or cosine (English)
+
+
+def split_claims(text: str) -> list[str]:
+    """An answer's claims: its lines, list items and sentences, markers removed."""
+    text = MARKER.sub("", text)
+    out: list[str] = []
+    for line in _lines(text):
+        for item in _INLINE_ITEM.split(line):
+            item = _ITEM.sub("", item).strip()
+            if not item:
+                continue
+            spans = split_sentences(item) or [(0, len(item))]
+            for start, end in spans:
+                piece = item[start:end].strip(" ；;，,")
+                if len(fold(piece)) >= MIN_CLAIM_CHARS:
+                    out.append(piece)
+    return out
+
+
+def join_lines(text: str) -> str:
+    """`text` with line breaks inside sentences joined: the form claims are cut from."""
+    return "\n".join(_lines(text))
+
+
+def _lines(text: str) -> list[str]:
+    """Lines that are items or whole statements; a line break inside a sentence is joined."""
+    lines: list[str] = []
+    for raw in text.split("\n"):
+        if not raw.strip():
+            continue
+        if lines and not _ITEM.match(raw) and not re.search(r"[。.!！?？；;:：]\s*$", lines[-1]):
+            lines[-1] += raw.strip()
+        else:
+            lines.append(raw)
+    return lines
+
+
+class ClaimChecker:
+    """Checks claims against the sentences they cite, for one analysed question."""
+
+    def __init__(
+        self,
+        analysis: QuestionAnalysis,
+        idf: Mapping[str, float],
+        default_idf: float,
+        labels: Mapping[str, str],
+        similarity: Similarity | None = None,
+    ) -> None:
+        self.analysis = analysis
+        self.idf = idf
+        self.default_idf = default_idf
+        self.labels = labels  # doc -> title, publisher, source
+        self.similarity = similarity
+
+    def check_all(
+        self, claims: Sequence[str], chosen: Sequence[Evidence], passages: Sequence[Passage]
+    ) -> list[ClaimResult]:
+        """Each claim with its evidence and verdict."""
+        sims = self._similarities(claims, chosen)
+        return [
+            self.check(claim, chosen, passages, sims[i] if sims else None)
+            for i, claim in enumerate(claims)
+        ]
+
+    def check(
+        self,
+        claim: str,
+        chosen: Sequence[Evidence],
+        passages: Sequence[Passage],
+        sims: Sequence[float] | None = None,
+    ) -> ClaimResult:
+        """Whether `claim` is stated by the chosen sentences it echoes."""
+        evidence, score = self._evidence(claim, chosen, sims)
+        evidence = self._figure_evidence(claim, evidence, chosen, passages)
+        if not evidence:
+            return ClaimResult(claim, (), False, "content", "no cited sentence states it", score)
+        cited = " ".join(s.text for _p, s in evidence)
+        bad = unsupported_numbers(claim, cited, self.analysis.question)
+        if bad:
+            return ClaimResult(
+                claim, evidence, False, "figure", f"no cited sentence states {bad[0]}", score
+            )
+        missing = self._missing_subject(claim, evidence)
+        if missing:
+            return ClaimResult(
+                claim,
+                evidence,
+                False,
+                "subject",
+                f"the cited sentences state it for another subject, not {missing}",
+                score,
+            )
+        if not self._content_ok(claim, evidence, score):
+            return ClaimResult(
+                claim, evidence, False, "content", "its cited sentences do not state it", score
+            )
+        return ClaimResult(claim, evidence, True, score=score)
+
+    # ------------------------------------------------------------------ evidence
+
+    def _similarities(
+        self, claims: Sequence[str], chosen: Sequence[Evidence]
+    ) -> list[list[float]] | None:
+        """Cross-lingual cosine of each claim with each chosen sentence, when it is needed."""
+        if self.similarity is None or not claims or not chosen:
+            return None
+        if not any(_cross_lingual(c, s.text) for c in claims for _p, s in chosen):
+            return None
+        return self.similarity(claims, [s.text for _p, s in chosen])
+
+    def _evidence(
+        self, claim: str, chosen: Sequence[Evidence], sims: Sequence[float] | None
+    ) -> tuple[tuple[Evidence, ...], float]:
+        """The chosen sentences the claim rests on, and its best content score."""
+        scored: list[tuple[float, Evidence]] = []
+        for i, (p, s) in enumerate(chosen):
+            if _cross_lingual(claim, s.text):
+                value = sims[i] if sims else 0.0
+                value = max(value, self._latin_coverage(claim, s.text))
+            else:
+                value = self._coverage(claim, self._context(p, s, wide=False))
+            if overlap(claim, s.text) >= 100:
+                value = max(value, 0.5 + 0.5 * value)  # a shared figure ties them
+            scored.append((value, (p, s)))
+        scored.sort(key=lambda t: -t[0])
+        if not scored or scored[0][0] <= 0:
+            return (), 0.0
+        best = scored[0][0]
+        keep = tuple(e for v, e in scored if v >= max(0.3, 0.6 * best))[:3]
+        return keep, best
+
+    def _figure_evidence(
+        self,
+        claim: str,
+        evidence: tuple[Evidence, ...],
+        chosen: Sequence[Evidence],
+        passages: Sequence[Passage],
+    ) -> tuple[Evidence, ...]:
+        """Add the sentence that states each of the claim's figures, if a given one does."""
+        out = list(evidence)
+        question = self.analysis.question
+        for figure in unsupported_numbers(claim, " ".join(s.text for _p, s in out), question):
+            pool = [*chosen, *((p, s) for p in passages for s in p.sentences)]
+            match = next((e for e in pool if not unsupported_numbers(figure, e[1].text)), None)
+            if match is not None and match not in out:
+                out.append(match)
+        return tuple(out)
+
+    # ------------------------------------------------------------------ checks
+
+    def _missing_subject(self, claim: str, evidence: Sequence[Evidence]) -> str:
+        """A subject of the question that is not named where the claim's figure is stated."""
+        has_figure = bool(find_numbers(claim)) or self.analysis.type == "number"
+        for entity in self.analysis.entities:
+            forms = self._forms(entity)
+            if not forms:
+                continue  # an English name with no known Chinese form cannot be checked
+            wide = not has_figure
+            if not any(
+                any(f in self._context(p, s, wide=wide) for f in forms) for p, s in evidence
+            ):
+                return entity
+        return ""
+
+    def _forms(self, entity: str) -> list[str]:
+        """How the corpus may write an entity: itself, or its Chinese forms."""
+        forms = [fold(z) for z in self.analysis.entities_zh.get(entity, ()) if z]
+        folded = fold(entity)
+        if han_share(entity) > 0 or re.search(r"\d", entity) or self._known(entity):
+            forms.append(folded)
+        return [f for f in forms if f]
+
+    def _known(self, entity: str) -> bool:
+        """Whether the corpus writes this Latin name in Latin letters (it has an idf)."""
+        words = tokenize(entity)
+        return bool(words) and all(w in self.idf for w in words)
+
+    def _content_ok(self, claim: str, evidence: Sequence[Evidence], score: float) -> bool:
+        if any(_cross_lingual(claim, s.text) for _p, s in evidence):
+            return score >= CLAIM_SIMILARITY
+        wide = " ".join(self._context(p, s, wide=False) for p, s in evidence)
+        return self._coverage(claim, wide) >= CLAIM_COVERAGE
+
+    def _context(self, passage: Passage, sentence: Sentence, *, wide: bool) -> str:
+        """Folded text a sentence is read in: itself and the sentence before it, its
+        section heading and its document's labels; `wide`, the whole passage."""
+        chunk = passage.hit.chunk
+        labels = " ".join(self.labels.get(d, "") for d in chunk.docs)
+        if wide:
+            body = chunk.text
+        else:
+            before = [s for s in passage.sentences if s.id < sentence.id][-1:]
+            body = " ".join([*(s.text for s in before), sentence.text])
+        return fold(f"{labels} {chunk.title} {chunk.heading or ''} {body}")
+
+    def _coverage(self, claim: str, folded_context: str) -> float:
+        """Idf-weighted share of the claim's informative words found in the context."""
+        terms = {t for t in tokenize(claim) if len(t) > 1 or t.isdigit()}
+        if not terms:
+            return 1.0 if fold(claim) in folded_context else 0.0
+        weights = {t: self.idf.get(t, self.default_idf) for t in terms}
+        total = sum(weights.values())
+        found = sum(w for t, w in weights.items() if fold(t) in folded_context)
+        return found / total if total else 0.0
+
+    def _latin_coverage(self, claim: str, sentence: str) -> float:
+        """For an English claim: the share of its corpus-known Latin names in the sentence."""
+        names = [t for t in tokenize(claim) if t in self.idf and not t.isdigit()]
+        if len(names) < 2:
+            return 0.0
+        folded = fold(sentence)
+        return sum(1 for t in names if t in folded) / len(names)
+
+
+def _cross_lingual(claim: str, sentence: str) -> bool:
+    return detect_language(claim) != detect_language(sentence)

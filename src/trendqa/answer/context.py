@@ -1,0 +1,208 @@
+"""Evidence that fits the question: passages, whole sections, outlines, per-report parts.
+
+A single fact needs the few best passages. A list, a definition or an overview needs
+the section the best passage belongs to (its neighbours under the same heading,
+merged back into one verbatim span of the source), and a list of a document's trends
+needs that document's outline: the numbered headings it is organised by.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+from trendqa.answer.types import Passage, Sentence
+from trendqa.chunking import heading_of, split_sentences
+from trendqa.records import Chunk, Hit, Location
+from trendqa.textnorm import fold
+
+# Characters of evidence per question type: ~1.5 characters a token for Chinese, so a
+# section of 1,400 characters is ~950 prompt tokens (~17 s of prompt on 2 cores).
+SECTION_CHARS = 1400
+_NUMBERING = re.compile(r"[0-9０-９]+|[一二三四五六七八九十]+")
+
+
+def is_heading(piece: str, heading: str | None) -> bool:
+    """Headings name a topic and state nothing: shown as the passage's section, not cited."""
+    bare = piece.strip("#*- \t")
+    return piece.startswith("#") or (heading is not None and fold(bare) == fold(heading))
+
+
+def sentences_of(hit: Hit, n: int, first_id: int, headings: bool = False) -> tuple[Sentence, ...]:
+    """The numbered sentences of a passage (headings left out unless `headings`)."""
+    text = hit.chunk.text
+    out: list[Sentence] = []
+    for start, end in split_sentences(text):
+        piece = text[start:end].strip()
+        if len(fold(piece)) < 2 or (not headings and is_heading(piece, hit.chunk.heading)):
+            continue
+        out.append(Sentence(first_id + len(out), n, piece, start + text[start:end].find(piece)))
+    return tuple(out)
+
+
+def number_passages(
+    hits: Sequence[Hit], first_n: int = 1, first_id: int = 1, part: str = ""
+) -> tuple[Passage, ...]:
+    """Passages [first_n..] with their sentences numbered from `first_id` across all."""
+    passages: list[Passage] = []
+    next_id = first_id
+    for n, hit in enumerate(hits, first_n):
+        outline = hit.retrievers.get("outline") is not None
+        sentences = sentences_of(hit, n, next_id, headings=outline)
+        next_id += len(sentences)
+        passages.append(Passage(n, hit, sentences, part="outline" if outline else part))
+    return tuple(passages)
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    """One heading line of a document, located in its source."""
+
+    doc: str
+    title: str
+    start: int
+    line: int
+    text: str
+    heading: str
+
+    @property
+    def series(self) -> str:
+        """The numbering pattern this heading follows: 趋势一： and 趋势二： share one."""
+        return _NUMBERING.sub("#", self.heading[:6])
+
+
+class Shelf:
+    """The index's passages in document order, for sections and outlines."""
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        self.chunks = chunks
+        by_doc: dict[str, list[int]] = {}
+        for row, chunk in enumerate(chunks):
+            by_doc.setdefault(chunk.doc, []).append(row)
+        for rows in by_doc.values():
+            rows.sort(key=lambda r: chunks[r].location.start)
+        self.by_doc = by_doc
+        self.position = {row: i for rows in by_doc.values() for i, row in enumerate(rows)}
+        self.row = {chunk.id: row for row, chunk in enumerate(chunks)}
+
+    def section(self, hit: Hit, budget: int = SECTION_CHARS) -> Hit:
+        """`hit` grown into its section: neighbours under the same heading, one verbatim span."""
+        row = self.row.get(hit.chunk.id)
+        if row is None or hit.chunk.heading is None:
+            return hit
+        rows = self.by_doc[hit.chunk.doc]
+        at = self.position[row]
+        first = last = at
+        size = len(hit.chunk.text)
+        grew = True
+        while grew:
+            grew = False
+            # Sections read forward from their heading: grow right first, then left.
+            for step in (1, -1):
+                edge = last if step == 1 else first
+                nxt = edge + step
+                if not 0 <= nxt < len(rows):
+                    continue
+                cand = self.chunks[rows[nxt]]
+                edge_chunk = self.chunks[rows[edge]]
+                if cand.heading != hit.chunk.heading or not _touching(edge_chunk, cand, step):
+                    continue
+                added = len(cand.text) - _shared(edge_chunk, cand, step)
+                if size + added > budget:
+                    continue
+                size += added
+                first, last = (first, nxt) if step == 1 else (nxt, last)
+                grew = True
+        if first == last:
+            return hit
+        merged = _merge([self.chunks[r] for r in rows[first : last + 1]])
+        return replace(hit, chunk=merged) if merged else hit
+
+    @cached_property
+    def _outlines(self) -> dict[str, list[OutlineEntry]]:
+        out: dict[str, list[OutlineEntry]] = {}
+        for doc, rows in self.by_doc.items():
+            seen: set[int] = set()
+            entries: list[OutlineEntry] = []
+            for row in rows:
+                chunk = self.chunks[row]
+                offset = 0
+                for n, line in enumerate(chunk.text.split("\n")):
+                    start = chunk.location.start + offset
+                    offset += len(line) + 1
+                    heading = heading_of(line)
+                    bare = line.strip().strip("#*").strip()  # markup is not the heading's text
+                    if heading and bare and start not in seen:
+                        seen.add(start)
+                        entries.append(
+                            OutlineEntry(
+                                doc,
+                                chunk.title,
+                                start + line.find(bare),
+                                chunk.location.line_start + n,
+                                bare,
+                                heading,
+                            )
+                        )
+            out[doc] = sorted(entries, key=lambda e: e.start)
+        return out
+
+    def outline(self, doc: str, count: int | None, near: str | None = None) -> list[Hit]:
+        """A numbered run of `doc`'s headings as passages: `count` long, or holding `near`."""
+        runs: list[list[OutlineEntry]] = []
+        for entry in self._outlines.get(doc, []):
+            if runs and runs[-1][-1].series == entry.series and "#" in entry.series:
+                runs[-1].append(entry)
+            else:
+                runs.append([entry])
+        runs = [r for r in runs if len(r) >= 3]
+        if count is not None:
+            runs = [r for r in runs if abs(len(r) - count) <= 1]
+        elif near is not None:
+            runs = [r for r in runs if any(fold(e.heading) == fold(near) for e in r)]
+        else:
+            return []
+        if not runs:
+            return []
+        return [_heading_hit(e, i) for i, e in enumerate(runs[0], 1)]
+
+
+def _touching(a: Chunk, b: Chunk, step: int) -> bool:
+    left, right = (a, b) if step == 1 else (b, a)
+    return right.location.start <= left.location.end and right.location.end > left.location.end
+
+
+def _shared(a: Chunk, b: Chunk, step: int) -> int:
+    left, right = (a, b) if step == 1 else (b, a)
+    return max(0, left.location.end - right.location.start)
+
+
+def _merge(chunks: Sequence[Chunk]) -> Chunk | None:
+    """Adjacent overlapping chunks as one chunk: the same source span, still verbatim."""
+    text = chunks[0].text
+    end = chunks[0].location.end
+    for c in chunks[1:]:
+        if len(c.text) != c.location.end - c.location.start:
+            return None  # not a plain slice of the source: cannot be joined safely
+        text += c.text[end - c.location.start :]
+        end = c.location.end
+    first, last = chunks[0].location, chunks[-1].location
+    location = Location(
+        first.doc, first.title, first.start, end, first.line_start, last.line_end, first.page
+    )
+    return replace(chunks[0], text=text, location=location)
+
+
+def _heading_hit(entry: OutlineEntry, rank: int) -> Hit:
+    location = Location(
+        entry.doc,
+        entry.title,
+        entry.start,
+        entry.start + len(entry.text),
+        entry.line,
+        entry.line,
+    )
+    chunk = Chunk(f"outline:{entry.doc}:{entry.start}", entry.text, location, heading=None)
+    return Hit(chunk, rank, 0.0, retrievers={"outline": rank})

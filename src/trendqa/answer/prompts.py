@@ -1,0 +1,197 @@
+"""Every prompt the answer pipeline sends, its JSON schema, and how to read a request back.
+
+Rules go in the system message, the material and the question in the user message
+(measured: a refusal rule after the question made the model refuse answerable ones).
+`request_kind`, `shown_sentences` and `asked_question` read a request the way a model
+would see it; the scripted test models use them instead of matching prompt wording.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from trendqa.answer.types import Passage, Sentence
+from trendqa.llm import ChatMessage, GenerationOptions
+from trendqa.numbers import annotate_chinese_scales
+
+LANGUAGE_NAME = {"zh": "Chinese (简体中文)", "en": "English"}
+REPLY_IN = {"zh": "请用中文回答。", "en": "Answer in English."}
+RequestKind = Literal["answer", "rewrite", "confirm", "terms"]
+
+# How many sentences a reply may name as evidence, by question type: a list needs one
+# per item.
+MAX_EVIDENCE = {"list": 12, "definition": 6, "overview": 8}
+DEFAULT_MAX_EVIDENCE = 4
+
+_TYPE_RULE = {
+    "list": "The question asks for a list: give every item the sentences state, one item "
+    "per line starting with '- ', each item short; do not add items they do not state.",
+    "definition": "The question asks what something is: give the definition the sentences "
+    "state, and its parts or features if they list them.",
+    "overview": "The question asks for an overview: give the main points the sentences "
+    "state, one per line starting with '- '.",
+    "number": "The question asks for a figure: give it with its unit and say what it "
+    "measures, for whom and when, as the sentences do.",
+}
+
+_ANSWER_SYSTEM = """You answer questions about reports using only the numbered sentences given.
+Reply with JSON: {{"evidence": [...], "answer": "..."}}.
+- evidence: the numbers of the sentences (at most {max_evidence}) that directly state the \
+answer. If no sentence states the answer, give [] and an empty answer.
+- answer: in {language}, say only what those sentences say. Copy names and figures exactly, \
+with their units; 1亿 = 100 million, 1万 = 10 thousand. State the facts themselves; never \
+write "the passage says" or describe the passages.
+{type_rule}
+Never add facts that are not in the sentences. If the sentences are about a different \
+subject, place, company or year than the question asks about, give [] and an empty answer."""
+
+
+def answer_schema(ids: Sequence[int], max_evidence: int) -> dict[str, Any]:
+    """The reply shape: evidence ids drawn from the sentences shown, then the answer."""
+    return {
+        "type": "object",
+        "properties": {
+            "evidence": {
+                "type": "array",
+                "items": {"type": "integer", "enum": list(ids)},
+                "maxItems": max_evidence,
+            },
+            "answer": {"type": "string"},
+        },
+        "required": ["evidence", "answer"],
+    }
+
+
+def shown(text: str, language: str) -> str:
+    """A sentence as the model sees it: one line, Chinese scales read out for English."""
+    text = " ".join(text.split())
+    return annotate_chinese_scales(text) if language == "en" else text
+
+
+def answer_prompt(
+    question: str, passages: Sequence[Passage], language: str, kind: str
+) -> list[ChatMessage]:
+    """The main request: numbered sentences under their passage headers, then the question."""
+    lines = []
+    for p in passages:
+        section = f" — {p.hit.chunk.heading}" if p.hit.chunk.heading else ""
+        lines.append(f"Passage [{p.n}] from 《{p.hit.chunk.title}》{section}:")
+        lines.extend(f"({s.id}) {shown(s.text, language)}" for s in p.sentences)
+        lines.append("")
+    user = "\n".join(lines) + f"Question: {question}\n{REPLY_IN[language]}"
+    system = _ANSWER_SYSTEM.format(
+        language=LANGUAGE_NAME[language],
+        max_evidence=MAX_EVIDENCE.get(kind, DEFAULT_MAX_EVIDENCE),
+        type_rule=_TYPE_RULE.get(kind, ""),
+    ).rstrip()
+    return [ChatMessage("system", system), ChatMessage("user", user)]
+
+
+_REWRITE_SYSTEM = (
+    "Answer the question in {language}, using only the facts in the given sentences. "
+    "Copy names and figures exactly. State the facts; never describe the sentences. "
+    'Reply with JSON: {{"answer": "..."}}.'
+)
+REWRITE_SCHEMA = {
+    "type": "object",
+    "properties": {"answer": {"type": "string"}},
+    "required": ["answer"],
+}
+
+
+def rewrite_prompt(
+    question: str, sentences: Sequence[Sentence], language: str
+) -> list[ChatMessage]:
+    """A second, short request: only the chosen sentences, answer in the language."""
+    body = "\n".join(f"- {shown(s.text, language)}" for s in sentences)
+    return [
+        ChatMessage("system", _REWRITE_SYSTEM.format(language=LANGUAGE_NAME[language])),
+        ChatMessage("user", f"Sentences:\n{body}\nQuestion: {question}\n{REPLY_IN[language]}"),
+    ]
+
+
+_CONFIRM_SYSTEM = (
+    "You check answers. Given a question and the sentences quoted to answer it, say whether "
+    "the sentences state what the question asks for: yes, partly, or no. Say no when they "
+    "talk about the same topic but not the thing asked (a different figure, year, quantity "
+    "or subject)."
+)
+CONFIRM_SCHEMA = {
+    "type": "object",
+    "properties": {"verdict": {"type": "string", "enum": ["yes", "partly", "no"]}},
+    "required": ["verdict"],
+}
+
+
+def confirm_prompt(question: str, quotes: Sequence[str], answer: str) -> list[ChatMessage]:
+    """Do the quoted sentences state what the question asks for?"""
+    body = "\n".join(f"- {' '.join(q.split())}" for q in quotes)
+    user = (
+        f"Question: {question}\nQuoted sentences:\n{body}\nAnswer: {answer}\n"
+        "Do the quoted sentences state what the question asks for?"
+    )
+    return [ChatMessage("system", _CONFIRM_SYSTEM), ChatMessage("user", user)]
+
+
+_TERMS_SYSTEM = (
+    "The user's question is about Chinese reports. List its key terms (names of places, "
+    "companies, products, technologies and concepts; not question words) with the "
+    "Simplified Chinese a Chinese report would use for each. Keep Latin names such as "
+    'product names as they are. Reply with JSON: {"terms": [{"en": "...", "zh": "..."}]}.'
+)
+TERMS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "terms": {
+            "type": "array",
+            "maxItems": 6,
+            "items": {
+                "type": "object",
+                "properties": {"en": {"type": "string"}, "zh": {"type": "string"}},
+                "required": ["en", "zh"],
+            },
+        }
+    },
+    "required": ["terms"],
+}
+TERMS_MAX_TOKENS = 120
+
+
+def terms_prompt(question: str) -> list[ChatMessage]:
+    """Ask for an English question's key terms in Chinese."""
+    return [ChatMessage("system", _TERMS_SYSTEM), ChatMessage("user", f"Question: {question}")]
+
+
+# ----------------------------------------------------------------- reading requests back
+
+
+def request_kind(options: GenerationOptions) -> RequestKind:
+    """Which of the pipeline's requests `options` belongs to (by its reply schema)."""
+    props = (options.json_schema or {}).get("properties", {})
+    if "verdict" in props:
+        return "confirm"
+    if "terms" in props:
+        return "terms"
+    if "evidence" in props:
+        return "answer"
+    return "rewrite"
+
+
+def shown_sentences(messages: Sequence[ChatMessage]) -> dict[int, str]:
+    """The numbered sentences an answer request shows: id -> text."""
+    found = re.finditer(r"^\((\d+)\) (.*)$", messages[-1].content, re.MULTILINE)
+    return {int(m[1]): m[2] for m in found}
+
+
+def asked_question(messages: Sequence[ChatMessage]) -> str:
+    """The question a request asks."""
+    found = re.search(r"^Question: (.*)$", messages[-1].content, re.MULTILINE)
+    return found[1] if found else ""
+
+
+def answer_reply(answer: str, evidence: Sequence[Any]) -> str:
+    """A reply in the answer schema (what a model writes, for test doubles)."""
+    return json.dumps({"evidence": list(evidence), "answer": answer}, ensure_ascii=False)

@@ -1,0 +1,394 @@
+"""Question analysis before retrieval: what kind of answer, about which report and subject.
+
+Everything here is read off the question and the index's document labels (title,
+publisher, source); nothing is tuned to particular questions. The type decides how
+evidence is gathered (a section for a list, one retrieval per report for a
+comparison); the named reports filter retrieval; the entities and figures are what a
+claim must be about to count as supported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from trendqa.numbers import chinese_numerals, find_numbers
+from trendqa.records import DocumentMeta
+from trendqa.textnorm import detect_language, fold
+from trendqa.tokens import STOPWORDS
+
+QuestionType = Literal["fact", "number", "list", "definition", "comparison", "overview"]
+QUESTION_TYPES: tuple[QuestionType, ...] = (
+    "fact",
+    "number",
+    "list",
+    "definition",
+    "comparison",
+    "overview",
+)
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    """What a question asks for, read before retrieval."""
+
+    question: str
+    language: str
+    type: QuestionType
+    docs: tuple[str, ...] = ()  # documents the question names (ids), in the order named
+    parts: tuple[tuple[str, ...], ...] = ()  # comparisons: document groups, one per report
+    entities: tuple[str, ...] = ()  # the subject: names, places, organisations, years
+    figures: tuple[str, ...] = ()  # figures the question states
+    count: int | None = None  # how many items a list question expects ("十大", "three")
+    terms_zh: tuple[str, ...] = ()  # English questions: their key terms in Chinese
+    entities_zh: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # entity -> zh
+
+
+# Patterns per type, most specific first. Each is a habit of how analysts phrase a
+# request, in both languages; a question matching none asks for a single fact.
+_COMPARISON = re.compile(
+    r"比较|对比|区别|异同|不同之处|有何不同|有什么不同|"
+    r"\bcompar|\bdiffer|\bversus\b|\bvs\.?\s|\bcontrast",
+    re.IGNORECASE,
+)
+_LIST = re.compile(
+    r"哪些|哪几|有几|几大|几个方面|几项|几条|几类|几种|列举|列出|包括什么|包含什么|都有什么|"
+    r"[二三四五六七八九十两\d]+大|[二三四五六七八九十两\d]+[个项条类种点方](?:面|向|个)?|"
+    r"\bwhat are the\b|\bwhich\b.*\b(?:are|were)\b|\blist\b|\bname the\b|"
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:\w+\s+){0,3}"
+    r"(?:trends|ways|paths|steps|factors|directions|measures|areas|types|kinds|points|"
+    r"courses|stages|parts|features|challenges|drivers|applications|fields|categories)\b|"
+    r"\bwhat (?:\w+ ){0,3}(?:trends|ways|paths|steps|factors|directions|measures|areas|"
+    r"types|kinds|points|courses|stages|challenges|drivers|applications)\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(
+    r"多少|多大|多高|多长|多久|几[家个位款项年月天倍台名次]|比例|占比|百分之|增长率|规模|"
+    r"何时|哪一年|哪年|什么时候|哪天|\bhow (?:many|much|big|large|long|fast|high)\b|"
+    r"\bwhat (?:percentage|share|proportion|fraction|price|size|number|amount)\b|\bwhen\b|"
+    r"\bwhat year\b|\bby how much\b",
+    re.IGNORECASE,
+)
+_DEFINITION = re.compile(
+    r"是什么|什么是|指什么|是指|含义|定义|意思|何谓|如何理解|怎么理解|"
+    r"\bwhat is\b|\bwhat are\b|\bwhat does .+ mean\b|\bdefin|\bmeaning\b|\bexplain\b|"
+    r"\bwhat .+ refers? to\b|\bhow does .+ work\b",
+    re.IGNORECASE,
+)
+_OVERVIEW = re.compile(
+    r"概述|概括|总结|主要内容|讲了什么|说了什么|总体|整体|"
+    r"\bsummar|\boverview\b|\bmain points\b|\bwhat does .+ say about\b",
+    re.IGNORECASE,
+)
+_ENGLISH_COUNTS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "twelve": 12,
+}  # fmt: skip
+# Words that name no particular report: they appear in every label.
+_GENERIC = frozenset(
+    [
+        "report",
+        "reports",
+        "trends",
+        "trend",
+        "white",
+        "paper",
+        "research",
+        "institute",
+        "academy",
+        "association",
+        "industry",
+        "artificial",
+        "intelligence",
+        "ai",
+        "tech",
+        "technology",
+        "technologies",
+        "digital",
+        "frontier",
+        "applications",
+        "development",
+        "top",
+        "preview",
+        "partial",
+        "abridged",
+        "pdf",
+        "top10",
+        "the",
+        "of",
+        "and",
+        "报告",
+        "趋势",
+        "研究院",
+        "研究",
+        "人工智能",
+        "科技",
+        "数字",
+        "前沿",
+        "应用",
+        "发展",
+        "节选",
+        "试读",
+        "十大",
+        "协会",
+        "行业",
+        "有限公司",
+        "科技有限公司",
+    ]
+)
+
+
+def question_type(question: str, named_reports: int = 0) -> QuestionType:
+    """The kind of answer a question asks for (report names already cut out)."""
+    if named_reports >= 2 or (_COMPARISON.search(question) and not _NUMBER.search(question)):
+        return "comparison"
+    if _LIST.search(question) and not _single_number(question):
+        return "list"
+    if _NUMBER.search(question):
+        return "number"
+    if _DEFINITION.search(question):
+        return "definition"
+    if _OVERVIEW.search(question):
+        return "overview"
+    return "fact"
+
+
+def _single_number(question: str) -> bool:
+    # "几家企业" / "how many companies" asks for one count, not a list of items.
+    return bool(re.search(r"多少|\bhow many\b|\bhow much\b", question, re.IGNORECASE))
+
+
+def expected_count(question: str) -> int | None:
+    """How many items a list question names: 十大 -> 10, "three ways" -> 3."""
+    for value in range(2, 21):
+        for numeral in chinese_numerals(value):
+            if re.search(f"(?<![一二三四五六七八九十]){numeral}(?:大|个|项|条|类|种|点)", question):
+                return value
+    m = re.search(r"(\d{1,2})\s*(?:大|个|项|条|类|种|点)", question)
+    if m:
+        return int(m.group(1))
+    for word, value in _ENGLISH_COUNTS.items():
+        if re.search(rf"\b{word}\b", question, re.IGNORECASE):
+            return value
+    m = re.search(r"\b(\d{1,2})\s+[a-z]", question)
+    return int(m.group(1)) if m else None
+
+
+class ReportNames:
+    """Resolves reports named in a question against the index's document labels.
+
+    Each document's names are its title, its publisher in each language, titles quoted
+    in its source line, and the words of those; a name counts only when it singles out
+    one publisher's documents (so "2024" or "人工智能" name nothing).
+    """
+
+    def __init__(self, documents: Mapping[str, DocumentMeta]) -> None:
+        self.documents = dict(documents)
+        names: dict[str, set[str]] = {d: _names(d, m) for d, m in documents.items()}
+        owner: dict[str, set[str]] = {}
+        for doc, found in names.items():
+            group = self.group_of(doc)
+            for name in found:
+                owner.setdefault(name, set()).add(group)
+        self.names = {
+            doc: tuple(sorted((n for n in found if len(owner[n]) == 1), key=len, reverse=True))
+            for doc, found in names.items()
+        }
+        self.strong = {n for d, m in documents.items() for n in _full_names(d, m)}
+        # A name that is itself a kind of report (白皮书) names the report wherever it stands.
+        self.strong |= {n for ns in self.names.values() for n in ns if _REPORT_KIND.search(n)}
+
+    def group_of(self, doc: str) -> str:
+        """The publisher a document belongs to (a preview and its full report share one)."""
+        meta = self.documents[doc]
+        return fold(meta.publisher or meta.title)
+
+    def named(self, question: str) -> tuple[str, ...]:
+        """Documents the question names, in the order it names them.
+
+        A full title or publisher always names its report; a short name (腾讯, Shenzhen)
+        only when a report word follows it ("腾讯报告", "the Shenzhen white paper"), since
+        the same word also names a company or a city the reports write about.
+        """
+        return tuple(sorted(self._where(question), key=lambda d: (self._where(question)[d], d)))
+
+    def _where(self, question: str) -> dict[str, int]:
+        folded = fold(question)
+        lower = question.lower()
+        where: dict[str, int] = {}
+        for doc, names in self.names.items():
+            for name in names:
+                at = _find_name(name, folded, lower, strong=name in self.strong)
+                if at >= 0:
+                    where[doc] = min(where.get(doc, at), at)
+        return where
+
+    def strip(self, question: str) -> str:
+        """`question` with the report names it contains cut out (they say nothing of its type)."""
+        out = re.sub(r"《[^》]*》|'[^']{6,80}'|\"[^\"]{6,80}\"", " ", question)
+        for names in self.names.values():
+            for name in names:
+                if name in self.strong:
+                    out = re.sub(re.escape(name), " ", out, flags=re.IGNORECASE)
+        return out
+
+    def groups(self, docs: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+        """`docs` grouped by publisher, in order of first appearance."""
+        out: dict[str, list[str]] = {}
+        for doc in docs:
+            out.setdefault(self.group_of(doc), []).append(doc)
+        return tuple(tuple(v) for v in out.values())
+
+    def label(self, docs: Sequence[str]) -> str:
+        """How to name a group of documents in an answer: the full report's title."""
+        titles = sorted((self.documents[d].title for d in docs), key=len)
+        return titles[0] if titles else ""
+
+
+_REPORT_KIND = re.compile(r"白皮书|报告|研究院|white paper")
+_REPORT_WORD_ZH = re.compile(
+    r"^.{0,4}?(?:报告|研究院|白皮书|趋势|认为|称|指出|提到|预测|统计|估计|总结|梳理|整理|引用|给出|列举|《)"
+)
+_REPORT_WORD_EN = re.compile(
+    r"^(?:'s)?(?:\W+\w+){0,2}?\W+(?:reports?|papers?|white paper|research|institute|trends|study)\b"
+)
+
+
+def _name_form(text: str) -> str:
+    """How a name is matched: folded for Han text, lowercased with single spaces for Latin."""
+    if re.search(r"[\u4e00-\u9fff]", text):
+        return fold(text)
+    return " ".join(text.lower().split())
+
+
+def _find_name(name: str, folded: str, lower: str, *, strong: bool) -> int:
+    if re.fullmatch(r"[a-z0-9][a-z0-9 .\-]*", name):
+        for m in re.finditer(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", lower):
+            if strong or _REPORT_WORD_EN.match(lower[m.end() :]):
+                return m.start()
+        return -1
+    at = folded.find(name)
+    while at >= 0:
+        if strong or _REPORT_WORD_ZH.match(folded[at + len(name) :]):
+            return at
+        at = folded.find(name, at + 1)
+    return -1
+
+
+def _full_names(doc: str, meta: DocumentMeta) -> set[str]:
+    """A document's full names: its title and its publisher, in each language."""
+    labels = [meta.title, meta.publisher or ""]
+    labels += re.findall(r"《([^》]+)》", meta.source or "")
+    out: set[str] = set()
+    for label in labels:
+        for part in re.split(r"[()（）:：]", label):
+            part = re.sub(r"[\s（(]*(?:节选|试读节选|abridged)[)）]*", "", part).strip()
+            if len(fold(part)) >= 3 and not fold(part).isdigit():
+                out.add(_name_form(part))
+    return out
+
+
+def _names(doc: str, meta: DocumentMeta) -> set[str]:
+    """Every way a question might name this document (folded)."""
+    labels = [meta.title, meta.publisher or ""]
+    labels += re.findall(r"《([^》]+)》", meta.source or "")
+    pieces: set[str] = set()
+    for label in labels:
+        for part in re.split(r"[()（）:：]", label):
+            part = re.sub(r"[\s（(]*(?:节选|试读节选|abridged)[)）]*", "", part).strip()
+            if part:
+                pieces.add(part)
+    stem = re.sub(r"\.\w+$", "", doc.rsplit("/", 1)[-1])
+    pieces.update(w for w in re.split(r"[_\-\s]+", stem) if re.fullmatch(r"[a-z]{4,}", w))
+    out: set[str] = set()
+    for piece in pieces:
+        form = _name_form(piece)
+        if len(form) >= 2 and form not in _GENERIC and not form.isdigit():
+            out.add(form)
+        for word in _words(piece):
+            if len(word) >= 2 and word not in _GENERIC and not word.isdigit():
+                out.add(_name_form(word))
+    return out
+
+
+def _words(text: str) -> list[str]:
+    """Whole words (jieba's precise cut: 阿里巴巴, not 阿里 and 巴巴), lowercased Latin words."""
+    import jieba
+
+    from trendqa.tokens import warm_up
+
+    warm_up()
+    return [w.strip().lower() for w in jieba.cut(text) if w.strip() and w not in STOPWORDS]
+
+
+# Parts of speech that name a particular thing (jieba's tags): places, people,
+# organisations, other proper nouns, and Latin-script names.
+_NAME_TAGS = ("ns", "nr", "nt", "nz", "nrt", "eng", "nrfg")
+_QUOTED = re.compile(r"[“\"'「『《]([^”\"'」』》]{2,30})[”\"'」』》]")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
+_EN_NAME = re.compile(r"\b(?:[A-Z][\w\-+.]*[A-Za-z0-9+]|[A-Z]{2,}\w*)(?:\s+[A-Z][\w\-+.]*)*")
+
+
+def entities(question: str, report_names: Sequence[str] = ()) -> tuple[str, ...]:
+    """The question's subject: proper names, quoted terms and years, minus report names."""
+    found: list[str] = [m.group(1) for m in _QUOTED.finditer(question)]
+    found += [m.group(1) for m in _YEAR.finditer(question)]
+    if detect_language(question) == "zh":
+        found += _chinese_names(question)
+    else:
+        found += [m.group(0) for m in _EN_NAME.finditer(question) if m.start() > 0]
+    names = {fold(n) for n in report_names}
+    out: list[str] = []
+    for term in found:
+        term = term.strip()
+        folded = fold(term)
+        if len(folded) < 2 or folded in STOPWORDS or folded in _GENERIC:
+            continue
+        if any(folded in n or n in folded for n in names):
+            continue  # naming the report is not naming the subject
+        if folded not in (fold(o) for o in out):
+            out.append(term)
+    return tuple(out)
+
+
+def _chinese_names(question: str) -> list[str]:
+    import jieba.posseg
+
+    from trendqa.tokens import warm_up
+
+    warm_up()
+    return [
+        pair.word
+        for pair in jieba.posseg.cut(question)
+        if pair.flag in _NAME_TAGS and len(pair.word.strip()) >= 2
+    ]
+
+
+def figures(question: str) -> tuple[str, ...]:
+    """The figures a question states (years, amounts)."""
+    return tuple(n.text for n in find_numbers(question))
+
+
+def analyze(
+    question: str,
+    reports: ReportNames,
+    language: str | None = None,
+    docs: Sequence[str] = (),
+) -> QuestionAnalysis:
+    """Type, named reports, subject and figures of `question` (no model call)."""
+    named = tuple(d for d in reports.named(question) if not docs or d in docs)
+    parts = reports.groups(named)
+    kind = question_type(reports.strip(question), len(parts))
+    report_names = [n for d in named for n in reports.names[d]]
+    return QuestionAnalysis(
+        question=question,
+        language=language or detect_language(question),
+        type=kind,
+        docs=named,
+        parts=parts if kind == "comparison" and len(parts) >= 2 else (),
+        entities=entities(question, report_names),
+        figures=figures(question),
+        count=expected_count(question) if kind == "list" else None,
+    )

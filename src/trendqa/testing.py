@@ -24,7 +24,7 @@ import hashlib
 import re
 import time
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -55,9 +55,15 @@ def _slot(feature: str, dim: int) -> tuple[int, float]:
     return value % dim, 1.0 if value >> 63 else -1.0
 
 
-def features(text: str) -> list[str]:
-    """The hashed features of `text`: Han characters and bigrams, lowercased Latin words."""
+def features(text: str, glossary: Mapping[str, str] | None = None) -> list[str]:
+    """The hashed features of `text`: Han characters and bigrams, lowercased Latin words.
+
+    A `glossary` (Latin word -> Chinese) adds the Chinese features of the words it knows,
+    the way a cross-lingual model puts "Shanghai" near 上海.
+    """
     text = unicodedata.normalize("NFKC", text).lower()
+    if glossary:
+        text += " " + " ".join(zh for w, zh in glossary.items() if w.lower() in text)
     out: list[str] = []
     for run in _HAN_RUN.findall(text):
         out.extend(run)
@@ -70,11 +76,18 @@ class FakeEmbedder:
     """A deterministic `Embedder` for tests: hashed bigrams and words, L2-normalised."""
 
     def __init__(
-        self, dim: int = 128, *, id: str = "fake", quantized: bool = False, titled: bool = False
+        self,
+        dim: int = 128,
+        *,
+        id: str = "fake",
+        quantized: bool = False,
+        titled: bool = False,
+        glossary: Mapping[str, str] | None = None,
     ) -> None:
         if dim < 2:
             raise ValueError("dim must be at least 2")
         self._info = EmbedderInfo(id=id, dim=dim, quantized=quantized, titled=titled)
+        self.glossary = dict(glossary or {})
         self.titles_seen: list[str] = []
         self.documents_embedded = 0
         self.queries_embedded = 0
@@ -92,7 +105,7 @@ class FakeEmbedder:
         """The unit vector of one text; a text without features gets a fixed axis."""
         dim = self._info.dim
         out = np.zeros(dim, dtype=np.float32)
-        for feature in features(text):
+        for feature in features(text, self.glossary):
             slot, sign = _slot(feature, dim)
             out[slot] += sign
         norm = float(np.linalg.norm(out))
@@ -145,13 +158,18 @@ def load_fake_embedder(path: Path, quantize: bool, threads: int | None) -> FakeE
 class FakeEmbedderLoader:
     """An `EmbedderLoader` that remembers every FakeEmbedder it made."""
 
-    def __init__(self, dim: int = 128, *, titled: bool = False) -> None:
+    def __init__(
+        self, dim: int = 128, *, titled: bool = False, glossary: Mapping[str, str] | None = None
+    ) -> None:
         self.dim = dim
         self.titled = titled
+        self.glossary = glossary
         self.loaded: list[FakeEmbedder] = []
 
     def __call__(self, path: Path, quantize: bool, threads: int | None) -> FakeEmbedder:
-        embedder = FakeEmbedder(self.dim, id=path.name, quantized=quantize, titled=self.titled)
+        embedder = FakeEmbedder(
+            self.dim, id=path.name, quantized=quantize, titled=self.titled, glossary=self.glossary
+        )
         self.loaded.append(embedder)
         return embedder
 

@@ -200,14 +200,20 @@ class Answerer:
         """What the model reads: the hits, grown into their section for research questions."""
         if analysis.type not in ("list", "definition", "overview") or not hits:
             return list(hits)
-        best = self.shelf.section(hits[0], SECTION_CHARS)
-        out = [best]
-        used = len(best.chunk.text)
-        span = (best.chunk.doc, best.chunk.location.start, best.chunk.location.end)
-        for hit in hits[1:]:
+        out = self.shelf.section(hits[0], SECTION_CHARS)
+        used = sum(len(h.chunk.text) for h in out)
+
+        def inside(hit: Hit) -> bool:
             loc = hit.chunk.location
-            inside = loc.doc == span[0] and span[1] <= loc.start and loc.end <= span[2]
-            if not inside and used + len(hit.chunk.text) <= SECTION_CHARS + 300:
+            return any(
+                loc.doc == h.chunk.doc
+                and h.chunk.location.start <= loc.start
+                and loc.end <= h.chunk.location.end
+                for h in out
+            )
+
+        for hit in hits[1:]:
+            if not inside(hit) and used + len(hit.chunk.text) <= SECTION_CHARS + 300:
                 out.append(hit)
                 used += len(hit.chunk.text)
         if analysis.type == "list":

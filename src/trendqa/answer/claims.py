@@ -79,7 +79,8 @@ def _lines(text: str) -> list[str]:
     for raw in text.split("\n"):
         if not raw.strip():
             continue
-        if lines and not _ITEM.match(raw) and not re.search(r"[。.!！?？；;:：]\s*$", lines[-1]):
+        joins = lines and not _ITEM.match(lines[-1]) and not _ITEM.match(raw)
+        if joins and not re.search(r"[。.!！?？；;:：]\s*$", lines[-1]):
             lines[-1] += raw.strip()
         else:
             lines.append(raw)

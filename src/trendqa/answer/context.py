@@ -21,7 +21,7 @@ from trendqa.textnorm import fold
 # Characters of evidence per question type: ~1.5 characters a token for Chinese, so a
 # section of 1,400 characters is ~950 prompt tokens (~17 s of prompt on 2 cores).
 SECTION_CHARS = 1400
-_NUMBERING = re.compile(r"[0-9０-９]+|[一二三四五六七八九十]+")
+_SERIES = re.compile(r"^(\D{0,6}?)(?:[0-9０-９]+|[一二三四五六七八九十]+)([.、．:：\s)）]?)")
 
 
 def is_heading(piece: str, heading: str | None) -> bool:
@@ -69,8 +69,9 @@ class OutlineEntry:
 
     @property
     def series(self) -> str:
-        """The numbering pattern this heading follows: 趋势一： and 趋势二： share one."""
-        return _NUMBERING.sub("#", self.heading[:6])
+        """The numbering pattern this heading follows: 趋势一： and 趋势二： share 趋势#：."""
+        m = _SERIES.match(self.heading)
+        return f"{m.group(1)}#{m.group(2)}" if m else self.heading
 
 
 class Shelf:
@@ -87,11 +88,15 @@ class Shelf:
         self.position = {row: i for rows in by_doc.values() for i, row in enumerate(rows)}
         self.row = {chunk.id: row for row, chunk in enumerate(chunks)}
 
-    def section(self, hit: Hit, budget: int = SECTION_CHARS) -> Hit:
-        """`hit` grown into its section: neighbours under the same heading, one verbatim span."""
+    def section(self, hit: Hit, budget: int = SECTION_CHARS) -> list[Hit]:
+        """`hit` grown into its section: its neighbours under the same heading, in order.
+
+        Neighbours that overlap are joined into one verbatim span; the rest stay
+        separate passages (what lies between them, e.g. a page number, is not known).
+        """
         row = self.row.get(hit.chunk.id)
         if row is None or hit.chunk.heading is None:
-            return hit
+            return [hit]
         rows = self.by_doc[hit.chunk.doc]
         at = self.position[row]
         first = last = at
@@ -101,24 +106,28 @@ class Shelf:
             grew = False
             # Sections read forward from their heading: grow right first, then left.
             for step in (1, -1):
-                edge = last if step == 1 else first
-                nxt = edge + step
+                nxt = (last if step == 1 else first) + step
                 if not 0 <= nxt < len(rows):
                     continue
                 cand = self.chunks[rows[nxt]]
-                edge_chunk = self.chunks[rows[edge]]
-                if cand.heading != hit.chunk.heading or not _touching(edge_chunk, cand, step):
+                if cand.heading != hit.chunk.heading or size + len(cand.text) > budget:
                     continue
-                added = len(cand.text) - _shared(edge_chunk, cand, step)
-                if size + added > budget:
-                    continue
-                size += added
+                size += len(cand.text)
                 first, last = (first, nxt) if step == 1 else (nxt, last)
                 grew = True
-        if first == last:
-            return hit
-        merged = _merge([self.chunks[r] for r in rows[first : last + 1]])
-        return replace(hit, chunk=merged) if merged else hit
+        out: list[Hit] = []
+        for r in rows[first : last + 1]:
+            chunk = hit.chunk if r == row else self.chunks[r]
+            merged = (
+                _merge([out[-1].chunk, chunk]) if out and _touching(out[-1].chunk, chunk) else None
+            )
+            if merged is not None:
+                out[-1] = replace(out[-1], chunk=merged)
+            else:
+                out.append(
+                    hit if r == row else replace(hit, chunk=chunk, retrievers={"section": 1})
+                )
+        return out
 
     @cached_property
     def _outlines(self) -> dict[str, list[OutlineEntry]]:
@@ -169,14 +178,8 @@ class Shelf:
         return [_heading_hit(e, i) for i, e in enumerate(runs[0], 1)]
 
 
-def _touching(a: Chunk, b: Chunk, step: int) -> bool:
-    left, right = (a, b) if step == 1 else (b, a)
-    return right.location.start <= left.location.end and right.location.end > left.location.end
-
-
-def _shared(a: Chunk, b: Chunk, step: int) -> int:
-    left, right = (a, b) if step == 1 else (b, a)
-    return max(0, left.location.end - right.location.start)
+def _touching(left: Chunk, right: Chunk) -> bool:
+    return right.location.start <= left.location.end < right.location.end
 
 
 def _merge(chunks: Sequence[Chunk]) -> Chunk | None:

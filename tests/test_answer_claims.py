@@ -1,0 +1,348 @@
+"""The failure classes of verbatim-but-wrong answers, each on a small real index.
+
+Every test here failed on the pipeline that only verified quotes: a quote that occurs
+in its passage proves nothing about the claim written beside it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from scripted import answer_requests, model, reply, shown
+from trendqa.answer import Answer, Answerer, AskOptions, analyze, prompts
+from trendqa.answer.claims import split_claims
+from trendqa.answer.question import ReportNames, expected_count, question_type
+from trendqa.api import ingest_paths, open_searcher
+from trendqa.config import Settings
+from trendqa.llm import ChatMessage, GenerationOptions
+from trendqa.loaders import load_file
+from trendqa.records import DocumentMeta
+from trendqa.testing import FakeEmbedderLoader, FakeGenerator
+
+TRENDS = """# 2023年五大科技趋势
+
+**趋势一：多模态预训练大模型**
+
+多模态预训练大模型将实现图像、文本、音频的统一知识表示，成为人工智能基础设施。
+
+**趋势二：Chiplet**
+
+Chiplet 的互联标准将逐渐统一，重构芯片研发流程。
+
+**趋势三：存算一体**
+
+存算一体旨在计算单元与存储单元融合，在实现数据存储的同时直接进行计算。
+
+**趋势四：云原生安全**
+
+云原生安全从面向资产的安全走向面向应用的安全。
+
+**趋势五：计算光学成像**
+
+计算光学成像通过多维度获取光场信息，为传感器设计远超人眼的感知新范式。
+"""
+
+OUTLOOK = """# 看未来：人工智能展望
+
+## 1. 智能体进入更多应用场景
+
+智能体作为任务助理进入更多应用场景和业务流程，企业开始按任务付费。
+
+## 2. 操作系统集成大模型
+
+操作系统集成下一代大模型，成为新一代的交互入口。
+
+## 3. 人形机器人开始量产
+
+人形机器人开始量产，特斯拉希望把人形机器人的成本降到2万美元。
+"""
+
+CITIES = """# 城市人工智能发展
+
+## 企业数量
+
+截至2023年底，北京市人工智能企业数量为2,200家，上海市人工智能企业数量为1,100家。
+
+两市企业数量合计占全国的三成以上。
+"""
+
+PATHS_BODY = (
+    "第一条路径是建设开放的算力网络，让中小企业按需调用算力，降低训练成本，"
+    "并通过统一调度把东部的需求引向西部的数据中心，形成全国一体化的算力市场。"
+) * 3  # each path is a chunk of its own: four chunks, more than the three best passages
+PATHS = (
+    "# 产业路径研究\n\n## 发展路径\n\n"
+    + "\n\n".join(
+        [
+            PATHS_BODY,
+            PATHS_BODY.replace("第一条路径是建设开放的算力网络", "第二条路径是培育高质量数据集"),
+            PATHS_BODY.replace("第一条路径是建设开放的算力网络", "第三条路径是完善安全治理体系"),
+            PATHS_BODY.replace("第一条路径是建设开放的算力网络", "第四条路径是推动行业应用落地"),
+        ]
+    )
+    + "\n"
+)
+
+MANIFEST = """
+[[document]]
+file = "trends.md"
+title = "2023年五大科技趋势"
+publisher = "甲研究院 (Jia Academy)"
+
+[[document]]
+file = "outlook.md"
+title = "看未来：人工智能展望"
+publisher = "乙研究 (Yi Research)"
+
+[[document]]
+file = "cities.md"
+title = "城市人工智能白皮书"
+publisher = "丙协会 (Bing Association)"
+
+[[document]]
+file = "paths.md"
+title = "产业路径研究"
+publisher = "丁智库 (Ding Think Tank)"
+"""
+
+
+@pytest.fixture
+def shelf(tmp_path: Path) -> Path:
+    root = tmp_path / "shelf"
+    root.mkdir()
+    for name, text in [
+        ("trends.md", TRENDS),
+        ("outlook.md", OUTLOOK),
+        ("cities.md", CITIES),
+        ("paths.md", PATHS),
+    ]:
+        (root / name).write_text(text, encoding="utf-8")
+    (root / "manifest.toml").write_text(MANIFEST, encoding="utf-8")
+    return root
+
+
+# What a cross-lingual embedder knows: English words near their Chinese forms.
+GLOSSARY = {"hangzhou": "杭州", "shanghai": "上海", "companies": "企业", "ai": "人工智能"}
+
+
+@pytest.fixture
+def ask(shelf: Path, settings: Settings, fake_loader: FakeEmbedderLoader):  # type: ignore[no-untyped-def]
+    ingest_paths(settings, [shelf], loader=fake_loader)
+    searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary=GLOSSARY))[0]
+
+    def asker(gen: FakeGenerator, question: str, **opts: object) -> Answer:
+        return Answerer(searcher, gen).ask(question, AskOptions(**opts))  # type: ignore[arg-type]
+
+    return asker
+
+
+def assert_checkable(answer: Answer, root: Path) -> None:
+    for c in answer.citations:
+        source = load_file(root / c.doc, c.doc).text
+        assert c.verified and source[c.start : c.end] == c.quote
+
+
+def prompt_sentences(gen: FakeGenerator) -> list[str]:
+    return [text for messages, _o in answer_requests(gen) for text in shown(messages).values()]
+
+
+# ------------------------------------------------------------------ 1. verbatim, unchecked
+
+
+def test_a_verbatim_quote_does_not_carry_claims_it_does_not_state(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
+    # The other report's chapter titles as the answer, citing one real sentence of trend 1.
+    gen = model(
+        "- 智能体进入更多应用场景\n- 操作系统集成大模型\n- 人形机器人开始量产",
+        "统一知识表示",
+    )
+    answer = ask(gen, "甲研究院的报告提出了哪五大科技趋势？")
+    assert not answer.answerable
+    assert answer.reason.startswith("content:")
+    assert answer.claims and not any(c.supported for c in answer.claims)
+
+
+def test_only_the_supported_items_of_a_list_are_shown(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
+    gen = model("- 多模态预训练大模型\n- 人形机器人开始量产", "统一知识表示", "趋势一")
+    answer = ask(gen, "甲研究院的报告提出了哪五大科技趋势？")
+    assert answer.answerable, answer.reason
+    assert "多模态预训练大模型" in answer.text
+    assert "人形机器人" not in answer.text
+    assert [c.supported for c in answer.claims] == [True, False]
+    assert_checkable(answer, shelf)
+
+
+# ------------------------------------------------------------------ 2. a neighbour's figure
+
+
+def test_a_neighbouring_citys_figure_is_refused(ask) -> None:  # type: ignore[no-untyped-def]
+    gen = model("杭州市人工智能企业数量为2,200家。", "北京市人工智能企业数量")
+    answer = ask(gen, "截至2023年底，杭州市有多少家人工智能企业？")
+    assert not answer.answerable
+    assert answer.reason.startswith("subject:") and "杭州" in answer.reason
+
+
+def test_the_citys_own_figure_is_answered(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
+    gen = model("上海市人工智能企业数量为1,100家。", "北京市人工智能企业数量")
+    answer = ask(gen, "截至2023年底，上海市有多少家人工智能企业？")
+    assert answer.answerable, answer.reason
+    assert answer.claims[0].supported
+    assert_checkable(answer, shelf)
+
+
+# ------------------------------------------------------------------ 3. research questions
+
+
+def test_a_list_question_gets_the_documents_outline(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
+    titles = ["多模态预训练大模型", "Chiplet", "存算一体", "云原生安全", "计算光学成像"]
+    gen = model("\n".join(f"- {t}" for t in titles), *(f"趋势{n}" for n in "一二三四五"))
+    answer = ask(gen, "甲研究院的报告提出了哪五大科技趋势？")
+    shown_text = " ".join(prompt_sentences(gen))
+    assert all(t in shown_text for t in titles)  # every heading of the outline is shown
+    assert answer.answerable, answer.reason
+    assert all(t in answer.text for t in titles)
+    assert len({c.quote for c in answer.citations}) == 5
+    assert_checkable(answer, shelf)
+
+
+def test_a_list_question_gets_the_whole_section(ask) -> None:  # type: ignore[no-untyped-def]
+    gen = FakeGenerator([reply("", []), json.dumps({"verdict": "no"})])
+    ask(gen, "丁智库提出了哪些降低训练成本、形成全国一体化算力市场的发展路径？")
+    shown_text = " ".join(prompt_sentences(gen))
+    for item in ("算力网络", "高质量数据集", "安全治理体系", "行业应用落地"):
+        assert item in shown_text  # four chunks' worth of section, not the top three
+
+
+def test_a_comparison_is_answered_per_report_with_its_own_citations(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        kind = prompts.request_kind(options)
+        if kind == "confirm":
+            return json.dumps({"verdict": "yes"})
+        sentences = shown(messages)
+        for n, text in sentences.items():
+            if "成本降到" in text:
+                return reply("特斯拉希望把人形机器人的成本降到2万美元。", [n])
+            if "存算一体旨在" in text:
+                return reply("存算一体旨在计算单元与存储单元融合。", [n])
+        return reply("", [])
+
+    gen = FakeGenerator(script)
+    answer = ask(gen, "甲研究院的报告如何描述存算一体？乙研究如何看待人形机器人的成本？")
+    requests = answer_requests(gen)
+    assert len(requests) == 2  # one retrieval and one answer per report
+    assert answer.answerable, answer.reason
+    assert "《2023年五大科技趋势》" in answer.text and "《看未来：人工智能展望》" in answer.text
+    assert {c.doc for c in answer.citations} == {"trends.md", "outlook.md"}
+    parts = {p.part for p in answer.passages}
+    assert parts == {"2023年五大科技趋势", "看未来：人工智能展望"}
+    assert_checkable(answer, shelf)
+
+
+# ------------------------------------------------------------------ 6. English over Chinese
+
+
+def test_an_english_question_whose_subject_exists_only_in_chinese(ask) -> None:  # type: ignore[no-untyped-def]
+    gen = model(
+        "Hangzhou had 2,200 AI companies.",
+        "北京市人工智能企业数量",
+        terms=[("Hangzhou", "杭州"), ("AI companies", "人工智能企业")],
+    )
+    answer = ask(gen, "How many AI companies did Hangzhou have at the end of 2023?")
+    assert not answer.answerable
+    assert "Hangzhou" in answer.reason
+
+
+def test_an_english_question_answered_from_chinese_with_its_terms(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
+    gen = model(
+        "Shanghai had 1,100 AI companies at the end of 2023.",
+        "北京市人工智能企业数量",
+        terms=[("Shanghai", "上海"), ("AI companies", "人工智能企业")],
+    )
+    answer = ask(gen, "How many AI companies did Shanghai have at the end of 2023?")
+    assert answer.answerable, answer.reason
+    assert answer.language == "en"
+    assert_checkable(answer, shelf)
+
+
+# ------------------------------------------------------------------ analysis
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("2023年十大科技趋势有哪些？", "list"),
+        ("What are the three paths the report proposes?", "list"),
+        ("腾讯报告里“可持续计算”是怎么定义的？", "definition"),
+        ("What is quantum utility?", "definition"),
+        ("2024年中国人工智能核心产业规模是多少？", "number"),
+        ("How many AI chips shipped in 2024?", "number"),
+        ("比较两种技术路线的不同之处", "comparison"),
+        ("谁提出了脑机通信的概念？", "fact"),
+        ("请概述报告的主要内容", "overview"),
+    ],
+)
+def test_question_types(question: str, kind: str) -> None:
+    assert question_type(question) == kind
+
+
+def test_expected_counts() -> None:
+    assert expected_count("十大科技趋势有哪些？") == 10
+    assert expected_count("three possible ways") == 3
+    assert expected_count("四个关键点") == 4
+
+
+REPORTS = {
+    "szaiia.txt": DocumentMeta(
+        "2024人工智能发展白皮书",
+        "深圳市人工智能行业协会 (Shenzhen Artificial Intelligence Industry Association)",
+    ),
+    "tencent.txt": DocumentMeta(
+        "2024数字科技前沿应用趋势", "腾讯研究院 (Tencent Research Institute)"
+    ),
+    "damo.txt": DocumentMeta("2023年十大科技趋势", "阿里巴巴达摩院 (Alibaba DAMO Academy)"),
+    "weijin.txt": DocumentMeta("看DAO2024", "未尽研究 (Weijin Research)", source="《看DAO2024》"),
+}
+
+
+@pytest.mark.parametrize(
+    "question, docs",
+    [
+        ("What does the Shenzhen white paper say about chips?", ("szaiia.txt",)),
+        ("达摩院的报告怎么看芯片？", ("damo.txt",)),
+        ("未尽研究认为智能体会怎样？", ("weijin.txt",)),
+        ("What does Tencent's trends report say?", ("tencent.txt",)),
+        ("《看DAO2024》如何看待苹果？", ("weijin.txt",)),
+        ("腾讯发布的混元大模型有多少参数？", ()),  # a company named, not its report
+        ("深圳有多少家人工智能企业？", ()),  # a city, not the Shenzhen association's report
+    ],
+)
+def test_reports_named_loosely(question: str, docs: tuple[str, ...]) -> None:
+    assert ReportNames(REPORTS).named(question) == docs
+
+
+def test_two_named_reports_make_a_comparison_with_one_part_each() -> None:
+    analysis = analyze("腾讯报告和白皮书分别如何评价RLHF？", ReportNames(REPORTS))
+    assert analysis.type == "comparison"
+    assert analysis.parts == (("tencent.txt",), ("szaiia.txt",))
+
+
+def test_entities_are_the_subject_not_the_report() -> None:
+    analysis = analyze("白皮书中，2023年杭州市人工智能企业有多少家？", ReportNames(REPORTS))
+    assert "杭州市" in analysis.entities and "2023" in analysis.entities
+    assert not any("白皮书" in e for e in analysis.entities)
+
+
+def test_claims_are_lines_items_and_sentences() -> None:
+    text = "- 第一项[1]\n- 第二项；第三项\n总之，两者不同。It is fine[2]. ①甲方②乙方"
+    assert split_claims(text) == [
+        "第一项",
+        "第二项",
+        "第三项",
+        "总之，两者不同。",
+        "It is fine.",
+        "甲方",
+        "乙方",
+    ]

@@ -203,7 +203,11 @@ def _answer_row(q: Question, ans: Any) -> dict[str, Any]:
         "language_ok": detect_language(ans.text) == q.lang if q.lang else True,
         "first_token_s": ans.timings.get("first_token_s"),
         "total_s": ans.timings.get("total_s"),
+        "stages": {k: v for k, v in ans.timings.items() if k.endswith("_s") and k != "total_s"},
         "answer": ans.text,
+        "claim_checks": [
+            [c.supported, c.reason.split(":", 1)[0], c.score] for c in getattr(ans, "claims", ())
+        ],
     }
 
 
@@ -283,4 +287,12 @@ def _answer_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "first_token_p95_s": _pct(firsts, 0.95),
         "total_p50_s": _pct(totals, 0.5),
         "total_p95_s": _pct(totals, 0.95),
+        "stage_mean_s": _stage_means(rows),
     }
+
+
+def _stage_means(rows: Sequence[dict[str, Any]]) -> dict[str, float]:
+    """Mean seconds per question spent in each stage (0 where a question skipped it)."""
+    keys = sorted({k for r in rows for k in r.get("stages", {})})
+    n = len(rows) or 1
+    return {k: round(sum(r.get("stages", {}).get(k, 0.0) for r in rows) / n, 3) for k in keys}

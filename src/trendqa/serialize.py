@@ -79,7 +79,12 @@ def answer_dict(answer: Answer, embedder: str | None) -> dict[str, Any]:
         "reason": answer.reason,
         "type": answer.kind,
         "claims": [
-            {"text": c.text, "citations": list(c.citations), "supported": c.supported}
+            {
+                "text": c.text,
+                "citations": list(c.citations),
+                "supported": c.supported,
+                "score": c.score,
+            }
             | ({"reason": c.reason} if c.reason else {})
             for c in answer.claims
         ],

@@ -573,7 +573,13 @@ class Answerer:
 def _claim(result: ClaimResult) -> Claim:
     ns = tuple(sorted({p.n for p, _s in result.evidence}))
     reason = f"{result.check}: {result.detail}" if result.check else ""
-    return Claim(result.text, ns if result.supported else (), result.supported, reason)
+    return Claim(
+        result.text,
+        ns if result.supported else (),
+        result.supported,
+        reason,
+        round(result.score, 3),
+    )
 
 
 def _citations(

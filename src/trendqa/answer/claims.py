@@ -27,6 +27,11 @@ from trendqa.tokens import tokenize
 CLAIM_COVERAGE = 0.5
 # Cosine between an English claim and the Chinese sentence it rests on (EmbeddingGemma).
 CLAIM_SIMILARITY = 0.5
+# A subject named in more than ~30% of passages (idf below this) singles nothing out:
+# "AI" in an AI report is no subject to check a figure against.
+COMMON_IDF = 1.2
+# How Chinese reports name their own country.
+_SAME_PLACE = {"中国": ("我国", "国内", "全国"), "中国的": ("我国",)}
 # A claim shorter than this (folded characters) is a fragment, not a statement.
 MIN_CLAIM_CHARS = 2
 
@@ -215,11 +220,17 @@ class ClaimChecker:
         return ""
 
     def _forms(self, entity: str) -> list[str]:
-        """How the corpus may write an entity: itself, or its Chinese forms."""
+        """How the corpus may write an entity: itself, or its Chinese forms; [] if unknown
+        or too common to single anything out."""
+        words = tokenize(entity)
+        common = bool(words) and max(self.idf.get(w, self.default_idf) for w in words) < COMMON_IDF
+        if common and not re.search(r"\d", entity):
+            return []
         forms = [fold(z) for z in self.analysis.entities_zh.get(entity, ()) if z]
         folded = fold(entity)
         if han_share(entity) > 0 or re.search(r"\d", entity) or self._known(entity):
             forms.append(folded)
+            forms.extend(fold(f) for f in _SAME_PLACE.get(entity, ()))
         return [f for f in forms if f]
 
     def _known(self, entity: str) -> bool:

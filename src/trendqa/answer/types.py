@@ -56,6 +56,7 @@ class Claim:
     citations: tuple[int, ...]
     supported: bool
     reason: str = ""  # why an unsupported claim was dropped
+    score: float = 0.0  # content support: term coverage (same language) or cosine (across)
 
 
 @dataclass(frozen=True)

@@ -216,9 +216,12 @@ class Answerer:
             if not inside(hit) and used + len(hit.chunk.text) <= SECTION_CHARS + 300:
                 out.append(hit)
                 used += len(hit.chunk.text)
-        if analysis.type == "list":
-            doc = analysis.docs[0] if analysis.docs else hits[0].chunk.doc
-            outline = self.shelf.outline(doc, analysis.count)
+        if analysis.type == "list" and analysis.count:
+            top = hits[0].chunk
+            in_named = not analysis.docs or top.doc in analysis.docs
+            doc = top.doc if in_named else analysis.docs[0]
+            near = top.location.start if in_named else 0
+            outline = self.shelf.outline(doc, analysis.count, near)
             if outline and len(outline) > 2:
                 out = outline + out[:1]  # the outline, then the section it was found from
         return out

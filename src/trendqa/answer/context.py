@@ -158,24 +158,23 @@ class Shelf:
             out[doc] = sorted(entries, key=lambda e: e.start)
         return out
 
-    def outline(self, doc: str, count: int | None, near: str | None = None) -> list[Hit]:
-        """A numbered run of `doc`'s headings as passages: `count` long, or holding `near`."""
+    def outline(self, doc: str, count: int, near: int = 0) -> list[Hit]:
+        """A numbered run of `doc`'s headings `count` long (±1), the run nearest `near`."""
         runs: list[list[OutlineEntry]] = []
         for entry in self._outlines.get(doc, []):
             if runs and runs[-1][-1].series == entry.series and "#" in entry.series:
                 runs[-1].append(entry)
             else:
                 runs.append([entry])
-        runs = [r for r in runs if len(r) >= 3]
-        if count is not None:
-            runs = [r for r in runs if abs(len(r) - count) <= 1]
-        elif near is not None:
-            runs = [r for r in runs if any(fold(e.heading) == fold(near) for e in r)]
-        else:
-            return []
+        runs = [r for r in runs if len(r) >= 3 and abs(len(r) - count) <= 1]
         if not runs:
             return []
-        return [_heading_hit(e, i) for i, e in enumerate(runs[0], 1)]
+
+        def distance(run: list[OutlineEntry]) -> int:
+            return max(0, run[0].start - near, near - run[-1].start)
+
+        best = min(runs, key=distance)
+        return [_heading_hit(e, i) for i, e in enumerate(best, 1)]
 
 
 def _touching(left: Chunk, right: Chunk) -> bool:

@@ -343,7 +343,10 @@ def test_eval_scores_answers(
         generator=size_model(),
     )
     code = run(["eval", str(questions), "--answers", "--json"], env)
-    assert (code, err.getvalue()) == (ExitStatus.OK, "")
+    assert code == ExitStatus.OK
+    # Progress, one line per question, goes to stderr; stdout holds only the scores.
+    progress = err.getvalue().splitlines()
+    assert [line.split(" ", 2)[1] for line in progress] == ["1/2", "2/2"]
     (result,) = [json.loads(line) for line in out.getvalue().splitlines()]
     assert result["retrieval"]["all"]["hit@1"] == 1.0
     scores = result["answers"]["all"]

@@ -337,7 +337,12 @@ def eval_cmd(
     if answers:
         ask_opts = AskOptions(extractive=extractive)
         result["answers"], answer_rows = evaluate_answers(
-            questions, lambda q: answerer.ask(q, ask_opts)
+            questions,
+            lambda q: answerer.ask(q, ask_opts),
+            on_progress=lambda i, n, row: env.warn(
+                f"{i}/{n} {row['id']}: {row['mode']} {row['total_s']} s"
+                + (f" ({row['reason']})" if row["reason"] else "")
+            ),
         )
         rows = answer_rows + rows
     if as_json:

@@ -156,14 +156,19 @@ def _pct(values: Sequence[float], q: float) -> float | None:
 
 
 def evaluate_answers(
-    questions: Sequence[Question], ask: Callable[[str], Any]
+    questions: Sequence[Question],
+    ask: Callable[[str], Any],
+    on_progress: Callable[[int, int, dict[str, Any]], None] = lambda _i, _n, _row: None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Refusal, citation, claim and answer-match metrics, overall and per language and type.
 
     `ask` returns a trendqa Answer. Groups: "all", each language, each question type
     ("type:list"), and each type within a language ("list/en").
     """
-    rows = [_answer_row(q, ask(q.question)) for q in questions]
+    rows: list[dict[str, Any]] = []
+    for q in questions:
+        rows.append(_answer_row(q, ask(q.question)))
+        on_progress(len(rows), len(questions), rows[-1])
     groups: dict[str, list[dict[str, Any]]] = {"all": rows}
     for row in rows:
         for key in (row["lang"] or "?", f"type:{row['type']}", f"{row['type']}/{row['lang']}"):

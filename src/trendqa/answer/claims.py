@@ -26,7 +26,7 @@ from trendqa.tokens import tokenize
 # A claim's informative words (idf-weighted) its cited sentences must contain.
 CLAIM_COVERAGE = 0.5
 # Cosine between an English claim and the Chinese sentence it rests on (EmbeddingGemma).
-CLAIM_SIMILARITY = 0.5
+CLAIM_SIMILARITY = 0.35
 # A subject named in more than ~30% of passages (idf below this) singles nothing out:
 # "AI" in an AI report is no subject to check a figure against.
 COMMON_IDF = 1.2
@@ -208,6 +208,8 @@ class ClaimChecker:
     def _missing_subject(self, claim: str, evidence: Sequence[Evidence]) -> str:
         """A subject of the question that is not named where the claim's figure is stated."""
         has_figure = bool(find_numbers(claim)) or self.analysis.type == "number"
+        if not has_figure and self.analysis.type in ("list", "definition", "overview"):
+            return ""  # what a section or a definition is about is its heading's business
         for entity in self.analysis.entities:
             forms = self._forms(entity)
             if not forms:

@@ -19,8 +19,8 @@ from trendqa.records import Chunk, Hit, Location
 from trendqa.textnorm import fold
 
 # Characters of evidence per question type: ~1.5 characters a token for Chinese, so a
-# section of 1,400 characters is ~950 prompt tokens (~17 s of prompt on 2 cores).
-SECTION_CHARS = 1400
+# section of 1,000 characters is ~670 prompt tokens (~12 s of prompt on 2 cores).
+SECTION_CHARS = 1000
 _SERIES = re.compile(r"^(\D{0,6}?)(?:[0-9０-９]+|[一二三四五六七八九十]+)([.、．:：\s)）]?)")
 
 

@@ -21,7 +21,7 @@ from trendqa.errors import InputError
 from trendqa.loaders import PasswordError, discover, load_file, read_manifest, read_passwords
 from trendqa.loaders.pdf import NEEDS_CRYPTOGRAPHY, NEEDS_PASSWORD, WRONG_PASSWORD
 from trendqa.loaders.quality import NO_TEXT, RECOVERED, UNMAPPED
-from trendqa.loaders.repair import dehyphenate
+from trendqa.loaders.repair import dehyphenate, join_wrapped_cells
 from trendqa.records import DocumentMeta, FileReport, PageFlag, Skipped, TextQuality
 from trendqa.store import read_meta
 from trendqa.testing import FakeEmbedderLoader
@@ -493,3 +493,47 @@ def test_ingest_opens_pdfs_with_manifest_or_settings_passwords(
     ]
     assert "beta" not in (settings.index_path / "CURRENT").read_text()
     assert "beta" not in json.dumps(read_meta(settings.index_path).to_dict())
+
+
+# --- the committed fixtures (tests/data/README.md) -----------------------------
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_wrapped_table_cell_rejoins_its_row_only_when_unambiguous() -> None:
+    table = (
+        "上海浦江创业投资合伙企业（有限 8.02% 102,910,000\n合伙）\n全国社保基金 3.47% 44,530,000"
+    )
+    assert join_wrapped_cells(table) == (
+        "上海浦江创业投资合伙企业（有限合伙） 8.02% 102,910,000\n全国社保基金 3.47% 44,530,000"
+    )
+    for untouched in (
+        "正文（见下\n表）",
+        "甲（乙 1.5% 2,000\n丙 3.0%）",
+        "甲（乙 1% 2%\n很长很长很长很长很长的一行说明）",
+    ):
+        assert join_wrapped_cells(untouched) == untouched
+
+
+def test_fixture_quarterly_report_counts_and_warnings() -> None:
+    doc = load_file(DATA / "zh_quarterly_report.pdf", "q.pdf")
+    assert doc.report() == FileReport(
+        "q.pdf", 3, 2, 2, 0, [f"page 2: {RECOVERED}", f"page 3: {NO_TEXT}"]
+    )
+    assert "研发投入占营业收入的比例为百分之十一点三" in doc.text
+
+
+def test_fixture_handbook_and_mindmap_store_plain_characters() -> None:
+    handbook = load_file(DATA / "zh_land_handbook.pdf", "h.pdf")
+    mindmap = load_file(DATA / "zh_datacenter_mindmap.pdf", "m.pdf")
+    assert handbook.quality.folded > 0 and mindmap.quality.folded > 0
+    assert "民國一一二年本市辦理市地重劃面積" in handbook.text
+    assert "人工智能大模型训练用电长期增长" in mindmap.text
+    assert not re.search("[\u2e80-\u2fdf\uf900-\ufaff]", handbook.text + mindmap.text)
+
+
+def test_fixture_brief_has_page_labels_and_joined_words() -> None:
+    doc = load_file(DATA / "en_grid_brief.pdf", "b.pdf")
+    assert [s.label for s in doc.pages] == ["i", "1", "2", "3"]
+    assert "The regulator's infrastructure\n" in doc.text
+    assert "the\ntransmission\noperator" in doc.text

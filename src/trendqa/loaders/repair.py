@@ -1,7 +1,8 @@
 """Safe repairs of extracted text, applied before it is stored (so quotes match it).
 
 Only what pypdf's text shows unambiguously is repaired: look-alike code points,
-bullet glyphs extracted as their names, and English words hyphenated at a line end.
+bullet glyphs extracted as their names, English words hyphenated at a line end, and
+a table cell wrapped onto the next line when that line only closes its bracket.
 """
 
 from __future__ import annotations
@@ -55,7 +56,59 @@ def repair(text: str) -> tuple[str, int]:
     """Repaired text and the number of look-alike characters folded."""
     text, folded = fold_lookalikes(text)
     text = _GLYPH_NAME.sub("•", text)
-    return dehyphenate(text), folded
+    return join_wrapped_cells(dehyphenate(text)), folded
+
+
+def join_wrapped_cells(text: str) -> str:
+    """Put a wrapped table cell back on its row.
+
+    "上海浦江创业投资合伙企业（有限 8.02% 102,910,000" followed by a line "合伙）"
+    becomes "上海浦江创业投资合伙企业（有限合伙） 8.02% 102,910,000": the short line
+    has no figures and closes the one bracket the row left open, so it can only
+    belong there. Anything less certain is left as extracted.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    for line in lines:
+        row = out[-1] if out else ""
+        at = _open_cell(row)
+        if at is not None and _closes_cell(line.strip(), row[at]):
+            cut = _CELL_END.search(row, at)
+            end = cut.start() if cut else len(row)
+            out[-1] = row[:end] + line.strip() + row[end:]
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+_BRACKETS = {"（": "）", "(": ")"}
+_FIGURES = re.compile(r"\d[\d,.]*%?")
+_CELL_END = re.compile(r"\s")
+_MAX_WRAPPED = 12  # a wrapped cell's tail is a few characters, not a sentence
+
+
+def _open_cell(row: str) -> int | None:
+    """Where the row's single unclosed bracket is, if the row is a table row (2+ figures)."""
+    if len(_FIGURES.findall(row)) < 2:
+        return None
+    stack = []
+    for i, char in enumerate(row):
+        if char in _BRACKETS:
+            stack.append(i)
+        elif char in _BRACKETS.values() and stack:
+            stack.pop()
+    return stack[0] if len(stack) == 1 else None
+
+
+def _closes_cell(line: str, bracket: str) -> bool:
+    close = _BRACKETS[bracket]
+    return (
+        0 < len(line) <= _MAX_WRAPPED
+        and not _FIGURES.search(line)
+        and line.count(close) == 1
+        and line.endswith(close)
+        and bracket not in line
+    )
 
 
 def dehyphenate(text: str) -> str:

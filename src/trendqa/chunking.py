@@ -130,7 +130,7 @@ def _classify(text: str, furniture: frozenset[str] = frozenset()) -> list[_Line]
     counts = Counter(s for _, _, s in raw if 0 < len(s) <= _MAX_REPEATED)
     return [
         _Line(start, end, "noise")
-        if s and (_furniture_key(s) in furniture or _SLUG.fullmatch(s))
+        if s and ((furniture and _furniture_key(s) in furniture) or _SLUG.fullmatch(s))
         else _classify_line(start, end, s, counts[s])
         for start, end, s in raw
     ]

@@ -6,9 +6,10 @@ that RRF would count as a vote. The lexical vote is therefore weighted by the
 chance that the query's script is the language of the passages its terms occur
 in (BM25's own best passages): an English question whose words are found in
 English passages gets the full vote even on a mostly Chinese shelf, while one
-whose words only turn up inside Chinese passages ("AI", "GPU") gets none. Where scripts match, BM25 gets a slightly larger vote than dense search,
-so exact terms break the ties between the two (measured on the dev set:
-Chinese top-1 rose from 0.81 to 1.00; English was unaffected).
+whose words only turn up inside Chinese passages ("AI", "GPU") gets none.
+Where scripts match, BM25 gets a slightly larger vote than dense search, so
+exact terms break the ties between the two (measured on the dev set: Chinese
+top-1 rose from 0.81 to 1.00; English was unaffected).
 """
 
 from __future__ import annotations

@@ -240,3 +240,62 @@ def test_real_corpus_chunks_quickly_and_verbatim() -> None:
     for doc, chunk in chunks:
         assert chunk.text == doc.text[chunk.location.start : chunk.location.end]
         assert len(chunk.text) <= 300 * 1.3
+
+
+# --- page furniture, printed page labels, tables ------------------------------
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_page_furniture_stays_out_of_chunks(make_pdf: PdfMaker) -> None:
+    pages = [
+        [
+            "中国土地中国土地",  # a running head drawn twice
+            f"4769{n} 年度报告 / 第85卷 / 2020年8月6日",  # a head whose numbers change
+            f"第{n}节 正文内容，耕地保护面积为{n}万公顷。",
+            f"- {n} -",
+            f"annual_report.indd {n + 10} 2022/11/1 10:15:3{n}",  # InDesign's slug line
+        ]
+        for n in range(1, 5)
+    ]
+    doc = load_file(make_pdf(pages), "report.pdf")
+    chunks = chunk_document(doc)
+    text = "\n".join(c.text for c in chunks)
+    for n in range(1, 5):
+        assert f"第{n}节 正文内容，耕地保护面积为{n}万公顷。" in text
+    for furniture in ("中国土地", "年度报告 /", ".indd", f"- {1} -"):
+        assert furniture not in text
+    assert [c.location.page_label for c in chunks] == [None] * 4  # printed = physical
+
+
+def test_a_real_government_pdf_loses_its_running_heads_and_slug_lines() -> None:
+    """The Federal Register (public domain): a running head and GPO's slug on every page."""
+    doc = load_file(DATA / "federal-register-2020-17221.pdf", "fr.pdf")
+    chunks = chunk_document(doc)
+    assert len(doc.pages) == 15
+    assert not [c for c in chunks if "VerDate" in c.text or "Federal Register / Vol." in c.text]
+    assert any("affects 73 airplanes of U.S. registry" in " ".join(c.text.split()) for c in chunks)
+    assert all(doc.text[c.location.start : c.location.end] == c.text for c in chunks)
+
+
+def test_printed_page_labels_reach_the_citation_label() -> None:
+    doc = load_file(DATA / "zh_land_handbook.pdf", "handbook.pdf")
+    chunks = chunk_document(doc)
+    fees = next(c for c in chunks if "土地複丈費用" in c.text)
+    assert (fees.location.page, fees.location.page_label) == (5, "3")
+    assert fees.location.label() == "地政業務手冊, p. 3 (PDF page 5)"
+    cover = chunks[0].location
+    assert (cover.page, cover.page_label) == (1, None)
+    assert cover.label() == "地政業務手冊, p. 1"
+
+
+@pytest.mark.parametrize("size", [60, 120, 300])
+def test_table_rows_are_never_split_across_chunks(size: int) -> None:
+    doc = load_file(DATA / "zh_quarterly_report.pdf", "quarterly.pdf")
+    rows = [line for line in doc.text.split("\n") if "%" in line]
+    assert "上海浦江创业投资合伙企业（有限合伙） 8.02% 102,910,000" in rows  # the wrapped cell
+    chunks = chunk_document(doc, size=size, overlap=10)
+    for row in rows:
+        assert any(row in c.text for c in chunks)
+    for c in chunks:  # a chunk starts and ends at line boundaries inside the table
+        assert c.location.start == 0 or doc.text[c.location.start - 1] in "\n。"

@@ -154,7 +154,7 @@ def test_bad_inputs_are_skipped_with_a_reason(
     assert sorted(reasons) == sorted(
         ["corrupt.pdf", "locked.pdf", "scan.pdf", "empty.txt", "binary.txt", "no-such-folder"]
     )
-    assert reasons["corrupt.pdf"].startswith("corrupt PDF")
+    assert reasons["corrupt.pdf"].startswith("truncated PDF")
     assert "needs a password" in reasons["locked.pdf"]
     assert "no text layer" in reasons["scan.pdf"]
     assert reasons["empty.txt"] == "empty file"

@@ -221,3 +221,19 @@ def test_a_short_term_lookup_in_latin_letters_gets_the_full_lexical_vote() -> No
     assert searcher.lexical_weight("RISC-V") == LEXICAL_WEIGHT
     assert searcher.lexical_weight("Which chips does the RISC-V server cluster use?") < 0.5
     assert searcher.search("RISC-V", SearchOptions(k=1))[0].chunk.doc == "chips.md"
+
+
+def test_english_question_over_an_english_document_on_a_chinese_shelf_gets_full_weight() -> None:
+    english = (
+        "The Federal Aviation Administration proposes to supersede an airworthiness directive "
+        "for Boeing 737 MAX airplanes. The agency requires new flight control computer software."
+    )
+    docs = {**DOCS, "faa.txt": ("Airworthiness Directives", english)}
+    embedder = FakeEmbedder()
+    mixed = Searcher(build_index(docs, embedder), embedder)
+    assert mixed.corpus_han > 0.5  # the shelf is mostly Chinese
+    query = "Which software does the FAA require for the Boeing 737 MAX?"
+    assert mixed.lexical_weight(query) > 0.9 * LEXICAL_WEIGHT
+    assert mixed.search(query, SearchOptions(k=1))[0].chunk.doc == "faa.txt"
+    # Words found only inside Chinese passages keep the Chinese shelf's low weight.
+    assert mixed.lexical_weight("When will quantum error correction become practical?") < 0.2

@@ -2,8 +2,11 @@
 
 A document becomes chunks in three steps:
 
-1. Lines are classified as blank, noise (page numbers; short lines repeated three or
-   more times, i.e. running headers and watermarks), headings, or body.
+1. Lines are classified as blank, noise, headings, or body. Noise is page furniture:
+   page numbers; short lines repeated three or more times (running headers,
+   watermarks); in PDFs, lines that open or close most pages once digits are
+   ignored ("47699 Federal Register / Vol. 85 …", a running head drawn twice) and
+   producers' slug lines (InDesign's "… .indd 12 …", GPO's "VerDate … Jkt …").
 2. Sections are runs of lines under one heading with no noise line inside. A heading
    starts a section; a noise line ends one, because chunk text is an exact slice of
    the source (citations quote it) and noise can only be kept out by not spanning it.
@@ -29,7 +32,7 @@ from trendqa.errors import InputError
 from trendqa.records import Chunk, Location, SourceDocument
 from trendqa.textnorm import fold
 
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"  # 2: page furniture, printed page labels
 
 _Span = tuple[int, int]  # (start, end) character offsets, end exclusive
 _Group = tuple[int, int]  # (first, last) indices of the units making up one chunk
@@ -63,6 +66,11 @@ _HEADINGS = (
     re.compile(r"(?P<h>\d{1,2}(?:\.\d{1,2})*(?:[.、．]\s*|\s+)(?=\D).+)"),  # 1. Title, 2.1 Title
 )
 _NOT_IN_HEADING = re.compile(r"[。！？；;!?]")
+# Lines printers and layout programs put on every page.
+_SLUG = re.compile(r".*\.indd\s+\d+.*|VerDate\b.*\bJkt\b.*", re.IGNORECASE)
+_EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be furniture
+_FURNITURE_SHARE = 0.5  # ... when they recur on at least this share of pages (and 3)
+_DIGITS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -106,7 +114,8 @@ def chunk_document(doc: SourceDocument, size: int = 300, overlap: int = 45) -> l
     text = doc.text
     line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
     chunks: list[Chunk] = []
-    for section in _sections(_classify(text)):
+    furniture = _furniture(text, [(span.start, span.end) for span in doc.pages])
+    for section in _sections(_classify(text, furniture)):
         units = _units(text, section, size, overlap)
         for first, last in _pack(units, size, overlap):
             chunks.append(
@@ -115,15 +124,45 @@ def chunk_document(doc: SourceDocument, size: int = 300, overlap: int = 45) -> l
     return chunks
 
 
-def _classify(text: str) -> list[_Line]:
+def _classify(text: str, furniture: frozenset[str] = frozenset()) -> list[_Line]:
     """Each line of `text` with its kind, and its clean heading text when it is one."""
+    raw = _lines(text)
+    counts = Counter(s for _, _, s in raw if 0 < len(s) <= _MAX_REPEATED)
+    return [
+        _Line(start, end, "noise")
+        if s and ((furniture and _furniture_key(s) in furniture) or _SLUG.fullmatch(s))
+        else _classify_line(start, end, s, counts[s])
+        for start, end, s in raw
+    ]
+
+
+def _lines(text: str, offset: int = 0) -> list[tuple[int, int, str]]:
+    """`(start, end, stripped text)` of each line of `text`, offsets shifted by `offset`."""
     raw: list[tuple[int, int, str]] = []
-    offset = 0
     for line in text.split("\n"):
         raw.append((offset, offset + len(line), line.strip()))
         offset += len(line) + 1
-    counts = Counter(s for _, _, s in raw if 0 < len(s) <= _MAX_REPEATED)
-    return [_classify_line(start, end, s, counts[s]) for start, end, s in raw]
+    return raw
+
+
+def _furniture(text: str, pages: list[_Span]) -> frozenset[str]:
+    """Keys of lines that open or close most pages: running heads and feet."""
+    if len(pages) < _MIN_REPEATS:
+        return frozenset()
+    seen: Counter[str] = Counter()
+    for start, end in pages:
+        lines = [s for _a, _b, s in _lines(text[start:end], start) if s]
+        edges = {*lines[:_EDGE_LINES], *lines[-_EDGE_LINES:]}
+        seen.update({_furniture_key(s) for s in edges})
+    needed = max(_MIN_REPEATS, _FURNITURE_SHARE * len(pages))
+    return frozenset(key for key, n in seen.items() if n >= needed)
+
+
+def _furniture_key(stripped: str) -> str:
+    """A line with its digits and spacing ignored, and a head drawn twice read once."""
+    key = " ".join(_DIGITS.sub("#", stripped).split())
+    half = len(key) // 2
+    return key[:half] if len(key) % 2 == 0 and key[:half] == key[half:] else key
 
 
 def _classify_line(start: int, end: int, stripped: str, repeats: int) -> _Line:
@@ -269,6 +308,7 @@ def _make_chunk(
     doc: SourceDocument, start: int, end: int, heading: str | None, line_starts: list[int]
 ) -> Chunk:
     text = doc.text[start:end]
+    span = doc.span_at(start)
     location = Location(
         doc=doc.doc,
         title=doc.title,
@@ -276,7 +316,8 @@ def _make_chunk(
         end=end,
         line_start=bisect.bisect_right(line_starts, start),
         line_end=bisect.bisect_right(line_starts, end - 1),
-        page=doc.page_at(start),
+        page=span.page if span else None,
+        page_label=span.label if span else None,
     )
     digest = hashlib.sha1(fold(text).encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
     return Chunk(id=digest, text=text, location=location, heading=heading)

@@ -26,6 +26,7 @@ _ENV = {
     "embedder": "TRENDQA_EMBEDDER",
     "llm": "TRENDQA_MODEL",
     "llm_url": "TRENDQA_LLM_URL",
+    "pdf_password": "TRENDQA_PDF_PASSWORD",
 }
 
 
@@ -46,6 +47,11 @@ class Settings:
     chunk_overlap: int = field(default=45, metadata={"doc": "overlap between chunks, characters"})
     k: int = field(default=5, metadata={"doc": "passages returned by search"})
     threads: int | None = field(default=None, metadata={"doc": "CPU threads (default: cores)"})
+    pdf_password: str | None = field(
+        default=None,
+        metadata={"doc": "password for encrypted PDFs without one in manifest.toml"},
+        repr=False,  # never printed with the settings
+    )
 
     def resolve(self, path: Path) -> Path:
         """`path` made absolute against the home directory."""

@@ -18,7 +18,7 @@ from trendqa.config import Settings
 from trendqa.dedup import fold_duplicates
 from trendqa.embedding import Embedder, EmbedderInfo
 from trendqa.errors import InputError, TrendqaError
-from trendqa.records import Chunk, DocumentMeta, Skipped, SourceDocument
+from trendqa.records import Chunk, DocumentMeta, FileReport, Skipped, SourceDocument
 from trendqa.store import (
     DocumentEntry,
     Index,
@@ -59,6 +59,7 @@ class IngestReport:
     embedded: int  # passages that needed new vectors
     folded: int  # duplicate passages folded into another document's
     skipped: list[Skipped] = field(default_factory=list)
+    files: list[FileReport] = field(default_factory=list)  # per loaded file: pages, warnings
     removed: list[str] = field(default_factory=list)
     up_to_date: bool = False
     seconds: float = 0.0
@@ -117,7 +118,11 @@ def ingest(
             raise InputError(f"no .pdf, .txt or .md files in {', '.join(map(str, paths))}{why}")
         hashes = {doc: _sha256(p) for p, doc, _r in found}
         manifests = {r: loaders.read_manifest(r) for r in {r for _p, _d, r in found}}
-        labels = _manifest_sha256(found, manifests)
+        passwords = {r: loaders.read_passwords(r) for r in manifests}
+        # A new or corrected password must make an unchanged corpus load again.
+        labels = _manifest_sha256(found, manifests) + loaders.password_fingerprint(
+            passwords, settings.pdf_password
+        )
         previous = read_meta(root) if index_exists(root) and not rebuild else None
         if previous and _same_settings(previous, settings, embedder):
             before = {d: e.sha256 for d, e in previous.documents.items()}
@@ -130,16 +135,23 @@ def ingest(
         documents: list[SourceDocument] = []
         failed: dict[str, str] = {}
         for path, doc, base in found:
+            password = passwords[base].get(doc, settings.pdf_password)
             try:
-                documents.append(loaders.load_file(path, doc, manifests[base].get(doc)))
+                documents.append(loaders.load_file(path, doc, manifests[base].get(doc), password))
             except InputError as exc:
                 failed[doc] = str(exc)
             progress.file_done(doc)
         builder = _Builder(settings, embedder, previous, rebuild, progress)
         report = builder.build(documents, failed, {d: hashes[d] for d in failed}, labels)
     skipped = missing + [Skipped(d, r) for d, r in failed.items()]
+    files = [d.report() for d in documents]
     return IngestReport(
-        **{**report.__dict__, "skipped": skipped, "seconds": time.perf_counter() - started}
+        **{
+            **report.__dict__,
+            "skipped": skipped,
+            "files": files,
+            "seconds": time.perf_counter() - started,
+        }
     )
 
 

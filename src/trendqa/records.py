@@ -14,6 +14,44 @@ class PageSpan:
     page: int
     start: int
     end: int
+    label: str | None = None  # the printed page number, when it differs from `page`
+
+
+@dataclass(frozen=True)
+class PageFlag:
+    """A page whose text layer could not be used as extracted, and why (one line)."""
+
+    page: int
+    problem: str
+
+
+@dataclass(frozen=True)
+class TextQuality:
+    """What loading learned about a file's text layer; the ingest summary counts it."""
+
+    pages: int = 0
+    pages_with_text: int = 0
+    flagged: tuple[PageFlag, ...] = ()
+    folded: int = 0  # look-alike characters folded (compatibility ideographs, radicals, ...)
+
+    def warnings(self) -> list[str]:
+        """One line per problem, naming its pages: `pages 2-4, 7: no text layer ...`."""
+        pages: dict[str, list[int]] = {}
+        for flag in self.flagged:
+            pages.setdefault(flag.problem, []).append(flag.page)
+        return [f"{_page_list(numbers)}: {problem}" for problem, numbers in pages.items()]
+
+
+def _page_list(numbers: list[int]) -> str:
+    """`page 3` or `pages 2-4, 7`."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts = [f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs]
+    return f"{'pages' if len(numbers) > 1 else 'page'} {', '.join(parts)}"
 
 
 @dataclass(frozen=True)
@@ -37,17 +75,42 @@ class SourceDocument:
     meta: DocumentMeta
     pages: tuple[PageSpan, ...] = ()
     encoding: str = "utf-8"
+    quality: TextQuality = field(default_factory=TextQuality)
 
     @property
     def title(self) -> str:
         return self.meta.title
 
-    def page_at(self, offset: int) -> int | None:
-        """The 1-based page holding character `offset`, or None for non-PDFs."""
+    def span_at(self, offset: int) -> PageSpan | None:
+        """The page holding character `offset`, or None for non-PDFs."""
         for span in self.pages:
             if span.start <= offset < span.end:
-                return span.page
-        return self.pages[-1].page if self.pages else None
+                return span
+        return self.pages[-1] if self.pages else None
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page holding character `offset`, or None for non-PDFs."""
+        span = self.span_at(offset)
+        return span.page if span else None
+
+    def report(self) -> FileReport:
+        """This file's line in the ingest summary."""
+        q = self.quality
+        return FileReport(
+            self.doc, len(self.pages), q.pages_with_text, len(q.flagged), q.folded, q.warnings()
+        )
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """Per-file counts for the ingest summary, and warnings that name pages."""
+
+    path: str
+    pages: int
+    pages_with_text: int
+    pages_flagged: int
+    chars_folded: int
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -61,17 +124,22 @@ class Location:
     line_start: int  # 1-based, inclusive
     line_end: int
     page: int | None = None
+    page_label: str | None = None  # printed page number when it differs from `page`
 
     def label(self) -> str:
-        """Human citation label, e.g. `Title, p. 3` or `Title, lines 10-14`."""
-        where = (
-            f"p. {self.page}"
-            if self.page is not None
-            else f"lines {self.line_start}-{self.line_end}"
-            if self.line_end != self.line_start
-            else f"line {self.line_start}"
-        )
-        return f"{self.title}, {where}"
+        """Human citation label, e.g. `Title, p. 3`, `Title, p. 2 (PDF page 10)`, `lines 10-14`."""
+        return f"{self.title}, {place(self.page, self.line_start, self.line_end, self.page_label)}"
+
+
+def place(page: int | None, line_start: int, line_end: int, page_label: str | None = None) -> str:
+    """Where a passage is: its printed and PDF page, its PDF page, else its line range."""
+    if page is not None:
+        if page_label and page_label != str(page):
+            return f"p. {page_label} (PDF page {page})"
+        return f"p. {page}"
+    if line_start == line_end:
+        return f"line {line_start}"
+    return f"lines {line_start}-{line_end}"
 
 
 @dataclass(frozen=True)

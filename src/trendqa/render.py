@@ -18,6 +18,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from trendqa import records
 from trendqa.answer import Answer
 from trendqa.ingest import IngestReport
 from trendqa.records import Hit, Location
@@ -37,17 +38,13 @@ def make_console(file: IO[str], *, is_terminal: bool, color: bool = True) -> Con
     )
 
 
-def place(page: int | None, line_start: int, line_end: int) -> str:
-    """Where a passage or quote is: its PDF page, else its line range."""
-    if page is not None:
-        return f"p. {page}"
-    if line_start == line_end:
-        return f"line {line_start}"
-    return f"lines {line_start}-{line_end}"
+def place(page: int | None, line_start: int, line_end: int, page_label: str | None = None) -> str:
+    """Where a passage or quote is: `p. 2 (PDF page 10)`, `p. 3`, else its line range."""
+    return records.place(page, line_start, line_end, page_label)
 
 
 def where(loc: Location) -> str:
-    return place(loc.page, loc.line_start, loc.line_end)
+    return place(loc.page, loc.line_start, loc.line_end, loc.page_label)
 
 
 def highlight(text: str, query: str) -> Text:
@@ -104,9 +101,12 @@ def print_ingest_summary(console: Console, report: IngestReport) -> None:
 
 
 def print_skipped(console: Console, report: IngestReport) -> None:
-    """One line per input that was not indexed, with the reason."""
+    """One line per input that was not indexed, with the reason; one per page warning."""
     for skip in report.skipped:
         console.print(f"trendqa: skipped {skip.path}: {skip.reason}")
+    for file in report.files:
+        for warning in file.warnings:
+            console.print(f"trendqa: warning: {file.path}, {warning}")
 
 
 def print_sources(console: Console, meta: IndexMeta) -> None:
@@ -189,7 +189,10 @@ def print_answer(console: Console, answer: Answer) -> None:
             seen.add((c.n, c.quote))
             line = Text(f"[{c.n}] ", style="bold")
             line.append(c.title, style="cyan")
-            line.append(f", {place(c.page, c.line_start, c.line_end)} ({c.doc})", style="dim")
+            label = _page_label(answer, c.n, c.page)
+            line.append(
+                f", {place(c.page, c.line_start, c.line_end, label)} ({c.doc})", style="dim"
+            )
             console.print(line)
             console.print(Text(f"    「{' '.join(c.quote.split())}」", style="green"))
     elif answer.passages:
@@ -204,6 +207,15 @@ def print_answer(console: Console, answer: Answer) -> None:
             console.print(
                 Text(f"    {snippet[:160]}{'…' if len(snippet) > 160 else ''}", style="dim")
             )
+
+
+def _page_label(answer: Answer, n: int, page: int | None) -> str | None:
+    """The printed label of a cited page, known from the passage when the page is its own."""
+    for p in answer.passages:
+        loc = p.hit.chunk.location
+        if p.n == n and loc.page == page:
+            return loc.page_label
+    return None
 
 
 class StreamView:

@@ -16,6 +16,7 @@ def location_dict(loc: Location) -> dict[str, Any]:
         "doc": loc.doc,
         "title": loc.title,
         "page": loc.page,
+        "page_label": loc.page_label,
         "start": loc.start,
         "end": loc.end,
         "line_start": loc.line_start,

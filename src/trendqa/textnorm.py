@@ -1,4 +1,4 @@
-"""Text folding and language detection shared by chunking, verification and eval."""
+"""Text folding and language detection shared by loading, chunking, verification and eval."""
 
 from __future__ import annotations
 
@@ -11,11 +11,66 @@ _DROP = str.maketrans("", "", _QUOTES)
 _SPACE = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
+# CJK Radicals Supplement forms that PDF fonts emit for whole characters (⻅ for 见);
+# NFKC leaves all but two of them alone, so they need an explicit map.
+RADICALS_SUPPLEMENT = {
+    "⺠": "民",
+    "⺟": "母",
+    "⻄": "西",
+    "⻅": "见",
+    "⻆": "角",
+    "⻉": "贝",
+    "⻋": "车",
+    "⻓": "长",
+    "⻔": "门",
+    "⻘": "青",
+    "⻙": "韦",
+    "⻚": "页",
+    "⻛": "风",
+    "⻜": "飞",
+    "⻝": "食",
+    "⻢": "马",
+    "⻣": "骨",
+    "⻤": "鬼",
+    "⻥": "鱼",
+    "⻦": "鸟",
+    "⻧": "卤",
+    "⻨": "麦",
+    "⻩": "黄",
+    "⻬": "齐",
+    "⻮": "齿",
+    "⻰": "龙",
+    "⻳": "龟",
+}
+_RADICALS = str.maketrans(RADICALS_SUPPLEMENT)
+# Code points that look like ordinary characters but match nothing a user types:
+# CJK Radicals Supplement, Kangxi Radicals, CJK Compatibility Ideographs (and their
+# supplement) and Latin ligatures. Each folds to the character it stands for.
+_LOOKALIKE = re.compile(
+    "[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff\ufb00-\ufb06\U0002f800-\U0002fa1f]"
+)
+
 
 def fold(text: str) -> str:
-    """Fold for comparison: NFKC (full/half width), no whitespace, no quote marks, lowercase."""
-    text = unicodedata.normalize("NFKC", text)
+    """Fold for comparison: NFKC (width, compatibility ideographs, radicals, ligatures),
+    the radicals NFKC keeps, no whitespace, no quote marks, lowercase."""
+    text = unicodedata.normalize("NFKC", text).translate(_RADICALS)
     return _SPACE.sub("", text).translate(_DROP).lower()
+
+
+def fold_lookalikes(text: str) -> tuple[str, int]:
+    """`text` with look-alike code points replaced by the characters they stand for,
+    and how many were replaced; everything else (full-width punctuation too) is kept."""
+    count = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal count
+        char = match.group()
+        folded = RADICALS_SUPPLEMENT.get(char) or unicodedata.normalize("NFKC", char)
+        count += folded != char
+        return folded
+
+    return _LOOKALIKE.sub(replace, text), count
 
 
 def contains(haystack: str, needle: str) -> bool:

@@ -36,12 +36,15 @@ def fold_duplicates(per_doc: Sequence[Sequence[Chunk]]) -> tuple[list[Chunk], di
     ordered = sorted(per_doc, key=lambda cs: -sum(len(c.text) for c in cs))
     kept: list[Chunk] = []
     owner: dict[str, set[int]] = defaultdict(set)  # shingle -> kept positions
-    doc_shingles: dict[str, set[str]] = defaultdict(set)
+    # shingle -> documents holding it: a chunk meets only the documents it shares
+    # shingles with, instead of every document (quadratic on a large shelf).
+    holders: dict[str, set[str]] = defaultdict(set)
+    seen: dict[str, int] = {}  # document -> the order it was first met in
     folded: dict[str, int] = defaultdict(int)
     for chunks in ordered:
         for chunk in chunks:
             sh = shingles(chunk.text)
-            target = _duplicate_of(chunk, sh, kept, owner, doc_shingles)
+            target = _duplicate_of(chunk, sh, kept, owner, holders, seen)
             if target is None:
                 for s in sh:
                     owner[s].add(len(kept))
@@ -50,7 +53,9 @@ def fold_duplicates(per_doc: Sequence[Sequence[Chunk]]) -> tuple[list[Chunk], di
                 host = kept[target]
                 kept[target] = replace(host, also_in=(*host.also_in, chunk.location))
                 folded[chunk.doc] += 1
-            doc_shingles[chunk.doc] |= sh
+            seen.setdefault(chunk.doc, len(seen))
+            for s in sh:
+                holders[s].add(chunk.doc)
     return kept, dict(folded)
 
 
@@ -59,15 +64,20 @@ def _duplicate_of(
     sh: set[str],
     kept: Sequence[Chunk],
     owner: dict[str, set[int]],
-    doc_shingles: dict[str, set[str]],
+    holders: dict[str, set[str]],
+    seen: dict[str, int],
 ) -> int | None:
     if not sh:
         return None
-    for doc, theirs in doc_shingles.items():
-        if doc == chunk.doc or len(sh & theirs) < CONTAINMENT * len(sh):
+    shared: dict[str, list[str]] = defaultdict(list)  # document -> our shingles it holds
+    for s in sh:
+        for doc in holders.get(s, ()):
+            shared[doc].append(s)
+    for doc in sorted(shared, key=seen.__getitem__):
+        if doc == chunk.doc or len(shared[doc]) < CONTAINMENT * len(sh):
             continue
         votes: dict[int, int] = defaultdict(int)
-        for s in sh & theirs:
+        for s in shared[doc]:
             for pos in owner.get(s, ()):
                 if kept[pos].doc == doc:
                     votes[pos] += 1

@@ -365,6 +365,13 @@ def _build_faiss(vectors: Vectors, dim: int) -> Any:
     return ivf
 
 
+def _read_faiss(path: Path) -> Any:
+    """Read a FAISS index; flat vectors are memory-mapped (start-up does not copy them)."""
+    import faiss
+
+    return faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC)
+
+
 def _all_vectors(index: Any, dim: int) -> Vectors:
     if not index.ntotal:
         return np.zeros((0, dim), dtype=np.float32)
@@ -570,7 +577,6 @@ def load_version(version: Path, *, full: bool = True) -> Index:
 
 
 def _open_version(version: Path, full: bool) -> Index:
-    import faiss
 
     root = version.parent
     meta = _read_meta(version)
@@ -579,7 +585,7 @@ def _open_version(version: Path, full: bool) -> Index:
     _verify(version, full)
     try:
         table = _ChunkTable(version / _CHUNKS)
-        vectors = faiss.read_index(str(version / _VECTORS))
+        vectors = _read_faiss(version / _VECTORS)
         bm25 = BM25.load(version / _BM25)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, sqlite3.Error) as exc:
         raise IndexDamagedError(

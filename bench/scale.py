@@ -212,6 +212,22 @@ def write_repeated(source: Path, index: Path, passages: int) -> None:
     write_index(index, Index(base.meta, all_chunks, all_tokens, vectors.astype(np.float32)))
 
 
+def dense_recall(index: Any) -> float:
+    """Recall@10 of the index's dense search against exact search, over the bench queries."""
+    import numpy as np
+
+    from trendqa.testing import FakeEmbedder
+
+    vectors = index.vectors
+    fake = FakeEmbedder(DIM)
+    found = 0
+    for query in QUERIES:
+        q = fake.vector(query)
+        exact = set(np.argsort(-(vectors @ q))[:10].tolist())
+        found += len(exact & {r for r, _s in index.dense_search(q, 10)})
+    return found / (10 * len(QUERIES))
+
+
 def bench_reader(index: Path) -> dict[str, Any]:
     """Start-up of a search process (median of 3) and its peak memory; query latency."""
     runs = []
@@ -237,7 +253,9 @@ def bench_reader(index: Path) -> dict[str, Any]:
             searcher.search(query)
             latencies.append(time.perf_counter() - started)
     latencies.sort()
+    recall = dense_recall(searcher.index)
     return {
+        "dense_recall_at_10": recall,
         "startup_s": statistics.median(r["startup_s"] for r in runs),
         "reader_peak_mb": max(r["peak_mb"] for r in runs),
         "query_p50_ms": statistics.median(latencies) * 1000,
@@ -291,6 +309,7 @@ def main() -> None:
         ("startup_s", "search start-up s", "{:.2f}"),
         ("query_p50_ms", "query p50 ms", "{:.1f}"),
         ("query_p95_ms", "query p95 ms", "{:.1f}"),
+        ("dense_recall_at_10", "dense recall@10", "{:.2f}"),
         ("reader_peak_mb", "reader peak MB", "{:.0f}"),
         ("index_mb", "index MB", "{:.0f}"),
     ]

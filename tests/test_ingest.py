@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from conftest import trends_text
+from conftest import CliRunner, trends_text
 from trendqa.api import ingest_paths, open_searcher
 from trendqa.checkpoint import FILE as CHECKPOINT
 from trendqa.config import Settings
@@ -639,3 +639,38 @@ def test_kill_9_during_embedding_then_resume(
     assert report.embedded == new - done  # ...and only the rest embedded
     assert fake_loader.documents_embedded - embedded_before == report.embedded
     _assert_vectors_are_the_embedders(settings)
+
+
+def test_cli_over_a_damaged_index(
+    cli: CliRunner, corpus: Path, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli("ingest", str(corpus)).code == 0
+    (corpus / "more.md").write_text(trends_text().replace("。", "！"), encoding="utf-8")
+    assert cli("ingest", str(corpus)).code == 0
+    root = settings.index_path
+    live = root / (root / "CURRENT").read_text()
+    data = (live / "vectors.faiss").read_bytes()
+    (live / "vectors.faiss").write_bytes(data[:-100])
+    # search warns, names the file, and answers from the previous version.
+    found = cli("search", "量子计算", "--mode", "bm25", "--json")
+    assert found.code == 0 and found.json_lines()
+    assert "more.md" not in {hit["doc"] for hit in found.json_lines()}
+    warned = capsys.readouterr().err
+    assert "index file vectors.faiss is damaged" in warned and "trendqa ingest" in warned
+    # With no intact version left, exit 5 and a one-line message naming the file.
+    for version in root.glob("v-*"):
+        if version != live:
+            shutil.rmtree(version)
+    failed = cli("search", "量子计算", "--mode", "bm25")
+    assert failed.code == 5
+    assert "vectors.faiss" in failed.err and "trendqa ingest" in failed.err
+    assert len(failed.err.strip().splitlines()) == 1
+    # ingest repairs it, and says so, instead of reporting it up to date.
+    repaired = cli("ingest", str(corpus), "--json")
+    assert repaired.code == 0
+    (report,) = repaired.json_lines()
+    assert not report["up_to_date"] and "vectors.faiss" in report["repaired"]
+    assert report["embedded"] == report["chunks"] and report["parsed"] == 4
+    assert cli("search", "量子计算", "--mode", "bm25").code == 0
+    (again,) = cli("ingest", str(corpus), "--json").json_lines()
+    assert again["up_to_date"] and again["repaired"] == ""

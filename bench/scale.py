@@ -16,6 +16,7 @@ writes bench/results/scale.json.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -103,20 +104,25 @@ def word_model() -> tuple[list[str], list[int], list[int]]:
 
 def generate_shelf(folder: Path, passages: int, seed: int = 0) -> None:
     """Documents of ~PASSAGES_PER_DOC passages (~300 characters each) of sampled sentences."""
-    vocab, weights, lengths = word_model()
+    vocab, counts, lengths = word_model()
+    weights = list(itertools.accumulate(counts))  # cumulative: choices() need not redo it
     rng = random.Random(seed)
+
+    def words(k: int) -> str:
+        return "".join(rng.choices(vocab, cum_weights=weights, k=k))
+
     folder.mkdir(parents=True, exist_ok=True)
     docs = max(1, passages // PASSAGES_PER_DOC)
     for d in range(docs):
-        parts = [f"# 第{d}号报告：{''.join(rng.choices(vocab, weights, k=4))}", ""]
+        parts = [f"# 第{d}号报告：{words(4)}", ""]
         chars = 0
         section = 0
         # ~300 characters per passage, minus the 45 of overlap.
         while chars < PASSAGES_PER_DOC * 255:
             if chars // 3000 >= section:
                 section += 1
-                parts += ["", f"## {section}、{''.join(rng.choices(vocab, weights, k=3))}", ""]
-            sentence = "".join(rng.choices(vocab, weights, k=rng.choice(lengths))) + "。"
+                parts += ["", f"## {section}、{words(3)}", ""]
+            sentence = words(rng.choice(lengths)) + "。"
             parts.append(sentence)
             chars += len(sentence)
         (folder / f"report_{d:05d}.md").write_text("\n".join(parts) + "\n", encoding="utf-8")

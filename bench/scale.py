@@ -153,7 +153,7 @@ def ingest_once(shelf: Path, index: Path) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - started, "report": report, "loader": loader}
 
 
-def bench_ingest(shelf: Path, work: Path) -> dict[str, Any]:
+def bench_ingest(shelf: Path, work: Path, resume: bool = True) -> dict[str, Any]:
     """Cold ingest; kill -9 half-way through embedding and resume; one changed file."""
     index = work / "index"
     cold = ingest_once(shelf, index)
@@ -164,8 +164,17 @@ def bench_ingest(shelf: Path, work: Path) -> dict[str, Any]:
         "ingest_s_per_1000": cold["seconds"] / chunks * 1000,
         "embed_s": cold["report"].embed_seconds,
     }
-    # Kill -9 once half the passages are checkpointed, then resume.
+    if resume:
+        out.update(bench_resume(shelf, work, chunks))
+    out.update(bench_changed(shelf, index))
+    return out
+
+
+def bench_resume(shelf: Path, work: Path, chunks: int) -> dict[str, Any]:
+    """Kill -9 once half the passages are checkpointed, then resume."""
     killed = work / "index-killed"
+    if killed.exists():
+        shutil.rmtree(killed)
     proc = subprocess.Popen([PY, "-c", INGEST, str(shelf), str(killed), str(DIM)], cwd=ROOT)
     while checkpointed(killed) < chunks // 2 and proc.poll() is None:
         time.sleep(0.02)
@@ -173,26 +182,28 @@ def bench_ingest(shelf: Path, work: Path) -> dict[str, Any]:
     proc.wait()
     done = checkpointed(killed)
     resumed = ingest_once(shelf, killed)
-    out.update(
-        killed_after=done,
-        resume_s=resumed["seconds"],
-        resume_embedded=resumed["report"].embedded,
-        resume_reused=resumed["report"].resumed,
-    )
     shutil.rmtree(killed)
-    # One changed file: only it is parsed.
+    return {
+        "killed_after": done,
+        "resume_s": resumed["seconds"],
+        "resume_embedded": resumed["report"].embedded,
+        "resume_reused": resumed["report"].resumed,
+    }
+
+
+def bench_changed(shelf: Path, index: Path) -> dict[str, Any]:
+    """One changed file: only it is parsed and embedded; then an unchanged re-run."""
     first = sorted(shelf.glob("*.*"))[0]
     first.write_text(first.read_text(encoding="utf-8") + "\n新增的一段话。\n", encoding="utf-8")
     changed = ingest_once(shelf, index)
-    out.update(
-        one_changed_s=changed["seconds"],
-        one_changed_parsed=changed["report"].parsed,
-        one_changed_embedded=changed["report"].embedded,
-    )
     unchanged = ingest_once(shelf, index)
     assert unchanged["report"].up_to_date
-    out["up_to_date_s"] = unchanged["seconds"]
-    return out
+    return {
+        "one_changed_s": changed["seconds"],
+        "one_changed_parsed": changed["report"].parsed,
+        "one_changed_embedded": changed["report"].embedded,
+        "up_to_date_s": unchanged["seconds"],
+    }
 
 
 def write_repeated(source: Path, index: Path, passages: int) -> None:
@@ -276,6 +287,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="626,50000,500000")
     parser.add_argument("--ingest-max", type=int, default=50_000)
+    parser.add_argument("--resume-max", type=int, default=50_000, help="kill/resume up to here")
     parser.add_argument("--work", type=Path, default=None)
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="trendqa-scale-"))
@@ -287,15 +299,15 @@ def main() -> None:
         row: dict[str, Any] = {"target": size}
         if size <= args.ingest_max:
             shelf = here / "shelf"
-            if shelf.exists():
-                shutil.rmtree(shelf)
             if size == 626:
+                if shelf.exists():
+                    shutil.rmtree(shelf)
                 shutil.copytree(ROOT / "corpus", shelf)  # the default corpus, untouched
-            else:
-                generate_shelf(shelf, size)
+            elif len(list(shelf.glob("*.md"))) != max(1, size // PASSAGES_PER_DOC):
+                generate_shelf(shelf, size)  # deterministic: a complete one is reused
             if (here / "index").exists():
                 shutil.rmtree(here / "index")
-            row.update(bench_ingest(shelf, here))
+            row.update(bench_ingest(shelf, here, resume=size <= args.resume_max))
             largest = here / "index"
         else:
             assert largest is not None, "a size above --ingest-max needs a smaller one first"

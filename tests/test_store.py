@@ -1,4 +1,5 @@
-"""The on-disk index: round trip through real FAISS, atomic swap, damage, the write lock."""
+"""The on-disk index: round trip through real FAISS, SQLite and bm25s, atomic swap, damage
+detected by checksums (and the fallback to the previous version), the write lock."""
 
 from __future__ import annotations
 
@@ -8,20 +9,25 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from trendqa.errors import IndexMissingError, LockedError
+from trendqa import store
+from trendqa.errors import IndexDamagedError, IndexMissingError, LockedError
 from trendqa.records import Chunk, DocumentMeta, Location
 from trendqa.store import (
     DocumentEntry,
     Index,
     IndexMeta,
+    check_index,
     index_exists,
     load_index,
+    load_version,
     read_meta,
+    version_meta,
     write_index,
     write_lock,
 )
@@ -65,8 +71,14 @@ def test_round_trip_through_faiss(tmp_path: Path) -> None:
     loaded = load_index(root)
     assert loaded.path == version
     assert loaded.meta == original.meta
-    assert loaded.chunks == original.chunks
-    assert loaded.tokens == original.tokens
+    assert list(loaded.chunks) == list(original.chunks)
+    assert len(loaded.chunks) == 3
+    assert loaded.chunks[-1] == original.chunks[2]
+    assert loaded.chunks[::2] == [original.chunks[0], original.chunks[2]]
+    with pytest.raises(IndexError):
+        loaded.chunks[3]
+    assert [list(t) for t in loaded.tokens] == [list(t) for t in original.tokens]
+    assert loaded.tokens[1] == tokenize(TEXTS[1])
     np.testing.assert_allclose(loaded.vectors, original.vectors)
     assert read_meta(root) == original.meta
     # Inner product on unit vectors: a passage's own vector is its best match, cosine 1.
@@ -75,6 +87,10 @@ def test_round_trip_through_faiss(tmp_path: Path) -> None:
     assert score == pytest.approx(1.0, abs=1e-5)
     assert [r for r, _s in loaded.dense_search(loaded.vectors[1], k=3, allowed={0, 2})] == [0, 2]
     assert loaded.row_of("c2-3") == 2
+    assert loaded.row_of("nope") is None
+    # The saved BM25 index answers like one built from the tokens.
+    terms = tokenize("新能源汽车")
+    assert loaded.lexical().search(terms, 3) == original.lexical().search(terms, 3)
 
 
 def test_empty_index_round_trip(tmp_path: Path) -> None:
@@ -120,6 +136,7 @@ def test_crash_mid_write_keeps_the_previous_index(
     assert [c.text for c in load_index(root).chunks] == TEXTS[:2]
     leftovers = [p for p in root.iterdir() if p.name.startswith((".tmp-", "v-")) and p != old]
     assert leftovers, "the crash should have left a half-written version behind"
+    assert check_index(root).intact == old
 
     newest = write_index(root, make_index(TEXTS))
     assert [c.text for c in load_index(root).chunks] == TEXTS
@@ -140,41 +157,126 @@ def _pointer_to_nowhere(version: Path) -> None:
     (version.parent / "CURRENT").write_text("v-gone", encoding="utf-8")
 
 
-def _garbage_meta(version: Path) -> None:
-    (version / "meta.json").write_text("{not json", encoding="utf-8")
+def _index_files(version: Path) -> list[str]:
+    return sorted(p.relative_to(version).as_posix() for p in version.rglob("*") if p.is_file())
 
 
-def _meta_without_embedder(version: Path) -> None:
-    meta = json.loads((version / "meta.json").read_text(encoding="utf-8"))
-    del meta["embedder"]
-    (version / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+def test_every_file_of_a_version_is_listed_with_its_checksum(tmp_path: Path) -> None:
+    version = write_index(tmp_path / "index", make_index())
+    listed = json.loads((version / "checksums.json").read_text(encoding="utf-8"))["files"]
+    assert sorted(listed) == [f for f in _index_files(version) if f != "checksums.json"]
+    assert {"meta.json", "chunks.sqlite", "vectors.faiss", "bm25/trendqa-bm25.json"} <= set(listed)
+    assert any(name.startswith("bm25/") and name.endswith(".npy") for name in listed)
 
 
-def _garbage_chunk_line(version: Path) -> None:
-    with (version / "chunks.jsonl").open("a", encoding="utf-8") as fh:
-        fh.write("{truncated\n")
+def _truncate(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
 
 
-def _chunk_with_unknown_location_key(version: Path) -> None:
-    lines = (version / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
-    row = json.loads(lines[0])
-    row["location"]["colour"] = "red"
-    lines[0] = json.dumps(row, ensure_ascii=False)
-    (version / "chunks.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+def _flip_a_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01  # same size: only the checksum can tell
+    path.write_bytes(bytes(data))
 
 
-def _extra_chunk(version: Path) -> None:
-    lines = (version / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
-    (version / "chunks.jsonl").write_text("\n".join([*lines, lines[0]]) + "\n", encoding="utf-8")
+def _delete(path: Path) -> None:
+    path.unlink()
 
 
-def _truncated_vectors(version: Path) -> None:
-    data = (version / "vectors.faiss").read_bytes()
-    (version / "vectors.faiss").write_bytes(data[: len(data) // 2])
+DAMAGES = [_truncate, _flip_a_byte, _delete]
+FILES = [
+    "meta.json",
+    "chunks.sqlite",
+    "vectors.faiss",
+    "bm25/data.csc.index.npy",
+    "bm25/indices.csc.index.npy",
+    "bm25/indptr.csc.index.npy",
+    "bm25/vocab.index.json",
+    "bm25/params.index.json",
+    "bm25/trendqa-bm25.json",
+]
 
 
-def _missing_vectors(version: Path) -> None:
-    (version / "vectors.faiss").unlink()
+@pytest.mark.parametrize("damage", DAMAGES)
+@pytest.mark.parametrize("name", FILES)
+def test_each_damaged_file_is_named(
+    tmp_path: Path, name: str, damage: Callable[[Path], None]
+) -> None:
+    root = tmp_path / "index"
+    version = write_index(root, make_index())
+    assert name in _index_files(version)
+    damage(version / name)
+    # Readers (cheap check) and ingest (every byte) both notice, and say which file.
+    with pytest.raises(IndexDamagedError) as raised:
+        load_index(root)
+    message = str(raised.value)
+    assert f"index file {name} " in message and "\n" not in message
+    assert "run `trendqa ingest` to repair it" in message
+    health = check_index(root)
+    assert health.intact is None
+    assert name in health.damage
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+@pytest.mark.parametrize("name", FILES)
+def test_a_damaged_version_falls_back_to_the_previous_one(
+    tmp_path: Path, name: str, damage: Callable[[Path], None]
+) -> None:
+    root = tmp_path / "index"
+    previous = write_index(root, make_index(TEXTS[:2]))
+    live = write_index(root, make_index(TEXTS))
+    damage(live / name)
+    warnings: list[str] = []
+    loaded = load_index(root, on_warning=warnings.append)
+    assert loaded.path == previous
+    assert [c.text for c in loaded.chunks] == TEXTS[:2]
+    assert len(warnings) == 1 and f"index file {name} is damaged" in warnings[0]
+    assert previous.name in warnings[0] and "trendqa ingest" in warnings[0]
+    # read_meta checks meta.json alone (cheap): it falls back only when that is the damage.
+    meta = read_meta(root, on_warning=warnings.append)
+    assert meta == (loaded.meta if name == "meta.json" else version_meta(live))
+    health = check_index(root)
+    assert health.intact == previous and name in health.damage
+
+
+def test_checksums_file_itself_damaged(tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    version = write_index(root, make_index())
+    (version / "checksums.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(IndexDamagedError, match="checksums.json"):
+        load_index(root)
+    (version / "checksums.json").unlink()
+    with pytest.raises(IndexDamagedError, match=r"checksums.json .*\(missing\)"):
+        read_meta(root)
+
+
+def test_large_files_are_checked_by_sample_on_load_and_whole_by_ingest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Files over 1 KiB count as large; their sample is four 256-byte blocks and the tail.
+    monkeypatch.setattr(store, "FULL_CHECK_BYTES", 1024)
+    monkeypatch.setattr(store, "_SAMPLE_BLOCKS", 4)
+    monkeypatch.setattr(store, "_BLOCK", 256)
+    root = tmp_path / "index"
+    version = write_index(root, make_index(TEXTS * 40))
+    vectors = version / "vectors.faiss"
+    size = vectors.stat().st_size
+    assert size > 40_000
+    load_index(root)
+    # A flipped byte outside the sampled blocks passes the reader's cheap check...
+    data = bytearray(vectors.read_bytes())
+    data[size // 2 + 1000] ^= 0x01
+    vectors.write_bytes(bytes(data))
+    assert load_version(version, full=False).path == version
+    # ...but not ingest's full one, which hashes every byte.
+    with pytest.raises(IndexDamagedError, match="vectors.faiss"):
+        load_version(version, full=True)
+    assert "vectors.faiss" in check_index(root).damage
+    # A cut is caught by the size check at once.
+    _truncate(vectors)
+    with pytest.raises(IndexDamagedError, match=r"vectors.faiss .*bytes, expected"):
+        load_index(root)
 
 
 def _future_format(version: Path) -> None:
@@ -183,29 +285,68 @@ def _future_format(version: Path) -> None:
     (version / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
 
 
-@pytest.mark.parametrize(
-    "damage",
-    [
-        _pointer_to_nowhere,
-        _garbage_meta,
-        _meta_without_embedder,
-        _garbage_chunk_line,
-        _chunk_with_unknown_location_key,
-        _extra_chunk,
-        _truncated_vectors,
-        _missing_vectors,
-        _future_format,
-    ],
-)
-def test_damaged_index_is_index_missing_error(
-    tmp_path: Path, damage: Callable[[Path], None]
-) -> None:
+def test_pointer_to_nowhere_is_index_missing(tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    _pointer_to_nowhere(write_index(root, make_index()))
+    with pytest.raises(IndexMissingError, match=r"run `trendqa ingest"):
+        load_index(root)
+
+
+def test_an_index_of_another_format_asks_for_a_rebuild(tmp_path: Path) -> None:
     root = tmp_path / "index"
     version = write_index(root, make_index())
-    damage(version)
-    with pytest.raises(IndexMissingError, match=r"run `trendqa ingest") as raised:
+    # An older trendqa's index: its own files, no checksums.
+    for path in [version / "checksums.json", version / "vectors.faiss"]:
+        path.unlink()
+    meta = json.loads((version / "meta.json").read_text(encoding="utf-8"))
+    meta["format_version"] = 1
+    (version / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    assert read_meta(root).format_version == 1  # `trendqa info` still shows it
+    with pytest.raises(IndexMissingError, match=r"format 1, .* `trendqa ingest --rebuild`"):
         load_index(root)
-    assert "\n" not in str(raised.value)
+    assert check_index(root).intact is None  # ingest rebuilds instead of reusing it
+
+
+def test_unclaimed_source_chunks_are_kept_for_reuse(tmp_path: Path) -> None:
+    original = make_index()
+    # Chunks as chunking made them: the third also existed in b.txt, folded into a.txt's.
+    copy = replace(
+        original.chunks[2],
+        location=Location("b.txt", "乙", 0, 13, 1, 1),
+    )
+    host = replace(original.chunks[2], also_in=(copy.location,))
+    chunks = [*original.chunks[:2], host]
+    sources = {"a.txt": [replace(c, also_in=()) for c in chunks], "b.txt": [copy]}
+    index = Index(original.meta, chunks, original.tokens, original.vectors, sources=sources)
+    write_index(tmp_path / "index", index)
+    loaded = load_index(tmp_path / "index")
+    assert loaded.source_chunks("a.txt") == sources["a.txt"]
+    assert loaded.source_chunks("b.txt") == [copy]
+    assert loaded.chunks[2].also_in == (copy.location,)
+    assert loaded.source_chunks("c.txt") == []
+
+
+def test_ivf_is_chosen_above_the_flat_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import faiss
+
+    texts = [f"第{n}号报告：{TEXTS[n % 3]}{'新' * (n % 7)}" for n in range(400)]
+    monkeypatch.setattr(store, "FLAT_MAX", 100)
+    monkeypatch.setattr(store, "NPROBE", 8)
+    root = tmp_path / "index"
+    write_index(root, make_index(texts))
+    loaded = load_index(root)
+    assert faiss.try_extract_index_ivf(loaded._faiss) is not None
+    assert len(loaded) == 400
+    row, score = loaded.dense_search(loaded.vectors[123], k=1)[0]
+    assert score == pytest.approx(1.0, abs=1e-5)
+    assert loaded.chunks[row].text == texts[123]
+    # A filter searches every list, so the allowed rows come back exactly.
+    allowed = {5, 77, 301}
+    got = loaded.dense_search(loaded.vectors[5], k=10, allowed=allowed)
+    assert sorted(r for r, _s in got) == sorted(allowed)
+    assert got[0][0] == 5
 
 
 _TRY_LOCK = textwrap.dedent(

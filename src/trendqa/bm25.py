@@ -1,48 +1,140 @@
-"""Okapi BM25 over pre-tokenised passages: small corpora need nothing fancier."""
+"""Okapi BM25 over pre-tokenised passages, as bm25s's sparse score matrix.
+
+bm25s precomputes every (token, passage) score into a CSC matrix, which ingest
+saves beside the vectors and readers memory-map: a reader starts without
+re-tokenising or re-indexing anything. Scores equal the classic formula
+idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len / avgdl)) with Lucene's idf.
+"""
 
 from __future__ import annotations
 
+import json
 import math
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+K1 = 1.2
+B = 0.75
+_PARAMS = "trendqa-bm25.json"  # our own facts beside bm25s's files: row count, k1
+
+
+class _Idf(Mapping[str, float]):
+    """idf per token, computed on demand from the matrix's column lengths (document frequency)."""
+
+    def __init__(self, vocab: Mapping[str, int], indptr: Any, n: int) -> None:
+        self._vocab = vocab
+        self._indptr = indptr
+        self._n = n
+
+    def __getitem__(self, token: str) -> float:
+        if not token:
+            raise KeyError(token)  # bm25s's placeholder for passages without tokens
+        col = self._vocab[token]
+        df = int(self._indptr[col + 1] - self._indptr[col])
+        if df == 0:
+            raise KeyError(token)
+        return math.log(1 + (self._n - df + 0.5) / (df + 0.5))
+
+    def __contains__(self, token: object) -> bool:
+        if not isinstance(token, str):
+            return False
+        try:
+            self[token]
+        except KeyError:
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return (t for t in self._vocab if t in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 class BM25:
-    """An inverted index scoring passages for a bag of query tokens."""
+    """Scores passages for a bag of query tokens; build from tokens or load a saved index."""
 
-    def __init__(self, docs: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75) -> None:
+    def __init__(self, docs: Sequence[Sequence[str]], k1: float = K1, b: float = B) -> None:
         self.k1, self.b = k1, b
         self.n = len(docs)
-        self.lengths = [len(d) for d in docs]
-        self.avgdl = (sum(self.lengths) / self.n) if self.n else 0.0
-        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for row, doc in enumerate(docs):
-            for term, tf in Counter(doc).items():
-                self.postings[term].append((row, tf))
-        self.idf = {
-            term: math.log(1 + (self.n - len(p) + 0.5) / (len(p) + 0.5))
-            for term, p in self.postings.items()
-        }
+        self._model: Any = None
+        if self.n:
+            import bm25s
+
+            model = bm25s.BM25(k1=k1, b=b, method="lucene", backend="numpy")
+            model.index([list(d) for d in docs], show_progress=False)
+            self._model = model
+        self._setup()
+
+    @classmethod
+    def load(cls, folder: Path) -> BM25:
+        """A saved index, memory-mapped: nothing is rebuilt."""
+        params = json.loads((folder / _PARAMS).read_text(encoding="utf-8"))
+        self = cls.__new__(cls)
+        self.k1, self.b, self.n = float(params["k1"]), float(params["b"]), int(params["n"])
+        self._model = None
+        if self.n:
+            import bm25s
+
+            self._model = bm25s.BM25.load(str(folder), mmap=True, show_progress=False)
+            if int(self._model.scores["num_docs"]) != self.n:
+                raise ValueError(f"BM25 index holds {self._model.scores['num_docs']} passages")
+        self._setup()
+        return self
+
+    def save(self, folder: Path) -> None:
+        """Write the index to `folder` (created); `load` reads it back."""
+        folder.mkdir(parents=True, exist_ok=True)
+        if self._model is not None:
+            self._model.save(str(folder), show_progress=False)
+        params = {"n": self.n, "k1": self.k1, "b": self.b}
+        (folder / _PARAMS).write_text(json.dumps(params), encoding="utf-8")
+
+    def _setup(self) -> None:
+        if self._model is not None:
+            self._vocab: Mapping[str, int] = self._model.vocab_dict
+            indptr = self._model.scores["indptr"]
+        else:
+            self._vocab, indptr = {}, np.zeros(1, dtype=np.int64)
+        self.idf: Mapping[str, float] = _Idf(self._vocab, indptr, self.n)
         # An unseen term is as informative as the rarest possible one.
         self.max_idf = math.log(1 + (self.n + 0.5) / 0.5) if self.n else 0.0
 
     def scores(self, query: Sequence[str], allowed: set[int] | None = None) -> dict[int, float]:
         """BM25 score of every passage that shares a token with the query."""
-        out: dict[int, float] = defaultdict(float)
-        for term in set(query):
-            idf = self.idf.get(term)
-            if idf is None:
-                continue
-            for row, tf in self.postings[term]:
-                if allowed is not None and row not in allowed:
-                    continue
-                norm = self.k1 * (1 - self.b + self.b * self.lengths[row] / self.avgdl)
-                out[row] += idf * tf * (self.k1 + 1) / (tf + norm)
-        return dict(out)
+        dense = self._dense_scores(query)
+        if dense is None:
+            return {}
+        rows = np.flatnonzero(dense > 0)
+        if allowed is not None:
+            rows = rows[np.isin(rows, np.fromiter(allowed, dtype=np.int64))]
+        return {int(r): float(dense[r]) for r in rows}
+
+    def _dense_scores(self, query: Sequence[str]) -> Any:
+        ids = sorted({self._vocab[t] for t in query if t and t in self._vocab})
+        if self._model is None or not ids:
+            return None
+        # Lucene's term weight lacks the constant (k1 + 1) of the classic formula.
+        return self._model.get_scores_from_ids(ids) * np.float32(self.k1 + 1)
 
     def search(
         self, query: Sequence[str], k: int, allowed: set[int] | None = None
     ) -> list[tuple[int, float]]:
-        """Top-k (row, score)."""
-        ranked = sorted(self.scores(query, allowed).items(), key=lambda kv: (-kv[1], kv[0]))
+        """Top-k (row, score), ties broken by row."""
+        dense = self._dense_scores(query)
+        if dense is None or k <= 0:
+            return []
+        if allowed is not None:
+            mask = np.zeros(len(dense), dtype=bool)
+            mask[np.fromiter(allowed, dtype=np.int64)] = True
+            dense = np.where(mask, dense, 0)
+        rows = np.flatnonzero(dense > 0)
+        if len(rows) > k:
+            # Keep every row tied with the k-th score, so ties break by row as before.
+            kth = np.partition(dense[rows], len(rows) - k)[len(rows) - k]
+            rows = rows[dense[rows] >= kth]
+        ranked = sorted(((int(r), float(dense[r])) for r in rows), key=lambda rs: (-rs[1], rs[0]))
         return ranked[:k]

@@ -28,6 +28,30 @@ def shingles(text: str) -> set[str]:
     return {folded[i : i + SHINGLE] for i in range(len(folded) - SHINGLE + 1)}
 
 
+class _Postings:
+    """shingle -> the values filed under it, most shingles holding one value.
+
+    A set per shingle would be millions of small containers on a large shelf,
+    slow to build and to walk for the garbage collector; one value is stored bare.
+    """
+
+    def __init__(self) -> None:
+        self._one: dict[str, str | int] = {}
+        self._more: dict[str, list[str | int]] = {}
+
+    def add(self, key: str, value: str | int) -> None:
+        first = self._one.setdefault(key, value)
+        if first != value:
+            more = self._more.setdefault(key, [])
+            if value not in more:
+                more.append(value)
+
+    def get(self, key: str) -> list[str | int]:
+        if key not in self._one:
+            return []
+        return [self._one[key], *self._more.get(key, ())]
+
+
 def fold_duplicates(per_doc: Sequence[Sequence[Chunk]]) -> tuple[list[Chunk], dict[str, int]]:
     """Kept chunks (duplicates folded into `also_in`) and, per document, how many were folded.
 
@@ -35,22 +59,27 @@ def fold_duplicates(per_doc: Sequence[Sequence[Chunk]]) -> tuple[list[Chunk], di
     """
     ordered = sorted(per_doc, key=lambda cs: -sum(len(c.text) for c in cs))
     kept: list[Chunk] = []
-    owner: dict[str, set[int]] = defaultdict(set)  # shingle -> kept positions
-    doc_shingles: dict[str, set[str]] = defaultdict(set)
+    owner = _Postings()  # shingle -> kept positions
+    # shingle -> documents holding it: a chunk meets only the documents it shares
+    # shingles with, instead of every document (quadratic on a large shelf).
+    holders = _Postings()
+    seen: dict[str, int] = {}  # document -> the order it was first met in
     folded: dict[str, int] = defaultdict(int)
     for chunks in ordered:
         for chunk in chunks:
             sh = shingles(chunk.text)
-            target = _duplicate_of(chunk, sh, kept, owner, doc_shingles)
+            target = _duplicate_of(chunk, sh, kept, owner, holders, seen)
             if target is None:
                 for s in sh:
-                    owner[s].add(len(kept))
+                    owner.add(s, len(kept))
                 kept.append(chunk)
             else:
                 host = kept[target]
                 kept[target] = replace(host, also_in=(*host.also_in, chunk.location))
                 folded[chunk.doc] += 1
-            doc_shingles[chunk.doc] |= sh
+            seen.setdefault(chunk.doc, len(seen))
+            for s in sh:
+                holders.add(s, chunk.doc)
     return kept, dict(folded)
 
 
@@ -58,23 +87,28 @@ def _duplicate_of(
     chunk: Chunk,
     sh: set[str],
     kept: Sequence[Chunk],
-    owner: dict[str, set[int]],
-    doc_shingles: dict[str, set[str]],
+    owner: _Postings,
+    holders: _Postings,
+    seen: dict[str, int],
 ) -> int | None:
     if not sh:
         return None
-    for doc, theirs in doc_shingles.items():
-        if doc == chunk.doc or len(sh & theirs) < CONTAINMENT * len(sh):
+    shared: dict[str, list[str]] = defaultdict(list)  # document -> our shingles it holds
+    for s in sh:
+        for doc in holders.get(s):
+            shared[str(doc)].append(s)
+    for doc in sorted(shared, key=seen.__getitem__):
+        if doc == chunk.doc or len(shared[doc]) < CONTAINMENT * len(sh):
             continue
         votes: dict[int, int] = defaultdict(int)
-        for s in sh & theirs:
-            for pos in owner.get(s, ()):
-                if kept[pos].doc == doc:
-                    votes[pos] += 1
+        for s in shared[doc]:
+            for pos in owner.get(s):
+                if kept[int(pos)].doc == doc:
+                    votes[int(pos)] += 1
         if votes:
             return max(votes.items(), key=lambda kv: (kv[1], -kv[0]))[0]
     # An exact repeat inside the same document is a duplicate too.
-    for pos in owner.get(next(iter(sh)), ()):
-        if kept[pos].id == chunk.id:
-            return pos
+    for pos in owner.get(next(iter(sh))):
+        if kept[int(pos)].id == chunk.id:
+            return int(pos)
     return None

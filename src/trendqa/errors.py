@@ -5,6 +5,7 @@ Hierarchy::
     TrendqaError                 exit 1, anything the user can act on
     ├── InputError               exit 1, a bad argument or unreadable input
     ├── IndexMissingError        exit 5, no index yet: run `trendqa ingest`
+    │   └── IndexDamagedError    exit 5, an index file fails its checksum
     ├── IndexMismatchError       exit 5, index built by another embedder/chunker
     ├── ModelError               exit 6, a model is missing, corrupt or unreachable
     └── LockedError              exit 7, another ingest holds the index lock
@@ -45,6 +46,10 @@ class IndexMissingError(TrendqaError):
     """There is no usable index at the expected place."""
 
     exit_status = ExitStatus.NO_INDEX
+
+
+class IndexDamagedError(IndexMissingError):
+    """An index file is missing, truncated or altered (its checksum does not match)."""
 
 
 class IndexMismatchError(TrendqaError):

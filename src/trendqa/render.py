@@ -92,12 +92,15 @@ def print_ingest_summary(console: Console, report: IngestReport) -> None:
         )
         return
     rate = f", {report.chunks_per_s:.1f} chunks/s" if report.embedded else ""
+    resumed = f", {report.resumed} resumed from an interrupted ingest" if report.resumed else ""
     removed = f", {len(report.removed)} removed" if report.removed else ""
     console.print(
         f"indexed {report.documents} documents: {report.chunks} chunks, "
-        f"{report.embedded} embedded{rate}, {report.folded} duplicates folded{removed}, "
+        f"{report.embedded} embedded{rate}{resumed}, {report.folded} duplicates folded{removed}, "
         f"{len(report.skipped)} skipped, {report.seconds:.1f} s"
     )
+    if report.repaired:
+        console.print(f"repaired the index: {report.repaired}")
 
 
 def print_skipped(console: Console, report: IngestReport) -> None:

@@ -75,7 +75,7 @@ class Searcher:
             check_compatible(index, embedder)
         self.index = index
         self.embedder = embedder
-        self.bm25 = BM25(index.tokens)
+        self.bm25: BM25 = index.lexical()  # saved by ingest, memory-mapped: nothing rebuilt
         sample = "".join(c.text for c in index.chunks[:: max(1, len(index.chunks) // 200)])
         self.corpus_han = han_share(sample)
         self._language: dict[int, bool] = {}

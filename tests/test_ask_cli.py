@@ -18,10 +18,9 @@ from trendqa.answering import REFUSAL
 from trendqa.cli import Env, run
 from trendqa.errors import ExitStatus
 from trendqa.llm import ChatMessage, GenerationOptions, Generator
-from trendqa.testing import FakeGenerator
 from trendqa.loaders import load_file
 from trendqa.numbers import unsupported_numbers
-from trendqa.testing import FakeEmbedderLoader
+from trendqa.testing import FakeEmbedderLoader, FakeGenerator
 from trendqa.textnorm import detect_language
 
 Q_SIZE = "2024年中国人工智能核心产业规模是多少？"

@@ -17,12 +17,17 @@ _EN_OPENINGS = re.compile(
     r"^(?:what|how) about\b|^what of\b|^and\b|^also\b|^but\b|^so\b|^then\b|^same\b",
     re.IGNORECASE,
 )
+_EN_PRONOUN = re.compile(
+    r"\b(?:it|its|it's|they|them|their|theirs|these|those|he|she|him|his|her)\b", re.IGNORECASE
+)
 _EN_POINTERS = re.compile(
-    r"\b(?:it|its|it's|they|them|their|theirs|these|those|he|she|him|his|her|former|latter)\b"
+    r"\b(?:former|latter)\b|\b(?:that|this) one\b"
     r"|\bthe (?:first|second|third|fourth|fifth|last|same|other|previous|above) (?:one|trend|"
-    r"report|point|item|figure|company|technology)\b|\b(?:that|this) one\b",
+    r"report|point|item|figure|company|technology)\b",
     re.IGNORECASE,
 )
+# A name before the pronoun ("Apple's Vision Pro ... does it run") is what it points at.
+_EN_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][A-Za-z0-9]*|\b[A-Za-z]*\d[A-Za-z0-9-]*")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[A-Za-z0-9]+")
 
@@ -37,4 +42,7 @@ def is_followup(question: str) -> bool:
             return True
         return bare.startswith(_ZH_OPENINGS) or bool(_ZH_POINTERS.search(bare)) or han <= 3
     words = _WORD.findall(text)
-    return len(words) <= 3 or bool(_EN_OPENINGS.search(text) or _EN_POINTERS.search(text))
+    if len(words) <= 3 or _EN_OPENINGS.search(text) or _EN_POINTERS.search(text):
+        return True
+    pronoun = _EN_PRONOUN.search(text)
+    return pronoun is not None and not _EN_NAME.search(text[: pronoun.start()])

@@ -62,7 +62,8 @@ class ServerClient:
 
     def _send(self, method: str, path: str, body: Mapping[str, Any] | None) -> Any:
         conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
-        headers = {"Content-Type": "application/json"}
+        # One request per connection, handed to the response: closing it closes the socket.
+        headers = {"Content-Type": "application/json", "Connection": "close"}
         if self.info.token:
             headers["Authorization"] = f"Bearer {self.info.token}"
         try:
@@ -82,7 +83,7 @@ class ServerClient:
                 error = json.loads(response.read()).get("error", {})
             except (OSError, ValueError, AttributeError, http.client.HTTPException):
                 error = {}
-            conn.close()
+            response.close()
             raise _error(error, response.status)
         return response
 

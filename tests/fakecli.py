@@ -50,9 +50,13 @@ def qa_script(messages: Sequence[ChatMessage], options: GenerationOptions) -> st
 
 
 def waiting_script(release: Path) -> Any:
-    """qa_script, after `release` exists (or a minute): a model busy with a long prompt."""
+    """qa_script, after `release` exists (or a minute): a model busy with a long prompt.
+
+    It marks that it is waiting in `release` + ".waiting".
+    """
 
     def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        release.with_name(release.name + ".waiting").write_text("waiting")
         deadline = time.monotonic() + 60
         while not release.exists() and time.monotonic() < deadline:
             time.sleep(0.05)

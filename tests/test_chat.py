@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import os
+import signal
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -14,7 +17,7 @@ import pytest
 from conftest import CliResult, CliRunner, requires_gguf
 from fakecli import qa_script
 from scripted import asked, is_confirmation
-from serving import serving
+from serving import environ, fakecli, serving
 from trendqa.cli import Env, run
 from trendqa.conversation.prompts import REWRITE_SYSTEM
 from trendqa.errors import ExitStatus
@@ -194,3 +197,78 @@ def test_a_real_small_model_holds_a_conversation(index: Path, smollm: Any) -> No
     for row in (first, second):
         assert all(c["verified"] for c in row["citations"])
         assert row["mode"] in ("llm", "extractive", "refused")
+
+
+# --------------------------------------------------------------------------- on a terminal
+
+
+PROMPT = "trendqa> "
+
+
+class Terminal:
+    """`trendqa chat` in its own process on a pseudo-terminal, read as the user sees it."""
+
+    def __init__(self, *argv: str) -> None:
+        import pty
+
+        self.master, slave = pty.openpty()
+        self.process = fakecli(*argv, stdin=slave, stdout=slave, stderr=slave, env=environ())
+        os.close(slave)
+        self.seen = ""
+        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+
+    def expect(self, text: str, after: int = 0) -> int:
+        """Read until `text` shows up past position `after`; where it ends."""
+        import select
+
+        deadline = time.monotonic() + 60
+        while text not in self.seen[after:]:
+            if time.monotonic() > deadline:
+                pytest.fail(f"{text!r} never appeared; the terminal shows:\n{self.seen}")
+            ready, _, _ = select.select([self.master], [], [], 0.2)
+            if ready:
+                try:
+                    self.seen += self.decoder.decode(os.read(self.master, 4096))
+                except OSError:  # the process is gone
+                    pytest.fail(f"chat ended early; the terminal shows:\n{self.seen}")
+        return self.seen.index(text, after) + len(text)
+
+    def type(self, text: str) -> None:
+        os.write(self.master, text.encode("utf-8"))
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=10)
+        os.close(self.master)
+
+
+def test_on_a_terminal_ctrl_c_cancels_the_answer_and_ctrl_d_quits(
+    index: Path, tmp_path: Path, isolated_state: Path
+) -> None:
+    release = tmp_path / "release"
+    term = Terminal("--llm", str(release), "chat")
+    try:
+        at = term.expect(PROMPT)
+        term.type(Q_SIZE + "\r")
+        wait_until(release.with_name("release.waiting").exists)
+        term.process.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        at = term.expect("cancelled", at)
+        at = term.expect(PROMPT, at)  # back at the prompt, the session alive
+        release.write_text("go")
+        term.type(Q_SIZE + "\r")
+        at = term.expect("Sources:", at)
+        term.expect(PROMPT, at)
+        term.type("\x04")  # Ctrl-D
+        assert term.process.wait(timeout=30) == ExitStatus.OK
+    finally:
+        term.close()
+    history = Path(os.environ["HOME"]) / ".local" / "state" / "trendqa" / "chat_history"
+    assert Q_SIZE in history.read_text(encoding="utf-8")  # kept for the next session
+
+
+def wait_until(condition: Any) -> None:
+    deadline = time.monotonic() + 60
+    while not condition():
+        assert time.monotonic() < deadline, "gave up waiting"
+        time.sleep(0.05)

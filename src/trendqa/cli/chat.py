@@ -110,7 +110,7 @@ def _lines(env: Env, interactive: bool) -> Iterator[str]:
     try:
         while True:
             try:
-                raw = input("› ")
+                raw = input("trendqa> ")
             except KeyboardInterrupt:  # Ctrl-C at the prompt: a fresh prompt, as in a shell
                 env.stdout.write("\n")
                 continue

@@ -139,6 +139,7 @@ def test_chat_without_an_index_exits_5(cli: CliRunner) -> None:
     assert result.code == ExitStatus.NO_INDEX
 
 
+@pytest.mark.server
 def test_chat_through_a_server_says_what_chat_in_process_says(
     index: Path, fake_loader: FakeEmbedderLoader
 ) -> None:

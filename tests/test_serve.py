@@ -26,6 +26,8 @@ from trendqa.server.client import ServerClient
 from trendqa.server.discovery import discovery_path, read_info
 from trendqa.testing import FakeEmbedderLoader, FakeGenerator
 
+pytestmark = pytest.mark.server
+
 Q_SIZE = "2024年中国人工智能核心产业规模是多少？"
 Q_EDGE = "How many edge AI chips shipped in 2024?"
 Q_OFF = "火星上有多少只企鹅？"

@@ -54,6 +54,10 @@ def serve_cmd(
     index: IndexOpt = None,
     embedder: EmbedderOpt = None,
     verbose: Annotated[bool, typer.Option(help="Show llama.cpp's own log.")] = False,
+    reproducible: Annotated[
+        bool,
+        typer.Option(help="Read every prompt from scratch: replies as a cold `ask` gives them."),
+    ] = False,
 ) -> None:
     """Serve search and ask over HTTP with the models loaded once (Ctrl-C stops)."""
     from trendqa.api import read_index_meta
@@ -85,5 +89,6 @@ def serve_cmd(
         token=token,
         queue_size=queue,
         verbose=verbose,
+        reproducible=reproducible,
         on_status=env.warn,
     )

@@ -257,6 +257,7 @@ def serve(
     token: str | None = None,
     queue_size: int = 4,
     verbose: bool = False,
+    reproducible: bool = False,
     on_status: Callable[[str], None] = lambda _m: None,
 ) -> None:
     """Load the models, listen, write the discovery file, serve until interrupted."""
@@ -264,7 +265,9 @@ def serve(
 
     started = time.perf_counter()
     on_status("loading models…")
-    held = Held(settings, loader, generator, use_llm=use_llm, verbose=verbose)
+    held = Held(
+        settings, loader, generator, use_llm=use_llm, verbose=verbose, reproducible=reproducible
+    )
     on_status(f"models loaded in {time.perf_counter() - started:.1f} s")
     sock = bind(host, port)
     bound = sock.getsockname()[1]

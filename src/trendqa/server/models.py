@@ -63,8 +63,10 @@ class Held:
         *,
         use_llm: bool = True,
         verbose: bool = False,
+        reproducible: bool = False,
     ) -> None:
         self.settings = settings
+        self.reproducible = reproducible
         self._loader = loader
         self._embedders: dict[tuple[Path, bool], LockedEmbedder] = {}
         self._lock = threading.Lock()
@@ -89,6 +91,7 @@ class Held:
             generator=generator,
             use_llm=use_llm,
             verbose=verbose,
+            reproducible=self.reproducible,
             on_warning=lambda message: self.emit({"event": "warning", "message": message}),
         )
         answerer.searcher = NotifyingSearcher(answerer.searcher, self._retrieved)  # type: ignore[assignment]

@@ -184,7 +184,9 @@ class Recording:
 @requires_gguf
 def test_a_real_small_model_holds_a_conversation(index: Path, smollm: Any) -> None:
     gen = Recording(smollm)
-    result = chat(lines(Q_SIZE, FOLLOW_UP), "--json", "--max-tokens", "48", generator=gen)
+    result = chat(
+        lines(Q_SIZE, FOLLOW_UP), "--json", "-k", "1", "--max-tokens", "48", generator=gen
+    )
     assert result.code == ExitStatus.OK, result.err
     first, second = (json.loads(line) for line in result.out.splitlines())
     asked_rewrite = [p for p in gen.prompts if p[0].content == REWRITE_SYSTEM]

@@ -351,7 +351,7 @@ CLI_MAY_IMPORT = {
     "trendqa.render",
     "trendqa.serialize",
     "trendqa.conversation",
-    "trendqa.server.app",
+    "trendqa.server.run",
     "trendqa.server.client",
     "trendqa.server.discovery",
 }

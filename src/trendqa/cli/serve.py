@@ -61,8 +61,8 @@ def serve_cmd(
 ) -> None:
     """Serve search and ask over HTTP with the models loaded once (Ctrl-C stops)."""
     from trendqa.api import read_index_meta
-    from trendqa.server.app import serve
     from trendqa.server.discovery import read_info
+    from trendqa.server.run import serve
 
     env = env_of(ctx)
     token = token or env.environ.get("TRENDQA_SERVER_TOKEN") or None

@@ -1,4 +1,4 @@
-"""The ASGI app of `trendqa serve` (Starlette), and `serve`, which runs it under uvicorn.
+"""The ASGI app of `trendqa serve` (Starlette); `trendqa.server.run` serves it with uvicorn.
 
 Endpoints (JSON in and out; errors are {"error": {"message", "exit_status", "kind"}}):
 
@@ -16,19 +16,12 @@ import asyncio
 import contextlib
 import json
 import os
-import signal
-import socket
-import time
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
 from typing import Any
 
-from trendqa.api import EmbedderLoader, ask_options, query_terms, search_options
-from trendqa.config import Settings
+from trendqa.api import ask_options, query_terms, search_options
 from trendqa.errors import TrendqaError
-from trendqa.llm import Generator
 from trendqa.serialize import answer_dict, hit_dict
-from trendqa.server.discovery import ServerInfo, llm_setting, remove_info, write_info
 from trendqa.server.lane import Busy, Job, Lane
 from trendqa.server.models import Held
 
@@ -227,85 +220,3 @@ def build_app(held: Held, lane: Lane, *, token: str | None = None) -> Any:
 
 class _BadRequest(Exception):
     pass
-
-
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
-
-
-def bind(host: str, port: int) -> socket.socket:
-    """A listening socket (port 0: any free port); the caller learns the port from it."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        raise TrendqaError(f"cannot listen on {host}:{port}: {exc.strerror} — pick --port") from exc
-    sock.listen(64)
-    return sock
-
-
-def serve(
-    settings: Settings,
-    *,
-    loader: EmbedderLoader,
-    generator: Generator | None = None,
-    use_llm: bool = True,
-    host: str = "127.0.0.1",
-    port: int = 0,
-    token: str | None = None,
-    queue_size: int = 4,
-    verbose: bool = False,
-    reproducible: bool = False,
-    on_status: Callable[[str], None] = lambda _m: None,
-) -> None:
-    """Load the models, listen, write the discovery file, serve until interrupted."""
-    import uvicorn
-
-    started = time.perf_counter()
-    on_status("loading models…")
-    held = Held(
-        settings, loader, generator, use_llm=use_llm, verbose=verbose, reproducible=reproducible
-    )
-    on_status(f"models loaded in {time.perf_counter() - started:.1f} s")
-    sock = bind(host, port)
-    bound = sock.getsockname()[1]
-    # A wildcard address is reached locally through loopback.
-    near = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
-    url = f"http://[{near}]:{bound}" if ":" in near else f"http://{near}:{bound}"
-    info = ServerInfo(
-        url=url,
-        pid=os.getpid(),
-        embedder=str(settings.embedder_path),
-        llm=llm_setting(settings) if use_llm else None,
-        llm_name=held.generator.name if held.generator else None,
-        started_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        token=token,
-    )
-    app = build_app(held, Lane(queue_size), token=token)
-    config = uvicorn.Config(
-        app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2
-    )
-    write_info(settings.index_path, info)
-    on_status(f"serving {settings.index_path} at {url} (pid {os.getpid()}); Ctrl-C stops")
-    # uvicorn re-raises the signal that stopped it once it has shut down; SIGTERM's default
-    # action would then end the process before the discovery file is removed.
-    previous = signal.signal(signal.SIGTERM, _stop)
-    try:
-        uvicorn.Server(config).run(sockets=[sock])
-    except (_Stopped, KeyboardInterrupt):
-        pass
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        remove_info(settings.index_path, os.getpid())
-        sock.close()
-    on_status("stopped")
-
-
-class _Stopped(Exception):
-    pass
-
-
-def _stop(signum: int, frame: object) -> None:
-    raise _Stopped

@@ -134,7 +134,9 @@ class RemoteSearches:
             try:
                 data = self.client.search(query, options)
                 return SearchResult(list(data["hits"]), list(data["terms"]))
-            except (ServerGone, ServerUnreachable) as exc:
+            except ServerUnreachable:  # nothing was asked yet: a stale file, not news
+                self.local = LocalSearches(self.env, self.settings, self.mode)
+            except ServerGone as exc:
                 self.env.warn(f"{exc}; searching in-process")
                 self.local = LocalSearches(self.env, self.settings, self.mode)
         return self.local.search(query, options)

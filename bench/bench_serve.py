@@ -97,11 +97,11 @@ def bench_asks(index: Path, questions: list[str]) -> dict[str, Any]:
     }
 
 
-def bench_followups(index: Path) -> dict[str, Any]:
+def bench_followups(index: Path, dialogues: int) -> dict[str, Any]:
     """Each dialogue through `trendqa chat --json` on the warm server; the follow-up's time
     runs from the first answer's line to the second's, so it includes the rewrite."""
     rows = []
-    for first, follow_up in DIALOGUES:
+    for first, follow_up in DIALOGUES[:dialogues]:
         proc = subprocess.Popen(
             trendqa("chat", "--json", "--index", str(index)),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
@@ -161,7 +161,8 @@ def main() -> None:
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     parser.add_argument("--asks", type=int, default=30, help="dev questions asked warm")
     parser.add_argument("--searches", type=int, default=5)
-    parser.add_argument("--skip-forced-rewrite", action="store_true")
+    parser.add_argument("--dialogues", type=int, default=len(DIALOGUES))
+    parser.add_argument("--rewrites", type=int, default=30, help="standalone questions forced")
     args = parser.parse_args()
     questions = [
         json.loads(line)["question"]
@@ -179,18 +180,27 @@ def main() -> None:
             [PY, "-c", "import json\n" + THIN_IMPORT], capture_output=True, text=True, check=True
         )
         results["thin_import"] = json.loads(imported.stdout)
+        save(results)
         results["ask_warm"] = bench_asks(args.index, questions[: args.asks])
-        results["follow_ups"] = bench_followups(args.index)
+        save(results)
+        results["follow_ups"] = bench_followups(args.index, args.dialogues)
         results["server"] = rss_mb(process.pid)
     finally:
         process.terminate()
         process.wait(timeout=30)
-    if not args.skip_forced_rewrite:
-        results["standalone_rewrites"] = bench_rewrite_of_standalone(questions, args.index)
+    if args.rewrites:
+        results["standalone_rewrites"] = bench_rewrite_of_standalone(
+            questions[: args.rewrites], args.index
+        )
+    save(results)
+    print(table(results))
+
+
+def save(results: dict[str, Any]) -> None:
+    """Write what is measured so far (a long run interrupted keeps its numbers)."""
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "serve.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
-    print(table(results))
 
 
 def table(r: dict[str, Any]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -70,7 +71,8 @@ def serve(
         started_at=datetime.now(UTC).isoformat(timespec="seconds"),
         token=token,
     )
-    app = build_app(held, Lane(queue_size), token=token)
+    lane = Lane(queue_size)
+    app = build_app(held, lane, token=token)
     config = uvicorn.Config(
         app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2
     )
@@ -87,6 +89,12 @@ def serve(
         signal.signal(signal.SIGTERM, previous)
         remove_info(settings.index_path, os.getpid())
         sock.close()
+    if lane.pending():
+        # A generation still runs in llama.cpp, which cannot be interrupted mid-prompt:
+        # leave without waiting for it (the discovery file is already gone).
+        on_status("stopped, abandoning the answer being generated")
+        sys.stderr.flush()
+        os._exit(0)
     on_status("stopped")
 
 

@@ -336,3 +336,42 @@ def test_closed_pipe_is_not_an_error(cli: CliRunner, tmp_path: Path) -> None:
         err = proc.stderr.read().decode()
         assert proc.wait(timeout=120) == ExitStatus.OK
     assert "Traceback" not in err and "Error" not in err
+
+
+# --------------------------------------------------------------------------- layering
+
+CLI_DIR = Path(__file__).resolve().parents[1] / "src" / "trendqa" / "cli"
+# The CLI reaches the library through `api` only; beside it: settings, errors, printing,
+# the `--json` shapes, the conversation rules and the server's thin client.
+CLI_MAY_IMPORT = {
+    "trendqa",
+    "trendqa.api",
+    "trendqa.config",
+    "trendqa.errors",
+    "trendqa.render",
+    "trendqa.serialize",
+    "trendqa.conversation",
+    "trendqa.server.run",
+    "trendqa.server.client",
+    "trendqa.server.discovery",
+}
+
+
+def test_the_cli_reaches_the_library_only_through_api() -> None:
+    import ast
+
+    seen: dict[str, set[str]] = {}
+    for path in sorted(CLI_DIR.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            for name in names:
+                if name.startswith("trendqa") and not name.startswith("trendqa.cli"):
+                    seen.setdefault(name, set()).add(path.name)
+    assert "trendqa.api" in seen
+    assert {name: files for name, files in seen.items() if name not in CLI_MAY_IMPORT} == {}

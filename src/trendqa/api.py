@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,25 +12,38 @@ from typing import Any
 from trendqa.answer import Answer, Answerer, AskOptions
 from trendqa.config import Settings
 from trendqa.embedding import Embedder, SentenceTransformerEmbedder
-from trendqa.errors import IndexMismatchError, ModelError
+from trendqa.errors import IndexMismatchError, InputError, ModelError
+from trendqa.evaluation import Question
 from trendqa.ingest import EmbedderChoice, IngestProgress, IngestReport, ingest
 from trendqa.llm import Generator
 from trendqa.provision import verify_if_known
-from trendqa.retrieval import Searcher
-from trendqa.store import Index, load_index, read_meta
+from trendqa.retrieval import Searcher, SearchOptions
+from trendqa.store import Index, IndexMeta, load_index, read_meta
 from trendqa.tokens import warm_up
 
 __all__ = [
     "Answer",
     "Answerer",
     "AskOptions",
+    "EmbedderLoader",
     "LoadTimes",
+    "SearchOptions",
+    "ask_options",
+    "complete",
     "embedder_choice",
+    "evaluate",
+    "index_version",
     "ingest_paths",
+    "install_models",
+    "load_questions",
     "load_sentence_transformer",
     "open_answerer",
     "open_generator",
     "open_searcher",
+    "query_terms",
+    "read_index_meta",
+    "search_options",
+    "verify_models",
 ]
 
 # Dynamic int8 quantisation of the embedder: measured faster for the same ranking quality.
@@ -191,3 +204,115 @@ def open_answerer(
         generator = box["llm"]
         times.extra["llm_s"] = box["llm_s"]
     return Answerer(searcher, generator, on_warning=on_warning), times
+
+
+# --------------------------------------------------------------------------- thin entry points
+# What the CLI and the server need beyond the pipeline; the logic stays in the library modules.
+
+
+def read_index_meta(settings: Settings) -> IndexMeta:
+    """How the live index was built, without loading its vectors."""
+    return read_meta(settings.index_path)
+
+
+def index_version(settings: Settings) -> str:
+    """The live version's name: it changes whenever ingest swaps in a new index version."""
+    # built_at has one-second resolution; version folder names are unique per write.
+    from trendqa.store import _live_version
+
+    return _live_version(settings.index_path).name
+
+
+def query_terms(query: str) -> list[str]:
+    """The query's lexical tokens (what search output highlights)."""
+    from trendqa.tokens import tokenize
+
+    return sorted({t for t in tokenize(query) if len(t) > 1}, key=len, reverse=True)
+
+
+def complete(generator: Generator, system: str, user: str, *, max_tokens: int = 64) -> str:
+    """One short deterministic reply to a system and a user message."""
+    from trendqa.llm import ChatMessage, GenerationOptions
+
+    messages = [ChatMessage("system", system), ChatMessage("user", user)]
+    options = GenerationOptions(max_tokens=max_tokens, temperature=0.0, stop=("\n",))
+    return generator.generate(messages, options).text
+
+
+def load_questions(file: Path) -> list[Question]:
+    """The questions of an eval file; a bad line is an InputError naming its line."""
+    from trendqa.evaluation import load_questions as load
+
+    return load(file)
+
+
+def evaluate(
+    questions: Sequence[Question],
+    answerer: Answerer,
+    *,
+    k: int,
+    mode: str,
+    answers: bool,
+    extractive: bool,
+    on_progress: Callable[[int, int, dict[str, Any]], None] = lambda _i, _n, _row: None,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Retrieval scores (and answer scores with `answers`) over a question file."""
+    from trendqa.evaluation import evaluate_answers, evaluate_retrieval
+
+    opts = SearchOptions(k=k, mode=mode)  # type: ignore[arg-type]
+    result: dict[str, Any] = {}
+    result["retrieval"], rows = evaluate_retrieval(
+        questions, lambda q: answerer.searcher.search(q, opts)
+    )
+    if answers:
+        ask_opts = AskOptions(extractive=extractive)
+        result["answers"], answer_rows = evaluate_answers(
+            questions, lambda q: answerer.ask(q, ask_opts), on_progress
+        )
+        rows = answer_rows + rows
+    return result, rows
+
+
+def install_models(
+    settings: Settings, only: str | None, *, force: bool, progress: Callable[[str], None]
+) -> list[tuple[str, Path]]:
+    """Download, assemble and verify the default models (all, or `only` one)."""
+    from trendqa.provision import SPECS, install
+
+    keys = [only] if only else list(SPECS)
+    done = []
+    for key in keys:
+        if key not in SPECS:
+            raise InputError(f"--only must be one of {', '.join(SPECS)}")
+        done.append((key, install(key, settings.models_path, force=force, progress=progress)))
+    return done
+
+
+def verify_models(settings: Settings) -> list[str]:
+    """Re-hash every installed default model; raises ModelError on a mismatch."""
+    from trendqa.provision import SPECS, expected_hashes, verify
+
+    for key, spec in SPECS.items():
+        verify(settings.models_path / spec.target, expected_hashes(key), full=True)
+    return list(SPECS)
+
+
+def _options(kind: type[Any], values: Mapping[str, Any]) -> Any:
+    from dataclasses import fields
+
+    known = {f.name for f in fields(kind)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise InputError(f"unknown option {unknown[0]!r} for {kind.__name__}")
+    # JSON has no tuples: sequences arrive as lists.
+    return kind(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
+
+
+def ask_options(values: Mapping[str, Any]) -> AskOptions:
+    """AskOptions from a JSON object (the server's wire form); unknown keys are refused."""
+    return _options(AskOptions, values)  # type: ignore[no-any-return]
+
+
+def search_options(values: Mapping[str, Any]) -> SearchOptions:
+    """SearchOptions from a JSON object; unknown keys are refused."""
+    return _options(SearchOptions, values)  # type: ignore[no-any-return]

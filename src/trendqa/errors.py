@@ -8,7 +8,8 @@ Hierarchy::
     │   └── IndexDamagedError    exit 5, an index file fails its checksum
     ├── IndexMismatchError       exit 5, index built by another embedder/chunker
     ├── ModelError               exit 6, a model is missing, corrupt or unreachable
-    └── LockedError              exit 7, another ingest holds the index lock
+    ├── LockedError              exit 7, another ingest holds the index lock
+    └── ServerError              exit 8, `trendqa serve` is busy or went away mid-request
 
 Every message names the next step, so the CLI can print it as one line.
 """
@@ -29,6 +30,7 @@ class ExitStatus(IntEnum):
     NO_INDEX = 5
     MODEL = 6
     LOCKED = 7
+    SERVER = 8  # `trendqa serve` is busy, or went away in the middle of a request
     INTERRUPTED = 130
 
 
@@ -68,3 +70,9 @@ class LockedError(TrendqaError):
     """Another process is writing the index."""
 
     exit_status = ExitStatus.LOCKED
+
+
+class ServerError(TrendqaError):
+    """`trendqa serve` is busy, or went away in the middle of a request."""
+
+    exit_status = ExitStatus.SERVER

@@ -1,10 +1,15 @@
-"""Human output with rich: the only module besides cli.py that imports rich."""
+"""Human output with rich: the only module besides the cli package that imports rich.
+
+Answers and hits are printed from their `--json` shapes (`trendqa.serialize`), so output
+is the same whether they were computed in-process or came from `trendqa serve`; this
+module imports no part of the pipeline at run time, which keeps the thin client light.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import IO
+from collections.abc import Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import (
@@ -19,11 +24,14 @@ from rich.table import Table
 from rich.text import Text
 
 from trendqa import records
-from trendqa.answer import Answer
-from trendqa.ingest import IngestReport
-from trendqa.records import Hit, Location
-from trendqa.store import IndexMeta
-from trendqa.tokens import tokenize
+
+if TYPE_CHECKING:
+    from trendqa.answer import Answer
+    from trendqa.ingest import IngestReport
+    from trendqa.records import Hit, Location
+    from trendqa.store import IndexMeta
+
+Row = Mapping[str, Any]
 
 
 def make_console(file: IO[str], *, is_terminal: bool, color: bool = True) -> Console:
@@ -47,10 +55,13 @@ def where(loc: Location) -> str:
     return place(loc.page, loc.line_start, loc.line_end, loc.page_label)
 
 
-def highlight(text: str, query: str) -> Text:
-    """`text` with the query's tokens emphasised."""
+def where_row(loc: Row) -> str:
+    return place(loc["page"], loc["line_start"], loc["line_end"], loc.get("page_label"))
+
+
+def highlight(text: str, terms: Sequence[str]) -> Text:
+    """`text` with the query's terms (`trendqa.api.query_terms`) emphasised."""
     out = Text(text)
-    terms = sorted({t for t in tokenize(query) if len(t) > 1}, key=len, reverse=True)
     if terms:
         out.highlight_regex(
             re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE), "bold yellow"
@@ -60,24 +71,31 @@ def highlight(text: str, query: str) -> Text:
 
 def print_hits(console: Console, hits: Sequence[Hit], query: str) -> None:
     """Ranked passages with source label, place, score and retrievers."""
+    from trendqa.api import query_terms
+    from trendqa.serialize import hit_dict
+
+    print_hit_rows(console, [hit_dict(h) for h in hits], query_terms(query))
+
+
+def print_hit_rows(console: Console, hits: Sequence[Row], terms: Sequence[str]) -> None:
+    """`print_hits` from `hit_dict` rows, highlighting `terms`."""
     if not hits:
         console.print("no matching passages")
         return
     for hit in hits:
-        chunk = hit.chunk
-        found = " ".join(f"{name}#{rank}" for name, rank in sorted(hit.retrievers.items()))
-        head = Text(f"[{hit.rank}] ", style="bold")
-        head.append(chunk.title, style="bold cyan")
+        found = " ".join(f"{name}#{rank}" for name, rank in sorted(hit["retrievers"].items()))
+        head = Text(f"[{hit['rank']}] ", style="bold")
+        head.append(hit["title"], style="bold cyan")
         head.append(
-            f" · {where(chunk.location)} · {chunk.doc} · score {hit.score:.4f} · {found}",
+            f" · {where_row(hit)} · {hit['doc']} · score {hit['score']:.4f} · {found}",
             style="dim",
         )
         console.print(head)
-        if chunk.heading:
-            console.print(Text(f"    § {chunk.heading}", style="dim"))
-        for loc in chunk.also_in:
-            console.print(Text(f"    also in {loc.title} · {where(loc)}", style="dim"))
-        body = highlight(" ".join(chunk.text.split()), query)
+        if hit["heading"]:
+            console.print(Text(f"    § {hit['heading']}", style="dim"))
+        for loc in hit["also_in"]:
+            console.print(Text(f"    also in {loc['title']} · {where_row(loc)}", style="dim"))
+        body = highlight(" ".join(hit["text"].split()), terms)
         body.pad_left(4)
         console.print(body)
         console.print()
@@ -181,44 +199,39 @@ class IngestBar:
 
 def print_answer(console: Console, answer: Answer) -> None:
     """The answer, then its sources (or, for a refusal, the closest passages)."""
-    console.print(Text(answer.text, style="bold" if answer.answerable else "yellow"))
-    if answer.citations:
+    from trendqa.serialize import answer_dict
+
+    print_answer_data(console, answer_dict(answer, None))
+
+
+def print_answer_data(console: Console, answer: Row) -> None:
+    """`print_answer` from the `ask --json` object."""
+    console.print(Text(answer["answer"], style="bold" if answer["answerable"] else "yellow"))
+    if answer["citations"]:
         console.print()
         console.print(Text("Sources:", style="bold"))
         seen: set[tuple[int, str]] = set()
-        for c in sorted(answer.citations, key=lambda c: (c.n, c.start)):
-            if (c.n, c.quote) in seen:
+        for c in sorted(answer["citations"], key=lambda c: (c["n"], c["start"])):
+            if (c["n"], c["quote"]) in seen:
                 continue
-            seen.add((c.n, c.quote))
-            line = Text(f"[{c.n}] ", style="bold")
-            line.append(c.title, style="cyan")
-            label = _page_label(answer, c.n, c.page)
-            line.append(
-                f", {place(c.page, c.line_start, c.line_end, label)} ({c.doc})", style="dim"
-            )
+            seen.add((c["n"], c["quote"]))
+            line = Text(f"[{c['n']}] ", style="bold")
+            line.append(c["title"], style="cyan")
+            line.append(f", {where_row(c)} ({c['doc']})", style="dim")
             console.print(line)
-            console.print(Text(f"    「{' '.join(c.quote.split())}」", style="green"))
-    elif answer.passages:
+            console.print(Text(f"    「{' '.join(c['quote'].split())}」", style="green"))
+    elif answer["passages"]:
         console.print()
         console.print(Text("Closest passages:", style="bold"))
-        for p in answer.passages:
-            line = Text(f"[{p.n}] ", style="bold")
-            line.append(p.hit.chunk.title, style="cyan")
-            line.append(f", {where(p.hit.chunk.location)} ({p.hit.chunk.doc})", style="dim")
+        for p in answer["passages"]:
+            line = Text(f"[{p['n']}] ", style="bold")
+            line.append(p["title"], style="cyan")
+            line.append(f", {where_row(p)} ({p['doc']})", style="dim")
             console.print(line)
-            snippet = " ".join(p.hit.chunk.text.split())
+            snippet = " ".join(p["text"].split())
             console.print(
                 Text(f"    {snippet[:160]}{'…' if len(snippet) > 160 else ''}", style="dim")
             )
-
-
-def _page_label(answer: Answer, n: int, page: int | None) -> str | None:
-    """The printed label of a cited page, known from the passage when the page is its own."""
-    for p in answer.passages:
-        loc = p.hit.chunk.location
-        if p.n == n and loc.page == page:
-            return loc.page_label
-    return None
 
 
 class StreamView:
@@ -240,3 +253,21 @@ class StreamView:
     def feed(self, piece: str) -> None:
         self.text.append(piece)
         self.live.refresh()
+
+
+def print_passages(console: Console, answer: Row) -> None:
+    """Every passage an answer was given, in full (chat's /sources)."""
+    if not answer["passages"]:
+        console.print("no passages")
+        return
+    for p in answer["passages"]:
+        line = Text(f"[{p['n']}] ", style="bold")
+        line.append(p["title"], style="cyan")
+        line.append(f", {where_row(p)} ({p['doc']})", style="dim")
+        console.print(line)
+        if p.get("heading"):
+            console.print(Text(f"    § {p['heading']}", style="dim"))
+        body = Text(" ".join(p["text"].split()))
+        body.pad_left(4)
+        console.print(body)
+        console.print()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from trendqa.answer import Answer
+from trendqa.answer import Answer, Citation
 from trendqa.ingest import IngestReport
 from trendqa.records import Hit, Location
 from trendqa.store import IndexMeta
@@ -89,7 +89,7 @@ def answer_dict(answer: Answer, embedder: str | None) -> dict[str, Any]:
             | ({"reason": c.reason} if c.reason else {})
             for c in answer.claims
         ],
-        "citations": [asdict(c) for c in answer.citations],
+        "citations": [asdict(c) | {"page_label": _page_label(answer, c)} for c in answer.citations],
         "passages": [
             {
                 "n": p.n,
@@ -107,3 +107,12 @@ def answer_dict(answer: Answer, embedder: str | None) -> dict[str, Any]:
         "usage": usage | {"model_calls": answer.model_calls, "truncated": answer.truncated},
         "warnings": list(answer.warnings),
     }
+
+
+def _page_label(answer: Answer, citation: Citation) -> str | None:
+    """The printed label of a cited page, known from its passage when the page is its own."""
+    for p in answer.passages:
+        loc = p.hit.chunk.location
+        if p.n == citation.n and loc.page == citation.page:
+            return loc.page_label
+    return None

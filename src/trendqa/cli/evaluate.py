@@ -1,0 +1,76 @@
+"""`trendqa eval`: retrieval and answer scores on a question file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from trendqa.cli.env import env_of, loader_of, settings_of
+from trendqa.cli.options import MODES, EmbedderOpt, IndexOpt, JsonOpt, KOpt, ModelOpt
+from trendqa.errors import InputError
+
+
+def eval_cmd(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Questions in JSONL (see eval/dev.jsonl).")],
+    k: KOpt = 10,
+    mode: Annotated[str, typer.Option(help="hybrid, dense or bm25.")] = "hybrid",
+    answers: Annotated[
+        bool, typer.Option(help="Also answer every question and score the answers.")
+    ] = False,
+    extractive: Annotated[bool, typer.Option(help="Score extractive answers.")] = False,
+    index: IndexOpt = None,
+    embedder: EmbedderOpt = None,
+    model: ModelOpt = None,
+    llm_url: Annotated[str | None, typer.Option("--llm-url", help="Endpoint URL.")] = None,
+    details: Annotated[bool, typer.Option(help="Print one row per question too.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Score retrieval (hit@1/3/5/10, MRR@10) and optionally answers on a question file."""
+    from trendqa.api import evaluate, load_questions, open_answerer
+
+    env = env_of(ctx)
+    if mode not in MODES:
+        raise InputError(f"--mode must be hybrid, dense or bm25, not {mode!r}")
+    settings = settings_of(ctx, index_dir=index, embedder=embedder, llm=model, llm_url=llm_url)
+    questions = load_questions(file)  # a bad file fails before any model loads
+    answerer, _times = open_answerer(
+        settings,
+        loader=loader_of(env),
+        generator=env.generator,
+        use_llm=answers and not extractive,
+        # Scores must not depend on question order: no prompt prefix carried between questions.
+        reproducible=True,
+        on_warning=env.warn,
+    )
+    result, rows = evaluate(
+        questions,
+        answerer,
+        k=k,
+        mode=mode,
+        answers=answers,
+        extractive=extractive,
+        # One line per answered question on stderr: a long run shows where it is.
+        on_progress=lambda i, n, row: env.warn(
+            f"{i}/{n} {row['id']}: {row['mode']} {row['total_s']} s"
+            + (f" ({row['reason']})" if row["reason"] else "")
+        ),
+    )
+    if as_json:
+        env.json_line(result)
+        if details:
+            for row in rows:
+                env.json_line(row)
+        return
+    out = env.out()
+    for section, groups in result.items():
+        out.print(f"{section}:")
+        for name, scores in groups.items():
+            cells = ", ".join(f"{key} {value}" for key, value in scores.items())
+            out.print(f"  {name}: {cells}")
+    if details:
+        for row in rows:
+            out.print(json.dumps(row, ensure_ascii=False))

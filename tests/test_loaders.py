@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader, PdfWriter
@@ -537,3 +538,17 @@ def test_fixture_brief_has_page_labels_and_joined_words() -> None:
     assert [s.label for s in doc.pages] == ["i", "1", "2", "3"]
     assert "The regulator's infrastructure\n" in doc.text
     assert "the\ntransmission\noperator" in doc.text
+
+
+def test_ingest_password_option_opens_one_encrypted_file(
+    two_page_pdf: Path, tmp_path: Path, cli: Any
+) -> None:
+    locked = tmp_path / "locked.pdf"
+    locked.write_bytes(_encrypted(two_page_pdf, "secret", "AES-256"))
+    refused = cli("ingest", str(locked), "--json")
+    assert refused.code == 4
+    assert refused.json_lines()[0]["skipped"] == [{"path": "locked.pdf", "reason": NEEDS_PASSWORD}]
+    opened = cli("ingest", str(locked), "--password", "secret", "--json")
+    assert opened.code == 0, opened.err
+    assert opened.json_lines()[0]["files"][0]["pages"] == 2
+    assert "secret" not in opened.out + opened.err

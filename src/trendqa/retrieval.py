@@ -30,6 +30,7 @@ from trendqa.tokens import tokenize
 REPEAT = 0.6  # share of shingles a hit may share with a better one before it is dropped
 LEXICAL_WEIGHT = 1.5  # BM25's vote relative to dense search when the scripts match
 WHERE = 5  # BM25's best passages whose language says where the query's terms occur
+COVERAGE = 0.5  # idf share of the query's terms a non-Chinese passage must hold to count
 
 Mode = Literal["hybrid", "dense", "bm25"]
 
@@ -99,12 +100,25 @@ class Searcher:
         best = ranked[:WHERE]
         total = sum(score for _row, score in best)
         where = (
-            sum(score for row, score in best if self._chinese(row)) / total
+            sum(score for row, score in best if not self._other_script(row, terms)) / total
             if total > 0
             else self.corpus_han
         )
         q = han_share(query)
         return LEXICAL_WEIGHT * (q * where + (1 - q) * (1 - where))
+
+    def _other_script(self, row: int, terms: Sequence[str]) -> bool:
+        """Whether passage `row` is not Chinese and holds most of the query's terms.
+
+        A passage that is only half Chinese (a reference list) and shares a word or two
+        with an English question says nothing about where that question's terms occur.
+        """
+        if self._chinese(row):
+            return False
+        held = set(self.index.tokens[row])
+        weights = {t: self.bm25.idf.get(t, 0.0) for t in set(terms)}
+        total = sum(weights.values())
+        return total > 0 and sum(w for t, w in weights.items() if t in held) >= COVERAGE * total
 
     def _chinese(self, row: int) -> bool:
         """Whether passage `row` is mostly Chinese (cached: asked for every query)."""

@@ -20,6 +20,9 @@ def ingest_cmd(
     chunk_size: Annotated[int | None, typer.Option(help="Chunk length in characters.")] = None,
     overlap: Annotated[int | None, typer.Option(help="Chunk overlap in characters.")] = None,
     rebuild: Annotated[bool, typer.Option(help="Re-embed everything.")] = False,
+    password: Annotated[
+        str | None, typer.Option(help="Password for encrypted PDFs without one in manifest.toml.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Chunk and embed files into the index (incremental; the old index stays live until done)."""
@@ -29,7 +32,12 @@ def ingest_cmd(
 
     env = env_of(ctx)
     settings = settings_of(
-        ctx, index_dir=index, embedder=embedder, chunk_size=chunk_size, chunk_overlap=overlap
+        ctx,
+        index_dir=index,
+        embedder=embedder,
+        chunk_size=chunk_size,
+        chunk_overlap=overlap,
+        pdf_password=password,
     )
     if settings.chunk_overlap >= settings.chunk_size:
         raise InputError("--overlap must be smaller than --chunk-size")

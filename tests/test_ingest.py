@@ -565,7 +565,7 @@ _SLOW_INGEST = textwrap.dedent(
 
     class Slow(FakeEmbedder):
         def embed_documents(self, texts, on_progress=None, titles=None):
-            time.sleep(0.3)  # a real model's pace, so the test can kill it mid-way
+            time.sleep(0.5)  # a real model's pace, so the test can kill it mid-way
             return super().embed_documents(texts, on_progress=on_progress, titles=titles)
 
     def loader(path, quantize, threads):
@@ -609,7 +609,7 @@ def test_kill_9_during_embedding_then_resume(
         stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300
         while _checkpointed(root) < 2 * BATCH:
             assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
             assert time.monotonic() < deadline, "the ingest never checkpointed two batches"

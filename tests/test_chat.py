@@ -16,8 +16,9 @@ import pytest
 
 from conftest import CliResult, CliRunner, requires_gguf
 from fakecli import qa_script
-from scripted import asked, is_confirmation
+from scripted import asked
 from serving import environ, fakecli, serving
+from trendqa.answer import prompts
 from trendqa.cli import Env, run
 from trendqa.conversation.prompts import REWRITE_SYSTEM
 from trendqa.errors import ExitStatus
@@ -64,10 +65,11 @@ def rewrites(gen: FakeGenerator) -> list[tuple[ChatMessage, ...]]:
 
 
 def answer_questions(gen: FakeGenerator) -> list[str]:
+    """The questions answer requests asked (not rewrites, term lookups or confirmations)."""
     return [
         asked(msgs)
         for msgs, opts in gen.calls
-        if msgs[0].content != REWRITE_SYSTEM and not is_confirmation(opts)
+        if msgs[0].content != REWRITE_SYSTEM and prompts.request_kind(opts) == "answer"
     ]
 
 

@@ -228,7 +228,10 @@ class ClaimChecker:
         common = bool(words) and max(self.idf.get(w, self.default_idf) for w in words) < COMMON_IDF
         if common and not re.search(r"\d", entity):
             return []
-        forms = [fold(z) for z in self.analysis.entities_zh.get(entity, ()) if z]
+        # A model's translation counts only where the corpus uses it somewhere: a name it
+        # transliterated its own way (特伦斯·陶 for 陶哲轩) checks nothing.
+        zh = self.analysis.entities_zh.get(entity, ())
+        forms = [fold(z) for z in zh if z and self._known(z)]
         folded = fold(entity)
         if han_share(entity) > 0 or re.search(r"\d", entity) or self._known(entity):
             forms.append(folded)
@@ -236,7 +239,7 @@ class ClaimChecker:
         return [f for f in forms if f]
 
     def _known(self, entity: str) -> bool:
-        """Whether the corpus writes this Latin name in Latin letters (it has an idf)."""
+        """Whether the corpus uses this name as written (each of its words has an idf)."""
         words = tokenize(entity)
         return bool(words) and all(w in self.idf for w in words)
 

@@ -38,6 +38,7 @@ MIN_CLAIM_CHARS = 2
 Similarity = Callable[[Sequence[str], Sequence[str]], list[list[float]]]
 Evidence = tuple[Passage, Sentence]
 
+_YEAR = re.compile(r"(?:19|20)\d{2}")
 _ITEM = re.compile(
     r"^\s*(?:[-*•·●▪]|\(?\d{1,2}[.)、）]|[①-⑳]|[（(][一二三四五六七八九十]+[)）])\s*"
 )
@@ -128,6 +129,13 @@ class ClaimChecker:
     ) -> ClaimResult:
         """Whether `claim` is stated by the chosen sentences it echoes."""
         evidence, score = self._evidence(claim, chosen, sims)
+        if score < CLAIM_COVERAGE and detect_language(claim) == self._passage_language(passages):
+            # The model named the wrong sentences; a claim another shown sentence states is
+            # cited from that one.
+            pool = [(p, s) for p in passages for s in p.sentences]
+            better, better_score = self._evidence(claim, pool, None)
+            if better_score > score:
+                evidence, score = better[:1], better_score
         evidence = self._figure_evidence(claim, evidence, chosen, passages)
         if not evidence:
             return ClaimResult(claim, (), False, "content", "no cited sentence states it", score)
@@ -155,6 +163,10 @@ class ClaimChecker:
 
     # ------------------------------------------------------------------ evidence
 
+    @staticmethod
+    def _passage_language(passages: Sequence[Passage]) -> str:
+        return detect_language(" ".join(s.text for p in passages[:2] for s in p.sentences[:3]))
+
     def _similarities(
         self, claims: Sequence[str], chosen: Sequence[Evidence]
     ) -> list[list[float]] | None:
@@ -175,7 +187,7 @@ class ClaimChecker:
                 value = sims[i] if sims else 0.0
                 value = max(value, self._latin_coverage(claim, s.text))
             else:
-                value = self._coverage(claim, self._context(p, s, wide=False))
+                value = self._coverage(claim, self._context(p, s, wide=False, own=True))
             if overlap(claim, s.text) >= 100:
                 value = max(value, 0.5 + 0.5 * value)  # a shared figure ties them
             scored.append((value, (p, s)))
@@ -211,15 +223,29 @@ class ClaimChecker:
         if not has_figure and self.analysis.type in ("list", "definition", "overview"):
             return ""  # what a section or a definition is about is its heading's business
         for entity in self.analysis.entities:
+            if _YEAR.fullmatch(entity):
+                if not any(self._year_ok(entity, p, s) for p, s in evidence):
+                    return entity
+                continue
             forms = self._forms(entity)
             if not forms:
-                continue  # an English name with no known Chinese form cannot be checked
+                continue  # a name the corpus does not use as written cannot be checked
             wide = not has_figure
             if not any(
                 any(f in self._context(p, s, wide=wide) for f in forms) for p, s in evidence
             ):
                 return entity
         return ""
+
+    def _year_ok(self, year: str, passage: Passage, sentence: Sentence) -> bool:
+        """The asked year is the one the sentence is about: named near it, or — when the
+        sentence names no year at all — in its passage."""
+        near = self._context(passage, sentence, wide=False)
+        if year in near:
+            return True
+        if _YEAR.search(fold(sentence.text)):
+            return False  # the sentence dates its figure, and not to the asked year
+        return year in self._context(passage, sentence, wide=True)
 
     def _forms(self, entity: str) -> list[str]:
         """How the corpus may write an entity: itself, or its Chinese forms; [] if unknown
@@ -233,7 +259,7 @@ class ClaimChecker:
         zh = self.analysis.entities_zh.get(entity, ())
         forms = [fold(z) for z in zh if z and self._known(z)]
         folded = fold(entity)
-        if han_share(entity) > 0 or re.search(r"\d", entity) or self._known(entity):
+        if han_share(entity) > 0 or self._known(entity):
             forms.append(folded)
             forms.extend(fold(f) for f in _SAME_PLACE.get(entity, ()))
         return [f for f in forms if f]
@@ -246,19 +272,26 @@ class ClaimChecker:
     def _content_ok(self, claim: str, evidence: Sequence[Evidence], score: float) -> bool:
         if any(_cross_lingual(claim, s.text) for _p, s in evidence):
             return score >= CLAIM_SIMILARITY
-        wide = " ".join(self._context(p, s, wide=False) for p, s in evidence)
-        return self._coverage(claim, wide) >= CLAIM_COVERAGE
+        own = " ".join(self._context(p, s, wide=False, own=True) for p, s in evidence)
+        return self._coverage(claim, own) >= CLAIM_COVERAGE
 
-    def _context(self, passage: Passage, sentence: Sentence, *, wide: bool) -> str:
+    def _context(
+        self, passage: Passage, sentence: Sentence, *, wide: bool, own: bool = False
+    ) -> str:
         """Folded text a sentence is read in: itself and the sentence before it, its
         section heading and its document's labels; `wide`, the whole passage."""
         chunk = passage.hit.chunk
         labels = " ".join(self.labels.get(d, "") for d in chunk.docs)
         if wide:
             body = chunk.text
+        elif own:
+            body = sentence.text  # what the sentence itself states, under its heading
         else:
-            before = [s for s in passage.sentences if s.id < sentence.id][-1:]
-            body = " ".join([*(s.text for s in before), sentence.text])
+            # The sentence, the two before it (a subject named once, then "其…") and the
+            # one after it.
+            before = [s for s in passage.sentences if s.id < sentence.id][-2:]
+            after = [s for s in passage.sentences if s.id > sentence.id][:1]
+            body = " ".join(s.text for s in (*before, sentence, *after))
         return fold(f"{labels} {chunk.title} {chunk.heading or ''} {body}")
 
     def _coverage(self, claim: str, folded_context: str) -> float:

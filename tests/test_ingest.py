@@ -426,9 +426,11 @@ def test_changed_file_is_parsed_alone(
     parsed: list[str] = []
     real_load = loaders.load_file
 
-    def recording(path: Path, doc: str, meta: DocumentMeta | None = None) -> SourceDocument:
+    def recording(
+        path: Path, doc: str, meta: DocumentMeta | None = None, password: str | None = None
+    ) -> SourceDocument:
         parsed.append(doc)
-        return real_load(path, doc, meta)
+        return real_load(path, doc, meta, password)
 
     monkeypatch.setattr(loaders, "load_file", recording)
     (corpus / "trends.md").write_text(
@@ -488,9 +490,11 @@ def test_skipped_file_is_not_parsed_again_while_unchanged(
     parsed: list[str] = []
     real_load = loaders.load_file
 
-    def recording(path: Path, doc: str, meta: DocumentMeta | None = None) -> SourceDocument:
+    def recording(
+        path: Path, doc: str, meta: DocumentMeta | None = None, password: str | None = None
+    ) -> SourceDocument:
         parsed.append(doc)
-        return real_load(path, doc, meta)
+        return real_load(path, doc, meta, password)
 
     monkeypatch.setattr(loaders, "load_file", recording)
     (corpus / "trends.md").write_text(trends_text(["芯片"]), encoding="utf-8")

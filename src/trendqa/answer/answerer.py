@@ -22,6 +22,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from trendqa.answer import prompts
 from trendqa.answer.cite import add_number_evidence, citation, insert_before_stop, quote_answer
@@ -85,7 +86,11 @@ class Answerer:
             for d, e in documents.items()
         }
         self.reports = ReportNames({d: e.meta for d, e in documents.items()})
-        self.shelf = Shelf(searcher.index.chunks)
+
+    @cached_property
+    def shelf(self) -> Shelf:
+        """Passages in document order, built on first use: facts and figures never need it."""
+        return Shelf(self.searcher.index.chunks)
 
     # ------------------------------------------------------------------ entry
 

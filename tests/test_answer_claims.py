@@ -350,3 +350,75 @@ def test_claims_are_lines_items_and_sentences() -> None:
         "甲方",
         "乙方",
     ]
+
+
+# ------------------------------------------------------------------ 2b. whose figure it is
+
+DISTRICTS = """# 城市人工智能产业观察
+
+## 深圳
+
+深圳是人工智能企业集聚的城市之一。当地政府设立了人工智能产业专项基金。专项基金重点支持算力建设和数据开放。新增人工智能企业数量达到580家，同比增长两成。
+
+## 广州
+
+广州的人工智能产业以应用为主。广州新增人工智能企业数量为330家。
+
+## 杭州
+
+杭州的电商平台带动了大模型应用。
+
+## 成都
+
+成都建设了西部算力调度中心。
+
+## 武汉
+
+武汉的光电子产业为智能传感器提供了基础。
+
+## 南京
+
+南京的高校为产业输送了大量人才。
+"""
+
+
+@pytest.fixture
+def districts(tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader):  # type: ignore[no-untyped-def]
+    root = tmp_path / "districts"
+    root.mkdir()
+    (root / "cities.md").write_text(DISTRICTS, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=FakeEmbedderLoader())[0]
+
+    def asker(gen: FakeGenerator, question: str) -> Answer:
+        return Answerer(searcher, gen).ask(question, AskOptions())
+
+    return asker
+
+
+def test_a_figure_stated_sentences_after_its_subject_is_the_subjects(districts) -> None:  # type: ignore[no-untyped-def]
+    # The section names 深圳 three sentences before the figure, and the figure's sentence
+    # names no other city: the figure is Shenzhen's.
+    gen = model("深圳新增人工智能企业数量达到580家。", "580家")
+    answer = districts(gen, "深圳新增了多少家人工智能企业？")
+    assert answer.answerable, answer.reason
+    assert answer.claims[0].supported
+
+
+def test_a_figure_whose_sentence_names_another_city_is_not_the_asked_citys(districts) -> None:  # type: ignore[no-untyped-def]
+    gen = model("深圳新增人工智能企业数量为330家。", "330家")
+    answer = districts(gen, "深圳新增了多少家人工智能企业？")
+    assert not answer.answerable
+    assert answer.reason.startswith("subject:") and "深圳" in answer.reason
+
+
+def test_a_year_inside_a_quoted_title_is_not_the_questions_date() -> None:
+    found = analyze(
+        "According to the '2023 top ten technology trends', what is CIPU?",
+        ReportNames({}),
+    ).entities
+    assert "2023" not in found
+    assert "2023" in analyze("How many robots shipped in 2023?", ReportNames({})).entities
+    # An apostrophe is no quote: "China's ... Sophgo's" quotes nothing.
+    found = analyze("What did China's team and Sophgo's engineers build?", ReportNames({})).entities
+    assert not any("team" in e for e in found)

@@ -255,8 +255,12 @@ def evaluate(
     answers: bool,
     extractive: bool,
     on_progress: Callable[[int, int, dict[str, Any]], None] = lambda _i, _n, _row: None,
+    done: Mapping[str, dict[str, Any]] | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Retrieval scores (and answer scores with `answers`) over a question file."""
+    """Retrieval scores (and answer scores with `answers`) over a question file.
+
+    Answer rows in `done` (by question id, from an earlier run) are reused, not asked again.
+    """
     from trendqa.evaluation import evaluate_answers, evaluate_retrieval
 
     opts = SearchOptions(k=k, mode=mode)  # type: ignore[arg-type]
@@ -267,7 +271,7 @@ def evaluate(
     if answers:
         ask_opts = AskOptions(extractive=extractive)
         result["answers"], answer_rows = evaluate_answers(
-            questions, lambda q: answerer.ask(q, ask_opts), on_progress
+            questions, lambda q: answerer.ask(q, ask_opts), on_progress, done
         )
         rows = answer_rows + rows
     return result, rows

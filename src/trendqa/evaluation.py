@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -159,21 +159,54 @@ def evaluate_answers(
     questions: Sequence[Question],
     ask: Callable[[str], Any],
     on_progress: Callable[[int, int, dict[str, Any]], None] = lambda _i, _n, _row: None,
+    done: Mapping[str, dict[str, Any]] | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Refusal, citation, claim and answer-match metrics, overall and per language and type.
 
     `ask` returns a trendqa Answer. Groups: "all", each language, each question type
-    ("type:list"), and each type within a language ("list/en").
+    ("type:list"), and each type within a language ("list/en"). Questions whose row is
+    in `done` (by id, from an earlier run) are not asked again.
     """
     rows: list[dict[str, Any]] = []
     for q in questions:
+        earlier = (done or {}).get(q.id)
+        if earlier is not None:
+            rows.append(earlier)
+            continue
         rows.append(_answer_row(q, ask(q.question)))
         on_progress(len(rows), len(questions), rows[-1])
-    groups: dict[str, list[dict[str, Any]]] = {"all": rows}
+    return summarize_answers(rows), rows
+
+
+def summarize_answers(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Answer metrics over scored rows: "all", each language, each type, each type/language."""
+    groups: dict[str, list[dict[str, Any]]] = {"all": list(rows)}
     for row in rows:
         for key in (row["lang"] or "?", f"type:{row['type']}", f"{row['type']}/{row['lang']}"):
             groups.setdefault(key, []).append(row)
-    return {name: _answer_summary(group) for name, group in groups.items()}, rows
+    return {name: _answer_summary(group) for name, group in groups.items()}
+
+
+def load_rows(path: Path) -> dict[str, dict[str, Any]]:
+    """Answer rows saved by `trendqa eval --rows` (a missing file has none), by question id.
+
+    A line cut short by a killed run is skipped: its question is asked again.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return out
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    for line in lines:
+        try:
+            row = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(row, dict) and "id" in row and "answered" in row:
+            out[str(row["id"])] = row
+    return out
 
 
 def _answer_row(q: Question, ans: Any) -> dict[str, Any]:
@@ -184,6 +217,9 @@ def _answer_row(q: Question, ans: Any) -> dict[str, Any]:
     }
     supported_cite = any(contains(text, ev) for text in cited_chunks.values() for ev in q.evidence)
     claims = getattr(ans, "claims", ())
+    passage_lang = detect_language(
+        " ".join(s.text for p in ans.passages[:2] for s in getattr(p, "sentences", ())[:3])
+    )
     return {
         "id": q.id,
         "lang": q.lang,
@@ -210,10 +246,20 @@ def _answer_row(q: Question, ans: Any) -> dict[str, Any]:
         "total_s": ans.timings.get("total_s"),
         "stages": {k: v for k, v in ans.timings.items() if k.endswith("_s") and k != "total_s"},
         "answer": ans.text,
+        # Per claim: kept, the check that failed, its content score and whether that score
+        # is a cross-lingual cosine (else an idf coverage): enough to redraw the refusal
+        # trade-off at other thresholds without asking again.
         "claim_checks": [
-            [c.supported, c.reason.split(":", 1)[0], c.score] for c in getattr(ans, "claims", ())
+            [c.supported, c.reason.split(":", 1)[0], c.score, _cross(c.text, passage_lang)]
+            for c in claims
         ],
     }
+
+
+def _cross(claim: str, passage_language: str) -> bool:
+    from trendqa.textnorm import detect_language
+
+    return detect_language(claim) != passage_language
 
 
 def claim_supported(claim: str, quotes: Sequence[str]) -> bool:

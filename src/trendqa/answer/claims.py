@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from trendqa.answer.cite import overlap
+from trendqa.answer.context import heading_at
 from trendqa.answer.question import QuestionAnalysis
 from trendqa.answer.reply import MARKER
 from trendqa.answer.types import Passage, Sentence
@@ -222,6 +223,12 @@ class ClaimChecker:
         has_figure = bool(find_numbers(claim)) or self.analysis.type == "number"
         if not has_figure and self.analysis.type in ("list", "definition", "overview"):
             return ""  # what a section or a definition is about is its heading's business
+        # A figure belongs to the subject named where the figure is stated, not to one
+        # named in another cited sentence.
+        stating = [
+            (p, s) for p, s in evidence if find_numbers(claim) and not _lacks_figures(claim, s)
+        ]
+        evidence = stating or evidence
         for entity in self.analysis.entities:
             if _YEAR.fullmatch(entity):
                 if not any(self._year_ok(entity, p, s) for p, s in evidence):
@@ -230,11 +237,37 @@ class ClaimChecker:
             forms = self._forms(entity)
             if not forms:
                 continue  # a name the corpus does not use as written cannot be checked
-            wide = not has_figure
-            if not any(
-                any(f in self._context(p, s, wide=wide) for f in forms) for p, s in evidence
-            ):
+            if any(any(f in self._context(p, s, wide=False) for f in forms) for p, s in evidence):
+                continue  # named where the claim is stated
+            in_passage = [
+                (p, s)
+                for p, s in evidence
+                if any(f in self._context(p, s, wide=True) for f in forms)
+            ]
+            if not in_passage:
                 return entity
+            if has_figure and all(self._rival(entity, forms, p, s) for p, s in in_passage):
+                return entity  # the figure's sentence names another subject of its kind
+        return ""
+
+    def _rival(
+        self, entity: str, forms: Sequence[str], passage: Passage, sentence: Sentence
+    ) -> str:
+        """A name of the entity's kind (place, person, organisation) that the sentence
+        attributes its figure to instead: a sentence that names none is about its
+        passage's subject, as a year-less sentence is about its passage's year."""
+        kinds = _kinds([entity, *self.analysis.entities_zh.get(entity, ())])
+        labels = fold(" ".join(self.labels.get(d, "") for d in passage.hit.chunk.docs))
+        asked = [fold(e) for e in self.analysis.entities] + list(forms)
+        for word, kind in _names_in(sentence.text):
+            folded = fold(word)
+            if kind not in kinds or folded in labels:
+                continue
+            if any(folded in a or a in folded for a in asked):
+                continue
+            if self.idf.get(folded, self.default_idf) < COMMON_IDF:
+                continue
+            return word
         return ""
 
     def _year_ok(self, year: str, passage: Passage, sentence: Sentence) -> bool:
@@ -261,8 +294,8 @@ class ClaimChecker:
         folded = fold(entity)
         if han_share(entity) > 0 or self._known(entity):
             forms.append(folded)
-            forms.extend(fold(f) for f in _SAME_PLACE.get(entity, ()))
-        return [f for f in forms if f]
+        forms.extend(fold(f) for form in list(forms) for f in _SAME_PLACE.get(form, ()))
+        return [f for f in dict.fromkeys(forms) if f]
 
     def _known(self, entity: str) -> bool:
         """Whether the corpus uses this name as written (each of its words has an idf)."""
@@ -282,21 +315,33 @@ class ClaimChecker:
         section heading and its document's labels; `wide`, the whole passage."""
         chunk = passage.hit.chunk
         labels = " ".join(self.labels.get(d, "") for d in chunk.docs)
+        heading = heading_at(chunk, sentence.offset)
+        if own:
+            # What the sentence itself states, under its heading. Not the report's title:
+            # a year in 《看DAO2024》 is no evidence that a sentence states "2024".
+            return fold(f"{heading} {sentence.text}")
         if wide:
             body = chunk.text
-        elif own:
-            body = sentence.text  # what the sentence itself states, under its heading
+            heading = chunk.heading or ""
         else:
             # The sentence, the two before it (a subject named once, then "其…") and the
             # one after it.
             before = [s for s in passage.sentences if s.id < sentence.id][-2:]
             after = [s for s in passage.sentences if s.id > sentence.id][:1]
             body = " ".join(s.text for s in (*before, sentence, *after))
-        return fold(f"{labels} {chunk.title} {chunk.heading or ''} {body}")
+        return fold(f"{labels} {chunk.title} {heading} {body}")
 
     def _coverage(self, claim: str, folded_context: str) -> float:
-        """Idf-weighted share of the claim's informative words found in the context."""
-        terms = {t for t in tokenize(claim) if len(t) > 1 or t.isdigit()}
+        """Idf-weighted share of the claim's informative words found in the context.
+
+        Words that name the question's reports ("《看DAO2024》认为") are no content.
+        """
+        named = fold(" ".join(self.labels.get(d, "") for d in self.analysis.docs))
+        terms = {
+            t
+            for t in tokenize(claim)
+            if (len(t) > 1 or t.isdigit()) and not (named and fold(t) in named)
+        }
         if not terms:
             return 1.0 if fold(claim) in folded_context else 0.0
         weights = {t: self.idf.get(t, self.default_idf) for t in terms}
@@ -311,6 +356,37 @@ class ClaimChecker:
             return 0.0
         folded = fold(sentence)
         return sum(1 for t in names if t in folded) / len(names)
+
+
+# jieba's part-of-speech tags for names, by kind: a rival must be of the asked name's kind.
+_KIND = {"ns": "place", "nr": "person", "nrt": "person", "nrfg": "person", "nt": "org"}
+_ANY_NAME = frozenset({"place", "person", "org"})
+
+
+def _names_in(text: str) -> list[tuple[str, str]]:
+    """Proper names in `text` with their kind (place, person, org)."""
+    import jieba.posseg
+
+    from trendqa.tokens import warm_up
+
+    warm_up()
+    return [
+        (pair.word, _KIND[pair.flag])
+        for pair in jieba.posseg.cut(text)
+        if pair.flag in _KIND and len(pair.word.strip()) >= 2
+    ]
+
+
+def _kinds(names: Sequence[str]) -> frozenset[str]:
+    """The kinds of name an entity is; any kind when the tagger does not know it."""
+    found = {kind for name in names for _w, kind in _names_in(name)}
+    return frozenset(found) or _ANY_NAME
+
+
+def _lacks_figures(claim: str, sentence: Sentence) -> bool:
+    """Whether the sentence states none of the claim's figures."""
+    figures = [n.text for n in find_numbers(claim)]
+    return all(unsupported_numbers(f, sentence.text) for f in figures)
 
 
 def _cross_lingual(claim: str, sentence: str) -> bool:

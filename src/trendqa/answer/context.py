@@ -30,6 +30,21 @@ def is_heading(piece: str, heading: str | None) -> bool:
     return piece.startswith("#") or (heading is not None and fold(bare) == fold(heading))
 
 
+def heading_at(chunk: Chunk, offset: int) -> str:
+    """The heading a point of a chunk lies under: the last heading line before it in the
+    chunk, else the heading the chunk starts under. A chunk may span two sections."""
+    found = chunk.heading or ""
+    for line in chunk.text[:offset].split("\n")[:-1]:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped.startswith("#"):
+            found = stripped.strip("#* \t") or found
+        else:
+            found = heading_of(stripped) or found
+    return found
+
+
 def sentences_of(hit: Hit, n: int, first_id: int, headings: bool = False) -> tuple[Sentence, ...]:
     """The numbered sentences of a passage (headings left out unless `headings`)."""
     text = hit.chunk.text

@@ -326,15 +326,18 @@ def _words(text: str) -> list[str]:
 # Parts of speech that name a particular thing (jieba's tags): places, people,
 # organisations, other proper nouns, and Latin-script names.
 _NAME_TAGS = ("ns", "nr", "nt", "nz", "nrt", "eng", "nrfg")
-_QUOTED = re.compile(r"[“\"'「『《]([^”\"'」』》]{2,30})[”\"'」』》]")
+# Quoted terms; a single quote only where it opens and closes a phrase, not in "China's".
+_QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{2,30})[”\"」』》]|(?<![\w])'([^']{2,40})'(?![\w])")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 _EN_NAME = re.compile(r"\b(?:[A-Z][\w\-+.]*[A-Za-z0-9+]|[A-Z]{2,}\w*)(?:\s+[A-Z][\w\-+.]*)*")
 
 
 def entities(question: str, report_names: Sequence[str] = ()) -> tuple[str, ...]:
     """The question's subject: proper names, quoted terms and years, minus report names."""
-    found: list[str] = [m.group(1) for m in _QUOTED.finditer(question)]
-    found += [m.group(1) for m in _YEAR.finditer(question)]
+    found: list[str] = [m.group(1) or m.group(2) for m in _QUOTED.finditer(question)]
+    # A year inside a quoted title names the title ('2023 top ten trends'), not the date
+    # of what is asked.
+    found += [m.group(1) for m in _YEAR.finditer(_QUOTED.sub(" ", question))]
     if detect_language(question) == "zh":
         found += _chinese_names(question)
     else:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -27,16 +28,28 @@ def eval_cmd(
     model: ModelOpt = None,
     llm_url: Annotated[str | None, typer.Option("--llm-url", help="Endpoint URL.")] = None,
     details: Annotated[bool, typer.Option(help="Print one row per question too.")] = False,
+    rows_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--rows",
+            help="Append each answer's row to this JSONL file as it is scored; questions "
+            "already in it are not asked again (resume a stopped run).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Score retrieval (hit@1/3/5/10, MRR@10) and optionally answers on a question file."""
     from trendqa.api import evaluate, load_questions, open_answerer
+    from trendqa.evaluation import load_rows
 
     env = env_of(ctx)
     if mode not in MODES:
         raise InputError(f"--mode must be hybrid, dense or bm25, not {mode!r}")
     settings = settings_of(ctx, index_dir=index, embedder=embedder, llm=model, llm_url=llm_url)
     questions = load_questions(file)  # a bad file fails before any model loads
+    done = load_rows(rows_file) if rows_file and answers else {}
+    if done:
+        env.warn(f"{sum(q.id in done for q in questions)} answers reused from {rows_file}")
     answerer, _times = open_answerer(
         settings,
         loader=loader_of(env),
@@ -53,11 +66,8 @@ def eval_cmd(
         mode=mode,
         answers=answers,
         extractive=extractive,
-        # One line per answered question on stderr: a long run shows where it is.
-        on_progress=lambda i, n, row: env.warn(
-            f"{i}/{n} {row['id']}: {row['mode']} {row['total_s']} s"
-            + (f" ({row['reason']})" if row["reason"] else "")
-        ),
+        on_progress=lambda i, n, row: _progress(env.warn, rows_file, i, n, row),
+        done=done,
     )
     if as_json:
         env.json_line(result)
@@ -74,3 +84,21 @@ def eval_cmd(
     if details:
         for row in rows:
             out.print(json.dumps(row, ensure_ascii=False))
+
+
+def _progress(
+    warn: Callable[[str], None], rows_file: Path | None, i: int, n: int, row: dict[str, Any]
+) -> None:
+    """One line per answered question on stderr (a long run shows where it is); the row
+    itself appended to `rows_file`, so a stopped run loses nothing scored."""
+    warn(
+        f"{i}/{n} {row['id']}: {row['mode']} {row['total_s']} s"
+        + (f" ({row['reason']})" if row["reason"] else "")
+    )
+    if rows_file is None:
+        return
+    try:
+        with rows_file.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise InputError(f"cannot write {rows_file}: {exc.strerror}") from exc

@@ -1,0 +1,130 @@
+"""Answer quality over several eval runs together, and the refusal trade-off curve.
+
+Each argument is a rows file written by `trendqa eval --answers --rows FILE` (one run per
+question set, each against its own index), optionally named: `dev=rows-dev.jsonl`.
+
+    python bench/tradeoff.py dev=rows-dev.jsonl dev2=rows-dev2.jsonl rgb=rows-rgb.jsonl
+
+Prints, as Markdown: the answer metrics of each set and of all sets together, per
+language, type and type/language; then how the refusal rate on unanswerable questions
+and the false-refusal rate on answerable ones move when the claim-support threshold is
+scaled (0.6x .. 1.6x the shipped CLAIM_COVERAGE / CLAIM_SIMILARITY) with and without the
+subject check. The curve is redrawn from the per-claim scores each row records, so it
+needs no model call; at 1.0x with the subject check it is exactly the run's own result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from trendqa.answer.claims import CLAIM_COVERAGE, CLAIM_SIMILARITY
+from trendqa.evaluation import load_rows, summarize_answers
+
+FACTORS = (0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.4, 1.6)
+COLUMNS = (
+    ("questions", "n"),
+    ("refusal_rate_unanswerable", "unans. refused"),
+    ("false_refusal_rate", "false refusals"),
+    ("answer_match", "answer match"),
+    ("citation_support", "citation support"),
+    ("claims_supported", "claims supported"),
+    ("citation_validity", "citations verified"),
+    ("language_ok", "language"),
+    ("truncated", "truncated"),
+    ("model_calls_mean", "calls/q"),
+    ("total_p50_s", "median s"),
+)
+
+
+def claim_passes(check: Sequence[Any], factor: float, subject: bool) -> bool:
+    """Whether one recorded claim would be kept at `factor` x the content thresholds."""
+    supported, failed, score = bool(check[0]), str(check[1]), float(check[2])
+    cross = bool(check[3]) if len(check) > 3 else False
+    if failed == "figure" or (failed == "subject" and subject):
+        return False
+    threshold = factor * (CLAIM_SIMILARITY if cross else CLAIM_COVERAGE)
+    if failed == "subject":  # the subject check off: the content decides
+        return score >= threshold
+    if factor >= 1.0:
+        return supported and score >= threshold
+    return supported or (failed == "content" and score >= threshold)
+
+
+def answered_at(row: dict[str, Any], factor: float, subject: bool) -> bool:
+    """Whether the row's question would be answered at these settings."""
+    checks = row.get("claim_checks") or []
+    reason = str(row.get("reason") or "")
+    if not checks or reason.startswith("confirm"):
+        return bool(row["answered"])  # decided before or after the claim checks
+    return any(claim_passes(c, factor, subject) for c in checks)
+
+
+def curve(rows: Sequence[dict[str, Any]]) -> list[tuple[str, float, float | None, float | None]]:
+    out = []
+    for subject in (True, False):
+        for factor in FACTORS:
+            unans = [r for r in rows if not r["answerable_gold"]]
+            ans = [r for r in rows if r["answerable_gold"]]
+            refused = sum(not answered_at(r, factor, subject) for r in unans)
+            false = sum(not answered_at(r, factor, subject) for r in ans)
+            out.append(
+                (
+                    "on" if subject else "off",
+                    factor,
+                    round(refused / len(unans), 3) if unans else None,
+                    round(false / len(ans), 3) if ans else None,
+                )
+            )
+    return out
+
+
+def table(summary: dict[str, Any], title: str) -> str:
+    head = "| " + title + " | " + " | ".join(label for _k, label in COLUMNS) + " |"
+    lines = [head, "|" + "---|" * (len(COLUMNS) + 1)]
+    order = sorted(summary, key=lambda g: (g != "all", "/" in g, g.startswith("type:"), g))
+    for group in order:
+        cells = [summary[group].get(key) for key, _l in COLUMNS]
+        lines.append(
+            f"| {group} | " + " | ".join("—" if c is None else str(c) for c in cells) + " |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("runs", nargs="+", help="[name=]rows.jsonl")
+    parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    args = parser.parse_args(argv)
+    sets: dict[str, list[dict[str, Any]]] = {}
+    for run in args.runs:
+        name, _, path = run.rpartition("=")
+        rows = list(load_rows(Path(path)).values())
+        if not rows:
+            print(f"no answer rows in {path}", file=sys.stderr)
+            return 2
+        sets[name or Path(path).stem] = rows
+    combined = [r for rows in sets.values() for r in rows]
+    if len(sets) > 1:
+        sets["all sets"] = combined
+    result = {name: summarize_answers(rows) for name, rows in sets.items()}
+    points = curve(combined)
+    if args.json:
+        print(json.dumps({"sets": result, "curve": points}, ensure_ascii=False, indent=1))
+        return 0
+    for name, summary in result.items():
+        print(f"### {name}\n\n{table(summary, 'group')}\n")
+    print("### Refusal trade-off (all sets)\n")
+    print("| subject check | threshold × | unanswerable refused | answerable refused |")
+    print("|---|---|---|---|")
+    for subject, factor, refused, false in points:
+        print(f"| {subject} | {factor} | {refused} | {false} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -379,6 +379,10 @@ DISTRICTS = """# 城市人工智能产业观察
 ## 南京
 
 南京的高校为产业输送了大量人才。
+
+## 脑机接口
+
+Inner Cosmos 公司的植入设备用于治疗抑郁症。Stanford 团队的脑机接口让失语者重新开口说话。
 """
 
 
@@ -388,12 +392,43 @@ def districts(tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoade
     root.mkdir()
     (root / "cities.md").write_text(DISTRICTS, encoding="utf-8")
     ingest_paths(settings, [root], loader=fake_loader)
-    searcher = open_searcher(settings, loader=FakeEmbedderLoader())[0]
+    glossary = {
+        "brain-computer": "脑机接口",
+        "interface": "脑机接口",
+        "speech": "失语者",
+        "team": "团队",
+        "talk": "说话",
+        "again": "重新",
+    }
+    searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary=glossary))[0]
 
     def asker(gen: FakeGenerator, question: str) -> Answer:
         return Answerer(searcher, gen).ask(question, AskOptions())
 
     return asker
+
+
+def test_a_claim_that_only_restates_the_question_answers_nothing(districts) -> None:  # type: ignore[no-untyped-def]
+    # The section's heading given back as the "list" of what is under it.
+    gen = model("脑机接口团队", "失语者")
+    answer = districts(gen, "脑机接口团队有哪些？")
+    assert not answer.answerable
+    assert answer.reason == "content: it only restates the question", answer.reason
+
+
+def test_an_english_claim_naming_whom_its_sentence_does_not(districts) -> None:  # type: ignore[no-untyped-def]
+    # Fluent, on topic, close in meaning to the cited sentence, and about the wrong team:
+    # the passages write both names in Latin script, the cited sentence only Stanford.
+    gen = model(
+        "The Inner Cosmos team let people who had lost speech talk again.",
+        "失语者",
+        terms=[("brain-computer interface", "脑机接口"), ("lost speech", "失语者")],
+    )
+    answer = districts(
+        gen, "Which team's brain-computer interface let people who lost speech talk?"
+    )
+    assert not answer.answerable
+    assert "Inner Cosmos" in answer.reason, answer.reason
 
 
 def test_a_figure_stated_sentences_after_its_subject_is_the_subjects(districts) -> None:  # type: ignore[no-untyped-def]

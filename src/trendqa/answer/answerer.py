@@ -170,7 +170,9 @@ class Answerer:
                 continue
             terms.append(zh)
             for entity in analysis.entities:
-                if en and (fold(en) in fold(entity) or fold(entity) in fold(en)):
+                # The term translates the entity or a part of it; a longer phrase's
+                # translation ("China's AI sector" -> 中国AI行业) is not the entity's name.
+                if en and fold(en) in fold(entity):
                     by_entity[entity] = (*by_entity.get(entity, ()), zh)
         return replace(analysis, terms_zh=tuple(dict.fromkeys(terms)), entities_zh=by_entity)
 

@@ -22,7 +22,7 @@ from trendqa.answer.types import Passage, Sentence
 from trendqa.chunking import split_sentences
 from trendqa.numbers import find_numbers, unsupported_numbers
 from trendqa.textnorm import detect_language, fold, han_share
-from trendqa.tokens import tokenize
+from trendqa.tokens import STOPWORDS, tokenize
 
 # A claim's informative words (idf-weighted) its cited sentences must contain.
 CLAIM_COVERAGE = 0.5
@@ -40,6 +40,9 @@ Similarity = Callable[[Sequence[str], Sequence[str]], list[list[float]]]
 Evidence = tuple[Passage, Sentence]
 
 _YEAR = re.compile(r"(?:19|20)\d{2}")
+# A name in Latin script: capitalised, or with capitals or digits inside (visionOS, SG2042).
+_LATIN_WORD = r"(?:[A-Z][A-Za-z0-9\-+.]*[A-Za-z0-9+]|[a-z]+[A-Z0-9][A-Za-z0-9\-]*)"
+_LATIN_NAMES = re.compile(rf"\b{_LATIN_WORD}(?:\s+{_LATIN_WORD})*\b")
 _ITEM = re.compile(
     r"^\s*(?:[-*•·●▪]|\(?\d{1,2}[.)、）]|[①-⑳]|[（(][一二三四五六七八九十]+[)）])\s*"
 )
@@ -110,6 +113,7 @@ class ClaimChecker:
         self.default_idf = default_idf
         self.labels = labels  # doc -> title, publisher, source
         self.similarity = similarity
+        self._passages: tuple[Passage, ...] = ()  # what the model was shown
 
     def check_all(
         self, claims: Sequence[str], chosen: Sequence[Evidence], passages: Sequence[Passage]
@@ -129,6 +133,7 @@ class ClaimChecker:
         sims: Sequence[float] | None = None,
     ) -> ClaimResult:
         """Whether `claim` is stated by the chosen sentences it echoes."""
+        self._passages = tuple(passages)
         evidence, score = self._evidence(claim, chosen, sims)
         if score < CLAIM_COVERAGE and detect_language(claim) == self._passage_language(passages):
             # The model named the wrong sentences; a claim another shown sentence states is
@@ -154,6 +159,20 @@ class ClaimChecker:
                 False,
                 "subject",
                 f"the cited sentences state it for another subject, not {missing}",
+                score,
+            )
+        if self._restates_question(claim):
+            return ClaimResult(
+                claim, evidence, False, "content", "it only restates the question", score
+            )
+        foreign = self._unstated_name(claim, evidence)
+        if foreign:
+            return ClaimResult(
+                claim,
+                evidence,
+                False,
+                "content",
+                f"it names {foreign}, which its cited sentences do not",
                 score,
             )
         if not self._content_ok(claim, evidence, score):
@@ -292,15 +311,53 @@ class ClaimChecker:
         zh = self.analysis.entities_zh.get(entity, ())
         forms = [fold(z) for z in zh if z and self._known(z)]
         folded = fold(entity)
-        if han_share(entity) > 0 or self._known(entity):
+        if han_share(entity) > 0 or (self._known(entity) and self._shown(folded)):
             forms.append(folded)
         forms.extend(fold(f) for form in list(forms) for f in _SAME_PLACE.get(form, ()))
         return [f for f in dict.fromkeys(forms) if f]
 
+    def _shown(self, folded: str) -> bool:
+        """Whether a passage the model was shown writes this (folded) name."""
+        return any(folded in fold(p.hit.chunk.text) for p in self._passages)
+
     def _known(self, entity: str) -> bool:
-        """Whether the corpus uses this name as written (each of its words has an idf)."""
+        """Whether the corpus uses this name as written: a word it has, or a phrase one of
+        the passages writes. A phrase of common words ("L2-and-above", a translated title)
+        is the question's wording, not a name to find."""
         words = tokenize(entity)
-        return bool(words) and all(w in self.idf for w in words)
+        if not words or not all(w in self.idf for w in words):
+            return False
+        if han_share(entity) > 0 or len(re.findall(r"[A-Za-z0-9]+", entity)) == 1:
+            return True
+        return self._shown(fold(entity))
+
+    def _restates_question(self, claim: str) -> bool:
+        """A claim without figures whose every word is the question's says nothing new:
+        "AI + gene computing" answers no question about what lies under that heading."""
+        if find_numbers(claim):
+            return False
+        words = {t for t in tokenize(claim) if len(t) > 1}
+        asked = {fold(t) for t in tokenize(self.analysis.question)}
+        asked |= {fold(t) for t in self.analysis.terms_zh}
+        return bool(words) and all(fold(w) in asked for w in words)
+
+    def _unstated_name(self, claim: str, evidence: Sequence[Evidence]) -> str:
+        """For a claim in another language than its sentences: a Latin-script name it gives
+        that the shown passages write (so the corpus names it as written) but its cited
+        sentences do not. Similarity alone lets a fluent claim about the wrong team pass."""
+        if not any(_cross_lingual(claim, s.text) for _p, s in evidence):
+            return ""
+        asked = fold(self.analysis.question)
+        cited = " ".join(self._context(p, s, wide=False, own=True) for p, s in evidence)
+        for m in _LATIN_NAMES.finditer(claim):
+            words = [w for w in m.group(0).split() if fold(w) not in STOPWORDS]
+            for name in (" ".join(words), *words) if len(words) > 1 else words:
+                folded = fold(name)
+                if len(folded) < 2 or folded in asked or folded in cited:
+                    continue
+                if self._shown(folded):
+                    return name
+        return ""
 
     def _content_ok(self, claim: str, evidence: Sequence[Evidence], score: float) -> bool:
         if any(_cross_lingual(claim, s.text) for _p, s in evidence):

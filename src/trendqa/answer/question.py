@@ -68,6 +68,8 @@ _NUMBER = re.compile(
     r"多少|多大|多高|多长|多久|几[家个位款项年月天倍台名次]|比例|占比|百分之|增长率|规模|"
     r"何时|哪一年|哪年|什么时候|哪天|\bhow (?:many|much|big|large|long|fast|high)\b|"
     r"\bwhat (?:percentage|share|proportion|fraction|price|size|number|amount)\b|\bwhen\b|"
+    r"\bwhat (?:was|were|is|are|will be) the (?:\w+ ){0,2}"
+    r"(?:amount|number|value|share|rate|size|price|total|count|percentage|proportion)s?\b|"
     r"\bwhat year\b|\bby how much\b",
     re.IGNORECASE,
 )

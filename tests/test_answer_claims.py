@@ -245,6 +245,28 @@ def test_a_comparison_is_answered_per_report_with_its_own_citations(ask, shelf: 
     assert_checkable(answer, shelf)
 
 
+def test_a_claim_attributed_to_the_other_report_is_dropped(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
+    # Answering for 甲研究院's part, the model credits its sentence to 乙研究.
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        if prompts.request_kind(options) == "confirm":
+            return json.dumps({"verdict": "yes"})
+        for n, text in shown(messages).items():
+            if "成本降到" in text:
+                return reply("特斯拉希望把人形机器人的成本降到2万美元。", [n])
+            if "存算一体旨在" in text:
+                return reply("乙研究认为存算一体旨在计算单元与存储单元融合。", [n])
+        return reply("", [])
+
+    answer = ask(
+        FakeGenerator(script), "甲研究院的报告如何描述存算一体？乙研究如何看待人形机器人的成本？"
+    )
+    wrong = [c for c in answer.claims if "存算一体" in c.text]
+    assert wrong and not wrong[0].supported
+    assert wrong[0].reason.startswith("report:") and "看未来" in wrong[0].reason
+    assert answer.answerable and "2万美元" in answer.text and "存算一体" not in answer.text
+    assert_checkable(answer, shelf)
+
+
 # ------------------------------------------------------------------ 6. English over Chinese
 
 

@@ -9,6 +9,7 @@ from trendqa.numbers import (
     annotate_chinese_scales,
     chinese_numerals,
     find_numbers,
+    han_figures,
     in_english,
     repair_scales,
     supported,
@@ -149,3 +150,24 @@ def test_small_figures_match_chinese_numerals() -> None:
 def test_repair_leaves_chinese_scale_words_alone() -> None:
     # A Chinese answer's 100万 is the model's own figure, not a misread 亿: no "10 billion台".
     assert repair_scales("出货量是100万台", "市场规模达到 100 亿元") == "出货量是100万台"
+
+
+@pytest.mark.parametrize(
+    "text, values",
+    [
+        ("快三千余倍", [3000]),
+        ("能效提升四百万余倍", [4e6]),
+        ("一千一百二十一量子比特", [1121]),
+        ("两亿元和十五家", [2e8, 15]),
+        ("三万亿美元", [3e12]),
+        ("统一标准、一些企业", []),
+    ],
+)
+def test_figures_written_in_characters(text: str, values: list[float]) -> None:
+    assert [n.value for n in han_figures(text)] == values
+
+
+def test_a_figure_in_digits_is_supported_by_the_same_figure_in_characters() -> None:
+    evidence = "比同用途常规芯片快三千余倍，能效提升四百万余倍"
+    assert unsupported_numbers("快3千余倍，能效提升400万余倍", evidence) == []
+    assert unsupported_numbers("快3万余倍", evidence) == ["3万"]

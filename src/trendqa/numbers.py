@@ -71,9 +71,49 @@ def chinese_numerals(value: float) -> tuple[str, ...]:
     return (text, "两") if n == 2 else (text,)
 
 
+_HAN_FIGURE = re.compile(r"[零〇一二两三四五六七八九十百千万亿]{2,}")
+_HAN_DIGIT = {c: i for i, c in enumerate(_DIGITS)} | {"〇": 0, "两": 2}
+_HAN_UNIT = {"十": 10, "百": 100, "千": 1000}
+
+
+def han_figures(text: str) -> list[Number]:
+    """Figures written in characters: 三千 (3000), 四百万 (4e6), 十五 (15), 两亿 (2e8).
+
+    Only runs of two or more numeral characters with a unit among them count: 统一 and
+    一些 hold no figure.
+    """
+    out = []
+    for m in _HAN_FIGURE.finditer(text):
+        span = m.group(0)
+        if not any(u in span for u in "十百千万亿"):
+            continue
+        value = _han_value(span)
+        if value:
+            out.append(Number(raw=value, value=value, text=span))
+    return out
+
+
+def _han_value(span: str) -> float:
+    total, section, digit = 0.0, 0.0, 0.0
+    for c in span:
+        if c in _HAN_DIGIT:
+            digit = _HAN_DIGIT[c]
+        elif c in _HAN_UNIT:
+            section += (digit or 1) * _HAN_UNIT[c]
+            digit = 0
+        elif c == "万":
+            total += (section + digit) * 1e4
+            section = digit = 0
+        elif c == "亿":
+            total = (total + section + digit) * 1e8
+            section = digit = 0
+    return total + section + digit
+
+
 def unsupported_numbers(answer: str, evidence_text: str, question: str = "") -> list[str]:
-    """Figures in `answer` that neither the evidence nor the question contains."""
-    known = find_numbers(evidence_text) + find_numbers(question)
+    """Figures in `answer` that neither the evidence nor the question contains (the
+    evidence's figures in digits or in characters)."""
+    known = find_numbers(evidence_text) + han_figures(evidence_text) + find_numbers(question)
     return [
         n.text
         for n in find_numbers(answer)

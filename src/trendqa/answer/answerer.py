@@ -438,7 +438,9 @@ class Answerer:
 
     def _checker(self, analysis: QuestionAnalysis) -> ClaimChecker:
         bm25 = self.searcher.bm25
-        return ClaimChecker(analysis, bm25.idf, bm25.max_idf, self.meta_text, self._similarity)
+        return ClaimChecker(
+            analysis, bm25.idf, bm25.max_idf, self.meta_text, self._similarity, self.reports
+        )
 
     def _similarity(self, a: Sequence[str], b: Sequence[str]) -> list[list[float]]:
         import numpy as np

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from trendqa.answer.cite import overlap
 from trendqa.answer.context import heading_at
-from trendqa.answer.question import QuestionAnalysis
+from trendqa.answer.question import QuestionAnalysis, ReportNames
 from trendqa.answer.reply import MARKER
 from trendqa.answer.types import Passage, Sentence
 from trendqa.chunking import split_sentences
@@ -107,12 +107,14 @@ class ClaimChecker:
         default_idf: float,
         labels: Mapping[str, str],
         similarity: Similarity | None = None,
+        reports: ReportNames | None = None,
     ) -> None:
         self.analysis = analysis
         self.idf = idf
         self.default_idf = default_idf
         self.labels = labels  # doc -> title, publisher, source
         self.similarity = similarity
+        self.reports = reports
         self._passages: tuple[Passage, ...] = ()  # what the model was shown
 
     def check_all(
@@ -145,6 +147,16 @@ class ClaimChecker:
         evidence = self._figure_evidence(claim, evidence, chosen, passages)
         if not evidence:
             return ClaimResult(claim, (), False, "content", "no cited sentence states it", score)
+        other = self._other_report(claim, evidence)
+        if other:
+            return ClaimResult(
+                claim,
+                evidence,
+                False,
+                "report",
+                f"it attributes to {other} what another report's sentence states",
+                score,
+            )
         cited = " ".join(s.text for _p, s in evidence)
         bad = unsupported_numbers(claim, cited, self.analysis.question)
         if bad:
@@ -236,6 +248,19 @@ class ClaimChecker:
         return tuple(out)
 
     # ------------------------------------------------------------------ checks
+
+    def _other_report(self, claim: str, evidence: Sequence[Evidence]) -> str:
+        """A report the claim names as its source that none of its cited sentences is from."""
+        if self.reports is None or not evidence:
+            return ""
+        named = self.reports.named(claim)
+        if not named:
+            return ""
+        groups = {self.reports.group_of(d) for d in named}
+        cited = {self.reports.group_of(d) for p, _s in evidence for d in p.hit.chunk.docs}
+        if groups & cited:
+            return ""
+        return f"《{self.reports.label(named)}》"
 
     def _missing_subject(self, claim: str, evidence: Sequence[Evidence]) -> str:
         """A subject of the question that is not named where the claim's figure is stated."""

@@ -37,16 +37,19 @@ _TYPE_RULE = {
     "measures, for whom and when, as the sentences do.",
 }
 
+# What varies by question (language, type, evidence count) comes last: the shared start
+# is evaluated once and reused from the model's prompt cache.
 _ANSWER_SYSTEM = """You answer questions about reports using only the numbered sentences given.
 Reply with JSON: {{"evidence": [...], "answer": "..."}}.
-- evidence: the numbers of the sentences (at most {max_evidence}) that directly state the \
-answer. If no sentence states the answer, give [] and an empty answer.
-- answer: in {language}, say only what those sentences say. Copy names and figures exactly, \
-with their units; 1亿 = 100 million, 1万 = 10 thousand. State the facts themselves; never \
-write "the passage says" or describe the passages.
-{type_rule}
+- evidence: the numbers of the sentences that directly state the answer. If no sentence \
+states the answer, give [] and an empty answer.
+- answer: say only what those sentences say. Copy names and figures exactly, with their \
+units; 1亿 = 100 million, 1万 = 10 thousand. State the facts themselves; never write "the \
+passage says" or describe the passages.
 Never add facts that are not in the sentences. If the sentences are about a different \
-subject, place, company or year than the question asks about, give [] and an empty answer."""
+subject, place, company or year than the question asks about, give [] and an empty answer.
+Give at most {max_evidence} evidence sentences. Write the answer in {language}.
+{type_rule}"""
 
 
 def answer_schema(ids: Sequence[int], max_evidence: int) -> dict[str, Any]:

@@ -236,7 +236,7 @@ class LlamaCppGenerator:
             # The last few prompts' states, so a prompt that starts like any recent one (the
             # answer rules, the check's rules) skips its shared start even after a request
             # of another kind came in between. ~28 KB a token for the default model.
-            from llama_cpp import LlamaRAMCache
+            from llama_cpp.llama_cache import LlamaRAMCache
 
             self._llm.set_cache(LlamaRAMCache(capacity_bytes=PREFIX_CACHE_BYTES))
 

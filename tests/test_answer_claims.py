@@ -14,7 +14,7 @@ import pytest
 
 from scripted import answer_requests, model, reply, shown
 from trendqa.answer import Answer, Answerer, AskOptions, analyze, prompts
-from trendqa.answer.claims import split_claims
+from trendqa.answer.claims import ClaimChecker, split_claims
 from trendqa.answer.question import ReportNames, expected_count, question_type
 from trendqa.api import ingest_paths, open_searcher
 from trendqa.config import Settings
@@ -479,3 +479,11 @@ def test_a_year_inside_a_quoted_title_is_not_the_questions_date() -> None:
     # An apostrophe is no quote: "China's ... Sophgo's" quotes nothing.
     found = analyze("What did China's team and Sophgo's engineers build?", ReportNames({})).entities
     assert not any("team" in e for e in found)
+
+
+def test_a_mis_segmented_name_is_no_subject_to_check() -> None:
+    # jieba tags 和星 (of "脑机接口和星地直连") as a name; the tokenizer drops its 和.
+    analysis = analyze("脑机接口和星地直连通信两章的主笔分别是谁？", ReportNames({}))
+    checker = ClaimChecker(analysis, {"星": 4.0, "深圳": 3.0}, 4.0, {})
+    assert checker._forms("和星") == []
+    assert checker._forms("深圳") == ["深圳"]

@@ -336,7 +336,13 @@ class ClaimChecker:
         zh = self.analysis.entities_zh.get(entity, ())
         forms = [fold(z) for z in zh if z and self._known(z)]
         folded = fold(entity)
-        if han_share(entity) > 0 or (self._known(entity) and self._shown(folded)):
+        if han_share(entity) > 0:
+            # A name the tokenizer keeps whole; one it cuts a function word from (和星 of
+            # "脑机接口和星地直连") is a mis-segmentation, not a name.
+            kept = "".join(tokenize(entity))
+            if all(c in kept for c in folded if not c.isspace()):
+                forms.append(folded)
+        elif self._known(entity) and self._shown(folded):
             forms.append(folded)
         forms.extend(fold(f) for form in list(forms) for f in _SAME_PLACE.get(form, ()))
         return [f for f in dict.fromkeys(forms) if f]

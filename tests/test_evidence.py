@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trendqa.evidence import chunk_context, support
+from trendqa.evidence import chunk_context, key_terms, support
 from trendqa.records import Chunk, Location
 
 IDF = {"量子": 3.0, "企鹅": 1.0, "数量": 1.0}
@@ -65,3 +65,9 @@ def test_chunk_context_adds_what_identifies_the_passage() -> None:
     # A term only the document's publisher names still counts as covered.
     assert support("腾讯研究院的量子纠错", [context], {}, 1.0).coverage == 1.0
     assert support("腾讯研究院的量子纠错", [chunk.text], {}, 1.0).coverage < 1.0
+
+
+def test_words_that_phrase_the_request_are_no_key_terms() -> None:
+    terms = key_terms("请具体列出丁智库提出的发展路径有哪几条？")
+    assert "发展" in terms and "路径" in terms
+    assert not {"具体", "列出", "哪几"} & set(terms)

@@ -41,6 +41,7 @@ from trendqa.retrieval import Searcher, SearchOptions
 from trendqa.textnorm import detect_language, fold
 
 MAX_QUESTION_CHARS = 600
+_YEAR = re.compile(r"(?:19|20)\d{2}")
 # The cited passages alone must hold this share of a Chinese question's terms. Lower than
 # the gate over all passages: a question's framing (a date, a program's name) often sits
 # in the passage beside the one that states the answer.
@@ -252,14 +253,27 @@ class Answerer:
         if s.coverage < MIN_COVERAGE:
             check = "report" if named else "terms"
             return f"{check}: {where} lack the question's terms: {', '.join(s.missing_terms[:5])}"
-        if s.missing_numbers:
-            return f"figure: no passage mentions {', '.join(s.missing_numbers)}"
+        missing = self._unframed(s.missing_numbers, hits)
+        if missing:
+            return f"figure: no passage mentions {', '.join(missing)}"
         if analysis.terms_zh:
             zh = self._support(" ".join(analysis.terms_zh), hits)
             if zh.coverage < TRANSLATED_COVERAGE:
                 missing = ", ".join(zh.missing_terms[:5])
                 return f"terms: {where} lack the question's terms (in Chinese: {missing})"
         return ""
+
+    def _unframed(self, figures: Sequence[str], hits: Sequence[Hit]) -> list[str]:
+        """The figures no passage states, less the years that date a passage from just
+        before it ("2023年6月，…" above a passage that goes on "科技部将…")."""
+        out = []
+        for figure in figures:
+            if _YEAR.fullmatch(figure.rstrip("年 ")):
+                before = (self.shelf.before(h.chunk) for h in hits)
+                if any(b is not None and figure.rstrip("年 ") in fold(b.text) for b in before):
+                    continue
+            out.append(figure)
+        return out
 
     # ------------------------------------------------------------------ one answer
 
@@ -467,7 +481,7 @@ class Answerer:
             return replace(base, reason="model: the model found no sentence that answers it")
         cited_hits = list({p.n: p.hit for p, _s in chosen}.values())
         s = self._support(question, cited_hits)
-        if s.missing_numbers and find_numbers(text):
+        if self._unframed(s.missing_numbers, cited_hits) and find_numbers(text):
             # A figure from a passage that never names the question's year is likely another
             # year's. Answers without figures pass: the date framing a question often sits
             # in the passage next to the one stating the answer (checked before asking).

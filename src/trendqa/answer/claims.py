@@ -275,7 +275,7 @@ class ClaimChecker:
         evidence = stating or evidence
         for entity in self.analysis.entities:
             if _YEAR.fullmatch(entity):
-                if not any(self._year_ok(entity, p, s) for p, s in evidence):
+                if not any(self._year_ok(entity, p, s, has_figure) for p, s in evidence):
                     return entity
                 continue
             forms = self._forms(entity)
@@ -302,7 +302,11 @@ class ClaimChecker:
         passage's subject, as a year-less sentence is about its passage's year."""
         kinds = _kinds([entity, *self.analysis.entities_zh.get(entity, ())])
         labels = fold(" ".join(self.labels.get(d, "") for d in passage.hit.chunk.docs))
+        # Whatever the question itself names is no rival: its other entities, in either
+        # language (NVIDIA's 英伟达 beside the asked MimicGen).
         asked = [fold(e) for e in self.analysis.entities] + list(forms)
+        asked += [fold(z) for z in self.analysis.terms_zh]
+        asked += [fold(z) for zs in self.analysis.entities_zh.values() for z in zs]
         for word, kind in _names_in(sentence.text):
             folded = fold(word)
             if kind not in kinds or folded in labels:
@@ -314,15 +318,17 @@ class ClaimChecker:
             return word
         return ""
 
-    def _year_ok(self, year: str, passage: Passage, sentence: Sentence) -> bool:
+    def _year_ok(self, year: str, passage: Passage, sentence: Sentence, figure: bool) -> bool:
         """The asked year is the one the sentence is about: named near it, or — when the
-        sentence names no year at all — in its passage."""
+        sentence names no year at all — in its passage. A claim without figures (what a
+        paper showed) only fails where its sentence is dated to another year: a report's
+        "2月，…" under its review of the year is that year's."""
         near = self._context(passage, sentence, wide=False)
         if year in near:
             return True
         if _YEAR.search(fold(sentence.text)):
             return False  # the sentence dates its figure, and not to the asked year
-        return year in self._context(passage, sentence, wide=True)
+        return not figure or year in self._context(passage, sentence, wide=True)
 
     def _forms(self, entity: str) -> list[str]:
         """How the corpus may write an entity: itself, or its Chinese forms; [] if unknown

@@ -103,6 +103,14 @@ class Shelf:
         self.position = {row: i for rows in by_doc.values() for i, row in enumerate(rows)}
         self.row = {chunk.id: row for row, chunk in enumerate(chunks)}
 
+    def before(self, chunk: Chunk) -> Chunk | None:
+        """The passage just before `chunk` in its document, if any."""
+        row = self.row.get(chunk.id)
+        if row is None:
+            return None
+        at = self.position[row]
+        return self.chunks[self.by_doc[chunk.doc][at - 1]] if at > 0 else None
+
     def section(self, hit: Hit, budget: int = SECTION_CHARS) -> list[Hit]:
         """`hit` grown into its section: its neighbours under the same heading, in order.
 

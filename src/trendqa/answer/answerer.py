@@ -253,9 +253,9 @@ class Answerer:
         if s.coverage < MIN_COVERAGE:
             check = "report" if named else "terms"
             return f"{check}: {where} lack the question's terms: {', '.join(s.missing_terms[:5])}"
-        missing = self._unframed(s.missing_numbers, hits)
-        if missing:
-            return f"figure: no passage mentions {', '.join(missing)}"
+        unstated = self._unframed(s.missing_numbers, hits)
+        if unstated:
+            return f"figure: no passage mentions {', '.join(unstated)}"
         if analysis.terms_zh:
             zh = self._support(" ".join(analysis.terms_zh), hits)
             if zh.coverage < TRANSLATED_COVERAGE:

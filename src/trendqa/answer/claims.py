@@ -177,7 +177,9 @@ class ClaimChecker:
             return ClaimResult(
                 claim, evidence, False, "content", "it only restates the question", score
             )
-        foreign = self._unstated_name(claim, evidence)
+        # A claim joining two cited facts ("$3,500, and it runs visionOS") may take a name
+        # from any sentence the model cited, not only from the one its words match best.
+        foreign = self._unstated_name(claim, (*evidence, *(e for e in chosen if e not in evidence)))
         if foreign:
             return ClaimResult(
                 claim,

@@ -288,6 +288,8 @@ class _Builder:
         self.old_vectors: dict[str, np.ndarray] = {}
         # Keyed by the text BM25 indexed (heading included), not the chunk id alone.
         self.old_tokens: dict[str, list[str]] = {}
+        # Finished batches are checkpointed locally, whichever store the index lives in.
+        settings.index_path.mkdir(parents=True, exist_ok=True)
         self.checkpoint = Checkpoint(settings.index_path, _embedder_key(embedder))
         if old is not None:
             self._load_reusable(old)

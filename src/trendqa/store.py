@@ -356,7 +356,8 @@ class Index:
             return []
         if self._faiss is None:
             self._faiss = _build_faiss(self.vectors, self.meta.embedder.dim)
-        want = min(k, len(self))
+        # A few more than asked, so ties at the cut break by row (as in BM25 and in Milvus).
+        want = min(k + 16, len(self))
         params: Any = None
         if allowed is not None:
             selector = faiss.IDSelectorBatch(np.fromiter(allowed, dtype=np.int64))
@@ -371,7 +372,8 @@ class Index:
             params.sel = selector
         query = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
         scores, rows = self._faiss.search(query, want, params=params)
-        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+        found = [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+        return sorted(found, key=lambda rs: (-rs[1], rs[0]))[:k]
 
 
 def _ivf_of(index: Any) -> Any:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import re
 import threading
-import warnings
 import unicodedata
+import warnings
 from functools import cache
 from typing import Any
 

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trendqa.config import Settings
 from trendqa.errors import InputError
 from trendqa.stores.base import Lexicon, Store, StoredIndex, StoreHealth
 
-__all__ = ["Lexicon", "Store", "StoreHealth", "StoredIndex", "open_store"]
+if TYPE_CHECKING:
+    from trendqa.stores.milvus import MilvusStore
+
+__all__ = ["Lexicon", "Store", "StoreHealth", "StoredIndex", "close_stores", "open_store"]
 
 # One client per Milvus target and process: a Lite file admits one, a server wants few.
-_milvus: dict[object, Store] = {}
+_milvus: dict[object, MilvusStore] = {}
 
 
 def open_store(settings: Settings, on_warning: Callable[[str], None] | None = None) -> Store:
@@ -35,3 +39,10 @@ def open_store(settings: Settings, on_warning: Callable[[str], None] | None = No
 
     root = settings.resolve(Path(spec).expanduser()) if spec else settings.index_path
     return LocalStore(root, on_warning)
+
+
+def close_stores() -> None:
+    """Close every database connection this process opened (a Lite file is then free)."""
+    for store in list(_milvus.values()):
+        store.close()
+    _milvus.clear()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import trends_text
+from conftest import CliRunner, trends_text
 from trendqa.api import ingest_paths, open_searcher
 from trendqa.config import Settings
 from trendqa.errors import LockedError
@@ -258,3 +258,21 @@ def test_two_readers_and_a_writer_share_a_server(
         versions = set(out.split())
         assert versions  # every search was consistent with the version it read
     assert "extra.md" in open_store(served).read_meta().documents
+
+
+def test_the_cli_reaches_milvus_by_flag_or_environment(
+    cli: CliRunner, corpus: Path, settings: Settings, tmp_path: Path
+) -> None:
+    url = f"milvus://{tmp_path / 'cli.db'}"
+    ingested = cli("ingest", str(corpus), "--store", url, "--json")
+    assert ingested.code == 0, ingested.err
+    assert ingested.json_lines()[0]["index"] == url
+    found = cli("search", "量子计算", "--store", url, "--json", "--no-server")
+    assert found.code == 0, found.err
+    docs = {hit["doc"] for hit in found.json_lines()}
+    assert docs and docs <= {"trends.md", "report.pdf", "gbk.txt"}
+    info = cli("info", "--json", environ={"TRENDQA_STORE": url})
+    assert info.code == 0 and info.json_lines()[0]["index"] == url
+    assert not (settings.index_path / "CURRENT").exists()  # the local store was not written
+    missing = cli("sources", "--store", f"milvus://{tmp_path / 'empty.db'}")
+    assert missing.code == 5 and "run `trendqa ingest`" in missing.err

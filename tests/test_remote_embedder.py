@@ -104,3 +104,17 @@ def test_ingest_records_the_remote_model_and_refuses_another(
     assert ingest_paths(remote, [corpus]).up_to_date  # the same model: nothing re-embedded
     with pytest.raises(IndexMismatchError, match=ALIAS):
         open_searcher(settings, loader=FakeEmbedderLoader())  # the local "fake" embedder
+
+
+def test_a_server_that_never_replies_times_out_once() -> None:
+    import socket
+
+    with socket.socket() as silent:  # accepts connections (backlog) and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        started = time.perf_counter()
+        with pytest.raises(ModelError, match="no reply within 1 s"):
+            RemoteEmbedder(url, "m", retries=3, timeout=1)
+        # Not sent again: a slow server still working on it would get the work twice.
+        assert time.perf_counter() - started < 3

@@ -28,7 +28,8 @@ from trendqa.errors import ModelError
 BATCH = 32  # texts per request
 IN_FLIGHT = 2  # requests at once: the server embeds one batch while the next is sent
 RETRIES = 3
-TIMEOUT = 60.0
+# Per request: 32 long passages on a busy CPU server take minutes; a dead one fails at connect.
+TIMEOUT = 300.0
 _RETRY_STATUS = {408, 429, 500, 502, 503, 504}
 
 
@@ -76,7 +77,12 @@ class _Client:
                 if exc.code not in _RETRY_STATUS:
                     break
             except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
-                why = str(getattr(exc, "reason", exc))
+                reason = getattr(exc, "reason", exc)
+                if isinstance(reason, TimeoutError):
+                    # The server is still working on it: sending it again doubles its load.
+                    why = f"no reply within {self.timeout:.0f} s"
+                    break
+                why = str(reason)
             except ValueError:
                 why = "the reply is not JSON"
                 break

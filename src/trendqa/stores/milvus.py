@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import re
+import threading
 import time
 import warnings
 from collections import OrderedDict
@@ -152,6 +153,7 @@ class MilvusStore:
         self.target = target
         self._db: Any = None
         self._base: str | None = None  # live version when the writer started (compare-and-swap)
+        self._writing = False
 
     @property
     def location(self) -> str:
@@ -276,11 +278,11 @@ class MilvusStore:
     @contextmanager
     def lock(self) -> Iterator[None]:
         """A Lite file is locked by its one process; on a server, the write compares and swaps."""
-        self._base = self._live_name()
+        self._base, self._writing = self._live_name(), True
         try:
             yield
         finally:
-            self._base = None
+            self._base, self._writing = None, False
 
     def write(self, snapshot: Index, keep: str | None = None) -> str:
         version = f"{self.target.name}_v{time.time_ns()}_{os.getpid()}"
@@ -292,7 +294,7 @@ class MilvusStore:
             self._drop(version)
             raise
         previous = self._live_name()
-        if previous != self._base:
+        if self._writing and previous != self._base:
             self._drop(version)
             raise LockedError(
                 f"another ingest made {previous} live in {self.location} meanwhile "
@@ -351,7 +353,11 @@ class MilvusStore:
 
     def _insert(self, version: str, snapshot: Index) -> None:
         seqs, _folded = source_positions(snapshot)
-        weights = snapshot.lexical().row_weights()
+        bm25 = snapshot.lexical()
+        weights = bm25.row_weights()
+        # Milvus refuses an empty sparse row: a passage without tokens gets a term no
+        # query has (term ids run from 0 to the vocabulary's size - 1).
+        nothing = {len(bm25.term_ids): 1.0}
         vectors = snapshot.vectors
         batch: list[dict[str, Any]] = []
         rows = zip(snapshot.chunks, snapshot.tokens, seqs, weights, strict=True)
@@ -373,8 +379,7 @@ class MilvusStore:
                     "data": data,
                     "tokens": tokens,
                     "dense": vectors[row].tolist(),
-                    # Milvus refuses an empty sparse row: a passage without tokens gets a zero.
-                    "sparse": sparse or {0: 0.0},
+                    "sparse": sparse or nothing,
                 }
             )
             if len(batch) == 500:
@@ -461,15 +466,21 @@ class _Rows:
     def __init__(self, store: MilvusStore, version: str, n: int) -> None:
         self.store, self.version, self.n = store, version, n
         self.cache: OrderedDict[int, tuple[Chunk, list[str]]] = OrderedDict()
+        self._lock = threading.Lock()  # `trendqa serve` searches from several threads
 
-    def remember(self, row: int, data: str, tokens: str) -> None:
-        self.cache[row] = (chunk_from_dict(json.loads(data)), list(json.loads(tokens)))
-        self.cache.move_to_end(row)
-        while len(self.cache) > _CACHE:
-            self.cache.popitem(last=False)
+    def remember(self, row: int, data: str, tokens: str) -> tuple[Chunk, list[str]]:
+        pair = (chunk_from_dict(json.loads(data)), list(json.loads(tokens)))
+        with self._lock:
+            self.cache[row] = pair
+            self.cache.move_to_end(row)
+            while len(self.cache) > _CACHE:
+                self.cache.popitem(last=False)
+        return pair
 
     def get(self, rows: Sequence[int]) -> list[tuple[Chunk, list[str]]]:
-        missing = sorted({r for r in rows if r not in self.cache})
+        with self._lock:
+            have = {r: self.cache[r] for r in set(rows) if r in self.cache}
+        missing = sorted(set(rows) - set(have))
         for begin in range(0, len(missing), _PAGE):
             part = missing[begin : begin + _PAGE]
             found = self.store._call(
@@ -479,8 +490,9 @@ class _Rows:
                 output_fields=["row", "data", "tokens"],
             )
             for item in found:
-                self.remember(int(item["row"]), item["data"], item["tokens"])
-        return [self.cache[r] for r in rows]
+                row = int(item["row"])
+                have[row] = self.remember(row, item["data"], item["tokens"])
+        return [have[r] for r in rows]
 
     def column(self, field: str) -> Iterator[Any]:
         for begin in range(0, self.n, _PAGE):

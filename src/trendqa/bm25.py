@@ -21,6 +21,25 @@ B = 0.75
 _PARAMS = "trendqa-bm25.json"  # our own facts beside bm25s's files: row count, k1
 
 
+def idf_of(df: int, n: int) -> float:
+    """Lucene's idf, as bm25s computes it."""
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+def max_idf_of(n: int) -> float:
+    """An unseen term is as informative as the rarest possible one."""
+    return math.log(1 + (n + 0.5) / 0.5) if n else 0.0
+
+
+class TermStats:
+    """idf per token from stored document frequencies (a store that keeps no bm25s matrix)."""
+
+    def __init__(self, df: Mapping[str, int], n: int) -> None:
+        self.n = n
+        self.idf: Mapping[str, float] = {t: idf_of(d, n) for t, d in df.items() if t and d}
+        self.max_idf = max_idf_of(n)
+
+
 class _Idf(Mapping[str, float]):
     """idf per token, computed on demand from the matrix's column lengths (document frequency)."""
 
@@ -36,7 +55,7 @@ class _Idf(Mapping[str, float]):
         df = int(self._indptr[col + 1] - self._indptr[col])
         if df == 0:
             raise KeyError(token)
-        return math.log(1 + (self._n - df + 0.5) / (df + 0.5))
+        return idf_of(df, self._n)
 
     def __contains__(self, token: object) -> bool:
         if not isinstance(token, str):
@@ -100,8 +119,40 @@ class BM25:
         else:
             self._vocab, indptr = {}, np.zeros(1, dtype=np.int64)
         self.idf: Mapping[str, float] = _Idf(self._vocab, indptr, self.n)
-        # An unseen term is as informative as the rarest possible one.
-        self.max_idf = math.log(1 + (self.n + 0.5) / 0.5) if self.n else 0.0
+        self.max_idf = max_idf_of(self.n)
+
+    @property
+    def term_ids(self) -> Mapping[str, int]:
+        """Each token's column in the score matrix (stable for this index)."""
+        return self._vocab
+
+    def document_frequencies(self) -> dict[str, int]:
+        """Passages holding each token (the empty placeholder left out)."""
+        if self._model is None:
+            return {}
+        indptr = np.asarray(self._model.scores["indptr"])
+        df = np.diff(indptr)
+        return {t: int(df[col]) for t, col in self._vocab.items() if t and df[col]}
+
+    def row_weights(self) -> list[dict[int, float]]:
+        """Each passage's score for each of its tokens, by token column.
+
+        The inner product with a query's 0/1 vector over its distinct tokens is the
+        passage's BM25 score: how a sparse-vector store ranks exactly like this index.
+        """
+        out: list[dict[int, float]] = [{} for _ in range(self.n)]
+        if self._model is None:
+            return out
+        scores = self._model.scores
+        indptr = np.asarray(scores["indptr"])
+        cols = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+        rows = np.asarray(scores["indices"])
+        weights = np.asarray(scores["data"], dtype=np.float32) * np.float32(self.k1 + 1)
+        skip = self._vocab.get("")
+        for row, col, weight in zip(rows.tolist(), cols.tolist(), weights.tolist(), strict=True):
+            if col != skip and weight > 0:
+                out[row][col] = weight
+        return out
 
     def scores(self, query: Sequence[str], allowed: set[int] | None = None) -> dict[int, float]:
         """BM25 score of every passage that shares a token with the query."""

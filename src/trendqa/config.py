@@ -26,6 +26,9 @@ _ENV = {
     "embedder": "TRENDQA_EMBEDDER",
     "llm": "TRENDQA_MODEL",
     "llm_url": "TRENDQA_LLM_URL",
+    "store": "TRENDQA_STORE",
+    "embed_url": "TRENDQA_EMBED_URL",
+    "embed_model": "TRENDQA_EMBED_MODEL",
     "pdf_password": "TRENDQA_PDF_PASSWORD",
 }
 
@@ -40,6 +43,16 @@ class Settings:
     models_dir: Path = field(default=Path("models"), metadata={"doc": "local model files"})
     embedder: str | None = field(
         default=None, metadata={"doc": "sentence-transformers model folder (default: models/)"}
+    )
+    store: str | None = field(
+        default=None,
+        metadata={"doc": "where the index lives: the index folder (default) or a milvus:// URL"},
+    )
+    embed_url: str | None = field(
+        default=None, metadata={"doc": "OpenAI-compatible /v1/embeddings endpoint to embed with"}
+    )
+    embed_model: str | None = field(
+        default=None, metadata={"doc": "model name to ask the embedding endpoint for"}
     )
     llm: str | None = field(default=None, metadata={"doc": "GGUF chat model file"})
     llm_url: str | None = field(default=None, metadata={"doc": "OpenAI-compatible endpoint"})

@@ -8,7 +8,8 @@ Hierarchy::
     │   └── IndexDamagedError    exit 5, an index file fails its checksum
     ├── IndexMismatchError       exit 5, index built by another embedder/chunker
     ├── ModelError               exit 6, a model is missing, corrupt or unreachable
-    ├── LockedError              exit 7, another ingest holds the index lock
+    ├── LockedError              exit 7, another ingest holds the index lock (or the Lite file)
+    ├── StoreError               exit 1, the Milvus store is unreachable or refused a call
     └── ServerError              exit 8, `trendqa serve` is busy or went away mid-request
 
 Every message names the next step, so the CLI can print it as one line.
@@ -70,6 +71,10 @@ class LockedError(TrendqaError):
     """Another process is writing the index."""
 
     exit_status = ExitStatus.LOCKED
+
+
+class StoreError(TrendqaError):
+    """The index's database (Milvus) is unreachable or refused a request."""
 
 
 class ServerError(TrendqaError):

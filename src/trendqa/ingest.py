@@ -26,17 +26,8 @@ from trendqa.dedup import fold_duplicates
 from trendqa.embedding import Embedder, EmbedderInfo
 from trendqa.errors import InputError
 from trendqa.records import Chunk, DocumentMeta, FileReport, Skipped, SourceDocument
-from trendqa.store import (
-    DocumentEntry,
-    Health,
-    Index,
-    IndexMeta,
-    check_index,
-    load_version,
-    version_meta,
-    write_index,
-    write_lock,
-)
+from trendqa.store import DocumentEntry, Index, IndexMeta
+from trendqa.stores import Store, StoredIndex, StoreHealth, open_store
 from trendqa.tokens import tokenize
 
 
@@ -147,12 +138,13 @@ def ingest(
     *,
     rebuild: bool = False,
     progress: IngestProgress | None = None,
+    store: Store | None = None,
 ) -> IngestReport:
-    """Index `paths` into `settings.index_path`; the previous index stays live until done."""
+    """Index `paths` into the configured store; the previous version stays live until done."""
     started = time.perf_counter()
     progress = progress or QuietProgress()
-    root = settings.index_path
-    with write_lock(root):
+    store = store or open_store(settings)
+    with store.lock():
         found, missing = loaders.discover(paths)
         if not found:
             # Writing an empty index here would wipe it over a mistyped path.
@@ -166,20 +158,16 @@ def ingest(
             passwords, settings.pdf_password
         )
         # Every byte of the live index is checked: a damaged one is never "up to date".
-        health = check_index(root)
-        previous = version_meta(health.intact) if health.intact and not rebuild else None
-        if (
-            previous
-            and health.live_is_intact(root)
-            and _same_settings(previous, settings, embedder)
-        ):
+        health = store.check()
+        previous = store.version_meta(health.intact) if health.intact and not rebuild else None
+        if previous and health.live_intact and _same_settings(previous, settings, embedder):
             before = {d: e.sha256 for d, e in previous.documents.items()}
             before.update(previous.skipped_sha256)
             # Nothing changed, citation labels included: no loading, no model, no writing.
             if before == hashes and previous.manifest_sha256 == labels:
                 skipped = missing + [Skipped(d, r) for d, r in previous.skipped.items()]
-                return _unchanged_report(previous, skipped, started, root)
-        old = load_version(health.intact, full=False) if previous and health.intact else None
+                return _unchanged_report(previous, skipped, started, store.location)
+        old = store.open_version(health.intact) if previous and health.intact else None
         progress.files(len(found))
         documents: list[_Doc] = []
         files: list[FileReport] = []  # per file parsed this time: pages, warnings
@@ -206,7 +194,7 @@ def ingest(
                     documents.append(_Doc.parsed(source, chunks))
                     files.append(source.report())
             progress.file_done(doc)
-        builder = _Builder(settings, embedder, old, health, progress)
+        builder = _Builder(settings, embedder, old, health, progress, store)
         report = builder.build(documents, failed, {d: hashes[d] for d in failed}, labels)
     skipped = missing + [Skipped(d, r) for d, r in failed.items()]
     return IngestReport(
@@ -225,7 +213,7 @@ def _same_settings(meta: IndexMeta, settings: Settings, choice: EmbedderChoice) 
 
 
 def _reusable_chunks(
-    old: Index | None,
+    old: StoredIndex | None,
     settings: Settings,
     doc: str,
     sha256: str,
@@ -265,7 +253,7 @@ def _manifest_sha256(
 
 
 def _unchanged_report(
-    meta: IndexMeta, skipped: list[Skipped], started: float, root: Path
+    meta: IndexMeta, skipped: list[Skipped], started: float, location: str
 ) -> IngestReport:
     return IngestReport(
         documents=len(meta.documents),
@@ -275,7 +263,7 @@ def _unchanged_report(
         skipped=skipped,
         up_to_date=True,
         seconds=time.perf_counter() - started,
-        index=str(root),
+        index=location,
     )
 
 
@@ -286,10 +274,12 @@ class _Builder:
         self,
         settings: Settings,
         embedder: EmbedderChoice,
-        old: Index | None,
-        health: Health,
+        old: StoredIndex | None,
+        health: StoreHealth,
         progress: IngestProgress,
+        store: Store,
     ) -> None:
+        self.store = store
         self.settings = settings
         self.choice = embedder
         self.old = old
@@ -298,11 +288,13 @@ class _Builder:
         self.old_vectors: dict[str, np.ndarray] = {}
         # Keyed by the text BM25 indexed (heading included), not the chunk id alone.
         self.old_tokens: dict[str, list[str]] = {}
+        # Finished batches are checkpointed locally, whichever store the index lives in.
+        settings.index_path.mkdir(parents=True, exist_ok=True)
         self.checkpoint = Checkpoint(settings.index_path, _embedder_key(embedder))
         if old is not None:
             self._load_reusable(old)
 
-    def _load_reusable(self, old: Index) -> None:
+    def _load_reusable(self, old: StoredIndex) -> None:
         self.old_tokens = {
             _lexical_text(c): list(t) for c, t in zip(old.chunks, old.tokens, strict=True)
         }
@@ -358,12 +350,8 @@ class _Builder:
             manifest_sha256=manifest_sha,
         )
         sources = {d.doc: d.chunks for d in documents}
-        intact = self.health.intact
-        write_index(
-            s.index_path,
-            Index(meta, kept, tokens, vectors, sources=sources),
-            keep=intact.name if intact else None,
-        )
+        snapshot = Index(meta, kept, tokens, vectors, sources=sources)
+        self.store.write(snapshot, keep=self.health.intact)
         self.checkpoint.discard()  # every vector it held is in the new index
         before = set(self.old.meta.documents) if self.old else set()
         removed = sorted(before - set(meta.documents))
@@ -374,7 +362,7 @@ class _Builder:
             folded=sum(folded.values()),
             removed=removed,
             embed_seconds=embed_s,
-            index=str(s.index_path),
+            index=self.store.location,
             resumed=resumed,
             repaired=self.health.damage,
         )

@@ -1,4 +1,8 @@
-"""Hybrid search: BM25 over jieba tokens fused with dense FAISS search.
+"""Hybrid search: BM25 over jieba tokens fused with dense vector search.
+
+Both retrievers run in the store (`StoredIndex.search_dense`, `search_lexical`,
+each confined to the `--doc` documents by the store itself); fusion happens
+here, so the local store and Milvus rank alike.
 
 Plain reciprocal rank fusion hurts cross-lingual queries: an English question
 shares almost no tokens with Chinese passages, so its BM25 ranking is noise
@@ -18,12 +22,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from trendqa.bm25 import BM25
 from trendqa.dedup import shingles
 from trendqa.embedding import Embedder
 from trendqa.errors import IndexMismatchError, InputError
-from trendqa.records import Chunk, Hit
-from trendqa.store import Index
+from trendqa.records import Hit
+from trendqa.store import IndexMeta
+from trendqa.stores.base import Lexicon, StoredIndex
 from trendqa.textnorm import han_share
 from trendqa.tokens import tokenize
 
@@ -46,9 +50,9 @@ class SearchOptions:
     rrf_k: int = 60
 
 
-def check_compatible(index: Index, embedder: Embedder) -> None:
+def check_compatible(index: StoredIndex, embedder: Embedder) -> None:
     """Refuse to compare query vectors with passage vectors from another model."""
-    built, now = index.meta.embedder, embedder.info
+    built, now = index.describe().embedder, embedder.info
     if (built.id, built.dim, built.quantized) != (now.id, now.dim, now.quantized):
         raise IndexMismatchError(
             f"the index was built with embedder {built.id!r} (dim {built.dim}"
@@ -58,25 +62,27 @@ def check_compatible(index: Index, embedder: Embedder) -> None:
         )
 
 
-def _matches(chunk: Chunk, wanted: Sequence[str]) -> bool:
-    locations = (chunk.location, *chunk.also_in)
-    for loc in locations:
-        file_name = loc.doc.rsplit("/", 1)[-1].lower()  # documents in subfolders too
-        names = (loc.doc.lower(), file_name, file_name.rsplit(".", 1)[0])
-        if any(w.lower() in names or w.lower() in loc.title.lower() for w in wanted):
-            return True
-    return False
+def matching_docs(meta: IndexMeta, wanted: Sequence[str]) -> frozenset[str]:
+    """Documents named by file name, stem, path, or part of the title (`--doc`)."""
+    found = set()
+    for doc, entry in meta.documents.items():
+        file_name = doc.rsplit("/", 1)[-1].lower()  # documents in subfolders too
+        names = (doc.lower(), file_name, file_name.rsplit(".", 1)[0])
+        title = entry.meta.title.lower()
+        if any(w.lower() in names or w.lower() in title for w in wanted):
+            found.add(doc)
+    return frozenset(found)
 
 
 class Searcher:
-    """Searches one loaded index; build once, query many times."""
+    """Searches one opened index, whichever store holds it; build once, query many times."""
 
-    def __init__(self, index: Index, embedder: Embedder | None) -> None:
+    def __init__(self, index: StoredIndex, embedder: Embedder | None) -> None:
         if embedder is not None:
             check_compatible(index, embedder)
         self.index = index
         self.embedder = embedder
-        self.bm25: BM25 = index.lexical()  # saved by ingest, memory-mapped: nothing rebuilt
+        self.bm25: Lexicon = index.lexicon()  # saved by ingest: nothing rebuilt
         sample = "".join(c.text for c in index.chunks[:: max(1, len(index.chunks) // 200)])
         self.corpus_han = han_share(sample)
         self._language: dict[int, bool] = {}
@@ -96,7 +102,7 @@ class Searcher:
         if terms and len(terms) <= 3 and all(t in self.bm25.idf for t in terms):
             return LEXICAL_WEIGHT
         if ranked is None:
-            ranked = self.bm25.search(terms, WHERE)
+            ranked = self.index.search_lexical(terms, WHERE)
         best = ranked[:WHERE]
         total = sum(score for _row, score in best)
         where = (
@@ -126,31 +132,31 @@ class Searcher:
             self._language[row] = han_share(self.index.chunks[row].text) >= 0.5
         return self._language[row]
 
-    def allowed_rows(self, docs: Sequence[str]) -> set[int] | None:
-        """Rows of passages from the named documents (file name, stem, or title part)."""
+    def allowed_docs(self, docs: Sequence[str]) -> frozenset[str] | None:
+        """The indexed documents `docs` name (file name, stem, or title part); None: all."""
         if not docs:
             return None
-        rows = {r for r, c in enumerate(self.index.chunks) if _matches(c, docs)}
-        if not rows:
+        found = matching_docs(self.index.meta, docs)
+        if not found:
             known = ", ".join(sorted(self.index.meta.documents))
             raise InputError(f"no indexed document matches {', '.join(docs)} — known: {known}")
-        return rows
+        return found
 
     def search(self, query: str, options: SearchOptions | None = None) -> list[Hit]:
         """The top `options.k` passages for `query`, best first."""
         opts = options or SearchOptions()
         if not query.strip():
             raise InputError("empty query")
-        allowed = self.allowed_rows(opts.docs)
+        allowed = self.allowed_docs(opts.docs)
         rankings: dict[str, list[tuple[int, float]]] = {}
         weights: dict[str, float] = {}
         if opts.mode in ("hybrid", "dense") and self.embedder is not None:
             vector = self.embedder.embed_queries([query])[0]
-            rankings["dense"] = self.index.dense_search(vector, opts.depth, allowed)
+            rankings["dense"] = self.index.search_dense(vector, opts.depth, allowed)
             weights["dense"] = 1.0
         if opts.mode in ("hybrid", "bm25") or self.embedder is None:
             terms = tokenize(query)
-            rankings["bm25"] = self.bm25.search(terms, opts.depth, allowed)
+            rankings["bm25"] = self.index.search_lexical(terms, opts.depth, allowed)
             # Alone (no embedder), BM25 is the only vote and must count whatever the script.
             alone = opts.mode == "bm25" or self.embedder is None
             weights["bm25"] = 1.0 if alone else self.lexical_weight(query, rankings["bm25"])

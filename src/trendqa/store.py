@@ -15,7 +15,8 @@ readers check sizes always and hashes of files up to `FULL_CHECK_BYTES`
 (larger ones by a fixed sample of blocks); ingest hashes every byte.
 Readers open chunk text lazily from SQLite and memory-map the BM25 matrix, so
 start-up does not grow with a full parse of the corpus.
-This is the only module that imports faiss.
+This is the only module that imports faiss. `Index` is the local store's
+`StoredIndex` (trendqa.stores.base) and the snapshot every store writes.
 """
 
 from __future__ import annotations
@@ -259,6 +260,7 @@ class Index:
         self._faiss: Any = None
         self._bm25: BM25 | None = None
         self._row: dict[str, int] | None = None
+        self._doc_rows: dict[frozenset[str], set[int]] = {}
 
     @classmethod
     def _opened(
@@ -310,6 +312,40 @@ class Index:
                 self._row.setdefault(chunk.id, row)
         return self._row.get(chunk_id)
 
+    def describe(self) -> IndexMeta:
+        """How this index was built."""
+        return self.meta
+
+    def lexicon(self) -> BM25:
+        return self.lexical()
+
+    def fetch(self, chunk_id: str) -> Chunk | None:
+        row = self.row_of(chunk_id)
+        return None if row is None else self._chunks[row]
+
+    def rows_of(self, docs: frozenset[str]) -> set[int]:
+        """Rows of the passages stored for, or folded from, any of `docs`."""
+        if docs not in self._doc_rows:
+            self._doc_rows[docs] = {
+                row
+                for row, chunk in enumerate(self._chunks)
+                if any(loc.doc in docs for loc in (chunk.location, *chunk.also_in))
+            }
+        return self._doc_rows[docs]
+
+    def search_dense(
+        self, query: Vectors, k: int, docs: frozenset[str] | None = None
+    ) -> list[tuple[int, float]]:
+        return self.dense_search(query, k, None if docs is None else self.rows_of(docs))
+
+    def search_lexical(
+        self, terms: Sequence[str], k: int, docs: frozenset[str] | None = None
+    ) -> list[tuple[int, float]]:
+        allowed = None if docs is None else self.rows_of(docs)
+        if allowed is not None and not allowed:
+            return []
+        return self.lexical().search(terms, k, allowed)
+
     def dense_search(
         self, query: Vectors, k: int, allowed: set[int] | None = None
     ) -> list[tuple[int, float]]:
@@ -320,7 +356,8 @@ class Index:
             return []
         if self._faiss is None:
             self._faiss = _build_faiss(self.vectors, self.meta.embedder.dim)
-        want = min(k, len(self))
+        # A few more than asked, so ties at the cut break by row (as in BM25 and in Milvus).
+        want = min(k + 16, len(self))
         params: Any = None
         if allowed is not None:
             selector = faiss.IDSelectorBatch(np.fromiter(allowed, dtype=np.int64))
@@ -335,7 +372,8 @@ class Index:
             params.sel = selector
         query = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
         scores, rows = self._faiss.search(query, want, params=params)
-        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+        found = [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+        return sorted(found, key=lambda rs: (-rs[1], rs[0]))[:k]
 
 
 def _ivf_of(index: Any) -> Any:
@@ -660,6 +698,24 @@ def _source_lists(index: Index) -> dict[str, list[Chunk]]:
     return grouped
 
 
+def source_positions(index: Index) -> tuple[list[int], list[tuple[str, int, Chunk]]]:
+    """Each stored row's position (`seq`) among its document's chunks, and the folded rest.
+
+    The folded rest are (doc, seq, chunk) of passages no stored row claimed: folded
+    into another document's passage. Together they give back every document's
+    chunks as chunking made them (`source_chunks`).
+    """
+    unclaimed: dict[tuple[str, int, int, str], tuple[int, Chunk]] = {}
+    for doc, chunks in _source_lists(index).items():
+        for seq, chunk in enumerate(chunks):
+            unclaimed[(doc, chunk.location.start, chunk.location.end, chunk.id)] = (seq, chunk)
+    seqs = []
+    for row, chunk in enumerate(index.chunks):
+        key = (chunk.doc, chunk.location.start, chunk.location.end, chunk.id)
+        seqs.append(unclaimed.pop(key, (row, chunk))[0])
+    return seqs, [(key[0], seq, chunk) for key, (seq, chunk) in unclaimed.items()]
+
+
 def _write_chunks(path: Path, index: Index) -> None:
     """chunks: the stored passages by row; folded: passages folded into another's row.
 
@@ -674,20 +730,17 @@ def _write_chunks(path: Path, index: Index) -> None:
             " seq INTEGER NOT NULL, data TEXT NOT NULL, tokens TEXT NOT NULL)"
         )
         db.execute("CREATE TABLE folded (doc TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT)")
-        unclaimed: dict[tuple[str, int, int, str], tuple[int, Chunk]] = {}
-        for doc, chunks in _source_lists(index).items():
-            for seq, chunk in enumerate(chunks):
-                unclaimed[(doc, chunk.location.start, chunk.location.end, chunk.id)] = (seq, chunk)
-        rows = []
-        for row, (chunk, toks) in enumerate(zip(index.chunks, index.tokens, strict=True)):
-            key = (chunk.doc, chunk.location.start, chunk.location.end, chunk.id)
-            seq, _source = unclaimed.pop(key, (row, chunk))
-            rows.append((row, chunk.id, chunk.doc, seq, _chunk_json(chunk), json.dumps(list(toks))))
+        seqs, folded = source_positions(index)
+        rows = [
+            (row, chunk.id, chunk.doc, seq, _chunk_json(chunk), json.dumps(list(toks)))
+            for row, (chunk, toks, seq) in enumerate(
+                zip(index.chunks, index.tokens, seqs, strict=True)
+            )
+        ]
         db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)", rows)
-        # What no stored row claimed was folded into another document's passage.
         db.executemany(
             "INSERT INTO folded VALUES (?, ?, ?)",
-            [(key[0], seq, _chunk_json(chunk)) for key, (seq, chunk) in unclaimed.items()],
+            [(doc, seq, _chunk_json(chunk)) for doc, seq, chunk in folded],
         )
         db.execute("CREATE INDEX chunks_id ON chunks (id)")
         db.execute("CREATE INDEX chunks_doc ON chunks (doc)")

@@ -6,6 +6,7 @@ import logging
 import re
 import threading
 import unicodedata
+import warnings
 from functools import cache
 from typing import Any
 
@@ -26,7 +27,10 @@ _lock = threading.Lock()
 
 @cache
 def _jieba() -> Any:
-    import jieba
+    with warnings.catch_warnings():
+        # jieba imports pkg_resources when it is there (setuptools<81, which Milvus Lite needs).
+        warnings.filterwarnings("ignore", "pkg_resources is deprecated", UserWarning)
+        import jieba
 
     # jieba logs "Building prefix dict..." at INFO; keep stderr for real problems.
     jieba.setLogLevel(logging.WARNING)

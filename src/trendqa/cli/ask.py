@@ -11,12 +11,14 @@ from trendqa.cli.env import Env, env_of, queries, settings_of
 from trendqa.cli.options import (
     DocOpt,
     EmbedderOpt,
+    EmbedUrlOpt,
     IndexOpt,
     JsonOpt,
     KOpt,
     LlmUrlOpt,
     ModelOpt,
     NoServerOpt,
+    StoreOpt,
 )
 from trendqa.errors import ExitStatus, InputError
 
@@ -42,6 +44,8 @@ def ask_cmd(
     model: ModelOpt = None,
     llm_url: LlmUrlOpt = None,
     index: IndexOpt = None,
+    store: StoreOpt = None,
+    embed_url: EmbedUrlOpt = None,
     embedder: EmbedderOpt = None,
     verbose: Annotated[bool, typer.Option(help="Show llama.cpp's own log.")] = False,
     as_json: JsonOpt = False,
@@ -50,7 +54,15 @@ def ask_cmd(
     """Answer a question from the corpus, with verified [n] citations."""
     check_lang(lang)
     env = env_of(ctx)
-    settings = settings_of(ctx, index_dir=index, embedder=embedder, llm=model, llm_url=llm_url)
+    settings = settings_of(
+        ctx,
+        index_dir=index,
+        store=store,
+        embed_url=embed_url,
+        embedder=embedder,
+        llm=model,
+        llm_url=llm_url,
+    )
     answers = open_answers(
         env, settings, use_llm=not extractive, verbose=verbose, no_server=no_server
     )

@@ -40,13 +40,15 @@ class Answers(Protocol):
 def find_server(env: Env, settings: Settings, *, need_llm: bool) -> Any:
     """A client for the running server of this index, if it holds what is asked for."""
     from trendqa.server.client import ServerClient
-    from trendqa.server.discovery import llm_setting, read_info
+    from trendqa.server.discovery import embedder_setting, llm_setting, read_info
 
     if "TRENDQA_NO_SERVER" in env.environ:
         return None
     info = read_info(settings.index_path)
-    if info is None or info.embedder != str(settings.embedder_path):
+    if info is None or info.embedder != embedder_setting(settings):
         return None
+    if info.store != (settings.store or ""):
+        return None  # a server of another store that shares this index folder
     if need_llm and info.llm != llm_setting(settings):
         return None
     return ServerClient(info)

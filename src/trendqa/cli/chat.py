@@ -16,12 +16,14 @@ from trendqa.cli.env import Env, env_of, settings_of
 from trendqa.cli.options import (
     DocOpt,
     EmbedderOpt,
+    EmbedUrlOpt,
     IndexOpt,
     JsonOpt,
     KOpt,
     LlmUrlOpt,
     ModelOpt,
     NoServerOpt,
+    StoreOpt,
 )
 from trendqa.errors import InputError, TrendqaError
 
@@ -55,6 +57,8 @@ def chat_cmd(
     model: ModelOpt = None,
     llm_url: LlmUrlOpt = None,
     index: IndexOpt = None,
+    store: StoreOpt = None,
+    embed_url: EmbedUrlOpt = None,
     embedder: EmbedderOpt = None,
     as_json: JsonOpt = False,
     no_server: NoServerOpt = False,
@@ -62,7 +66,15 @@ def chat_cmd(
     """Ask question after question; follow-ups are rewritten to stand alone (→ shows how)."""
     check_lang(lang)
     env = env_of(ctx)
-    settings = settings_of(ctx, index_dir=index, embedder=embedder, llm=model, llm_url=llm_url)
+    settings = settings_of(
+        ctx,
+        index_dir=index,
+        store=store,
+        embed_url=embed_url,
+        embedder=embedder,
+        llm=model,
+        llm_url=llm_url,
+    )
     env.warn("loading models…")
     answers = open_answers(env, settings, use_llm=not extractive, no_server=no_server)
     if not answers.has_llm and not extractive:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from trendqa.cli.env import env_of, loader_of, settings_of
-from trendqa.cli.options import EmbedderOpt, IndexOpt, JsonOpt, PathsArg
+from trendqa.cli.options import EmbedderOpt, EmbedUrlOpt, IndexOpt, JsonOpt, PathsArg, StoreOpt
 from trendqa.errors import ExitStatus, InputError
 
 
@@ -16,6 +16,8 @@ def ingest_cmd(
     ctx: typer.Context,
     paths: PathsArg = None,
     index: IndexOpt = None,
+    store: StoreOpt = None,
+    embed_url: EmbedUrlOpt = None,
     embedder: EmbedderOpt = None,
     chunk_size: Annotated[int | None, typer.Option(help="Chunk length in characters.")] = None,
     overlap: Annotated[int | None, typer.Option(help="Chunk overlap in characters.")] = None,
@@ -34,6 +36,8 @@ def ingest_cmd(
     settings = settings_of(
         ctx,
         index_dir=index,
+        store=store,
+        embed_url=embed_url,
         embedder=embedder,
         chunk_size=chunk_size,
         chunk_overlap=overlap,
@@ -59,14 +63,16 @@ def ingest_cmd(
         raise typer.Exit(ExitStatus.PARTIAL)
 
 
-def sources_cmd(ctx: typer.Context, index: IndexOpt = None, as_json: JsonOpt = False) -> None:
+def sources_cmd(
+    ctx: typer.Context, index: IndexOpt = None, store: StoreOpt = None, as_json: JsonOpt = False
+) -> None:
     """List the indexed documents."""
     from trendqa.api import read_index_meta
     from trendqa.render import print_sources
     from trendqa.serialize import sources_list
 
     env = env_of(ctx)
-    meta = read_index_meta(settings_of(ctx, index_dir=index))
+    meta = read_index_meta(settings_of(ctx, index_dir=index, store=store))
     if as_json:
         for row in sources_list(meta):
             env.json_line(row)
@@ -78,16 +84,18 @@ def _dir_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def info_cmd(ctx: typer.Context, index: IndexOpt = None, as_json: JsonOpt = False) -> None:
+def info_cmd(
+    ctx: typer.Context, index: IndexOpt = None, store: StoreOpt = None, as_json: JsonOpt = False
+) -> None:
     """Show how the index was built."""
     from trendqa.api import read_index_meta
     from trendqa.render import print_info
 
     env = env_of(ctx)
-    settings = settings_of(ctx, index_dir=index)
+    settings = settings_of(ctx, index_dir=index, store=store)
     meta = read_index_meta(settings)
     facts: dict[str, Any] = {
-        "index": str(settings.index_path),
+        "index": settings.store or str(settings.index_path),
         "built_at": meta.built_at,
         "documents": len(meta.documents),
         "chunks": sum(e.chunks for e in meta.documents.values()),
@@ -100,7 +108,7 @@ def info_cmd(ctx: typer.Context, index: IndexOpt = None, as_json: JsonOpt = Fals
         "chunk_size": meta.chunk_size,
         "chunk_overlap": meta.chunk_overlap,
         "chunker_version": meta.chunker_version,
-        "size_bytes": _dir_size(settings.index_path),
+        "size_bytes": _dir_size(settings.index_path) if not settings.store else None,
     }
     if as_json:
         env.json_line(facts)

@@ -8,6 +8,18 @@ from typing import Annotated
 import typer
 
 IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index folder [default: index/].")]
+StoreOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        help="Where the index lives: an index folder, milvus:///path/file.db (Milvus Lite) "
+        "or milvus://HOST:PORT/COLLECTION.",
+    ),
+]
+EmbedUrlOpt = Annotated[
+    str | None,
+    typer.Option("--embed-url", help="OpenAI-compatible /v1/embeddings server to embed with."),
+]
 EmbedderOpt = Annotated[
     str | None, typer.Option("--embedder", help="sentence-transformers model folder.")
 ]

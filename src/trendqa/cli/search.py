@@ -8,7 +8,16 @@ import typer
 
 from trendqa.cli.backend import open_searches
 from trendqa.cli.env import env_of, queries, settings_of
-from trendqa.cli.options import MODES, DocOpt, EmbedderOpt, IndexOpt, JsonOpt, NoServerOpt
+from trendqa.cli.options import (
+    MODES,
+    DocOpt,
+    EmbedderOpt,
+    EmbedUrlOpt,
+    IndexOpt,
+    JsonOpt,
+    NoServerOpt,
+    StoreOpt,
+)
 from trendqa.errors import InputError
 
 
@@ -21,6 +30,8 @@ def search_cmd(
     doc: DocOpt = None,
     mode: Annotated[str, typer.Option(help="hybrid, dense or bm25.")] = "hybrid",
     index: IndexOpt = None,
+    store: StoreOpt = None,
+    embed_url: EmbedUrlOpt = None,
     embedder: EmbedderOpt = None,
     as_json: JsonOpt = False,
     no_server: NoServerOpt = False,
@@ -31,7 +42,9 @@ def search_cmd(
     if mode not in MODES:
         raise InputError(f"--mode must be hybrid, dense or bm25, not {mode!r}")
     env = env_of(ctx)
-    settings = settings_of(ctx, index_dir=index, embedder=embedder)
+    settings = settings_of(
+        ctx, index_dir=index, store=store, embed_url=embed_url, embedder=embedder
+    )
     searches = open_searches(env, settings, mode, no_server=no_server)
     options = {"k": k or settings.k, "docs": list(doc or ()), "mode": mode}
     console = env.out()

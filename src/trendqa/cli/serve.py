@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from trendqa.cli.env import env_of, loader_of, settings_of
-from trendqa.cli.options import EmbedderOpt, IndexOpt, LlmUrlOpt, ModelOpt
+from trendqa.cli.options import EmbedderOpt, EmbedUrlOpt, IndexOpt, LlmUrlOpt, ModelOpt, StoreOpt
 from trendqa.errors import InputError, ServerError, TrendqaError
 
 if TYPE_CHECKING:
@@ -52,6 +52,8 @@ def serve_cmd(
     model: ModelOpt = None,
     llm_url: LlmUrlOpt = None,
     index: IndexOpt = None,
+    store: StoreOpt = None,
+    embed_url: EmbedUrlOpt = None,
     embedder: EmbedderOpt = None,
     verbose: Annotated[bool, typer.Option(help="Show llama.cpp's own log.")] = False,
     reproducible: Annotated[
@@ -71,7 +73,15 @@ def serve_cmd(
             f"--host {host} makes the server reachable from other machines: "
             "pass --token or set TRENDQA_SERVER_TOKEN"
         )
-    settings = settings_of(ctx, index_dir=index, embedder=embedder, llm=model, llm_url=llm_url)
+    settings = settings_of(
+        ctx,
+        index_dir=index,
+        store=store,
+        embed_url=embed_url,
+        embedder=embedder,
+        llm=model,
+        llm_url=llm_url,
+    )
     read_index_meta(settings)  # no index: fail before loading anything
     running = read_info(settings.index_path)
     if running is not None and answers(running):

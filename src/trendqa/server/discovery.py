@@ -9,6 +9,12 @@ from pathlib import Path
 
 from trendqa.config import Settings
 
+
+def embedder_setting(settings: Settings) -> str:
+    """The embedder a server holds: the remote endpoint, or the local model folder."""
+    return settings.embed_url or str(settings.embedder_path)
+
+
 FILE_NAME = "serve.json"
 
 
@@ -23,6 +29,7 @@ class ServerInfo:
     llm_name: str | None  # the loaded generator's name, None when there is none
     started_at: str
     token: str | None = None
+    store: str = ""  # the --store it serves ("": the index folder this file lies in)
 
 
 def discovery_path(index_path: Path) -> Path:

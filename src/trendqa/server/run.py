@@ -15,7 +15,13 @@ from trendqa.config import Settings
 from trendqa.errors import TrendqaError
 from trendqa.llm import Generator
 from trendqa.server.app import build_app
-from trendqa.server.discovery import ServerInfo, llm_setting, remove_info, write_info
+from trendqa.server.discovery import (
+    ServerInfo,
+    embedder_setting,
+    llm_setting,
+    remove_info,
+    write_info,
+)
 from trendqa.server.lane import Lane
 from trendqa.server.models import Held
 
@@ -65,11 +71,12 @@ def serve(
     info = ServerInfo(
         url=url,
         pid=os.getpid(),
-        embedder=str(settings.embedder_path),
+        embedder=embedder_setting(settings),
         llm=llm_setting(settings) if use_llm else None,
         llm_name=held.generator.name if held.generator else None,
         started_at=datetime.now(UTC).isoformat(timespec="seconds"),
         token=token,
+        store=settings.store or "",
     )
     lane = Lane(queue_size)
     app = build_app(held, lane, token=token)

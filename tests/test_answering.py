@@ -29,7 +29,7 @@ from trendqa.answer import (
 from trendqa.api import ingest_paths, open_searcher
 from trendqa.config import Settings
 from trendqa.errors import InputError
-from trendqa.evaluation import Question, answer_match, evaluate_answers
+from trendqa.evaluation import Question, answer_match, evaluate_answers, load_rows
 from trendqa.llm import ChatMessage, GenerationOptions, Generator, approximate_tokens
 from trendqa.llm.llamacpp import LlamaCppGenerator
 from trendqa.loaders import load_file
@@ -693,6 +693,36 @@ def test_evaluate_answers_arithmetic() -> None:
     assert summary["language_ok"] == 1.0
     assert summary["first_token_p50_s"] == 0.5
     assert summary["total_p95_s"] == 1.0
+
+
+def test_saved_rows_are_reused_and_a_torn_line_is_asked_again(tmp_path: Path) -> None:
+    questions = [
+        Question("q1", "zh", "规模？", answer="727.2亿元", evidence=("727.2亿元",)),
+        Question("q2", "zh", "企鹅？"),
+    ]
+    answers = {
+        "规模？": _answer("规模？", "规模达到727.2亿元[1]。", [_cite(1, SIZE)]),
+        "企鹅？": _answer("企鹅？", ""),
+    }
+    first, rows = evaluate_answers(questions, answers.__getitem__)
+    saved = tmp_path / "rows.jsonl"
+    # A run killed while writing its second row: that line is cut short.
+    saved.write_text(
+        json.dumps(rows[0], ensure_ascii=False) + "\n" + json.dumps(rows[1])[:20], "utf-8"
+    )
+    done = load_rows(saved)
+    assert list(done) == ["q1"]
+    asked: list[str] = []
+
+    def ask(q: str) -> Answer:
+        asked.append(q)
+        return _answer(q, "")
+
+    again, rows2 = evaluate_answers(questions, ask, done=done)
+    assert asked == ["企鹅？"]  # only the question without a saved row
+    assert rows2[0] == rows[0]
+    assert again["all"] == first["all"]
+    assert load_rows(tmp_path / "missing.jsonl") == {}
 
 
 def test_evaluate_answers_without_citations_or_questions() -> None:

@@ -36,6 +36,7 @@ __all__ = [
     "index_version",
     "ingest_paths",
     "install_models",
+    "load_answer_rows",
     "load_questions",
     "load_sentence_transformer",
     "open_answerer",
@@ -244,6 +245,13 @@ def complete(generator: Generator, system: str, user: str, *, max_tokens: int = 
     messages = [ChatMessage("system", system), ChatMessage("user", user)]
     options = GenerationOptions(max_tokens=max_tokens, temperature=0.0, stop=("\n",))
     return generator.generate(messages, options).text
+
+
+def load_answer_rows(file: Path) -> dict[str, dict[str, Any]]:
+    """Answer rows an earlier `eval --rows` run saved, by question id (none if no file)."""
+    from trendqa.evaluation import load_rows
+
+    return load_rows(file)
 
 
 def load_questions(file: Path) -> list[Question]:

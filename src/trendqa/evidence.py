@@ -8,6 +8,7 @@ the question's informative terms (idf-weighted), its figures (a question about
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -41,16 +42,22 @@ def chunk_context(chunk: Chunk, meta_text: Mapping[str, str]) -> str:
 # Words that phrase a request rather than name what it is about: a passage need not
 # contain 列出 or 具体 to answer "请具体列出…".
 _REQUEST_TEXT = """列出 列举 具体 几条 几项 几个 几类 几种 几点 哪几 分别 主要有 包括 包含 介绍 说明
-    描述 概述 简述 解释 阐述 请问 请 一下 哪方面 哪些方面 有何 怎样 是什么 什么样
+    描述 概述 简述 解释 阐述 总结 归纳 概括 请问 请 一下 哪方面 哪些方面 有何 怎样 是什么 什么样
     describe described explain explained name named mention mentioned give each both
     briefly specifically"""
 REQUEST_WORDS = frozenset(_REQUEST_TEXT.split())
+# How many items a list question expects (四个, 三大, 10项): its shape, not its subject.
+_COUNT = re.compile(r"[一二三四五六七八九十两几]+[个项条类种点大方面]+")
 
 
 def key_terms(question: str) -> list[str]:
     """The question's informative tokens: words of two or more characters, and figures."""
     return sorted(
-        {t for t in tokenize(question) if (len(t) > 1 or t.isdigit()) and t not in REQUEST_WORDS}
+        {
+            t
+            for t in tokenize(question)
+            if (len(t) > 1 or t.isdigit()) and t not in REQUEST_WORDS and not _COUNT.fullmatch(t)
+        }
     )
 
 

@@ -39,15 +39,14 @@ def eval_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Score retrieval (hit@1/3/5/10, MRR@10) and optionally answers on a question file."""
-    from trendqa.api import evaluate, load_questions, open_answerer
-    from trendqa.evaluation import load_rows
+    from trendqa.api import evaluate, load_answer_rows, load_questions, open_answerer
 
     env = env_of(ctx)
     if mode not in MODES:
         raise InputError(f"--mode must be hybrid, dense or bm25, not {mode!r}")
     settings = settings_of(ctx, index_dir=index, embedder=embedder, llm=model, llm_url=llm_url)
     questions = load_questions(file)  # a bad file fails before any model loads
-    done = load_rows(rows_file) if rows_file and answers else {}
+    done = load_answer_rows(rows_file) if rows_file and answers else {}
     if done:
         env.warn(f"{sum(q.id in done for q in questions)} answers reused from {rows_file}")
     answerer, _times = open_answerer(

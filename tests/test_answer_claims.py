@@ -487,3 +487,19 @@ def test_a_mis_segmented_name_is_no_subject_to_check() -> None:
     checker = ClaimChecker(analysis, {"星": 4.0, "深圳": 3.0}, 4.0, {})
     assert checker._forms("和星") == []
     assert checker._forms("深圳") == ["深圳"]
+
+
+def test_one_reports_part_of_a_comparison_is_asked_without_the_other_reports_name() -> None:
+    reports = ReportNames(
+        {
+            "trends.md": DocumentMeta(
+                title="2023年五大科技趋势", publisher="甲研究院 (Jia Academy)"
+            ),
+            "outlook.md": DocumentMeta(
+                title="看未来：人工智能展望", publisher="乙研究 (Yi Research)"
+            ),
+        }
+    )
+    question = "甲研究院和乙研究如何看待人形机器人的前景？"
+    part = reports.without(question, ["outlook.md"])
+    assert "乙研究" not in part and "甲研究院" in part and "人形机器人" in part

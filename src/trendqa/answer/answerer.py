@@ -557,7 +557,10 @@ class Answerer:
         first_n = first_id = 1
         for group in analysis.parts:
             label = self.reports.label(group)
-            sub = _clause_for(clauses, group, self.reports) or analysis.question
+            others = [d for g in analysis.parts if g != group for d in g]
+            sub = _clause_for(clauses, group, self.reports) or self.reports.without(
+                analysis.question, others
+            )
             sub_analysis = replace(
                 analysis, question=sub, type=question_type(sub), docs=group, parts=()
             )

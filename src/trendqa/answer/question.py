@@ -236,6 +236,15 @@ class ReportNames:
                     out = re.sub(re.escape(name), " ", out, flags=re.IGNORECASE)
         return out
 
+    def without(self, question: str, docs: Sequence[str]) -> str:
+        """`question` with the names it gives the reports `docs` cut out: one report's part
+        of a comparison need not find the other report's name in its passages."""
+        out = question
+        for doc in docs:
+            for name in self.names.get(doc, ()):
+                out = re.sub(re.escape(name), "", out, flags=re.IGNORECASE)
+        return re.sub(r"\s+", " ", out).strip()
+
     def groups(self, docs: Sequence[str]) -> tuple[tuple[str, ...], ...]:
         """`docs` grouped by publisher, in order of first appearance."""
         out: dict[str, list[str]] = {}

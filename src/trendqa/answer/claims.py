@@ -115,7 +115,9 @@ class ClaimChecker:
         self.labels = labels  # doc -> title, publisher, source
         self.similarity = similarity
         self.reports = reports
-        self._passages: tuple[Passage, ...] = ()  # what the model was shown
+        self._shown_texts: tuple[str, ...] = ()  # what the model was shown, folded
+        # Words naming the question's own reports are no content of a claim.
+        self._named = fold(" ".join(labels.get(d, "") for d in analysis.docs))
 
     def check_all(
         self, claims: Sequence[str], chosen: Sequence[Evidence], passages: Sequence[Passage]
@@ -135,7 +137,7 @@ class ClaimChecker:
         sims: Sequence[float] | None = None,
     ) -> ClaimResult:
         """Whether `claim` is stated by the chosen sentences it echoes."""
-        self._passages = tuple(passages)
+        self._shown_texts = tuple(fold(p.hit.chunk.text) for p in passages)
         evidence, score = self._evidence(claim, chosen, sims)
         if score < CLAIM_COVERAGE and detect_language(claim) == self._passage_language(passages):
             # The model named the wrong sentences; a claim another shown sentence states is
@@ -357,7 +359,7 @@ class ClaimChecker:
 
     def _shown(self, folded: str) -> bool:
         """Whether a passage the model was shown writes this (folded) name."""
-        return any(folded in fold(p.hit.chunk.text) for p in self._passages)
+        return any(folded in text for text in self._shown_texts)
 
     def _known(self, entity: str) -> bool:
         """Whether the corpus uses this name as written: a word it has, or a phrase one of
@@ -432,7 +434,7 @@ class ClaimChecker:
 
         Words that name the question's reports ("《看DAO2024》认为") are no content.
         """
-        named = fold(" ".join(self.labels.get(d, "") for d in self.analysis.docs))
+        named = self._named
         terms = {
             t
             for t in tokenize(claim)
@@ -461,11 +463,11 @@ _ANY_NAME = frozenset({"place", "person", "org"})
 
 def _names_in(text: str) -> list[tuple[str, str]]:
     """Proper names in `text` with their kind (place, person, org)."""
-    import jieba.posseg
-
     from trendqa.tokens import warm_up
 
-    warm_up()
+    warm_up()  # imports jieba the one way that keeps its import-time notices quiet
+    import jieba.posseg
+
     return [
         (pair.word, _KIND[pair.flag])
         for pair in jieba.posseg.cut(text)

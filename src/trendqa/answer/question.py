@@ -326,11 +326,11 @@ def _names(doc: str, meta: DocumentMeta) -> set[str]:
 
 def _words(text: str) -> list[str]:
     """Whole words (jieba's precise cut: 阿里巴巴, not 阿里 and 巴巴), lowercased Latin words."""
-    import jieba
-
     from trendqa.tokens import warm_up
 
-    warm_up()
+    warm_up()  # imports jieba the one way that keeps its import-time notices quiet
+    import jieba
+
     return [w.strip().lower() for w in jieba.cut(text) if w.strip() and w not in STOPWORDS]
 
 
@@ -368,11 +368,11 @@ def entities(question: str, report_names: Sequence[str] = ()) -> tuple[str, ...]
 
 
 def _chinese_names(question: str) -> list[str]:
-    import jieba.posseg
-
     from trendqa.tokens import warm_up
 
-    warm_up()
+    warm_up()  # imports jieba the one way that keeps its import-time notices quiet
+    import jieba.posseg
+
     return [
         pair.word
         for pair in jieba.posseg.cut(question)

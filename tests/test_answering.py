@@ -684,6 +684,11 @@ def test_evaluate_answers_arithmetic() -> None:
     assert [r["match"] for r in rows] == [1.0, 0.5, 0.0, 0.0, 0.0]
     assert [r["supported"] for r in rows] == [True, False, False, False, False]
     assert [r["verified"] for r in rows] == [1, 1, 0, 0, 1]
+    # What each shown answer rests on, for checks tried offline: quotes and cited passages.
+    assert rows[0]["quotes"] == [[1, SIZE]]
+    assert rows[0]["cited_passages"] == {"1": ["a.md", "", SIZE]}
+    assert rows[2]["quotes"] == [] and rows[2]["cited_passages"] == {}
+    assert rows[4]["cited_passages"] == {"2": ["a.md", "", COMPANIES]}
     assert summary["questions"] == 5
     assert summary["refusal_rate_unanswerable"] == 0.5
     assert summary["false_refusal_rate"] == round(1 / 3, 3)

@@ -246,6 +246,17 @@ def _answer_row(q: Question, ans: Any) -> dict[str, Any]:
         "total_s": ans.timings.get("total_s"),
         "stages": {k: v for k, v in ans.timings.items() if k.endswith("_s") and k != "total_s"},
         "answer": ans.text,
+        "terms_zh": list(getattr(ans, "terms_zh", ())),
+        # What the shown answer rests on: each citation's quote, and each cited passage
+        # with its section heading, so checks over them can be tried offline.
+        "quotes": [[c.n, c.quote] for c in ans.citations] if ans.answerable else [],
+        "cited_passages": {
+            str(p.n): [p.hit.chunk.doc, p.hit.chunk.heading or "", p.hit.chunk.text]
+            for p in ans.passages
+            if any(c.n == p.n for c in ans.citations)
+        }
+        if ans.answerable
+        else {},
         # Per claim: kept, the check that failed, its content score and whether that score
         # is a cross-lingual cosine (else an idf coverage): enough to redraw the refusal
         # trade-off at other thresholds without asking again.

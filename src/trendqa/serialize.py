@@ -79,6 +79,7 @@ def answer_dict(answer: Answer, embedder: str | None) -> dict[str, Any]:
         "mode": answer.mode,
         "reason": answer.reason,
         "type": answer.kind,
+        "terms_zh": list(answer.terms_zh),
         "claims": [
             {
                 "text": c.text,

@@ -116,7 +116,12 @@ class Answerer:
         else:
             docs = opts.docs or analysis.docs
             answer = self._answer(analysis, question, docs, opts, on_token, run)
-        answer = replace(answer, warnings=(*warnings, *answer.warnings), kind=analysis.type)
+        answer = replace(
+            answer,
+            warnings=(*warnings, *answer.warnings),
+            kind=analysis.type,
+            terms_zh=analysis.terms_zh,
+        )
         return self._done(answer, run)
 
     def _clean_question(self, question: str) -> tuple[str, list[str]]:

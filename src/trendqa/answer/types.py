@@ -78,6 +78,7 @@ class Answer:
     kind: str = "fact"  # the question type the pipeline answered it as
     model_calls: int = 0
     truncated: int = 0  # model replies cut by the token budget (then recovered)
+    terms_zh: tuple[str, ...] = ()  # an English question's key terms in Chinese, if asked for
 
 
 @dataclass(frozen=True)

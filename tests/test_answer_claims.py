@@ -374,6 +374,18 @@ def test_claims_are_lines_items_and_sentences() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "claims"),
+    [
+        ("1.52亿美元[1]", ["1.52亿美元"]),  # a decimal opening the answer is no item "1."
+        ("2.74亿人次[1]。", ["2.74亿人次。"]),
+        ("1. 人形机器人[1]\n2.芯片[2]", ["人形机器人", "芯片"]),
+    ],
+)
+def test_a_decimal_at_the_start_keeps_its_figure(text: str, claims: list[str]) -> None:
+    assert split_claims(text) == claims
+
+
 # ------------------------------------------------------------------ 2b. whose figure it is
 
 DISTRICTS = """# 城市人工智能产业观察

@@ -515,3 +515,40 @@ def test_one_reports_part_of_a_comparison_is_asked_without_the_other_reports_nam
     question = "甲研究院和乙研究如何看待人形机器人的前景？"
     part = reports.without(question, ["outlook.md"])
     assert "乙研究" not in part and "甲研究院" in part and "人形机器人" in part
+
+
+# ------------------------------------------------------------------ 2c. what was asked
+
+GAMES = """# 冬季运动会观察
+
+## 火炬传递
+
+冬季运动会的火炬传递于2月2日开始。开幕式之前，火炬将传遍三个赛区。
+
+## 场馆
+
+冬季运动会共使用12个竞赛场馆。场馆全部使用绿色电力。
+"""
+
+
+@pytest.fixture
+def games(tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader):  # type: ignore[no-untyped-def]
+    root = tmp_path / "games"
+    root.mkdir()
+    (root / "games.md").write_text(GAMES, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    return lambda gen, question: Answerer(searcher, gen).ask(question, AskOptions())
+
+
+def test_an_on_topic_sentence_answering_a_neighbouring_question_is_refused(games) -> None:  # type: ignore[no-untyped-def]
+    # The relay's date, quoted verbatim, figure and subject in its sentence, for the
+    # opening's: the sentence holds the topic but not what was asked of it.
+    answer = games(model("2月2日", "火炬传递于"), "冬季运动会开幕式的日期？")
+    assert not answer.answerable
+    assert answer.reason.startswith("asked:"), answer.reason
+    assert answer.asked is not None and answer.asked[0] < 0.5 and answer.asked[1] < 0.9
+    # Asked what that sentence does state, the same reply is an answer.
+    answer = games(model("2月2日", "火炬传递于"), "冬季运动会火炬传递的日期？")
+    assert answer.answerable, answer.reason
+    assert answer.citations[0].quote == "冬季运动会的火炬传递于2月2日开始。"

@@ -49,6 +49,15 @@ CITED_COVERAGE = 0.3
 # Key terms an English question's Chinese translation must find in the passages: lower
 # than for a Chinese question, since the model's translation of a term is a guess.
 TRANSLATED_COVERAGE = 0.3
+# What an answer must show of what was asked: the sentences it cites hold this share of
+# the question's terms (idf-weighted; an English question's Chinese terms), or else the
+# passages they stand in (with heading and report labels) hold nearly all of them. An
+# on-topic sentence that answers a neighbouring question (the torch relay's date for
+# the opening's) holds the topic but not what was asked of it.
+ASKED_SENTENCES = 0.5
+ASKED_PASSAGES = 0.9
+# An English question's Chinese terms are the model's guesses: scaled down as at the gate.
+ASKED_TRANSLATED = TRANSLATED_COVERAGE / MIN_COVERAGE
 # Reply budgets relative to --max-tokens: a list or a definition with its parts is longer.
 BUDGET_FACTOR = {"list": 2.0, "overview": 2.0, "definition": 1.5}
 OnToken = Callable[[str], None]
@@ -516,6 +525,9 @@ class Answerer:
         citations = _citations(kept, self._page_of)
         if not citations:
             return replace(base, reason="claims: no citation verified", claims=claims)
+        unasked, asked = self._unasked(analysis, citations, base.passages)
+        if unasked:
+            return replace(base, reason=unasked, claims=claims, asked=asked)
         return replace(
             base,
             answerable=True,
@@ -523,7 +535,40 @@ class Answerer:
             citations=tuple(citations),
             mode="llm",
             claims=claims,
+            asked=asked,
         )
+
+    def _unasked(
+        self,
+        analysis: QuestionAnalysis,
+        citations: Sequence[Citation],
+        passages: Sequence[Passage],
+    ) -> tuple[str, tuple[float, float] | None]:
+        """Why the cited sentences do not state what was asked ('' when they may), and the
+        share of the question's terms in them and in their passages (None: not checked)."""
+        cited = {c.n for c in citations}
+        scale = 1.0
+        if detect_language(analysis.question) == "zh":
+            probe = analysis.question
+        elif detect_language(" ".join(c.quote for c in citations)) == "zh":
+            probe, scale = " ".join(analysis.terms_zh), ASKED_TRANSLATED
+        else:
+            return "", None  # English over English: its words are not looked up (`support`)
+        if not probe:
+            return "", None  # an English question whose Chinese terms are unknown
+        bm25 = self.searcher.bm25
+        quotes = [c.quote for c in citations]
+        in_sentences = passage_support(probe, quotes, bm25.idf, bm25.max_idf).coverage
+        context = [chunk_context(p.hit.chunk, self.meta_text) for p in passages if p.n in cited]
+        found = passage_support(probe, context, bm25.idf, bm25.max_idf)
+        measures = (round(in_sentences, 3), round(found.coverage, 3))
+        if in_sentences >= scale * ASKED_SENTENCES or found.coverage >= scale * ASKED_PASSAGES:
+            return "", measures
+        return (
+            "asked: the cited sentences do not state what was asked (missing "
+            f"{', '.join(found.missing_terms[:5])}; the question's terms in the sentences "
+            f"{in_sentences:.2f}, in their passages {found.coverage:.2f})"
+        ), measures
 
     def _fit(
         self,

@@ -79,6 +79,9 @@ class Answer:
     model_calls: int = 0
     truncated: int = 0  # model replies cut by the token budget (then recovered)
     terms_zh: tuple[str, ...] = ()  # an English question's key terms in Chinese, if asked for
+    # The `asked` check's measures, where it ran: the share of the question's terms in the
+    # cited sentences, and in their passages (with headings and report labels).
+    asked: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)

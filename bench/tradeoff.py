@@ -9,8 +9,11 @@ Prints, as Markdown: the answer metrics of each set and of all sets together, pe
 language, type and type/language; then how the refusal rate on unanswerable questions
 and the false-refusal rate on answerable ones move when the claim-support threshold is
 scaled (0.6x .. 1.6x the shipped CLAIM_COVERAGE / CLAIM_SIMILARITY) with and without the
-subject check. The curve is redrawn from the per-claim scores each row records, so it
-needs no model call; at 1.0x with the subject check it is exactly the run's own result.
+subject check; then the same two rates with the asked check (cited sentences, or else
+their passages, must hold the question's terms) at other thresholds and off. The curves
+are redrawn from the per-claim scores and coverages each row records, so they need no
+model call; at 1.0x with the subject check, and at the shipped asked thresholds, they are
+exactly the run's own result.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from trendqa.answer.answerer import ASKED_PASSAGES, ASKED_SENTENCES, ASKED_TRANSLATED
 from trendqa.answer.claims import CLAIM_COVERAGE, CLAIM_SIMILARITY
 from trendqa.evaluation import load_rows, summarize_answers
 
@@ -59,9 +63,59 @@ def answered_at(row: dict[str, Any], factor: float, subject: bool) -> bool:
     """Whether the row's question would be answered at these settings."""
     checks = row.get("claim_checks") or []
     reason = str(row.get("reason") or "")
-    if not checks or reason.startswith("confirm"):
+    if not checks or reason.startswith(("confirm", "asked")):
         return bool(row["answered"])  # decided before or after the claim checks
     return any(claim_passes(c, factor, subject) for c in checks)
+
+
+def asked_passes(row: dict[str, Any], sentences: float, passages: float) -> bool | None:
+    """Whether the row's answer passes the asked check at these thresholds (None: not run)."""
+    measures = row.get("asked")
+    if not measures:
+        return None
+    scale = ASKED_TRANSLATED if row.get("lang") == "en" else 1.0
+    return measures[0] >= scale * sentences or measures[1] >= scale * passages
+
+
+def answered_asked(row: dict[str, Any], sentences: float, passages: float) -> bool:
+    """Whether the row's question would be answered with the asked check at these
+    thresholds (0, 0: off). An answer the check refused in the run is counted as answered
+    when it passes: the confirmation call it then skipped is assumed to agree."""
+    passed = asked_passes(row, sentences, passages)
+    if passed is None:
+        return bool(row["answered"])
+    if str(row.get("reason") or "").startswith("asked"):
+        return passed
+    return bool(row["answered"]) and passed
+
+
+# (sentences, passages) thresholds for Chinese questions; (0, 0) is the check off.
+_SHIPPED = (ASKED_SENTENCES, ASKED_PASSAGES)
+ASKED_POINTS = tuple(
+    dict.fromkeys(
+        ((0.0, 0.0), (0.3, 0.8), (0.4, 0.9), (0.5, 0.8), _SHIPPED, (0.5, 1.01), (0.6, 0.9))
+    )
+)
+
+
+def asked_curve(
+    rows: Sequence[dict[str, Any]],
+) -> list[tuple[float, float, float | None, float | None]]:
+    unans = [r for r in rows if not r["answerable_gold"]]
+    ans = [r for r in rows if r["answerable_gold"]]
+    out = []
+    for sentences, passages in ASKED_POINTS:
+        refused = sum(not answered_asked(r, sentences, passages) for r in unans)
+        false = sum(not answered_asked(r, sentences, passages) for r in ans)
+        out.append(
+            (
+                sentences,
+                passages,
+                round(refused / len(unans), 3) if unans else None,
+                round(false / len(ans), 3) if ans else None,
+            )
+        )
+    return out
 
 
 def curve(rows: Sequence[dict[str, Any]]) -> list[tuple[str, float, float | None, float | None]]:
@@ -113,8 +167,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sets["all sets"] = combined
     result = {name: summarize_answers(rows) for name, rows in sets.items()}
     points = curve(combined)
+    asked = asked_curve(combined)
     if args.json:
-        print(json.dumps({"sets": result, "curve": points}, ensure_ascii=False, indent=1))
+        out = {"sets": result, "curve": points, "asked_curve": asked}
+        print(json.dumps(out, ensure_ascii=False, indent=1))
         return 0
     for name, summary in result.items():
         print(f"### {name}\n\n{table(summary, 'group')}\n")
@@ -123,6 +179,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("|---|---|---|---|")
     for subject, factor, refused, false in points:
         print(f"| {subject} | {factor} | {refused} | {false} |")
+    print("\n### The asked check at other thresholds (all sets)\n")
+    print("| cited sentences ≥ | or passages ≥ | unanswerable refused | answerable refused |")
+    print("|---|---|---|---|")
+    for sentences, passages, refused, false in asked:
+        label = "off" if not sentences else str(sentences)
+        print(f"| {label} | {passages if sentences else '—'} | {refused} | {false} |")
     return 0
 
 

@@ -110,7 +110,6 @@ class SentenceTransformerEmbedder:
                 model = torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
                     model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
                 )
-            _half_embedding_tables(model, torch)
         self._model = model
         self._batch_size = batch_size
         prompts = getattr(model, "prompts", None) or {}
@@ -133,12 +132,6 @@ class SentenceTransformerEmbedder:
     @property
     def info(self) -> EmbedderInfo:
         return self._info
-
-    def memory_bytes(self) -> int:
-        """Bytes held by the model's parameters and buffers."""
-        model = self._model
-        tensors = [*model.parameters(), *model.buffers()]
-        return sum(t.numel() * t.element_size() for t in tensors)
 
     def _encode(
         self, texts: Sequence[str], prompt_name: str | None, prompt: str | None = None
@@ -196,23 +189,3 @@ class SentenceTransformerEmbedder:
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
         """Embed queries (with the model's query prompt when it has one)."""
         return self._encode(texts, self._query_prompt)
-
-
-# Token tables above this many values are stored in half precision (see below).
-_HALF_TABLE_MIN = 10_000_000
-
-
-def _half_embedding_tables(model: Any, torch: Any) -> None:
-    """Keep large token-embedding tables in float16; their lookups come back as float32.
-
-    Dynamic int8 quantises the Linear layers only, and a multilingual model's vocabulary
-    table is most of its weight (EmbeddingGemma: 262,144 x 768 floats, 0.8 GB of 1.2).
-    A lookup reads a few rows, so half precision costs no speed; it halves the table's
-    memory, and each row keeps ~3 significant digits, which leaves rankings unchanged
-    (measured on the dev sets, see the README). The output is cast back to float32, so
-    the layers after it see what they always saw.
-    """
-    for module in model.modules():
-        if isinstance(module, torch.nn.Embedding) and module.weight.numel() >= _HALF_TABLE_MIN:
-            module.weight.data = module.weight.data.to(torch.float16)
-            module.register_forward_hook(lambda _m, _i, out: out.to(torch.float32))

@@ -70,6 +70,31 @@ def test_split_sentences_keeps_decimals_and_splits_english_periods() -> None:
     ]
 
 
+def test_a_wrapped_english_sentence_is_one_sentence() -> None:
+    # A PDF column's text, one visual line each (the Federal Register's layout).
+    text = (
+        "The FAA is issuing this AD to address \n"
+        "erroneous angle of attack data, which \n"
+        "could result in loss of control.\n"
+        "## Applicability of this rule\n"
+        "this AD applies to 737 MAX airplanes.\n"
+        "人工智能产业规模持续增长，\n"
+        "企业数量超过四千家。\n"
+        "Table 1\n"
+        "revenue"
+    )
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "The FAA is issuing this AD to address \nerroneous angle of attack data, which \n"
+        "could result in loss of control.",
+        "## Applicability of this rule",  # a heading is never wrapped prose
+        "this AD applies to 737 MAX airplanes.",
+        "人工智能产业规模持续增长，",  # Chinese line ends stay boundaries
+        "企业数量超过四千家。",
+        "Table 1",  # a short line is a label
+        "revenue",
+    ]
+
+
 def test_split_sentences_of_blank_text() -> None:
     assert split_sentences("") == []
     assert split_sentences(" \n\n\t ") == []

@@ -32,7 +32,7 @@ from trendqa.errors import InputError
 from trendqa.records import Chunk, Location, SourceDocument
 from trendqa.textnorm import fold
 
-CHUNKER_VERSION = "2"  # 2: page furniture, printed page labels
+CHUNKER_VERSION = "3"  # 2: page furniture, printed page labels; 3: wrapped English lines
 
 _Span = tuple[int, int]  # (start, end) character offsets, end exclusive
 _Group = tuple[int, int]  # (first, last) indices of the units making up one chunk
@@ -90,15 +90,41 @@ class _Section:
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans `(start, end)` into `text`, without surrounding whitespace."""
+    """Sentence spans `(start, end)` into `text`, without surrounding whitespace.
+
+    A line end is a boundary, except where an English sentence was wrapped: a line that
+    ends in a word, figure or comma and a next line that opens in lower case (a PDF's
+    column text, one visual line each).
+    """
     spans: list[_Span] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
+        if match.group() == "\n" and _wrapped(text, match.start()):
+            continue
         end = match.start() if match.group() == "\n" else match.end()
         _append_stripped(spans, text, start, end)
         start = match.end()
     _append_stripped(spans, text, start, len(text))
     return spans
+
+
+_WRAP_BEFORE = re.compile(r"[A-Za-z0-9,;:()\-–]$")
+_WRAP_AFTER = re.compile(r"[ \t]*[a-z]")
+
+
+_WRAP_MIN_LINE = 20  # shorter lines are headings, labels, table cells
+
+
+def _wrapped(text: str, newline: int) -> bool:
+    """Whether the line end at `newline` only wraps an English sentence."""
+    line_start = text.rfind("\n", 0, newline) + 1
+    line = text[line_start:newline].strip()
+    return (
+        len(line) >= _WRAP_MIN_LINE
+        and not line.startswith("#")
+        and bool(_WRAP_BEFORE.search(line))
+        and bool(_WRAP_AFTER.match(text, newline + 1))
+    )
 
 
 def _append_stripped(spans: list[_Span], text: str, start: int, end: int) -> None:

@@ -45,13 +45,20 @@ THIN_IMPORT = (
 
 
 def rss_mb(pid: int) -> dict[str, float]:
-    """Resident memory now and at its peak (VmHWM), from /proc."""
+    """Resident memory now and at its peak (VmHWM), from /proc; split into anonymous
+    memory and pages of memory-mapped files (the GGUF, the embedder's safetensors), which
+    the kernel can drop and read again under memory pressure."""
     fields = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
+        if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
             fields[key] = int(value.split()[0]) / 1024
-    return {"rss_mb": fields["VmRSS"], "peak_mb": fields["VmHWM"]}
+    return {
+        "rss_mb": fields["VmRSS"],
+        "peak_mb": fields["VmHWM"],
+        "anon_mb": fields.get("RssAnon", 0.0),
+        "file_mb": fields.get("RssFile", 0.0),
+    }
 
 
 def start_server(index: Path) -> tuple[subprocess.Popen[bytes], dict[str, Any], float]:
@@ -234,7 +241,9 @@ def table(r: dict[str, Any]) -> str:
             "server memory: idle / after the asks (peak)",
             f"{r['server_idle']['rss_mb']:.0f} MB / {r['server']['rss_mb']:.0f} MB "
             f"({r['server']['peak_mb']:.0f} MB)",
-            f"loaded in {r['server_start_s']:.1f} s",
+            f"loaded in {r['server_start_s']:.1f} s; after the asks "
+            f"{r['server'].get('anon_mb', 0):.0f} MB anonymous + "
+            f"{r['server'].get('file_mb', 0):.0f} MB of mapped model files",
         ),
     ]
     if "standalone_rewrites" in r:

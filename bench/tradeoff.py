@@ -63,7 +63,7 @@ def answered_at(row: dict[str, Any], factor: float, subject: bool) -> bool:
     """Whether the row's question would be answered at these settings."""
     checks = row.get("claim_checks") or []
     reason = str(row.get("reason") or "")
-    if not checks or reason.startswith(("confirm", "asked")):
+    if not checks or reason.startswith(("confirm", "asked", "form")):
         return bool(row["answered"])  # decided before or after the claim checks
     return any(claim_passes(c, factor, subject) for c in checks)
 

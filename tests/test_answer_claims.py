@@ -552,3 +552,29 @@ def test_an_on_topic_sentence_answering_a_neighbouring_question_is_refused(games
     answer = games(model("2月2日", "火炬传递于"), "冬季运动会火炬传递的日期？")
     assert answer.answerable, answer.reason
     assert answer.citations[0].quote == "冬季运动会的火炬传递于2月2日开始。"
+
+
+def test_a_how_many_question_answered_without_a_quantity_is_refused(games) -> None:  # type: ignore[no-untyped-def]
+    # Stated by its sentence, on topic, and no answer to "how many".
+    question = "冬季运动会的场馆有多少个？"
+    answer = games(model("场馆全部使用绿色电力。", "绿色电力"), question)
+    assert not answer.answerable
+    assert answer.reason.startswith("form: the question asks for a quantity"), answer.reason
+    answer = games(model("冬季运动会共使用12个竞赛场馆。", "12个竞赛场馆"), question)
+    assert answer.answerable, answer.reason
+
+
+@pytest.mark.parametrize(
+    ("question", "form"),
+    [
+        ("北京冬奥会开幕日期是什么时候", "time"),
+        ("阮富仲访华时间", "time"),
+        ("When did the first humanoid robots ship?", "time"),
+        ("北京2022冬奥会高校志愿者有多少人", "quantity"),
+        ("How many AI companies does Shenzhen have?", "quantity"),
+        ("人形机器人面临哪些挑战？", ""),  # a list: any form
+        ("谁是神舟十四号的指令长", ""),
+    ],
+)
+def test_the_form_an_answer_must_take(question: str, form: str) -> None:
+    assert analyze(question, ReportNames(REPORTS)).wants == form

@@ -181,3 +181,29 @@ def repair_scales(answer: str, evidence_text: str) -> str:
         return in_english(source.value) + trailing
 
     return _NUMBER.sub(fix, answer)
+
+
+# Whether a text states a quantity or a time at all, in any notation: permissive on
+# purpose (一些 counts), since it only refuses answers that state none.
+_ANY_QUANTITY = re.compile(
+    r"\d|[零〇一二两三四五六七八九十百千万亿]|\b(?:one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|"
+    r"billions?|trillions?|dozens?|half|percent|double[ds]?|tripled?|twice|\w+fold)\b",
+    re.IGNORECASE,
+)
+_ANY_TIME = re.compile(
+    r"\d|[年月日周季春夏秋冬初底旬号]|今天|明天|昨天|目前|近期|\b(?:january|february|march|"
+    r"april|may|june|july|august|september|october|november|december|spring|summer|"
+    r"autumn|fall|winter|years?|months?|weeks?|quarters?|days?|early|late|mid|end|"
+    r"beginning|today|tomorrow|yesterday|next|last|currently|now)\b",
+    re.IGNORECASE,
+)
+
+
+def states_form(text: str, form: str) -> bool:
+    """Whether `text` states a quantity (`form` "quantity") or a time ("time")."""
+    if form == "time":
+        return bool(_ANY_TIME.search(text))
+    if form == "quantity":
+        return bool(_ANY_QUANTITY.search(text))
+    return True

@@ -35,7 +35,7 @@ from trendqa.errors import InputError
 from trendqa.evidence import MIN_COVERAGE, MIN_SIMILARITY, Support, chunk_context, key_terms
 from trendqa.evidence import support as passage_support
 from trendqa.llm import ChatMessage, GenerationOptions, GenerationResult, Generator
-from trendqa.numbers import find_numbers, repair_scales
+from trendqa.numbers import find_numbers, repair_scales, states_form
 from trendqa.records import Hit
 from trendqa.retrieval import Searcher, SearchOptions
 from trendqa.textnorm import detect_language, fold
@@ -522,6 +522,10 @@ class Answerer:
             failed = next((r for r in results if not r.supported), None)
             why = f"{failed.check}: {failed.detail}" if failed else "claims: no claim left"
             return replace(base, reason=why, claims=claims)
+        if analysis.wants and not any(states_form(r.text, analysis.wants) for r in kept):
+            # "How many volunteers?" answered with the universities that recruit them.
+            reason = f"form: the question asks for a {analysis.wants} and no claim states one"
+            return replace(base, reason=reason, claims=claims)
         citations = _citations(kept, self._page_of)
         if not citations:
             return replace(base, reason="claims: no citation verified", claims=claims)

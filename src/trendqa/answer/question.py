@@ -42,6 +42,7 @@ class QuestionAnalysis:
     entities: tuple[str, ...] = ()  # the subject: names, places, organisations, years
     figures: tuple[str, ...] = ()  # figures the question states
     count: int | None = None  # how many items a list question expects ("十大", "three")
+    wants: str = ""  # what form its answer takes: "quantity", "time", or "" (any)
     terms_zh: tuple[str, ...] = ()  # English questions: their key terms in Chinese
     entities_zh: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # entity -> zh
 
@@ -84,6 +85,27 @@ _OVERVIEW = re.compile(
     r"\bsummar|\boverview\b|\bmain points\b|\bwhat does .+ say about\b",
     re.IGNORECASE,
 )
+# Questions whose answer is a quantity or a point in time, whatever else it says.
+_WANTS_TIME = re.compile(
+    r"何时|什么时候|哪一年|哪年|哪一天|哪天|哪个月|几月|时间(?!线|表)|日期|"
+    r"\bwhen\b|\bwhat (?:year|date|month|day|time)\b|\bwhich (?:year|month|day)\b",
+    re.IGNORECASE,
+)
+_WANTS_QUANTITY = re.compile(
+    r"多少|多大|多高|多长|多久|多远|几[家个位款项年月天倍台名次人所座]|比例|占比|百分之|增长率|"
+    r"\bhow (?:many|much|big|large|long|fast|high|far)\b|\bby how much\b|"
+    r"\bwhat (?:percentage|share|proportion|fraction|number|amount|price)\b",
+    re.IGNORECASE,
+)
+
+
+def wanted_form(question: str) -> str:
+    """ "time" or "quantity" when the question asks for one, else ""."""
+    if _WANTS_TIME.search(question):
+        return "time"
+    return "quantity" if _WANTS_QUANTITY.search(question) else ""
+
+
 _ENGLISH_COUNTS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "twelve": 12,
@@ -405,4 +427,5 @@ def analyze(
         entities=entities(question, report_names),
         figures=figures(question),
         count=expected_count(question) if kind == "list" else None,
+        wants=wanted_form(reports.strip(question)) if kind in ("number", "fact") else "",
     )

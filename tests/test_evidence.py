@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trendqa.evidence import chunk_context, key_terms, support
+from trendqa.evidence import asked_text, chunk_context, key_terms, support
 from trendqa.records import Chunk, Location
 
 IDF = {"量子": 3.0, "企鹅": 1.0, "数量": 1.0}
@@ -71,3 +71,19 @@ def test_words_that_phrase_the_request_are_no_key_terms() -> None:
     terms = key_terms("请具体列出丁智库提出的四个发展路径有哪几条？")
     assert "发展" in terms and "路径" in terms
     assert not {"具体", "列出", "哪几", "四个"} & set(terms)
+
+
+@pytest.mark.parametrize(
+    ("question", "terms"),
+    [
+        ("北京冬奥会开幕日期是什么时候", ["冬奥", "冬奥会", "北京", "开幕"]),
+        (
+            "卡塔尔世界杯季军是哪支球队",
+            ["世界", "世界杯", "卡塔", "卡塔尔", "塔尔", "季军", "球队"],
+        ),
+        ("“脑机通信”是由谁在哪一年提出的？", ["脑机", "通信"]),
+    ],
+)
+def test_the_answer_slot_is_not_a_term_to_find(question: str, terms: list[str]) -> None:
+    # A sentence that answers fills the slot (a date, a team); it need not say 日期 or 哪支.
+    assert key_terms(asked_text(question)) == terms

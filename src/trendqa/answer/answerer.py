@@ -32,7 +32,14 @@ from trendqa.answer.question import QuestionAnalysis, ReportNames, analyze, ques
 from trendqa.answer.reply import MARKER, parse_answer, parse_json
 from trendqa.answer.types import REFUSAL, Answer, AskOptions, Citation, Claim, Passage, Sentence
 from trendqa.errors import InputError
-from trendqa.evidence import MIN_COVERAGE, MIN_SIMILARITY, Support, chunk_context, key_terms
+from trendqa.evidence import (
+    MIN_COVERAGE,
+    MIN_SIMILARITY,
+    Support,
+    asked_text,
+    chunk_context,
+    key_terms,
+)
 from trendqa.evidence import support as passage_support
 from trendqa.llm import ChatMessage, GenerationOptions, GenerationResult, Generator
 from trendqa.numbers import find_numbers, repair_scales, states_form
@@ -553,7 +560,7 @@ class Answerer:
         cited = {c.n for c in citations}
         scale = 1.0
         if detect_language(analysis.question) == "zh":
-            probe = analysis.question
+            probe = asked_text(analysis.question)
         elif detect_language(" ".join(c.quote for c in citations)) == "zh":
             probe, scale = " ".join(analysis.terms_zh), ASKED_TRANSLATED
         else:

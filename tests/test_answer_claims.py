@@ -523,7 +523,11 @@ GAMES = """# 冬季运动会观察
 
 ## 火炬传递
 
-冬季运动会的火炬传递于2月2日开始。开幕式之前，火炬将传遍三个赛区。
+冬季运动会的火炬传递于2月2日开始。火炬将传遍北京赛区的三个城区。
+
+## 开幕式
+
+冬季运动会开幕式的节目突出人类命运共同体。
 
 ## 场馆
 
@@ -544,7 +548,7 @@ def games(tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader): 
 def test_an_on_topic_sentence_answering_a_neighbouring_question_is_refused(games) -> None:  # type: ignore[no-untyped-def]
     # The relay's date, quoted verbatim, figure and subject in its sentence, for the
     # opening's: the sentence holds the topic but not what was asked of it.
-    answer = games(model("2月2日", "火炬传递于"), "冬季运动会开幕式的日期？")
+    answer = games(model("2月2日", "火炬传递于"), "冬季运动会北京赛区的开幕式是哪一天？")
     assert not answer.answerable
     assert answer.reason.startswith("asked:"), answer.reason
     assert answer.asked is not None and answer.asked[0] < 0.5 and answer.asked[1] < 0.9

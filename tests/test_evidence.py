@@ -7,29 +7,29 @@ import pytest
 from trendqa.evidence import asked_text, chunk_context, key_terms, support
 from trendqa.records import Chunk, Location
 
-IDF = {"量子": 3.0, "企鹅": 1.0, "数量": 1.0}
+IDF = {"量子": 3.0, "企鹅": 1.0, "南极": 1.0}
 
 
 def test_coverage_is_the_idf_weighted_share_of_terms_found() -> None:
-    s = support("量子企鹅的数量？", ["量子计算加速融合。"], IDF, default_idf=2.0)
+    s = support("量子企鹅的南极？", ["量子计算加速融合。"], IDF, default_idf=2.0)
     assert s.coverage == pytest.approx(3.0 / 5.0)
-    assert s.missing_terms == ("企鹅", "数量")
+    assert s.missing_terms == ("企鹅", "南极")
     assert s.missing_numbers == ()
 
 
 def test_unknown_terms_weigh_the_default_idf() -> None:
-    s = support("量子企鹅的数量？", ["企鹅和数量。"], {}, default_idf=2.0)
+    s = support("量子企鹅的南极？", ["企鹅和南极。"], {}, default_idf=2.0)
     assert s.coverage == pytest.approx(4.0 / 6.0)
     assert s.missing_terms == ("量子",)
 
 
 def test_all_terms_found_across_several_texts() -> None:
-    s = support("量子企鹅的数量？", ["量子计算。", "企鹅", "数量"], IDF, 2.0)
+    s = support("量子企鹅的南极？", ["量子计算。", "企鹅", "南极"], IDF, 2.0)
     assert (s.coverage, s.missing_terms) == (1.0, ())
 
 
 def test_matching_ignores_width_and_spaces() -> None:
-    s = support("ＡＩ芯片的数量", ["AI 芯 片数量"], {}, 1.0)
+    s = support("ＡＩ芯片的南极", ["AI 芯 片南极"], {}, 1.0)
     assert s.coverage == 1.0
 
 

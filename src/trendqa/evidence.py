@@ -65,9 +65,10 @@ def key_terms(question: str) -> list[str]:
 def support(
     question: str, texts: Sequence[str], idf: Mapping[str, float], default_idf: float
 ) -> Support:
-    """Which of the question's terms and figures the texts contain."""
+    """Which of the question's terms and figures the texts contain (its answer slot —
+    哪一年, 日期 — is no term to find: an answer fills it)."""
     haystack = fold(" ".join(texts))
-    terms = key_terms(question)
+    terms = key_terms(asked_text(question))
     if han_share(question) >= 0.5:
         weights = {t: idf.get(t, default_idf) for t in terms}
         total = sum(weights.values())

@@ -36,7 +36,6 @@ from trendqa.evidence import (
     MIN_COVERAGE,
     MIN_SIMILARITY,
     Support,
-    asked_text,
     chunk_context,
     key_terms,
 )
@@ -560,7 +559,7 @@ class Answerer:
         cited = {c.n for c in citations}
         scale = 1.0
         if detect_language(analysis.question) == "zh":
-            probe = asked_text(analysis.question)
+            probe = analysis.question
         elif detect_language(" ".join(c.quote for c in citations)) == "zh":
             probe, scale = " ".join(analysis.terms_zh), ASKED_TRANSLATED
         else:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import trendqa.answer.answerer as answerer_module
 from scripted import answer_requests, model, reply, shown
 from trendqa.answer import Answer, Answerer, AskOptions, analyze, prompts
 from trendqa.answer.claims import ClaimChecker, split_claims
@@ -545,10 +546,18 @@ def games(tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader): 
     return lambda gen, question: Answerer(searcher, gen).ask(question, AskOptions())
 
 
-def test_an_on_topic_sentence_answering_a_neighbouring_question_is_refused(games) -> None:  # type: ignore[no-untyped-def]
+def test_an_on_topic_sentence_answering_a_neighbouring_question_is_measured(  # type: ignore[no-untyped-def]
+    games, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The relay's date, quoted verbatim, figure and subject in its sentence, for the
-    # opening's: the sentence holds the topic but not what was asked of it.
-    answer = games(model("2月2日", "火炬传递于"), "冬季运动会北京赛区的开幕式是哪一天？")
+    # opening's: the sentence holds the topic but not what was asked of it. The shares
+    # are recorded; refusing on them is off by default (see ASKED_SENTENCES).
+    question = "冬季运动会北京赛区的开幕式是哪一天？"
+    answer = games(model("2月2日", "火炬传递于"), question)
+    assert answer.answerable and answer.asked == pytest.approx((0.09, 0.55), abs=0.01)
+    monkeypatch.setattr(answerer_module, "ASKED_SENTENCES", 0.5)
+    monkeypatch.setattr(answerer_module, "ASKED_PASSAGES", 0.9)
+    answer = games(model("2月2日", "火炬传递于"), question)
     assert not answer.answerable
     assert answer.reason.startswith("asked:"), answer.reason
     assert answer.asked is not None and answer.asked[0] < 0.5 and answer.asked[1] < 0.9

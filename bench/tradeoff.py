@@ -93,7 +93,16 @@ def answered_asked(row: dict[str, Any], sentences: float, passages: float) -> bo
 _SHIPPED = (ASKED_SENTENCES, ASKED_PASSAGES)
 ASKED_POINTS = tuple(
     dict.fromkeys(
-        ((0.0, 0.0), (0.3, 0.8), (0.4, 0.9), (0.5, 0.8), _SHIPPED, (0.5, 1.01), (0.6, 0.9))
+        (
+            (0.0, 0.0),
+            _SHIPPED,
+            (0.3, 0.8),
+            (0.4, 0.9),
+            (0.5, 0.8),
+            (0.5, 0.9),
+            (0.5, 1.01),
+            (0.6, 0.9),
+        )
     )
 )
 

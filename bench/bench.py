@@ -195,6 +195,7 @@ def bench_ask(args: argparse.Namespace) -> dict[str, Any]:
     per_q = [a["timings"] for a in answers]
     prompt_tokens = [a["usage"]["prompt_tokens"] for a in answers if a["usage"]]
     return {
+        "prompt_cache": bench_prompt_cache(questions[: args.batch]),
         "cold_ttft_s_median": statistics.median(c["ttft_s"] for c in cold),
         "cold_total_s_median": statistics.median(c["wall_s"] for c in cold),
         "cold_peak_mb": max(c["peak_mb"] for c in cold),
@@ -205,6 +206,34 @@ def bench_ask(args: argparse.Namespace) -> dict[str, Any]:
         "batch_peak_mb": res["peak_mb"],
         "batch_prompt_tokens_median": statistics.median(prompt_tokens) if prompt_tokens else None,
     }
+
+
+PROMPT_CACHE = r"""
+import json, statistics, sys
+from trendqa.api import open_answerer
+from trendqa.config import load_settings
+questions = json.loads(sys.argv[1])
+out = {}
+for reproducible in (True, False):
+    answerer, _ = open_answerer(load_settings(), reproducible=reproducible)
+    totals, firsts = [], []
+    for q in questions:
+        t = answerer.ask(q).timings
+        totals.append(t["total_s"])
+        firsts.append(t.get("first_token_s", t["total_s"]))
+    key = "from_scratch" if reproducible else "prefix_reused"
+    out[key] = {"total_s_median": statistics.median(totals),
+                "first_token_s_median": statistics.median(firsts)}
+    del answerer
+print(json.dumps(out))
+"""
+
+
+def bench_prompt_cache(questions: list[str]) -> dict[str, Any]:
+    """The same questions in one process, every prompt read from scratch (as `eval` does)
+    and reusing cached prompt prefixes (as a batch, `chat` and `serve` do)."""
+    res = run([PY, "-c", PROMPT_CACHE, json.dumps(questions, ensure_ascii=False)])
+    return dict(json.loads(res["stdout"]))
 
 
 def table(r: dict[str, Any]) -> str:
@@ -277,6 +306,16 @@ def table(r: dict[str, Any]) -> str:
                 f"{a['batch_total_s_median']:.1f} s",
                 f"{a['batch_questions']} questions, models loaded once; "
                 f"prompt {a['batch_prompt_tokens_median']} tokens",
+            )
+        )
+        pc = a["prompt_cache"]
+        rows.append(
+            (
+                "same questions in-process: prompt prefixes reused / read from scratch",
+                f"{pc['prefix_reused']['total_s_median']:.1f} s / "
+                f"{pc['from_scratch']['total_s_median']:.1f} s",
+                f"first token {pc['prefix_reused']['first_token_s_median']:.1f} s / "
+                f"{pc['from_scratch']['first_token_s_median']:.1f} s (medians)",
             )
         )
     width = [max(len(str(row[i])) for row in rows) for i in range(3)]

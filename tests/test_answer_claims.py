@@ -591,3 +591,20 @@ def test_a_how_many_question_answered_without_a_quantity_is_refused(games) -> No
 )
 def test_the_form_an_answer_must_take(question: str, form: str) -> None:
     assert analyze(question, ReportNames(REPORTS)).wants == form
+
+
+def test_a_report_is_named_by_its_alias_with_the_year_anywhere() -> None:
+    # The manifest's English title of a Chinese report; readers put the year first.
+    damo = DocumentMeta(
+        "2023年十大科技趋势（节选）",
+        "阿里巴巴达摩院 (Alibaba DAMO Academy)",
+        2023,
+        aliases=("Top Ten Technology Trends 2023",),
+    )
+    names = ReportNames({**REPORTS, "damo.txt": damo})
+    question = (
+        "According to the '2023 top ten technology trends', what is cloud computing centred on?"
+    )
+    analysis = analyze(question, names)
+    assert analysis.docs == ("damo.txt",)
+    assert not any("trends" in e.lower() for e in analysis.entities)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -245,11 +245,21 @@ def _manifest_sha256(
 ) -> str:
     """Hash of the manifest entries of the files found; "" when none has one."""
     entries = sorted(
-        (doc, asdict(manifests[base][doc])) for _p, doc, base in found if doc in manifests[base]
+        (doc, _label_fields(manifests[base][doc]))
+        for _p, doc, base in found
+        if doc in manifests[base]
     )
     if not entries:
         return ""
     return hashlib.sha256(json.dumps(entries, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _label_fields(meta: DocumentMeta) -> dict[str, Any]:
+    """A manifest entry's fields; no aliases hash as before aliases existed."""
+    fields = asdict(meta)
+    if not fields["aliases"]:
+        del fields["aliases"]
+    return fields
 
 
 def _unchanged_report(

@@ -62,6 +62,7 @@ class DocumentMeta:
     publisher: str | None = None
     year: int | None = None
     source: str | None = None
+    aliases: tuple[str, ...] = ()  # other names readers use for it (its English title)
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,9 @@ class IndexMeta:
             name: DocumentEntry(
                 **{
                     **entry,
-                    "meta": DocumentMeta(**entry["meta"]),
+                    "meta": DocumentMeta(
+                        **{**entry["meta"], "aliases": tuple(entry["meta"].get("aliases", ()))}
+                    ),
                     "page_starts": tuple(entry.get("page_starts", ())),
                 }
             )

@@ -310,9 +310,15 @@ def _find_name(name: str, folded: str, lower: str, *, strong: bool) -> int:
     return -1
 
 
+_YEAR_WORD = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
 def _full_names(doc: str, meta: DocumentMeta) -> set[str]:
-    """A document's full names: its title and its publisher, in each language."""
-    labels = [meta.title, meta.publisher or ""]
+    """A document's full names: its title and its publisher, in each language, and its
+    aliases — also without their year, since readers put it first or last ("2023 top ten
+    technology trends" for "Top Ten Technology Trends 2023")."""
+    labels = [meta.title, meta.publisher or "", *meta.aliases]
+    labels += [y for a in meta.aliases if len((y := _YEAR_WORD.sub(" ", a)).split()) >= 3]
     labels += re.findall(r"《([^》]+)》", meta.source or "")
     out: set[str] = set()
     for label in labels:
@@ -325,7 +331,8 @@ def _full_names(doc: str, meta: DocumentMeta) -> set[str]:
 
 def _names(doc: str, meta: DocumentMeta) -> set[str]:
     """Every way a question might name this document (folded)."""
-    labels = [meta.title, meta.publisher or ""]
+    labels = [meta.title, meta.publisher or "", *meta.aliases]
+    labels += [y for a in meta.aliases if len((y := _YEAR_WORD.sub(" ", a)).split()) >= 3]
     labels += re.findall(r"《([^》]+)》", meta.source or "")
     pieces: set[str] = set()
     for label in labels:

@@ -12,7 +12,7 @@ from trendqa.errors import InputError
 from trendqa.loaders.files import MANIFEST
 from trendqa.records import DocumentMeta
 
-_KEYS = {"file", "title", "publisher", "year", "source", "password"}
+_KEYS = {"file", "title", "publisher", "year", "source", "aliases", "password"}
 
 
 def read_manifest(root: Path) -> dict[str, DocumentMeta]:
@@ -71,6 +71,9 @@ def _entry(entry: Any, where: str) -> tuple[str, DocumentMeta, str | None]:
     for key in ("publisher", "source", "password"):
         if key in entry and not isinstance(entry[key], str):
             raise InputError(f"{where}: `{key}` must be a string")
+    aliases = entry.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        raise InputError(f"{where}: `aliases` must be a list of non-empty strings")
     year = entry.get("year")
     if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
         raise InputError(f"{where}: `year` must be an integer")
@@ -80,5 +83,6 @@ def _entry(entry: Any, where: str) -> tuple[str, DocumentMeta, str | None]:
         publisher=entry.get("publisher"),
         year=year,
         source=entry.get("source"),
+        aliases=tuple(a.strip() for a in aliases),
     )
     return name, meta, entry.get("password")

@@ -323,6 +323,22 @@ def test_english_question_is_answered_in_english(answerer: MakeAnswerer, qa_corp
     assert_checkable(answer, qa_corpus)
 
 
+def test_an_english_question_over_english_passages_asks_no_chinese_terms(
+    answerer: MakeAnswerer, qa_corpus: Path
+) -> None:
+    # A mixed shelf: the related passages are English, so Chinese terms (which no English
+    # passage holds) would only cost a call and refuse at the gate.
+    gen = model(
+        "About 1.2 million edge AI chips shipped in 2024.",
+        "1.2 million",
+        terms=[("edge AI chips", "边缘人工智能芯片")],
+    )
+    answer = answerer(gen).ask(Q_EDGE)
+    assert answer.answerable, answer.reason
+    assert answer.terms_zh == ()
+    assert_checkable(answer, qa_corpus)
+
+
 @pytest.mark.parametrize(
     "question, lang, expected",
     [

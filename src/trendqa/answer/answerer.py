@@ -202,10 +202,14 @@ class Answerer:
         return replace(analysis, terms_zh=tuple(dict.fromkeys(terms)), entities_zh=by_entity)
 
     def _related(self, question: str, docs: Sequence[str], k: int) -> bool:
-        """Whether any passage is related at all: translating terms for nothing costs a call."""
+        """Whether Chinese passages are related at all: translating terms costs a call, for
+        nothing when no passage is related or the best one is English (a mixed shelf's
+        English reports are searched and checked by the question's own words)."""
         hits = self.searcher.search(question, SearchOptions(k=k, docs=tuple(docs)))
         best = max((h.similarity for h in hits if h.similarity is not None), default=None)
-        return bool(hits) and (best is None or best >= MIN_SIMILARITY)
+        if not hits or (best is not None and best < MIN_SIMILARITY):
+            return False
+        return detect_language(hits[0].chunk.text) == "zh"
 
     # ------------------------------------------------------------------ retrieval
 
@@ -280,8 +284,9 @@ class Answerer:
         unstated = self._unframed(s.missing_numbers, hits)
         if unstated:
             return f"figure: no passage mentions {', '.join(unstated)}"
-        if analysis.terms_zh:
-            zh = self._support(" ".join(analysis.terms_zh), hits)
+        chinese = [h for h in hits if detect_language(h.chunk.text) == "zh"]
+        if analysis.terms_zh and chinese:
+            zh = self._support(" ".join(analysis.terms_zh), chinese)
             if zh.coverage < TRANSLATED_COVERAGE:
                 missing = ", ".join(zh.missing_terms[:5])
                 return f"terms: {where} lack the question's terms (in Chinese: {missing})"

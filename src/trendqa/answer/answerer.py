@@ -32,13 +32,7 @@ from trendqa.answer.question import QuestionAnalysis, ReportNames, analyze, ques
 from trendqa.answer.reply import MARKER, parse_answer, parse_json
 from trendqa.answer.types import REFUSAL, Answer, AskOptions, Citation, Claim, Passage, Sentence
 from trendqa.errors import InputError
-from trendqa.evidence import (
-    MIN_COVERAGE,
-    MIN_SIMILARITY,
-    Support,
-    chunk_context,
-    key_terms,
-)
+from trendqa.evidence import MIN_COVERAGE, MIN_SIMILARITY, Support, chunk_context, key_terms
 from trendqa.evidence import support as passage_support
 from trendqa.llm import ChatMessage, GenerationOptions, GenerationResult, Generator
 from trendqa.numbers import find_numbers, repair_scales, states_form

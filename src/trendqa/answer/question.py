@@ -313,12 +313,22 @@ def _find_name(name: str, folded: str, lower: str, *, strong: bool) -> int:
 _YEAR_WORD = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
+def _labels(meta: DocumentMeta) -> list[str]:
+    """Title, publisher and aliases; each alias also without its year."""
+    years_out = [_YEAR_WORD.sub(" ", a) for a in meta.aliases]
+    return [
+        meta.title,
+        meta.publisher or "",
+        *meta.aliases,
+        *(y for y in years_out if len(y.split()) >= 3),
+    ]
+
+
 def _full_names(doc: str, meta: DocumentMeta) -> set[str]:
     """A document's full names: its title and its publisher, in each language, and its
     aliases — also without their year, since readers put it first or last ("2023 top ten
     technology trends" for "Top Ten Technology Trends 2023")."""
-    labels = [meta.title, meta.publisher or "", *meta.aliases]
-    labels += [y for a in meta.aliases if len((y := _YEAR_WORD.sub(" ", a)).split()) >= 3]
+    labels = _labels(meta)
     labels += re.findall(r"《([^》]+)》", meta.source or "")
     out: set[str] = set()
     for label in labels:
@@ -331,8 +341,7 @@ def _full_names(doc: str, meta: DocumentMeta) -> set[str]:
 
 def _names(doc: str, meta: DocumentMeta) -> set[str]:
     """Every way a question might name this document (folded)."""
-    labels = [meta.title, meta.publisher or "", *meta.aliases]
-    labels += [y for a in meta.aliases if len((y := _YEAR_WORD.sub(" ", a)).split()) >= 3]
+    labels = _labels(meta)
     labels += re.findall(r"《([^》]+)》", meta.source or "")
     pieces: set[str] = set()
     for label in labels:

@@ -42,6 +42,12 @@ YES = json.dumps({"verdict": "yes"})
 NO_TERMS = json.dumps({"terms": []})
 
 
+def untranslated(messages: Sequence[ChatMessage]) -> str:
+    """A reply to a question-translation request that keeps the question as it is: the
+    answerer then answers it directly across languages, as without translation."""
+    return json.dumps({"zh": asked(messages)}, ensure_ascii=False)
+
+
 def confirming(script: Callable[[Sequence[ChatMessage], GenerationOptions], str]) -> Any:
     """`script` for answer requests; "yes" to confirmations, no terms to term requests."""
 
@@ -51,6 +57,8 @@ def confirming(script: Callable[[Sequence[ChatMessage], GenerationOptions], str]
             return YES
         if kind == "terms":
             return NO_TERMS
+        if kind == "question":
+            return untranslated(messages)
         return script(messages, options)
 
     return wrapped
@@ -62,18 +70,29 @@ def model(
     extra: Sequence[Any] = (),
     verdict: str = "yes",
     terms: Sequence[tuple[str, str]] = (),
+    question: str = "",
+    translations: Sequence[str] = (),
 ) -> FakeGenerator:
     """A model citing the shown sentences that contain `needles` (then the ids `extra`).
 
     Asked again without numbered sentences (a follow-up request), it says `answer` again;
     asked whether its quotes answer the question, it says `verdict`; asked for an English
-    question's Chinese terms, it gives `terms` ((en, zh) pairs).
+    question's Chinese terms, it gives `terms` ((en, zh) pairs); asked to translate the
+    question, it gives `question` (by default the question unchanged: no translation);
+    asked to translate the checked claims, it gives `translations`.
     """
 
     def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
         kind = prompts.request_kind(options)
         if kind == "confirm":
             return json.dumps({"verdict": verdict})
+        if kind == "question":
+            if not question:
+                return untranslated(messages)
+            return json.dumps({"zh": question}, ensure_ascii=False)
+        if kind == "translate":
+            given = list(translations)[: len(prompts.statements(messages))]
+            return json.dumps({"translations": given}, ensure_ascii=False)
         if kind == "terms":
             pairs = [{"en": en, "zh": zh} for en, zh in terms]
             return json.dumps({"terms": pairs}, ensure_ascii=False)

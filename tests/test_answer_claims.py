@@ -131,7 +131,13 @@ def shelf(tmp_path: Path) -> Path:
 
 
 # What a cross-lingual embedder knows: English words near their Chinese forms.
-GLOSSARY = {"hangzhou": "杭州", "shanghai": "上海", "companies": "企业", "ai": "人工智能"}
+GLOSSARY = {
+    "hangzhou": "杭州",
+    "shanghai": "上海",
+    "companies": "企业",
+    "ai": "人工智能",
+    "end": "截至年底",
+}
 
 
 @pytest.fixture
@@ -292,6 +298,79 @@ def test_an_english_question_answered_from_chinese_with_its_terms(ask, shelf: Pa
     assert answer.answerable, answer.reason
     assert answer.language == "en"
     assert_checkable(answer, shelf)
+
+
+Q_SHANGHAI = "How many AI companies did Shanghai have at the end of 2023?"
+ZH_SHANGHAI = "2023年底上海有多少家人工智能企业？"
+SHANGHAI_ZH = "截至2023年底，上海市人工智能企业数量为1,100家。"
+SHANGHAI_EN = "At the end of 2023, Shanghai had 1,100 AI companies."
+
+
+def kinds(gen: FakeGenerator) -> list[str]:
+    return [prompts.request_kind(options) for _messages, options in gen.calls]
+
+
+def test_an_english_question_is_answered_and_checked_in_chinese_then_translated(  # type: ignore[no-untyped-def]
+    ask, shelf: Path
+) -> None:
+    gen = model(
+        SHANGHAI_ZH, "上海市人工智能企业数量", question=ZH_SHANGHAI, translations=[SHANGHAI_EN]
+    )
+    answer = ask(gen, Q_SHANGHAI)
+    assert answer.answerable, answer.reason
+    assert (answer.language, answer.question, answer.answered_as) == ("en", Q_SHANGHAI, ZH_SHANGHAI)
+    (claim,) = answer.claims
+    assert (claim.text, claim.checked_as, claim.supported) == (SHANGHAI_EN, SHANGHAI_ZH, True)
+    (n,) = claim.citations
+    assert answer.text == SHANGHAI_EN[:-1] + f"[{n}]."
+    assert kinds(gen) == ["question", "answer", "confirm", "translate"]
+    assert "请用中文回答。" in answer_requests(gen)[0][0][-1].content  # answered in Chinese
+    assert_checkable(answer, shelf)
+
+
+def test_a_translation_that_changes_a_figure_is_never_shown(ask) -> None:  # type: ignore[no-untyped-def]
+    wrong = SHANGHAI_EN.replace("1,100", "11,000")
+    gen = model(SHANGHAI_ZH, "上海市人工智能企业数量", question=ZH_SHANGHAI, translations=[wrong])
+    answer = ask(gen, Q_SHANGHAI)
+    assert not answer.answerable
+    assert answer.reason.startswith("translation:") and "11,000" in answer.reason
+    assert "11,000" not in answer.text and answer.language == "en"
+
+
+def test_a_neighbours_figure_is_refused_in_chinese_and_never_translated(ask) -> None:  # type: ignore[no-untyped-def]
+    gen = model(
+        "截至2023年底，北京市人工智能企业数量为2,200家。",
+        "北京市人工智能企业数量",
+        question="2023年底杭州有多少家人工智能企业？",
+        translations=["Hangzhou had 2,200 AI companies."],
+    )
+    answer = ask(gen, "How many AI companies did Hangzhou have at the end of 2023?")
+    assert not answer.answerable
+    assert "杭州" in answer.reason, answer.reason
+    assert "translate" not in kinds(gen)
+
+
+def test_a_chinese_question_shown_in_english_needs_no_question_translation(ask) -> None:  # type: ignore[no-untyped-def]
+    gen = model(SHANGHAI_ZH, "上海市人工智能企业数量", translations=[SHANGHAI_EN])
+    answer = ask(gen, ZH_SHANGHAI, language="en")
+    assert answer.answerable, answer.reason
+    assert answer.language == "en" and answer.text.startswith("At the end of 2023")
+    assert answer.answered_as == ""  # asked as it was written
+    assert kinds(gen) == ["answer", "confirm", "translate"]
+
+
+def test_an_untranslatable_question_is_answered_across_languages(ask) -> None:  # type: ignore[no-untyped-def]
+    # The translation comes back in English: the question is answered directly in English
+    # over the Chinese passages, with its Chinese terms, as without translation.
+    gen = model(
+        "Shanghai had 1,100 AI companies at the end of 2023.",
+        "上海市人工智能企业数量",
+        terms=[("Shanghai", "上海"), ("AI companies", "人工智能企业")],
+    )
+    answer = ask(gen, Q_SHANGHAI)
+    assert answer.answerable, answer.reason
+    assert answer.answered_as == "" and answer.terms_zh == ("上海", "人工智能企业")
+    assert kinds(gen)[:3] == ["question", "terms", "answer"]
 
 
 # ------------------------------------------------------------------ analysis

@@ -247,6 +247,9 @@ def _answer_row(q: Question, ans: Any) -> dict[str, Any]:
         "stages": {k: v for k, v in ans.timings.items() if k.endswith("_s") and k != "total_s"},
         "answer": ans.text,
         "terms_zh": list(getattr(ans, "terms_zh", ())),
+        "answered_as": getattr(ans, "answered_as", ""),
+        # Translated claims: how faithful each translation is (cosine), and whether shown.
+        "fidelity": [[c.fidelity, c.supported] for c in claims if getattr(c, "checked_as", "")],
         "asked": getattr(ans, "asked", None),  # the asked check's two coverages, if it ran
         # What the shown answer rests on: each citation's quote, and each cited passage
         # with its section heading, so checks over them can be tried offline.

@@ -80,6 +80,7 @@ def answer_dict(answer: Answer, embedder: str | None) -> dict[str, Any]:
         "reason": answer.reason,
         "type": answer.kind,
         "terms_zh": list(answer.terms_zh),
+        "answered_as": answer.answered_as or None,
         "claims": [
             {
                 "text": c.text,
@@ -88,6 +89,7 @@ def answer_dict(answer: Answer, embedder: str | None) -> dict[str, Any]:
                 "score": c.score,
             }
             | ({"reason": c.reason} if c.reason else {})
+            | ({"checked_as": c.checked_as, "fidelity": c.fidelity} if c.checked_as else {})
             for c in answer.claims
         ],
         "citations": [asdict(c) | {"page_label": _page_label(answer, c)} for c in answer.citations],

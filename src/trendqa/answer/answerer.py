@@ -7,10 +7,14 @@
    comparison, each part answered with its own citations.
 3. Passages unrelated to the question never reach the model (similarity, terms,
    figures, the named report).
-4. The model, constrained by a JSON schema, names the sentences that state the answer
+4. A question in another language than its passages (English over Chinese reports) is
+   translated into theirs (one short call) and answered and checked there, where the
+   checks are strongest; its checked claims are then translated back (one call), each
+   translation keeping the figures of the claim it translates.
+5. The model, constrained by a JSON schema, names the sentences that state the answer
    and writes it; a reply cut by the token budget is asked again with a larger one,
    else only its complete claims are kept.
-5. The answer is split into claims; each must be stated by the sentences it cites
+6. The answer is split into claims; each must be stated by the sentences it cites
    (figures, subject, content). Unsupported claims are dropped; if none remain, the
    answer is refused with the reason. A last second opinion asks the model whether the
    quotes state what was asked.
@@ -21,7 +25,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from trendqa.answer import prompts
@@ -35,7 +39,7 @@ from trendqa.errors import InputError
 from trendqa.evidence import MIN_COVERAGE, MIN_SIMILARITY, Support, chunk_context, key_terms
 from trendqa.evidence import support as passage_support
 from trendqa.llm import ChatMessage, GenerationOptions, GenerationResult, Generator
-from trendqa.numbers import find_numbers, repair_scales, states_form
+from trendqa.numbers import find_numbers, repair_scales, states_form, unsupported_numbers
 from trendqa.records import Hit
 from trendqa.retrieval import Searcher, SearchOptions
 from trendqa.textnorm import detect_language, fold
@@ -62,6 +66,9 @@ ASKED_SENTENCES = 0.0
 ASKED_PASSAGES = 0.0
 # An English question's Chinese terms are the model's guesses: scaled down as at the gate.
 ASKED_TRANSLATED = TRANSLATED_COVERAGE / MIN_COVERAGE
+# A claim's translation must keep its meaning: the embedder's cross-lingual cosine between
+# the two (a faithful translation scores ~0.8; one about something else, far less).
+TRANSLATION_SIMILARITY = 0.5
 # Reply budgets relative to --max-tokens: a list or a definition with its parts is longer.
 BUDGET_FACTOR = {"list": 2.0, "overview": 2.0, "definition": 1.5}
 OnToken = Callable[[str], None]
@@ -76,6 +83,7 @@ class _Run:
     timings: dict[str, float]
     calls: int = 0
     truncated: int = 0
+    searches: dict[tuple[str, int, tuple[str, ...]], list[Hit]] = field(default_factory=dict)
 
     def add(self, key: str, seconds: float) -> None:
         self.timings[key] = self.timings.get(key, 0.0) + seconds
@@ -120,20 +128,28 @@ class Answerer:
             raise InputError(f"--lang must be zh or en, not {language!r}")
         analysis = analyze(question, self.reports, language, opts.docs)
         use_llm = self.generator is not None and not opts.extractive
+        docs = opts.docs or analysis.docs
+        passages_in = self._passages_language(question, docs, opts.k, run) if use_llm else None
+        if opts.pivot and passages_in not in (None, language):
+            analysis = self._pivot(analysis, str(passages_in), opts, run) or analysis
         english = use_llm and opts.translate and detect_language(question) == "en"
-        if english and self._related(question, opts.docs or analysis.docs, opts.k):
+        if english and not analysis.shown_in and passages_in == "zh":
             analysis = self._translate(analysis, run)
         run.add("analyze_s", time.perf_counter() - run.started)
+        if analysis.shown_in:
+            on_token = None  # the answer is written in the passages' language, shown translated
         if analysis.parts and use_llm:
             answer = self._compare(analysis, opts, on_token, run)
         else:
             docs = opts.docs or analysis.docs
-            answer = self._answer(analysis, question, docs, opts, on_token, run)
+            answer = self._answer(analysis, analysis.question, docs, opts, on_token, run)
         answer = replace(
             answer,
+            question=question,
             warnings=(*warnings, *answer.warnings),
             kind=analysis.type,
             terms_zh=analysis.terms_zh,
+            answered_as=analysis.question if analysis.original else "",
         )
         return self._done(answer, run)
 
@@ -195,31 +211,85 @@ class Answerer:
                     by_entity[entity] = (*by_entity.get(entity, ()), zh)
         return replace(analysis, terms_zh=tuple(dict.fromkeys(terms)), entities_zh=by_entity)
 
-    def _related(self, question: str, docs: Sequence[str], k: int) -> bool:
-        """Whether Chinese passages are related at all: translating terms costs a call, for
-        nothing when no passage is related or the best one is English (a mixed shelf's
-        English reports are searched and checked by the question's own words)."""
-        hits = self.searcher.search(question, SearchOptions(k=k, docs=tuple(docs)))
+    def _passages_language(
+        self, question: str, docs: Sequence[str], k: int, run: _Run
+    ) -> str | None:
+        """The language of the best passage, or None when no passage is related at all: a
+        translation costs a call, for nothing when the question is off the shelf, and a
+        mixed shelf's English reports are searched and checked by an English question's
+        own words."""
+        hits = self._search(question, SearchOptions(k=k, docs=tuple(docs)), run)
         best = max((h.similarity for h in hits if h.similarity is not None), default=None)
         if not hits or (best is not None and best < MIN_SIMILARITY):
-            return False
-        return detect_language(hits[0].chunk.text) == "zh"
+            return None
+        return detect_language(hits[0].chunk.text)
+
+    def _pivot(
+        self, analysis: QuestionAnalysis, working: str, opts: AskOptions, run: _Run
+    ) -> QuestionAnalysis | None:
+        """The question as answered in its passages' language (translated by one short
+        call if it is not in it), analysed there; None when the translation is unusable.
+
+        Claims are checked in the language of the sentences they cite: the checks on
+        figures, subjects and words are strongest there, where a claim across languages has
+        only a cosine and its Latin names.
+        """
+        asked = analysis.question
+        if detect_language(asked) != working:
+            result = self._call(
+                prompts.question_prompt(asked, working),
+                GenerationOptions(
+                    max_tokens=prompts.QUESTION_MAX_TOKENS,
+                    temperature=0.0,
+                    json_schema=prompts.question_schema(working),
+                ),
+                run,
+                "translate_s",
+            )
+            asked = " ".join(str(parse_json(result.text).get(working, "")).split())
+            if result.truncated or not asked or detect_language(asked) != working:
+                return None
+        inner = analyze(asked, self.reports, working, opts.docs)
+        # The question as asked says best what it asks for; its translation, where the
+        # original's wording matched no type (a fact) or named no report.
+        kind = analysis.type if analysis.type != "fact" else inner.type
+        parts = (inner.parts or analysis.parts) if kind == "comparison" else ()
+        return replace(
+            inner,
+            type=kind,
+            docs=inner.docs or analysis.docs,
+            parts=parts,
+            count=analysis.count or inner.count,
+            wants=(analysis.wants or inner.wants) if kind in ("number", "fact") else "",
+            original=analysis.question if asked != analysis.question else "",
+            shown_in=analysis.language,
+        )
 
     # ------------------------------------------------------------------ retrieval
 
+    def _search(self, query: str, opts: SearchOptions, run: _Run) -> list[Hit]:
+        key = (query, opts.k, opts.docs)
+        if key not in run.searches:
+            run.searches[key] = self.searcher.search(query, opts)
+        return run.searches[key]
+
     def _retrieve(
-        self, analysis: QuestionAnalysis, query: str, docs: Sequence[str], k: int
+        self, analysis: QuestionAnalysis, query: str, docs: Sequence[str], k: int, run: _Run
     ) -> list[Hit]:
-        """The best passages for `query`; an English question also searches its Chinese terms."""
+        """The best passages for `query`; an English question also searches its Chinese
+        terms, and a translated question its original wording."""
         opts = SearchOptions(k=k, docs=tuple(docs))
-        hits = self.searcher.search(query, opts)
-        if not analysis.terms_zh:
+        hits = self._search(query, opts, run)
+        queries = [" ".join(analysis.terms_zh)] if analysis.terms_zh else []
+        if analysis.original and analysis.original != query:
+            queries.append(analysis.original)
+        if not queries:
             return hits
-        extra = self.searcher.search(" ".join(analysis.terms_zh), opts)
-        # Reciprocal-rank fusion of the two lists: a passage both find comes first.
+        lists = [hits, *(self._search(q, opts, run) for q in queries)]
+        # Reciprocal-rank fusion of the lists: a passage all find comes first.
         score: dict[str, float] = {}
         by_id: dict[str, Hit] = {}
-        for ranked in (hits, extra):
+        for ranked in lists:
             for rank, hit in enumerate(ranked, 1):
                 score[hit.chunk.id] = score.get(hit.chunk.id, 0.0) + 1.0 / (60 + rank)
                 by_id.setdefault(hit.chunk.id, hit)
@@ -272,7 +342,9 @@ class Answerer:
             return f"similarity: no passage is related to the question (best {best:.2f})"
         s = self._support(analysis.question, hits)
         where = "the named report's passages" if named else "the passages"
-        if s.coverage < MIN_COVERAGE:
+        # A translated question's words are the model's guesses at the report's: held to
+        # the lower share, as an English question's Chinese terms are.
+        if s.coverage < (TRANSLATED_COVERAGE if analysis.original else MIN_COVERAGE):
             check = "report" if named else "terms"
             return f"{check}: {where} lack the question's terms: {', '.join(s.missing_terms[:5])}"
         unstated = self._unframed(s.missing_numbers, hits)
@@ -312,8 +384,26 @@ class Answerer:
         first_id: int = 1,
         part: str = "",
     ) -> Answer:
+        answer = self._answer_here(
+            analysis, question, docs, opts, on_token, run, first_n, first_id, part
+        )
+        return self._shown(answer, analysis, run) if analysis.shown_in else answer
+
+    def _answer_here(
+        self,
+        analysis: QuestionAnalysis,
+        question: str,
+        docs: Sequence[str],
+        opts: AskOptions,
+        on_token: OnToken | None,
+        run: _Run,
+        first_n: int,
+        first_id: int,
+        part: str,
+    ) -> Answer:
+        """One answer in the analysis's language, checked."""
         started = time.perf_counter()
-        hits = self._retrieve(analysis, question, docs, opts.k)
+        hits = self._retrieve(analysis, question, docs, opts.k, run)
         evidence = self._evidence(analysis, hits)
         passages = number_passages(evidence, first_n, first_id, part)
         run.add("retrieve_s", time.perf_counter() - started)
@@ -511,7 +601,8 @@ class Answerer:
             return replace(
                 base, reason=f"year: the cited passages never mention {s.missing_numbers[0]}"
             )
-        if s.coverage < CITED_COVERAGE:
+        scale = TRANSLATED_COVERAGE / MIN_COVERAGE if analysis.original else 1.0
+        if s.coverage < scale * CITED_COVERAGE:
             missing = ", ".join(s.missing_terms[:5])
             return replace(
                 base, reason=f"terms: the cited passages lack the question's terms: {missing}"
@@ -609,6 +700,98 @@ class Answerer:
                 p = trimmed[longest]
                 trimmed[longest] = replace(p, sentences=p.sentences[:-1])
 
+    # ------------------------------------------------------------------ translated back
+
+    def _shown(self, answer: Answer, analysis: QuestionAnalysis, run: _Run) -> Answer:
+        """An answer checked in its passages' language, shown in the question's: each kept
+        claim translated (one call), and kept only if its translation states its figures
+        and means what it does; citations are those of the claims still shown."""
+        language = analysis.shown_in
+        refused = replace(
+            answer,
+            answerable=False,
+            text=REFUSAL[language],
+            citations=(),
+            mode="refused",
+            language=language,
+        )
+        if not answer.answerable:
+            return refused
+        kept = [c for c in answer.claims if c.supported]
+        if answer.mode != "llm" or not kept:
+            return replace(answer, language=language)  # quoted sentences stay verbatim
+        texts = self._translate_claims([c.text for c in kept], language, run)
+        if texts is None:
+            reason = "translation: the translation of the checked answer was unreadable"
+            return replace(refused, reason=reason)
+        pairs = zip(kept, texts, strict=True)
+        texts = [repair_scales(" ".join(t.split()), c.text) for c, t in pairs]
+        if self.searcher.embedder is None:
+            cosines = [[1.0] * len(kept) for _ in kept]  # nothing to compare meanings with
+        else:
+            cosines = self._similarity(texts, [c.text for c in kept])
+        translated: dict[int, Claim] = {}
+        for i, (claim, text) in enumerate(zip(kept, texts, strict=True)):
+            fault = _translation_fault(claim.text, text, language, cosines[i][i])
+            translated[id(claim)] = replace(
+                claim,
+                text=text,
+                checked_as=claim.text,
+                fidelity=round(cosines[i][i], 3),
+                supported=not fault,
+                citations=() if fault else claim.citations,
+                reason=f"translation: {fault}" if fault else "",
+            )
+        claims = tuple(translated.get(id(c), c) for c in answer.claims)
+        shown = [c for c in claims if c.supported]
+        if not shown:
+            failed = next(c for c in claims if c.checked_as)
+            return replace(refused, reason=failed.reason, claims=claims)
+        cited = {n for c in shown for n in c.citations}
+        listed = analysis.type in ("list", "overview") or "\n" in answer.text
+        return replace(
+            answer,
+            language=language,
+            text=_compose_shown(shown, listed),
+            citations=tuple(c for c in answer.citations if c.n in cited),
+            claims=claims,
+        )
+
+    def _translate_claims(
+        self, statements: Sequence[str], language: str, run: _Run
+    ) -> list[str] | None:
+        """One translation per statement, or None when the reply is unusable; a reply cut
+        by its budget is asked again with twice the budget."""
+        assert self.generator is not None
+        messages = prompts.translate_prompt(statements, language)
+        prompt = sum(self.generator.count_tokens(m.content) + 8 for m in messages)
+        room = self.generator.context_length - prompt - 16
+        # English takes about three tokens for each of a Chinese statement's.
+        budget = 32 + sum(3 * self.generator.count_tokens(s) + 8 for s in statements)
+        for _attempt in range(2):
+            result = self._call(
+                messages,
+                GenerationOptions(
+                    max_tokens=max(16, min(budget, room)),
+                    temperature=0.0,
+                    json_schema=prompts.translate_schema(len(statements)),
+                ),
+                run,
+                "translate_answer_s",
+            )
+            if not result.truncated:
+                break
+            run.truncated += 1
+            if budget >= room:
+                return None
+            budget *= 2
+        else:
+            return None
+        got = parse_json(result.text).get("translations")
+        if not isinstance(got, list) or len(got) != len(statements):
+            return None
+        return [str(t) for t in got]
+
     # ------------------------------------------------------------------ comparisons
 
     def _compare(
@@ -634,9 +817,9 @@ class Answerer:
             answers.append((label, answer))
             first_n += len(answer.passages)
             first_id += sum(len(p.sentences) for p in answer.passages)
-        return _merge_parts(
-            analysis, answers, self._refused(analysis.question, analysis.language, ())
-        )
+        language = analysis.shown_in or analysis.language
+        question = analysis.original or analysis.question
+        return _merge_parts(language, answers, self._refused(question, language, ()))
 
     # ------------------------------------------------------------------ extractive
 
@@ -711,6 +894,29 @@ def _compose(text: str, results: Sequence[ClaimResult]) -> str:
     return re.sub(r"\n{3,}", "\n\n", composed).strip(" \n；;，,")
 
 
+def _translation_fault(checked: str, text: str, language: str, cosine: float) -> str:
+    """Why a claim's translation may not be shown in its place ('' when it may)."""
+    if not text.strip():
+        return "the translation is empty"
+    if detect_language(text) != language:
+        return "the translation is not in the question's language"
+    bad = unsupported_numbers(text, checked)
+    if bad:
+        return f"the translation states {bad[0]}, which the checked claim does not"
+    if cosine < TRANSLATION_SIMILARITY:
+        return f"the translation does not mean what the checked claim says ({cosine:.2f})"
+    return ""
+
+
+def _compose_shown(claims: Sequence[Claim], listed: bool) -> str:
+    """Translated claims with their [n] markers: one item per line for a list."""
+    parts = []
+    for c in claims:
+        tail = "".join(f"[{n}]" for n in c.citations)
+        parts.append(insert_before_stop(c.text.strip(), tail))
+    return "\n".join(f"- {p}" for p in parts) if listed else " ".join(parts)
+
+
 def _complete_claims(text: str) -> str:
     """A cut-off answer without its last, unfinished claim."""
     text = text.rstrip()
@@ -734,11 +940,9 @@ def _clause_for(clauses: Sequence[str], group: Sequence[str], reports: ReportNam
     return ""
 
 
-def _merge_parts(
-    analysis: QuestionAnalysis, answers: Sequence[tuple[str, Answer]], refused: Answer
-) -> Answer:
+def _merge_parts(language: str, answers: Sequence[tuple[str, Answer]], refused: Answer) -> Answer:
     """Each report's answer under its title; a report that does not say it is said so."""
-    zh = analysis.language == "zh"
+    zh = language == "zh"
     lines: list[str] = []
     for label, a in answers:
         if a.answerable:

@@ -19,7 +19,7 @@ from trendqa.numbers import annotate_chinese_scales
 
 LANGUAGE_NAME = {"zh": "Chinese (简体中文)", "en": "English"}
 REPLY_IN = {"zh": "请用中文回答。", "en": "Answer in English."}
-RequestKind = Literal["answer", "rewrite", "confirm", "terms"]
+RequestKind = Literal["answer", "rewrite", "confirm", "terms", "question", "translate"]
 
 # How many sentences a reply may name as evidence, by question type: a list needs one
 # per item.
@@ -168,6 +168,77 @@ def terms_prompt(question: str) -> list[ChatMessage]:
     return [ChatMessage("system", _TERMS_SYSTEM), ChatMessage("user", f"Question: {question}")]
 
 
+_QUESTION_SYSTEM = (
+    "You translate questions into {language}. Keep names written in Latin script "
+    "(products, companies, models) as they are, and copy every figure and year. "
+    'Reply with JSON: {{"{key}": "<the question in {language}>"}}.'
+)
+# One worked example: without it the small default model rephrases the question in its
+# own language instead of translating it (measured).
+_QUESTION_SHOT = {
+    "zh": (
+        "How many AI companies did Shanghai have at the end of 2023?",
+        "截至2023年底，上海有多少家人工智能企业？",
+    ),
+    "en": (
+        "截至2023年底，上海有多少家人工智能企业？",
+        "How many AI companies did Shanghai have at the end of 2023?",
+    ),
+}
+QUESTION_MAX_TOKENS = 120
+
+
+def question_schema(language: str) -> dict[str, Any]:
+    """The reply shape of a question translation: the question under its language's code."""
+    return {"type": "object", "properties": {language: {"type": "string"}}, "required": [language]}
+
+
+def question_prompt(question: str, language: str) -> list[ChatMessage]:
+    """Ask for the question in the passages' language, so it is answered and checked there."""
+    name = LANGUAGE_NAME[language]
+    shot_q, shot_a = _QUESTION_SHOT[language]
+    ask = f"\nTranslate it into {name}."
+    return [
+        ChatMessage("system", _QUESTION_SYSTEM.format(language=name, key=language)),
+        ChatMessage("user", f"Question: {shot_q}{ask}"),
+        ChatMessage("assistant", json.dumps({language: shot_a}, ensure_ascii=False)),
+        ChatMessage("user", f"Question: {question}{ask}"),
+    ]
+
+
+_TRANSLATE_SYSTEM = (
+    "Translate each numbered statement into {language}: one translation per statement, in "
+    "order. Translate faithfully; add nothing and leave nothing out. Copy names and figures "
+    "exactly, with their units; 1亿 = 100 million, 1万 = 10 thousand. "
+    'Reply with JSON: {{"translations": ["...", ...]}}.'
+)
+
+
+def translate_schema(count: int) -> dict[str, Any]:
+    """Exactly one translation per statement."""
+    return {
+        "type": "object",
+        "properties": {
+            "translations": {
+                "type": "array",
+                "items": {"type": "string"},
+                "minItems": count,
+                "maxItems": count,
+            }
+        },
+        "required": ["translations"],
+    }
+
+
+def translate_prompt(statements: Sequence[str], language: str) -> list[ChatMessage]:
+    """The checked claims of an answer, to be shown in the question's language."""
+    body = "\n".join(f"({i}) {shown(s, language)}" for i, s in enumerate(statements, 1))
+    return [
+        ChatMessage("system", _TRANSLATE_SYSTEM.format(language=LANGUAGE_NAME[language])),
+        ChatMessage("user", f"Statements:\n{body}\nTranslate into {LANGUAGE_NAME[language]}."),
+    ]
+
+
 # ----------------------------------------------------------------- reading requests back
 
 
@@ -178,6 +249,10 @@ def request_kind(options: GenerationOptions) -> RequestKind:
         return "confirm"
     if "terms" in props:
         return "terms"
+    if set(props) in ({"zh"}, {"en"}):
+        return "question"
+    if "translations" in props:
+        return "translate"
     if "evidence" in props:
         return "answer"
     return "rewrite"
@@ -187,6 +262,11 @@ def shown_sentences(messages: Sequence[ChatMessage]) -> dict[int, str]:
     """The numbered sentences an answer request shows: id -> text."""
     found = re.finditer(r"^\((\d+)\) (.*)$", messages[-1].content, re.MULTILINE)
     return {int(m[1]): m[2] for m in found}
+
+
+def statements(messages: Sequence[ChatMessage]) -> list[str]:
+    """The numbered statements a translation request shows, in order."""
+    return list(shown_sentences(messages).values())
 
 
 def asked_question(messages: Sequence[ChatMessage]) -> str:

@@ -45,6 +45,10 @@ class QuestionAnalysis:
     wants: str = ""  # what form its answer takes: "quantity", "time", or "" (any)
     terms_zh: tuple[str, ...] = ()  # English questions: their key terms in Chinese
     entities_zh: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # entity -> zh
+    # A question translated into its passages' language: the question as asked, and the
+    # language its answer is shown in ("" when it was not translated).
+    original: str = ""
+    shown_in: str = ""
 
 
 # Patterns per type, most specific first. Each is a habit of how analysts phrase a

@@ -57,6 +57,10 @@ class Claim:
     supported: bool
     reason: str = ""  # why an unsupported claim was dropped
     score: float = 0.0  # content support: term coverage (same language) or cosine (across)
+    # A translated claim: the statement as checked, in its passages' language, and the
+    # embedder's cosine between the two (how faithful the translation is).
+    checked_as: str = ""
+    fidelity: float | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,9 @@ class Answer:
     # The `asked` check's measures, where it ran: the share of the question's terms in the
     # cited sentences, and in their passages (with headings and report labels).
     asked: tuple[float, float] | None = None
+    # The question as answered and checked, when it was translated into the language of
+    # its passages (the claims were then translated back).
+    answered_as: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,3 +103,6 @@ class AskOptions:
     extractive: bool = False
     confirm: bool = True  # ask the model to judge whether its quotes answer the question
     translate: bool = True  # English questions: ask the model for their key terms in Chinese
+    # A question in another language than its passages: answer and check it in theirs,
+    # then translate the checked claims (else: answer directly across languages).
+    pivot: bool = True

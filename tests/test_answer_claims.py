@@ -350,6 +350,20 @@ def test_a_neighbours_figure_is_refused_in_chinese_and_never_translated(ask) -> 
     assert "translate" not in kinds(gen)
 
 
+def test_an_answer_written_straight_in_english_is_checked_across_and_not_translated(  # type: ignore[no-untyped-def]
+    ask, shelf: Path
+) -> None:
+    # Asked in Chinese, the model replies in the question's English: checked across
+    # languages as without translation, not asked again and not translated.
+    gen = model(SHANGHAI_EN, "上海市人工智能企业数量", question=ZH_SHANGHAI)
+    answer = ask(gen, Q_SHANGHAI)
+    assert answer.answerable, answer.reason
+    assert answer.language == "en" and answer.text.startswith("At the end of 2023")
+    assert [c.checked_as for c in answer.claims] == [""]
+    assert kinds(gen) == ["question", "answer", "confirm"]
+    assert_checkable(answer, shelf)
+
+
 def test_a_chinese_question_shown_in_english_needs_no_question_translation(ask) -> None:  # type: ignore[no-untyped-def]
     gen = model(SHANGHAI_ZH, "上海市人工智能企业数量", translations=[SHANGHAI_EN])
     answer = ask(gen, ZH_SHANGHAI, language="en")

@@ -446,7 +446,7 @@ class Answerer:
             text = _complete_claims(text)
         by_id = {s.id: (p, s) for p in passages for s in p.sentences}
         chosen = [by_id[i] for i in dict.fromkeys(evidence) if i in by_id]
-        if chosen and (not text.strip() or _wrong_language(text, base.language)):
+        if chosen and (not text.strip() or _wrong_language(text, base.language, analysis)):
             # A second, short request: only the chosen sentences, answer in the language.
             text = self._rewrite(question, [s for _p, s in chosen], base.language, budget, run)
         answer = self._check(base, analysis, chosen, text)
@@ -608,7 +608,7 @@ class Answerer:
                 base, reason=f"terms: the cited passages lack the question's terms: {missing}"
             )
         text = repair_scales(text, " ".join(p.hit.chunk.text for p in base.passages))
-        if not text.strip() or _wrong_language(text, base.language):
+        if not text.strip() or _wrong_language(text, base.language, analysis):
             chosen = add_number_evidence(text, question, chosen, base.passages)
             citations = [citation(p, sent, self._page_of) for p, sent in chosen]
             reason = "language: the model's answer was empty or in the wrong language; quoting"
@@ -717,9 +717,11 @@ class Answerer:
         )
         if not answer.answerable:
             return refused
-        kept = [c for c in answer.claims if c.supported]
-        if answer.mode != "llm" or not kept:
+        kept = [c for c in answer.claims if c.supported and detect_language(c.text) != language]
+        if answer.mode != "llm":
             return replace(answer, language=language)  # quoted sentences stay verbatim
+        if not kept:  # written straight in the question's language, checked across
+            return replace(answer, language=language)
         texts = self._translate_claims([c.text for c in kept], language, run)
         if texts is None:
             reason = "translation: the translation of the checked answer was unreadable"
@@ -975,5 +977,8 @@ def _sentence_score(weights: Mapping[str, float], sentence: Sentence) -> float:
     return sum(w for t, w in weights.items() if fold(t) in folded)
 
 
-def _wrong_language(text: str, language: str) -> bool:
-    return bool(text.strip()) and detect_language(text) != language
+def _wrong_language(text: str, language: str, analysis: QuestionAnalysis) -> bool:
+    """Whether a reply is in neither the requested language nor, for a translated
+    question, the question's own (an answer written straight in it is checked across
+    languages, as without translation, and needs no translating back)."""
+    return bool(text.strip()) and detect_language(text) not in (language, analysis.shown_in)

@@ -262,10 +262,16 @@ def _answer_row(q: Question, ans: Any) -> dict[str, Any]:
         if ans.answerable
         else {},
         # Per claim: kept, the check that failed, its content score and whether that score
-        # is a cross-lingual cosine (else an idf coverage): enough to redraw the refusal
-        # trade-off at other thresholds without asking again.
+        # is a cross-lingual cosine (else an idf coverage), and its text: enough to redraw
+        # the refusal trade-off at other thresholds without asking again.
         "claim_checks": [
-            [c.supported, c.reason.split(":", 1)[0], c.score, _cross(c.text, passage_lang)]
+            [
+                c.supported,
+                c.reason.split(":", 1)[0],
+                c.score,
+                _cross(c.checked_as or c.text, passage_lang),
+                c.checked_as or c.text,
+            ]
             for c in claims
         ],
     }

@@ -653,7 +653,8 @@ class Answerer:
         cited = {c.n for c in citations}
         scale = 1.0
         if detect_language(analysis.question) == "zh":
-            probe = analysis.question
+            # A translated question's words are the model's guesses, as its terms are.
+            probe, scale = analysis.question, ASKED_TRANSLATED if analysis.original else 1.0
         elif detect_language(" ".join(c.quote for c in citations)) == "zh":
             probe, scale = " ".join(analysis.terms_zh), ASKED_TRANSLATED
         else:

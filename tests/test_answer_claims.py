@@ -701,3 +701,17 @@ def test_a_report_is_named_by_its_alias_with_the_year_anywhere() -> None:
     analysis = analyze(question, names)
     assert analysis.docs == ("damo.txt",)
     assert not any("trends" in e.lower() for e in analysis.entities)
+
+
+def test_an_english_answer_names_a_report_by_its_english_alias() -> None:
+    reports = ReportNames(
+        {
+            "a.txt": DocumentMeta(
+                "2023年十大科技趋势", aliases=("Top Ten Technology Trends 2023",)
+            ),
+            "b.txt": DocumentMeta("城市人工智能白皮书"),
+        }
+    )
+    assert reports.label(["a.txt"]) == "2023年十大科技趋势"
+    assert reports.label(["a.txt"], "en") == "Top Ten Technology Trends 2023"
+    assert reports.label(["b.txt"], "en") == "城市人工智能白皮书"  # no English name known

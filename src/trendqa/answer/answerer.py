@@ -805,7 +805,7 @@ class Answerer:
         answers: list[tuple[str, Answer]] = []
         first_n = first_id = 1
         for group in analysis.parts:
-            label = self.reports.label(group)
+            label = self.reports.label(group, analysis.shown_in or analysis.language)
             others = [d for g in analysis.parts if g != group for d in g]
             sub = _clause_for(clauses, group, self.reports) or self.reports.without(
                 analysis.question, others

@@ -278,10 +278,19 @@ class ReportNames:
             out.setdefault(self.group_of(doc), []).append(doc)
         return tuple(tuple(v) for v in out.values())
 
-    def label(self, docs: Sequence[str]) -> str:
-        """How to name a group of documents in an answer: the full report's title."""
-        titles = sorted((self.documents[d].title for d in docs), key=len)
+    def label(self, docs: Sequence[str], language: str = "zh") -> str:
+        """How to name a group of documents in an answer: the full report's title, or for
+        an English answer its English name (the first alias in Latin script), if it has one."""
+        titles = sorted((self._title(self.documents[d], language) for d in docs), key=len)
         return titles[0] if titles else ""
+
+    @staticmethod
+    def _title(meta: DocumentMeta, language: str) -> str:
+        if language == "en":
+            english = [a for a in meta.aliases if detect_language(a) == "en"]
+            if english:
+                return english[0]
+        return meta.title
 
 
 _REPORT_KIND = re.compile(r"白皮书|报告|研究院|white paper")

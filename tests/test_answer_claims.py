@@ -328,6 +328,19 @@ def test_an_english_question_is_answered_and_checked_in_chinese_then_translated(
     assert_checkable(answer, shelf)
 
 
+def test_a_translated_list_item_gets_one_marker(ask) -> None:  # type: ignore[no-untyped-def]
+    # The model's translation starts with its own "- ": the item is shown with one.
+    gen = model(
+        SHANGHAI_ZH,
+        "上海市人工智能企业数量",
+        question=ZH_SHANGHAI,
+        translations=["- " + SHANGHAI_EN],
+    )
+    answer = ask(gen, Q_SHANGHAI)
+    assert answer.answerable, answer.reason
+    assert answer.text.startswith("At the end") and answer.claims[0].text == SHANGHAI_EN
+
+
 def test_a_translation_that_changes_a_figure_is_never_shown(ask) -> None:  # type: ignore[no-untyped-def]
     wrong = SHANGHAI_EN.replace("1,100", "11,000")
     gen = model(SHANGHAI_ZH, "上海市人工智能企业数量", question=ZH_SHANGHAI, translations=[wrong])

@@ -69,6 +69,7 @@ ASKED_TRANSLATED = TRANSLATED_COVERAGE / MIN_COVERAGE
 # A claim's translation must keep its meaning: the embedder's cross-lingual cosine between
 # the two (a faithful translation scores ~0.8; one about something else, far less).
 TRANSLATION_SIMILARITY = 0.5
+_LEAD_MARKER = re.compile(r"^(?:[-*•·]\s*)+")
 # Reply budgets relative to --max-tokens: a list or a definition with its parts is longer.
 BUDGET_FACTOR = {"list": 2.0, "overview": 2.0, "definition": 1.5}
 OnToken = Callable[[str], None]
@@ -728,7 +729,8 @@ class Answerer:
             reason = "translation: the translation of the checked answer was unreadable"
             return replace(refused, reason=reason)
         pairs = zip(kept, texts, strict=True)
-        texts = [repair_scales(" ".join(t.split()), c.text) for c, t in pairs]
+        # A translation is one statement: a list marker the model adds is the layout's.
+        texts = [repair_scales(_LEAD_MARKER.sub("", " ".join(t.split())), c.text) for c, t in pairs]
         if self.searcher.embedder is None:
             cosines = [[1.0] * len(kept) for _ in kept]  # nothing to compare meanings with
         else:

@@ -230,12 +230,39 @@ def translate_schema(count: int) -> dict[str, Any]:
     }
 
 
+# One worked example, as for questions: a list of short items was otherwise given back
+# untranslated (measured).
+_TRANSLATE_SHOT = {
+    "en": (
+        ["2024年中国人工智能核心产业规模达到727.2亿元。", "建设开放的算力网络"],
+        [
+            "China's core AI industry reached 72.72 billion yuan in 2024.",
+            "Build an open computing network",
+        ],
+    ),
+    "zh": (
+        [
+            "China's core AI industry reached 72.72 billion yuan in 2024.",
+            "Build an open computing network",
+        ],
+        ["2024年中国人工智能核心产业规模达到727.2亿元。", "建设开放的算力网络"],
+    ),
+}
+
+
+def _statements(statements: Sequence[str], language: str) -> str:
+    body = "\n".join(f"({i}) {shown(s, language)}" for i, s in enumerate(statements, 1))
+    return f"Statements:\n{body}\nTranslate into {LANGUAGE_NAME[language]}."
+
+
 def translate_prompt(statements: Sequence[str], language: str) -> list[ChatMessage]:
     """The checked claims of an answer, to be shown in the question's language."""
-    body = "\n".join(f"({i}) {shown(s, language)}" for i, s in enumerate(statements, 1))
+    shot_in, shot_out = _TRANSLATE_SHOT[language]
     return [
         ChatMessage("system", _TRANSLATE_SYSTEM.format(language=LANGUAGE_NAME[language])),
-        ChatMessage("user", f"Statements:\n{body}\nTranslate into {LANGUAGE_NAME[language]}."),
+        ChatMessage("user", _statements(shot_in, language)),
+        ChatMessage("assistant", json.dumps({"translations": shot_out}, ensure_ascii=False)),
+        ChatMessage("user", _statements(statements, language)),
     ]
 
 

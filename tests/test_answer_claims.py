@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from trendqa.llm import ChatMessage, GenerationOptions
 from trendqa.loaders import load_file
 from trendqa.records import DocumentMeta
 from trendqa.testing import FakeEmbedderLoader, FakeGenerator
+from trendqa.textnorm import fold
 
 TRENDS = """# 2023年五大科技趋势
 
@@ -326,6 +328,29 @@ def test_an_english_question_is_answered_and_checked_in_chinese_then_translated(
     assert kinds(gen) == ["question", "answer", "confirm", "translate"]
     assert "请用中文回答。" in answer_requests(gen)[0][0][-1].content  # answered in Chinese
     assert_checkable(answer, shelf)
+
+
+def test_a_claim_echoing_a_translated_questions_own_words_is_read_without_them() -> None:
+    # The translation guesses 拥有/公司/总数 where the report writes 企业数量; a claim
+    # echoing the guesses is read for what it adds (the figure), which the sentence states.
+    # A reader's own Chinese question gets no such leeway.
+    asked = analyze("2023年底上海拥有的人工智能公司总数是多少？", ReportNames({}))
+    claim = "上海拥有的人工智能公司总数为1,100家"
+    context = fold("截至2023年底，上海市人工智能企业数量为1,100家。")
+    idf = {
+        "拥有": 3.0,
+        "公司": 3.0,
+        "总数": 3.0,
+        "上海": 2.0,
+        "人工智能": 1.0,
+        "人工": 1.0,
+        "智能": 1.0,
+        "1": 1.0,
+        "100": 1.0,
+    }
+    native = ClaimChecker(asked, idf, 4.0, {})
+    translated = ClaimChecker(replace(asked, original="How many…?"), idf, 4.0, {})
+    assert native._coverage(claim, context) < 0.5 <= translated._coverage(claim, context)
 
 
 def test_a_translated_list_item_gets_one_marker(ask) -> None:  # type: ignore[no-untyped-def]

@@ -119,6 +119,12 @@ class ClaimChecker:
         self._shown_texts: tuple[str, ...] = ()  # what the model was shown, folded
         # Words naming the question's own reports are no content of a claim.
         self._named = fold(" ".join(labels.get(d, "") for d in analysis.docs))
+        # A translated question's words are the model's guesses at the report's (视频量 for
+        # 体积视频): a claim echoing them is not unsupported for it, so its content may also
+        # be read without them. The subject check still holds the figure to its subject.
+        self._guessed = (
+            frozenset(fold(t) for t in tokenize(analysis.question)) if analysis.original else None
+        )
 
     def check_all(
         self, claims: Sequence[str], chosen: Sequence[Evidence], passages: Sequence[Passage]
@@ -444,9 +450,12 @@ class ClaimChecker:
         if not terms:
             return 1.0 if fold(claim) in folded_context else 0.0
         weights = {t: self.idf.get(t, self.default_idf) for t in terms}
-        total = sum(weights.values())
-        found = sum(w for t, w in weights.items() if fold(t) in folded_context)
-        return found / total if total else 0.0
+        share = _share(weights, folded_context)
+        if self._guessed:
+            own = {t: w for t, w in weights.items() if fold(t) not in self._guessed}
+            if own:
+                share = max(share, _share(own, folded_context))
+        return share
 
     def _latin_coverage(self, claim: str, sentence: str) -> float:
         """For an English claim: the share of its corpus-known Latin names in the sentence."""
@@ -480,6 +489,13 @@ def _kinds(names: Sequence[str]) -> frozenset[str]:
     """The kinds of name an entity is; any kind when the tagger does not know it."""
     found = {kind for name in names for _w, kind in _names_in(name)}
     return frozenset(found) or _ANY_NAME
+
+
+def _share(weights: Mapping[str, float], folded_context: str) -> float:
+    """The weight share of the terms found in the (folded) context."""
+    total = sum(weights.values())
+    found = sum(w for t, w in weights.items() if fold(t) in folded_context)
+    return found / total if total else 0.0
 
 
 def _lacks_figures(claim: str, sentence: Sentence) -> bool:

@@ -506,6 +506,16 @@ def test_claims_are_lines_items_and_sentences() -> None:
     ]
 
 
+def test_a_lists_one_line_enumeration_is_one_claim_per_item() -> None:
+    text = "基因数据处理技术、基因表达分析技术、基因网络分析技术[1]"
+    items = ["基因数据处理技术", "基因表达分析技术", "基因网络分析技术"]
+    assert split_claims(text, listing=True) == items
+    assert split_claims(text) == [text.replace("[1]", "")]  # not a list question
+    # A sentence that enumerates inside it stays one claim.
+    sentence = "多模态大模型将统一图像、文本、音频的知识表示，成为基础设施。"
+    assert split_claims(sentence, listing=True) == [sentence]
+
+
 @pytest.mark.parametrize(
     ("text", "claims"),
     [

@@ -616,7 +616,9 @@ class Answerer:
             quoted = quote_answer(base, [c for c in citations if c.verified])
             return replace(quoted, reason=reason)
         text = join_lines(text)
-        results = self._checker(analysis).check_all(split_claims(text), chosen, base.passages)
+        listing = analysis.type in ("list", "overview")
+        claims_made = split_claims(text, listing)
+        results = self._checker(analysis).check_all(claims_made, chosen, base.passages)
         claims = tuple(_claim(r) for r in results)
         kept = [r for r in results if r.supported]
         if not kept:

@@ -35,6 +35,8 @@ COMMON_IDF = 1.2
 _SAME_PLACE = {"中国": ("我国", "国内", "全国"), "中国的": ("我国",)}
 # A claim shorter than this (folded characters) is a fragment, not a statement.
 MIN_CLAIM_CHARS = 2
+# The longest phrase read as an item of a one-line enumeration (a list's 甲、乙、丙).
+ENUMERATED_ITEM_CHARS = 25
 
 Similarity = Callable[[Sequence[str], Sequence[str]], list[list[float]]]
 Evidence = tuple[Passage, Sentence]
@@ -62,8 +64,10 @@ class ClaimResult:
     score: float = 0.0  # content support: coverage (Chinese) or cosine (English)
 
 
-def split_claims(text: str) -> list[str]:
-    """An answer's claims: its lines, list items and sentences, markers removed."""
+def split_claims(text: str, listing: bool = False) -> list[str]:
+    """An answer's claims: its lines, list items and sentences, markers removed; in a list
+    (`listing`), also the items of an enumeration written on one line (甲、乙、丙), each
+    stated by a sentence of its own."""
     text = MARKER.sub("", text)
     out: list[str] = []
     for line in _lines(text):
@@ -74,9 +78,23 @@ def split_claims(text: str) -> list[str]:
             spans = split_sentences(item) or [(0, len(item))]
             for start, end in spans:
                 piece = item[start:end].strip(" ；;，,")
-                if len(fold(piece)) >= MIN_CLAIM_CHARS:
-                    out.append(piece)
+                if len(fold(piece)) < MIN_CLAIM_CHARS:
+                    continue
+                parts = _enumerated(piece) if listing else []
+                out.extend(parts or [piece])
     return out
+
+
+def _enumerated(piece: str) -> list[str]:
+    """The items of a bare enumeration — three or more short phrases joined by 、 and
+    nothing else (no comma, no sentence around them) — or [] when `piece` is not one."""
+    body = piece.rstrip("。.")
+    parts = [p.strip() for p in body.split("、")]
+    if len(parts) < 3 or re.search(r"[，,：:；;]", body):
+        return []
+    if any(not p or len(p) > ENUMERATED_ITEM_CHARS for p in parts):
+        return []
+    return parts
 
 
 def join_lines(text: str) -> str:

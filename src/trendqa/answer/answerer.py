@@ -441,7 +441,9 @@ class Answerer:
         max_evidence = prompts.MAX_EVIDENCE.get(analysis.type, prompts.DEFAULT_MAX_EVIDENCE)
         messages = prompts.answer_prompt(question, passages, base.language, analysis.type)
         schema = prompts.answer_schema(ids, max_evidence)
-        result, cut = self._complete(messages, schema, budget, opts, on_token, run)
+        result, cut = self._complete(
+            messages, schema, budget, run, temperature=opts.temperature, on_token=on_token
+        )
         evidence, text = parse_answer(result.text)
         if cut:
             text = _complete_claims(text)
@@ -461,14 +463,16 @@ class Answerer:
         messages: list[ChatMessage],
         schema: dict[str, object],
         budget: int,
-        opts: AskOptions,
-        on_token: OnToken | None,
         run: _Run,
+        *,
+        temperature: float = 0.0,
+        on_token: OnToken | None = None,
+        key: str = "generate_s",
     ) -> tuple[GenerationResult, bool]:
         """The model's reply; one cut by the budget is asked again with twice the budget.
 
         Returns the reply and whether it is still cut (then only its complete claims
-        may be shown).
+        may be shown). `key` names the stage its seconds are counted under.
         """
         from trendqa.streamjson import FieldStream
 
@@ -476,13 +480,11 @@ class Answerer:
         stream = FieldStream("answer", on_token) if on_token else None
         result = self._call(
             messages,
-            GenerationOptions(
-                max_tokens=budget, temperature=opts.temperature, json_schema=dict(schema)
-            ),
+            GenerationOptions(max_tokens=budget, temperature=temperature, json_schema=dict(schema)),
             run,
-            "generate_s",
+            key,
             on_token=stream.feed if stream else None,
-            first=True,
+            first=key == "generate_s",
         )
         if not result.truncated:
             return result, False
@@ -494,11 +496,11 @@ class Answerer:
             messages,
             GenerationOptions(
                 max_tokens=min(2 * budget, room),
-                temperature=opts.temperature,
+                temperature=temperature,
                 json_schema=dict(schema),
             ),
             run,
-            "generate_s",
+            key,
         )
         run.truncated += again.truncated
         return again, again.truncated
@@ -767,32 +769,19 @@ class Answerer:
     def _translate_claims(
         self, statements: Sequence[str], language: str, run: _Run
     ) -> list[str] | None:
-        """One translation per statement, or None when the reply is unusable; a reply cut
-        by its budget is asked again with twice the budget."""
+        """One translation per statement, or None when the reply is unusable (also when
+        it is still cut after the larger budget `_complete` retries with)."""
         assert self.generator is not None
         messages = prompts.translate_prompt(statements, language)
         prompt = sum(self.generator.count_tokens(m.content) + 8 for m in messages)
         room = self.generator.context_length - prompt - 16
         # English takes about three tokens for each of a Chinese statement's.
         budget = 32 + sum(3 * self.generator.count_tokens(s) + 8 for s in statements)
-        for _attempt in range(2):
-            result = self._call(
-                messages,
-                GenerationOptions(
-                    max_tokens=max(16, min(budget, room)),
-                    temperature=0.0,
-                    json_schema=prompts.translate_schema(len(statements)),
-                ),
-                run,
-                "translate_answer_s",
-            )
-            if not result.truncated:
-                break
-            run.truncated += 1
-            if budget >= room:
-                return None
-            budget *= 2
-        else:
+        schema = prompts.translate_schema(len(statements))
+        result, cut = self._complete(
+            messages, schema, max(16, min(budget, room)), run, key="translate_answer_s"
+        )
+        if cut:
             return None
         got = parse_json(result.text).get("translations")
         if not isinstance(got, list) or len(got) != len(statements):

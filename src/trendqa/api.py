@@ -44,6 +44,7 @@ __all__ = [
     "open_searcher",
     "query_terms",
     "read_index_meta",
+    "replaying",
     "search_options",
     "verify_models",
 ]
@@ -218,6 +219,13 @@ def open_answerer(
 
 # --------------------------------------------------------------------------- thin entry points
 # What the CLI and the server need beyond the pipeline; the logic stays in the library modules.
+
+
+def replaying(generator: Generator, path: Path) -> Generator:
+    """`generator` with its replies recorded in `path` and replayed for the same call."""
+    from trendqa.llm.replay import ReplayGenerator
+
+    return ReplayGenerator(generator, path)
 
 
 def read_index_meta(settings: Settings) -> IndexMeta:

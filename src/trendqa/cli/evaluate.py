@@ -36,10 +36,25 @@ def eval_cmd(
             "already in it are not asked again (resume a stopped run).",
         ),
     ] = None,
+    replies_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--replies",
+            help="Record every model reply in this JSONL file and replay a recorded one when "
+            "the same call comes again: a re-run after a change asks the model only where "
+            "its prompt changed.",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Score retrieval (hit@1/3/5/10, MRR@10) and optionally answers on a question file."""
-    from trendqa.api import evaluate, load_answer_rows, load_questions, open_answerer
+    from trendqa.api import (
+        evaluate,
+        load_answer_rows,
+        load_questions,
+        open_answerer,
+        replaying,
+    )
 
     env = env_of(ctx)
     if mode not in MODES:
@@ -58,6 +73,8 @@ def eval_cmd(
         reproducible=True,
         on_warning=env.warn,
     )
+    if replies_file is not None and answerer.generator is not None:
+        answerer.generator = replaying(answerer.generator, replies_file)
     result, rows = evaluate(
         questions,
         answerer,

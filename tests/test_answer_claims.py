@@ -440,6 +440,16 @@ def test_an_untranslatable_question_is_answered_across_languages(ask) -> None:  
         ("比较两种技术路线的不同之处", "comparison"),
         ("谁提出了脑机通信的概念？", "fact"),
         ("请概述报告的主要内容", "overview"),
+        # Asked in other words: a count with a plural noun is a list; bounding or
+        # portraying a notion is a definition.
+        ("Which seven companies count as the trillion-dollar giants?", "list"),
+        ("What characteristics will the next models have?", "list"),
+        ("白皮书如何界定“人工智能企业”？", "definition"),
+        ("报告怎样描述新型“虚拟电厂”？", "definition"),
+        ("What counts as an AI-related enterprise?", "definition"),
+        ("How does the report define embodied AI?", "definition"),
+        # A single noun after a count word is no list ("ten" + "thousand" is a figure).
+        ("Who won the race at the age of three?", "fact"),
     ],
 )
 def test_question_types(question: str, kind: str) -> None:

@@ -66,7 +66,12 @@ _LIST = re.compile(
     r"(?:trends|ways|paths|steps|factors|directions|measures|areas|types|kinds|points|"
     r"courses|stages|parts|features|challenges|drivers|applications|fields|categories)\b|"
     r"\bwhat (?:\w+ ){0,3}(?:trends|ways|paths|steps|factors|directions|measures|areas|"
-    r"types|kinds|points|courses|stages|challenges|drivers|applications)\b",
+    r"types|kinds|points|courses|stages|challenges|drivers|applications|characteristics|"
+    r"features|traits|properties|components|modules|elements|principles|risks|sectors|"
+    r"scenarios|technologies|companies|products)\b|"
+    # A count and a plural noun: "which seven companies", "the four US agencies".
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:[\w-]+\s+){0,2}"
+    r"[a-z-]+(?<!s)s\b",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(
@@ -81,7 +86,10 @@ _NUMBER = re.compile(
 _DEFINITION = re.compile(
     r"是什么|什么是|指什么|是指|含义|定义|意思|何谓|如何理解|怎么理解|"
     r"\bwhat is\b|\bwhat are\b|\bwhat does .+ mean\b|\bdefin|\bmeaning\b|\bexplain\b|"
-    r"\bwhat .+ refers? to\b|\bhow does .+ work\b",
+    r"\bwhat .+ refers? to\b|\bhow does .+ work\b|"
+    # How a report bounds or portrays a notion: a definition, asked another way.
+    r"[如怎][何样么]?(?:界定|定义|描述|刻画|诠释)|\bwhat counts as\b|"
+    r"\bhow (?:do|does|did) .+ (?:define|describe|characteri[sz]e)\b",
     re.IGNORECASE,
 )
 _OVERVIEW = re.compile(

@@ -738,6 +738,11 @@ def test_a_how_many_question_answered_without_a_quantity_is_refused(games) -> No
         ("How many AI companies does Shenzhen have?", "quantity"),
         ("人形机器人面临哪些挑战？", ""),  # a list: any form
         ("谁是神舟十四号的指令长", ""),
+        # A question that ends on the measure it wants asks for a quantity too.
+        ("北京冬奥会澳大利亚运动员数量", "quantity"),
+        ("10·29索马里首都汽车炸弹爆炸死亡人数", "quantity"),
+        ("What was the number of AI start-ups in Shenzhen?", "quantity"),
+        ("白皮书中的人工智能企业数量统计方法是怎样的？", ""),  # a measure, not asked for
     ],
 )
 def test_the_form_an_answer_must_take(question: str, form: str) -> None:

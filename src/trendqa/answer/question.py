@@ -104,7 +104,11 @@ _WANTS_TIME = re.compile(
     re.IGNORECASE,
 )
 _WANTS_QUANTITY = re.compile(
-    r"多少|多大|多高|多长|多久|多远|几[家个位款项年月天倍台名次人所座]|比例|占比|百分之|增长率|"
+    r"多少|多大|多高|多长|多久|多远|(?<!哪)几[家个位款项年月天倍台名次人所座]|比例|占比|百分之|"
+    r"增长率|"
+    # A question that names the measure it wants ("死亡人数", "运动员数量"): the answer is one.
+    r"(?:数量|人数|金额|总额|票房|销量|产量|保有量|市值|估值)(?:是|为|有)?[？?]?$|"
+    r"\bthe (?:number|amount|count) of\b|"
     r"\bhow (?:many|much|big|large|long|fast|high|far)\b|\bby how much\b|"
     r"\bwhat (?:percentage|share|proportion|fraction|number|amount|price)\b",
     re.IGNORECASE,

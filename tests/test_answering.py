@@ -145,7 +145,7 @@ def test_good_reply_is_answered_with_checked_citations(
 def test_citation_from_a_pdf_names_its_page(answerer: MakeAnswerer, qa_corpus: Path) -> None:
     gen = model("量子计算使算力提升65.4%。", "算力提升65.4%")
     answer = answerer(gen).ask("量子计算让算力提升了多少？")
-    assert answer.answerable
+    assert answer.answerable, answer.reason
     (citation,) = answer.citations
     assert (citation.doc, citation.page, citation.title) == ("report.pdf", 2, "测试报告")
     assert_checkable(answer, qa_corpus)

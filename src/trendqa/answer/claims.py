@@ -20,6 +20,7 @@ from trendqa.answer.question import QuestionAnalysis, ReportNames
 from trendqa.answer.reply import MARKER
 from trendqa.answer.types import Passage, Sentence
 from trendqa.chunking import split_sentences
+from trendqa.evidence import asked_text, key_terms
 from trendqa.numbers import find_numbers, unsupported_numbers
 from trendqa.textnorm import detect_language, fold, han_share
 from trendqa.tokens import STOPWORDS, tokenize
@@ -28,11 +29,22 @@ from trendqa.tokens import STOPWORDS, tokenize
 CLAIM_COVERAGE = 0.5
 # Cosine between an English claim and the Chinese sentence it rests on (EmbeddingGemma).
 CLAIM_SIMILARITY = 0.35
+# What a claim adds to the question (its words the question does not have) must be its
+# sentences' too, at this share: words echoing the question make any claim look stated.
+ADDED_COVERAGE = 0.5
+# The sentence that gives a fact's or a figure's answer must also say what was asked: this
+# share of the question's terms (idf-weighted, its answer slot aside) in that sentence,
+# its heading and its report's labels. A date from the sentence beside the one about the
+# asked event answers another question.
+ANSWER_SENTENCE_COVERAGE = 0.5
 # A subject named in more than ~30% of passages (idf below this) singles nothing out:
 # "AI" in an AI report is no subject to check a figure against.
 COMMON_IDF = 1.2
 # How Chinese reports name their own country.
 _SAME_PLACE = {"中国": ("我国", "国内", "全国"), "中国的": ("我国",)}
+# A translated question's words are the model's guesses at the report's: its shares are
+# held to this fraction (the ratio of the gate's thresholds for translated and own words).
+TRANSLATED_SHARE = 0.3 / 0.45
 # A claim shorter than this (folded characters) is a fragment, not a statement.
 MIN_CLAIM_CHARS = 2
 # The longest phrase read as an item of a one-line enumeration (a list's 甲、乙、丙).
@@ -219,6 +231,27 @@ class ClaimChecker:
         if not self._content_ok(claim, evidence, score):
             return ClaimResult(
                 claim, evidence, False, "content", "its cited sentences do not state it", score
+            )
+        added = self._added_unstated(claim, evidence)
+        if added:
+            return ClaimResult(
+                claim,
+                evidence,
+                False,
+                "content",
+                f"its cited sentences do not state what it adds: {', '.join(added[:3])}",
+                score,
+            )
+        asked = self._answer_sentence_share(claim, evidence)
+        if asked is not None and asked < ANSWER_SENTENCE_COVERAGE * self._asked_scale:
+            return ClaimResult(
+                claim,
+                evidence,
+                False,
+                "asked",
+                f"the sentence that states it is about something else (it holds {asked:.2f} "
+                "of the question's terms)",
+                score,
             )
         return ClaimResult(claim, evidence, True, score=score)
 
@@ -424,6 +457,86 @@ class ClaimChecker:
                 if self._shown(folded):
                     return name
         return ""
+
+    @property
+    def _asked_scale(self) -> float:
+        # A translated question's words are the model's guesses at the report's.
+        return TRANSLATED_SHARE if self.analysis.original else 1.0
+
+    def _added_unstated(self, claim: str, evidence: Sequence[Evidence]) -> list[str]:
+        """The words a claim adds to the question that its sentences do not state, if they
+        weigh more than `ADDED_COVERAGE` of what it adds ([] otherwise). "2023年春晚吉祥物
+        是兔年" cited to "吉祥物形象和春晚标识的官方发布" echoes the question and adds 兔年."""
+        if any(_cross_lingual(claim, s.text) for _p, s in evidence):
+            return []  # across languages, words cannot be looked up (the cosine decides)
+        asked = fold(self.analysis.question)
+        named = self._named
+        added = {
+            word
+            for t in tokenize(claim)
+            if len(t) > 1 and not find_numbers(t)  # figures have their own check
+            for word in [self._word_of(t, asked)]
+            if word
+            and fold(word) not in asked
+            and not (named and fold(word) in named)
+            and fold(word) not in STOPWORDS
+        }
+        if not added:
+            return []
+        own = " ".join(self._context(p, s, wide=False, own=True) for p, s in evidence)
+        weights = {t: self.idf.get(t, self.default_idf) for t in added}
+        if _share(weights, own) >= ADDED_COVERAGE:
+            return []
+        return sorted((t for t in added if fold(t) not in own), key=lambda t: -weights[t])
+
+    def _word_of(self, token: str, asked: str) -> str:
+        """The word a claim's token stands for, or '' when it is no word to look up: a
+        Latin token the corpus never uses (an escape's debris), or a Han token the
+        tokenizer glued to a function character (使算力 for 算力) read as its word."""
+        if token in self.idf:
+            return token
+        if han_share(token) == 0:
+            return ""
+        if len(token) >= 3:
+            for part in (token[1:], token[:-1]):
+                if fold(part) in asked or part in self.idf:
+                    return part
+        return token
+
+    def _answer_sentence_share(self, claim: str, evidence: Sequence[Evidence]) -> float | None:
+        """For a fact or a figure: the share of the question's terms in the sentence that
+        states the claim's figures (else its added words), with that sentence's heading and
+        report labels; None where not checked (lists, definitions, overviews and
+        comparisons read a section; an English claim over Chinese sentences)."""
+        if self.analysis.type not in ("fact", "number") or not evidence:
+            return None
+        question = self.analysis.question
+        if detect_language(question) != "zh" or detect_language(claim) != "zh":
+            return None
+        terms = key_terms(asked_text(question))
+        if not terms:
+            return None
+        figures = find_numbers(claim)
+        if figures:
+            counts = [
+                sum(not unsupported_numbers(f.text, s.text) for f in figures) for _p, s in evidence
+            ]
+        else:
+            added = [t for t in tokenize(claim) if len(t) > 1 and fold(t) not in fold(question)]
+            counts = [sum(fold(t) in fold(s.text) for t in added) for _p, s in evidence]
+        top = max(counts)
+        stating = [e for e, n in zip(evidence, counts, strict=True) if n == top] if top else []
+        if not stating:
+            return None
+        weights = {t: self.idf.get(t, self.default_idf) for t in terms}
+        return max(_share(weights, self._sentence_context(p, s)) for p, s in stating)
+
+    def _sentence_context(self, passage: Passage, sentence: Sentence) -> str:
+        """A sentence read alone: itself, its heading and its report's labels."""
+        chunk = passage.hit.chunk
+        labels = " ".join(self.labels.get(d, "") for d in chunk.docs)
+        heading = heading_at(chunk, sentence.offset)
+        return fold(f"{labels} {chunk.title} {heading} {sentence.text}")
 
     def _content_ok(self, claim: str, evidence: Sequence[Evidence], score: float) -> bool:
         if any(_cross_lingual(claim, s.text) for _p, s in evidence):

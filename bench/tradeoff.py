@@ -10,7 +10,9 @@ language, type and type/language; then how the refusal rate on unanswerable ques
 and the false-refusal rate on answerable ones move when the claim-support threshold is
 scaled (0.6x .. 1.6x the shipped CLAIM_COVERAGE / CLAIM_SIMILARITY) with and without the
 subject check; then the same two rates with the asked check (cited sentences, or else
-their passages, must hold the question's terms) at other thresholds and off. The curves
+their passages, must hold the question's terms) at other thresholds and off; then, per
+set, with the answer-sentence check (the sentence stating a fact's or figure's claim
+must hold the question's terms) at other thresholds and off. The curves
 are redrawn from the per-claim scores and coverages each row records, so they need no
 model call; at 1.0x with the subject check, and at the shipped asked thresholds, they are
 exactly the run's own result.
@@ -26,7 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from trendqa.answer.answerer import ASKED_PASSAGES, ASKED_SENTENCES, ASKED_TRANSLATED
-from trendqa.answer.claims import CLAIM_COVERAGE, CLAIM_SIMILARITY
+from trendqa.answer.claims import (
+    ANSWER_SENTENCE_COVERAGE,
+    CLAIM_COVERAGE,
+    CLAIM_SIMILARITY,
+    TRANSLATED_SHARE,
+)
 from trendqa.evaluation import load_rows, summarize_answers
 
 FACTORS = (0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.4, 1.6)
@@ -146,6 +153,55 @@ def curve(rows: Sequence[dict[str, Any]]) -> list[tuple[str, float, float | None
     return out
 
 
+SENTENCE_POINTS = tuple(
+    dict.fromkeys((0.0, 0.3, 0.35, 0.4, 0.45, ANSWER_SENTENCE_COVERAGE, 0.55, 0.6, 0.7))
+)
+
+
+def claim_passes_sentence(check: Sequence[Any], threshold: float, translated: bool) -> bool:
+    """Whether one recorded claim would be kept with the answer-sentence check at
+    `threshold` (the share of the question's terms in the sentence stating it)."""
+    supported, failed = bool(check[0]), str(check[1])
+    share = check[5] if len(check) > 5 else None
+    if share is None:
+        return supported
+    scaled = threshold * (TRANSLATED_SHARE if translated else 1.0)
+    return (supported or failed == "asked") and float(share) >= scaled
+
+
+def answered_sentence(row: dict[str, Any], threshold: float) -> bool:
+    """Whether the row's question would be answered with the answer-sentence check at
+    `threshold`; a claim the run dropped for it that passes is assumed to pass the
+    confirmation call that was then skipped, as for the asked check."""
+    checks = row.get("claim_checks") or []
+    reason = str(row.get("reason") or "")
+    if not checks or reason.startswith(("confirm", "form", "translation")):
+        return bool(row["answered"])
+    if not any(len(c) > 5 and c[5] is not None for c in checks):
+        return bool(row["answered"])  # not measured: decided by the other checks
+    translated = bool(row.get("answered_as"))
+    return any(claim_passes_sentence(c, threshold, translated) for c in checks)
+
+
+def sentence_curve(
+    rows: Sequence[dict[str, Any]],
+) -> list[tuple[float, float | None, float | None]]:
+    unans = [r for r in rows if not r["answerable_gold"]]
+    ans = [r for r in rows if r["answerable_gold"]]
+    out = []
+    for threshold in SENTENCE_POINTS:
+        refused = sum(not answered_sentence(r, threshold) for r in unans)
+        false = sum(not answered_sentence(r, threshold) for r in ans)
+        out.append(
+            (
+                threshold,
+                round(refused / len(unans), 3) if unans else None,
+                round(false / len(ans), 3) if ans else None,
+            )
+        )
+    return out
+
+
 def table(summary: dict[str, Any], title: str) -> str:
     head = "| " + title + " | " + " | ".join(label for _k, label in COLUMNS) + " |"
     lines = [head, "|" + "---|" * (len(COLUMNS) + 1)]
@@ -177,8 +233,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     result = {name: summarize_answers(rows) for name, rows in sets.items()}
     points = curve(combined)
     asked = asked_curve(combined)
+    sentence = {name: sentence_curve(rows) for name, rows in sets.items()}
     if args.json:
-        out = {"sets": result, "curve": points, "asked_curve": asked}
+        out = {"sets": result, "curve": points, "asked_curve": asked, "sentence": sentence}
         print(json.dumps(out, ensure_ascii=False, indent=1))
         return 0
     for name, summary in result.items():
@@ -194,6 +251,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     for sentences, passages, refused, false in asked:
         label = "off" if not sentences else str(sentences)
         print(f"| {label} | {passages if sentences else '—'} | {refused} | {false} |")
+    print("\n### The answer-sentence check at other thresholds (refused / false refusals)\n")
+    names = list(sentence)
+    print("| sentence holds ≥ | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    for i, threshold in enumerate(SENTENCE_POINTS):
+        cells = [f"{sentence[n][i][1]} / {sentence[n][i][2]}" for n in names]
+        label = "off" if not threshold else str(threshold)
+        print(f"| {label} | " + " | ".join(cells) + " |")
     return 0
 
 

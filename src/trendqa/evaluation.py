@@ -271,6 +271,7 @@ def _answer_row(q: Question, ans: Any) -> dict[str, Any]:
                 c.score,
                 _cross(c.checked_as or c.text, passage_lang),
                 c.checked_as or c.text,
+                getattr(c, "asked", None),
             ]
             for c in claims
         ],

@@ -89,6 +89,7 @@ def answer_dict(answer: Answer, embedder: str | None) -> dict[str, Any]:
                 "score": c.score,
             }
             | ({"reason": c.reason} if c.reason else {})
+            | ({"asked": c.asked} if c.asked is not None else {})
             | ({"checked_as": c.checked_as, "fidelity": c.fidelity} if c.checked_as else {})
             for c in answer.claims
         ],

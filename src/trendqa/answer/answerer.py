@@ -850,6 +850,7 @@ def _claim(result: ClaimResult) -> Claim:
         result.supported,
         reason,
         round(result.score, 3),
+        asked=None if result.asked is None else round(result.asked, 3),
     )
 
 

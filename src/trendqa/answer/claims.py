@@ -74,6 +74,7 @@ class ClaimResult:
     check: str = ""  # the check that failed: figure, subject, content
     detail: str = ""
     score: float = 0.0  # content support: coverage (Chinese) or cosine (English)
+    asked: float | None = None  # the question's terms in the sentence stating it
 
 
 def split_claims(text: str, listing: bool = False) -> list[str]:
@@ -252,8 +253,9 @@ class ClaimChecker:
                 f"the sentence that states it is about something else (it holds {asked:.2f} "
                 "of the question's terms)",
                 score,
+                asked,
             )
-        return ClaimResult(claim, evidence, True, score=score)
+        return ClaimResult(claim, evidence, True, score=score, asked=asked)
 
     # ------------------------------------------------------------------ evidence
 

@@ -61,6 +61,9 @@ class Claim:
     # embedder's cosine between the two (how faithful the translation is).
     checked_as: str = ""
     fidelity: float | None = None
+    # A fact's or figure's claim: the share of the question's terms in the sentence that
+    # states it (None where not measured).
+    asked: float | None = None
 
 
 @dataclass(frozen=True)

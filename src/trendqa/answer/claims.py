@@ -534,11 +534,15 @@ class ClaimChecker:
         return max(_share(weights, self._sentence_context(p, s)) for p, s in stating)
 
     def _sentence_context(self, passage: Passage, sentence: Sentence) -> str:
-        """A sentence read alone: itself, its heading and its report's labels."""
+        """What a sentence is about: itself and the two before it (a subject named once,
+        then "其…"), its heading and its report's labels — not the sentences after it,
+        which are about what comes next."""
         chunk = passage.hit.chunk
         labels = " ".join(self.labels.get(d, "") for d in chunk.docs)
         heading = heading_at(chunk, sentence.offset)
-        return fold(f"{labels} {chunk.title} {heading} {sentence.text}")
+        before = [s for s in passage.sentences if s.id < sentence.id][-2:]
+        body = " ".join(s.text for s in (*before, sentence))
+        return fold(f"{labels} {chunk.title} {heading} {body}")
 
     def _content_ok(self, claim: str, evidence: Sequence[Evidence], score: float) -> bool:
         if any(_cross_lingual(claim, s.text) for _p, s in evidence):

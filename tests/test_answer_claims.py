@@ -205,6 +205,22 @@ def test_the_citys_own_figure_is_answered(ask, shelf: Path) -> None:  # type: ig
     assert_checkable(answer, shelf)
 
 
+def test_only_the_stated_clause_of_a_claim_is_shown(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
+    # One sentence joins the figure its sentence states and a fact no sentence states: the
+    # stated clause is shown with its citation, the other is not shown at all.
+    gen = model(
+        "上海市人工智能企业数量为1,100家，这些企业主要研发自动驾驶芯片。", "北京市人工智能企业数量"
+    )
+    answer = ask(gen, "截至2023年底，上海市有多少家人工智能企业？")
+    assert answer.answerable, answer.reason
+    assert "1,100" in answer.text and "芯片" not in answer.text
+    kept = [c for c in answer.claims if c.supported]
+    dropped = [c for c in answer.claims if not c.supported]
+    assert [c.text for c in kept] == ["上海市人工智能企业数量为1,100家"]
+    assert dropped and "芯片" in dropped[0].text
+    assert_checkable(answer, shelf)
+
+
 # ------------------------------------------------------------------ 3. research questions
 
 

@@ -805,3 +805,11 @@ def test_a_named_sentence_the_answer_does_not_use_is_not_cited(
     assert answer.answerable
     assert [SIZE_NEEDLE in c.quote for c in answer.citations] == [True]
     assert_checkable(answer, qa_corpus)
+
+
+def test_a_decimal_point_is_no_sentence_end_of_a_cut_reply() -> None:
+    from trendqa.answer.answerer import _complete_claims
+
+    cut = "规模达到727.2亿元。同比增长65.4%，同比增长65."
+    assert _complete_claims(cut) == "规模达到727.2亿元。"
+    assert _complete_claims("It grew 65.4% in 2023. It then fell 3.5") == "It grew 65.4% in 2023."

@@ -98,6 +98,32 @@ def split_claims(text: str, listing: bool = False) -> list[str]:
     return out
 
 
+# Where a Chinese sentence's clauses part; a clause shorter than CLAUSE_CHARS (folded) is
+# a frame ("截至2023年底") read with the clause after it.
+_CLAUSE_BREAK = re.compile(r"(?<=[，；;])")
+CLAUSE_CHARS = 10
+
+
+def clauses(claim: str) -> list[str]:
+    """A Chinese claim's clauses, each long enough to state something ([claim] when it has
+    one, or is not Chinese: English commas part too much that belongs together)."""
+    if han_share(claim) < 0.3:
+        return [claim]
+    out: list[str] = []
+    pending = ""
+    for piece in _CLAUSE_BREAK.split(claim):
+        pending += piece
+        if len(fold(pending.strip(" ，；;。"))) >= CLAUSE_CHARS:
+            out.append(pending.strip(" ，；;"))
+            pending = ""
+    if pending.strip(" ，；;。"):
+        if out:
+            out[-1] = f"{out[-1]}，{pending.strip(' ，；;')}"
+        else:
+            out.append(pending.strip(" ，；;"))
+    return out or [claim]
+
+
 def _enumerated(piece: str) -> list[str]:
     """The items of a bare enumeration — three or more short phrases joined by 、 and
     nothing else (no comma, no sentence around them) — or [] when `piece` is not one."""
@@ -162,10 +188,24 @@ class ClaimChecker:
     ) -> list[ClaimResult]:
         """Each claim with its evidence and verdict."""
         sims = self._similarities(claims, chosen)
-        return [
-            self.check(claim, chosen, passages, sims[i] if sims else None)
-            for i, claim in enumerate(claims)
-        ]
+        out: list[ClaimResult] = []
+        for i, claim in enumerate(claims):
+            result = self.check(claim, chosen, passages, sims[i] if sims else None)
+            parts = clauses(claim) if not result.supported else []
+            if result.check in ("content", "figure") and len(parts) > 1:
+                # A sentence joining a stated fact and an unstated one ("起售价3,500美元，
+                # 运行visionOS"): its clauses are checked one by one, and only the ones
+                # stated are shown.
+                part_sims = self._similarities(parts, chosen)
+                each = [
+                    self.check(part, chosen, passages, part_sims[j] if part_sims else None)
+                    for j, part in enumerate(parts)
+                ]
+                if any(r.supported for r in each):
+                    out.extend(each)
+                    continue
+            out.append(result)
+        return out
 
     def check(
         self,
@@ -233,7 +273,8 @@ class ClaimChecker:
             return ClaimResult(
                 claim, evidence, False, "content", "its cited sentences do not state it", score
             )
-        added = self._added_unstated(claim, evidence)
+        # Like a name, what a claim adds may come from any sentence the model cited.
+        added = self._added_unstated(claim, (*evidence, *(e for e in chosen if e not in evidence)))
         if added:
             return ClaimResult(
                 claim,

@@ -42,7 +42,7 @@ from trendqa.llm import ChatMessage, GenerationOptions, GenerationResult, Genera
 from trendqa.numbers import find_numbers, repair_scales, states_form, unsupported_numbers
 from trendqa.records import Hit
 from trendqa.retrieval import Searcher, SearchOptions
-from trendqa.textnorm import detect_language, fold
+from trendqa.textnorm import detect_language, fold, han_share
 
 MAX_QUESTION_CHARS = 600
 _YEAR = re.compile(r"(?:19|20)\d{2}")
@@ -917,7 +917,9 @@ def _compose_shown(claims: Sequence[Claim], listed: bool) -> str:
 def _complete_claims(text: str) -> str:
     """A cut-off answer without its last, unfinished claim."""
     text = text.rstrip()
-    if not text or text[-1] in "。.!！?？；;)）":
+    # A Chinese answer ending "65." was cut inside a decimal; an English one ended a sentence.
+    decimal = text.endswith(".") and text[-2:-1].isdigit() and han_share(text) > 0.3
+    if not text or (text[-1] in "。.!！?？；;)）" and not decimal):
         return text
     # The last sentence end; a full stop between digits is a decimal point (65.4%).
     ends = [m.start() for m in re.finditer(r"[。!！?？；;\n]|\.(?!\d)", text)]

@@ -922,7 +922,9 @@ def _complete_claims(text: str) -> str:
     if not text or (text[-1] in "。.!！?？；;)）" and not decimal):
         return text
     # The last sentence end; a full stop between digits is a decimal point (65.4%).
-    ends = [m.start() for m in re.finditer(r"[。!！?？；;\n]|\.(?!\d)", text)]
+    ends = [
+        m.start() for m in re.finditer(r"[。!！?？；;\n]|\.(?!\d)", text[:-1] if decimal else text)
+    ]
     cut = ends[-1] if ends else -1
     return text[: cut + 1].rstrip() if cut > 0 else ""
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import trendqa.answer.claims as claims_module
 from scripted import answer_requests, model, reply, shown
 from trendqa.answer import Answer, Answerer, AskOptions, analyze, prompts
 from trendqa.answer.claims import ClaimChecker, split_claims
@@ -716,11 +717,18 @@ def games(tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader): 
     return lambda gen, question: Answerer(searcher, gen).ask(question, AskOptions())
 
 
-def test_a_date_from_the_sentence_beside_the_asked_event_is_refused(games) -> None:  # type: ignore[no-untyped-def]
+def test_a_date_from_the_sentence_beside_the_asked_event_is_measured(  # type: ignore[no-untyped-def]
+    games, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The relay's date, quoted verbatim, figure and subject in its sentence, for the
     # opening's: the sentence that states the date holds the topic but not what was
-    # asked of it (开幕式), so the claim answers another question.
+    # asked of it (开幕式). Its share is recorded; refusing on it is off by default.
     question = "冬季运动会北京赛区的开幕式是哪一天？"
+    answer = games(model("2月2日", "火炬传递于", "开幕式的节目"), question)
+    assert answer.answerable, answer.reason
+    shares = [c.asked for c in answer.claims if c.supported]
+    assert shares and shares[0] is not None and shares[0] < 0.5
+    monkeypatch.setattr(claims_module, "ANSWER_SENTENCE_COVERAGE", 0.5)
     answer = games(model("2月2日", "火炬传递于", "开幕式的节目"), question)
     assert not answer.answerable
     assert answer.reason.startswith("asked: the sentence that states it"), answer.reason

@@ -204,7 +204,10 @@ class ClaimChecker:
                     self.check(part, chosen, passages, part_sims[j] if part_sims else None)
                     for j, part in enumerate(parts)
                 ]
-                if any(r.supported for r in each):
+                # The first clause names what the sentence is about; a later clause
+                # alone ("体重为2000公斤左右") has lost its subject, so clauses are kept only
+                # after a stated first one.
+                if each[0].supported:
                     out.extend(each)
                     continue
             out.append(result)

@@ -28,13 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from trendqa.answer.answerer import ASKED_PASSAGES, ASKED_SENTENCES, ASKED_TRANSLATED
-from trendqa.answer.claims import (
-    ANSWER_SENTENCE_COVERAGE,
-    CLAIM_COVERAGE,
-    CLAIM_SIMILARITY,
-    TRANSLATED_SHARE,
-)
+from trendqa.answer.claims import ANSWER_SENTENCE_COVERAGE, CLAIM_COVERAGE, CLAIM_SIMILARITY
 from trendqa.evaluation import load_rows, summarize_answers
+from trendqa.evidence import TRANSLATED_SHARE
 
 FACTORS = (0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.4, 1.6)
 COLUMNS = (

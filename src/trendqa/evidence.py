@@ -22,6 +22,11 @@ from trendqa.tokens import tokenize
 MIN_SIMILARITY = 0.30
 # Share of a Chinese question's informative terms the passages must contain.
 MIN_COVERAGE = 0.45
+# The same for a question's translation (or an English question's Chinese terms): lower,
+# since the model's translation of a term is a guess.
+TRANSLATED_COVERAGE = 0.3
+# Any share of a translated question's terms is held to this fraction of a native one's.
+TRANSLATED_SHARE = TRANSLATED_COVERAGE / MIN_COVERAGE
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,15 @@ from trendqa.answer.question import QuestionAnalysis, ReportNames, analyze, ques
 from trendqa.answer.reply import MARKER, parse_answer, parse_json
 from trendqa.answer.types import REFUSAL, Answer, AskOptions, Citation, Claim, Passage, Sentence
 from trendqa.errors import InputError
-from trendqa.evidence import MIN_COVERAGE, MIN_SIMILARITY, Support, chunk_context, key_terms
+from trendqa.evidence import (
+    MIN_COVERAGE,
+    MIN_SIMILARITY,
+    TRANSLATED_COVERAGE,
+    TRANSLATED_SHARE,
+    Support,
+    chunk_context,
+    key_terms,
+)
 from trendqa.evidence import support as passage_support
 from trendqa.llm import ChatMessage, GenerationOptions, GenerationResult, Generator
 from trendqa.numbers import find_numbers, repair_scales, states_form, unsupported_numbers
@@ -50,9 +58,6 @@ _YEAR = re.compile(r"(?:19|20)\d{2}")
 # the gate over all passages: a question's framing (a date, a program's name) often sits
 # in the passage beside the one that states the answer.
 CITED_COVERAGE = 0.3
-# Key terms an English question's Chinese translation must find in the passages: lower
-# than for a Chinese question, since the model's translation of a term is a guess.
-TRANSLATED_COVERAGE = 0.3
 # What an answer shows of what was asked: the share of the question's terms (idf-weighted;
 # an English question's Chinese terms) in the sentences it cites, and in the passages they
 # stand in (with heading and report labels). An on-topic sentence answering a neighbouring
@@ -65,7 +70,7 @@ TRANSLATED_COVERAGE = 0.3
 ASKED_SENTENCES = 0.0
 ASKED_PASSAGES = 0.0
 # An English question's Chinese terms are the model's guesses: scaled down as at the gate.
-ASKED_TRANSLATED = TRANSLATED_COVERAGE / MIN_COVERAGE
+ASKED_TRANSLATED = TRANSLATED_SHARE
 # A claim's translation must keep its meaning: the embedder's cross-lingual cosine between
 # the two (a faithful translation scores ~0.8; one about something else, far less).
 TRANSLATION_SIMILARITY = 0.5
@@ -604,7 +609,7 @@ class Answerer:
             return replace(
                 base, reason=f"year: the cited passages never mention {s.missing_numbers[0]}"
             )
-        scale = TRANSLATED_COVERAGE / MIN_COVERAGE if analysis.original else 1.0
+        scale = TRANSLATED_SHARE if analysis.original else 1.0
         if s.coverage < scale * CITED_COVERAGE:
             missing = ", ".join(s.missing_terms[:5])
             return replace(

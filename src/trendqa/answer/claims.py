@@ -20,7 +20,7 @@ from trendqa.answer.question import QuestionAnalysis, ReportNames
 from trendqa.answer.reply import MARKER
 from trendqa.answer.types import Passage, Sentence
 from trendqa.chunking import split_sentences
-from trendqa.evidence import asked_text, key_terms
+from trendqa.evidence import TRANSLATED_SHARE, asked_text, key_terms
 from trendqa.numbers import find_numbers, unsupported_numbers
 from trendqa.textnorm import detect_language, fold, han_share
 from trendqa.tokens import STOPWORDS, tokenize
@@ -45,9 +45,6 @@ ANSWER_SENTENCE_COVERAGE = 0.0
 COMMON_IDF = 1.2
 # How Chinese reports name their own country.
 _SAME_PLACE = {"中国": ("我国", "国内", "全国"), "中国的": ("我国",)}
-# A translated question's words are the model's guesses at the report's: its shares are
-# held to this fraction (the ratio of the gate's thresholds for translated and own words).
-TRANSLATED_SHARE = 0.3 / 0.45
 # A claim shorter than this (folded characters) is a fragment, not a statement.
 MIN_CLAIM_CHARS = 2
 # The longest phrase read as an item of a one-line enumeration (a list's 甲、乙、丙).
@@ -119,12 +116,9 @@ def clauses(claim: str) -> list[str]:
         if len(fold(pending.strip(" ，；;。"))) >= CLAUSE_CHARS:
             out.append(pending.strip(" ，；;"))
             pending = ""
-    if pending.strip(" ，；;。"):
-        if out:
-            out[-1] = f"{out[-1]}，{pending.strip(' ，；;')}"
-        else:
-            out.append(pending.strip(" ，；;"))
-    return out or [claim]
+    if out and pending.strip(" ，；;。"):
+        out[-1] = f"{out[-1]}，{pending.strip(' ，；;')}"  # a short tail ("占全国的10%")
+    return out if len(out) > 1 else [claim]
 
 
 def _enumerated(piece: str) -> list[str]:
@@ -177,6 +171,9 @@ class ClaimChecker:
         self.similarity = similarity
         self.reports = reports
         self._shown_texts: tuple[str, ...] = ()  # what the model was shown, folded
+        self._question = fold(analysis.question)
+        # The question's terms a sentence stating its answer should hold (answer slot aside).
+        self._question_terms = key_terms(asked_text(analysis.question))
         # Words naming the question's own reports are no content of a claim.
         self._named = fold(" ".join(labels.get(d, "") for d in analysis.docs))
         # A translated question's words are the model's guesses at the report's (视频量 for
@@ -265,7 +262,8 @@ class ClaimChecker:
             )
         # A claim joining two cited facts ("$3,500, and it runs visionOS") may take a name
         # from any sentence the model cited, not only from the one its words match best.
-        foreign = self._unstated_name(claim, (*evidence, *(e for e in chosen if e not in evidence)))
+        all_cited = (*evidence, *(e for e in chosen if e not in evidence))
+        foreign = self._unstated_name(claim, all_cited)
         if foreign:
             return ClaimResult(
                 claim,
@@ -280,7 +278,7 @@ class ClaimChecker:
                 claim, evidence, False, "content", "its cited sentences do not state it", score
             )
         # Like a name, what a claim adds may come from any sentence the model cited.
-        added = self._added_unstated(claim, (*evidence, *(e for e in chosen if e not in evidence)))
+        added = self._added_unstated(claim, all_cited)
         if added:
             return ClaimResult(
                 claim,
@@ -519,7 +517,7 @@ class ClaimChecker:
         是兔年" cited to "吉祥物形象和春晚标识的官方发布" echoes the question and adds 兔年."""
         if any(_cross_lingual(claim, s.text) for _p, s in evidence):
             return []  # across languages, words cannot be looked up (the cosine decides)
-        asked = fold(self.analysis.question)
+        asked = self._question
         named = self._named
         added = {
             word
@@ -560,10 +558,9 @@ class ClaimChecker:
         comparisons read a section; an English claim over Chinese sentences)."""
         if self.analysis.type not in ("fact", "number") or not evidence:
             return None
-        question = self.analysis.question
-        if detect_language(question) != "zh" or detect_language(claim) != "zh":
+        if detect_language(self.analysis.question) != "zh" or detect_language(claim) != "zh":
             return None
-        terms = key_terms(asked_text(question))
+        terms = self._question_terms
         if not terms:
             return None
         figures = find_numbers(claim)
@@ -572,7 +569,7 @@ class ClaimChecker:
                 sum(not unsupported_numbers(f.text, s.text) for f in figures) for _p, s in evidence
             ]
         else:
-            added = [t for t in tokenize(claim) if len(t) > 1 and fold(t) not in fold(question)]
+            added = [t for t in tokenize(claim) if len(t) > 1 and fold(t) not in self._question]
             counts = [sum(fold(t) in fold(s.text) for t in added) for _p, s in evidence]
         top = max(counts)
         stating = [e for e, n in zip(evidence, counts, strict=True) if n == top] if top else []

@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from trendqa.answer import prompts
+from trendqa.answer import names, prompts
 from trendqa.answer.cite import add_number_evidence, citation, insert_before_stop, quote_answer
 from trendqa.answer.claims import ClaimChecker, ClaimResult, join_lines, split_claims
 from trendqa.answer.context import SECTION_CHARS, Shelf, number_passages
@@ -255,6 +255,14 @@ class Answerer:
             asked = " ".join(str(parse_json(result.text).get(working, "")).split())
             if result.truncated or not asked or detect_language(asked) != working:
                 return None
+            # A person's name the model transliterated its own way (冯章 for Feng Zhang)
+            # is written as the passages found for the question write it (张锋).
+            found = self._search(
+                analysis.question,
+                SearchOptions(k=opts.k, docs=tuple(opts.docs or analysis.docs)),
+                run,
+            )
+            asked, _renamed = names.align(analysis.question, asked, (h.chunk.text for h in found))
         inner = analyze(asked, self.reports, working, opts.docs)
         # The question as asked says best what it asks for; its translation, where the
         # original's wording matched no type (a fact) or named no report.

@@ -1,0 +1,172 @@
+"""People's names an English question writes in Latin letters, found as the corpus writes
+them in Chinese.
+
+A model translating "How many CRISPR systems did Feng Zhang find?" may render the name
+its own way (冯章), while the report writes 张锋: every check then holds the answer to
+a name no passage uses. A Chinese name's Latin spelling is its pinyin, in either order
+(Feng Zhang, Zhang Feng), so a Chinese person's name in the passages whose syllables spell
+the question's Latin name is that person. A Western given name before a Chinese surname
+(Terence Tao, 陶哲轩) spells only the surname: it names the one person in the passages
+with that surname, and nobody when several share it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+# Runs of capitalised words: "Feng Zhang", "Terence Tao" (a sentence's first word too,
+# which matches nobody's pinyin and is dropped then).
+_LATIN_RUN = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2}\b")
+_HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_DOTTED = re.compile(r"[\u4e00-\u9fff]{1,6}(?:[·・•][\u4e00-\u9fff]{1,6})+")
+# A Chinese given name has one or two characters.
+GIVEN_SYLLABLES = 2
+
+
+@cache
+def _syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable (from pypinyin's table of the common characters)."""
+    from pypinyin import Style, pinyin
+
+    han = "".join(chr(c) for c in range(0x4E00, 0x9FA6))
+    return frozenset(
+        r for readings in pinyin(han, style=Style.NORMAL, heteronym=True) for r in readings
+    )
+
+
+def _segments(word: str) -> int | None:
+    """The fewest pinyin syllables that spell `word` exactly, None when none do."""
+    word = word.lower()
+    syllables = _syllables()
+    best: list[int | None] = [0] + [None] * len(word)
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - 6), end):
+            before = best[start]
+            if before is not None and word[start:end] in syllables:
+                count = before + 1
+                current = best[end]
+                if current is None or count < current:
+                    best[end] = count
+    return best[len(word)]
+
+
+def readings(name: str) -> list[list[str]]:
+    """Each character's toneless pinyin readings (a surname like 曾 or 单 has two)."""
+    from pypinyin import Style, pinyin
+
+    return [list(dict.fromkeys(r)) for r in pinyin(name, style=Style.NORMAL, heteronym=True)]
+
+
+def _spellings(name: str) -> set[str]:
+    """Every way the name's syllables join into one word (zhangfeng)."""
+    out = {""}
+    for options in readings(name):
+        out = {s + o for s in out for o in options}
+    return out
+
+
+def spells(latin: str, name: str) -> bool:
+    """Whether the Latin name is the Chinese name's pinyin, surname first or last."""
+    words = [w.lower() for w in re.split(r"[ \-]+", latin) if w]
+    if len(words) < 2:
+        return False
+    joined = {"".join(words), "".join(words[-1:] + words[:-1])}
+    return bool(joined & _spellings(name))
+
+
+def surname_of(latin: str, name: str) -> bool:
+    """Whether a Western given name with the Chinese name's surname spells it (Terence
+    Tao, 陶哲轩): the last word is the surname's pinyin and the given name is not a
+    Chinese one (it is not one or two pinyin syllables)."""
+    words = [w.lower() for w in re.split(r"[ \-]+", latin) if w]
+    if len(words) < 2 or len(name) not in (2, 3):
+        return False
+    given = _segments("".join(words[:-1]))
+    if given is not None and given <= GIVEN_SYLLABLES:
+        return False
+    return words[-1] in readings(name[0])[0] or words[-1] in readings(name[0])[-1]
+
+
+def latin_names(question: str) -> list[str]:
+    """Candidate personal names: runs of capitalised words, each with its leading word
+    dropped too ("In Weijin Research" also gives "Weijin Research")."""
+    out: list[str] = []
+    for m in _LATIN_RUN.finditer(question):
+        words = re.split(r"[ -]", m.group(0))
+        out.extend(" ".join(words[i:]) for i in range(len(words) - 1))
+    return list(dict.fromkeys(out))
+
+
+def person_names(texts: Iterable[str]) -> list[str]:
+    """Chinese personal names in `texts` (jieba's person tags), in order of appearance."""
+    from trendqa.tokens import warm_up
+
+    warm_up()
+    import jieba.posseg
+
+    names: list[str] = []
+    for text in texts:
+        for pair in jieba.posseg.cut(text):
+            if pair.flag in ("nr", "nrfg") and 2 <= len(pair.word) <= 4:
+                names.append(pair.word)
+    return list(dict.fromkeys(names))
+
+
+def match(latin: str, names: Sequence[str]) -> str:
+    """The Chinese name among `names` the Latin one spells; '' when none or unsure."""
+    full = [n for n in names if spells(latin, n)]
+    if len(full) == 1:
+        return full[0]
+    if full:
+        return ""
+    partial = [n for n in names if surname_of(latin, n)]
+    return partial[0] if len(partial) == 1 else ""
+
+
+def rendering(latin: str, translated: str, partial: bool = False) -> str:
+    """How a translated question wrote the Latin name: as is, as its pinyin in Chinese
+    characters (冯章), as a dotted transliteration with the surname after the dot
+    (特伦斯·陶), or — for a Western given name — as a person's name with that surname
+    (黄仁森); '' when it is not found."""
+    if latin in translated:
+        return latin
+    for m in _HAN_NAME.finditer(translated):
+        text = m.group(0)
+        for size in range(2, len(text) + 1):
+            for start in range(len(text) - size + 1):
+                window = text[start : start + size]
+                if spells(latin, window):
+                    return window
+    surname = latin.split()[-1].lower()
+    for m in _DOTTED.finditer(translated):
+        dotted = m.group(0)
+        cut = max(dotted.rfind(d) for d in "·・•")
+        last = dotted[cut + 1 :]
+        if last and surname in readings(last[0])[0]:
+            return dotted[: cut + 2]
+    if partial:
+        for name in person_names([translated]):
+            if surname in readings(name[0])[0]:
+                return name
+    return ""
+
+
+def align(original: str, translated: str, passages: Iterable[str]) -> tuple[str, dict[str, str]]:
+    """The translated question with each Latin personal name of the original written as
+    the passages write it, and what was replaced by what."""
+    candidates = latin_names(original)
+    if not candidates:
+        return translated, {}
+    names = person_names(passages)
+    replaced: dict[str, str] = {}
+    for latin in candidates:
+        chinese = match(latin, names)
+        if not chinese or chinese in translated:
+            continue
+        shown = rendering(latin, translated, partial=not spells(latin, chinese))
+        if shown:
+            translated = translated.replace(shown, chinese)
+            replaced[shown] = chinese
+    return translated, replaced

@@ -1,0 +1,125 @@
+"""A person's name an English question writes in Latin letters, found as the report writes
+it in Chinese, however the model transliterated it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scripted import model
+from trendqa.answer import Answerer, AskOptions
+from trendqa.answer.names import align, latin_names, match, spells, surname_of
+from trendqa.api import ingest_paths, open_searcher
+from trendqa.config import Settings
+from trendqa.testing import FakeEmbedderLoader
+
+ROOT = Path(__file__).resolve().parents[1]
+# Sentences as the reports in corpus/ write them.
+ZHANG = (
+    "机器学习也在发力，张锋研究了新算法，搜索海量基因组数据，发现了 188 种新型 CRISPR "
+    "系统，丰富了工具库。此前，研究人员确定了 6 种 CRISPR 系统，CRISPR-Cas9 是最常用的一种。"
+)
+TAO = (
+    "菲尔兹奖得主, 数学家陶哲轩认为, 预计如果使用得当, 到2026年, "
+    "AI将成为数学研究和许多其他领域值得信赖的合著者。"
+)
+HUANG = "英伟达创始人黄仁勋在ITF World 2023大会上表示，人工智能的下一次浪潮将是具身智能。"
+
+
+def test_the_corpus_sentences_are_quoted_as_written() -> None:
+    corpus = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "corpus").glob("*.txt"))
+    for sentence in (ZHANG, TAO, HUANG):
+        assert sentence[:30] in corpus
+
+
+@pytest.mark.parametrize(
+    "latin, chinese",
+    [("Feng Zhang", "张锋"), ("Zhang Feng", "张锋"), ("Zeng Guofan", "曾国藩")],
+)
+def test_a_chinese_names_pinyin_spells_it_in_either_order(latin: str, chinese: str) -> None:
+    assert spells(latin, chinese)
+
+
+def test_other_names_are_not_spelled() -> None:
+    assert not spells("Feng Zhang", "张峰峰")
+    assert not spells("Weijin Research", "张锋")
+    # A Chinese given name in pinyin must spell the whole name, not just its surname.
+    assert not surname_of("Wei Zhang", "张锋")
+    assert surname_of("Terence Tao", "陶哲轩") and surname_of("Jensen Huang", "黄仁勋")
+
+
+@pytest.mark.parametrize(
+    "original, translated, passage, expected",
+    [
+        # The model's own transliterations, each replaced by the report's name.
+        ("How many CRISPR systems did Feng Zhang find?", "冯章发现了多少种CRISPR系统？", ZHANG,
+         "张锋发现了多少种CRISPR系统？"),
+        ("When does Terence Tao expect AI to co-author?", "数学家Terence Tao预计何时？", TAO,
+         "数学家陶哲轩预计何时？"),
+        ("What did Terence Tao predict?", "特伦斯·陶预测了什么？", TAO, "陶哲轩预测了什么？"),
+        ("What did Jensen Huang say?", "詹森·黄说了什么？", HUANG, "黄仁勋说了什么？"),
+        ("What did Jensen Huang say?", "黄仁森说了什么？", HUANG, "黄仁勋说了什么？"),
+        # Nobody in the passage: the translation stands.
+        ("What did David Li say?", "大卫·李说了什么？", HUANG, "大卫·李说了什么？"),
+        ("How many systems did Wei Zhang find?", "张伟发现了多少？", ZHANG, "张伟发现了多少？"),
+    ],
+)  # fmt: skip
+def test_a_transliterated_name_becomes_the_reports(
+    original: str, translated: str, passage: str, expected: str
+) -> None:
+    assert align(original, translated, [passage])[0] == expected
+
+
+def test_a_surname_shared_by_two_people_names_neither() -> None:
+    assert match("Jensen Huang", ["黄仁勋", "黄明"]) == ""
+    assert match("Jensen Huang", ["黄仁勋", "张锋"]) == "黄仁勋"
+
+
+def test_report_names_are_candidates_that_match_nobody() -> None:
+    assert "Weijin Research" in latin_names("In Weijin Research, what did Feng Zhang find?")
+    assert align("In Weijin Research, what did X say?", "未尽研究中X说了什么", [ZHANG])[1] == {}
+
+
+GENES = f"""# 基因编辑
+
+## CRISPR 2.0
+
+{ZHANG}
+
+## 数学
+
+{TAO}
+"""
+
+
+@pytest.fixture
+def ask(tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader):  # type: ignore[no-untyped-def]
+    shelf = tmp_path / "shelf"
+    shelf.mkdir()
+    (shelf / "genes.md").write_text(GENES, encoding="utf-8")
+    ingest_paths(settings, [shelf], loader=fake_loader)
+    glossary = {
+        "systems": "系统",
+        "machine": "机器学习",
+        "search": "搜索",
+        "new": "新型",
+        "find": "发现",
+    }
+    searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary=glossary))[0]
+    return lambda gen, question: Answerer(searcher, gen).ask(question, AskOptions())
+
+
+def test_an_english_question_about_a_chinese_scientist_is_answered(ask) -> None:  # type: ignore[no-untyped-def]
+    # The model translates Feng Zhang as 冯章, a name the report never writes: checked
+    # against 冯章, the answer was refused ("another subject, not 冯章").
+    gen = model(
+        "张锋发现了188种新型CRISPR系统。",
+        "张锋研究了新算法",
+        question="冯章的机器学习搜索发现了多少种新的CRISPR系统？",
+        translations=["Feng Zhang found 188 new CRISPR systems."],
+    )
+    answer = ask(gen, "How many new CRISPR systems did Feng Zhang's machine-learning search find?")
+    assert answer.answerable, answer.reason
+    assert "张锋" in answer.answered_as and "冯章" not in answer.answered_as
+    assert "188" in answer.text and answer.language == "en"

@@ -16,7 +16,7 @@ import pytest
 import trendqa.answer.claims as claims_module
 from scripted import answer_requests, model, reply, shown
 from trendqa.answer import Answer, Answerer, AskOptions, analyze, prompts
-from trendqa.answer.claims import ClaimChecker, split_claims
+from trendqa.answer.claims import ClaimChecker, split_claims, stated_in_full
 from trendqa.answer.question import ReportNames, expected_count, question_type
 from trendqa.api import ingest_paths, open_searcher
 from trendqa.config import Settings
@@ -810,3 +810,41 @@ def test_an_english_answer_names_a_report_by_its_english_alias() -> None:
     assert reports.label(["a.txt"]) == "2023年十大科技趋势"
     assert reports.label(["a.txt"], "en") == "Top Ten Technology Trends 2023"
     assert reports.label(["b.txt"], "en") == "城市人工智能白皮书"  # no English name known
+
+
+# ------------------------------------------------------------------ bare answers
+
+CITY_SENTENCE = "截至2023年底，北京市人工智能企业数量为2,200家，上海市人工智能企业数量为1,100家。"
+
+
+def test_a_bare_figure_is_shown_with_what_it_measures(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
+    # "1,100家" alone hides whose count it is; the reader gets the clause that states it.
+    gen = model("1,100家", "上海市人工智能企业数量")
+    answer = ask(gen, ZH_SHANGHAI)
+    assert answer.answerable, answer.reason
+    (n,) = {c.n for c in answer.citations}
+    assert answer.text == f"上海市人工智能企业数量为1,100家[{n}]"
+    assert answer.claims[0].text == "上海市人工智能企业数量为1,100家"
+    assert_checkable(answer, shelf)
+
+
+@pytest.mark.parametrize(
+    "claim, sentence, shown",
+    [
+        ("42%", "中国当前乘用车 L2 及以上智驾渗透率超过了 42%, 较去年 30% 大幅提升。",
+         "中国当前乘用车 L2 及以上智驾渗透率超过了 42%"),
+        ("2026年。", "菲尔兹奖得主, 数学家陶哲轩认为, 预计如果使用得当, 到2026年, AI将成为"
+         "数学研究和许多其他领域值得信赖的合著者。",
+         "到2026年, AI将成为数学研究和许多其他领域值得信赖的合著者。"),
+        ("3,500美元", "首发的 Vision Pro 定价高达 3,500 美元。",
+         "首发的 Vision Pro 定价高达 3,500 美元"),
+        ("$3,500", "It launched at $3,500, and it runs visionOS.", "It launched at $3,500"),
+        # A statement of its own, or words the sentence does not write, stay as they are.
+        ("上海市人工智能企业数量为1,100家。", CITY_SENTENCE, "上海市人工智能企业数量为1,100家。"),
+        ("约1100家", CITY_SENTENCE, "约1100家"),
+    ],
+)  # fmt: skip
+def test_a_bare_claim_takes_the_clauses_of_its_sentence(
+    claim: str, sentence: str, shown: str
+) -> None:
+    assert stated_in_full(claim, sentence) == shown

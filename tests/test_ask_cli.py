@@ -233,7 +233,7 @@ def test_stdin_questions_in_plain_output(ask: Ask, indexed: Path) -> None:
     gen = FakeGenerator(confirming(by_question))
     result = ask("-", generator=gen, stdin=f"{Q_SIZE}\n{Q_EDGE}\n")
     assert (result.code, result.err) == (ExitStatus.OK, "")
-    assert result.out.startswith(f"# {Q_SIZE}\n规模达到727.2亿元[1]。\n")
+    assert result.out.startswith(f"# {Q_SIZE}\n2024年中国人工智能核心产业规模达到727.2亿元[1]。\n")
     assert f"\n# {Q_EDGE}\nAbout 1.2 million edge AI chips shipped[1].\n" in result.out
 
 

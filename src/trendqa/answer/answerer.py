@@ -30,7 +30,13 @@ from functools import cached_property
 
 from trendqa.answer import names, prompts
 from trendqa.answer.cite import add_number_evidence, citation, insert_before_stop, quote_answer
-from trendqa.answer.claims import ClaimChecker, ClaimResult, join_lines, split_claims
+from trendqa.answer.claims import (
+    ClaimChecker,
+    ClaimResult,
+    join_lines,
+    split_claims,
+    stated_in_full,
+)
 from trendqa.answer.context import SECTION_CHARS, Shelf, number_passages
 from trendqa.answer.question import QuestionAnalysis, ReportNames, analyze, question_type
 from trendqa.answer.reply import MARKER, parse_answer, parse_json
@@ -644,6 +650,11 @@ class Answerer:
             # "How many volunteers?" answered with the universities that recruit them.
             reason = f"form: the question asks for a {analysis.wants} and no claim states one"
             return replace(base, reason=reason, claims=claims)
+        if analysis.type not in ("list", "overview", "definition"):
+            # "42%" is shown as "乘用车 L2 及以上智驾渗透率超过了 42%": what the figure measures.
+            text, results = _in_full(text, results)
+            claims = tuple(_claim(r) for r in results)
+            kept = [r for r in results if r.supported]
         citations = _citations(kept, self._page_of)
         if not citations:
             return replace(base, reason="claims: no citation verified", claims=claims)
@@ -881,6 +892,28 @@ def _citations(
             if c.verified:
                 out.append(c)
     return sorted(out, key=lambda c: (c.n, c.start))
+
+
+def _in_full(text: str, results: Sequence[ClaimResult]) -> tuple[str, list[ClaimResult]]:
+    """Each bare supported claim (a figure, a name) as the words of the sentence it cites
+    around it, in the answer's text too."""
+    out: list[ClaimResult] = []
+    cursor = 0
+    for r in results:
+        at = text.find(r.text, cursor)
+        full = r.text
+        if r.supported and at >= 0:
+            full = next(
+                (f for _p, s in r.evidence if (f := stated_in_full(r.text, s.text)) != r.text),
+                r.text,
+            )
+        if full != r.text:
+            text = text[:at] + full + text[at + len(r.text) :]
+            r = replace(r, text=full)
+        if at >= 0:
+            cursor = at + len(r.text)
+        out.append(r)
+    return text, out
 
 
 def _compose(text: str, results: Sequence[ClaimResult]) -> str:

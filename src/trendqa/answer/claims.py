@@ -121,6 +121,41 @@ def clauses(claim: str) -> list[str]:
     return out if len(out) > 1 else [claim]
 
 
+# A bare answer ("42%", "CIPU") is shown as the words of its sentence around it, at least
+# this many characters of them: the figure with what it measures, the name with what it
+# does. A claim is bare when shorter than BARE_CHARS and written verbatim in its sentence.
+# A clause break inside a figure (3,500) is none.
+STATED_CHARS = 12
+BARE_CHARS = 20
+_SENTENCE_CLAUSE = re.compile(r"(?<=[，；：;:])|(?<=,)(?!\d)")
+_STOPS = "。.!！?？；;，,：: "
+
+
+def stated_in_full(claim: str, sentence: str) -> str:
+    """A bare claim — words the cited sentence writes verbatim, shorter than a statement —
+    as the clauses of that sentence that hold it; the claim itself otherwise."""
+    core = claim.strip().rstrip(_STOPS)
+    squeezed = fold(re.sub(r"\s+", "", core))
+    if not squeezed or len(core) >= BARE_CHARS:
+        return claim
+    parts = [c for c in _SENTENCE_CLAUSE.split(sentence.strip()) if c.strip()]
+    squeezed_parts = [fold(re.sub(r"\s+", "", c)) for c in parts]
+    at = next((i for i, c in enumerate(squeezed_parts) if squeezed in c), None)
+    if at is None:
+        return claim  # words of its own: a statement, or a paraphrase the checks passed
+    start, end = at, at + 1
+    while sum(len(c.strip()) for c in parts[start:end]) < STATED_CHARS:
+        if end < len(parts):
+            end += 1
+        elif start > 0:
+            start -= 1
+        else:
+            break
+    full = "".join(parts[start:end]).strip().rstrip(_STOPS)
+    tail = claim.strip()[len(core) :]  # the claim's own full stop
+    return full + tail if len(full) > len(core) else claim
+
+
 def _enumerated(piece: str) -> list[str]:
     """The items of a bare enumeration — three or more short phrases joined by 、 and
     nothing else (no comma, no sentence around them) — or [] when `piece` is not one."""

@@ -441,6 +441,20 @@ def test_an_untranslatable_question_is_answered_across_languages(ask) -> None:  
     assert kinds(gen)[:3] == ["question", "terms", "answer"]
 
 
+def test_a_question_translated_into_a_statement_is_not_answered_as_one(ask) -> None:  # type: ignore[no-untyped-def]
+    # "How many AI companies did Shanghai have?" came back as "上海有人工智能企业。": nothing
+    # asked, so the question is answered across languages with its terms.
+    gen = model(
+        "Shanghai had 1,100 AI companies at the end of 2023.",
+        "上海市人工智能企业数量",
+        question="2023年底上海拥有人工智能企业。",
+        terms=[("Shanghai", "上海"), ("AI companies", "人工智能企业")],
+    )
+    answer = ask(gen, Q_SHANGHAI)
+    assert answer.answerable, answer.reason
+    assert answer.answered_as == "" and kinds(gen)[:3] == ["question", "terms", "answer"]
+
+
 # ------------------------------------------------------------------ analysis
 
 

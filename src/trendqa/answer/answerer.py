@@ -261,6 +261,8 @@ class Answerer:
             asked = " ".join(str(parse_json(result.text).get(working, "")).split())
             if result.truncated or not asked or detect_language(asked) != working:
                 return None
+            if _asks(analysis.question) and not _asks(asked):
+                return None  # translated into a statement: nothing left to answer
             # A person's name the model transliterated its own way (冯章 for Feng Zhang)
             # is written as the passages found for the question write it (张锋).
             found = self._search(
@@ -892,6 +894,19 @@ def _citations(
             if c.verified:
                 out.append(c)
     return sorted(out, key=lambda c: (c.n, c.start))
+
+
+_ASKING = re.compile(
+    r"[?？]|吗|什么|多少|哪|何|几|谁|怎|是否|有无|"
+    r"\b(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can)\b",
+    re.IGNORECASE,
+)
+
+
+def _asks(question: str) -> bool:
+    """Whether a translated question still asks something (a model may turn "by what year
+    does Tao expect …?" into the statement "Tao expects …")."""
+    return bool(_ASKING.search(question))
 
 
 def _in_full(text: str, results: Sequence[ClaimResult]) -> tuple[str, list[ClaimResult]]:

@@ -184,6 +184,24 @@ class TestLlamaCpp:
         assert warm.generate(QUESTION, options).text == warm.generate(QUESTION, options).text
         warm.close()
 
+    def test_cached_prompt_states_hold_no_logits_buffer(self) -> None:
+        # A saved llama.cpp state copies the n_batch x vocabulary logits buffer (311 MB for
+        # Qwen2.5) that its cache neither counts nor needs: a server grew by that much per
+        # prompt. States keep one row of it, and restoring one still gives steady replies.
+        assert GGUF is not None
+        warm = LlamaCppGenerator(GGUF, n_ctx=2048, threads=1)
+        options = GenerationOptions(max_tokens=8)
+        first = warm.generate(QUESTION, options).text
+        other = [ChatMessage("user", "Name a colour.")]
+        warm.generate(other, options)
+        states = list(warm._llm.cache.cache_state.values())
+        assert len(states) == 2
+        vocabulary = warm._llm.n_vocab()
+        assert all(state.scores.shape == (1, vocabulary) for state in states)
+        assert warm.generate(QUESTION, options).text == warm.generate(QUESTION, options).text
+        assert first.strip()
+        warm.close()
+
     def test_streams_pieces_that_add_up_to_the_text(self, smollm: LlamaCppGenerator) -> None:
         pieces: list[str] = []
         result = smollm.generate(QUESTION, GenerationOptions(max_tokens=24), pieces.append)

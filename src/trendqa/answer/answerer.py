@@ -31,6 +31,7 @@ from functools import cached_property
 from trendqa.answer import names, prompts
 from trendqa.answer.cite import add_number_evidence, citation, insert_before_stop, quote_answer
 from trendqa.answer.claims import (
+    CLAIM_STOPS,
     ClaimChecker,
     ClaimResult,
     join_lines,
@@ -477,6 +478,10 @@ class Answerer:
         if answer.answerable and opts.confirm and not self._confirmed(question, answer, run):
             reason = "confirm: the model judged that its quotes do not state what was asked"
             return replace(base, reason=reason, claims=answer.claims)
+        if answer.answerable and analysis.type not in ("list", "overview", "definition"):
+            # "42%" is shown as "乘用车 L2 及以上智驾渗透率超过了 42%": what the figure
+            # measures. (The confirmation judged the model's own words.)
+            answer = _in_full(answer)
         return answer
 
     def _complete(
@@ -652,11 +657,6 @@ class Answerer:
             # "How many volunteers?" answered with the universities that recruit them.
             reason = f"form: the question asks for a {analysis.wants} and no claim states one"
             return replace(base, reason=reason, claims=claims)
-        if analysis.type not in ("list", "overview", "definition"):
-            # "42%" is shown as "乘用车 L2 及以上智驾渗透率超过了 42%": what the figure measures.
-            text, results = _in_full(text, results)
-            claims = tuple(_claim(r) for r in results)
-            kept = [r for r in results if r.supported]
         citations = _citations(kept, self._page_of)
         if not citations:
             return replace(base, reason="claims: no citation verified", claims=claims)
@@ -909,26 +909,22 @@ def _asks(question: str) -> bool:
     return bool(_ASKING.search(question))
 
 
-def _in_full(text: str, results: Sequence[ClaimResult]) -> tuple[str, list[ClaimResult]]:
+def _in_full(answer: Answer) -> Answer:
     """Each bare supported claim (a figure, a name) as the words of the sentence it cites
     around it, in the answer's text too."""
-    out: list[ClaimResult] = []
-    cursor = 0
-    for r in results:
-        at = text.find(r.text, cursor)
-        full = r.text
-        if r.supported and at >= 0:
-            full = next(
-                (f for _p, s in r.evidence if (f := stated_in_full(r.text, s.text)) != r.text),
-                r.text,
-            )
-        if full != r.text:
-            text = text[:at] + full + text[at + len(r.text) :]
-            r = replace(r, text=full)
+    text, cursor, claims = answer.text, 0, []
+    for claim in answer.claims:
+        core = claim.text.strip().rstrip(CLAIM_STOPS)
+        at = text.find(core, cursor) if claim.supported and core else -1
         if at >= 0:
-            cursor = at + len(r.text)
-        out.append(r)
-    return text, out
+            quotes = [c.quote for c in answer.citations if c.n in claim.citations]
+            full = next((f for q in quotes if (f := stated_in_full(core, q)) != core), core)
+            if full != core:
+                text = text[:at] + full + text[at + len(core) :]
+                claim = replace(claim, text=full + claim.text.strip()[len(core) :])
+            cursor = at + len(full)
+        claims.append(claim)
+    return replace(answer, text=text, claims=tuple(claims))
 
 
 def _compose(text: str, results: Sequence[ClaimResult]) -> str:

@@ -128,13 +128,13 @@ def clauses(claim: str) -> list[str]:
 STATED_CHARS = 12
 BARE_CHARS = 20
 _SENTENCE_CLAUSE = re.compile(r"(?<=[，；：;:])|(?<=,)(?!\d)")
-_STOPS = "。.!！?？；;，,：: "
+CLAIM_STOPS = "。.!！?？；;，,：: "
 
 
 def stated_in_full(claim: str, sentence: str) -> str:
     """A bare claim — words the cited sentence writes verbatim, shorter than a statement —
     as the clauses of that sentence that hold it; the claim itself otherwise."""
-    core = claim.strip().rstrip(_STOPS)
+    core = claim.strip().rstrip(CLAIM_STOPS)
     squeezed = fold(re.sub(r"\s+", "", core))
     if not squeezed or len(core) >= BARE_CHARS:
         return claim
@@ -151,7 +151,7 @@ def stated_in_full(claim: str, sentence: str) -> str:
             start -= 1
         else:
             break
-    full = "".join(parts[start:end]).strip().rstrip(_STOPS)
+    full = "".join(parts[start:end]).strip().rstrip(CLAIM_STOPS)
     tail = claim.strip()[len(core) :]  # the claim's own full stop
     return full + tail if len(full) > len(core) else claim
 

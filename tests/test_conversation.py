@@ -78,6 +78,18 @@ def test_standalone_questions_and_first_questions_cost_no_call() -> None:
     assert standalone(question, HISTORY, complete) == (question, False)
 
 
-@pytest.mark.parametrize("reply", ["", "   ", "那深圳呢？", "x" * 400])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "",
+        "   ",
+        "那深圳呢？",
+        "x" * 400,
+        # Measured with the default model: answered instead of rewritten, and rewritten
+        # into English.
+        "深圳",
+        "How many AI companies does Shenzhen have?",
+    ],
+)
 def test_an_untrustworthy_rewrite_keeps_the_question(reply: str) -> None:
     assert standalone("那深圳呢？", HISTORY, lambda s, u: reply) == ("那深圳呢？", False)

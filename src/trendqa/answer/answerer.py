@@ -39,7 +39,7 @@ from trendqa.answer.claims import (
     stated_in_full,
 )
 from trendqa.answer.context import SECTION_CHARS, Shelf, number_passages
-from trendqa.answer.question import QuestionAnalysis, ReportNames, analyze, question_type
+from trendqa.answer.question import QuestionAnalysis, ReportNames, analyze, asks, question_type
 from trendqa.answer.reply import MARKER, parse_answer, parse_json
 from trendqa.answer.types import REFUSAL, Answer, AskOptions, Citation, Claim, Passage, Sentence
 from trendqa.errors import InputError
@@ -262,7 +262,7 @@ class Answerer:
             asked = " ".join(str(parse_json(result.text).get(working, "")).split())
             if result.truncated or not asked or detect_language(asked) != working:
                 return None
-            if _asks(analysis.question) and not _asks(asked):
+            if asks(analysis.question) and not asks(asked):
                 return None  # translated into a statement: nothing left to answer
             # A person's name the model transliterated its own way (冯章 for Feng Zhang)
             # is written as the passages found for the question write it (张锋).
@@ -894,19 +894,6 @@ def _citations(
             if c.verified:
                 out.append(c)
     return sorted(out, key=lambda c: (c.n, c.start))
-
-
-_ASKING = re.compile(
-    r"[?？]|吗|什么|多少|哪|何|几|谁|怎|是否|有无|"
-    r"\b(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can)\b",
-    re.IGNORECASE,
-)
-
-
-def _asks(question: str) -> bool:
-    """Whether a translated question still asks something (a model may turn "by what year
-    does Tao expect …?" into the statement "Tao expects …")."""
-    return bool(_ASKING.search(question))
 
 
 def _in_full(answer: Answer) -> Answer:

@@ -115,6 +115,20 @@ _WANTS_QUANTITY = re.compile(
 )
 
 
+_ASKING = re.compile(
+    r"[?？]|吗|什么|多少|哪|何|几|谁|怎|是否|有无|"
+    r"\b(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can)\b",
+    re.IGNORECASE,
+)
+
+
+def asks(question: str) -> bool:
+    """Whether a question's translation or rewrite still asks something: a model may turn
+    "by what year does Tao expect …?" into the statement "Tao expects …", or answer a
+    follow-up ("它位于哪个国家？" → "美国") instead of rewriting it."""
+    return bool(_ASKING.search(question))
+
+
 def wanted_form(question: str) -> str:
     """ "time" or "quantity" when the question asks for one, else ""."""
     if _WANTS_TIME.search(question):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from trendqa.answer.question import asks
 from trendqa.conversation.followup import is_followup
 from trendqa.conversation.prompts import REWRITE_SYSTEM, rewrite_user
+from trendqa.textnorm import detect_language
 
 # (system, user) -> the model's reply; injected so tests and the server pass their own.
 Complete = Callable[[str, str], str]
@@ -27,11 +29,14 @@ def standalone(
     """The question to retrieve with, and whether it was rewritten.
 
     Only a question that looks like a follow-up (`is_followup`) costs a model call;
-    a reply that is empty or far longer than the question is not trusted.
+    a reply that is empty, far longer than the question, in another language or asking
+    nothing (the model answered the follow-up instead) is not trusted.
     """
     if not history or not is_followup(question):
         return question, False
     reply = _clean(complete(REWRITE_SYSTEM, rewrite_user(history[-TURNS:], question)))
     if not reply or len(reply) > 3 * len(question) + 120 or reply == question:
+        return question, False
+    if detect_language(reply) != detect_language(question) or (asks(question) and not asks(reply)):
         return question, False
     return reply, True

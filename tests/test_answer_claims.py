@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import trendqa.answer.claims as claims_module
+from conftest import trends_text
 from scripted import answer_requests, model, reply, shown
 from trendqa.answer import Answer, Answerer, AskOptions, analyze, prompts
 from trendqa.answer.claims import ClaimChecker, split_claims, stated_in_full
@@ -862,3 +863,61 @@ def test_a_bare_claim_takes_the_clauses_of_its_sentence(
     claim: str, sentence: str, shown: str
 ) -> None:
     assert stated_in_full(claim, sentence) == shown
+
+
+# ------------------------------------------------------------------ a neighbour's figure
+
+ROBOTS = """# 人形机器人观察
+
+## 量产
+
+Agility 公司的 Digit 机器人已进入亚马逊仓库测试。特斯拉希望 Optimus 成本降至 2 万美元。
+
+## 市场
+
+根据 BCC Research 统计，2023年全球消费级基因检测市场规模为152亿美元。\
+全球消费级基因检测市场在2026年将达到377.2亿美元。\
+较2022年，2023年全球人形机器人出货量增长了50%。
+"""
+
+
+@pytest.fixture
+def robots(tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader):  # type: ignore[no-untyped-def]
+    root = tmp_path / "robots"
+    root.mkdir()
+    (root / "robots.md").write_text(ROBOTS, encoding="utf-8")
+    # Other topics beside it, so that words have the weights they have on a real shelf.
+    (root / "trends.md").write_text(trends_text(), encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    return lambda gen, question: Answerer(searcher, gen).ask(question, AskOptions())
+
+
+def test_a_figure_stated_for_another_latin_named_product_is_refused(robots) -> None:  # type: ignore[no-untyped-def]
+    # Digit is named in the passage; the price is Optimus's, named in the figure's sentence.
+    question = "Digit 机器人量产后的成本是多少？"
+    answer = robots(model("特斯拉希望 Optimus 成本降至 2 万美元。", "Optimus 成本"), question)
+    assert not answer.answerable
+    assert answer.reason.startswith("subject:") and "Digit" in answer.reason, answer.reason
+    # Asked about Optimus, the same reply is its answer.
+    answer = robots(
+        model("特斯拉希望 Optimus 成本降至 2 万美元。", "Optimus 成本"),
+        "特斯拉 Optimus 机器人量产后的成本是多少？",
+    )
+    assert answer.answerable, answer.reason
+
+
+def test_a_figure_its_sentence_dates_to_another_year_is_refused(robots) -> None:  # type: ignore[no-untyped-def]
+    # 2023 is named in the sentence before; the figure's own sentence dates it to 2026.
+    question = "2023年全球消费级基因检测市场规模是多少？"
+    answer = robots(model("全球消费级基因检测市场在2026年将达到377.2亿美元。", "377.2亿"), question)
+    assert not answer.answerable
+    assert answer.reason.startswith("subject:") and "2023" in answer.reason, answer.reason
+    answer = robots(model("2023年全球消费级基因检测市场规模为152亿美元。", "152亿美元"), question)
+    assert answer.answerable, answer.reason
+    # A year the sentence compares with does not date its figure.
+    answer = robots(
+        model("2023年全球人形机器人出货量增长了50%。", "增长了50%"),
+        "2023年全球人形机器人出货量增长了多少？",
+    )
+    assert answer.answerable, answer.reason

@@ -426,8 +426,12 @@ class ClaimChecker:
             forms = self._forms(entity)
             if not forms:
                 continue  # a name the corpus does not use as written cannot be checked
+            if any(any(f in fold(s.text) for f in forms) for _p, s in evidence):
+                continue  # named in the sentence that states the claim
+            if has_figure and all(self._rival(entity, forms, p, s) for p, s in evidence):
+                return entity  # the figure's own sentence names another subject of its kind
             if any(any(f in self._context(p, s, wide=False) for f in forms) for p, s in evidence):
-                continue  # named where the claim is stated
+                continue  # named just before it (a subject named once, then "其…")
             in_passage = [
                 (p, s)
                 for p, s in evidence
@@ -468,10 +472,17 @@ class ClaimChecker:
         sentence names no year at all — in its passage. A claim without figures (what a
         paper showed) only fails where its sentence is dated to another year: a report's
         "2月，…" under its review of the year is that year's."""
+        own = fold(sentence.text)
+        if year in own:
+            return True
+        if figure and _dating_years(own):
+            # The figure's own sentence dates it to another year ("在2026年将达到377.2亿美
+            # 元" for 2023's market): a year named nearby frames its neighbours, not it.
+            return False
         near = self._context(passage, sentence, wide=False)
         if year in near:
             return True
-        if _YEAR.search(fold(sentence.text)):
+        if _YEAR.search(own):
             return False  # the sentence dates its figure, and not to the asked year
         return not figure or year in self._context(passage, sentence, wide=True)
 
@@ -688,24 +699,47 @@ _KIND = {"ns": "place", "nr": "person", "nrt": "person", "nrfg": "person", "nt":
 _ANY_NAME = frozenset({"place", "person", "org"})
 
 
+# A year a sentence compares with or counts from is not the year it dates its figure to.
+_COMPARED_YEAR = re.compile(
+    r"(?:较|比|同比|相比|相较|对比|高于|低于|超过|自|从|与|和|至|到|-|–|~)\s*(?:19|20)\d{2}"
+    r"|(?:19|20)\d{2}\s*年?\s*(?:以来|至今|起|-|–|~|至|到)"
+)
+
+
+def _dating_years(folded: str) -> list[str]:
+    """The years a (folded) sentence dates its statement to: those it names, except
+    years it compares with or counts from ("较2022年", "2021年以来")."""
+    return _YEAR.findall(_COMPARED_YEAR.sub(" ", folded))
+
+
+# A Latin-script proper name in a sentence (Optimus, iPhone), not an acronym (GPU, AI).
+_LATIN_PROPER = re.compile(r"(?<![A-Za-z])(?:[A-Z][a-z]{2,}|[a-z]+[A-Z])[A-Za-z0-9]*")
+
+
 def _names_in(text: str) -> list[tuple[str, str]]:
-    """Proper names in `text` with their kind (place, person, org)."""
+    """Proper names in `text` with their kind (place, person, org; "latin" for a name in
+    Latin letters, a product's or a company's, which the tagger leaves untyped)."""
     from trendqa.tokens import warm_up
 
     warm_up()  # imports jieba the one way that keeps its import-time notices quiet
     import jieba.posseg
 
-    return [
+    names = [
         (pair.word, _KIND[pair.flag])
         for pair in jieba.posseg.cut(text)
         if pair.flag in _KIND and len(pair.word.strip()) >= 2
     ]
+    if han_share(text) > 0:
+        # In Chinese text a capitalised Latin word is a name; in English, any first word.
+        names += [(m.group(0), "latin") for m in _LATIN_PROPER.finditer(text)]
+    return names
 
 
 def _kinds(names: Sequence[str]) -> frozenset[str]:
     """The kinds of name an entity is; any kind when the tagger does not know it."""
     found = {kind for name in names for _w, kind in _names_in(name)}
-    return frozenset(found) or _ANY_NAME
+    latin = {"latin" for n in names if han_share(n) == 0 and _LATIN_PROPER.search(n)}
+    return frozenset(found or _ANY_NAME) | latin
 
 
 def _share(weights: Mapping[str, float], folded_context: str) -> float:

@@ -466,6 +466,11 @@ def test_a_question_translated_into_a_statement_is_not_answered_as_one(ask) -> N
         ("What are the three paths the report proposes?", "list"),
         ("腾讯报告里“可持续计算”是怎么定义的？", "definition"),
         ("What is quantum utility?", "definition"),
+        ("MimicGen系统是什么？", "definition"),
+        # Which thing, however the question ends: a fact (a translation's "该机构是什么").
+        ("2023年5月，报告中提到的植入接口让瘫痪的男子重新行走，该机构是什么？", "fact"),
+        ("Meta自研的AI加速芯片名字是什么？", "fact"),
+        ("What is the name of Meta's AI accelerator chip?", "fact"),
         ("2024年中国人工智能核心产业规模是多少？", "number"),
         ("How many AI chips shipped in 2024?", "number"),
         ("比较两种技术路线的不同之处", "comparison"),

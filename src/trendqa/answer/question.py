@@ -83,6 +83,14 @@ _NUMBER = re.compile(
     r"\bwhat year\b|\bby how much\b",
     re.IGNORECASE,
 )
+# A question asking which thing or who, however it ends ("该机构是什么？", "名字是什么",
+# "Which institution's interface …?"): a fact, not a definition.
+_IDENTITY = re.compile(
+    r"(?:名字|名称|机构|公司|企业|组织|团队|国家|城市|地点|人物|人)是(?:什么|哪)|叫什么|"
+    r"\b(?:which|who|whom|whose|where)\b|\bwhat is the name\b|"
+    r"\bwhat (?:company|institution|organi[sz]ation|team|country|city|university)\b",
+    re.IGNORECASE,
+)
 _DEFINITION = re.compile(
     r"是什么|什么是|指什么|是指|含义|定义|意思|何谓|如何理解|怎么理解|"
     r"\bwhat is\b|\bwhat are\b|\bwhat does .+ mean\b|\bdefin|\bmeaning\b|\bexplain\b|"
@@ -202,7 +210,7 @@ def question_type(question: str, named_reports: int = 0) -> QuestionType:
         return "list"
     if _NUMBER.search(question):
         return "number"
-    if _DEFINITION.search(question):
+    if _DEFINITION.search(question) and not _IDENTITY.search(question):
         return "definition"
     if _OVERVIEW.search(question):
         return "overview"

@@ -420,7 +420,10 @@ class ClaimChecker:
         evidence = stating or evidence
         for entity in self.analysis.entities:
             if _YEAR.fullmatch(entity):
-                if not any(self._year_ok(entity, p, s, has_figure) for p, s in evidence):
+                # A figure besides years ("377.2亿美元"); a year alone may be an epithet's
+                # ("2021年美网女单冠军").
+                measured = any(not _YEAR.fullmatch(n.text) for n in find_numbers(claim))
+                if not any(self._year_ok(entity, p, s, has_figure, measured) for p, s in evidence):
                     return entity
                 continue
             forms = self._forms(entity)
@@ -467,7 +470,9 @@ class ClaimChecker:
             return word
         return ""
 
-    def _year_ok(self, year: str, passage: Passage, sentence: Sentence, figure: bool) -> bool:
+    def _year_ok(
+        self, year: str, passage: Passage, sentence: Sentence, figure: bool, measured: bool
+    ) -> bool:
         """The asked year is the one the sentence is about: named near it, or — when the
         sentence names no year at all — in its passage. A claim without figures (what a
         paper showed) only fails where its sentence is dated to another year: a report's
@@ -475,7 +480,7 @@ class ClaimChecker:
         own = fold(sentence.text)
         if year in own:
             return True
-        if figure and _dating_years(own):
+        if measured and _dating_years(own):
             # The figure's own sentence dates it to another year ("在2026年将达到377.2亿美
             # 元" for 2023's market): a year named nearby frames its neighbours, not it.
             return False

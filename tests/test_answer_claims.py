@@ -884,6 +884,14 @@ Agility 公司的 Digit 机器人已进入亚马逊仓库测试。特斯拉希�
 全球消费级基因检测市场在2026年将达到377.2亿美元。\
 较2022年，2023年全球人形机器人出货量增长了50%。
 
+## 融资
+
+从 2022 年开始，深圳人工智能行业融资金额出现减少趋势，2023年，深圳人工智能行业融资金额为 73.3 亿元。
+
+## 大模型
+
+2023年7月12日，Anthropic发布了全新的AI大语言模型Claude 2。
+
 ## 2023年奥克兰站
 
 2021年美网女单冠军拉杜卡努在奥克兰站的比赛中扭伤脚踝，最终无奈退赛。
@@ -924,6 +932,13 @@ def test_a_figure_its_sentence_dates_to_another_year_is_refused(robots) -> None:
     assert answer.reason.startswith("subject:") and "2023" in answer.reason, answer.reason
     answer = robots(model("2023年全球消费级基因检测市场规模为152亿美元。", "152亿美元"), question)
     assert answer.answerable, answer.reason
+    # A year the sentence counts from is not the year of its figure.
+    answer = robots(
+        model("2022年深圳人工智能行业融资总额为73.3亿元。", "73.3 亿元"),
+        "2022年深圳人工智能行业融资总额是多少？",
+    )
+    assert not answer.answerable
+    assert answer.reason.startswith("subject:") and "2022" in answer.reason, answer.reason
     # A year in an epithet (2021年美网女单冠军) dates no figure; the heading's year holds.
     answer = robots(
         model("2021年美网女单冠军拉杜卡努在奥克兰站的比赛中扭伤脚踝，最终无奈退赛。", "扭伤脚踝"),
@@ -935,4 +950,15 @@ def test_a_figure_its_sentence_dates_to_another_year_is_refused(robots) -> None:
         model("2023年全球人形机器人出货量增长了50%。", "增长了50%"),
         "2023年全球人形机器人出货量增长了多少？",
     )
+    assert answer.answerable, answer.reason
+
+
+def test_another_versions_date_is_refused(robots) -> None:  # type: ignore[no-untyped-def]
+    # The passages never write Claude 3; its sentence dates Claude 2.
+    gen = model("Anthropic的Claude 3于2023年7月12日发布。", "Claude 2")
+    answer = robots(gen, "Anthropic发布的AI大语言模型Claude 3是什么时候发布的？")
+    assert not answer.answerable
+    assert answer.reason.startswith("subject:") and "Claude 3" in answer.reason, answer.reason
+    gen = model("Anthropic于2023年7月12日发布了Claude 2。", "Claude 2")
+    answer = robots(gen, "Anthropic发布的AI大语言模型Claude 2是什么时候发布的？")
     assert answer.answerable, answer.reason

@@ -428,6 +428,8 @@ class ClaimChecker:
                 continue
             forms = self._forms(entity)
             if not forms:
+                if has_figure and any(_other_version(entity, s.text) for _p, s in evidence):
+                    return entity  # Claude 2's date for Claude 3's
                 continue  # a name the corpus does not use as written cannot be checked
             if any(any(f in fold(s.text) for f in forms) for _p, s in evidence):
                 continue  # named in the sentence that states the claim
@@ -478,15 +480,16 @@ class ClaimChecker:
         paper showed) only fails where its sentence is dated to another year: a report's
         "2月，…" under its review of the year is that year's."""
         own = fold(sentence.text)
-        if year in own:
+        dating = _dating_years(own)
+        if year in dating:
             return True
-        if measured and _dating_years(own):
+        if measured and dating:
             # The figure's own sentence dates it to another year ("在2026年将达到377.2亿美
             # 元" for 2023's market): a year named nearby frames its neighbours, not it.
             return False
         near = self._context(passage, sentence, wide=False)
         if year in near:
-            return True
+            return True  # (also a year the sentence only counts from or compares with)
         if _YEAR.search(own):
             return False  # the sentence dates its figure, and not to the asked year
         return not figure or year in self._context(passage, sentence, wide=True)
@@ -707,8 +710,24 @@ _ANY_NAME = frozenset({"place", "person", "org"})
 # A year a sentence compares with or counts from is not the year it dates its figure to.
 _COMPARED_YEAR = re.compile(
     r"(?:较|比|同比|相比|相较|对比|高于|低于|超过|自|从|与|和|至|到|-|–|~)\s*(?:19|20)\d{2}"
-    r"|(?:19|20)\d{2}\s*年?\s*(?:以来|至今|起|-|–|~|至|到)"
+    r"|(?:19|20)\d{2}\s*年?\s*(?:以来|至今|开始|起|-|–|~|至|到)"
 )
+
+
+_VERSIONED = re.compile(r"([A-Za-z][A-Za-z\-. ]*?)[\s\-]*(\d+(?:\.\d+)?)")
+
+
+def _other_version(entity: str, sentence: str) -> str:
+    """Another version of a versioned Latin-script name (Claude 2 for Claude 3) written
+    in the sentence, '' if none."""
+    m = _VERSIONED.fullmatch(entity.strip())
+    if not m or len(m.group(1).strip()) < 2:
+        return ""
+    name = re.escape(m.group(1).strip())
+    for found in re.finditer(rf"(?<![A-Za-z]){name}[\s\-]*(\d+(?:\.\d+)?)", sentence, re.I):
+        if found.group(1) != m.group(2):
+            return found.group(0)
+    return ""
 
 
 def _dating_years(folded: str) -> list[str]:
@@ -717,8 +736,11 @@ def _dating_years(folded: str) -> list[str]:
     return _YEAR.findall(_COMPARED_YEAR.sub(" ", folded))
 
 
-# A Latin-script proper name in a sentence (Optimus, iPhone), not an acronym (GPU, AI).
-_LATIN_PROPER = re.compile(r"(?<![A-Za-z])(?:[A-Z][a-z]{2,}|[a-z]+[A-Z])[A-Za-z0-9]*")
+# A Latin-script proper name in a sentence (Optimus, iPhone) or a model code (H100,
+# SG2042), not an acronym (GPU, AI) or a level (L2, 5G).
+_LATIN_PROPER = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Z][a-z]{2,}|[a-z]+[A-Z]|[A-Z]{1,4}\d{2,})[A-Za-z0-9]*"
+)
 
 
 def _names_in(text: str) -> list[tuple[str, str]]:

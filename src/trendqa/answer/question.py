@@ -428,6 +428,19 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 _EN_NAME = re.compile(r"\b(?:[A-Z][\w\-+.]*[A-Za-z0-9+]|[A-Z]{2,}\w*)(?:\s+[A-Z][\w\-+.]*)*")
 
 
+def _with_version(name: str, question: str) -> str:
+    """A Latin-script name with the version the question gives it (Claude 3, GPT-4):
+    another version is another subject."""
+    if not re.search(r"[A-Za-z]$", name):
+        return name
+    m = re.search(
+        rf"(?<![A-Za-z]){re.escape(name)}([\s\-]*\d{{1,2}}(?:\.\d)?)"
+        r"(?![\d%,.年月日亿万千百个家款台项倍元])",
+        question,
+    )
+    return name + m.group(1) if m else name
+
+
 def entities(question: str, report_names: Sequence[str] = ()) -> tuple[str, ...]:
     """The question's subject: proper names, quoted terms and years, minus report names."""
     found: list[str] = [m.group(1) or m.group(2) for m in _QUOTED.finditer(question)]
@@ -435,9 +448,13 @@ def entities(question: str, report_names: Sequence[str] = ()) -> tuple[str, ...]
     # of what is asked.
     found += [m.group(1) for m in _YEAR.finditer(_QUOTED.sub(" ", question))]
     if detect_language(question) == "zh":
-        found += _chinese_names(question)
+        found += [_with_version(n, question) for n in _chinese_names(question)]
     else:
-        found += [m.group(0) for m in _EN_NAME.finditer(question) if m.start() > 0]
+        found += [
+            _with_version(m.group(0), question)
+            for m in _EN_NAME.finditer(question)
+            if m.start() > 0
+        ]
     names = {fold(n) for n in report_names}
     out: list[str] = []
     for term in found:

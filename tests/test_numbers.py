@@ -11,6 +11,7 @@ from trendqa.numbers import (
     find_numbers,
     han_figures,
     in_english,
+    keep_figures,
     repair_scales,
     supported,
     unsupported_numbers,
@@ -171,3 +172,22 @@ def test_a_figure_in_digits_is_supported_by_the_same_figure_in_characters() -> N
     evidence = "比同用途常规芯片快三千余倍，能效提升四百万余倍"
     assert unsupported_numbers("快3千余倍，能效提升400万余倍", evidence) == []
     assert unsupported_numbers("快3万余倍", evidence) == ["3万"]
+
+
+@pytest.mark.parametrize(
+    "translated, original, kept",
+    [
+        # US$25 billion is 250亿, not 25亿 (a small model's slip translating a question).
+        ("支出超过25亿美元的公司有几家？", "spend more than US$25 billion",
+         "支出超过250亿美元的公司有几家？"),
+        ("出货2.2万台", "shipped 2.2 thousand units", "出货2200台"),
+        # Right already, or nothing to compare with: unchanged.
+        ("融资总额为727.2亿元", "72.72 billion yuan", "融资总额为727.2亿元"),
+        ("出货120万台", "shipped 1.2 million units", "出货120万台"),
+        ("增长25%", "grew 25%", "增长25%"),
+    ],
+)  # fmt: skip
+def test_a_translation_keeps_the_questions_figures_by_value(
+    translated: str, original: str, kept: str
+) -> None:
+    assert keep_figures(translated, original) == kept

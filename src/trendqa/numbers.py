@@ -142,6 +142,33 @@ def in_english(value: float) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
+def in_chinese(value: float) -> str:
+    """A value in Chinese scale words: 2.5e10 -> '250亿', 1.2e6 -> '120万'."""
+    for factor, word in ((1e8, "亿"), (1e4, "万")):
+        if value >= factor:
+            return f"{value / factor:.4f}".rstrip("0").rstrip(".") + word
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def keep_figures(translated: str, original: str) -> str:
+    """A translation with each Chinese-scaled figure that misreads one of the original's
+    English-scaled figures (US$25 billion as 25亿美元, which is 2.5 billion) written with
+    the original's value (250亿)."""
+    english = [n for n in find_numbers(original) if n.value != n.raw]
+
+    def fix(m: re.Match[str]) -> str:
+        number = find_numbers(m.group(0))[0]
+        if not m.group(3) or not _HAN_SCALE.match(m.group(3)):
+            return m.group(0)
+        source = next((e for e in english if _close(e.raw, number.raw)), None)
+        if source is None or _close(source.value, number.value):
+            return m.group(0)
+        trailing = m.group(0)[len(m.group(0).rstrip()) :]
+        return in_chinese(source.value) + trailing
+
+    return _NUMBER.sub(fix, translated)
+
+
 def annotate_chinese_scales(text: str) -> str:
     """Add the English reading after Chinese-scaled figures: '70 亿' -> '70 亿 (=7 billion)'.
 

@@ -54,7 +54,13 @@ from trendqa.evidence import (
 )
 from trendqa.evidence import support as passage_support
 from trendqa.llm import ChatMessage, GenerationOptions, GenerationResult, Generator
-from trendqa.numbers import find_numbers, repair_scales, states_form, unsupported_numbers
+from trendqa.numbers import (
+    find_numbers,
+    keep_figures,
+    repair_scales,
+    states_form,
+    unsupported_numbers,
+)
 from trendqa.records import Hit
 from trendqa.retrieval import Searcher, SearchOptions
 from trendqa.textnorm import detect_language, fold, han_share
@@ -271,6 +277,7 @@ class Answerer:
                 SearchOptions(k=opts.k, docs=tuple(opts.docs or analysis.docs)),
                 run,
             )
+            asked = keep_figures(asked, analysis.question)
             asked, _renamed = names.align(analysis.question, asked, (h.chunk.text for h in found))
         inner = analyze(asked, self.reports, working, opts.docs)
         # The question as asked says best what it asks for; its translation, where the

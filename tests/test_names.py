@@ -9,7 +9,7 @@ import pytest
 
 from scripted import model
 from trendqa.answer import Answerer, AskOptions
-from trendqa.answer.names import align, latin_names, match, spells, surname_of
+from trendqa.answer.names import align, latin_names, match, restore, spells, surname_of
 from trendqa.api import ingest_paths, open_searcher
 from trendqa.config import Settings
 from trendqa.testing import FakeEmbedderLoader
@@ -117,9 +117,28 @@ def test_an_english_question_about_a_chinese_scientist_is_answered(ask) -> None:
         "张锋发现了188种新型CRISPR系统。",
         "张锋研究了新算法",
         question="冯章的机器学习搜索发现了多少种新的CRISPR系统？",
-        translations=["Feng Zhang found 188 new CRISPR systems."],
+        # The back-translation writes the report's name in pinyin, surname first.
+        translations=["Zhang Feng found 188 new CRISPR systems."],
     )
     answer = ask(gen, "How many new CRISPR systems did Feng Zhang's machine-learning search find?")
     assert answer.answerable, answer.reason
     assert "张锋" in answer.answered_as and "冯章" not in answer.answered_as
     assert "188" in answer.text and answer.language == "en"
+    assert answer.text.startswith("Feng Zhang found 188"), answer.text  # as the reader wrote it
+
+
+@pytest.mark.parametrize(
+    "text, latin, chinese, shown",
+    [
+        ("Says Huang Renxun.", "Jensen Huang", "黄仁勋", "Says Jensen Huang."),
+        ("Tao Zhexuan expects it.", "Terence Tao", "陶哲轩", "Terence Tao expects it."),
+        ("张锋 found 188 systems.", "Feng Zhang", "张锋", "Feng Zhang found 188 systems."),
+        ("Zhangfeng's team", "Feng Zhang", "张锋", "Feng Zhang's team"),
+        # Other names and words stay.
+        ("Huang Ming agreed.", "Jensen Huang", "黄仁勋", "Huang Ming agreed."),
+    ],
+)  # fmt: skip
+def test_an_english_answer_names_people_as_the_question_did(
+    text: str, latin: str, chinese: str, shown: str
+) -> None:
+    assert restore(text, latin, chinese) == shown

@@ -254,6 +254,7 @@ class Answerer:
         only a cosine and its Latin names.
         """
         asked = analysis.question
+        people: dict[str, str] = {}
         if detect_language(asked) != working:
             result = self._call(
                 prompts.question_prompt(asked, working),
@@ -278,7 +279,7 @@ class Answerer:
                 run,
             )
             asked = keep_figures(asked, analysis.question)
-            asked, _renamed = names.align(analysis.question, asked, (h.chunk.text for h in found))
+            asked, people = names.align(analysis.question, asked, (h.chunk.text for h in found))
         inner = analyze(asked, self.reports, working, opts.docs)
         # The question as asked says best what it asks for; its translation, where the
         # original's wording matched no type (a fact) or named no report.
@@ -293,6 +294,7 @@ class Answerer:
             wants=(analysis.wants or inner.wants) if kind in ("number", "fact") else "",
             original=analysis.question if asked != analysis.question else "",
             shown_in=analysis.language,
+            people=tuple(people.items()),
         )
 
     # ------------------------------------------------------------------ retrieval
@@ -768,6 +770,8 @@ class Answerer:
         pairs = zip(kept, texts, strict=True)
         # A translation is one statement: a list marker the model adds is the layout's.
         texts = [repair_scales(_LEAD_MARKER.sub("", " ".join(t.split())), c.text) for c, t in pairs]
+        for latin, chinese in analysis.people:
+            texts = [names.restore(t, latin, chinese) for t in texts]
         if self.searcher.embedder is None:
             cosines = [[1.0] * len(kept) for _ in kept]  # nothing to compare meanings with
         else:

@@ -155,7 +155,7 @@ def rendering(latin: str, translated: str, partial: bool = False) -> str:
 
 def align(original: str, translated: str, passages: Iterable[str]) -> tuple[str, dict[str, str]]:
     """The translated question with each Latin personal name of the original written as
-    the passages write it, and what was replaced by what."""
+    the passages write it, and each Latin name found with its Chinese one."""
     candidates = latin_names(original)
     if not candidates:
         return translated, {}
@@ -168,5 +168,15 @@ def align(original: str, translated: str, passages: Iterable[str]) -> tuple[str,
         shown = rendering(latin, translated, partial=not spells(latin, chinese))
         if shown:
             translated = translated.replace(shown, chinese)
-            replaced[shown] = chinese
+            replaced[latin] = chinese
     return translated, replaced
+
+
+def restore(text: str, latin: str, chinese: str) -> str:
+    """An English text naming the person as the question did: the Chinese name, or its
+    pinyin in either order (Huang Renxun, Renxun Huang), becomes the Latin name."""
+    syllables = [r[0] for r in readings(chinese)]
+    surname, given = syllables[0].capitalize(), "".join(syllables[1:]).capitalize()
+    for form in (chinese, f"{surname} {given}", f"{given} {surname}", f"{surname}{given}"):
+        text = re.sub(rf"(?<![A-Za-z]){re.escape(form)}(?![a-z])", latin, text, flags=re.I)
+    return text

@@ -49,6 +49,9 @@ class QuestionAnalysis:
     # language its answer is shown in ("" when it was not translated).
     original: str = ""
     shown_in: str = ""
+    # People the question names in Latin letters, as the passages write them in Chinese
+    # ((Feng Zhang, 张锋)): the answer shown in English names them as the question did.
+    people: tuple[tuple[str, str], ...] = ()
 
 
 # Patterns per type, most specific first. Each is a habit of how analysts phrase a

@@ -431,8 +431,8 @@ class ClaimChecker:
                 if has_figure and any(_other_version(entity, s.text) for _p, s in evidence):
                     return entity  # Claude 2's date for Claude 3's
                 continue  # a name the corpus does not use as written cannot be checked
-            if any(any(f in fold(s.text) for f in forms) for _p, s in evidence):
-                continue  # named in the sentence that states the claim
+            if any(any(f in self._own(p, s) for f in forms) for p, s in evidence):
+                continue  # named in the sentence that states the claim, or by its report
             if has_figure and all(self._rival(entity, forms, p, s) for p, s in evidence):
                 return entity  # the figure's own sentence names another subject of its kind
             if any(any(f in self._context(p, s, wide=False) for f in forms) for p, s in evidence):
@@ -648,6 +648,12 @@ class ClaimChecker:
             return score >= CLAIM_SIMILARITY
         own = " ".join(self._context(p, s, wide=False, own=True) for p, s in evidence)
         return self._coverage(claim, own) >= CLAIM_COVERAGE
+
+    def _own(self, passage: Passage, sentence: Sentence) -> str:
+        """Folded: the sentence itself and its report's title and labels."""
+        chunk = passage.hit.chunk
+        labels = " ".join(self.labels.get(d, "") for d in chunk.docs)
+        return fold(f"{labels} {chunk.title} {sentence.text}")
 
     def _context(
         self, passage: Passage, sentence: Sentence, *, wide: bool, own: bool = False

@@ -888,6 +888,10 @@ Agility 公司的 Digit 机器人已进入亚马逊仓库测试。特斯拉希�
 
 从 2022 年开始，深圳人工智能行业融资金额出现减少趋势，2023年，深圳人工智能行业融资金额为 73.3 亿元。
 
+## 禁运芯片
+
+英伟达 H100 SXM 的显存带宽为 3.4 TB/s。
+
 ## 大模型
 
 2023年7月12日，Anthropic发布了全新的AI大语言模型Claude 2。
@@ -959,6 +963,11 @@ def test_another_versions_date_is_refused(robots) -> None:  # type: ignore[no-un
     answer = robots(gen, "Anthropic发布的AI大语言模型Claude 3是什么时候发布的？")
     assert not answer.answerable
     assert answer.reason.startswith("subject:") and "Claude 3" in answer.reason, answer.reason
+    # A model code: the H100's bandwidth is not the H800's.
+    gen = model("H800的显存带宽为3.4 TB/s。", "H100 SXM")
+    answer = robots(gen, "英伟达 H800 的显存带宽是多少？")
+    assert not answer.answerable
+    assert answer.reason.startswith("subject:") and "H800" in answer.reason, answer.reason
     gen = model("Anthropic于2023年7月12日发布了Claude 2。", "Claude 2")
     answer = robots(gen, "Anthropic发布的AI大语言模型Claude 2是什么时候发布的？")
     assert answer.answerable, answer.reason

@@ -724,10 +724,11 @@ _VERSIONED = re.compile(r"([A-Za-z][A-Za-z\-. ]*?)[\s\-]*(\d+(?:\.\d+)?)")
 
 
 def _other_version(entity: str, sentence: str) -> str:
-    """Another version of a versioned Latin-script name (Claude 2 for Claude 3) written
-    in the sentence, '' if none."""
+    """Another version of a versioned Latin-script name (Claude 2 for Claude 3, H100 for
+    H800) written in the sentence, '' if none."""
     m = _VERSIONED.fullmatch(entity.strip())
-    if not m or len(m.group(1).strip()) < 2:
+    # A one-letter name only as a model code (H800, not "X 5").
+    if not m or (len(m.group(1).strip()) < 2 and not re.fullmatch(r"[A-Z]\d{2,}", entity)):
         return ""
     name = re.escape(m.group(1).strip())
     for found in re.finditer(rf"(?<![A-Za-z]){name}[\s\-]*(\d+(?:\.\d+)?)", sentence, re.I):

@@ -971,3 +971,13 @@ def test_another_versions_date_is_refused(robots) -> None:  # type: ignore[no-un
     gen = model("Anthropic于2023年7月12日发布了Claude 2。", "Claude 2")
     answer = robots(gen, "Anthropic发布的AI大语言模型Claude 2是什么时候发布的？")
     assert answer.answerable, answer.reason
+
+
+def test_a_bare_figure_is_no_reply_in_the_wrong_language(ask) -> None:  # type: ignore[no-untyped-def]
+    # "42%" to a Chinese question was taken for an English reply and asked again, and the
+    # second reply made up another figure; a figure alone is in every language.
+    gen = model("1,100", "上海市人工智能企业数量")
+    answer = ask(gen, ZH_SHANGHAI)
+    assert answer.answerable, answer.reason
+    assert "rewrite" not in kinds(gen)
+    assert answer.text.startswith("上海市人工智能企业数量为1,100")

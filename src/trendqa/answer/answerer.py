@@ -1037,4 +1037,6 @@ def _wrong_language(text: str, language: str, analysis: QuestionAnalysis) -> boo
     """Whether a reply is in neither the requested language nor, for a translated
     question, the question's own (an answer written straight in it is checked across
     languages, as without translation, and needs no translating back)."""
-    return bool(text.strip()) and detect_language(text) not in (language, analysis.shown_in)
+    if not re.search(r"[A-Za-z\u4e00-\u9fff]", text):
+        return False  # a bare figure ("42%") is in every language
+    return detect_language(text) not in (language, analysis.shown_in)

@@ -8,6 +8,7 @@ value with the evidence's: "72.72 billion" matches "727.2亿".
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _SCALES = {
@@ -154,19 +155,7 @@ def keep_figures(translated: str, original: str) -> str:
     """A translation with each Chinese-scaled figure that misreads one of the original's
     English-scaled figures (US$25 billion as 25亿美元, which is 2.5 billion) written with
     the original's value (250亿)."""
-    english = [n for n in find_numbers(original) if n.value != n.raw]
-
-    def fix(m: re.Match[str]) -> str:
-        number = find_numbers(m.group(0))[0]
-        if not m.group(3) or not _HAN_SCALE.match(m.group(3)):
-            return m.group(0)
-        source = next((e for e in english if _close(e.raw, number.raw)), None)
-        if source is None or _close(source.value, number.value):
-            return m.group(0)
-        trailing = m.group(0)[len(m.group(0).rstrip()) :]
-        return in_chinese(source.value) + trailing
-
-    return _NUMBER.sub(fix, translated)
+    return _rescaled(translated, original, han=True, write=in_chinese)
 
 
 def annotate_chinese_scales(text: str) -> str:
@@ -195,19 +184,28 @@ def repair_scales(answer: str, evidence_text: str) -> str:
     "130 billion" where the source says "130 亿" becomes "13 billion": copying the
     digits and translating the scale word is the slip small models make most.
     """
-    scaled = [n for n in find_numbers(evidence_text) if n.value != n.raw]
+    # Only English scale words are misreadings of 亿 and 万.
+    return _rescaled(answer, evidence_text, han=False, write=in_english)
+
+
+def _rescaled(text: str, source_text: str, *, han: bool, write: Callable[[float], str]) -> str:
+    """`text` with each figure written with a scale word (Chinese ones if `han`, else
+    English ones) whose digits a scaled figure of `source_text` gives at another value,
+    rewritten with `write` at the source's value."""
+    scaled = [n for n in find_numbers(source_text) if n.value != n.raw]
 
     def fix(m: re.Match[str]) -> str:
+        scale = m.group(3)
+        if not scale or bool(_HAN_SCALE.match(scale)) != han:
+            return m.group(0)
         number = find_numbers(m.group(0))[0]
-        if number.value == number.raw or not m.group(3) or _HAN_SCALE.match(m.group(3)):
-            return m.group(0)  # only English scale words are misreadings of 亿 and 万
         source = next((e for e in scaled if _close(e.raw, number.raw)), None)
         if source is None or _close(source.value, number.value):
             return m.group(0)
         trailing = m.group(0)[len(m.group(0).rstrip()) :]
-        return in_english(source.value) + trailing
+        return write(source.value) + trailing
 
-    return _NUMBER.sub(fix, answer)
+    return _NUMBER.sub(fix, text)
 
 
 # Whether a text states a quantity or a time at all, in any notation: permissive on

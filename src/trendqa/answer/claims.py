@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from trendqa.answer.cite import overlap
 from trendqa.answer.context import heading_at
@@ -431,7 +432,7 @@ class ClaimChecker:
                 if has_figure and any(_other_version(entity, s.text) for _p, s in evidence):
                     return entity  # Claude 2's date for Claude 3's
                 continue  # a name the corpus does not use as written cannot be checked
-            if any(any(f in self._own(p, s) for f in forms) for p, s in evidence):
+            if any(any(f in self._sentence_and_report(p, s) for f in forms) for p, s in evidence):
                 continue  # named in the sentence that states the claim, or by its report
             if has_figure and all(self._rival(entity, forms, p, s) for p, s in evidence):
                 return entity  # the figure's own sentence names another subject of its kind
@@ -649,7 +650,7 @@ class ClaimChecker:
         own = " ".join(self._context(p, s, wide=False, own=True) for p, s in evidence)
         return self._coverage(claim, own) >= CLAIM_COVERAGE
 
-    def _own(self, passage: Passage, sentence: Sentence) -> str:
+    def _sentence_and_report(self, passage: Passage, sentence: Sentence) -> str:
         """Folded: the sentence itself and its report's title and labels."""
         chunk = passage.hit.chunk
         labels = " ".join(self.labels.get(d, "") for d in chunk.docs)
@@ -750,9 +751,11 @@ _LATIN_PROPER = re.compile(
 )
 
 
-def _names_in(text: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=4096)
+def _names_in(text: str) -> tuple[tuple[str, str], ...]:
     """Proper names in `text` with their kind (place, person, org; "latin" for a name in
-    Latin letters, a product's or a company's, which the tagger leaves untyped)."""
+    Latin letters, a product's or a company's, which the tagger leaves untyped). Cached:
+    the subject check asks it of the same sentences and entities for every claim."""
     from trendqa.tokens import warm_up
 
     warm_up()  # imports jieba the one way that keeps its import-time notices quiet
@@ -766,7 +769,7 @@ def _names_in(text: str) -> list[tuple[str, str]]:
     if han_share(text) > 0:
         # In Chinese text a capitalised Latin word is a name; in English, any first word.
         names += [(m.group(0), "latin") for m in _LATIN_PROPER.finditer(text)]
-    return names
+    return tuple(names)
 
 
 def _kinds(names: Sequence[str]) -> frozenset[str]:

@@ -742,11 +742,15 @@ def test_a_date_from_the_sentence_beside_the_asked_event_is_measured(  # type: i
 ) -> None:
     # The relay's date, quoted verbatim, figure and subject in its sentence, for the
     # opening's: the sentence that states the date holds the topic but not what was
-    # asked of it (开幕式). Its share is recorded; refusing on it is off by default.
+    # asked of it (开幕式).
     question = "冬季运动会北京赛区的开幕式是哪一天？"
     answer = games(model("2月2日", "火炬传递于", "开幕式的节目"), question)
-    assert answer.answerable, answer.reason
-    shares = [c.asked for c in answer.claims if c.supported]
+    assert not answer.answerable
+    assert answer.reason.startswith("asked: the sentence that states it"), answer.reason
+    assert "开幕式" in answer.reason
+    # The share of all the question's terms in that sentence is recorded; refusing on it
+    # is off by default.
+    shares = [c.asked for c in answer.claims]
     assert shares and shares[0] is not None and shares[0] < 0.5
     monkeypatch.setattr(claims_module, "ANSWER_SENTENCE_COVERAGE", 0.5)
     answer = games(model("2月2日", "火炬传递于", "开幕式的节目"), question)
@@ -896,6 +900,10 @@ Agility 公司的 Digit 机器人已进入亚马逊仓库测试。特斯拉希�
 
 2023年7月12日，Anthropic发布了全新的AI大语言模型Claude 2。
 
+## 发布会
+
+2024年1月9日，该公司在展会上展示了新款机器人的外观。新款机器人将于2024年3月上市，其续航为8小时。
+
 ## 2023年奥克兰站
 
 2021年美网女单冠军拉杜卡努在奥克兰站的比赛中扭伤脚踝，最终无奈退赛。
@@ -954,6 +962,20 @@ def test_a_figure_its_sentence_dates_to_another_year_is_refused(robots) -> None:
         model("2023年全球人形机器人出货量增长了50%。", "增长了50%"),
         "2023年全球人形机器人出货量增长了多少？",
     )
+    assert answer.answerable, answer.reason
+
+
+def test_a_date_whose_sentence_speaks_of_another_event_is_refused(robots) -> None:  # type: ignore[no-untyped-def]
+    # On topic, the right kind of figure, the subject in the passage: but the date's own
+    # sentence is about a showing, and the question asks when it goes on sale.
+    question = "新款机器人什么时候上市？"
+    answer = robots(model("新款机器人于2024年1月9日上市。", "展示了新款机器人"), question)
+    assert not answer.answerable
+    assert answer.reason.startswith("asked:") and "上市" in answer.reason, answer.reason
+    answer = robots(model("新款机器人将于2024年3月上市。", "将于2024年3月上市"), question)
+    assert answer.answerable, answer.reason
+    # A sentence going on from the one before ("其…") speaks of that one's subject.
+    answer = robots(model("新款机器人的续航为8小时。", "其续航为8小时"), "新款机器人的续航是多久？")
     assert answer.answerable, answer.reason
 
 

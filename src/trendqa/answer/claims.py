@@ -21,7 +21,7 @@ from trendqa.answer.question import QuestionAnalysis, ReportNames
 from trendqa.answer.reply import MARKER
 from trendqa.answer.types import Passage, Sentence
 from trendqa.chunking import split_sentences
-from trendqa.evidence import TRANSLATED_SHARE, asked_text, key_terms
+from trendqa.evidence import REQUEST_WORDS, TRANSLATED_SHARE, asked_text, key_terms
 from trendqa.numbers import find_numbers, unsupported_numbers
 from trendqa.textnorm import detect_language, fold, han_share
 from trendqa.tokens import STOPWORDS, tokenize
@@ -55,6 +55,13 @@ Similarity = Callable[[Sequence[str], Sequence[str]], list[list[float]]]
 Evidence = tuple[Passage, Sentence]
 
 _YEAR = re.compile(r"(?:19|20)\d{2}")
+# Words that place a question in time (截至2023年底) rather than say what it asks.
+_WHEN_WORD = re.compile(
+    r"[上下]?半?[年月季周][底初末中内度]?|年[底初末中内度]|[本今去明]年|当[年月日天]"
+)
+# A sentence that goes on from the one before it: its subject or topic is named there.
+_GOES_ON = re.compile(r"[其该此这那它他她]|同时|此外|另外|其中|并且|而且|但|不过|因此|所以|对此")
+_QUOTED_TITLE = re.compile(r"《[^》]*》|“[^”]*”|「[^」]*」")
 # A name in Latin script: capitalised, or with capitals or digits inside (visionOS, SG2042).
 _LATIN_WORD = r"(?:[A-Z][A-Za-z0-9\-+.]*[A-Za-z0-9+]|[a-z]+[A-Z0-9][A-Za-z0-9\-]*)"
 _LATIN_NAMES = re.compile(rf"\b{_LATIN_WORD}(?:\s+{_LATIN_WORD})*\b")
@@ -334,6 +341,17 @@ class ClaimChecker:
                 "asked",
                 f"the sentence that states it is about something else (it holds {asked:.2f} "
                 "of the question's terms)",
+                score,
+                asked,
+            )
+        unasked = self._unasked_attribute(claim, evidence)
+        if unasked:
+            return ClaimResult(
+                claim,
+                evidence,
+                False,
+                "asked",
+                f"the sentence that states it does not speak of what was asked ({unasked})",
                 score,
                 asked,
             )
@@ -618,6 +636,15 @@ class ClaimChecker:
         terms = self._question_terms
         if not terms:
             return None
+        stating = self._stating(claim, evidence)
+        if not stating:
+            return None
+        weights = {t: self.idf.get(t, self.default_idf) for t in terms}
+        return max(_share(weights, self._sentence_context(p, s)) for p, s in stating)
+
+    def _stating(self, claim: str, evidence: Sequence[Evidence]) -> list[Evidence]:
+        """The cited sentences that state the claim's answer: its figures, else the most of
+        the words it adds to the question."""
         figures = find_numbers(claim)
         if figures:
             counts = [
@@ -626,12 +653,67 @@ class ClaimChecker:
         else:
             added = [t for t in tokenize(claim) if len(t) > 1 and fold(t) not in self._question]
             counts = [sum(fold(t) in fold(s.text) for t in added) for _p, s in evidence]
-        top = max(counts)
-        stating = [e for e, n in zip(evidence, counts, strict=True) if n == top] if top else []
-        if not stating:
-            return None
-        weights = {t: self.idf.get(t, self.default_idf) for t in terms}
-        return max(_share(weights, self._sentence_context(p, s)) for p, s in stating)
+        top = max(counts, default=0)
+        return [e for e, n in zip(evidence, counts, strict=True) if n == top] if top else []
+
+    def _attribute_terms(self) -> list[str]:
+        """What the question asks of its subject: its last content word (a Chinese question
+        names its topic first, then what it asks of it) — 开幕 of "北京冬奥会开幕日期是什么
+        时候", 指令长 of "谁是神舟十四号的指令长". Content words are the question's words less
+        its answer slot, quoted titles, figures, dates and the named reports' words."""
+        out = []
+        for token in tokenize(_QUOTED_TITLE.sub(" ", asked_text(self.analysis.question))):
+            folded = fold(token)
+            if len(folded) < 2 or folded in STOPWORDS or folded in REQUEST_WORDS:
+                continue
+            if _WHEN_WORD.fullmatch(folded) or find_numbers(token):
+                continue
+            if self._named and folded in self._named:
+                continue
+            out.append(folded)
+        return out[-1:]
+
+    def _unasked_attribute(self, claim: str, evidence: Sequence[Evidence]) -> str:
+        """For a fact or a figure asked in Chinese: the question's attribute words when the
+        sentence stating the claim (with the two before it, its heading and its report's
+        labels) holds none of them ('' otherwise). A figure or a name answers what its own
+        sentence speaks of: the date of a news broadcast beside a sentence on the opening
+        ceremony is no opening date."""
+        if self.analysis.type not in ("fact", "number") or self.analysis.original:
+            return ""  # a translated question's words are the model's guesses at the report's
+        if detect_language(self.analysis.question) != "zh" or detect_language(claim) != "zh":
+            return ""
+        attributes = self._attribute_terms()
+        stating = self._stating(claim, evidence)
+        if not attributes or not stating:
+            return ""
+        for p, s in stating:
+            context = self._attribute_context(p, s)
+            if any(self._said(term, context) for term in attributes):
+                return ""
+        return "、".join(attributes[:3])
+
+    def _attribute_context(self, passage: Passage, sentence: Sentence) -> str:
+        """Where a sentence says what it speaks of: itself, its heading and its report's
+        labels, and the sentence before when it goes on from that one ("其…", "该…")."""
+        chunk = passage.hit.chunk
+        labels = " ".join(self.labels.get(d, "") for d in chunk.docs)
+        heading = heading_at(chunk, sentence.offset)
+        text = sentence.text
+        before = [s for s in passage.sentences if s.id < sentence.id][-1:]
+        if before and _GOES_ON.match(text.lstrip(" 　【[（(")):
+            text = f"{before[0].text} {text}"
+        return fold(f"{labels} {chunk.title} {heading} {text}")
+
+    def _said(self, term: str, folded_context: str) -> bool:
+        """A (folded) term in the context, or a two-character word of it the corpus knows
+        (教练 for 主教练)."""
+        if term in folded_context:
+            return True
+        if len(term) < 3 or han_share(term) < 1:
+            return False
+        parts = (term[i : i + 2] for i in range(len(term) - 1))
+        return any(part in folded_context for part in parts if part in self.idf)
 
     def _sentence_context(self, passage: Passage, sentence: Sentence) -> str:
         """What a sentence is about: itself and the two before it (a subject named once,

@@ -12,7 +12,8 @@ scaled (0.6x .. 1.6x the shipped CLAIM_COVERAGE / CLAIM_SIMILARITY) with and wit
 subject check; then the same two rates with the asked check (cited sentences, or else
 their passages, must hold the question's terms) at other thresholds and off; then, per
 set, with the answer-sentence check (the sentence stating a fact's or figure's claim
-must hold the question's terms) at other thresholds and off. The curves
+must hold the question's terms) at other thresholds and off, and the attribute check
+(that sentence must name what was asked of the subject) on and off. The curves
 are redrawn from the per-claim scores and coverages each row records, so they need no
 model call; at 1.0x with the subject check, and at the shipped asked thresholds, they are
 exactly the run's own result.
@@ -154,21 +155,26 @@ SENTENCE_POINTS = tuple(
 )
 
 
-def claim_passes_sentence(check: Sequence[Any], threshold: float, translated: bool) -> bool:
+def claim_passes_sentence(
+    check: Sequence[Any], threshold: float, translated: bool, attribute: bool = True
+) -> bool:
     """Whether one recorded claim would be kept with the answer-sentence check at
-    `threshold` (the share of the question's terms in the sentence stating it)."""
+    `threshold` (the share of the question's terms in the sentence stating it) and the
+    attribute check on or off (the sentence stating it names what was asked)."""
     supported, failed = bool(check[0]), str(check[1])
+    passed = supported or (failed == "attribute" and not attribute)
     share = check[5] if len(check) > 5 else None
     if share is None:
-        return supported
+        return passed
     scaled = threshold * (TRANSLATED_SHARE if translated else 1.0)
-    return (supported or failed == "asked") and float(share) >= scaled
+    return (passed or failed == "asked") and float(share) >= scaled
 
 
-def answered_sentence(row: dict[str, Any], threshold: float) -> bool:
+def answered_sentence(row: dict[str, Any], threshold: float, attribute: bool = True) -> bool:
     """Whether the row's question would be answered with the answer-sentence check at
-    `threshold`; a claim the run dropped for it that passes is assumed to pass the
-    confirmation call that was then skipped, as for the asked check."""
+    `threshold` and the attribute check on or off; a claim the run dropped for either
+    that passes is assumed to pass the confirmation call that was then skipped, as for
+    the asked check."""
     checks = row.get("claim_checks") or []
     reason = str(row.get("reason") or "")
     if not checks or reason.startswith(("confirm", "form", "translation")):
@@ -176,18 +182,18 @@ def answered_sentence(row: dict[str, Any], threshold: float) -> bool:
     if not any(len(c) > 5 and c[5] is not None for c in checks):
         return bool(row["answered"])  # not measured: decided by the other checks
     translated = bool(row.get("answered_as"))
-    return any(claim_passes_sentence(c, threshold, translated) for c in checks)
+    return any(claim_passes_sentence(c, threshold, translated, attribute) for c in checks)
 
 
 def sentence_curve(
-    rows: Sequence[dict[str, Any]],
+    rows: Sequence[dict[str, Any]], attribute: bool = True
 ) -> list[tuple[float, float | None, float | None]]:
     unans = [r for r in rows if not r["answerable_gold"]]
     ans = [r for r in rows if r["answerable_gold"]]
     out = []
     for threshold in SENTENCE_POINTS:
-        refused = sum(not answered_sentence(r, threshold) for r in unans)
-        false = sum(not answered_sentence(r, threshold) for r in ans)
+        refused = sum(not answered_sentence(r, threshold, attribute) for r in unans)
+        false = sum(not answered_sentence(r, threshold, attribute) for r in ans)
         out.append(
             (
                 threshold,
@@ -230,8 +236,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     points = curve(combined)
     asked = asked_curve(combined)
     sentence = {name: sentence_curve(rows) for name, rows in sets.items()}
+    loose = {name: sentence_curve(rows, attribute=False) for name, rows in sets.items()}
     if args.json:
-        out = {"sets": result, "curve": points, "asked_curve": asked, "sentence": sentence}
+        out = {
+            "sets": result,
+            "curve": points,
+            "asked_curve": asked,
+            "sentence": sentence,
+            "sentence_without_attribute": loose,
+        }
         print(json.dumps(out, ensure_ascii=False, indent=1))
         return 0
     for name, summary in result.items():
@@ -247,14 +260,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     for sentences, passages, refused, false in asked:
         label = "off" if not sentences else str(sentences)
         print(f"| {label} | {passages if sentences else '—'} | {refused} | {false} |")
-    print("\n### The answer-sentence check at other thresholds (refused / false refusals)\n")
+    print(
+        "\n### The answer-sentence check at other thresholds, with the attribute check "
+        "on and off (refused / false refusals)\n"
+    )
     names = list(sentence)
-    print("| sentence holds ≥ | " + " | ".join(names) + " |")
-    print("|---|" + "---|" * len(names))
-    for i, threshold in enumerate(SENTENCE_POINTS):
-        cells = [f"{sentence[n][i][1]} / {sentence[n][i][2]}" for n in names]
-        label = "off" if not threshold else str(threshold)
-        print(f"| {label} | " + " | ".join(cells) + " |")
+    print("| attribute check | sentence holds ≥ | " + " | ".join(names) + " |")
+    print("|---|---|" + "---|" * len(names))
+    for label, drawn in (("on", sentence), ("off", loose)):
+        for i, threshold in enumerate(SENTENCE_POINTS):
+            cells = [f"{drawn[n][i][1]} / {drawn[n][i][2]}" for n in names]
+            shown = "off" if not threshold else str(threshold)
+            print(f"| {label} | {shown} | " + " | ".join(cells) + " |")
     return 0
 
 

@@ -746,7 +746,7 @@ def test_a_date_from_the_sentence_beside_the_asked_event_is_measured(  # type: i
     question = "冬季运动会北京赛区的开幕式是哪一天？"
     answer = games(model("2月2日", "火炬传递于", "开幕式的节目"), question)
     assert not answer.answerable
-    assert answer.reason.startswith("asked: the sentence that states it"), answer.reason
+    assert answer.reason.startswith("attribute: the sentence that states it"), answer.reason
     assert "开幕式" in answer.reason
     # The share of all the question's terms in that sentence is recorded; refusing on it
     # is off by default.
@@ -971,7 +971,7 @@ def test_a_date_whose_sentence_speaks_of_another_event_is_refused(robots) -> Non
     question = "新款机器人什么时候上市？"
     answer = robots(model("新款机器人于2024年1月9日上市。", "展示了新款机器人"), question)
     assert not answer.answerable
-    assert answer.reason.startswith("asked:") and "上市" in answer.reason, answer.reason
+    assert answer.reason.startswith("attribute:") and "上市" in answer.reason, answer.reason
     answer = robots(model("新款机器人将于2024年3月上市。", "将于2024年3月上市"), question)
     assert answer.answerable, answer.reason
     # A sentence going on from the one before ("其…") speaks of that one's subject.

@@ -61,6 +61,13 @@ _WHEN_WORD = re.compile(
 )
 # A sentence that goes on from the one before it: its subject or topic is named there.
 _GOES_ON = re.compile(r"[其该此这那它他她]|同时|此外|另外|其中|并且|而且|但|不过|因此|所以|对此")
+# The kind of thing the answer is, ending a question: 哪支球队, 什么真实事件, 哪家公司.
+_ANSWER_KIND = re.compile(
+    r"(?:哪一?[个支家位种类项所座些国名款部只条]?|什么(?!时候|样|地方))[\u4e00-\u9fff]{1,4}$"
+)
+# Attributes asked together: 出游人次和收入, 算力与功率.
+_JOINED = re.compile(r"和|与|及|以及|、")
+JOINED_CHARS = 8
 _QUOTED_TITLE = re.compile(r"《[^》]*》|“[^”]*”|「[^」]*」")
 # A name in Latin script: capitalised, or with capitals or digits inside (visionOS, SG2042).
 _LATIN_WORD = r"(?:[A-Z][A-Za-z0-9\-+.]*[A-Za-z0-9+]|[a-z]+[A-Z0-9][A-Za-z0-9\-]*)"
@@ -350,7 +357,7 @@ class ClaimChecker:
                 claim,
                 evidence,
                 False,
-                "asked",
+                "attribute",
                 f"the sentence that states it does not speak of what was asked ({unasked})",
                 score,
                 asked,
@@ -659,10 +666,22 @@ class ClaimChecker:
     def _attribute_terms(self) -> list[str]:
         """What the question asks of its subject: its last content word (a Chinese question
         names its topic first, then what it asks of it) — 开幕 of "北京冬奥会开幕日期是什么
-        时候", 指令长 of "谁是神舟十四号的指令长". Content words are the question's words less
-        its answer slot, quoted titles, figures, dates and the named reports' words."""
+        时候", 指令长 of "谁是神舟十四号的指令长" — and the words joined to it (人次 and 收入
+        of "出游人次和收入"). The kind of thing an answer names (球队 of "是哪支球队", 事件
+        of "改编自什么真实事件") is the answer's, not what is asked of the subject: a
+        sentence naming 克罗地亚 need not say 球队. Content words are the question's words
+        less its answer slot, quoted titles, figures, dates and the named reports' words."""
+        question = _QUOTED_TITLE.sub(" ", self.analysis.question).rstrip(" ？?。.！!")
+        question = _ANSWER_KIND.sub("", question)
+        parts = _JOINED.split(question)
+        last = [self._content_words(part)[-1:] for part in parts]
+        if len(parts) > 1 and all(last[-2:]) and len(parts[-1]) <= JOINED_CHARS:
+            return [*last[-2], *last[-1]]
+        return self._content_words(question)[-1:]
+
+    def _content_words(self, text: str) -> list[str]:
         out = []
-        for token in tokenize(_QUOTED_TITLE.sub(" ", asked_text(self.analysis.question))):
+        for token in tokenize(asked_text(text)):
             folded = fold(token)
             if len(folded) < 2 or folded in STOPWORDS or folded in REQUEST_WORDS:
                 continue
@@ -671,7 +690,7 @@ class ClaimChecker:
             if self._named and folded in self._named:
                 continue
             out.append(folded)
-        return out[-1:]
+        return out
 
     def _unasked_attribute(self, claim: str, evidence: Sequence[Evidence]) -> str:
         """For a fact or a figure asked in Chinese: the question's attribute words when the

@@ -65,6 +65,10 @@ _GOES_ON = re.compile(r"[其该此这那它他她]|同时|此外|另外|其中|�
 _ANSWER_KIND = re.compile(
     r"(?:哪一?[个支家位种类项所座些国名款部只条]?|什么(?!时候|样|地方))[\u4e00-\u9fff]{1,4}$"
 )
+# A count question's counted thing: 多少支球队, 几家企业.
+_COUNTED = re.compile(r"(?:多少|几)[个支家位种项名款部只条人次台辆座所]?([\u4e00-\u9fff]{2,8})")
+# The most characters between the two of a word written apart (偷逃个人所得税 for 逃税).
+SPLIT_WORD_GAP = 6
 # Attributes asked together: 出游人次和收入, 算力与功率.
 _JOINED = re.compile(r"和|与|及|以及|、")
 JOINED_CHARS = 8
@@ -673,11 +677,13 @@ class ClaimChecker:
         less its answer slot, quoted titles, figures, dates and the named reports' words."""
         question = _QUOTED_TITLE.sub(" ", self.analysis.question).rstrip(" ？?。.！!")
         question = _ANSWER_KIND.sub("", question)
+        # What a count question counts is what it asks (球队 of "多少支球队参赛").
+        counted = [w for m in _COUNTED.finditer(question) for w in self._content_words(m.group(1))]
         parts = _JOINED.split(question)
         last = [self._content_words(part)[-1:] for part in parts]
         if len(parts) > 1 and all(last[-2:]) and len(parts[-1]) <= JOINED_CHARS:
-            return [*last[-2], *last[-1]]
-        return self._content_words(question)[-1:]
+            return list(dict.fromkeys([*last[-2], *last[-1], *counted]))
+        return list(dict.fromkeys([*self._content_words(question)[-1:], *counted]))
 
     def _content_words(self, text: str) -> list[str]:
         out = []
@@ -725,12 +731,21 @@ class ClaimChecker:
         return fold(f"{labels} {chunk.title} {heading} {text}")
 
     def _said(self, term: str, folded_context: str) -> bool:
-        """A (folded) term in the context, or a two-character word of it the corpus knows
-        (教练 for 主教练)."""
+        """A (folded) term in the context: as written, a two-character word written apart
+        within a clause, or a two-character word of a longer one the corpus knows (教练 for
+        主教练)."""
         if term in folded_context:
             return True
-        if len(term) < 3 or han_share(term) < 1:
+        if han_share(term) < 1:
             return False
+        if len(term) == 2:
+            # A word written apart (逃税 in 偷逃个人所得税, 参赛 in 参加比赛, 开幕 in 开闭幕式).
+            return (
+                re.search(
+                    f"{term[0]}[^，。；！？,;]{{0,{SPLIT_WORD_GAP}}}{term[1]}", folded_context
+                )
+                is not None
+            )
         parts = (term[i : i + 2] for i in range(len(term) - 1))
         return any(part in folded_context for part in parts if part in self.idf)
 

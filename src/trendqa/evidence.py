@@ -113,3 +113,11 @@ _ANSWER_SLOT = re.compile(
 def asked_text(question: str) -> str:
     """The question without its answer slot: what a sentence answering it must name."""
     return _ANSWER_SLOT.sub(" ", question)
+
+
+def unframed(question: str) -> str:
+    """The question without the words between two of its answer slots: "从多少增长到多少"
+    relates two answers (增长), it does not name what they measure."""
+    return re.sub(
+        f"(?:{_ANSWER_SLOT.pattern})[^，,；;。？?]*?(?={_ANSWER_SLOT.pattern})", " ", question
+    )

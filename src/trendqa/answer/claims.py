@@ -21,7 +21,7 @@ from trendqa.answer.question import QuestionAnalysis, ReportNames
 from trendqa.answer.reply import MARKER
 from trendqa.answer.types import Passage, Sentence
 from trendqa.chunking import split_sentences
-from trendqa.evidence import REQUEST_WORDS, TRANSLATED_SHARE, asked_text, key_terms
+from trendqa.evidence import REQUEST_WORDS, TRANSLATED_SHARE, asked_text, key_terms, unframed
 from trendqa.numbers import find_numbers, unsupported_numbers
 from trendqa.textnorm import detect_language, fold, han_share
 from trendqa.tokens import STOPWORDS, tokenize
@@ -675,7 +675,7 @@ class ClaimChecker:
         of "改编自什么真实事件") is the answer's, not what is asked of the subject: a
         sentence naming 克罗地亚 need not say 球队. Content words are the question's words
         less its answer slot, quoted titles, figures, dates and the named reports' words."""
-        question = _QUOTED_TITLE.sub(" ", self.analysis.question).rstrip(" ？?。.！!")
+        question = _QUOTED_TITLE.sub(" ", unframed(self.analysis.question)).rstrip(" ？?。.！!")
         question = _ANSWER_KIND.sub("", question)
         # What a count question counts is what it asks (球队 of "多少支球队参赛").
         counted = [w for m in _COUNTED.finditer(question) for w in self._content_words(m.group(1))]

@@ -65,6 +65,9 @@ _GOES_ON = re.compile(r"[其该此这那它他她]|同时|此外|另外|其中|�
 _ANSWER_KIND = re.compile(
     r"(?:哪一?[个支家位种类项所座些国名款部只条]?|什么(?!时候|样|地方))[\u4e00-\u9fff]{1,4}$"
 )
+# A question asking for a description (怎样的调整, 如何实现, 为什么): its answer says what
+# happened in its own words, without naming the kind of thing asked for.
+_DESCRIBED = re.compile(r"怎样|怎么|如何|为什么|为何|什么样|何种|有何")
 # A count question's counted thing: 多少支球队, 几家企业.
 _COUNTED = re.compile(r"(?:多少|几)[个支家位种项名款部只条人次台辆座所]?([\u4e00-\u9fff]{2,8})")
 # The most characters between the two of a word written apart (偷逃个人所得税 for 逃税).
@@ -708,6 +711,8 @@ class ClaimChecker:
             return ""  # a translated question's words are the model's guesses at the report's
         if detect_language(self.analysis.question) != "zh" or detect_language(claim) != "zh":
             return ""
+        if _DESCRIBED.search(self.analysis.question):
+            return ""  # "做了怎样的调整": a description answers it in its own words
         attributes = self._attribute_terms()
         stating = self._stating(claim, evidence)
         if not attributes or not stating:

@@ -72,6 +72,7 @@ def model(
     terms: Sequence[tuple[str, str]] = (),
     question: str = "",
     translations: Sequence[str] = (),
+    latin: Sequence[str] = (),
 ) -> FakeGenerator:
     """A model citing the shown sentences that contain `needles` (then the ids `extra`).
 
@@ -79,7 +80,8 @@ def model(
     asked whether its quotes answer the question, it says `verdict`; asked for an English
     question's Chinese terms, it gives `terms` ((en, zh) pairs); asked to translate the
     question, it gives `question` (by default the question unchanged: no translation);
-    asked to translate the checked claims, it gives `translations`.
+    asked to translate the checked claims, it gives `translations` (and `latin` when
+    asked again in Latin script only).
     """
 
     def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
@@ -91,7 +93,8 @@ def model(
                 return untranslated(messages)
             return json.dumps({"zh": question}, ensure_ascii=False)
         if kind == "translate":
-            given = list(translations)[: len(prompts.statements(messages))]
+            given = list(latin if prompts.latin_only(options) else translations)
+            given = given[: len(prompts.statements(messages))]
             return json.dumps({"translations": given}, ensure_ascii=False)
         if kind == "terms":
             pairs = [{"en": en, "zh": zh} for en, zh in terms]

@@ -347,6 +347,30 @@ def test_an_english_question_is_answered_and_checked_in_chinese_then_translated(
     assert_checkable(answer, shelf)
 
 
+def test_chinese_left_in_an_english_translation_is_translated_again(ask) -> None:  # type: ignore[no-untyped-def]
+    left = "At the end of 2023, 上海市 had 1,100 AI companies."
+    gen = model(
+        SHANGHAI_ZH,
+        "上海市人工智能企业数量",
+        question=ZH_SHANGHAI,
+        translations=[left],
+        latin=[SHANGHAI_EN],
+    )
+    answer = ask(gen, Q_SHANGHAI)
+    assert answer.answerable, answer.reason
+    assert answer.claims[0].text == SHANGHAI_EN
+    assert kinds(gen) == ["question", "answer", "confirm", "translate", "translate"]
+    # A retranslation that loses the figure is not used: the first one stays.
+    gen = model(
+        SHANGHAI_ZH,
+        "上海市人工智能企业数量",
+        question=ZH_SHANGHAI,
+        translations=[left],
+        latin=["At the end of 2023, Shanghai had many AI companies."],
+    )
+    assert ask(gen, Q_SHANGHAI).claims[0].text == left
+
+
 def test_a_claim_echoing_a_translated_questions_own_words_is_read_without_them() -> None:
     # The translation guesses 拥有/公司/总数 where the report writes 企业数量; a claim
     # echoing the guesses is read for what it adds (the figure), which the sentence states.

@@ -218,6 +218,19 @@ class TestLlamaCpp:
         assert_valid_verdict(result.text)
         assert "".join(pieces) == result.text
 
+    def test_latin_only_translations_write_no_chinese(self, smollm: LlamaCppGenerator) -> None:
+        from trendqa.answer import prompts
+        from trendqa.textnorm import han_share
+
+        statements = ["截至2023年底，上海市人工智能企业数量为1,100家。"]
+        options = GenerationOptions(
+            max_tokens=64, json_schema=prompts.translate_schema(1, latin_only=True)
+        )
+        result = smollm.generate(prompts.translate_prompt(statements, "en"), options)
+        assert prompts.latin_only(options)
+        (text,) = json.loads(result.text)["translations"]
+        assert han_share(text) == 0, text
+
     def test_grammar_is_built_once_per_schema(self, smollm: LlamaCppGenerator) -> None:
         assert smollm.grammar(VERDICT_SCHEMA) is smollm.grammar(
             json.loads(json.dumps(VERDICT_SCHEMA))

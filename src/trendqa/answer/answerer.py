@@ -772,6 +772,7 @@ class Answerer:
         texts = [repair_scales(_LEAD_MARKER.sub("", " ".join(t.split())), c.text) for c, t in pairs]
         for latin, chinese in analysis.people:
             texts = [names.restore(t, latin, chinese) for t in texts]
+        texts = self._without_chinese(kept, texts, language, analysis, run)
         if self.searcher.embedder is None:
             cosines = [[1.0] * len(kept) for _ in kept]  # nothing to compare meanings with
         else:
@@ -803,8 +804,39 @@ class Answerer:
             claims=claims,
         )
 
+    def _without_chinese(
+        self,
+        kept: Sequence[Claim],
+        texts: list[str],
+        language: str,
+        analysis: QuestionAnalysis,
+        run: _Run,
+    ) -> list[str]:
+        """English translations that left Chinese words in their text ("in Chinese乘用车")
+        translated again, held to Latin script; a retranslation that is empty or changes a
+        figure is not used."""
+        if language != "en":
+            return texts
+        residue = [i for i, t in enumerate(texts) if _chinese_left(t)]
+        if not residue:
+            return texts
+        again = self._translate_claims(
+            [kept[i].text for i in residue], language, run, latin_only=True
+        )
+        if again is None:
+            return texts
+        out = list(texts)
+        for i, text in zip(residue, again, strict=True):
+            text = repair_scales(_LEAD_MARKER.sub("", " ".join(text.split())), kept[i].text)
+            for latin, chinese in analysis.people:
+                text = names.restore(text, latin, chinese)
+            figures_kept = not unsupported_numbers(kept[i].text, text)
+            if text.strip() and figures_kept and not unsupported_numbers(text, kept[i].text):
+                out[i] = text
+        return out
+
     def _translate_claims(
-        self, statements: Sequence[str], language: str, run: _Run
+        self, statements: Sequence[str], language: str, run: _Run, latin_only: bool = False
     ) -> list[str] | None:
         """One translation per statement, or None when the reply is unusable (also when
         it is still cut after the larger budget `_complete` retries with)."""
@@ -814,7 +846,7 @@ class Answerer:
         room = self.generator.context_length - prompt - 16
         # English takes about three tokens for each of a Chinese statement's.
         budget = 32 + sum(3 * self.generator.count_tokens(s) + 8 for s in statements)
-        schema = prompts.translate_schema(len(statements))
+        schema = prompts.translate_schema(len(statements), latin_only)
         result, cut = self._complete(
             messages, schema, max(16, min(budget, room)), run, key="translate_answer_s"
         )
@@ -958,6 +990,16 @@ def _translation_fault(checked: str, text: str, language: str, cosine: float) ->
     if cosine < TRANSLATION_SIMILARITY:
         return f"the translation does not mean what the checked claim says ({cosine:.2f})"
     return ""
+
+
+# Chinese an English sentence may keep: a title in 《》 or quotes, a term glossed in
+# brackets ("exascale (百亿亿级)").
+_KEPT_CHINESE = re.compile(r"《[^》]*》|“[^”]*”|\"[^\"]*\"|[（(][^）)]*[）)]")
+
+
+def _chinese_left(text: str) -> bool:
+    """Whether an English text writes Chinese outside titles, quotes and glosses."""
+    return han_share(_KEPT_CHINESE.sub(" ", text)) > 0
 
 
 def _compose_shown(claims: Sequence[Claim], listed: bool) -> str:

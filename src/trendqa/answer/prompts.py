@@ -214,14 +214,22 @@ _TRANSLATE_SYSTEM = (
 )
 
 
-def translate_schema(count: int) -> dict[str, Any]:
-    """Exactly one translation per statement."""
+# An English translation in Latin script only: no Han characters, CJK punctuation or
+# full-width forms (nor quotes and backslashes, which would need JSON escapes).
+LATIN_ONLY = '^[^"\\\\\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]*$'
+
+
+def translate_schema(count: int, latin_only: bool = False) -> dict[str, Any]:
+    """Exactly one translation per statement; with `latin_only`, none writing Chinese."""
+    item: dict[str, Any] = {"type": "string"}
+    if latin_only:
+        item["pattern"] = LATIN_ONLY
     return {
         "type": "object",
         "properties": {
             "translations": {
                 "type": "array",
-                "items": {"type": "string"},
+                "items": item,
                 "minItems": count,
                 "maxItems": count,
             }
@@ -283,6 +291,12 @@ def request_kind(options: GenerationOptions) -> RequestKind:
     if "evidence" in props:
         return "answer"
     return "rewrite"
+
+
+def latin_only(options: GenerationOptions) -> bool:
+    """Whether a translation request holds its translations to Latin script."""
+    props = (options.json_schema or {}).get("properties", {})
+    return props.get("translations", {}).get("items", {}).get("pattern") == LATIN_ONLY
 
 
 def shown_sentences(messages: Sequence[ChatMessage]) -> dict[int, str]:

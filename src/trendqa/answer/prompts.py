@@ -296,7 +296,8 @@ def request_kind(options: GenerationOptions) -> RequestKind:
 def latin_only(options: GenerationOptions) -> bool:
     """Whether a translation request holds its translations to Latin script."""
     props = (options.json_schema or {}).get("properties", {})
-    return props.get("translations", {}).get("items", {}).get("pattern") == LATIN_ONLY
+    pattern = props.get("translations", {}).get("items", {}).get("pattern")
+    return bool(pattern == LATIN_ONLY)
 
 
 def shown_sentences(messages: Sequence[ChatMessage]) -> dict[int, str]:

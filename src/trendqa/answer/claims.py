@@ -68,6 +68,8 @@ _ANSWER_KIND = re.compile(
 # A question asking for a description (怎样的调整, 如何实现, 为什么): its answer says what
 # happened in its own words, without naming the kind of thing asked for.
 _DESCRIBED = re.compile(r"怎样|怎么|如何|为什么|为何|什么样|何种|有何")
+# Words that spread a question over its parts (各是多少, 分别为).
+_EACH = re.compile(r"[各均皆][是为有自]|分别[是为]?|各自")
 # A count question's counted thing: 多少支球队, 几家企业.
 _COUNTED = re.compile(r"(?:多少|几)[个支家位种项名款部只条人次台辆座所]?([\u4e00-\u9fff]{2,8})")
 # The most characters between the two of a word written apart (偷逃个人所得税 for 逃税).
@@ -694,7 +696,7 @@ class ClaimChecker:
             folded = fold(token)
             if len(folded) < 2 or folded in STOPWORDS or folded in REQUEST_WORDS:
                 continue
-            if _WHEN_WORD.fullmatch(folded) or find_numbers(token):
+            if _WHEN_WORD.fullmatch(folded) or _EACH.fullmatch(folded) or find_numbers(token):
                 continue
             if self._named and folded in self._named:
                 continue

@@ -126,3 +126,27 @@ def test_bad_question_line_names_its_number(tmp_path: Path, line: str) -> None:
 def test_missing_question_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read"):
         load_questions(tmp_path / "nope.jsonl")
+
+
+QUOTE = "截至2023年底，上海市人工智能企业数量为1,100家。"
+
+
+@pytest.mark.parametrize(
+    ("text", "checked_as", "ok"),
+    [
+        # In the quote's language its words are compared.
+        ("上海市人工智能企业数量为1,100家", "", True),
+        ("杭州的人工智能企业数量为2,200家", "", False),
+        # A translation is held to its quote as the claim it translates, with its figures.
+        ("Shanghai had 1,100 AI companies.", "上海市人工智能企业数量为1,100家", True),
+        ("Shanghai had 1,200 AI companies.", "上海市人工智能企业数量为1,100家", False),
+        ("Hangzhou had many AI companies.", "杭州的独角兽企业很多，发展很快", False),
+        # Without the claim it translates, only names and figures can be compared.
+        ("Shanghai had 1,100 AI companies.", "", True),
+        ("Many companies were founded there.", "", False),
+    ],
+)
+def test_the_evals_own_check_of_a_shown_claim(text: str, checked_as: str, ok: bool) -> None:
+    from trendqa.evaluation import shown_claim_supported
+
+    assert shown_claim_supported(text, checked_as, [QUOTE]) is ok

@@ -322,10 +322,30 @@ def _claims_checked(ans: Any) -> tuple[int, int]:
         quotes_by_n.setdefault(c.n, []).append(c.quote)
     shown = [c for c in getattr(ans, "claims", ()) if c.supported]
     ok = sum(
-        claim_supported(c.text, [q for n in c.citations for q in quotes_by_n.get(n, [])])
+        shown_claim_supported(
+            c.text,
+            getattr(c, "checked_as", ""),
+            [q for n in c.citations for q in quotes_by_n.get(n, [])],
+        )
         for c in shown
     )
     return len(shown), ok
+
+
+def shown_claim_supported(text: str, checked_as: str, quotes: Sequence[str]) -> bool:
+    """The eval's check of one shown claim. A claim shown in translation is held to its
+    quotes as the claim it translates (`checked_as`, in the quotes' language, where
+    words can be compared), and its own figures must be that claim's: a translation
+    that changes a figure fails. Across languages without one, only names and figures
+    can be compared (`claim_supported`)."""
+    from trendqa.numbers import find_numbers, supported
+
+    if not checked_as:
+        return claim_supported(text, quotes)
+    figures = find_numbers(checked_as)
+    return all(supported(n, figures) for n in find_numbers(text)) and claim_supported(
+        checked_as, quotes
+    )
 
 
 def _answer_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:

@@ -61,10 +61,16 @@ _WHEN_WORD = re.compile(
 )
 # A sentence that goes on from the one before it: its subject or topic is named there.
 _GOES_ON = re.compile(r"[其该此这那它他她]|同时|此外|另外|其中|并且|而且|但|不过|因此|所以|对此")
-# The kind of thing the answer is, ending a question: 哪支球队, 什么真实事件, 哪家公司.
+# The kind of thing the answer is, ending a question: 哪支球队, 什么真实事件, 哪家公司;
+# and one word after a count (多少资金, 多少个议席), whose counted thing is also kept as
+# an attribute (`_COUNTED`).
 _ANSWER_KIND = re.compile(
     r"(?:哪一?[个支家位种类项所座些国名款部只条]?|什么(?!时候|样|地方))[\u4e00-\u9fff]{1,4}$"
 )
+_COUNT_KIND = re.compile(r"(?:多少|几)[个支家位种项名款部只条次台辆座所]?([\u4e00-\u9fff]{1,4})$")
+# A verb with the complement that leads to the answer (降到, 达到, 增至, 分为): it relates
+# what is measured to the answer and is no attribute itself (成本 of "成本降到多少").
+_TO_ANSWER = re.compile(r"[\u4e00-\u9fff][到至]|[分变成降增改]为")
 # A question asking for a description (怎样的调整, 如何实现, 为什么): its answer says what
 # happened in its own words, without naming the kind of thing asked for.
 _DESCRIBED = re.compile(r"怎样|怎么|如何|为什么|为何|什么样|何种|有何")
@@ -681,9 +687,12 @@ class ClaimChecker:
         sentence naming 克罗地亚 need not say 球队. Content words are the question's words
         less its answer slot, quoted titles, figures, dates and the named reports' words."""
         question = _QUOTED_TITLE.sub(" ", unframed(self.analysis.question)).rstrip(" ？?。.！!")
-        question = _ANSWER_KIND.sub("", question)
         # What a count question counts is what it asks (球队 of "多少支球队参赛").
         counted = [w for m in _COUNTED.finditer(question) for w in self._content_words(m.group(1))]
+        question = _ANSWER_KIND.sub("", question)
+        kind = _COUNT_KIND.search(question)
+        if kind and len(tokenize(kind.group(1))) <= 1:
+            question = question[: kind.start()]
         parts = _JOINED.split(question)
         last = [self._content_words(part)[-1:] for part in parts]
         if len(parts) > 1 and all(last[-2:]) and len(parts[-1]) <= JOINED_CHARS:
@@ -697,6 +706,8 @@ class ClaimChecker:
             if len(folded) < 2 or folded in STOPWORDS or folded in REQUEST_WORDS:
                 continue
             if _WHEN_WORD.fullmatch(folded) or _EACH.fullmatch(folded) or find_numbers(token):
+                continue
+            if _TO_ANSWER.fullmatch(folded):
                 continue
             if self._named and folded in self._named:
                 continue

@@ -71,6 +71,11 @@ def test_words_that_phrase_the_request_are_no_key_terms() -> None:
     terms = key_terms("请具体列出丁智库提出的四个发展路径有哪几条？")
     assert "发展" in terms and "路径" in terms
     assert not {"具体", "列出", "哪几", "四个"} & set(terms)
+    # Where the report says it, and asking what it means, are no terms to find either.
+    passage = "价值对齐是指让大模型的能力和行为跟人类的价值、伦理原则相一致。"
+    question = "这份报告所说的大模型“价值对齐”是什么意思？"
+    assert not {"这份", "所说", "意思"} & set(key_terms(question))
+    assert support(question, [passage], {}, 1.0).coverage == 1.0
 
 
 @pytest.mark.parametrize(

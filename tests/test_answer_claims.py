@@ -929,6 +929,11 @@ Agility 公司的 Digit 机器人已进入亚马逊仓库测试。特斯拉希�
 2024年1月9日，该公司在展会上展示了新款机器人的外观。新款机器人将于2024年3月上市，其续航为8小时。\
 共有12支球队的工程师参加了现场调试。
 
+## 传感器性能
+
+技术指标\t技术目标\t技术要点
+采样率\t每秒 2000Hz 以上\t高密度电极阵列
+
 ## 2023年奥克兰站
 
 2021年美网女单冠军拉杜卡努在奥克兰站的比赛中扭伤脚踝，最终无奈退赛。
@@ -1001,6 +1006,11 @@ def test_a_date_whose_sentence_speaks_of_another_event_is_refused(robots) -> Non
     assert answer.answerable, answer.reason
     # A sentence going on from the one before ("其…") speaks of that one's subject.
     answer = robots(model("新款机器人的续航为8小时。", "其续航为8小时"), "新款机器人的续航是多久？")
+    assert answer.answerable, answer.reason
+    # A table row is read under its table's header row (技术目标).
+    answer = robots(
+        model("采样率为每秒 2000Hz 以上。", "每秒 2000Hz"), "传感器采样率的技术目标是多少？"
+    )
     assert answer.answerable, answer.reason
     # A count question asks for what it counts: 球队, though the sentence does not say 到场.
     answer = robots(model("共有12支球队。", "共有12支球队"), "新款机器人发布会有多少支球队到场？")

@@ -738,14 +738,20 @@ class ClaimChecker:
 
     def _attribute_context(self, passage: Passage, sentence: Sentence) -> str:
         """Where a sentence says what it speaks of: itself, its heading and its report's
-        labels, and the sentence before when it goes on from that one ("其…", "该…")."""
+        labels, and the sentence before when it goes on from that one ("其…", "该…"), or
+        for a table row its table's first row (the column headers)."""
         chunk = passage.hit.chunk
         labels = " ".join(self.labels.get(d, "") for d in chunk.docs)
         heading = heading_at(chunk, sentence.offset)
         text = sentence.text
-        before = [s for s in passage.sentences if s.id < sentence.id][-1:]
-        if before and _GOES_ON.match(text.lstrip(" 　【[（(")):
-            text = f"{before[0].text} {text}"
+        earlier = [s for s in passage.sentences if s.id < sentence.id]
+        if "\t" in text:
+            # A table row's cells are read under the table's header row.
+            header = next((s for s in earlier if "\t" in s.text), None)
+            if header is not None:
+                text = f"{header.text} {text}"
+        elif earlier and _GOES_ON.match(text.lstrip(" 　【[（(")):
+            text = f"{earlier[-1].text} {text}"
         return fold(f"{labels} {chunk.title} {heading} {text}")
 
     def _said(self, term: str, folded_context: str) -> bool:

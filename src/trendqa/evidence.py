@@ -118,9 +118,11 @@ def asked_text(question: str) -> str:
     return _ANSWER_SLOT.sub(" ", question)
 
 
+# The words from one answer slot to the next within a clause.
+_BETWEEN_SLOTS = re.compile(f"(?:{_ANSWER_SLOT.pattern})[^，,；;。？?]*?(?={_ANSWER_SLOT.pattern})")
+
+
 def unframed(question: str) -> str:
     """The question without the words between two of its answer slots: "从多少增长到多少"
     relates two answers (增长), it does not name what they measure."""
-    return re.sub(
-        f"(?:{_ANSWER_SLOT.pattern})[^，,；;。？?]*?(?={_ANSWER_SLOT.pattern})", " ", question
-    )
+    return _BETWEEN_SLOTS.sub(" ", question)

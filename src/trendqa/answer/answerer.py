@@ -767,11 +767,7 @@ class Answerer:
         if texts is None:
             reason = "translation: the translation of the checked answer was unreadable"
             return replace(refused, reason=reason)
-        pairs = zip(kept, texts, strict=True)
-        # A translation is one statement: a list marker the model adds is the layout's.
-        texts = [repair_scales(_LEAD_MARKER.sub("", " ".join(t.split())), c.text) for c, t in pairs]
-        for latin, chinese in analysis.people:
-            texts = [names.restore(t, latin, chinese) for t in texts]
+        texts = [_tidied(t, c.text, analysis) for c, t in zip(kept, texts, strict=True)]
         texts = self._without_chinese(kept, texts, language, analysis, run)
         if self.searcher.embedder is None:
             cosines = [[1.0] * len(kept) for _ in kept]  # nothing to compare meanings with
@@ -827,9 +823,7 @@ class Answerer:
             return texts
         out = list(texts)
         for i, text in zip(residue, again, strict=True):
-            text = repair_scales(_LEAD_MARKER.sub("", " ".join(text.split())), kept[i].text)
-            for latin, chinese in analysis.people:
-                text = names.restore(text, latin, chinese)
+            text = _tidied(text, kept[i].text, analysis)
             figures_kept = not unsupported_numbers(kept[i].text, text)
             if text.strip() and figures_kept and not unsupported_numbers(text, kept[i].text):
                 out[i] = text
@@ -990,6 +984,15 @@ def _translation_fault(checked: str, text: str, language: str, cosine: float) ->
     if cosine < TRANSLATION_SIMILARITY:
         return f"the translation does not mean what the checked claim says ({cosine:.2f})"
     return ""
+
+
+def _tidied(text: str, checked: str, analysis: QuestionAnalysis) -> str:
+    """A claim's translation as shown: one statement (a list marker the model adds is the
+    layout's), the checked claim's scales, and people named as the question names them."""
+    text = repair_scales(_LEAD_MARKER.sub("", " ".join(text.split())), checked)
+    for latin, chinese in analysis.people:
+        text = names.restore(text, latin, chinese)
+    return text
 
 
 # Chinese an English sentence may keep: a title in 《》 or quotes, a term glossed in

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from trendqa.answer.cite import overlap
 from trendqa.answer.context import heading_at
@@ -678,6 +678,7 @@ class ClaimChecker:
         top = max(counts, default=0)
         return [e for e, n in zip(evidence, counts, strict=True) if n == top] if top else []
 
+    @cached_property
     def _attribute_terms(self) -> list[str]:
         """What the question asks of its subject: its last content word (a Chinese question
         names its topic first, then what it asks of it) — 开幕 of "北京冬奥会开幕日期是什么
@@ -716,8 +717,8 @@ class ClaimChecker:
 
     def _unasked_attribute(self, claim: str, evidence: Sequence[Evidence]) -> str:
         """For a fact or a figure asked in Chinese: the question's attribute words when the
-        sentence stating the claim (with the two before it, its heading and its report's
-        labels) holds none of them ('' otherwise). A figure or a name answers what its own
+        sentence stating the claim (read as `_attribute_context` reads it) holds none of
+        them ('' otherwise). A figure or a name answers what its own
         sentence speaks of: the date of a news broadcast beside a sentence on the opening
         ceremony is no opening date."""
         if self.analysis.type not in ("fact", "number") or self.analysis.original:
@@ -726,7 +727,7 @@ class ClaimChecker:
             return ""
         if _DESCRIBED.search(self.analysis.question):
             return ""  # "做了怎样的调整": a description answers it in its own words
-        attributes = self._attribute_terms()
+        attributes = self._attribute_terms
         stating = self._stating(claim, evidence)
         if not attributes or not stating:
             return ""

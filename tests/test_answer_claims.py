@@ -18,12 +18,13 @@ from conftest import trends_text
 from scripted import answer_requests, model, reply, shown
 from trendqa.answer import Answer, Answerer, AskOptions, analyze, prompts
 from trendqa.answer.claims import ClaimChecker, split_claims, stated_in_full
+from trendqa.answer.context import number_passages
 from trendqa.answer.question import ReportNames, expected_count, question_type
 from trendqa.api import ingest_paths, open_searcher
 from trendqa.config import Settings
 from trendqa.llm import ChatMessage, GenerationOptions
 from trendqa.loaders import load_file
-from trendqa.records import DocumentMeta
+from trendqa.records import Chunk, DocumentMeta, Hit, Location
 from trendqa.testing import FakeEmbedderLoader, FakeGenerator
 from trendqa.textnorm import fold
 
@@ -934,6 +935,10 @@ Agility 公司的 Digit 机器人已进入亚马逊仓库测试。特斯拉希�
 技术指标\t技术目标\t技术要点
 采样率\t每秒 2000Hz 以上\t高密度电极阵列
 
+## 花样滑冰
+
+花样滑冰比赛中，随后出场的是谢尔巴科娃。最后谢尔巴科娃与特鲁索娃取得金牌与银牌。
+
 ## 2023年奥克兰站
 
 2021年美网女单冠军拉杜卡努在奥克兰站的比赛中扭伤脚踝，最终无奈退赛。
@@ -1017,6 +1022,34 @@ def test_a_date_whose_sentence_speaks_of_another_event_is_refused(robots) -> Non
     assert answer.answerable, answer.reason
 
 
+def test_a_claim_cited_to_the_wrong_one_of_two_sentences_is_cited_from_the_right_one(  # type: ignore[no-untyped-def]
+    robots,
+) -> None:
+    # Both sentences name her; only the second says she took the gold. The model cited
+    # the first: the answer stands, cited from the sentence that states it.
+    question = "花样滑冰比赛的金牌得主是谁？"
+    answer = robots(model("谢尔巴科娃", "随后出场"), question)
+    assert answer.answerable, answer.reason
+    assert [c.quote for c in answer.citations] == ["最后谢尔巴科娃与特鲁索娃取得金牌与银牌。"]
+    # No shown sentence speaks of a coach: citing another sentence cannot make it so.
+    answer = robots(model("谢尔巴科娃", "随后出场"), "花样滑冰比赛的主教练是谁？")
+    assert not answer.answerable
+    assert answer.reason.startswith("attribute:"), answer.reason
+
+
+def test_a_bare_figure_is_checked_in_its_sentences_language(  # type: ignore[no-untyped-def]
+    robots, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "50%" is in no language: it is looked up in its sentence, not compared across
+    # languages by the embedder's cosine, which (as EmbeddingGemma does) rates a bare
+    # figure unlike any sentence.
+    monkeypatch.setattr(Answerer, "_similarity", lambda _self, a, b: [[0.0] * len(b) for _ in a])
+    # The model cites the sentence before the one stating it, which is then found.
+    answer = robots(model("50%", "377.2亿美元"), "2023年全球人形机器人出货量增长了多少？")
+    assert answer.answerable, answer.reason
+    assert answer.claims[0].supported and not answer.claims[0].checked_as
+
+
 def test_another_versions_date_is_refused(robots) -> None:  # type: ignore[no-untyped-def]
     # The passages never write Claude 3; its sentence dates Claude 2.
     gen = model("Anthropic的Claude 3于2023年7月12日发布。", "Claude 2")
@@ -1041,3 +1074,32 @@ def test_a_bare_figure_is_no_reply_in_the_wrong_language(ask) -> None:  # type: 
     assert answer.answerable, answer.reason
     assert "rewrite" not in kinds(gen)
     assert answer.text.startswith("上海市人工智能企业数量为1,100")
+
+
+def test_a_subject_named_just_before_a_chunk_boundary_is_the_figures() -> None:
+    # The chunk boundary fell between "《自然》杂志选出了…" and the sentences that go on
+    # from it: read on into the passage before, the subject is named just before.
+    text = (
+        "其中，一家公司的药物有望取代降胆固醇药物。"
+        "Prime Medicine 计划明年寻求针对慢性肉芽肿病的临床试验。"
+    )
+    chunk = Chunk("c2", text, Location("n.md", "n", 0, len(text), 1, 1), heading="临床试验")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    evidence = [(passages[0], passages[0].sentences[1])]
+    asked = analyze(
+        "《自然》选出的临床试验中，Prime Medicine计划针对哪种疾病开展试验？", ReportNames({})
+    )
+    idf = {"自然": 3.0, "prime": 5.0, "medicine": 5.0, "临床": 3.0, "试验": 2.0}
+    claim = "慢性肉芽肿病"
+    alone = ClaimChecker(asked, idf, 4.0, {})
+    assert alone._missing_subject(claim, evidence) == "自然"
+    read_on = ClaimChecker(
+        asked, idf, 4.0, {}, lead_in=lambda _c: "《自然》杂志选出了 2024 年最值得关注临床试验。"
+    )
+    assert read_on._missing_subject(claim, evidence) == ""
+
+
+def test_each_question_of_a_two_part_question_is_asked_of_its_subject() -> None:
+    asked = analyze("未来什么会成为多媒体的重要载体？哪项技术被视为未来重要方向？", ReportNames({}))
+    checker = ClaimChecker(asked, {"载体": 4.0, "方向": 4.0}, 4.0, {})
+    assert checker._attribute_terms == ["载体", "方向"]

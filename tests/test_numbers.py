@@ -54,6 +54,8 @@ def test_find_numbers_in_a_chinese_sentence() -> None:
     "text, expected",
     [
         ("GPT4 and v1.5", []),  # digits glued to a word are names, not figures
+        ("GPT-3.5、COVID-19", []),  # and so are digits hyphenated to one (GPT-3.5 is GPT3.5)
+        ("2021-2023年, -5%", [2021, 2023, 5]),  # a range and a sign are no hyphenated names
         ("10 kg", [10]),  # 'k' starting a word is not a scale
         ("5 bytes", [5]),
         ("no figures here", []),

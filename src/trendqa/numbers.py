@@ -16,8 +16,10 @@ _SCALES = {
     "千": 1e3, "trillion": 1e12, "billion": 1e9, "million": 1e6, "thousand": 1e3,
     "bn": 1e9, "b": 1e9, "m": 1e6, "k": 1e3,
 }  # fmt: skip
+# Digits glued to a word by a hyphen are part of a name, not a figure: GPT-3.5 is written
+# GPT3.5 too, and COVID-19 states no 19.
 _NUMBER = re.compile(
-    r"(?<![A-Za-z0-9.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*"
+    r"(?<![A-Za-z0-9.])(?<![A-Za-z]-)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*"
     r"(万亿|千亿|百亿|亿|千万|百万|万|千|trillion|billion|million|thousand|bn|[bmk](?![a-z]))?",
     re.IGNORECASE,
 )

@@ -42,6 +42,7 @@ from trendqa.answer.context import SECTION_CHARS, Shelf, number_passages
 from trendqa.answer.question import QuestionAnalysis, ReportNames, analyze, asks, question_type
 from trendqa.answer.reply import MARKER, parse_answer, parse_json
 from trendqa.answer.types import REFUSAL, Answer, AskOptions, Citation, Claim, Passage, Sentence
+from trendqa.chunking import split_sentences
 from trendqa.errors import InputError
 from trendqa.evidence import (
     MIN_COVERAGE,
@@ -61,7 +62,7 @@ from trendqa.numbers import (
     states_form,
     unsupported_numbers,
 )
-from trendqa.records import Hit
+from trendqa.records import Chunk, Hit
 from trendqa.retrieval import Searcher, SearchOptions
 from trendqa.textnorm import detect_language, fold, han_share
 
@@ -604,8 +605,22 @@ class Answerer:
     def _checker(self, analysis: QuestionAnalysis) -> ClaimChecker:
         bm25 = self.searcher.bm25
         return ClaimChecker(
-            analysis, bm25.idf, bm25.max_idf, self.meta_text, self._similarity, self.reports
+            analysis,
+            bm25.idf,
+            bm25.max_idf,
+            self.meta_text,
+            self._similarity,
+            self.reports,
+            lead_in=self._lead_in,
         )
+
+    def _lead_in(self, chunk: Chunk) -> str:
+        """The last two sentences of the passage before `chunk` under the same heading."""
+        before = self.shelf.before(chunk)
+        if before is None or before.heading != chunk.heading:
+            return ""
+        spans = split_sentences(before.text)[-2:]
+        return " ".join(before.text[a:b] for a, b in spans)
 
     def _similarity(self, a: Sequence[str], b: Sequence[str]) -> list[list[float]]:
         import numpy as np

@@ -23,6 +23,7 @@ from trendqa.answer.types import Passage, Sentence
 from trendqa.chunking import split_sentences
 from trendqa.evidence import REQUEST_WORDS, TRANSLATED_SHARE, asked_text, key_terms, unframed
 from trendqa.numbers import find_numbers, unsupported_numbers
+from trendqa.records import Chunk
 from trendqa.textnorm import detect_language, fold, han_share
 from trendqa.tokens import STOPWORDS, tokenize
 
@@ -46,6 +47,10 @@ ANSWER_SENTENCE_COVERAGE = 0.0
 COMMON_IDF = 1.2
 # How Chinese reports name their own country.
 _SAME_PLACE = {"中国": ("我国", "国内", "全国"), "中国的": ("我国",)}
+# Checks a claim may pass from another shown sentence than the one it cites, and how many
+# such sentences are tried.
+_RECITABLE = frozenset({"content", "subject", "asked", "attribute"})
+RECITED_CANDIDATES = 3
 # A claim shorter than this (folded characters) is a fragment, not a statement.
 MIN_CLAIM_CHARS = 2
 # The longest phrase read as an item of a one-line enumeration (a list's 甲、乙、丙).
@@ -83,6 +88,8 @@ SPLIT_WORD_GAP = 6
 # Attributes asked together: 出游人次和收入, 算力与功率.
 _JOINED = re.compile(r"和|与|及|以及|、")
 JOINED_CHARS = 8
+# Where one question ends and the next begins.
+_SUB_QUESTION = re.compile(r"(?<=[？?])")
 _QUOTED_TITLE = re.compile(r"《[^》]*》|“[^”]*”|「[^」]*」")
 # A name in Latin script: capitalised, or with capitals or digits inside (visionOS, SG2042).
 _LATIN_WORD = r"(?:[A-Z][A-Za-z0-9\-+.]*[A-Za-z0-9+]|[a-z]+[A-Z0-9][A-Za-z0-9\-]*)"
@@ -228,8 +235,12 @@ class ClaimChecker:
         labels: Mapping[str, str],
         similarity: Similarity | None = None,
         reports: ReportNames | None = None,
+        lead_in: Callable[[Chunk], str] | None = None,
     ) -> None:
         self.analysis = analysis
+        # The sentences just before a passage in its document (where a chunk boundary cut
+        # "《自然》杂志选出了…。其中，…" apart), '' when they are under another heading.
+        self.lead_in = lead_in
         self.idf = idf
         self.default_idf = default_idf
         self.labels = labels  # doc -> title, publisher, source
@@ -276,6 +287,61 @@ class ClaimChecker:
         return out
 
     def check(
+        self,
+        claim: str,
+        chosen: Sequence[Evidence],
+        passages: Sequence[Passage],
+        sims: Sequence[float] | None = None,
+    ) -> ClaimResult:
+        """Whether `claim` is stated by the chosen sentences it echoes — or, when those
+        fail a check, by another shown sentence that states it and passes every check on
+        its own (the model cited the wrong one of two sentences giving the same answer:
+        "随后出场的是谢尔巴科娃" for the one saying she took the gold). The claim is then
+        cited from that sentence."""
+        result = self._check_cited(claim, chosen, passages, sims)
+        if result.supported or result.check not in _RECITABLE:
+            return result
+        for candidate in self._other_statements(claim, result.evidence, passages):
+            again = self._check_cited(claim, (candidate,), passages)
+            if again.supported:
+                return again
+        return result
+
+    def _other_statements(
+        self, claim: str, cited: Sequence[Evidence], passages: Sequence[Passage]
+    ) -> list[Evidence]:
+        """Shown sentences besides `cited` that state the claim's answer in the claim's own
+        language — every one of its figures, else the most of the words it adds to the
+        question — about what the claim shares with the question (each such word in the
+        sentence, the ones before it or its heading: 场馆全部使用绿色电力 states no
+        吉祥物 that is 绿色); the best few."""
+        if any(_cross_lingual(claim, s.text) for _p, s in cited[:1]):
+            return []
+        words = {fold(t) for t in tokenize(claim) if len(t) > 1 and fold(t) not in STOPWORDS}
+        topic = {w for w in words if w in self._question and w not in REQUEST_WORDS}
+        pool = [
+            (p, s)
+            for p in passages
+            for s in p.sentences
+            if (p, s) not in cited
+            and not _cross_lingual(claim, s.text)
+            and all(w in self._sentence_context(p, s) for w in topic)
+        ]
+        figures = find_numbers(claim)
+        if figures:
+            scored = [
+                (sum(not unsupported_numbers(f.text, s.text) for f in figures), (p, s))
+                for p, s in pool
+            ]
+            need = len(figures)
+        else:
+            added = words - topic
+            scored = [(sum(t in fold(s.text) for t in added), (p, s)) for p, s in pool]
+            need = 1
+        ranked = sorted((t for t in scored if t[0] >= need), key=lambda t: -t[0])
+        return [e for _n, e in ranked[:RECITED_CANDIDATES]]
+
+    def _check_cited(
         self,
         claim: str,
         chosen: Sequence[Evidence],
@@ -686,8 +752,14 @@ class ClaimChecker:
         of "出游人次和收入"). The kind of thing an answer names (球队 of "是哪支球队", 事件
         of "改编自什么真实事件") is the answer's, not what is asked of the subject: a
         sentence naming 克罗地亚 need not say 球队. Content words are the question's words
-        less its answer slot, quoted titles, figures, dates and the named reports' words."""
-        question = _QUOTED_TITLE.sub(" ", unframed(self.analysis.question)).rstrip(" ？?。.！!")
+        less its answer slot, quoted titles, figures, dates and the named reports' words.
+        A question asking two things ("…什么会成为载体？哪项技术被视为方向？") asks each
+        sub-question's."""
+        asked = [q for q in _SUB_QUESTION.split(self.analysis.question) if q.strip()]
+        return list(dict.fromkeys(t for q in asked for t in self._attributes_of(q)))
+
+    def _attributes_of(self, question: str) -> list[str]:
+        question = _QUOTED_TITLE.sub(" ", unframed(question)).rstrip(" ？?。.！!")
         # What a count question counts is what it asks (球队 of "多少支球队参赛").
         counted = [w for m in _COUNTED.finditer(question) for w in self._content_words(m.group(1))]
         question = _ANSWER_KIND.sub("", question)
@@ -774,6 +846,14 @@ class ClaimChecker:
         parts = (term[i : i + 2] for i in range(len(term) - 1))
         return any(part in folded_context for part in parts if part in self.idf)
 
+    def _before(self, passage: Passage, sentence: Sentence, n: int) -> str:
+        """The `n` sentences before `sentence`, read on into the passage before it in its
+        document when this one starts closer than that."""
+        earlier = [s.text for s in passage.sentences if s.id < sentence.id][-n:]
+        if len(earlier) < n and self.lead_in is not None:
+            earlier.insert(0, self.lead_in(passage.hit.chunk))
+        return " ".join(earlier)
+
     def _sentence_context(self, passage: Passage, sentence: Sentence) -> str:
         """What a sentence is about: itself and the two before it (a subject named once,
         then "其…"), its heading and its report's labels — not the sentences after it,
@@ -781,8 +861,7 @@ class ClaimChecker:
         chunk = passage.hit.chunk
         labels = " ".join(self.labels.get(d, "") for d in chunk.docs)
         heading = heading_at(chunk, sentence.offset)
-        before = [s for s in passage.sentences if s.id < sentence.id][-2:]
-        body = " ".join(s.text for s in (*before, sentence))
+        body = f"{self._before(passage, sentence, 2)} {sentence.text}"
         return fold(f"{labels} {chunk.title} {heading} {body}")
 
     def _content_ok(self, claim: str, evidence: Sequence[Evidence], score: float) -> bool:
@@ -815,9 +894,8 @@ class ClaimChecker:
         else:
             # The sentence, the two before it (a subject named once, then "其…") and the
             # one after it.
-            before = [s for s in passage.sentences if s.id < sentence.id][-2:]
-            after = [s for s in passage.sentences if s.id > sentence.id][:1]
-            body = " ".join(s.text for s in (*before, sentence, *after))
+            after = [s.text for s in passage.sentences if s.id > sentence.id][:1]
+            body = " ".join((self._before(passage, sentence, 2), sentence.text, *after))
         return fold(f"{labels} {chunk.title} {heading} {body}")
 
     def _coverage(self, claim: str, folded_context: str) -> float:
@@ -934,4 +1012,17 @@ def _lacks_figures(claim: str, sentence: Sentence) -> bool:
 
 
 def _cross_lingual(claim: str, sentence: str) -> bool:
+    """Whether the claim is written in another language than the sentence. A claim in no
+    language (a bare figure, "9.6%") or one that only repeats the sentence's own Latin
+    names ("Prime Medicine") is read in the sentence's words."""
+    if not _LETTER.search(claim):
+        return False
+    if not han_share(claim):
+        words = [w for w in _LATIN_TOKEN.findall(fold(claim)) if len(w) > 1]
+        if words and all(w in fold(sentence) for w in words):
+            return False
     return detect_language(claim) != detect_language(sentence)
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+_LATIN_TOKEN = re.compile(r"[a-z][a-z0-9'\-]*")

@@ -1103,3 +1103,13 @@ def test_each_question_of_a_two_part_question_is_asked_of_its_subject() -> None:
     asked = analyze("未来什么会成为多媒体的重要载体？哪项技术被视为未来重要方向？", ReportNames({}))
     checker = ClaimChecker(asked, {"载体": 4.0, "方向": 4.0}, 4.0, {})
     assert checker._attribute_terms == ["载体", "方向"]
+
+
+def test_what_is_asked_of_a_subject_when_it_is_asked_by_day() -> None:
+    # "哪天发布的" asks when it was released: 天 is the answer's slot, 发布 what is asked.
+    asked = analyze("GPT-4是哪天发布的？", ReportNames({}))
+    checker = ClaimChecker(asked, {"发布": 3.0}, 4.0, {})
+    assert checker._attribute_terms == ["发布"]
+    # A Latin name is said with or without its hyphen.
+    assert checker._said("gpt-4", fold("在ChatGPT发布4个月后，GPT4正式发布"))
+    assert not checker._said("gpt-4", fold("GPT3.5正式发布"))

@@ -66,11 +66,13 @@ _WHEN_WORD = re.compile(
 )
 # A sentence that goes on from the one before it: its subject or topic is named there.
 _GOES_ON = re.compile(r"[其该此这那它他她]|同时|此外|另外|其中|并且|而且|但|不过|因此|所以|对此")
-# The kind of thing the answer is, ending a question: 哪支球队, 什么真实事件, 哪家公司;
+# The kind of thing the answer is, ending a question: 哪支球队, 什么真实事件, 哪家公司
+# (not 哪天 and its verb: "哪天发布的" asks when it was released);
 # and one word after a count (多少资金, 多少个议席), whose counted thing is also kept as
 # an attribute (`_COUNTED`).
 _ANSWER_KIND = re.compile(
-    r"(?:哪一?[个支家位种类项所座些国名款部只条]?|什么(?!时候|样|地方))[\u4e00-\u9fff]{1,4}$"
+    r"(?:哪(?![天年月日])一?[个支家位种类项所座些国名款部只条]?|什么(?!时候|样|地方))"
+    r"[\u4e00-\u9fff]{1,4}$"
 )
 _COUNT_KIND = re.compile(r"(?:多少|几)[个支家位种项名款部只条次台辆座所]?([\u4e00-\u9fff]{1,4})$")
 # A verb with the complement that leads to the answer (降到, 达到, 增至, 分为): it relates
@@ -88,6 +90,8 @@ SPLIT_WORD_GAP = 6
 # Attributes asked together: 出游人次和收入, 算力与功率.
 _JOINED = re.compile(r"和|与|及|以及|、")
 JOINED_CHARS = 8
+# What a Latin name may be written with or without.
+_UNHYPHENATED = re.compile(r"[\s\-‐–]")
 # Where one question ends and the next begins.
 _SUB_QUESTION = re.compile(r"(?<=[？?])")
 _QUOTED_TITLE = re.compile(r"《[^》]*》|“[^”]*”|「[^」]*」")
@@ -834,7 +838,8 @@ class ClaimChecker:
         if term in folded_context:
             return True
         if han_share(term) < 1:
-            return False
+            # A Latin name is written with or without its hyphen (GPT-4, GPT4).
+            return _UNHYPHENATED.sub("", term) in _UNHYPHENATED.sub("", folded_context)
         if len(term) == 2:
             # A word written apart (逃税 in 偷逃个人所得税, 参赛 in 参加比赛, 开幕 in 开闭幕式).
             return (

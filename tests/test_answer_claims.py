@@ -1113,3 +1113,24 @@ def test_what_is_asked_of_a_subject_when_it_is_asked_by_day() -> None:
     # A Latin name is said with or without its hyphen.
     assert checker._said("gpt-4", fold("在ChatGPT发布4个月后，GPT4正式发布"))
     assert not checker._said("gpt-4", fold("GPT3.5正式发布"))
+
+
+def test_a_passage_reads_on_into_the_one_before_it_under_the_same_heading(  # type: ignore[no-untyped-def]
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    sentences = [f"第{i}句话讲的是临床试验的第{i}个进展，内容足够长以便切分。" for i in range(1, 9)]
+    text = "# 基因编辑\n\n" + "".join(sentences) + "\n\n# 其他\n\n另一个标题下的内容与前文无关。\n"
+    (tmp_path / "gene.md").write_text(text, encoding="utf-8")
+    small = replace(settings, chunk_size=80, chunk_overlap=0)
+    ingest_paths(small, [tmp_path], loader=fake_loader)
+    searcher = open_searcher(small, loader=fake_loader)[0]
+    answerer = Answerer(searcher, None)
+    chunks = sorted(searcher.index.chunks, key=lambda c: c.location.start)
+    gene = [c for c in chunks if c.heading == "基因编辑"]
+    assert len(gene) >= 3
+    assert answerer._lead_in(gene[0]) == ""  # the document's first passage
+    for before, chunk in zip(gene, gene[1:], strict=False):
+        lead = answerer._lead_in(chunk)
+        assert lead and before.text.rstrip().endswith(lead.split(" ")[-1]), (lead, before.text)
+    other = next(c for c in chunks if c.heading == "其他")
+    assert answerer._lead_in(other) == ""  # another heading begins: nothing leads into it

@@ -128,6 +128,7 @@ class Answerer:
             for d, e in documents.items()
         }
         self.reports = ReportNames({d: e.meta for d, e in documents.items()})
+        self._in_document: dict[str, list[Chunk]] = {}  # a document's passages, in order
 
     @cached_property
     def shelf(self) -> Shelf:
@@ -615,8 +616,17 @@ class Answerer:
         )
 
     def _lead_in(self, chunk: Chunk) -> str:
-        """The last two sentences of the passage before `chunk` under the same heading."""
-        before = self.shelf.before(chunk)
+        """The last two sentences of the passage before `chunk` under the same heading.
+
+        Read from `chunk`'s document alone (cached per document), not from the whole
+        shelf, which a fact never needs to load."""
+        ordered = self._in_document.get(chunk.doc)
+        if ordered is None:
+            ordered = self.searcher.index.source_chunks(chunk.doc)
+            ordered.sort(key=lambda c: c.location.start)
+            self._in_document[chunk.doc] = ordered
+        start = chunk.location.start
+        before = next((c for c in reversed(ordered) if c.location.start < start), None)
         if before is None or before.heading != chunk.heading:
             return ""
         spans = split_sentences(before.text)[-2:]

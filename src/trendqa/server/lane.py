@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import queue
 import sys
 import threading
 from collections.abc import Callable
+from functools import cache
 
 from trendqa.errors import ServerError
 
@@ -78,3 +81,30 @@ class Lane:
                 sys.stderr.write(f"trendqa serve: job failed: {exc!r}\n")
             finally:
                 self._running = 0
+            if self._queue.empty():
+                release_memory()
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, or None where the C library has none (musl, macOS)."""
+    name = ctypes.util.find_library("c")
+    try:
+        trim = ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        return None
+    if trim is not None:
+        trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return trim
+
+
+def release_memory() -> None:
+    """Give the heap's free pages back to the system once the lane is idle.
+
+    An answer allocates and frees hundreds of megabytes (a prompt state saved and
+    restored, the embedder's activations, the reply's token arrays); glibc keeps freed
+    chunks in its arenas, so a warm server's resident memory stays at its peak.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)

@@ -1134,3 +1134,20 @@ def test_a_passage_reads_on_into_the_one_before_it_under_the_same_heading(  # ty
         assert lead and before.text.rstrip().endswith(lead.split(" ")[-1]), (lead, before.text)
     other = next(c for c in chunks if c.heading == "其他")
     assert answerer._lead_in(other) == ""  # another heading begins: nothing leads into it
+
+
+def test_a_question_spanning_years_is_not_refused_for_a_year_its_answer_does_not_use(  # type: ignore[no-untyped-def]
+    robots,
+) -> None:
+    # Two questions, two years: the answer to the first cites a passage without the
+    # second's year. Its own year is checked where it states it, not refused wholesale.
+    question = "新款机器人于2024年几月上市？2022年深圳人工智能行业融资出现了什么趋势？"
+    answer = robots(model("新款机器人将于2024年3月上市。", "将于2024年3月上市"), question)
+    assert answer.answerable, answer.reason
+    # One year framing the question: a figure from a passage that never names it is not
+    # taken for that year's.
+    answer = robots(
+        model("新款机器人将于2024年3月上市。", "将于2024年3月上市"),
+        "2022年新款机器人的续航是多久？",
+    )
+    assert not answer.answerable

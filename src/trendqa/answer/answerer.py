@@ -657,10 +657,13 @@ class Answerer:
             return replace(base, reason="model: the model found no sentence that answers it")
         cited_hits = list({p.n: p.hit for p, _s in chosen}.values())
         s = self._support(question, cited_hits)
-        if self._unframed(s.missing_numbers, cited_hits) and find_numbers(text):
+        framed = len(set(_YEAR.findall(question))) == 1
+        if framed and self._unframed(s.missing_numbers, cited_hits) and find_numbers(text):
             # A figure from a passage that never names the question's year is likely another
             # year's. Answers without figures pass: the date framing a question often sits
-            # in the passage next to the one stating the answer (checked before asking).
+            # in the passage next to the one stating the answer (checked before asking). A
+            # question spanning several years ("从2000年到2023年…？2022年…？") is framed by
+            # none: each claim's years are checked where it states them (`subject`).
             return replace(
                 base, reason=f"year: the cited passages never mention {s.missing_numbers[0]}"
             )

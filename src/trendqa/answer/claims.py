@@ -92,8 +92,8 @@ _JOINED = re.compile(r"和|与|及|以及|、")
 JOINED_CHARS = 8
 # What a Latin name may be written with or without.
 _UNHYPHENATED = re.compile(r"[\s\-‐–]")
-# Where one question ends and the next begins.
-_SUB_QUESTION = re.compile(r"(?<=[？?])")
+# One question of several asked at once, up to its question mark.
+_SUB_QUESTION = re.compile(r"[^？?]*[？?]")
 _QUOTED_TITLE = re.compile(r"《[^》]*》|“[^”]*”|「[^」]*」")
 # A name in Latin script: capitalised, or with capitals or digits inside (visionOS, SG2042).
 _LATIN_WORD = r"(?:[A-Z][A-Za-z0-9\-+.]*[A-Za-z0-9+]|[a-z]+[A-Z0-9][A-Za-z0-9\-]*)"
@@ -519,7 +519,26 @@ class ClaimChecker:
         return f"《{self.reports.label(named)}》"
 
     def _missing_subject(self, claim: str, evidence: Sequence[Evidence]) -> str:
-        """A subject of the question that is not named where the claim's figure is stated."""
+        """A subject of the question that is not named where the claim's figure is stated.
+
+        A question asking two things ("新款机器人2024年几月上市？2022年深圳融资呢？") is
+        answered claim by claim: a claim must be about the subjects of one of them."""
+        parts = _questions(self.analysis.question)
+        entities = self.analysis.entities
+        if len(parts) < 2:
+            return self._missing_subject_of(claim, evidence, entities)
+        anywhere = [e for e in entities if not any(fold(e) in fold(q) for q in parts)]
+        missing = [
+            self._missing_subject_of(
+                claim, evidence, [*(e for e in entities if fold(e) in fold(q)), *anywhere]
+            )
+            for q in parts
+        ]
+        return "" if "" in missing else missing[0]
+
+    def _missing_subject_of(
+        self, claim: str, evidence: Sequence[Evidence], entities: Sequence[str]
+    ) -> str:
         has_figure = bool(find_numbers(claim)) or self.analysis.type == "number"
         if not has_figure and self.analysis.type in ("list", "definition", "overview"):
             return ""  # what a section or a definition is about is its heading's business
@@ -529,7 +548,7 @@ class ClaimChecker:
             (p, s) for p, s in evidence if find_numbers(claim) and not _lacks_figures(claim, s)
         ]
         evidence = stating or evidence
-        for entity in self.analysis.entities:
+        for entity in entities:
             if _YEAR.fullmatch(entity):
                 # A figure besides years ("377.2亿美元"); a year alone may be an epithet's
                 # ("2021年美网女单冠军").
@@ -759,7 +778,7 @@ class ClaimChecker:
         less its answer slot, quoted titles, figures, dates and the named reports' words.
         A question asking two things ("…什么会成为载体？哪项技术被视为方向？") asks each
         sub-question's."""
-        asked = [q for q in _SUB_QUESTION.split(self.analysis.question) if q.strip()]
+        asked = _questions(self.analysis.question)
         return list(dict.fromkeys(t for q in asked for t in self._attributes_of(q)))
 
     def _attributes_of(self, question: str) -> list[str]:
@@ -1001,6 +1020,18 @@ def _kinds(names: Sequence[str]) -> frozenset[str]:
     found = {kind for name in names for _w, kind in _names_in(name)}
     latin = {"latin" for n in names if han_share(n) == 0 and _LATIN_PROPER.search(n)}
     return frozenset(found or _ANY_NAME) | latin
+
+
+def _questions(text: str) -> list[str]:
+    """The questions asked in `text`, each up to its question mark; words after the last
+    one ("…是多少？根据深圳白皮书。") belong to it."""
+    found = [q for q in _SUB_QUESTION.findall(text) if q.strip(" ？?")]
+    rest = _SUB_QUESTION.sub("", text).strip()
+    if not found:
+        return [text]
+    if rest:
+        found[-1] += rest
+    return found
 
 
 def _share(weights: Mapping[str, float], folded_context: str) -> float:

@@ -26,7 +26,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from trendqa.answer import names, prompts
 from trendqa.answer.cite import add_number_evidence, citation, insert_before_stop, quote_answer
@@ -128,7 +128,10 @@ class Answerer:
             for d, e in documents.items()
         }
         self.reports = ReportNames({d: e.meta for d, e in documents.items()})
-        self._in_document: dict[str, list[Chunk]] = {}  # a document's passages, in order
+        # The lead-in of each passage asked for, and the last few documents' passages in
+        # order (a long-running server must not come to hold the whole shelf this way).
+        self._lead_ins: dict[str, str] = {}
+        self._document = lru_cache(maxsize=8)(self._read_document)
 
     @cached_property
     def shelf(self) -> Shelf:
@@ -618,19 +621,25 @@ class Answerer:
     def _lead_in(self, chunk: Chunk) -> str:
         """The last two sentences of the passage before `chunk` under the same heading.
 
-        Read from `chunk`'s document alone (cached per document), not from the whole
-        shelf, which a fact never needs to load."""
-        ordered = self._in_document.get(chunk.doc)
-        if ordered is None:
-            ordered = self.searcher.index.source_chunks(chunk.doc)
-            ordered.sort(key=lambda c: c.location.start)
-            self._in_document[chunk.doc] = ordered
+        Read from `chunk`'s document alone, not from the whole shelf, which a fact never
+        needs to load; worked out once per passage (the checks read it per sentence)."""
+        known = self._lead_ins.get(chunk.id)
+        if known is not None:
+            return known
         start = chunk.location.start
+        ordered = self._document(chunk.doc)
         before = next((c for c in reversed(ordered) if c.location.start < start), None)
-        if before is None or before.heading != chunk.heading:
-            return ""
-        spans = split_sentences(before.text)[-2:]
-        return " ".join(before.text[a:b] for a, b in spans)
+        lead = ""
+        if before is not None and before.heading == chunk.heading:
+            spans = split_sentences(before.text)[-2:]
+            lead = " ".join(before.text[a:b] for a, b in spans)
+        self._lead_ins[chunk.id] = lead
+        return lead
+
+    def _read_document(self, doc: str) -> tuple[Chunk, ...]:
+        """`doc`'s passages in reading order."""
+        chunks = self.searcher.index.source_chunks(doc)
+        return tuple(sorted(chunks, key=lambda c: c.location.start))
 
     def _similarity(self, a: Sequence[str], b: Sequence[str]) -> list[list[float]]:
         import numpy as np

@@ -16,7 +16,7 @@ import pytest
 import trendqa.answer.claims as claims_module
 from conftest import trends_text
 from scripted import answer_requests, model, reply, shown
-from trendqa.answer import Answer, Answerer, AskOptions, analyze, prompts
+from trendqa.answer import REFUSAL, Answer, Answerer, AskOptions, analyze, prompts
 from trendqa.answer.claims import ClaimChecker, split_claims, stated_in_full
 from trendqa.answer.context import number_passages
 from trendqa.answer.question import ReportNames, expected_count, question_type
@@ -417,6 +417,16 @@ def test_a_translation_that_changes_a_figure_is_never_shown(ask) -> None:  # typ
     assert "11,000" not in answer.text and answer.language == "en"
 
 
+def test_a_translation_that_leaves_out_a_figure_is_never_shown(ask) -> None:  # type: ignore[no-untyped-def]
+    # "At the end of 2023, Shanghai had many AI companies" is not what the claim states.
+    hollow = "At the end of 2023, Shanghai had many AI companies."
+    gen = model(SHANGHAI_ZH, "上海市人工智能企业数量", question=ZH_SHANGHAI, translations=[hollow])
+    answer = ask(gen, Q_SHANGHAI)
+    assert not answer.answerable
+    assert answer.reason.startswith("translation:") and "leaves out 1,100" in answer.reason
+    assert answer.text == REFUSAL["en"]
+
+
 def test_a_neighbours_figure_is_refused_in_chinese_and_never_translated(ask) -> None:  # type: ignore[no-untyped-def]
     gen = model(
         "截至2023年底，北京市人工智能企业数量为2,200家。",
@@ -661,6 +671,54 @@ def test_a_claim_that_only_restates_the_question_answers_nothing(districts) -> N
     answer = districts(gen, "脑机接口团队有哪些？")
     assert not answer.answerable
     assert answer.reason == "content: it only restates the question", answer.reason
+
+
+REGIONS = """# 区域人工智能发展
+
+## 区域格局
+
+截至2023年底，京津冀地区人工智能相关企业数量达到2354家。\
+截至2023年底，长三角地区人工智能相关企业数量达到3359家。
+"""
+
+
+@pytest.fixture
+def regions(tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader):  # type: ignore[no-untyped-def]
+    root = tmp_path / "regions"
+    root.mkdir()
+    (root / "regions.md").write_text(REGIONS, encoding="utf-8")
+    (root / "trends.md").write_text(trends_text(), encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    # A cross-lingual embedder puts the region's English name near 京津冀.
+    glossary = {"beijing-tianjin-hebei": "京津冀", "companies": "企业", "ai": "人工智能"}
+    searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary=glossary))[0]
+    return lambda gen, question: Answerer(searcher, gen).ask(question, AskOptions())
+
+
+def test_an_untranslatable_names_neighbour_is_found_by_meaning(regions) -> None:  # type: ignore[no-untyped-def]
+    # The reports write 京津冀, never the model's 北京-天津-河北: the name has no form to
+    # find, but 长三角 (where the figure is stated) means it far less than 京津冀 beside it.
+    question = "How many AI-related companies did the Beijing-Tianjin-Hebei region have?"
+    wrong = "The Beijing-Tianjin-Hebei region had 3,359 AI-related companies."
+    answer = regions(model(wrong, "长三角地区"), question)
+    assert not answer.answerable
+    assert answer.reason.startswith("subject:"), answer.reason
+    assert "Beijing-Tianjin-Hebei" in answer.reason
+    right = "The Beijing-Tianjin-Hebei region had 2,354 AI-related companies."
+    answer = regions(model(right, "京津冀地区"), question)
+    assert answer.answerable, answer.reason
+
+
+def test_a_claim_of_the_questions_own_words_and_year_answers_nothing(regions) -> None:  # type: ignore[no-untyped-def]
+    # "截至2023年底，京津冀地区" holds a figure, but it is the question's year: no answer.
+    question = "截至2023年底，京津冀地区人工智能相关企业数量是多少？"
+    answer = regions(model("截至2023年底，京津冀地区", "京津冀地区"), question)
+    assert not answer.answerable
+    assert answer.reason == "content: it only restates the question", answer.reason
+    answer = regions(
+        model("截至2023年底，京津冀地区人工智能相关企业有2354家", "京津冀地区"), question
+    )
+    assert answer.answerable, answer.reason
 
 
 def test_an_english_claim_naming_whom_its_sentence_does_not(districts) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ from trendqa.numbers import (
     Number,
     annotate_chinese_scales,
     chinese_numerals,
+    dropped_numbers,
     find_numbers,
     han_figures,
     in_english,
@@ -148,6 +149,29 @@ def test_chinese_numerals(value: float, numerals: tuple[str, ...]) -> None:
 def test_small_figures_match_chinese_numerals() -> None:
     assert unsupported_numbers("3 systems", "三大系统") == []
     assert unsupported_numbers("4 systems", "三大系统") == ["4"]
+
+
+def test_an_ordinal_in_characters_states_its_figure() -> None:
+    # 位居世界第二 is "ranks 2nd"; 第二十 is the 20th, not the 2nd.
+    assert unsupported_numbers("全球排名第2", "位居世界第二") == []
+    assert unsupported_numbers("排名第1", "排名第一") == []
+    assert unsupported_numbers("排名第2", "排名第二十") == ["2"]
+
+
+@pytest.mark.parametrize(
+    "original, translated, dropped",
+    [
+        ("融资额达到 2333.5 亿美元,位居世界第2", "raised US$233.35 billion, ranking second", []),
+        ("2023年10月18日发布", "released on October 18, 2023", []),
+        ("出货 188 台", "shipped 188 units", []),
+        ("人工智能相关企业3359家，融资270起", "3,359 AI-related companies", ["270"]),
+        ("截至2023年底，融资达到2333.5亿美元", "As of the end of 2023", ["2333.5亿"]),
+    ],
+)  # fmt: skip
+def test_a_translation_that_leaves_out_a_figure(
+    original: str, translated: str, dropped: list[str]
+) -> None:
+    assert dropped_numbers(original, translated) == dropped
 
 
 def test_repair_leaves_chinese_scale_words_alone() -> None:

@@ -129,8 +129,13 @@ _MEASURE = "大项个种类条家位名次倍款代层点步期轮批所座台�
 
 
 def _counted_in_characters(value: float, text: str) -> bool:
+    """Whether `text` writes `value` in characters: before a measure word (三大, 十项), or
+    as an ordinal (位居世界第二 is "ranks 2nd")."""
+    numerals = chinese_numerals(value)
+    if value >= 1 and any(re.search(f"第{c}(?![{_DIGITS}十百千万亿])", text) for c in numerals):
+        return True
     return value > 1 and any(
-        re.search(f"(?<![{_DIGITS}十]){c}[{_MEASURE}]", text) for c in chinese_numerals(value)
+        re.search(f"(?<![{_DIGITS}十]){c}[{_MEASURE}]", text) for c in numerals
     )
 
 
@@ -234,3 +239,41 @@ def states_form(text: str, form: str) -> bool:
     if form == "quantity":
         return bool(_ANY_QUANTITY.search(text))
     return True
+
+
+_ENGLISH_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+    "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+    "seventeen", "eighteen", "nineteen", "twenty")  # fmt: skip
+_ENGLISH_ORDINALS = ("zeroth", "first", "second", "third", "fourth", "fifth", "sixth",
+    "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth",
+    "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth")  # fmt: skip
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december")  # fmt: skip
+_ENGLISH_TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+                 "eighty": 80, "ninety": 90, "hundred": 100}  # fmt: skip
+
+
+def _in_english_words(value: float, text: str) -> bool:
+    """Whether an English text writes a small whole number in words ("two", "second",
+    "twice", "forty")."""
+    n = int(value)
+    if n != value:
+        return False
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    if n < len(_ENGLISH_WORDS) and (_ENGLISH_WORDS[n] in words or _ENGLISH_ORDINALS[n] in words):
+        return True
+    if n in (2, 3) and ("twice" if n == 2 else "thrice") in words:
+        return True
+    if 1 <= n <= 12 and (_MONTHS[n - 1] in words or _MONTHS[n - 1][:3] in words):
+        return True  # 10月 is October
+    return any(words & {w, w.rstrip("y") + "ieth"} for w, v in _ENGLISH_TENS.items() if v == n)
+
+
+def dropped_numbers(original: str, translated: str) -> list[str]:
+    """Figures of `original` that its translation `translated` does not state, in digits,
+    in characters or (for small whole numbers) in English words."""
+    return [
+        n.text
+        for n in find_numbers(original)
+        if unsupported_numbers(n.text, translated) and not _in_english_words(n.value, translated)
+    ]

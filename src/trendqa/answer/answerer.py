@@ -56,6 +56,7 @@ from trendqa.evidence import (
 from trendqa.evidence import support as passage_support
 from trendqa.llm import ChatMessage, GenerationOptions, GenerationResult, Generator
 from trendqa.numbers import (
+    dropped_numbers,
     find_numbers,
     keep_figures,
     repair_scales,
@@ -1018,6 +1019,9 @@ def _translation_fault(checked: str, text: str, language: str, cosine: float) ->
     bad = unsupported_numbers(text, checked)
     if bad:
         return f"the translation states {bad[0]}, which the checked claim does not"
+    lost = dropped_numbers(checked, text)
+    if lost:
+        return f"the translation leaves out {lost[0]}, which the checked claim states"
     if cosine < TRANSLATION_SIMILARITY:
         return f"the translation does not mean what the checked claim says ({cosine:.2f})"
     return ""

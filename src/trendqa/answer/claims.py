@@ -45,6 +45,10 @@ ANSWER_SENTENCE_COVERAGE = 0.0
 # A subject named in more than ~30% of passages (idf below this) singles nothing out:
 # "AI" in an AI report is no subject to check a figure against.
 COMMON_IDF = 1.2
+# How much more a word of the shown passages must mean an untranslatable name than the
+# names of its figure's sentence do, for those names to be another subject's.
+RIVAL_MARGIN = 0.1
+RIVAL_WORDS = 40  # the rarest words of the passages compared with the name
 # How Chinese reports name their own country.
 _SAME_PLACE = {"中国": ("我国", "国内", "全国"), "中国的": ("我国",)}
 # Checks a claim may pass from another shown sentence than the one it cites, and how many
@@ -560,6 +564,8 @@ class ClaimChecker:
             if not forms:
                 if has_figure and any(_other_version(entity, s.text) for _p, s in evidence):
                     return entity  # Claude 2's date for Claude 3's
+                if has_figure and self._rival_by_meaning(entity, evidence):
+                    return entity
                 continue  # a name the corpus does not use as written cannot be checked
             if any(any(f in self._sentence_and_report(p, s) for f in forms) for p, s in evidence):
                 continue  # named in the sentence that states the claim, or by its report
@@ -601,6 +607,36 @@ class ClaimChecker:
                 continue
             return word
         return ""
+
+    def _rival_by_meaning(self, entity: str, evidence: Sequence[Evidence]) -> str:
+        """For a name the corpus does not write as translated (Beijing-Tianjin-Hebei, whose
+        translation 北京-天津-河北地区 the reports never use): a name of the figure's own
+        sentences that means it much less than a word of the shown passages does — the
+        figure is 长三角's when 京津冀 stands beside it. A sentence naming nothing is
+        about its passage's subject; a close call is no evidence."""
+        if self.similarity is None or han_share(entity) > 0 or not _LATIN_PROPER.search(entity):
+            return ""  # a Latin proper name only: "passenger cars" names no subject
+        kinds = _kinds([entity])
+        named = {w for _p, s in evidence for w, kind in _names_in(s.text) if kind in kinds}
+        named = {w for w in named if han_share(w) > 0}
+        if not named:
+            return ""
+        # The rarest words of the figure's passages: a subject beside it is named there.
+        words = {
+            t
+            for text in dict.fromkeys(p.hit.chunk.text for p, _s in evidence)
+            for t in tokenize(fold(text))
+            if len(t) >= 2 and han_share(t) == 1 and self.idf.get(t, 0.0) >= COMMON_IDF
+        }
+        names = sorted(named)
+        others = sorted(words - named, key=lambda w: (-self.idf.get(w, 0.0), w))[:RIVAL_WORDS]
+        if not others:
+            return ""
+        cosines = self.similarity([entity], [*names, *others])[0]
+        own, best = max(cosines[: len(names)]), max(cosines[len(names) :])
+        if best - own < RIVAL_MARGIN:
+            return ""
+        return names[max(range(len(names)), key=lambda i: cosines[i])]
 
     def _year_ok(
         self, year: str, passage: Passage, sentence: Sentence, figure: bool, measured: bool
@@ -663,9 +699,10 @@ class ClaimChecker:
         return self._shown(fold(entity))
 
     def _restates_question(self, claim: str) -> bool:
-        """A claim without figures whose every word is the question's says nothing new:
-        "AI + gene computing" answers no question about what lies under that heading."""
-        if find_numbers(claim):
+        """A claim whose every word and figure is the question's says nothing new: "AI +
+        gene computing" answers no question about what lies under that heading, "截至2023年
+        底" none about how much was raised by then."""
+        if unsupported_numbers(claim, self.analysis.question):
             return False
         words = {t for t in tokenize(claim) if len(t) > 1}
         asked = {fold(t) for t in tokenize(self.analysis.question)}

@@ -242,7 +242,8 @@ def test_the_models_own_markers_are_replaced(
     answer = answerer(gen).ask(Q_SIZE)
     assert answer.answerable, answer.reason
     (citation,) = answer.citations
-    assert answer.text == f"规模达到727.2亿元，增长65.4%[{citation.n}]。"
+    # Shown in the sentence's own words (what the figures measure), marked once.
+    assert answer.text == f"{SIZE.rstrip('。')}[{citation.n}]。"
     assert_checkable(answer, qa_corpus)
 
 
@@ -532,7 +533,7 @@ def test_a_reply_cut_at_max_tokens_keeps_what_was_written(
     assert answer.answerable
     # Cut by the budget, the reply is asked for again with twice the budget: whole.
     (citation,) = answer.citations
-    assert answer.text == f"规模达到727.2亿元，同比增长65.4%[{citation.n}]。"
+    assert answer.text == f"{SIZE.rstrip('。')}[{citation.n}]。"  # in its sentence's words
     assert answer.truncated == 1
     budgets = [options.max_tokens for _m, options in answer_requests(gen)]
     assert budgets == [cut, 2 * cut]
@@ -558,14 +559,18 @@ def test_a_reply_still_cut_shows_only_its_complete_claims(
     assert_checkable(answer, qa_corpus)
 
 
+FULL_SIZE = "2024年中国人工智能核心产业规模达到727.2亿元"
+
+
 @pytest.mark.parametrize(
     "tail, text",
     [
-        ("\\u89c4\\u6a21727.2\\u4ebf\\u5143", "规模727.2亿元"),
-        ("\\u89c4\\u6a21727.2\\u4e", "规模727.2"),  # cut inside an escape
-        ("\\u89c4\\u6a21727.2\\", "规模727.2"),
-        ("规模727.2\\\\u4e", "规模727.2\\u4e"),  # an escaped backslash, not an escape
-        ("规模727.2\\ud83d", "规模727.2"),  # half a surrogate pair: unprintable, dropped
+        # What is kept is shown in its sentence's words: 规模727.2 is the 727.2亿元 there.
+        ("\\u89c4\\u6a21727.2\\u4ebf\\u5143", FULL_SIZE),
+        ("\\u89c4\\u6a21727.2\\u4e", FULL_SIZE),  # cut inside an escape
+        ("\\u89c4\\u6a21727.2\\", FULL_SIZE),
+        ("规模727.2\\\\u4e", FULL_SIZE),  # an escaped backslash, not an escape
+        ("规模727.2\\ud83d", FULL_SIZE),  # half a surrogate pair: unprintable, dropped
     ],
 )
 def test_a_reply_cut_inside_an_escape_keeps_what_it_can(

@@ -105,6 +105,11 @@ def ask(tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader):  #
         "search": "搜索",
         "new": "新型",
         "find": "发现",
+        "found": "发现",
+        "studied": "研究",
+        "algorithms": "算法",
+        "genomic": "基因组",
+        "data": "数据",
     }
     searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary=glossary))[0]
     return lambda gen, question: Answerer(searcher, gen).ask(question, AskOptions())
@@ -118,13 +123,17 @@ def test_an_english_question_about_a_chinese_scientist_is_answered(ask) -> None:
         "张锋研究了新算法",
         question="冯章的机器学习搜索发现了多少种新的CRISPR系统？",
         # The back-translation writes the report's name in pinyin, surname first.
-        translations=["Zhang Feng found 188 new CRISPR systems."],
+        # (The claim is translated as shown: in its sentence's words.)
+        translations=[
+            "Machine learning is at work: Zhang Feng studied new algorithms, searched massive "
+            "genomic data and found 188 new CRISPR systems."
+        ],
     )
     answer = ask(gen, "How many new CRISPR systems did Feng Zhang's machine-learning search find?")
     assert answer.answerable, answer.reason
     assert "张锋" in answer.answered_as and "冯章" not in answer.answered_as
     assert "188" in answer.text and answer.language == "en"
-    assert answer.text.startswith("Feng Zhang found 188"), answer.text  # as the reader wrote it
+    assert "Feng Zhang studied" in answer.text, answer.text  # as the reader wrote it
 
 
 @pytest.mark.parametrize(

@@ -34,6 +34,7 @@ from trendqa.answer.claims import (
     CLAIM_STOPS,
     ClaimChecker,
     ClaimResult,
+    figures_in_full,
     join_lines,
     split_claims,
     stated_in_full,
@@ -981,6 +982,8 @@ def _in_full(answer: Answer) -> Answer:
         if at >= 0:
             quotes = [c.quote for c in answer.citations if c.n in claim.citations]
             full = next((f for q in quotes if (f := stated_in_full(core, q)) != core), core)
+            if full == core:
+                full = next((f for q in quotes if (f := figures_in_full(core, q)) != core), core)
             if full != core:
                 text = text[:at] + full + text[at + len(core) :]
                 claim = replace(claim, text=full + claim.text.strip()[len(core) :])

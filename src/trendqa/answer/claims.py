@@ -201,6 +201,61 @@ def stated_in_full(claim: str, sentence: str) -> str:
     return full + tail if len(full) > len(core) else claim
 
 
+# A figure claim is shown as the clauses of its sentence that state its figures when those
+# run no longer than this: the report's own words keep the figure's qualifiers (超过, 近,
+# 预计) and what it measures, which a paraphrase drops ("400亿美元" for "超过了400亿美元").
+FIGURES_IN_FULL_CHARS = 160
+FIGURES_IN_FULL_SHARE = 0.5
+
+
+def figure_clauses(claim: str, sentence: str) -> str:
+    """The clauses of `sentence` that state the claim's figures other than years, from the
+    first to the last of them, with the clauses before them that state no other figure
+    ("截至2023年底，", what the sentence is about); '' when the sentence does not state
+    them all or the claim states none."""
+    figures = [n for n in find_numbers(claim) if not _YEAR.fullmatch(n.text)]
+    if not figures:
+        return ""
+    parts = [c for c in _SENTENCE_CLAUSE.split(sentence.strip()) if c.strip()]
+    where = []
+    for figure in figures:
+        at = next((i for i, c in enumerate(parts) if not unsupported_numbers(figure.text, c)), None)
+        if at is None:
+            return ""
+        where.append(at)
+    start, end = min(where), max(where) + 1
+    # Back to where the sentence names what it is about, but not over another figure (the
+    # neighbour's "北京市…2,200家，" before "上海市…1,100家").
+    while start > 0 and not _measures(parts[start - 1]):
+        if sum(len(c) for c in parts[start - 1 : end]) > FIGURES_IN_FULL_CHARS:
+            break
+        start -= 1
+    return "".join(parts[start:end]).strip().rstrip(CLAIM_STOPS)
+
+
+def _measures(text: str) -> bool:
+    """Whether `text` states a figure other than a year."""
+    return any(not _YEAR.fullmatch(n.text) for n in find_numbers(text))
+
+
+def figures_in_full(claim: str, sentence: str) -> str:
+    """A claim stating figures that one sentence in its language states, as that
+    sentence's `figure_clauses`; the claim itself otherwise, or when those clauses say no
+    more than it does or say something else."""
+    core = claim.strip().rstrip(CLAIM_STOPS)
+    if detect_language(core) != detect_language(sentence):
+        return claim
+    full = figure_clauses(core, sentence)
+    if len(full) <= len(core) or len(full) > FIGURES_IN_FULL_CHARS:
+        return claim
+    # What the claim says the clauses must mostly say too: they replace it, not add to it.
+    words = {fold(t) for t in tokenize(core) if len(t) > 1 and not t[0].isdigit()}
+    folded = fold(full)
+    if words and sum(w in folded for w in words) < FIGURES_IN_FULL_SHARE * len(words):
+        return claim
+    return full + claim.strip()[len(core) :]
+
+
 def _enumerated(piece: str) -> list[str]:
     """The items of a bare enumeration — three or more short phrases joined by 、 and
     nothing else (no comma, no sentence around them) — or [] when `piece` is not one."""
@@ -385,6 +440,14 @@ class ClaimChecker:
             return ClaimResult(
                 claim, evidence, False, "figure", f"no cited sentence states {bad[0]}", score
             )
+        # A figure is dated by its own words and by the clauses of its sentence that lead
+        # up to it ("2023年清明档总票房已突破1.92亿元，超过2022年…" dates it to 2023).
+        spans = [c for _p, s in evidence if (c := figure_clauses(claim, s.text))]
+        dated = self._dated_otherwise(claim)
+        if not dated and spans and all(self._dated_otherwise(c) for c in spans):
+            dated = self._dated_otherwise(spans[0])
+        if dated:
+            return ClaimResult(claim, evidence, False, "year", dated, score)
         missing = self._missing_subject(claim, evidence)
         if missing:
             return ClaimResult(
@@ -521,6 +584,18 @@ class ClaimChecker:
         if groups & cited:
             return ""
         return f"《{self.reports.label(named)}》"
+
+    def _dated_otherwise(self, claim: str) -> str:
+        """Why a claim's figure is another year's: asked about one year, it states a figure
+        and dates it only to others ("2023年清明档票房突破1.92亿元" for 2022's)."""
+        asked = set(_YEAR.findall(self.analysis.question))
+        if len(asked) != 1:
+            return ""
+        numbers = find_numbers(claim)
+        years = {n.text for n in numbers if _YEAR.fullmatch(n.text)}
+        if not years or asked & years or all(_YEAR.fullmatch(n.text) for n in numbers):
+            return ""
+        return f"it dates its figure to {min(years)}, not {next(iter(asked))}"
 
     def _missing_subject(self, claim: str, evidence: Sequence[Evidence]) -> str:
         """A subject of the question that is not named where the claim's figure is stated.

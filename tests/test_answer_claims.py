@@ -18,7 +18,7 @@ from conftest import trends_text
 from scripted import answer_requests, model, reply, shown
 from trendqa.answer import REFUSAL, Answer, Answerer, AskOptions, analyze, prompts
 from trendqa.answer.claims import ClaimChecker, figures_in_full, split_claims, stated_in_full
-from trendqa.answer.context import number_passages
+from trendqa.answer.context import OutlineEntry, _runs, number_passages
 from trendqa.answer.question import ReportNames, expected_count, question_type
 from trendqa.api import ingest_paths, open_searcher
 from trendqa.config import Settings
@@ -237,6 +237,27 @@ def test_a_list_question_gets_the_documents_outline(ask, shelf: Path) -> None:  
     assert all(t in answer.text for t in titles)
     assert len({c.quote for c in answer.citations}) == 5
     assert_checkable(answer, shelf)
+
+
+def test_an_outline_run_counts_up_through_sub_headings_and_either_width_of_colon() -> None:
+    # Each chapter of a report lists 趋势要点1-3, with sub-headings between them and a
+    # full-width colon on one: each chapter is one run of three.
+    headings = [
+        "趋势要点1: 卫星研制“工业化”", "基于工业级器件降低成本", "趋势要点2：通信标准“一体化”",
+        "说明", "趋势要点3: 卫星通信“大众化”", "趋势要点1: 矢量推进", "趋势要点2: 电推进",
+        "趋势要点3: 低空基础设施", "趋势十一：其他", "趋势十二：其他", "趋势十三：其他",
+    ]  # fmt: skip
+    entries = [OutlineEntry("r.txt", "R", i * 10, i, h, h) for i, h in enumerate(headings)]
+    runs = [[e.text for e in run] for run in _runs(entries)]
+    assert runs == [
+        [
+            "趋势要点1: 卫星研制“工业化”",
+            "趋势要点2：通信标准“一体化”",
+            "趋势要点3: 卫星通信“大众化”",
+        ],
+        ["趋势要点1: 矢量推进", "趋势要点2: 电推进", "趋势要点3: 低空基础设施"],
+        ["趋势十一：其他", "趋势十二：其他", "趋势十三：其他"],
+    ]
 
 
 def test_a_list_question_gets_the_whole_section(ask) -> None:  # type: ignore[no-untyped-def]

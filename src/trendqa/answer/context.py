@@ -21,7 +21,9 @@ from trendqa.textnorm import fold
 # Characters of evidence per question type: ~1.5 characters a token for Chinese, so a
 # section of 1,000 characters is ~670 prompt tokens (~12 s of prompt on 2 cores).
 SECTION_CHARS = 1000
-_SERIES = re.compile(r"^(\D{0,6}?)(?:[0-9０-９]+|[一二三四五六七八九十]+)([.、．:：\s)）]?)")
+_HALF_WIDTH = str.maketrans("：．）", ":.)")
+_SERIES = re.compile(r"^(\D{0,6}?)([0-9０-９]+|[一二三四五六七八九十]+)([.、．:：\s)）]?)")
+_HAN_ORDINAL = {c: i for i, c in enumerate("零一二三四五六七八九", 0)}
 
 
 def is_heading(piece: str, heading: str | None) -> bool:
@@ -84,9 +86,26 @@ class OutlineEntry:
 
     @property
     def series(self) -> str:
-        """The numbering pattern this heading follows: 趋势一： and 趋势二： share 趋势#：."""
+        """The numbering pattern this heading follows: 趋势一： and 趋势二： share 趋势#:
+        (a full-width colon or stop is the same mark as a half-width one)."""
         m = _SERIES.match(self.heading)
-        return f"{m.group(1)}#{m.group(2)}" if m else self.heading
+        return f"{m.group(1)}#{m.group(3).translate(_HALF_WIDTH)}" if m else self.heading
+
+    @property
+    def number(self) -> int:
+        """Its place in its series (趋势三 is 3, 02 is 2); 0 when it has none."""
+        m = _SERIES.match(self.heading)
+        if not m:
+            return 0
+        numeral = m.group(2)
+        if numeral.isdigit():
+            return int(numeral)  # also full-width digits
+        if numeral == "十":
+            return 10
+        tens, _, ones = numeral.rpartition("十")
+        if "十" not in numeral:
+            return _HAN_ORDINAL.get(numeral, 0) if len(numeral) == 1 else 0
+        return 10 * (_HAN_ORDINAL.get(tens, 0) if tens else 1) + _HAN_ORDINAL.get(ones, 0)
 
 
 class Shelf:
@@ -183,13 +202,7 @@ class Shelf:
 
     def outline(self, doc: str, count: int, near: int = 0) -> list[Hit]:
         """A numbered run of `doc`'s headings `count` long (±1), the run nearest `near`."""
-        runs: list[list[OutlineEntry]] = []
-        for entry in self._outlines.get(doc, []):
-            if runs and runs[-1][-1].series == entry.series and "#" in entry.series:
-                runs[-1].append(entry)
-            else:
-                runs.append([entry])
-        runs = [r for r in runs if len(r) >= 3 and abs(len(r) - count) <= 1]
+        runs = [r for r in _runs(self._outlines.get(doc, [])) if abs(len(r) - count) <= 1]
         if not runs:
             return []
 
@@ -198,6 +211,25 @@ class Shelf:
 
         best = min(runs, key=distance)
         return [_heading_hit(e, i) for i, e in enumerate(best, 1)]
+
+
+def _runs(entries: Sequence[OutlineEntry]) -> list[list[OutlineEntry]]:
+    """The numbered runs of a document's headings, three or more long: headings of one
+    series counting up by one (趋势要点1, 2, 3), with the sub-headings between them left
+    out; a heading of the series that does not count on starts a new run."""
+    runs: list[list[OutlineEntry]] = []
+    open_runs: dict[str, list[OutlineEntry]] = {}
+    for entry in entries:
+        if "#" not in entry.series or not entry.number:
+            continue
+        run = open_runs.get(entry.series)
+        if run and entry.number == run[-1].number + 1:
+            run.append(entry)
+        else:
+            run = [entry]
+            open_runs[entry.series] = run
+            runs.append(run)
+    return [r for r in runs if len(r) >= 3]
 
 
 def _touching(left: Chunk, right: Chunk) -> bool:

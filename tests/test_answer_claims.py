@@ -475,6 +475,15 @@ def test_an_answer_written_straight_in_english_is_checked_across_and_not_transla
     assert_checkable(answer, shelf)
 
 
+def test_an_answer_framed_as_a_reading_of_the_passage_is_shown_as_what_it_states(ask) -> None:  # type: ignore[no-untyped-def]
+    framed = "The passage states that at the end of 2023, Shanghai had 1,100 AI companies."
+    gen = model(framed, "上海市人工智能企业数量", question=ZH_SHANGHAI)
+    answer = ask(gen, Q_SHANGHAI)
+    assert answer.answerable, answer.reason
+    assert answer.text.startswith("At the end of 2023, Shanghai had 1,100"), answer.text
+    assert "passage" not in answer.text
+
+
 def test_a_chinese_question_shown_in_english_needs_no_question_translation(ask) -> None:  # type: ignore[no-untyped-def]
     gen = model(SHANGHAI_ZH, "上海市人工智能企业数量", translations=[SHANGHAI_EN])
     answer = ask(gen, ZH_SHANGHAI, language="en")

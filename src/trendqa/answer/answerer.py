@@ -91,6 +91,14 @@ ASKED_TRANSLATED = TRANSLATED_SHARE
 # the two (a faithful translation scores ~0.8; one about something else, far less).
 TRANSLATION_SIMILARITY = 0.5
 _LEAD_MARKER = re.compile(r"^(?:[-*•·]\s*)+")
+# A small model's English frames its answer as a reading of the passages ("The passage
+# states that …"): the answer is what they state, so the frame is dropped.
+_READING_FRAME = re.compile(
+    r"(?m)^([-*•·]\s*)?(?:(?:the|this) (?:passages?|texts?|sentences?|excerpts?) "
+    r"(?:states?|says?|mentions?|notes?|indicates?|shows?) that|according to the "
+    r"(?:passages?|texts?|sentences?|excerpts?),)\s+([a-z])",
+    re.IGNORECASE,
+)
 # Reply budgets relative to --max-tokens: a list or a definition with its parts is longer.
 BUDGET_FACTOR = {"list": 2.0, "overview": 2.0, "definition": 1.5}
 OnToken = Callable[[str], None]
@@ -691,6 +699,7 @@ class Answerer:
             reason = "language: the model's answer was empty or in the wrong language; quoting"
             quoted = quote_answer(base, [c for c in citations if c.verified])
             return replace(quoted, reason=reason)
+        text = _READING_FRAME.sub(lambda m: (m.group(1) or "") + m.group(2).upper(), text)
         text = join_lines(text)
         listing = analysis.type in ("list", "overview")
         claims_made = split_claims(text, listing)
@@ -1033,7 +1042,9 @@ def _translation_fault(checked: str, text: str, language: str, cosine: float) ->
 def _tidied(text: str, checked: str, analysis: QuestionAnalysis) -> str:
     """A claim's translation as shown: one statement (a list marker the model adds is the
     layout's), the checked claim's scales, and people named as the question names them."""
-    text = repair_scales(_LEAD_MARKER.sub("", " ".join(text.split())), checked)
+    text = " ".join(text.split())
+    text = _READING_FRAME.sub(lambda m: (m.group(1) or "") + m.group(2).upper(), text)
+    text = repair_scales(_LEAD_MARKER.sub("", text), checked)
     for latin, chinese in analysis.people:
         text = names.restore(text, latin, chinese)
     return text

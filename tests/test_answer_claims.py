@@ -260,6 +260,66 @@ def test_an_outline_run_counts_up_through_sub_headings_and_either_width_of_colon
     ]
 
 
+POINTS = """# 展望报告
+
+2024 年，应用开始在一些领域大规模展开，主要表现在如下四个领域：
+
+1. 智能体作为任务助理进入更多应用场景和业务流程
+
+智能体能帮助完成任务，而不仅仅是问答。
+
+2. 下一代闭源大模型推出，开始出现胜任人类水平的 AGI “火花”，但规模边际效应递减
+
+下一代模型将是多模态的。
+
+3. 数据来源的深度和广度进一步开拓，更多合成数据与自然数据结合用于大模型训练
+
+合成数据的比例会上升。
+
+4. 小模型结合软硬件应用，新物种涌现
+
+小模型可以装进笔记本电脑和手机。
+"""
+
+
+POINT_STARTS = (
+    "智能体作为任务助理",
+    "下一代闭源大模型推出",
+    "数据来源的深度和广度",
+    "小模型结合软硬件",
+)
+
+
+@pytest.fixture
+def points(tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader):  # type: ignore[no-untyped-def]
+    root = tmp_path / "points"
+    root.mkdir()
+    (root / "points.md").write_text(POINTS, encoding="utf-8")
+    (root / "trends.md").write_text(trends_text(), encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    return lambda gen, question: Answerer(searcher, gen).ask(question, AskOptions())
+
+
+def test_an_outline_keeps_numbered_points_longer_than_a_section_heading(points) -> None:  # type: ignore[no-untyped-def]
+    # Two of the four points run past 40 characters: still points of the outline.
+    gen = FakeGenerator([reply("", []), json.dumps({"verdict": "no"})])
+    points(gen, "展望报告提出的四个领域分别是什么？")
+    shown_text = " ".join(prompt_sentences(gen))
+    assert all(point in shown_text for point in POINT_STARTS)
+
+
+def test_a_list_answered_with_the_sentence_announcing_it_gets_the_list(points) -> None:  # type: ignore[no-untyped-def]
+    # "…主要表现在如下四个领域：" is stated, and answers nothing: the four points after it do.
+    intro = "2024 年，应用开始在一些领域大规模展开，主要表现在如下四个领域："
+    answer = points(model(intro, "如下四个领域"), "展望报告提出的四个领域分别是什么？")
+    assert answer.answerable, answer.reason
+    lines = answer.text.splitlines()
+    assert len(lines) == 4, answer.text
+    assert all(line.startswith(f"- {p}") for line, p in zip(lines, POINT_STARTS, strict=True))
+    assert "如下四个领域" not in answer.text and len(answer.citations) == 4
+
+
 def test_a_list_question_gets_the_whole_section(ask) -> None:  # type: ignore[no-untyped-def]
     gen = FakeGenerator([reply("", []), json.dumps({"verdict": "no"})])
     ask(gen, "丁智库提出了哪些降低训练成本、形成全国一体化算力市场的发展路径？")

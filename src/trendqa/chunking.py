@@ -204,14 +204,14 @@ def _classify_line(start: int, end: int, stripped: str, repeats: int) -> _Line:
     return _Line(start, end, "heading", heading) if heading else _Line(start, end, "body")
 
 
-def _heading(stripped: str) -> str | None:
+def _heading(stripped: str, max_chars: int = _MAX_HEADING) -> str | None:
     """The heading text if the line looks like a short section heading."""
     for pattern in _HEADINGS:
         match = pattern.fullmatch(stripped)
         if match:
             heading = _clean_heading(match.group("h"))
             # Length and punctuation keep numbered body sentences from passing as headings.
-            if heading and len(heading) <= _MAX_HEADING and not _NOT_IN_HEADING.search(heading):
+            if heading and len(heading) <= max_chars and not _NOT_IN_HEADING.search(heading):
                 return heading
             return None
     return None
@@ -349,6 +349,7 @@ def _make_chunk(
     return Chunk(id=digest, text=text, location=location, heading=heading)
 
 
-def heading_of(line: str) -> str | None:
-    """The heading a source line states (`趋势一：…`, `1. …`, `一、…`), or None."""
-    return _heading(line.strip())
+def heading_of(line: str, max_chars: int = _MAX_HEADING) -> str | None:
+    """The heading a source line states (`趋势一：…`, `1. …`, `一、…`), or None. A list of
+    numbered points may have longer ones than a section heading: `max_chars`."""
+    return _heading(line.strip(), max_chars)

@@ -99,6 +99,11 @@ _READING_FRAME = re.compile(
     r"(?:passages?|texts?|sentences?|excerpts?),)\s+([a-z])",
     re.IGNORECASE,
 )
+# A sentence announcing the list that follows it ends with a colon; the list's first
+# point starts within this many characters after it.
+ANNOUNCING = ("：", ":")
+ANNOUNCED_WITHIN = 200
+_POINT_NUMBER = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})[.、．:：)）]\s*")
 # Reply budgets relative to --max-tokens: a list or a definition with its parts is longer.
 BUDGET_FACTOR = {"list": 2.0, "overview": 2.0, "definition": 1.5}
 OnToken = Callable[[str], None]
@@ -499,6 +504,9 @@ class Answerer:
             # A second, short request: only the chosen sentences, answer in the language.
             text = self._rewrite(question, [s for _p, s in chosen], base.language, budget, run)
         answer = self._check(base, analysis, chosen, text)
+        announced = self._announced_list(analysis, passages, chosen, answer)
+        if announced is not None:
+            answer = announced
         if answer.answerable and opts.confirm and not self._confirmed(question, answer, run):
             reason = "confirm: the model judged that its quotes do not state what was asked"
             return replace(base, reason=reason, claims=answer.claims)
@@ -507,6 +515,41 @@ class Answerer:
             # measures. (The confirmation judged the model's own words.)
             answer = _in_full(answer)
         return answer
+
+    def _announced_list(
+        self,
+        analysis: QuestionAnalysis,
+        passages: Sequence[Passage],
+        chosen: Sequence[tuple[Passage, Sentence]],
+        answer: Answer,
+    ) -> Answer | None:
+        """A list question answered with the sentence that announces the list ("…主要表现在
+        如下十个领域：") is answered with the list that follows it: the shown outline's
+        numbered points, when they start right after that sentence in its document. Each
+        point is then a claim checked like any other."""
+        outline = [p for p in passages if p.part == "outline" and p.sentences]
+        if analysis.type != "list" or len(outline) < 3 or not answer.answerable:
+            return None
+        kept = [c for c in answer.claims if c.supported]
+        if not kept or not all(c.text.rstrip().endswith(ANNOUNCING) for c in kept):
+            return None
+        first = outline[0].hit.chunk.location
+        for p, sentence in chosen:
+            where = p.hit.chunk.location
+            end = where.start + sentence.offset + len(sentence.text)
+            if (
+                where.doc == first.doc
+                and p.part != "outline"
+                and sentence.text.rstrip().endswith(ANNOUNCING)
+                and 0 <= first.start - end <= ANNOUNCED_WITHIN
+            ):
+                points = [(q, q.sentences[0]) for q in outline]
+                # A point's own number ("2. ") is the list's layout, not a figure it states.
+                text = "\n".join(f"- {_POINT_NUMBER.sub('', s.text)}" for _q, s in points)
+                base = replace(answer, answerable=False, text="", citations=(), claims=())
+                listed = self._check(base, analysis, points, text)
+                return listed if listed.answerable else None
+        return None
 
     def _complete(
         self,

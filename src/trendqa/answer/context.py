@@ -22,6 +22,9 @@ from trendqa.textnorm import fold
 # section of 1,000 characters is ~670 prompt tokens (~12 s of prompt on 2 cores).
 SECTION_CHARS = 1000
 _HALF_WIDTH = str.maketrans("：．）", ":.)")
+# A numbered point of an outline may run longer than a section heading ("6. 下一代闭源大模型
+# 推出，开始出现胜任人类水平的 AGI “火花”，但规模边际效应递减"); a full stop still ends it.
+OUTLINE_HEADING_CHARS = 80
 _SERIES = re.compile(r"^(\D{0,6}?)([0-9０-９]+|[一二三四五六七八九十]+)([.、．:：\s)）]?)")
 _HAN_ORDINAL = {c: i for i, c in enumerate("零一二三四五六七八九", 0)}
 
@@ -183,7 +186,7 @@ class Shelf:
                 for n, line in enumerate(chunk.text.split("\n")):
                     start = chunk.location.start + offset
                     offset += len(line) + 1
-                    heading = heading_of(line)
+                    heading = heading_of(line, OUTLINE_HEADING_CHARS)
                     bare = line.strip().strip("#*").strip()  # markup is not the heading's text
                     if heading and bare and start not in seen:
                         seen.add(start)

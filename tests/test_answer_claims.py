@@ -1073,6 +1073,7 @@ DELTA = (
         (LONGER, CITY_SENTENCE, LONGER),
         ("Shanghai had 1,100 AI companies.", CITY_SENTENCE, "Shanghai had 1,100 AI companies."),
         ("京津冀的创新载体有2,200个", CITY_SENTENCE, "京津冀的创新载体有2,200个"),
+        ("营收为12.5亿元", "营收\t12.5亿元\t11.3亿元", "营收为12.5亿元"),  # a table row
     ],
 )  # fmt: skip
 def test_a_figure_claim_is_shown_in_its_sentences_words(

@@ -243,8 +243,8 @@ def figures_in_full(claim: str, sentence: str) -> str:
     sentence's `figure_clauses`; the claim itself otherwise, or when those clauses say no
     more than it does or say something else."""
     core = claim.strip().rstrip(CLAIM_STOPS)
-    if detect_language(core) != detect_language(sentence):
-        return claim
+    if detect_language(core) != detect_language(sentence) or "\t" in sentence:
+        return claim  # (a table row's cells are no clauses: which cell is which is its header's)
     full = figure_clauses(core, sentence)
     if len(full) <= len(core) or len(full) > FIGURES_IN_FULL_CHARS:
         return claim

@@ -350,6 +350,9 @@ def test_a_comparison_is_answered_per_report_with_its_own_citations(ask, shelf: 
     assert {c.doc for c in answer.citations} == {"trends.md", "outlook.md"}
     parts = {p.part for p in answer.passages}
     assert parts == {"2023年五大科技趋势", "看未来：人工智能展望"}
+    # Each report's part is read from as many passages as a question of its own.
+    for part in parts:
+        assert sum(p.part == part for p in answer.passages) == AskOptions().k
     assert_checkable(answer, shelf)
 
 

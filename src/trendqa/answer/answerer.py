@@ -960,7 +960,7 @@ class Answerer:
             sub_analysis = replace(
                 analysis, question=sub, type=question_type(sub), docs=group, parts=()
             )
-            part_opts = replace(opts, k=max(2, opts.k - 1))
+            part_opts = replace(opts, k=opts.k)
             answer = self._answer(
                 sub_analysis, sub, group, part_opts, on_token, run, first_n, first_id, label
             )

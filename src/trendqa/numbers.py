@@ -90,13 +90,14 @@ def han_figures(text: str) -> list[Number]:
         span = m.group(0)
         if not any(u in span for u in "十百千万亿"):
             continue
-        value = _han_value(span)
+        value = han_value(span)
         if value:
             out.append(Number(raw=value, value=value, text=span))
     return out
 
 
-def _han_value(span: str) -> float:
+def han_value(span: str) -> float:
+    """The value of a run of Chinese numerals: 三 is 3, 二十三 is 23, 四百万 is 4e6."""
     total, section, digit = 0.0, 0.0, 0.0
     for c in span:
         if c in _HAN_DIGIT:

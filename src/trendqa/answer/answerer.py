@@ -742,8 +742,7 @@ class Answerer:
             reason = "language: the model's answer was empty or in the wrong language; quoting"
             quoted = quote_answer(base, [c for c in citations if c.verified])
             return replace(quoted, reason=reason)
-        text = _READING_FRAME.sub(lambda m: (m.group(1) or "") + m.group(2).upper(), text)
-        text = join_lines(text)
+        text = join_lines(_without_reading_frame(text))
         listing = analysis.type in ("list", "overview")
         claims_made = split_claims(text, listing)
         results = self._checker(analysis).check_all(claims_made, chosen, base.passages)
@@ -960,9 +959,8 @@ class Answerer:
             sub_analysis = replace(
                 analysis, question=sub, type=question_type(sub), docs=group, parts=()
             )
-            part_opts = replace(opts, k=opts.k)
             answer = self._answer(
-                sub_analysis, sub, group, part_opts, on_token, run, first_n, first_id, label
+                sub_analysis, sub, group, opts, on_token, run, first_n, first_id, label
             )
             answers.append((label, answer))
             first_n += len(answer.passages)
@@ -1082,11 +1080,15 @@ def _translation_fault(checked: str, text: str, language: str, cosine: float) ->
     return ""
 
 
+def _without_reading_frame(text: str) -> str:
+    """English answer lines without "The passage states that": what the passages state."""
+    return _READING_FRAME.sub(lambda m: (m.group(1) or "") + m.group(2).upper(), text)
+
+
 def _tidied(text: str, checked: str, analysis: QuestionAnalysis) -> str:
     """A claim's translation as shown: one statement (a list marker the model adds is the
     layout's), the checked claim's scales, and people named as the question names them."""
-    text = " ".join(text.split())
-    text = _READING_FRAME.sub(lambda m: (m.group(1) or "") + m.group(2).upper(), text)
+    text = _without_reading_frame(" ".join(text.split()))
     text = repair_scales(_LEAD_MARKER.sub("", text), checked)
     for latin, chinese in analysis.people:
         text = names.restore(text, latin, chinese)

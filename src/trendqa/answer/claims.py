@@ -233,6 +233,16 @@ def figure_clauses(claim: str, sentence: str) -> str:
     return "".join(parts[start:end]).strip().rstrip(CLAIM_STOPS)
 
 
+def _other_year(text: str, asked: set[str]) -> str:
+    """The year `text` dates its figure to, when it names years and none of `asked` and
+    states a figure besides them; '' otherwise."""
+    numbers = find_numbers(text)
+    years = {n.text for n in numbers if _YEAR.fullmatch(n.text)}
+    if not years or asked & years or all(_YEAR.fullmatch(n.text) for n in numbers):
+        return ""
+    return min(years)
+
+
 def _measures(text: str) -> bool:
     """Whether `text` states a figure other than a year."""
     return any(not _YEAR.fullmatch(n.text) for n in find_numbers(text))
@@ -440,12 +450,7 @@ class ClaimChecker:
             return ClaimResult(
                 claim, evidence, False, "figure", f"no cited sentence states {bad[0]}", score
             )
-        # A figure is dated by its own words and by the clauses of its sentence that lead
-        # up to it ("2023年清明档总票房已突破1.92亿元，超过2022年…" dates it to 2023).
-        spans = [c for _p, s in evidence if (c := figure_clauses(claim, s.text))]
-        dated = self._dated_otherwise(claim)
-        if not dated and spans and all(self._dated_otherwise(c) for c in spans):
-            dated = self._dated_otherwise(spans[0])
+        dated = self._dated_otherwise(claim, evidence)
         if dated:
             return ClaimResult(claim, evidence, False, "year", dated, score)
         missing = self._missing_subject(claim, evidence)
@@ -585,17 +590,23 @@ class ClaimChecker:
             return ""
         return f"《{self.reports.label(named)}》"
 
-    def _dated_otherwise(self, claim: str) -> str:
-        """Why a claim's figure is another year's: asked about one year, it states a figure
-        and dates it only to others ("2023年清明档票房突破1.92亿元" for 2022's)."""
+    def _dated_otherwise(self, claim: str, evidence: Sequence[Evidence]) -> str:
+        """Why a claim's figure is another year's: asked about one year, the claim dates
+        its figure only to others ("2023年清明档票房突破1.92亿元" for 2022's), or every
+        sentence stating it does in the clauses that lead up to it ("2023年清明档总票房已
+        突破1.92亿元，超过2022年…" dates it to 2023, whatever year the claim writes)."""
         asked = set(_YEAR.findall(self.analysis.question))
         if len(asked) != 1:
             return ""
-        numbers = find_numbers(claim)
-        years = {n.text for n in numbers if _YEAR.fullmatch(n.text)}
-        if not years or asked & years or all(_YEAR.fullmatch(n.text) for n in numbers):
-            return ""
-        return f"it dates its figure to {min(years)}, not {next(iter(asked))}"
+        year = next(iter(asked))
+        dated = _other_year(claim, asked)
+        if dated:
+            return f"it dates its figure to {dated}, not {year}"
+        spans = [c for _p, s in evidence if (c := figure_clauses(claim, s.text))]
+        others = [_other_year(c, asked) for c in spans]
+        if others and all(others):
+            return f"it dates its figure to {others[0]}, not {year}"
+        return ""
 
     def _missing_subject(self, claim: str, evidence: Sequence[Evidence]) -> str:
         """A subject of the question that is not named where the claim's figure is stated.

@@ -15,6 +15,7 @@ from functools import cached_property
 
 from trendqa.answer.types import Passage, Sentence
 from trendqa.chunking import heading_of, split_sentences
+from trendqa.numbers import han_value
 from trendqa.records import Chunk, Hit, Location
 from trendqa.textnorm import fold
 
@@ -26,7 +27,6 @@ _HALF_WIDTH = str.maketrans("：．）", ":.)")
 # 推出，开始出现胜任人类水平的 AGI “火花”，但规模边际效应递减"); a full stop still ends it.
 OUTLINE_HEADING_CHARS = 80
 _SERIES = re.compile(r"^(\D{0,6}?)([0-9０-９]+|[一二三四五六七八九十]+)([.、．:：\s)）]?)")
-_HAN_ORDINAL = {c: i for i, c in enumerate("零一二三四五六七八九", 0)}
 
 
 def is_heading(piece: str, heading: str | None) -> bool:
@@ -101,14 +101,7 @@ class OutlineEntry:
         if not m:
             return 0
         numeral = m.group(2)
-        if numeral.isdigit():
-            return int(numeral)  # also full-width digits
-        if numeral == "十":
-            return 10
-        tens, _, ones = numeral.rpartition("十")
-        if "十" not in numeral:
-            return _HAN_ORDINAL.get(numeral, 0) if len(numeral) == 1 else 0
-        return 10 * (_HAN_ORDINAL.get(tens, 0) if tens else 1) + _HAN_ORDINAL.get(ones, 0)
+        return int(numeral) if numeral.isdigit() else int(han_value(numeral))  # (０２ is 2)
 
 
 class Shelf:

@@ -803,11 +803,14 @@ def test_an_untranslatable_names_neighbour_is_found_by_meaning(regions) -> None:
 
 
 def test_a_claim_of_the_questions_own_words_and_year_answers_nothing(regions) -> None:  # type: ignore[no-untyped-def]
-    # "截至2023年底，京津冀地区" holds a figure, but it is the question's year: no answer.
+    # "截至2023年底，京津冀地区" holds a figure, but it is the question's year: the claim
+    # answers nothing. The sentence it cites does answer, and is quoted instead.
     question = "截至2023年底，京津冀地区人工智能相关企业数量是多少？"
     answer = regions(model("截至2023年底，京津冀地区", "京津冀地区"), question)
-    assert not answer.answerable
-    assert answer.reason == "content: it only restates the question", answer.reason
+    restated = answer.claims[0]
+    assert not restated.supported
+    assert restated.reason == "content: it only restates the question", restated.reason
+    assert answer.mode == "extractive" and "2354" in answer.text
     answer = regions(
         model("截至2023年底，京津冀地区人工智能相关企业有2354家", "京津冀地区"), question
     )
@@ -960,6 +963,39 @@ def test_a_how_many_question_answered_without_a_quantity_is_refused(games) -> No
     assert answer.answerable, answer.reason
 
 
+def test_a_which_year_question_answered_with_a_day_is_refused(games) -> None:  # type: ignore[no-untyped-def]
+    # 2月2日 is a time, not the year asked for; the sentence names none either, so it is
+    # not quoted in its place.
+    question = "冬季运动会的火炬传递是哪一年开始的？"
+    answer = games(model("冬季运动会的火炬传递于2月2日开始。", "火炬传递于"), question)
+    assert not answer.answerable
+    assert answer.reason.startswith("form: the question asks for a year"), answer.reason
+
+
+def test_the_cited_sentence_is_quoted_when_the_claim_written_from_it_fails(games) -> None:  # type: ignore[no-untyped-def]
+    # The model cites the sentence that answers and miscopies its figure: the claim is
+    # dropped, and the sentence it cited, checked as a claim of its own, is quoted.
+    gen = model("冬季运动会共使用15个竞赛场馆。", "12个竞赛场馆")
+    answer = games(gen, "冬季运动会共使用多少个竞赛场馆？")
+    assert answer.answerable, answer.reason
+    assert answer.mode == "extractive" and answer.reason.startswith("quoted:")
+    assert "12个竞赛场馆" in answer.text and "15" not in answer.text
+    assert [c.quote for c in answer.citations] == ["冬季运动会共使用12个竞赛场馆。"]
+    dropped, quoted = answer.claims
+    assert not dropped.supported and dropped.reason.startswith("figure:")
+    assert quoted.supported and quoted.citations == (answer.citations[0].n,)
+    assert len(answer_requests(gen)) == 1  # the quote costs no second request
+
+
+def test_a_cited_sentence_about_another_subject_is_not_quoted(ask) -> None:  # type: ignore[no-untyped-def]
+    # The near-miss stays refused: the cited sentence gives Beijing's and Shanghai's
+    # figures, not Hangzhou's.
+    gen = model("杭州市人工智能企业数量为2,200家。", "北京市人工智能企业数量")
+    answer = ask(gen, "截至2023年底，杭州市有多少家人工智能企业？")
+    assert not answer.answerable and not answer.citations
+    assert answer.reason.startswith("subject:"), answer.reason
+
+
 @pytest.mark.parametrize(
     ("question", "form"),
     [
@@ -969,6 +1005,8 @@ def test_a_how_many_question_answered_without_a_quantity_is_refused(games) -> No
         ("北京2022冬奥会高校志愿者有多少人", "quantity"),
         ("How many AI companies does Shenzhen have?", "quantity"),
         ("人形机器人面临哪些挑战？", ""),  # a list: any form
+        ("白皮书提到的平安脑是哪一年推出的？", "year"),
+        ("In what year did the first humanoid robots ship?", "year"),
         ("谁是神舟十四号的指令长", ""),
         # A question that ends on the measure it wants asks for a quantity too.
         ("北京冬奥会澳大利亚运动员数量", "quantity"),

@@ -257,8 +257,19 @@ def test_citing_a_passage_without_the_questions_year_is_refused(answerer: MakeAn
 # --------------------------------------------------------------------------- figures
 
 
-def test_an_invented_figure_is_refused(answerer: MakeAnswerer) -> None:
+def test_an_invented_figure_is_never_shown(answerer: MakeAnswerer) -> None:
+    # The claim is dropped; the sentence the model cited states the size and is quoted.
     answer = answerer(model("2024年规模达到800亿元。", SIZE_NEEDLE)).ask(Q_SIZE)
+    invented = answer.claims[0]
+    assert not invented.supported and "800亿" in invented.reason
+    assert "800" not in answer.text
+    assert answer.mode == "extractive" and "727.2亿元" in answer.text
+
+
+def test_an_invented_figure_from_a_sentence_that_does_not_answer_is_refused(
+    answerer: MakeAnswerer,
+) -> None:
+    answer = answerer(model("2024年规模达到800亿元。", "3,072家")).ask(Q_SIZE)
     assert_refused(answer, "zh")
     assert "800亿" in answer.reason
 

@@ -224,6 +224,11 @@ _ANY_QUANTITY = re.compile(
     r"billions?|trillions?|dozens?|half|percent|double[ds]?|tripled?|twice|\w+fold)\b",
     re.IGNORECASE,
 )
+_ANY_YEAR = re.compile(
+    r"(?<!\d)(?:19|20)\d{2}(?!\d)|(?<![\d.])\d{3,4}\s*年|[〇零一二三四五六七八九]{4}年|[去今明前]年|"
+    r"\b(?:last|this|next|that|the same) year\b",
+    re.IGNORECASE,
+)
 _ANY_TIME = re.compile(
     r"\d|[年月日周季春夏秋冬初底旬号]|今天|明天|昨天|目前|近期|\b(?:january|february|march|"
     r"april|may|june|july|august|september|october|november|december|spring|summer|"
@@ -234,7 +239,10 @@ _ANY_TIME = re.compile(
 
 
 def states_form(text: str, form: str) -> bool:
-    """Whether `text` states a quantity (`form` "quantity") or a time ("time")."""
+    """Whether `text` states a quantity (`form` "quantity"), a time ("time") or a year
+    ("year")."""
+    if form == "year":
+        return bool(_ANY_YEAR.search(text))
     if form == "time":
         return bool(_ANY_TIME.search(text))
     if form == "quantity":

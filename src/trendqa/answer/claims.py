@@ -189,7 +189,10 @@ def stated_in_full(claim: str, sentence: str) -> str:
     if at is None:
         return claim  # words of its own: a statement, or a paraphrase the checks passed
     start, end = at, at + 1
-    while sum(len(c.strip()) for c in parts[start:end]) < STATED_CHARS:
+    # Clauses say what words shorter than a clause are ("2023年10月18日" is when an agency
+    # released the initiative): they add at least STATED_CHARS to them.
+    least = STATED_CHARS + (len(core) if len(core) < STATED_CHARS else 0)
+    while sum(len(c.strip()) for c in parts[start:end]) < least:
         if end < len(parts):
             end += 1
         elif start > 0:

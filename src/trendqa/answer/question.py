@@ -114,6 +114,10 @@ _WANTS_TIME = re.compile(
     r"\bwhen\b|\bwhat (?:year|date|month|day|time)\b|\bwhich (?:year|month|day)\b",
     re.IGNORECASE,
 )
+# Asked for the year, an answer names one: "近年来" is a time, not the year asked for.
+_WANTS_YEAR = re.compile(
+    r"哪一年|哪年|何年|\b(?:what|which) year\b|\bin what year\b", re.IGNORECASE
+)
 _WANTS_QUANTITY = re.compile(
     r"多少|多大|多高|多长|多久|多远|(?<!哪)几[家个位款项年月天倍台名次人所座]|比例|占比|百分之|"
     r"增长率|"
@@ -141,7 +145,9 @@ def asks(question: str) -> bool:
 
 
 def wanted_form(question: str) -> str:
-    """ "time" or "quantity" when the question asks for one, else ""."""
+    """ "year", "time" or "quantity" when the question asks for one, else ""."""
+    if _WANTS_YEAR.search(question):
+        return "year"
     if _WANTS_TIME.search(question):
         return "time"
     return "quantity" if _WANTS_QUANTITY.search(question) else ""

@@ -7,6 +7,7 @@ in its passage proves nothing about the claim written beside it.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +19,7 @@ from conftest import trends_text
 from scripted import answer_requests, model, reply, shown
 from trendqa.answer import REFUSAL, Answer, Answerer, AskOptions, analyze, prompts
 from trendqa.answer.claims import ClaimChecker, figures_in_full, split_claims, stated_in_full
-from trendqa.answer.context import OutlineEntry, _runs, number_passages
+from trendqa.answer.context import OutlineEntry, Shelf, _runs, number_passages
 from trendqa.answer.question import ReportNames, expected_count, question_type
 from trendqa.api import ingest_paths, open_searcher
 from trendqa.config import Settings
@@ -258,6 +259,67 @@ def test_an_outline_run_counts_up_through_sub_headings_and_either_width_of_colon
         ["趋势要点1: 矢量推进", "趋势要点2: 电推进", "趋势要点3: 低空基础设施"],
         ["趋势十一：其他", "趋势十二：其他", "趋势十三：其他"],
     ]
+
+
+CHAPTERS = """低空经济开辟出行新空间
+
+趋势要点1: 矢量推进
+
+趋势要点2: 电推进
+
+趋势要点3: 低空基础设施
+
+星地直连通信推动泛在网络覆盖
+
+趋势要点1: 卫星研制“工业化”
+
+趋势要点2：通信标准“一体化”
+
+趋势要点3: 卫星通信“大众化”
+
+数字交互引擎的关键点和方向:
+
+- 1、实现高性能渲染
+- 2、工具链不断成熟
+- 3、数字交互引擎与AI加速融合互驱
+"""
+
+
+def _shelf_of(text: str) -> Shelf:
+    """One document's text as a chunk per paragraph, located in it."""
+    chunks = []
+    for m in re.finditer(r"[^\n]+(?:\n[^\n]+)*", text):
+        where = Location("r.txt", "R", m.start(), m.end(), 1, 1)
+        chunks.append(Chunk(f"c{m.start()}", m.group(), where))
+    return Shelf(chunks)
+
+
+def test_the_outline_is_the_run_the_questions_words_introduce() -> None:
+    # Every chapter lists 趋势要点1-3; the top hit sits in the first chapter, the question
+    # names the second by its words.
+    shelf = _shelf_of(CHAPTERS)
+    terms = {"星地直连": 3.0, "通信": 1.5, "泛在": 2.5, "网络覆盖": 2.0}
+    run = shelf.outline("r.txt", 3, near=0, terms=terms)
+    assert [h.chunk.text for h in run] == [
+        "趋势要点1: 卫星研制“工业化”",
+        "趋势要点2：通信标准“一体化”",
+        "趋势要点3: 卫星通信“大众化”",
+    ]
+    # Without the question's words, the run nearest the hit.
+    assert shelf.outline("r.txt", 3, near=0)[0].chunk.text == "趋势要点1: 矢量推进"
+
+
+def test_bulleted_numbered_points_are_an_outline_located_in_their_source() -> None:
+    shelf = _shelf_of(CHAPTERS)
+    run = shelf.outline("r.txt", 3, terms={"数字交互引擎": 3.0, "关键点": 2.0})
+    assert [h.chunk.text for h in run] == [
+        "1、实现高性能渲染",
+        "2、工具链不断成熟",
+        "3、数字交互引擎与AI加速融合互驱",
+    ]
+    for hit in run:  # the bullet is not part of the point, and the offsets say so
+        loc = hit.chunk.location
+        assert CHAPTERS[loc.start : loc.end] == hit.chunk.text
 
 
 POINTS = """# 展望报告
@@ -1397,3 +1459,16 @@ def test_a_question_spanning_years_is_not_refused_for_a_year_its_answer_does_not
         "2022年新款机器人的续航是多久？",
     )
     assert not answer.answerable
+
+
+def test_an_enumeration_whose_last_item_was_dropped_does_not_end_on_its_separator() -> None:
+    from trendqa.answer.answerer import _compose
+    from trendqa.answer.claims import ClaimResult
+
+    text = "要点包括高性能渲染、工具链成熟、广泛链接实体行业"
+    results = [
+        ClaimResult("要点包括高性能渲染", (), True),
+        ClaimResult("工具链成熟", (), True),
+        ClaimResult("广泛链接实体行业", (), False),
+    ]
+    assert _compose(text, results) == "要点包括高性能渲染、工具链成熟"

@@ -383,7 +383,10 @@ class Answerer:
             in_named = not analysis.docs or top.doc in analysis.docs
             doc = top.doc if in_named else analysis.docs[0]
             near = top.location.start if in_named else 0
-            outline = self.shelf.outline(doc, analysis.count, near)
+            idf = self.searcher.bm25.idf
+            words = [*key_terms(self.reports.strip(analysis.question)), *analysis.terms_zh]
+            terms = {t: idf[t] for t in words if t in idf}
+            outline = self.shelf.outline(doc, analysis.count, near, terms)
             if outline and len(outline) > 2:
                 out = outline + out[:1]  # the outline, then the section it was found from
         return out
@@ -1114,7 +1117,7 @@ def _compose(text: str, results: Sequence[ClaimResult]) -> str:
     out.append(text[cursor:])
     composed = "".join(out)
     composed = re.sub(r"(?m)^\s*(?:[-*•]|\d{1,2}[.)、])\s*$\n?", "", composed)  # emptied items
-    return re.sub(r"\n{3,}", "\n\n", composed).strip(" \n；;，,")
+    return re.sub(r"\n{3,}", "\n\n", composed).strip(" \n；;，,、")
 
 
 def _translation_fault(checked: str, text: str, language: str, cosine: float) -> str:

@@ -9,7 +9,7 @@ needs that document's outline: the numbered headings it is organised by.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -26,6 +26,10 @@ _HALF_WIDTH = str.maketrans("：．）", ":.)")
 # A numbered point of an outline may run longer than a section heading ("6. 下一代闭源大模型
 # 推出，开始出现胜任人类水平的 AGI “火花”，但规模边际效应递减"); a full stop still ends it.
 OUTLINE_HEADING_CHARS = 80
+# What introduces a run of headings (its chapter's title, "关键点和方向："): the text this
+# far before its first heading.
+OUTLINE_LEAD_CHARS = 300
+_BULLET = re.compile(r"^\s*[-*•·]\s+(?=\S)")
 _SERIES = re.compile(r"^(\D{0,6}?)([0-9０-９]+|[一二三四五六七八九十]+)([.、．:：\s)）]?)")
 
 
@@ -176,9 +180,11 @@ class Shelf:
             for row in rows:
                 chunk = self.chunks[row]
                 offset = 0
-                for n, line in enumerate(chunk.text.split("\n")):
+                for n, raw in enumerate(chunk.text.split("\n")):
                     start = chunk.location.start + offset
-                    offset += len(line) + 1
+                    offset += len(raw) + 1
+                    # A list point's bullet is no part of its heading: "- 1、…" is "1、…".
+                    line = _BULLET.sub("", raw)
                     heading = heading_of(line, OUTLINE_HEADING_CHARS)
                     bare = line.strip().strip("#*").strip()  # markup is not the heading's text
                     if heading and bare and start not in seen:
@@ -187,7 +193,7 @@ class Shelf:
                             OutlineEntry(
                                 doc,
                                 chunk.title,
-                                start + line.find(bare),
+                                start + raw.find(bare),
                                 chunk.location.line_start + n,
                                 bare,
                                 heading,
@@ -196,8 +202,13 @@ class Shelf:
             out[doc] = sorted(entries, key=lambda e: e.start)
         return out
 
-    def outline(self, doc: str, count: int, near: int = 0) -> list[Hit]:
-        """A numbered run of `doc`'s headings `count` long (±1), the run nearest `near`."""
+    def outline(
+        self, doc: str, count: int, near: int = 0, terms: Mapping[str, float] | None = None
+    ) -> list[Hit]:
+        """A numbered run of `doc`'s headings `count` long (±1): the run whose words —
+        its headings and what introduces it — hold the most of the question's `terms`
+        (idf weights), then the one nearest `near`. A report whose every chapter has three
+        趋势要点 has many runs of three; the question says which chapter it means."""
         runs = [r for r in _runs(self._outlines.get(doc, [])) if abs(len(r) - count) <= 1]
         if not runs:
             return []
@@ -205,8 +216,25 @@ class Shelf:
         def distance(run: list[OutlineEntry]) -> int:
             return max(0, run[0].start - near, near - run[-1].start)
 
-        best = min(runs, key=distance)
+        def weight(run: list[OutlineEntry]) -> float:
+            if not terms:
+                return 0.0
+            end = run[-1].start + len(run[-1].text)
+            text = fold(self._text(doc, run[0].start - OUTLINE_LEAD_CHARS, end))
+            return round(sum(w for t, w in terms.items() if fold(t) in text), 6)
+
+        best = min(runs, key=lambda r: (-weight(r), abs(len(r) - count), distance(r)))
         return [_heading_hit(e, i) for i, e in enumerate(best, 1)]
+
+    def _text(self, doc: str, start: int, end: int) -> str:
+        """The document's passages overlapping [start, end), joined (overlaps repeat)."""
+        parts = []
+        for row in self.by_doc.get(doc, []):
+            loc = self.chunks[row].location
+            if loc.end > start and loc.start < end:
+                text = self.chunks[row].text
+                parts.append(text[max(0, start - loc.start) : max(0, end - loc.start)])
+        return "\n".join(parts)
 
 
 def _runs(entries: Sequence[OutlineEntry]) -> list[list[OutlineEntry]]:

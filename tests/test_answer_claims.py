@@ -494,6 +494,40 @@ def test_an_english_question_is_answered_and_checked_in_chinese_then_translated(
     assert_checkable(answer, shelf)
 
 
+def test_a_translation_that_loses_a_named_reports_name_is_asked_again_with_it(ask) -> None:  # type: ignore[no-untyped-def]
+    # A comparison of two reports; the translator does not know "Bing Association" and
+    # writes 冰协会: its question names one report. Asked again with the publisher's own
+    # name, it keeps both.
+    question = "What do the Jia Academy report and the Bing Association say about AI companies?"
+    mangled = "甲研究院的报告和冰协会对人工智能企业有何说法？"
+    kept = "甲研究院的报告和丙协会对人工智能企业有何说法？"
+
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        kind = prompts.request_kind(options)
+        if kind == "question":
+            given = "丙协会" in prompts.asked_question(messages)
+            return json.dumps({"zh": kept if given else mangled}, ensure_ascii=False)
+        return reply("", []) if kind == "answer" else json.dumps({"verdict": "no"})
+
+    gen = FakeGenerator(script)
+    answer = ask(gen, question)
+    assert answer.kind == "comparison"
+    asked = [
+        prompts.asked_question(m) for m, o in gen.calls if prompts.request_kind(o) == "question"
+    ]
+    assert len(asked) == 2 and "the 丙协会" in asked[1] and "Jia Academy" not in asked[1]
+    assert answer.answered_as == kept
+
+
+def test_a_translation_that_keeps_the_reports_name_is_asked_once(ask) -> None:  # type: ignore[no-untyped-def]
+    question = Q_SHANGHAI[:-1] + ", according to the Bing Association white paper?"
+    kept = "根据丙协会的白皮书，" + ZH_SHANGHAI
+    gen = model(SHANGHAI_ZH, "上海市人工智能企业数量", question=kept, translations=[SHANGHAI_EN])
+    answer = ask(gen, question)
+    assert kinds(gen).count("question") == 1
+    assert answer.answered_as == kept and answer.answerable, answer.reason
+
+
 def test_chinese_left_in_an_english_translation_is_translated_again(ask) -> None:  # type: ignore[no-untyped-def]
     left = "At the end of 2023, 上海市 had 1,100 AI companies."
     gen = model(

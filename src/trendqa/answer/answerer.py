@@ -270,6 +270,24 @@ class Answerer:
             return None
         return detect_language(hits[0].chunk.text)
 
+    def _translated(self, question: str, working: str, run: _Run) -> str:
+        """`question` in the passages' language by one short constrained call; '' when
+        the reply is cut or not in that language."""
+        result = self._call(
+            prompts.question_prompt(question, working),
+            GenerationOptions(
+                max_tokens=prompts.QUESTION_MAX_TOKENS,
+                temperature=0.0,
+                json_schema=prompts.question_schema(working),
+            ),
+            run,
+            "translate_s",
+        )
+        asked = " ".join(str(parse_json(result.text).get(working, "")).split())
+        if result.truncated or not asked or detect_language(asked) != working:
+            return ""
+        return asked
+
     def _pivot(
         self, analysis: QuestionAnalysis, working: str, opts: AskOptions, run: _Run
     ) -> QuestionAnalysis | None:
@@ -283,19 +301,21 @@ class Answerer:
         asked = analysis.question
         people: dict[str, str] = {}
         if detect_language(asked) != working:
-            result = self._call(
-                prompts.question_prompt(asked, working),
-                GenerationOptions(
-                    max_tokens=prompts.QUESTION_MAX_TOKENS,
-                    temperature=0.0,
-                    json_schema=prompts.question_schema(working),
-                ),
-                run,
-                "translate_s",
-            )
-            asked = " ".join(str(parse_json(result.text).get(working, "")).split())
-            if result.truncated or not asked or detect_language(asked) != working:
+            translated = self._translated(asked, working, run)
+            named = set(analysis.docs)
+            kept = set(self.reports.named(translated)) if translated else named
+            # A translation that names some of the reports but not all (Weijin written
+            # 微信), or none of a comparison's, asks another question than the one asked:
+            # asked again with the names written as the reports write themselves. (One
+            # that leaves a single report's name out still answers it from that report.)
+            lost = kept != named and (bool(kept) or len(analysis.parts) >= 2)
+            if translated and working == "zh" and lost:
+                source = self.reports.written_in_chinese(asked, analysis.docs)
+                if source != asked:
+                    translated = self._translated(source, working, run) or translated
+            if not translated:
                 return None
+            asked = translated
             if asks(analysis.question) and not asks(asked):
                 return None  # translated into a statement: nothing left to answer
             # A person's name the model transliterated its own way (冯章 for Feng Zhang)

@@ -296,6 +296,30 @@ class ReportNames:
                     where[doc] = min(where.get(doc, at), at)
         return where
 
+    def written_in_chinese(self, question: str, docs: Sequence[str]) -> str:
+        """`question` with the Latin names it gives the reports `docs` written as the
+        reports write themselves: a title as its Chinese title, anything else as its
+        publisher's Chinese name ("the Weijin Research report" -> "the 未尽研究 report"),
+        for a translation that would not know them (微信 for Weijin)."""
+        out = question
+        for doc in docs:
+            meta = self.documents[doc]
+            titles = {_name_form(a) for a in meta.aliases} | {_name_form(meta.title)}
+            titles |= {_name_form(_YEAR_WORD.sub(" ", a)) for a in meta.aliases}
+            publisher = re.split(r"\s*[(（]", meta.publisher or "", maxsplit=1)[0].strip()
+            title = re.sub(r"[（(][^）)]*[）)]", "", meta.title).strip()
+            for name in self.names.get(doc, ()):
+                if not re.fullmatch(r"[a-z0-9][a-z0-9 .\-]*", name):
+                    continue
+                lower = out.lower()
+                at = _find_name(name, fold(out), lower, strong=name in self.strong)
+                if at < 0:
+                    continue
+                chinese = title if name in titles else publisher
+                if chinese and detect_language(chinese) == "zh":
+                    out = out[:at] + chinese + out[at + len(name) :]
+        return out
+
     def strip(self, question: str) -> str:
         """`question` with the report names it contains cut out (they say nothing of its type)."""
         out = re.sub(r"《[^》]*》|'[^']{6,80}'|\"[^\"]{6,80}\"", " ", question)

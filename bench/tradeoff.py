@@ -16,7 +16,9 @@ must hold the question's terms) at other thresholds and off, and the attribute c
 (that sentence must name what was asked of the subject) on and off. The curves
 are redrawn from the per-claim scores and coverages each row records, so they need no
 model call; at 1.0x with the subject check, and at the shipped asked thresholds, they are
-exactly the run's own result.
+close to the run's own result but not exactly it: what the answerer does after the
+checks (a cited sentence quoted, a list read from its outline, a translated claim
+dropped) is not redrawn.
 """
 
 from __future__ import annotations

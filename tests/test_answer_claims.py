@@ -1506,3 +1506,31 @@ def test_an_enumeration_whose_last_item_was_dropped_does_not_end_on_its_separato
         ClaimResult("广泛链接实体行业", (), False),
     ]
     assert _compose(text, results) == "要点包括高性能渲染、工具链成熟"
+
+
+def test_a_bare_claim_is_not_shown_with_the_clause_of_the_next_claim() -> None:
+    # Two claims from one sentence of a timeline: shown in full, the first would take in
+    # the second's clause and the answer would state it twice.
+    from trendqa.answer.answerer import _in_full
+    from trendqa.answer.types import Citation, Claim
+
+    quote = (
+        "GPT-3 语言模型发布;AlphaFold2 预测 98.5%的人类蛋白质结构;ChatGPT 推出;分割一切模型推出。"
+    )
+    answer = Answer(
+        "q",
+        "zh",
+        True,
+        "AlphaFold2 预测 98.5%的人类蛋白质结构[1];ChatGPT 推出[1];分割一切模型推出[1]。",
+        (Citation(1, "r.txt", "R", None, 0, len(quote), 1, 1, quote, True),),
+        (),
+        "llm",
+        claims=(
+            Claim("AlphaFold2 预测 98.5%的人类蛋白质结构", (1,), True),
+            Claim("ChatGPT 推出", (1,), True),
+            Claim("分割一切模型推出", (1,), True),
+        ),
+    )
+    shown = _in_full(answer).text
+    for claim in ("ChatGPT 推出", "分割一切模型推出", "98.5%"):
+        assert shown.count(claim) == 1, shown

@@ -1534,3 +1534,40 @@ def test_a_bare_claim_is_not_shown_with_the_clause_of_the_next_claim() -> None:
     shown = _in_full(answer).text
     for claim in ("ChatGPT 推出", "分割一切模型推出", "98.5%"):
         assert shown.count(claim) == 1, shown
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        (
+            "关于美国对华半导体出口管制：白皮书记录BIS何时发布了新规？未尽研究称BIS多久审核一次？",
+            "关于美国对华半导体出口管制：",
+        ),
+        (
+            "在虚拟电厂方面，腾讯报告提到哪座电厂？白皮书介绍的哪家企业也涉及虚拟电厂？",
+            "在虚拟电厂方面，",
+        ),
+        (
+            "腾讯混元大模型：白皮书记录的发布时间是什么？腾讯报告展示了它的什么能力？",
+            "腾讯混元大模型：",
+        ),
+        ("GPT-4是哪天发布的？腾讯报告认为它比GPT-3.5进步了多少？", ""),
+        ("未尽研究怎么看：智能体会怎样？", ""),  # a question, not a topic, before the colon
+    ],
+)
+def test_the_topic_a_question_sets_out_first_is_every_sub_questions(
+    question: str, lead: str
+) -> None:
+    from trendqa.answer.answerer import _topic_lead
+
+    assert _topic_lead(question) == lead
+
+
+def test_each_reports_part_is_asked_with_the_questions_topic(ask) -> None:  # type: ignore[no-untyped-def]
+    # The second sub-question ("乙研究认为它的成本会降到多少？") says "it": asked alone, its
+    # retrieval would not know what. The topic set out first goes with it.
+    question = "关于人形机器人：甲研究院的报告提到哪些趋势？乙研究认为它的成本会降到多少？"
+    gen = FakeGenerator(lambda messages, options: reply("", []))
+    ask(gen, question)
+    asked = [prompts.asked_question(m) for m, _o in answer_requests(gen)]
+    assert any(q.startswith("关于人形机器人：乙研究") for q in asked), asked

@@ -1571,3 +1571,56 @@ def test_each_reports_part_is_asked_with_the_questions_topic(ask) -> None:  # ty
     ask(gen, question)
     asked = [prompts.asked_question(m) for m, _o in answer_requests(gen)]
     assert any(q.startswith("关于人形机器人：乙研究") for q in asked), asked
+
+
+ENERGY = """# 小模型与能耗
+
+## 推理能耗
+
+不同的推理任务，平均消耗的能源差别很大。每千次图片生成所带来的能耗强度，是千次文本分类的近 1500 倍。
+
+## 推理能耗
+
+在 5 种模态中选择十个机器学习任务进行分析，可以估算推理阶段的碳排放。来源：Hugging Face 研究团队。
+"""
+
+
+@pytest.fixture
+def energy(tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader):  # type: ignore[no-untyped-def]
+    root = tmp_path / "energy"
+    root.mkdir()
+    (root / "energy.md").write_text(ENERGY, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    return lambda gen, question: Answerer(searcher, gen).ask(question, AskOptions())
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        (
+            "According to the Hugging Face study, how much more energy does image generation use?",
+            ("Hugging Face",),
+        ),
+        ("据IDC统计，中国AI市场规模是多少？", ("IDC",)),
+        ("IDC数据显示，中国AI市场规模是多少？", ("IDC",)),
+        ("深圳的数据中心有多少？", ()),  # 数据中心 is what is counted, not a source
+        ("深圳市统计局称企业有多少家？", ()),
+    ],
+)
+def test_the_source_a_question_cites_is_not_its_subject(
+    question: str, named: tuple[str, ...]
+) -> None:
+    analysis = analyze(question, ReportNames(REPORTS))
+    assert tuple(e for e in analysis.sources if e not in ("中国",)) == named
+
+
+def test_a_figure_from_the_cited_source_is_answered_where_the_report_names_the_source(
+    energy,
+) -> None:  # type: ignore[no-untyped-def]
+    # The figure's sentence does not name Hugging Face; the passage beside it, under the
+    # same heading, credits the study to it.
+    question = "据Hugging Face统计，图片生成的能耗强度是文本分类的多少倍？"
+    claim = "每千次图片生成的能耗强度是千次文本分类的近1500倍。"
+    answer = energy(model(claim, "近 1500 倍"), question)
+    assert answer.answerable, answer.reason

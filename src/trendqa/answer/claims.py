@@ -668,6 +668,10 @@ class ClaimChecker:
                 if any(f in self._context(p, s, wide=True) for f in forms)
             ]
             if not in_passage:
+                if entity in self.analysis.sources and any(
+                    f in text for f in forms for text in self._shown_texts
+                ):
+                    continue  # a source, named where the report cites it, not by each figure
                 return entity
             if has_figure and all(self._rival(entity, forms, p, s) for p, s in in_passage):
                 return entity  # the figure's sentence names another subject of its kind

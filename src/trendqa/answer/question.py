@@ -40,6 +40,9 @@ class QuestionAnalysis:
     docs: tuple[str, ...] = ()  # documents the question names (ids), in the order named
     parts: tuple[tuple[str, ...], ...] = ()  # comparisons: document groups, one per report
     entities: tuple[str, ...] = ()  # the subject: names, places, organisations, years
+    # Entities the question names as its figure's source ("the Hugging Face study",
+    # "据IDC统计"), not as what the figure is about.
+    sources: tuple[str, ...] = ()
     figures: tuple[str, ...] = ()  # figures the question states
     count: int | None = None  # how many items a list question expects ("十大", "three")
     wants: str = ""  # what form its answer takes: "quantity", "time", or "" (any)
@@ -515,6 +518,29 @@ def _chinese_names(question: str) -> list[str]:
     ]
 
 
+# A source named after its work ("the Hugging Face study"; Chinese only with the verb that
+# makes it one, "IDC数据显示": 深圳的数据中心 names no source) or after "according to".
+_SOURCE_AFTER = (
+    r"(?:'s)?\s+(?:study|studies|survey|data|research|analysis|estimates?)\b|"
+    r"(?:的)?(?:研究|调查|数据|报告)(?:显示|表明|指出|发现|称)|(?:的)?(?:统计|测算|预测)(?!局)"
+)
+_SOURCE_BEFORE = r"(?:according to|cited by|引用)\s*(?:the\s+)?(?:的)?"
+
+
+def sources(question: str, found: Sequence[str]) -> tuple[str, ...]:
+    """The entities `question` names as the source of what it asks ("the Hugging Face
+    study cited by …", "据IDC统计"): a figure's sentence need not name its source, which a
+    report names once, under its chart or before its paragraph."""
+    out = []
+    for entity in found:
+        name = re.escape(entity)
+        if re.search(name + f"(?:{_SOURCE_AFTER})", question, re.IGNORECASE) or re.search(
+            _SOURCE_BEFORE + name, question, re.IGNORECASE
+        ):
+            out.append(entity)
+    return tuple(out)
+
+
 def figures(question: str) -> tuple[str, ...]:
     """The figures a question states (years, amounts)."""
     return tuple(n.text for n in find_numbers(question))
@@ -537,7 +563,8 @@ def analyze(
         type=kind,
         docs=named,
         parts=parts if kind == "comparison" and len(parts) >= 2 else (),
-        entities=entities(question, report_names),
+        entities=(found := entities(question, report_names)),
+        sources=sources(question, found),
         figures=figures(question),
         count=expected_count(question) if kind == "list" else None,
         wants=wanted_form(reports.strip(question)) if kind in ("number", "fact") else "",

@@ -1624,3 +1624,23 @@ def test_a_figure_from_the_cited_source_is_answered_where_the_report_names_the_s
     claim = "每千次图片生成的能耗强度是千次文本分类的近1500倍。"
     answer = energy(model(claim, "近 1500 倍"), question)
     assert answer.answerable, answer.reason
+
+
+@pytest.mark.parametrize(
+    ("framed", "stated"),
+    [
+        ("The passage states that AI grows.", "AI grows."),
+        (
+            "- The study shows that image generation uses 1500 times more energy.",
+            "- Image generation uses 1500 times more energy.",
+        ),
+        (
+            "The Tencent report states that AI grows.",
+            "The Tencent report states that AI grows.",
+        ),  # its source, kept
+    ],
+)
+def test_a_reading_frame_is_dropped_from_an_english_answer(framed: str, stated: str) -> None:
+    from trendqa.answer.answerer import _without_reading_frame
+
+    assert _without_reading_frame(framed) == stated

@@ -92,10 +92,12 @@ ASKED_TRANSLATED = TRANSLATED_SHARE
 TRANSLATION_SIMILARITY = 0.5
 _LEAD_MARKER = re.compile(r"^(?:[-*•·]\s*)+")
 # A small model's English frames its answer as a reading of the passages ("The passage
-# states that …"): the answer is what they state, so the frame is dropped.
+# states that …", "The study shows that …"): the answer is what they state, so the frame
+# is dropped.
 _READING_FRAME = re.compile(
-    r"(?m)^([-*•·]\s*)?(?:(?:the|this) (?:passages?|texts?|sentences?|excerpts?) "
-    r"(?:states?|says?|mentions?|notes?|indicates?|shows?) that|according to the "
+    r"(?m)^([-*•·]\s*)?(?:(?:the|this) (?:passages?|texts?|sentences?|excerpts?|study|"
+    r"survey|research|data|analysis) "
+    r"(?:states?|says?|mentions?|notes?|indicates?|shows?|finds?|found) that|according to the "
     r"(?:passages?|texts?|sentences?|excerpts?),)\s+([a-z])",
     re.IGNORECASE,
 )

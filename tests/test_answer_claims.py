@@ -1102,6 +1102,8 @@ def test_a_cited_sentence_about_another_subject_is_not_quoted(ask) -> None:  # t
         ("How many AI companies does Shenzhen have?", "quantity"),
         ("人形机器人面临哪些挑战？", ""),  # a list: any form
         ("白皮书提到的平安脑是哪一年推出的？", "year"),
+        ("2023年发射的星链卫星有多重？", "quantity"),  # 多重: how heavy, a measure asked for
+        ("多重影响下的企业面临哪些挑战？", ""),  # 多重影响: multiple, no measure
         ("In what year did the first humanoid robots ship?", "year"),
         ("谁是神舟十四号的指令长", ""),
         # A question that ends on the measure it wants asks for a quantity too.
@@ -1644,3 +1646,10 @@ def test_a_reading_frame_is_dropped_from_an_english_answer(framed: str, stated: 
     from trendqa.answer.answerer import _without_reading_frame
 
     assert _without_reading_frame(framed) == stated
+
+
+def test_how_heavy_is_the_answers_slot_not_a_word_its_sentence_must_hold() -> None:
+    from trendqa.evidence import asked_text
+
+    assert "多重" not in asked_text("星链卫星有多重？")
+    assert "多重" in asked_text("多重影响下的企业面临哪些挑战？")

@@ -1653,3 +1653,29 @@ def test_how_heavy_is_the_answers_slot_not_a_word_its_sentence_must_hold() -> No
 
     assert "多重" not in asked_text("星链卫星有多重？")
     assert "多重" in asked_text("多重影响下的企业面临哪些挑战？")
+
+
+def test_how_often_once_is_the_answers_slot() -> None:
+    from trendqa.evidence import asked_text
+
+    assert "一次" not in asked_text("未尽研究称BIS多久审核一次？")
+    assert "审核" in asked_text("未尽研究称BIS多久审核一次？")
+    assert "一次" in asked_text("这是第一次发射吗？")
+
+
+def test_each_reports_sub_question_is_checked_for_its_own_subjects(ask) -> None:  # type: ignore[no-untyped-def]
+    # 上海 belongs to the first report's sub-question; the second's figure, stated of
+    # humanoid robots, is not refused for not naming it.
+    question = "甲研究院的报告提到上海有哪些趋势？乙研究认为人形机器人的成本会降到多少？"
+
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        kind = prompts.request_kind(options)
+        if kind == "confirm":
+            return json.dumps({"verdict": "yes"})
+        ids = [n for n, t in prompts.shown_sentences(messages).items() if "2万美元" in t]
+        return reply("特斯拉希望把人形机器人的成本降到2万美元。" if ids else "", ids)
+
+    answer = ask(FakeGenerator(script), question)
+    assert answer.kind == "comparison"
+    assert answer.answerable, answer.reason
+    assert "2万美元" in answer.text

@@ -108,7 +108,7 @@ def _distinctive(value: float) -> bool:
 # slot with a date, a place or a figure; it need not contain these words.
 _ANSWER_SLOT = re.compile(
     r"什么时候|什么|哪一?[年月天个家位种类项支所座些里儿国]?|多少|多[大久高长远快宽深]|"
-    r"多重(?=\s*(?:[？?，,；;]|$))|几[个家位种项年月天]?|"
+    r"多重(?=\s*(?:[？?，,；;]|$))|一次(?=\s*(?:[？?]|$))|几[个家位种项年月天]?|"
     r"谁|怎样|怎么样?|如何|为何|为什么|何时|何地|是否|吗|呢|"
     r"时间|日期|时候|年份|地点|地方|人数|数量|名称|名字|原因"
 )

@@ -1037,12 +1037,23 @@ class Answerer:
         for group in analysis.parts:
             label = self.reports.label(group, analysis.shown_in or analysis.language)
             others = [d for g in analysis.parts if g != group for d in g]
-            sub = _clause_for(clauses, group, self.reports) or self.reports.without(
-                analysis.question, others
-            )
+            clause = _clause_for(clauses, group, self.reports)
+            sub = clause or self.reports.without(analysis.question, others)
             sub_analysis = replace(
                 analysis, question=sub, type=question_type(sub), docs=group, parts=()
             )
+            if clause:
+                # A report's own sub-question asks about its own subjects and figures:
+                # the other sub-question's year is not this one's.
+                own = analyze(clause, self.reports, analysis.language, group)
+                sub_analysis = replace(
+                    sub_analysis,
+                    entities=own.entities,
+                    sources=own.sources,
+                    figures=own.figures,
+                    count=own.count,
+                    wants=own.wants,
+                )
             answer = self._answer(
                 sub_analysis, sub, group, opts, on_token, run, first_n, first_id, label
             )

@@ -49,8 +49,17 @@ COMMON_IDF = 1.2
 # names of its figure's sentence do, for those names to be another subject's.
 RIVAL_MARGIN = 0.1
 RIVAL_WORDS = 40  # the rarest words of the passages compared with the name
-# How Chinese reports name their own country.
-_SAME_PLACE = {"中国": ("我国", "国内", "全国"), "中国的": ("我国",)}
+# How Chinese reports name their own country, and China's one-character name in the
+# compounds a question may use (对华 exports are 对中国 ones).
+_SAME_PLACE = {
+    "中国": ("我国", "国内", "全国"),
+    "中国的": ("我国",),
+    "对华": ("对中国", "对我国"),
+    "在华": ("在中国", "在我国", "中国"),
+    "来华": ("来中国", "到中国"),
+    "访华": ("访问中国",),
+    "赴华": ("赴中国", "到中国"),
+}
 # Checks a claim may pass from another shown sentence than the one it cites, and how many
 # such sentences are tried.
 _RECITABLE = frozenset({"content", "subject", "asked", "attribute"})

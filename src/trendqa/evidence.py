@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from trendqa.numbers import find_numbers, supported
+from trendqa.numbers import HOW_MUCH, find_numbers, supported
 from trendqa.records import Chunk
 from trendqa.textnorm import fold, han_share
 from trendqa.tokens import tokenize
@@ -107,8 +107,8 @@ def _distinctive(value: float) -> bool:
 # nouns that name the kind of answer (日期, 地点, 人数). A sentence that answers fills the
 # slot with a date, a place or a figure; it need not contain these words.
 _ANSWER_SLOT = re.compile(
-    r"什么时候|什么|哪一?[年月天个家位种类项支所座些里儿国]?|多少|多[大久高长远快宽深]|"
-    r"多重(?=\s*(?:[？?，,；;]|$))|一次(?=\s*(?:[？?]|$))|几[个家位种项年月天]?|"
+    rf"什么时候|什么|哪一?[年月天个家位种类项支所座些里儿国]?|{HOW_MUCH}|"
+    r"一次(?=\s*(?:[？?]|$))|几[个家位种项年月天]?|"
     r"谁|怎样|怎么样?|如何|为何|为什么|何时|何地|是否|吗|呢|"
     r"时间|日期|时候|年份|地点|地方|人数|数量|名称|名字|原因"
 )

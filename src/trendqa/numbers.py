@@ -224,6 +224,9 @@ _ANY_QUANTITY = re.compile(
     r"billions?|trillions?|dozens?|half|percent|double[ds]?|tripled?|twice|\w+fold)\b",
     re.IGNORECASE,
 )
+# The interrogatives that ask for a measure: 多少, 多大/多高/多久…, and 多重 ("how heavy")
+# where it ends a clause (多重影响 is "multiple").
+HOW_MUCH = r"多少|多[大高长久远快宽深]|多重(?=\s*(?:[？?，,；;]|$))"
 _ANY_YEAR = re.compile(
     r"(?<!\d)(?:19|20)\d{2}(?!\d)|(?<![\d.])\d{3,4}\s*年|[〇零一二三四五六七八九]{4}年|[去今明前]年|"
     r"\b(?:last|this|next|that|the same) year\b",

@@ -1121,7 +1121,7 @@ def _in_full(answer: Answer) -> Answer:
     """Each bare supported claim (a figure, a name) as the words of the sentence it cites
     around it, in the answer's text too."""
     text, cursor, claims = answer.text, 0, []
-    cores = [c.text.strip().rstrip(CLAIM_STOPS) for c in answer.claims if c.supported]
+    cores = [fold(c.text.strip().rstrip(CLAIM_STOPS)) for c in answer.claims if c.supported]
     for claim in answer.claims:
         core = claim.text.strip().rstrip(CLAIM_STOPS)
         at = text.find(core, cursor) if claim.supported and core else -1
@@ -1131,8 +1131,8 @@ def _in_full(answer: Answer) -> Answer:
             if full == core:
                 full = next((f for q in quotes if (f := figures_in_full(core, q)) != core), core)
             # Clauses that hold another claim of the answer would show that claim twice.
-            swallowed = [o for o in cores if len(o) > 1 and fold(o) not in fold(core)]
-            if any(fold(o) in fold(full) for o in swallowed):
+            own, shown = fold(core), fold(full)
+            if any(len(o) > 1 and o not in own and o in shown for o in cores):
                 full = core
             if full != core:
                 text = text[:at] + full + text[at + len(core) :]

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from trendqa.numbers import chinese_numerals, find_numbers
+from trendqa.numbers import HOW_MUCH, chinese_numerals, find_numbers
 from trendqa.records import DocumentMeta
 from trendqa.textnorm import detect_language, fold
 from trendqa.tokens import STOPWORDS
@@ -81,8 +81,7 @@ _LIST = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = re.compile(
-    r"多少|多[大高长久远快宽深]|多重(?=\s*(?:[？?，,；;]|$))|几[家个位款项年月天倍台名次]|"
-    r"比例|占比|百分之|增长率|规模|"
+    rf"{HOW_MUCH}|几[家个位款项年月天倍台名次]|比例|占比|百分之|增长率|规模|"
     r"何时|哪一年|哪年|什么时候|哪天|\bhow (?:many|much|big|large|long|fast|high)\b|"
     r"\bwhat (?:percentage|share|proportion|fraction|price|size|number|amount)\b|\bwhen\b|"
     r"\bwhat (?:was|were|is|are|will be) the (?:\w+ ){0,2}"
@@ -123,8 +122,7 @@ _WANTS_YEAR = re.compile(
     r"哪一年|哪年|何年|\b(?:what|which) year\b|\bin what year\b", re.IGNORECASE
 )
 _WANTS_QUANTITY = re.compile(
-    r"多少|多[大高长久远快宽深]|多重(?=\s*(?:[？?，,；;]|$))|"
-    r"(?<!哪)几[家个位款项年月天倍台名次人所座]|比例|占比|百分之|"
+    rf"{HOW_MUCH}|(?<!哪)几[家个位款项年月天倍台名次人所座]|比例|占比|百分之|"
     r"增长率|"
     # A question that names the measure it wants ("死亡人数", "运动员数量"): the answer is one.
     r"(?:数量|人数|金额|总额|票房|销量|产量|保有量|市值|估值)(?:是|为|有)?[？?]?$|"
@@ -559,13 +557,14 @@ def analyze(
     parts = reports.groups(named)
     kind = question_type(reports.strip(question), len(parts))
     report_names = [n for d in named for n in reports.names[d]]
+    found = entities(question, report_names)
     return QuestionAnalysis(
         question=question,
         language=language or detect_language(question),
         type=kind,
         docs=named,
         parts=parts if kind == "comparison" and len(parts) >= 2 else (),
-        entities=(found := entities(question, report_names)),
+        entities=found,
         sources=sources(question, found),
         figures=figures(question),
         count=expected_count(question) if kind == "list" else None,

@@ -139,6 +139,7 @@ def shelf(tmp_path: Path) -> Path:
 GLOSSARY = {
     "hangzhou": "杭州",
     "shanghai": "上海",
+    "beijing": "北京",
     "companies": "企业",
     "ai": "人工智能",
     "end": "截至年底",
@@ -307,6 +308,25 @@ def test_the_outline_is_the_run_the_questions_words_introduce() -> None:
     ]
     # Without the question's words, the run nearest the hit.
     assert shelf.outline("r.txt", 3, near=0)[0].chunk.text == "趋势要点1: 矢量推进"
+
+
+def test_a_table_of_contents_is_no_outline() -> None:
+    # The contents list chapters with their page numbers; the chapter's own points are
+    # the outline a list question needs.
+    text = (
+        "目录\n\n一、\t全球人工智能发展概况\t3\n二、\t承诺要点\t12\n三、\t中国人工智能发展概况\t19\n\n"
+        "## 承诺要点\n\n承诺分为三个要点：\n\n"
+        "1. 确保产品安全\n2. 构建安全优先的系统\n3. 赢得公众信任\n"
+    )
+    shelf = _shelf_of(text)
+    run = shelf.outline("r.txt", 3, terms={"承诺": 2.0, "要点": 1.0})
+    assert [h.chunk.text for h in run] == [
+        "1. 确保产品安全",
+        "2. 构建安全优先的系统",
+        "3. 赢得公众信任",
+    ]
+    only_contents = _shelf_of(text.split("## ")[0])
+    assert only_contents.outline("r.txt", 3, terms={"承诺": 2.0}) == []
 
 
 def test_bulleted_numbered_points_are_an_outline_located_in_their_source() -> None:
@@ -607,6 +627,46 @@ def test_a_translation_that_leaves_out_a_figure_is_never_shown(ask) -> None:  # 
     assert answer.text == REFUSAL["en"]
 
 
+def test_a_translation_that_joins_two_checked_claims_is_shown_citing_both(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
+    # The translator wrote the second claim into the first: a faithful translation of the
+    # two together, not a figure the first claim lacks.
+    gen = model(
+        "北京市人工智能企业数量为2,200家。上海市人工智能企业数量为1,100家。",
+        "北京市人工智能企业数量",
+        question="2023年底北京和上海各有多少家人工智能企业？",
+        translations=[
+            "At the end of 2023, Beijing had 2,200 AI companies and Shanghai had 1,100.",
+            "Shanghai had 1,100 AI companies.",
+        ],
+    )
+    answer = ask(
+        gen, "How many AI companies did Beijing and Shanghai each have at the end of 2023?"
+    )
+    assert answer.answerable, answer.reason
+    first = answer.claims[0]
+    assert first.supported, answer.claims
+    assert "2,200" in first.checked_as and "1,100" in first.checked_as
+    assert "2,200" in answer.text and "1,100" in answer.text
+    assert_checkable(answer, shelf)
+
+
+def test_a_translation_adding_a_figure_no_neighbour_states_is_never_shown(ask) -> None:  # type: ignore[no-untyped-def]
+    gen = model(
+        "北京市人工智能企业数量为2,200家。上海市人工智能企业数量为1,100家。",
+        "北京市人工智能企业数量",
+        question="2023年底北京和上海各有多少家人工智能企业？",
+        translations=[
+            "At the end of 2023, Beijing had 2,200 AI companies and Shenzhen had 3,300.",
+            "Shanghai had 1,100 AI companies.",
+        ],
+    )
+    answer = ask(
+        gen, "How many AI companies did Beijing and Shanghai each have at the end of 2023?"
+    )
+    assert "3,300" not in answer.text
+    assert answer.claims[0].reason.startswith("translation:") and "3,300" in answer.claims[0].reason
+
+
 def test_a_neighbours_figure_is_refused_in_chinese_and_never_translated(ask) -> None:  # type: ignore[no-untyped-def]
     gen = model(
         "截至2023年底，北京市人工智能企业数量为2,200家。",
@@ -773,6 +833,18 @@ def test_claims_are_lines_items_and_sentences() -> None:
         "It is fine.",
         "甲方",
         "乙方",
+    ]
+
+
+def test_a_titles_own_semicolons_do_not_part_claims() -> None:
+    # A rule's title lists its parts with semicolons: one name, one claim.
+    text = (
+        "BIS发布《实施额外出口管制:某些先进计算物项;超级计算机和半导体最终用途》[1]；"
+        "新规分为三个部分[1]"
+    )
+    assert split_claims(text) == [
+        "BIS发布《实施额外出口管制:某些先进计算物项;超级计算机和半导体最终用途》",
+        "新规分为三个部分",
     ]
 
 

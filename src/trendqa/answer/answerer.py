@@ -944,14 +944,19 @@ class Answerer:
             cosines = self._similarity(texts, [c.text for c in kept])
         translated: dict[int, Claim] = {}
         for i, (claim, text) in enumerate(zip(kept, texts, strict=True)):
-            fault = _translation_fault(claim.text, text, language, cosines[i][i])
+            checked, citations, cosine = claim.text, claim.citations, cosines[i][i]
+            fault = _translation_fault(checked, text, language, cosine)
+            merged = self._merged(kept, i, text, language) if fault else None
+            if merged is not None:
+                checked, citations, cosine = merged
+                fault = ""
             translated[id(claim)] = replace(
                 claim,
                 text=text,
-                checked_as=claim.text,
-                fidelity=round(cosines[i][i], 3),
+                checked_as=checked,
+                fidelity=round(cosine, 3),
                 supported=not fault,
-                citations=() if fault else claim.citations,
+                citations=() if fault else citations,
                 reason=f"translation: {fault}" if fault else "",
             )
         claims = tuple(translated.get(id(c), c) for c in answer.claims)
@@ -968,6 +973,28 @@ class Answerer:
             citations=tuple(c for c in answer.citations if c.n in cited),
             claims=claims,
         )
+
+    def _merged(
+        self, kept: Sequence[Claim], i: int, text: str, language: str
+    ) -> tuple[str, tuple[int, ...], float] | None:
+        """A translation that wrote the next (or previous) checked claim into this one
+        ("…70 billion parameters, with a context length of 4096" for two claims): shown
+        when it is a faithful translation of the two together, citing both."""
+        for j in (i + 1, i - 1):
+            if not 0 <= j < len(kept):
+                continue
+            first, second = sorted((i, j))
+            checked = f"{kept[first].text}{kept[second].text}"
+            if unsupported_numbers(text, checked) or dropped_numbers(kept[i].text, text):
+                continue
+            cosine = self._similarity([text], [checked])[0][0]
+            if self.searcher.embedder is not None and cosine < TRANSLATION_SIMILARITY:
+                continue
+            if detect_language(text) != language or not text.strip():
+                continue
+            citations = tuple(sorted({*kept[i].citations, *kept[j].citations}))
+            return checked, citations, cosine
+        return None
 
     def _without_chinese(
         self,

@@ -138,7 +138,7 @@ def split_claims(text: str, listing: bool = False) -> list[str]:
     text = MARKER.sub("", text)
     out: list[str] = []
     for line in _lines(text):
-        for item in _INLINE_ITEM.split(line):
+        for item in _inline_items(line):
             item = _ITEM.sub("", item).strip()
             if not item:
                 continue
@@ -150,6 +150,19 @@ def split_claims(text: str, listing: bool = False) -> list[str]:
                 parts = _enumerated(piece) if listing else []
                 out.extend(parts or [piece])
     return out
+
+
+def _inline_items(line: str) -> list[str]:
+    """A line's items written inline (①…②…, or parted by ；), never parting a title:
+    《实施额外出口管制:某些先进计算物项;超级计算机和半导体最终用途》 is one name."""
+    titles = [m.span() for m in _QUOTED_TITLE.finditer(line)]
+    cuts = [
+        m.end()
+        for m in _INLINE_ITEM.finditer(line)
+        if m.start() > 0 and not any(a < m.start() < b for a, b in titles)
+    ]
+    bounds = [0, *cuts, len(line)]
+    return [line[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 # Where a Chinese sentence's clauses part; a clause shorter than CLAUSE_CHARS (folded) is

@@ -30,6 +30,9 @@ OUTLINE_HEADING_CHARS = 80
 # far before its first heading.
 OUTLINE_LEAD_CHARS = 300
 _BULLET = re.compile(r"^\s*[-*•·]\s+(?=\S)")
+# A table of contents' line: a heading, then leaders or a gap, then its page number
+# ("三、\t中国人工智能发展概况\t19"). It lists the chapters, far from what they say.
+_CONTENTS_LINE = re.compile(r"(?:\t|\.{2,}|…+|·{2,}| {2,})[\s.…·]*\d{1,4}\s*$")
 _SERIES = re.compile(r"^(\D{0,6}?)([0-9０-９]+|[一二三四五六七八九十]+)([.、．:：\s)）]?)")
 
 
@@ -187,7 +190,8 @@ class Shelf:
                     line = _BULLET.sub("", raw)
                     heading = heading_of(line, OUTLINE_HEADING_CHARS)
                     bare = line.strip().strip("#*").strip()  # markup is not the heading's text
-                    if heading and bare and start not in seen:
+                    contents = _CONTENTS_LINE.search(line) is not None
+                    if heading and bare and not contents and start not in seen:
                         seen.add(start)
                         entries.append(
                             OutlineEntry(

@@ -202,6 +202,49 @@ def test_a_neighbouring_citys_figure_is_refused(ask) -> None:  # type: ignore[no
     assert answer.reason.startswith("subject:") and "杭州" in answer.reason
 
 
+LOCAL = """# 人工智能产业年度报告
+
+## 全国概况
+
+2023年，全国人工智能企业数量为4,000家，融资金额为700亿元。{filler}
+
+## 本市概况
+
+2023年，杭州市人工智能企业数量为900家。
+""".format(filler="各地产业政策持续加码，算力基础设施加快建设，行业应用不断深化。" * 8)
+LOCAL_MANIFEST = """
+[[document]]
+file = "local.md"
+title = "人工智能产业年度报告"
+publisher = "杭州市人工智能协会"
+"""
+
+
+@pytest.mark.parametrize(
+    ("cited", "answered"),
+    [("全国人工智能企业数量", False), ("杭州市人工智能企业数量", True)],
+)
+def test_a_place_in_the_publishers_name_is_not_every_figures_subject(  # type: ignore[no-untyped-def]
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader, cited: str, answered: bool
+) -> None:
+    # A Hangzhou association's report gives the national count too: asked for Hangzhou's,
+    # the national figure is another subject's, though the report's name says 杭州.
+    root = tmp_path / "local"
+    root.mkdir()
+    (root / "local.md").write_text(LOCAL, encoding="utf-8")
+    for name, text in [("trends.md", TRENDS), ("outlook.md", OUTLOOK), ("paths.md", PATHS)]:
+        (root / name).write_text(text, encoding="utf-8")  # a shelf, so that 杭州 is rare
+    (root / "manifest.toml").write_text(LOCAL_MANIFEST, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    figure = "4,000" if not answered else "900"
+    gen = model(f"2023年杭州市人工智能企业数量为{figure}家。", cited)
+    answer = Answerer(searcher, gen).ask("2023年杭州市有多少家人工智能企业？", AskOptions(k=6))
+    assert answer.answerable == answered, answer.reason
+    if not answered:
+        assert answer.reason.startswith("subject:") and "杭州" in answer.reason
+
+
 def test_the_citys_own_figure_is_answered(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
     gen = model("上海市人工智能企业数量为1,100家。", "北京市人工智能企业数量")
     answer = ask(gen, "截至2023年底，上海市有多少家人工智能企业？")

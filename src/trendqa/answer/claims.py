@@ -678,16 +678,25 @@ class ClaimChecker:
                 if has_figure and self._rival_by_meaning(entity, evidence):
                     return entity
                 continue  # a name the corpus does not use as written cannot be checked
-            if any(any(f in self._sentence_and_report(p, s) for f in forms) for p, s in evidence):
+            # A place in the publisher's name (深圳市…协会) says where the report is made,
+            # not what each of its figures measures: China's, the world's or Shenzhen's.
+            labels = not (has_figure and _kinds([entity]) == _PLACE)
+            if any(
+                any(f in self._sentence_and_report(p, s, labels=labels) for f in forms)
+                for p, s in evidence
+            ):
                 continue  # named in the sentence that states the claim, or by its report
             if has_figure and all(self._rival(entity, forms, p, s) for p, s in evidence):
                 return entity  # the figure's own sentence names another subject of its kind
-            if any(any(f in self._context(p, s, wide=False) for f in forms) for p, s in evidence):
+            if any(
+                any(f in self._context(p, s, wide=False, labels=labels) for f in forms)
+                for p, s in evidence
+            ):
                 continue  # named just before it (a subject named once, then "其…")
             in_passage = [
                 (p, s)
                 for p, s in evidence
-                if any(f in self._context(p, s, wide=True) for f in forms)
+                if any(f in self._context(p, s, wide=True, labels=labels) for f in forms)
             ]
             if not in_passage:
                 if entity in self.analysis.sources and any(
@@ -1046,19 +1055,28 @@ class ClaimChecker:
         own = " ".join(self._context(p, s, wide=False, own=True) for p, s in evidence)
         return self._coverage(claim, own) >= CLAIM_COVERAGE
 
-    def _sentence_and_report(self, passage: Passage, sentence: Sentence) -> str:
-        """Folded: the sentence itself and its report's title and labels."""
+    def _sentence_and_report(
+        self, passage: Passage, sentence: Sentence, *, labels: bool = True
+    ) -> str:
+        """Folded: the sentence itself and its report's title and (`labels`) labels."""
         chunk = passage.hit.chunk
-        labels = " ".join(self.labels.get(d, "") for d in chunk.docs)
-        return fold(f"{labels} {chunk.title} {sentence.text}")
+        named = " ".join(self.labels.get(d, "") for d in chunk.docs) if labels else ""
+        return fold(f"{named} {chunk.title} {sentence.text}")
 
     def _context(
-        self, passage: Passage, sentence: Sentence, *, wide: bool, own: bool = False
+        self,
+        passage: Passage,
+        sentence: Sentence,
+        *,
+        wide: bool,
+        own: bool = False,
+        labels: bool = True,
     ) -> str:
         """Folded text a sentence is read in: itself and the sentence before it, its
-        section heading and its document's labels; `wide`, the whole passage."""
+        section heading and its document's labels (unless not `labels`); `wide`, the whole
+        passage."""
         chunk = passage.hit.chunk
-        labels = " ".join(self.labels.get(d, "") for d in chunk.docs)
+        named = " ".join(self.labels.get(d, "") for d in chunk.docs) if labels else ""
         heading = heading_at(chunk, sentence.offset)
         if own:
             # What the sentence itself states, under its heading. Not the report's title:
@@ -1072,7 +1090,7 @@ class ClaimChecker:
             # one after it.
             after = [s.text for s in passage.sentences if s.id > sentence.id][:1]
             body = " ".join((self._before(passage, sentence, 2), sentence.text, *after))
-        return fold(f"{labels} {chunk.title} {heading} {body}")
+        return fold(f"{named} {chunk.title} {heading} {body}")
 
     def _coverage(self, claim: str, folded_context: str) -> float:
         """Idf-weighted share of the claim's informative words found in the context.
@@ -1107,6 +1125,7 @@ class ClaimChecker:
 # jieba's part-of-speech tags for names, by kind: a rival must be of the asked name's kind.
 _KIND = {"ns": "place", "nr": "person", "nrt": "person", "nrfg": "person", "nt": "org"}
 _ANY_NAME = frozenset({"place", "person", "org"})
+_PLACE = frozenset({"place"})
 
 
 # A year a sentence compares with or counts from is not the year it dates its figure to.

@@ -20,6 +20,7 @@ import trendqa.llm.llamacpp as llamacpp
 import trendqa.llm.openai as openai_llm
 from conftest import GGUF, free_port, requires_gguf, requires_server
 from models import llama_cpp_installed
+from trendqa.config import Settings
 from trendqa.errors import InputError, ModelError
 from trendqa.llm import ChatMessage, ContextOverflowError, GenerationOptions
 from trendqa.llm.llamacpp import LlamaCppGenerator
@@ -201,6 +202,42 @@ class TestLlamaCpp:
         assert warm.generate(QUESTION, options).text == warm.generate(QUESTION, options).text
         assert first.strip()
         warm.close()
+
+    def test_a_servers_generator_reads_in_smaller_batches_and_caches_less(
+        self, settings: Settings
+    ) -> None:
+        # `serve` holds the model for hours: the lean settings, and the same replies' kind.
+        assert GGUF is not None
+        from trendqa.api import open_generator
+
+        lean = open_generator(settings.with_overrides(llm=str(GGUF)), lean=True)
+        plain = open_generator(settings.with_overrides(llm=str(GGUF)))
+        assert isinstance(lean, LlamaCppGenerator) and isinstance(plain, LlamaCppGenerator)
+        assert lean._llm.n_batch == lean._llm.context_params.n_ubatch == llamacpp.LEAN_BATCH
+        assert plain._llm.n_batch == llamacpp.DEFAULT_BATCH > llamacpp.LEAN_BATCH
+        assert lean._llm.cache.capacity_bytes == llamacpp.LEAN_PREFIX_CACHE_BYTES
+        assert plain._llm.cache.capacity_bytes == llamacpp.PREFIX_CACHE_BYTES
+        assert lean.generate(QUESTION, GenerationOptions(max_tokens=8)).text.strip()
+        lean.close()
+        plain.close()
+
+
+def test_the_server_asks_for_the_lean_settings(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import trendqa.server.models as server_models
+
+    asked: dict[str, Any] = {}
+
+    def opened(_settings: Settings, **kwargs: Any) -> Any:
+        asked.update(kwargs)
+        raise RuntimeError("opened")
+
+    monkeypatch.setattr(server_models, "index_version", lambda _s: "v1")
+    monkeypatch.setattr(server_models, "open_answerer", opened)
+    with pytest.raises(RuntimeError, match="opened"):
+        server_models.Held(settings, loader=lambda *_a: None)
+    assert asked["lean"] is True
 
     def test_streams_pieces_that_add_up_to_the_text(self, smollm: LlamaCppGenerator) -> None:
         pieces: list[str] = []

@@ -154,10 +154,17 @@ def open_searcher(
 
 
 def open_generator(
-    settings: Settings, *, verbose: bool = False, reproducible: bool = False
+    settings: Settings, *, verbose: bool = False, reproducible: bool = False, lean: bool = False
 ) -> Generator | None:
-    """The configured LLM: an endpoint, a GGUF, or None (extractive answers only)."""
-    from trendqa.llm.llamacpp import LlamaCppGenerator
+    """The configured LLM: an endpoint, a GGUF, or None (extractive answers only).
+    `lean`: a long-lived process's memory settings (smaller batch and prompt cache)."""
+    from trendqa.llm.llamacpp import (
+        DEFAULT_BATCH,
+        LEAN_BATCH,
+        LEAN_PREFIX_CACHE_BYTES,
+        PREFIX_CACHE_BYTES,
+        LlamaCppGenerator,
+    )
     from trendqa.llm.openai import OpenAIGenerator
 
     if settings.llm_url:
@@ -175,7 +182,12 @@ def open_generator(
     # reproducible: evaluate every prompt from scratch, so replies do not depend on
     # what was asked before (the prefix cache changes llama.cpp's batching).
     return LlamaCppGenerator(
-        path, threads=settings.threads, verbose=verbose, reuse_prefix=not reproducible
+        path,
+        threads=settings.threads,
+        verbose=verbose,
+        reuse_prefix=not reproducible,
+        batch=LEAN_BATCH if lean else DEFAULT_BATCH,
+        cache_bytes=LEAN_PREFIX_CACHE_BYTES if lean else PREFIX_CACHE_BYTES,
     )
 
 
@@ -187,6 +199,7 @@ def open_answerer(
     use_llm: bool = True,
     verbose: bool = False,
     reproducible: bool = False,
+    lean: bool = False,
     on_warning: Callable[[str], None] = lambda _m: None,
 ) -> tuple[Answerer, LoadTimes]:
     """A searcher and a generator, loaded in parallel (llama.cpp loads while torch imports)."""
@@ -195,7 +208,9 @@ def open_answerer(
     def load_llm() -> None:
         started = time.perf_counter()
         try:
-            box["llm"] = open_generator(settings, verbose=verbose, reproducible=reproducible)
+            box["llm"] = open_generator(
+                settings, verbose=verbose, reproducible=reproducible, lean=lean
+            )
         except BaseException as exc:  # re-raised in the caller's thread
             box["error"] = exc
         box["llm_s"] = time.perf_counter() - started

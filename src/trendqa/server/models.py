@@ -92,6 +92,7 @@ class Held:
             use_llm=use_llm,
             verbose=verbose,
             reproducible=self.reproducible,
+            lean=True,  # a long-lived process: the smaller batch and prompt cache
             on_warning=lambda message: self.emit({"event": "warning", "message": message}),
         )
         answerer.searcher = NotifyingSearcher(answerer.searcher, self._retrieved)  # type: ignore[assignment]

@@ -221,24 +221,6 @@ class TestLlamaCpp:
         lean.close()
         plain.close()
 
-
-def test_the_server_asks_for_the_lean_settings(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import trendqa.server.models as server_models
-
-    asked: dict[str, Any] = {}
-
-    def opened(_settings: Settings, **kwargs: Any) -> Any:
-        asked.update(kwargs)
-        raise RuntimeError("opened")
-
-    monkeypatch.setattr(server_models, "index_version", lambda _s: "v1")
-    monkeypatch.setattr(server_models, "open_answerer", opened)
-    with pytest.raises(RuntimeError, match="opened"):
-        server_models.Held(settings, loader=lambda *_a: None)
-    assert asked["lean"] is True
-
     def test_streams_pieces_that_add_up_to_the_text(self, smollm: LlamaCppGenerator) -> None:
         pieces: list[str] = []
         result = smollm.generate(QUESTION, GenerationOptions(max_tokens=24), pieces.append)
@@ -537,3 +519,21 @@ def test_the_model_loads_without_a_second_repacked_copy_of_its_weights(
     LlamaCppGenerator(GGUF)
     assert seen == [False]
     assert llama_cpp.llama_cpp.llama_model_default_params().use_extra_bufts  # restored after
+
+
+def test_the_server_asks_for_the_lean_settings(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import trendqa.server.models as server_models
+
+    asked: dict[str, Any] = {}
+
+    def opened(_settings: Settings, **kwargs: Any) -> Any:
+        asked.update(kwargs)
+        raise RuntimeError("opened")
+
+    monkeypatch.setattr(server_models, "index_version", lambda _s: "v1")
+    monkeypatch.setattr(server_models, "open_answerer", opened)
+    with pytest.raises(RuntimeError, match="opened"):
+        server_models.Held(settings, loader=lambda *_a: None)
+    assert asked["lean"] is True

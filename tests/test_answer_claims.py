@@ -651,6 +651,31 @@ def test_a_translated_list_item_gets_one_marker(ask) -> None:  # type: ignore[no
     assert answer.text.startswith("At the end") and answer.claims[0].text == SHANGHAI_EN
 
 
+@pytest.mark.parametrize(
+    ("translation", "translated"),
+    [
+        ("At the end of 2023, Beijing had 2,200 AI companies and Shanghai had 1,100.", True),
+        ("At the end of 2023, Beijing had 2,200 AI companies and Shanghai had 11,000.", False),
+    ],
+)
+def test_a_quote_for_an_english_question_is_shown_translated(  # type: ignore[no-untyped-def]
+    ask, shelf: Path, translation: str, translated: bool
+) -> None:
+    # The model answers an English question in Chinese, twice: its cited sentence is
+    # quoted, and shown in English when the translation keeps the quote's figures.
+    gen = model(SHANGHAI_ZH, "上海市人工智能企业数量", translations=[translation])
+    answer = ask(gen, Q_SHANGHAI)
+    assert answer.answerable and answer.mode == "extractive", answer.reason
+    (quote,) = answer.citations
+    assert "上海市人工智能企业数量为1,100家" in quote.quote  # the citation stays verbatim
+    assert_checkable(answer, shelf)
+    if translated:
+        assert answer.text.startswith("The passages say (translated): ")
+        assert "Shanghai had 1,100" in answer.text and "上海" not in answer.text
+    else:
+        assert "11,000" not in answer.text and "上海市人工智能企业数量为1,100家" in answer.text
+
+
 def test_a_translation_that_changes_a_figure_is_never_shown(ask) -> None:  # type: ignore[no-untyped-def]
     wrong = SHANGHAI_EN.replace("1,100", "11,000")
     gen = model(SHANGHAI_ZH, "上海市人工智能企业数量", question=ZH_SHANGHAI, translations=[wrong])

@@ -539,6 +539,8 @@ class Answerer:
             # A second, short request: only the chosen sentences, answer in the language.
             text = self._rewrite(question, [s for _p, s in chosen], base.language, budget, run)
         answer = self._check(base, analysis, chosen, text)
+        if answer.mode == "extractive" and answer.reason.startswith("language:"):
+            answer = self._quotes_translated(answer, run)
         announced = self._announced_list(analysis, passages, chosen, answer)
         if announced is not None:
             answer = announced
@@ -1024,6 +1026,31 @@ class Answerer:
             if text.strip() and figures_kept and not unsupported_numbers(text, kept[i].text):
                 out[i] = text
         return out
+
+    def _quotes_translated(self, answer: Answer, run: _Run) -> Answer:
+        """Quotes in another language than the question's, shown translated: each
+        translation held to its quote's figures and meaning as a claim's is, the verbatim
+        quotes kept in the citations. Any translation that fails leaves all verbatim."""
+        quotes = [c.quote for c in answer.citations]
+        if not quotes or all(detect_language(q) == answer.language for q in quotes):
+            return answer
+        texts = self._translate_claims(quotes, answer.language, run)
+        if texts is None:
+            return answer
+        texts = [" ".join(t.split()) for t in texts]
+        cosines = self._similarity(texts, quotes) if self.searcher.embedder else None
+        for i, (quote, text) in enumerate(zip(quotes, texts, strict=True)):
+            cosine = cosines[i][i] if cosines else 1.0
+            if _translation_fault(quote, text, answer.language, cosine):
+                return answer
+        lead = (
+            "资料原文（译文）：" if answer.language == "zh" else "The passages say (translated): "
+        )
+        open_q, close_q = ("「", "」") if answer.language == "zh" else ('"', '"')
+        body = " ".join(
+            f"{open_q}{t}{close_q}[{c.n}]" for c, t in zip(answer.citations, texts, strict=True)
+        )
+        return replace(answer, text=lead + body)
 
     def _translate_claims(
         self, statements: Sequence[str], language: str, run: _Run, latin_only: bool = False

@@ -987,12 +987,13 @@ class Answerer:
                 continue
             first, second = sorted((i, j))
             checked = f"{kept[first].text}{kept[second].text}"
+            if not text.strip() or detect_language(text) != language:
+                continue
             if unsupported_numbers(text, checked) or dropped_numbers(kept[i].text, text):
                 continue
+            # Embedded only once the cheap checks pass: the one costly step.
             cosine = self._similarity([text], [checked])[0][0]
             if self.searcher.embedder is not None and cosine < TRANSLATION_SIMILARITY:
-                continue
-            if detect_language(text) != language or not text.strip():
                 continue
             citations = tuple(sorted({*kept[i].citations, *kept[j].citations}))
             return checked, citations, cosine
@@ -1043,14 +1044,7 @@ class Answerer:
             cosine = cosines[i][i] if cosines else 1.0
             if _translation_fault(quote, text, answer.language, cosine):
                 return answer
-        lead = (
-            "资料原文（译文）：" if answer.language == "zh" else "The passages say (translated): "
-        )
-        open_q, close_q = ("「", "」") if answer.language == "zh" else ('"', '"')
-        body = " ".join(
-            f"{open_q}{t}{close_q}[{c.n}]" for c, t in zip(answer.citations, texts, strict=True)
-        )
-        return replace(answer, text=lead + body)
+        return quote_answer(answer, answer.citations, texts)
 
     def _translate_claims(
         self, statements: Sequence[str], language: str, run: _Run, latin_only: bool = False

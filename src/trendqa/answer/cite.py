@@ -101,13 +101,22 @@ def add_number_evidence(
     return out
 
 
-def quote_answer(base: Answer, citations: Sequence[Citation]) -> Answer:
-    """An answer made of verbatim quotes of the cited sentences."""
+def quote_answer(
+    base: Answer, citations: Sequence[Citation], translations: Sequence[str] | None = None
+) -> Answer:
+    """An answer made of verbatim quotes of the cited sentences; with `translations` (one
+    per citation), of the quotes translated, the citations keeping the verbatim quotes."""
     if not citations:
         return base
-    open_q, close_q = ("「", "」") if base.language == "zh" else ('"', '"')
-    lead = "资料原文：" if base.language == "zh" else "The passages say: "
-    body = " ".join(f"{open_q}{c.quote}{close_q}[{c.n}]" for c in citations)
+    zh = base.language == "zh"
+    open_q, close_q = ("「", "」") if zh else ('"', '"')
+    if translations is None:
+        lead = "资料原文：" if zh else "The passages say: "
+        texts = [c.quote for c in citations]
+    else:
+        lead = "资料原文（译文）：" if zh else "The passages say (translated): "
+        texts = list(translations)
+    body = " ".join(f"{open_q}{t}{close_q}[{c.n}]" for c, t in zip(citations, texts, strict=True))
     return replace(
         base, answerable=True, text=lead + body, citations=tuple(citations), mode="extractive"
     )

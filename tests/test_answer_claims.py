@@ -557,6 +557,20 @@ def test_an_english_question_is_answered_and_checked_in_chinese_then_translated(
     assert_checkable(answer, shelf)
 
 
+def test_a_translation_is_asked_in_the_words_of_the_question_asked(ask) -> None:  # type: ignore[no-untyped-def]
+    # The reader's names for things ("Sophgo" for 算能, "hot directions" for 热点方向)
+    # are the ones to show: the translation request carries the English question, not
+    # its Chinese working form.
+    gen = model(
+        SHANGHAI_ZH, "上海市人工智能企业数量", question=ZH_SHANGHAI, translations=[SHANGHAI_EN]
+    )
+    assert ask(gen, Q_SHANGHAI).answerable
+    (messages,) = [m for m, o in gen.calls if prompts.request_kind(o) == "translate"]
+    assert f"They answer the question: {Q_SHANGHAI}\n" in messages[-1].content
+    assert ZH_SHANGHAI not in messages[-1].content
+    assert prompts.statements(messages) == [SHANGHAI_ZH]
+
+
 def test_a_translation_that_loses_a_named_reports_name_is_asked_again_with_it(ask) -> None:  # type: ignore[no-untyped-def]
     # A comparison of two reports; the translator does not know "Bing Association" and
     # writes 冰协会: its question names one report. Asked again with the publisher's own
@@ -1819,3 +1833,75 @@ def test_each_reports_sub_question_is_checked_for_its_own_subjects(ask) -> None:
     assert answer.kind == "comparison"
     assert answer.answerable, answer.reason
     assert "2万美元" in answer.text
+
+
+# A report's month-by-month timeline: the year is its dateline, not its entries'.
+TIMELINE = """# 引擎技术
+
+## 发展历程
+
+引擎技术的发展经历了多个阶段，从早期的二维渲染到如今的实时全局光照，每一代引擎都把游戏与影视的表现力推向新的高度。
+
+引擎正从游戏走向工业、交通、城市与文化遗产保护，成为构建数字场景的通用工具，其核心能力包括物理模拟、三维建模与实时渲染。
+
+2023年大事记
+
+3月
+
+英伟达发布面向游戏开发的生成式人工智能工具，可高效生成智能化的游戏角色，让非玩家角色能够与玩家自然对话，游戏开发者可在云端调用这些模型。
+
+5月
+
+Unity发布两款新工具，用生成式人工智能加速实时三维应用创建，简化游戏项目集成人工智能的过程，开发者无需深厚的机器学习背景即可上手使用。
+
+4月
+
+多家引擎厂商发布面向汽车座舱的实时渲染方案，把游戏引擎的画面表现带进智能汽车的人机交互界面，推动车载三维地图和虚拟助手的升级换代。
+
+6月
+
+南航与腾讯游戏共同打造国产自研全动模拟机视景软件系统，国产引擎促进我国民航工业核心自研技术的发展，也为更多行业的仿真训练提供了可能。
+
+7月
+
+一家国产引擎企业完成新一轮融资，资金将用于物理模拟与实时渲染核心模块的研发，并计划在工业仿真、文物数字化和城市治理等场景推广其产品。
+
+7月
+
+国内多所高校开设数字交互引擎相关课程，联合企业共建实训基地，培养掌握实时渲染、物理模拟和三维建模技术的复合型人才，缓解行业人才缺口。
+
+8月
+
+科技部将“三维数字交互引擎关键技术研发与应用生态构建”纳入国家重点研发计划。
+"""
+
+
+@pytest.fixture
+def timeline(tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader):  # type: ignore[no-untyped-def]
+    root = tmp_path / "timeline"
+    root.mkdir()
+    (root / "engines.md").write_text(TIMELINE, encoding="utf-8")
+    # Passages of about one entry each: the dateline is several passages up.
+    settings = replace(settings, chunk_size=150, chunk_overlap=20)
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    # One passage: the entry, whose dateline is several passages up.
+    return searcher, lambda gen, question: Answerer(searcher, gen).ask(question, AskOptions(k=1))
+
+
+def test_a_timeline_entry_is_dated_by_the_timelines_dateline(timeline) -> None:  # type: ignore[no-untyped-def]
+    searcher, ask = timeline
+    entry = next(c for c in searcher.index.chunks if "科技部将" in c.text)
+    assert sum(c.location.start < entry.location.start for c in searcher.index.chunks) >= 3
+    assert "2023" not in entry.text and "2023" not in fold(entry.heading or "")  # 8月 only
+    gen = model(
+        "科技部将“三维数字交互引擎关键技术研发与应用生态构建”纳入国家重点研发计划。", "科技部将"
+    )
+    answer = ask(gen, "2023年8月，科技部把哪一项与数字交互引擎有关的任务纳入了国家重点研发计划？")
+    assert answer.answerable, answer.reason
+    # Another year's timeline does not date it.
+    gen = model(
+        "科技部将“三维数字交互引擎关键技术研发与应用生态构建”纳入国家重点研发计划。", "科技部将"
+    )
+    answer = ask(gen, "2021年8月，科技部把哪一项与数字交互引擎有关的任务纳入了国家重点研发计划？")
+    assert not answer.answerable and "2021" in answer.reason

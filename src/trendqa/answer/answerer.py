@@ -113,6 +113,13 @@ _POINT_NUMBER = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3
 # sentence (not only the cited ones) answered 6 more unanswerable questions for 2 more
 # answerable ones.
 QUOTE_ASKED_SHARE = 0.5
+# A line that dates what follows it: a year and a label, nothing else ("2023 大事记",
+# "2022-2023年", "1993年"); not a sentence, a table row or a bare chart-axis year.
+_DATELINE = re.compile(
+    r"(?=[^。，,；;！？!?\t]{3,30}$)(?=.*[^\d\s~–-])[^\d]*(?:19|20)\d\d(?:[^\d]+(?:19|20)\d\d)?\D*"
+)
+# How far before a passage a dateline still dates it (a month-by-month timeline's entries).
+DATELINE_REACH = 1000
 # Reply budgets relative to --max-tokens: a list or a definition with its parts is longer.
 BUDGET_FACTOR = {"list": 2.0, "overview": 2.0, "definition": 1.5}
 OnToken = Callable[[str], None]
@@ -447,15 +454,35 @@ class Answerer:
 
     def _unframed(self, figures: Sequence[str], hits: Sequence[Hit]) -> list[str]:
         """The figures no passage states, less the years that date a passage from just
-        before it ("2023年6月，…" above a passage that goes on "科技部将…")."""
+        before it ("2023年6月，…" above a passage that goes on "科技部将…"), or from the
+        dateline of the timeline it is an entry of ("2023 大事记" over "6月 / 科技部将…")."""
         out = []
         for figure in figures:
-            if _YEAR.fullmatch(figure.rstrip("年 ")):
+            year = figure.rstrip("年 ")
+            if _YEAR.fullmatch(year):
                 before = (self.shelf.before(h.chunk) for h in hits)
-                if any(b is not None and figure.rstrip("年 ") in fold(b.text) for b in before):
+                if any(b is not None and year in fold(b.text) for b in before):
+                    continue
+                if any(year in self._dateline(h.chunk) for h in hits):
                     continue
             out.append(figure)
         return out
+
+    def _dateline(self, chunk: Chunk) -> str:
+        """The nearest line dating the entries that follow it ("2023 chronicle of events
+        大事记") within `DATELINE_REACH` characters before `chunk`, under its heading."""
+        ordered = self._document(chunk.doc)
+        reach = DATELINE_REACH
+        for before in reversed([c for c in ordered if c.location.start < chunk.location.start]):
+            if before.heading != chunk.heading or reach <= 0:
+                break
+            # Overlapping passages: only the part before `chunk` is before it.
+            text = before.text[: max(0, chunk.location.start - before.location.start)]
+            for line in reversed(text[-reach:].splitlines()):
+                if _DATELINE.fullmatch(line.strip()):
+                    return fold(line)
+            reach -= len(text)
+        return ""
 
     # ------------------------------------------------------------------ one answer
 
@@ -540,7 +567,7 @@ class Answerer:
             text = self._rewrite(question, [s for _p, s in chosen], base.language, budget, run)
         answer = self._check(base, analysis, chosen, text)
         if answer.mode == "extractive" and answer.reason.startswith("language:"):
-            answer = self._quotes_translated(answer, run)
+            answer = self._quotes_translated(answer, analysis.original or question, run)
         announced = self._announced_list(analysis, passages, chosen, answer)
         if announced is not None:
             answer = announced
@@ -934,7 +961,8 @@ class Answerer:
             return replace(answer, language=language)  # quoted sentences stay verbatim
         if not kept:  # written straight in the question's language, checked across
             return replace(answer, language=language)
-        texts = self._translate_claims([c.text for c in kept], language, run)
+        asked = analysis.original or analysis.question
+        texts = self._translate_claims([c.text for c in kept], language, run, asked)
         if texts is None:
             reason = "translation: the translation of the checked answer was unreadable"
             return replace(refused, reason=reason)
@@ -1016,7 +1044,11 @@ class Answerer:
         if not residue:
             return texts
         again = self._translate_claims(
-            [kept[i].text for i in residue], language, run, latin_only=True
+            [kept[i].text for i in residue],
+            language,
+            run,
+            analysis.original or analysis.question,
+            latin_only=True,
         )
         if again is None:
             return texts
@@ -1028,14 +1060,14 @@ class Answerer:
                 out[i] = text
         return out
 
-    def _quotes_translated(self, answer: Answer, run: _Run) -> Answer:
+    def _quotes_translated(self, answer: Answer, question: str, run: _Run) -> Answer:
         """Quotes in another language than the question's, shown translated: each
         translation held to its quote's figures and meaning as a claim's is, the verbatim
         quotes kept in the citations. Any translation that fails leaves all verbatim."""
         quotes = [c.quote for c in answer.citations]
         if not quotes or all(detect_language(q) == answer.language for q in quotes):
             return answer
-        texts = self._translate_claims(quotes, answer.language, run)
+        texts = self._translate_claims(quotes, answer.language, run, question)
         if texts is None:
             return answer
         texts = [" ".join(t.split()) for t in texts]
@@ -1047,12 +1079,20 @@ class Answerer:
         return quote_answer(answer, answer.citations, texts)
 
     def _translate_claims(
-        self, statements: Sequence[str], language: str, run: _Run, latin_only: bool = False
+        self,
+        statements: Sequence[str],
+        language: str,
+        run: _Run,
+        question: str,
+        latin_only: bool = False,
     ) -> list[str] | None:
         """One translation per statement, or None when the reply is unusable (also when
-        it is still cut after the larger budget `_complete` retries with)."""
+        it is still cut after the larger budget `_complete` retries with). `question`, in
+        `language`, lends the translation its words for what it names."""
         assert self.generator is not None
-        messages = prompts.translate_prompt(statements, language)
+        if detect_language(question) != language:
+            question = ""  # a pivoted question's working text names things otherwise
+        messages = prompts.translate_prompt(statements, language, question)
         prompt = sum(self.generator.count_tokens(m.content) + 8 for m in messages)
         room = self.generator.context_length - prompt - 16
         # English takes about three tokens for each of a Chinese statement's.

@@ -258,19 +258,29 @@ _TRANSLATE_SHOT = {
 }
 
 
-def _statements(statements: Sequence[str], language: str) -> str:
+def _statements(statements: Sequence[str], language: str, question: str = "") -> str:
     body = "\n".join(f"({i}) {shown(s, language)}" for i, s in enumerate(statements, 1))
-    return f"Statements:\n{body}\nTranslate into {LANGUAGE_NAME[language]}."
+    words = (
+        f"They answer the question: {question}\nWhere a statement speaks of something the "
+        "question names, call it what the question calls it.\n"
+        if question
+        else ""
+    )
+    return f"{words}Statements:\n{body}\nTranslate into {LANGUAGE_NAME[language]}."
 
 
-def translate_prompt(statements: Sequence[str], language: str) -> list[ChatMessage]:
-    """The checked claims of an answer, to be shown in the question's language."""
+def translate_prompt(
+    statements: Sequence[str], language: str, question: str = ""
+) -> list[ChatMessage]:
+    """The checked claims of an answer, to be shown in the question's language. With
+    `question` (the one asked, in that language) the translation uses its words for what
+    it names: "Sophgo", "hot research directions", as the reader wrote them."""
     shot_in, shot_out = _TRANSLATE_SHOT[language]
     return [
         ChatMessage("system", _TRANSLATE_SYSTEM.format(language=LANGUAGE_NAME[language])),
         ChatMessage("user", _statements(shot_in, language)),
         ChatMessage("assistant", json.dumps({"translations": shot_out}, ensure_ascii=False)),
-        ChatMessage("user", _statements(statements, language)),
+        ChatMessage("user", _statements(statements, language, question)),
     ]
 
 

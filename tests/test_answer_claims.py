@@ -1905,3 +1905,32 @@ def test_a_timeline_entry_is_dated_by_the_timelines_dateline(timeline) -> None: 
     )
     answer = ask(gen, "2021年8月，科技部把哪一项与数字交互引擎有关的任务纳入了国家重点研发计划？")
     assert not answer.answerable and "2021" in answer.reason
+
+
+DELIVERY = """# 高性能计算
+
+## 开放架构
+
+算能科技日前向山东大学交付国内首台 RISC-V 服务器集群，该集群拥有 48 颗 RISC-V 高性能芯片。\
+这是开放指令集架构在数据中心的首次商业落地，也标志着国产服务器芯片生态的成熟。
+"""
+
+
+def test_a_name_the_question_itself_writes_is_no_rival_by_meaning(  # type: ignore[no-untyped-def]
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # The reports write 算能, the question Sophgo, which the corpus never writes: its
+    # rival is looked for by meaning. 山东大学 stands where the figure is stated, but the
+    # question names it too: it is the cluster's recipient, not a rival for Sophgo.
+    root = tmp_path / "delivery"
+    root.mkdir()
+    (root / "hpc.md").write_text(DELIVERY, encoding="utf-8")
+    (root / "trends.md").write_text(trends_text(), encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    glossary = {"sophgo": "算能"}
+    searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary=glossary))[0]
+    question = "Sophgo向山东大学交付的RISC-V服务器集群有多少颗芯片？"
+    gen = model("该集群拥有48颗RISC-V高性能芯片。", "该集群拥有")
+    answer = Answerer(searcher, gen).ask(question, AskOptions())
+    assert answer.answerable, answer.reason
+    assert "48" in answer.text

@@ -716,21 +716,25 @@ class ClaimChecker:
         passage's subject, as a year-less sentence is about its passage's year."""
         kinds = _kinds([entity, *self.analysis.entities_zh.get(entity, ())])
         labels = fold(" ".join(self.labels.get(d, "") for d in passage.hit.chunk.docs))
-        # Whatever the question itself names is no rival: its other entities, in either
-        # language (NVIDIA's 英伟达 beside the asked MimicGen).
-        asked = [fold(e) for e in self.analysis.entities] + list(forms)
-        asked += [fold(z) for z in self.analysis.terms_zh]
-        asked += [fold(z) for zs in self.analysis.entities_zh.values() for z in zs]
         for word, kind in _names_in(sentence.text):
             folded = fold(word)
             if kind not in kinds or folded in labels:
                 continue
-            if any(folded in a or a in folded for a in asked):
+            if self._asked_name(folded, forms):
                 continue
             if self.idf.get(folded, self.default_idf) < COMMON_IDF:
                 continue
             return word
         return ""
+
+    def _asked_name(self, folded: str, forms: Sequence[str] = ()) -> bool:
+        """Whether the question itself names this (folded) name: whatever it names is no
+        rival — its other entities, in either language (NVIDIA's 英伟达 beside the asked
+        MimicGen), or a name its working text writes (山东大学 beside the asked Sophgo)."""
+        asked = [fold(e) for e in self.analysis.entities] + list(forms)
+        asked += [fold(z) for z in self.analysis.terms_zh]
+        asked += [fold(z) for zs in self.analysis.entities_zh.values() for z in zs]
+        return folded in self._question or any(folded in a or a in folded for a in asked)
 
     def _rival_by_meaning(self, entity: str, evidence: Sequence[Evidence]) -> str:
         """For a name the corpus does not write as translated (Beijing-Tianjin-Hebei, whose
@@ -742,7 +746,7 @@ class ClaimChecker:
             return ""  # a Latin proper name only: "passenger cars" names no subject
         kinds = _kinds([entity])
         named = {w for _p, s in evidence for w, kind in _names_in(s.text) if kind in kinds}
-        named = {w for w in named if han_share(w) > 0}
+        named = {w for w in named if han_share(w) > 0 and not self._asked_name(fold(w))}
         if not named:
             return ""
         # The rarest words of the figure's passages: a subject beside it is named there.

@@ -665,6 +665,38 @@ def test_a_translated_list_item_gets_one_marker(ask) -> None:  # type: ignore[no
     assert answer.text.startswith("At the end") and answer.claims[0].text == SHANGHAI_EN
 
 
+def test_an_unreadable_translation_of_several_claims_is_asked_claim_by_claim(ask) -> None:  # type: ignore[no-untyped-def]
+    # Two checked claims; asked together, the translator's reply is cut (unreadable JSON).
+    # Asked one at a time, each is translated: the answer is not refused for the reply.
+    beijing_zh = "截至2023年底，北京市人工智能企业数量为2,200家。"
+    english = {
+        beijing_zh: "At the end of 2023, Beijing had 2,200 AI companies.",
+        SHANGHAI_ZH: SHANGHAI_EN,
+    }
+
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        kind = prompts.request_kind(options)
+        if kind == "question":
+            return json.dumps(
+                {"zh": "2023年底北京和上海各有多少家人工智能企业？"}, ensure_ascii=False
+            )
+        if kind == "confirm":
+            return json.dumps({"verdict": "yes"})
+        if kind == "translate":
+            given = prompts.statements(messages)
+            if len(given) > 1:
+                return '{"translations": ["At the end of 2023, Beijing had'
+            return json.dumps({"translations": [english[given[0]]]}, ensure_ascii=False)
+        (n,) = [i for i, t in prompts.shown_sentences(messages).items() if "北京市" in t]
+        return reply(beijing_zh + SHANGHAI_ZH, [n])
+
+    gen = FakeGenerator(script)
+    answer = ask(gen, "How many AI companies did Beijing and Shanghai have at the end of 2023?")
+    assert answer.answerable, answer.reason
+    assert [c.text for c in answer.claims] == list(english.values())
+    assert kinds(gen)[-3:] == ["translate", "translate", "translate"]
+
+
 @pytest.mark.parametrize(
     ("translation", "translated"),
     [

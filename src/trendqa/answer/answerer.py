@@ -962,7 +962,13 @@ class Answerer:
         if not kept:  # written straight in the question's language, checked across
             return replace(answer, language=language)
         asked = analysis.original or analysis.question
-        texts = self._translate_claims([c.text for c in kept], language, run, asked)
+        statements = [c.text for c in kept]
+        texts = self._translate_claims(statements, language, run, asked)
+        if texts is None and len(kept) > 1:
+            # One unreadable reply (a list translated past its budget) loses no claim it
+            # did not have to: each is asked alone, and one still unreadable is dropped.
+            each = [self._translate_claims([t], language, run, asked) for t in statements]
+            texts = [t[0] if t else "" for t in each]
         if texts is None:
             reason = "translation: the translation of the checked answer was unreadable"
             return replace(refused, reason=reason)

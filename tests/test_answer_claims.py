@@ -665,6 +665,16 @@ def test_a_translated_list_item_gets_one_marker(ask) -> None:  # type: ignore[no
     assert answer.text.startswith("At the end") and answer.claims[0].text == SHANGHAI_EN
 
 
+def test_a_claim_the_model_repeats_is_shown_once(ask) -> None:  # type: ignore[no-untyped-def]
+    # A model caught in a loop writes its claim over and over until the budget ends.
+    gen = model(SHANGHAI_ZH + SHANGHAI_ZH + " " + SHANGHAI_ZH, "上海市人工智能企业数量")
+    answer = ask(gen, ZH_SHANGHAI)
+    assert answer.answerable, answer.reason
+    assert answer.text.count("1,100") == 1
+    assert [c.supported for c in answer.claims] == [True, False, False]
+    assert answer.claims[1].reason == "repeat: it repeats an earlier claim"
+
+
 def test_an_unreadable_translation_of_several_claims_is_asked_claim_by_claim(ask) -> None:  # type: ignore[no-untyped-def]
     # Two checked claims; asked together, the translator's reply is cut (unreadable JSON).
     # Asked one at a time, each is translated: the answer is not refused for the reply.

@@ -809,7 +809,7 @@ class Answerer:
         text = join_lines(_without_reading_frame(text))
         listing = analysis.type in ("list", "overview")
         claims_made = split_claims(text, listing)
-        results = self._checker(analysis).check_all(claims_made, chosen, base.passages)
+        results = _once(self._checker(analysis).check_all(claims_made, chosen, base.passages))
         claims = tuple(_claim(r) for r in results)
         kept = [r for r in results if r.supported]
         if not kept:
@@ -1180,6 +1180,21 @@ class Answerer:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _once(results: Sequence[ClaimResult]) -> list[ClaimResult]:
+    """Each kept claim shown once: a model caught in a loop writes the same claim over and
+    over until its budget ends; a repeat adds nothing and is cut."""
+    seen: set[str] = set()
+    out = []
+    for r in results:
+        key = re.sub(r"[\W_]+", "", fold(r.text))
+        if r.supported and key in seen:
+            r = replace(r, supported=False, check="repeat", detail="it repeats an earlier claim")
+        elif r.supported:
+            seen.add(key)
+        out.append(r)
+    return out
 
 
 def _claim(result: ClaimResult) -> Claim:

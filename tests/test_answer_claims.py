@@ -529,6 +529,21 @@ def test_an_english_question_answered_from_chinese_with_its_terms(ask, shelf: Pa
     assert_checkable(answer, shelf)
 
 
+def test_chinese_terms_hold_no_report_name_and_no_word_left_in_english(ask) -> None:  # type: ignore[no-untyped-def]
+    # The terms call guesses the named publisher's Chinese name (冰协会 for 丙协会) and
+    # leaves English in a term: the report's name picks its passages, which need not
+    # write it, and "trillion" is no word of theirs. Neither may refuse the question.
+    gen = model(
+        "上海市人工智能企业数量为1,100家。",
+        "上海市人工智能企业数量",
+        terms=[("Bing Association", "冰协会"), ("AI firms", "trillion企业")],
+    )
+    question = "How many AI firms did Shanghai have, according to the Bing Association?"
+    answer = ask(gen, question)
+    assert answer.terms_zh == ("企业",)
+    assert answer.answerable, answer.reason
+
+
 Q_SHANGHAI = "How many AI companies did Shanghai have at the end of 2023?"
 ZH_SHANGHAI = "2023年底上海有多少家人工智能企业？"
 SHANGHAI_ZH = "截至2023年底，上海市人工智能企业数量为1,100家。"

@@ -113,6 +113,7 @@ _POINT_NUMBER = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3
 # sentence (not only the cited ones) answered 6 more unanswerable questions for 2 more
 # answerable ones.
 QUOTE_ASKED_SHARE = 0.5
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9.+\-]*")
 # A line that dates what follows it: a year and a label, nothing else ("2023 大事记",
 # "2022-2023年", "1993年"); not a sentence, a table row or a bare chart-axis year.
 _DATELINE = re.compile(
@@ -250,12 +251,18 @@ class Answerer:
             "translate_s",
         )
         pairs = parse_json(result.text).get("terms")
+        # The names of the reports the question names: they pick its passages, which
+        # need not write them (伟业研究, the model's guess at "Weijin Research").
+        report_names = {n for d in analysis.docs for n in self.reports.names.get(d, ())}
         terms: list[str] = []
         by_entity: dict[str, tuple[str, ...]] = {}
         for pair in pairs if isinstance(pairs, list) else []:
             if not isinstance(pair, dict):
                 continue
             en, zh = str(pair.get("en", "")).strip(), str(pair.get("zh", "")).strip()
+            if " ".join(en.lower().removesuffix("'s").split()) in report_names:
+                continue
+            zh = self._untranslated_left_out(zh)
             if not zh or detect_language(zh) != "zh" or len(zh) > 20:
                 continue
             terms.append(zh)
@@ -265,6 +272,16 @@ class Answerer:
                 if en and fold(en) in fold(entity):
                     by_entity[entity] = (*by_entity.get(entity, ()), zh)
         return replace(analysis, terms_zh=tuple(dict.fromkeys(terms)), entities_zh=by_entity)
+
+    def _untranslated_left_out(self, term: str) -> str:
+        """A Chinese term without the English words the model left in it untranslated
+        ("trillion dollar科技巨头"): a Latin word the corpus never writes is no word of
+        its passages. Names it does write (GPT-4, xAI) stay."""
+        if han_share(term) in (0.0, 1.0):
+            return term
+        idf = self.searcher.bm25.idf
+        out = _LATIN_WORD.sub(lambda m: m[0] if m[0].lower() in idf else " ", term)
+        return " ".join(out.split())
 
     def _passages_language(
         self, question: str, docs: Sequence[str], k: int, run: _Run

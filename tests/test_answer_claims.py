@@ -950,23 +950,6 @@ def test_reports_named_loosely(question: str, docs: tuple[str, ...]) -> None:
     assert ReportNames(REPORTS).named(question) == docs
 
 
-@pytest.mark.parametrize(
-    ("question", "count"),
-    [
-        # A count in a report's name counts the report's items, not the question's.
-        ("《2023年十大科技趋势》认为计算光学成像未来可能带来哪些新应用？", None),
-        ("达摩院的十大科技趋势里，BEiT-3在哪些视觉-语言任务上表现出色？", None),
-        # Unless those items are what it asks for.
-        ("达摩院2023年十大科技趋势有哪些？", 10),
-        ("What are the ten trends in DAMO Academy's 2023 report?", 10),
-        ("《2023年十大科技趋势》提出的三个关键点是什么？", 3),
-        ("腾讯报告提出的十大趋势是什么？", 10),
-    ],
-)
-def test_a_count_in_a_reports_name_is_not_the_questions(question: str, count: int | None) -> None:
-    assert analyze(question, ReportNames(REPORTS)).count == count
-
-
 def test_two_named_reports_make_a_comparison_with_one_part_each() -> None:
     analysis = analyze("腾讯报告和白皮书分别如何评价RLHF？", ReportNames(REPORTS))
     assert analysis.type == "comparison"

@@ -17,7 +17,7 @@ from typing import Literal
 from trendqa.numbers import HOW_MUCH, chinese_numerals, find_numbers
 from trendqa.records import DocumentMeta
 from trendqa.textnorm import detect_language, fold
-from trendqa.tokens import STOPWORDS, tokenize
+from trendqa.tokens import STOPWORDS
 
 QuestionType = Literal["fact", "number", "list", "definition", "comparison", "overview"]
 QUESTION_TYPES: tuple[QuestionType, ...] = (
@@ -248,26 +248,6 @@ def expected_count(question: str) -> int | None:
             return value
     m = re.search(r"\b(\d{1,2})\s+[a-z]", question)
     return int(m.group(1)) if m else None
-
-
-def asked_count(question: str, reports: ReportNames) -> int | None:
-    """How many items a list question asks for. A count inside a report's name counts
-    the report's items, not the question's: "《2023年十大科技趋势》认为计算光学成像可能
-    带来哪些新应用？" asks for new uses, not ten — unless the report's items are all it
-    asks about ("达摩院2023年十大科技趋势有哪些？")."""
-    full = expected_count(question)
-    if full is None:
-        return None
-    rest = re.sub(r"《[^》]*》", " ", question)
-    name_words: set[str] = set()
-    for names in reports.names.values():
-        for name in names:
-            bare = re.sub(r"^(?:19|20)\d{2}\s*年?", "", name).strip()
-            if len(bare) >= 4:
-                rest = re.sub(re.escape(bare), " ", rest, flags=re.IGNORECASE)
-            name_words.update(tokenize(name))
-    own = [t for t in tokenize(rest) if len(t) > 1 and t not in name_words and not t.isdigit()]
-    return expected_count(rest) if own else full
 
 
 class ReportNames:
@@ -587,6 +567,6 @@ def analyze(
         entities=found,
         sources=sources(question, found),
         figures=figures(question),
-        count=asked_count(question, reports) if kind == "list" else None,
+        count=expected_count(question) if kind == "list" else None,
         wants=wanted_form(reports.strip(question)) if kind in ("number", "fact") else "",
     )

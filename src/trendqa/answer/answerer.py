@@ -113,6 +113,7 @@ _POINT_NUMBER = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3
 # sentence (not only the cited ones) answered 6 more unanswerable questions for 2 more
 # answerable ones.
 QUOTE_ASKED_SHARE = 0.5
+# A Latin word ("trillion", "GPT-4"), for what a Chinese term leaves untranslated.
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9.+\-]*")
 # A line that dates what follows it: a year and a label, nothing else ("2023 大事记",
 # "2022-2023年", "1993年"); not a sentence, a table row or a bare chart-axis year.
@@ -584,7 +585,7 @@ class Answerer:
             text = self._rewrite(question, [s for _p, s in chosen], base.language, budget, run)
         answer = self._check(base, analysis, chosen, text)
         if answer.mode == "extractive" and answer.reason.startswith("language:"):
-            answer = self._quotes_translated(answer, analysis.original or question, run)
+            answer = self._quotes_translated(answer, analysis.asked, run)
         announced = self._announced_list(analysis, passages, chosen, answer)
         if announced is not None:
             answer = announced
@@ -978,7 +979,7 @@ class Answerer:
             return replace(answer, language=language)  # quoted sentences stay verbatim
         if not kept:  # written straight in the question's language, checked across
             return replace(answer, language=language)
-        asked = analysis.original or analysis.question
+        asked = analysis.asked
         statements = [c.text for c in kept]
         texts = self._translate_claims(statements, language, run, asked)
         if texts is None and len(kept) > 1:
@@ -1070,7 +1071,7 @@ class Answerer:
             [kept[i].text for i in residue],
             language,
             run,
-            analysis.original or analysis.question,
+            analysis.asked,
             latin_only=True,
         )
         if again is None:
@@ -1172,7 +1173,7 @@ class Answerer:
             first_n += len(answer.passages)
             first_id += sum(len(p.sentences) for p in answer.passages)
         language = analysis.shown_in or analysis.language
-        question = analysis.original or analysis.question
+        question = analysis.asked
         return _merge_parts(language, answers, self._refused(question, language, ()))
 
     # ------------------------------------------------------------------ extractive

@@ -356,6 +356,12 @@ class ClaimChecker:
         self._guessed = (
             frozenset(fold(t) for t in tokenize(analysis.question)) if analysis.original else None
         )
+        # The names the question gives, in either language: none of them is a rival.
+        self._asked = (
+            *(fold(e) for e in analysis.entities),
+            *(fold(z) for z in analysis.terms_zh),
+            *(fold(z) for zs in analysis.entities_zh.values() for z in zs),
+        )
 
     def check_all(
         self, claims: Sequence[str], chosen: Sequence[Evidence], passages: Sequence[Passage]
@@ -731,10 +737,9 @@ class ClaimChecker:
         """Whether the question itself names this (folded) name: whatever it names is no
         rival — its other entities, in either language (NVIDIA's 英伟达 beside the asked
         MimicGen), or a name its working text writes (山东大学 beside the asked Sophgo)."""
-        asked = [fold(e) for e in self.analysis.entities] + list(forms)
-        asked += [fold(z) for z in self.analysis.terms_zh]
-        asked += [fold(z) for zs in self.analysis.entities_zh.values() for z in zs]
-        return folded in self._question or any(folded in a or a in folded for a in asked)
+        if folded in self._question:
+            return True
+        return any(folded in a or a in folded for a in (*self._asked, *forms))
 
     def _rival_by_meaning(self, entity: str, evidence: Sequence[Evidence]) -> str:
         """For a name the corpus does not write as translated (Beijing-Tianjin-Hebei, whose

@@ -56,6 +56,11 @@ class QuestionAnalysis:
     # ((Feng Zhang, 张锋)): the answer shown in English names them as the question did.
     people: tuple[tuple[str, str], ...] = ()
 
+    @property
+    def asked(self) -> str:
+        """The question as the reader asked it (before any translation)."""
+        return self.original or self.question
+
 
 # Patterns per type, most specific first. Each is a habit of how analysts phrase a
 # request, in both languages; a question matching none asks for a single fact.

@@ -59,6 +59,7 @@ from trendqa.llm import ChatMessage, GenerationOptions, GenerationResult, Genera
 from trendqa.numbers import (
     dropped_numbers,
     find_numbers,
+    han_value,
     keep_figures,
     repair_scales,
     states_form,
@@ -106,6 +107,11 @@ _READING_FRAME = re.compile(
 ANNOUNCING = ("：", ":")
 ANNOUNCED_WITHIN = 200
 _POINT_NUMBER = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})[.、．:：)）]\s*")
+# A numbered item opening a sentence, after any bullet: "- 3、", "2.", "（二）", "④".
+_NUMBERED = re.compile(
+    r"^\s*(?:[-*•·●▪]\s*)?(?:(\d{1,2})(?:[、．)）]|\.(?!\d))|([①-⑳])"
+    r"|[（(]([一二三四五六七八九十]{1,3})[)）]|([一二三四五六七八九十]{1,3})、)\s*"
+)
 # A fact's or a figure's cited sentence is quoted, when every claim written from it was
 # dropped, if it holds this share of the question's terms (with its heading and labels,
 # and on its own).
@@ -589,12 +595,15 @@ class Answerer:
         announced = self._announced_list(analysis, passages, chosen, answer)
         if announced is not None:
             answer = announced
+        else:
+            answer = self._whole_run(base, analysis, chosen, answer)
         if answer.answerable and opts.confirm and not self._confirmed(question, answer, run):
             reason = "confirm: the model judged that its quotes do not state what was asked"
             return replace(base, reason=reason, claims=answer.claims)
-        if answer.answerable and analysis.type not in ("list", "overview", "definition"):
+        if answer.answerable and analysis.type not in ("overview", "definition"):
             # "42%" is shown as "乘用车 L2 及以上智驾渗透率超过了 42%": what the figure
-            # measures. (The confirmation judged the model's own words.)
+            # measures; a list's "Adobe Express" as the enumeration its sentence states.
+            # (The confirmation judged the model's own words.)
             answer = _in_full(answer)
         return answer
 
@@ -632,6 +641,42 @@ class Answerer:
                 listed = self._check(base, analysis, points, text)
                 return listed if listed.answerable else None
         return None
+
+    def _whole_run(
+        self,
+        base: Answer,
+        analysis: QuestionAnalysis,
+        chosen: Sequence[tuple[Passage, Sentence]],
+        answer: Answer,
+    ) -> Answer:
+        """A list question answered with some items of a numbered run ("- 3、…" of 1–4 in
+        one passage) is answered with the whole run: the question asks for the list, and
+        the passage numbers its items. Each added item is a claim checked like the model's
+        own; the answer is kept as it was unless every claim of the longer one holds."""
+        if analysis.type != "list" or not answer.answerable or answer.mode != "llm":
+            return answer
+        cited = {(c.n, c.start) for c in answer.citations}
+        shown = {s.id for _p, s in chosen}
+        adds: list[tuple[Passage, Sentence]] = []
+        for p in answer.passages:
+            for sent in p.sentences:
+                if (p.n, p.hit.chunk.location.start + sent.offset) not in cited:
+                    continue
+                for q, item in _numbered_run(p, sent):
+                    at = (q.n, q.hit.chunk.location.start + item.offset)
+                    if item.id not in shown and at not in cited:
+                        adds.append((q, item))
+                        shown.add(item.id)
+        if not adds:
+            return answer
+        kept = [c.text.strip() for c in answer.claims if c.supported]
+        items = [_NUMBERED.sub("", s.text).strip() for _p, s in adds]
+        text = "\n".join(f"- {line}" for line in [*kept, *items])
+        fresh = replace(base, passages=answer.passages)
+        longer = self._check(fresh, analysis, [*chosen, *adds], text)
+        if longer.answerable and all(c.supported for c in longer.claims):
+            return longer
+        return answer
 
     def _complete(
         self,
@@ -834,6 +879,12 @@ class Answerer:
             failed = next((r for r in results if not r.supported), None)
             why = f"{failed.check}: {failed.detail}" if failed else "claims: no claim left"
             held = self._quoted(base, analysis, chosen)
+            if held is None and any(r.check == "subject" for r in results):
+                # The model gave a neighbour's figure: a shown sentence that states the
+                # question's own subject's, if one passes every check on its own.
+                ids = {s.id for _p, s in chosen}
+                beside = [(p, s) for p in base.passages for s in p.sentences if s.id not in ids]
+                held = self._quoted(base, analysis, beside)
             if held is not None:
                 return replace(held, claims=(*claims, *held.claims))
             return replace(base, reason=why, claims=claims)
@@ -1198,6 +1249,39 @@ class Answerer:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _item_number(text: str) -> tuple[int, int] | None:
+    """A numbered item's style (0 digits, 1 circled, 2 bracketed or 3 bare Chinese
+    numerals) and number; None for a sentence that opens no numbered item."""
+    m = _NUMBERED.match(text)
+    if not m:
+        return None
+    digits, circled, bracketed, bare = m.groups()
+    if digits:
+        return 0, int(digits)
+    if circled:
+        return 1, ord(circled) - ord("①") + 1
+    return (2, int(han_value(bracketed))) if bracketed else (3, int(han_value(bare)))
+
+
+def _numbered_run(passage: Passage, sentence: Sentence) -> list[tuple[Passage, Sentence]]:
+    """The other items of the numbered run `sentence` opens an item of, in its passage:
+    the items numbered in the same style one after another around it ([] when it opens
+    none, or the run is it alone)."""
+    own = _item_number(sentence.text)
+    if own is None:
+        return []
+    numbered = [(s, n) for s in passage.sentences if (n := _item_number(s.text)) is not None]
+    at = next(i for i, (s, _n) in enumerate(numbered) if s.id == sentence.id)
+    run = [numbered[at][0]]
+    style, number = own
+    for step in (-1, 1):
+        i, expect = at + step, number + step
+        while 0 <= i < len(numbered) and numbered[i][1] == (style, expect):
+            run.insert(0, numbered[i][0]) if step < 0 else run.append(numbered[i][0])
+            i, expect = i + step, expect + step
+    return [(passage, s) for s in run if s.id != sentence.id]
 
 
 def _once(results: Sequence[ClaimResult]) -> list[ClaimResult]:

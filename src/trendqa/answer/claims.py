@@ -87,6 +87,10 @@ _ANSWER_KIND = re.compile(
     r"(?:哪(?![天年月日])一?[个支家位种类项所座些国名款部只条]?|什么(?!时候|样|地方))"
     r"[\u4e00-\u9fff]{1,4}$"
 )
+# A question asking for a place by its kind (哪个区, 哪座城市, 哪国) or for a person (谁,
+# 哪位): a name of that kind in the claim is its answer.
+_ASKS_NAME = re.compile(r"哪(?![天年月日里儿些])一?[个座所]?[\u4e00-\u9fff]?([区市省县镇州国])")
+_ASKS_PERSON = re.compile(r"谁|哪一?位")
 _COUNT_KIND = re.compile(r"(?:多少|几)[个支家位种项名款部只条次台辆座所]?([\u4e00-\u9fff]{1,4})$")
 # A verb with the complement that leads to the answer (降到, 达到, 增至, 分为): it relates
 # what is measured to the answer and is no attribute itself (成本 of "成本降到多少").
@@ -692,7 +696,7 @@ class ClaimChecker:
                 for p, s in evidence
             ):
                 continue  # named in the sentence that states the claim, or by its report
-            if has_figure and all(self._rival(entity, forms, p, s) for p, s in evidence):
+            if has_figure and all(self._rival(entity, forms, p, s, claim) for p, s in evidence):
                 return entity  # the figure's own sentence names another subject of its kind
             if any(
                 any(f in self._context(p, s, wide=False, labels=labels) for f in forms)
@@ -710,28 +714,59 @@ class ClaimChecker:
                 ):
                     continue  # a source, named where the report cites it, not by each figure
                 return entity
-            if has_figure and all(self._rival(entity, forms, p, s) for p, s in in_passage):
+            if has_figure and all(self._rival(entity, forms, p, s, claim) for p, s in in_passage):
                 return entity  # the figure's sentence names another subject of its kind
         return ""
 
     def _rival(
-        self, entity: str, forms: Sequence[str], passage: Passage, sentence: Sentence
+        self,
+        entity: str,
+        forms: Sequence[str],
+        passage: Passage,
+        sentence: Sentence,
+        claim: str = "",
     ) -> str:
         """A name of the entity's kind (place, person, organisation) that the sentence
         attributes its figure to instead: a sentence that names none is about its
-        passage's subject, as a year-less sentence is about its passage's year."""
+        passage's subject, as a year-less sentence is about its passage's year. A
+        question asking for a name ("深圳哪个区…？") is answered by one: the name the claim
+        gives as its answer (福田区) is no rival."""
+        answer = fold(claim) if self._answer_slot else ""
         kinds = _kinds([entity, *self.analysis.entities_zh.get(entity, ())])
         labels = fold(" ".join(self.labels.get(d, "") for d in passage.hit.chunk.docs))
+        wider = _WIDER_PLACE.search(sentence.text) if kinds & _ANY_NAME == _PLACE else None
+        if wider and not self._asked_name(fold(wider.group(0)), forms):
+            return wider.group(0)
         for word, kind in _names_in(sentence.text):
             folded = fold(word)
             if kind not in kinds or folded in labels:
                 continue
             if self._asked_name(folded, forms):
                 continue
+            if answer and folded in answer and self._fills_slot(folded, kind, answer):
+                continue
             if self.idf.get(folded, self.default_idf) < COMMON_IDF:
                 continue
             return word
         return ""
+
+    @cached_property
+    def _answer_slot(self) -> tuple[str, ...]:
+        """The kinds of name the question asks for: the noun after 哪个 (区 of "深圳哪个
+        区"), and "person" for 谁 and 哪位; () when it asks for no name."""
+        question = self.analysis.question
+        slot = tuple(m.group(1) for m in _ASKS_NAME.finditer(question))
+        return slot + (("person",) if _ASKS_PERSON.search(question) else ())
+
+    def _fills_slot(self, folded: str, kind: str, answer: str) -> bool:
+        """Whether a name is of a kind the question asks for: 福田区 (or 福田, which the
+        answer writes as 福田区) for 哪个区."""
+        if kind == "person" and "person" in self._answer_slot:
+            return True
+        return any(
+            len(noun) == 1 and (folded.endswith(noun) or folded + noun in answer)
+            for noun in self._answer_slot
+        )
 
     def _asked_name(self, folded: str, forms: Sequence[str] = ()) -> bool:
         """Whether the question itself names this (folded) name: whatever it names is no
@@ -807,9 +842,15 @@ class ClaimChecker:
         folded = fold(entity)
         if han_share(entity) > 0:
             # A name the tokenizer keeps whole; one it cuts a function word from (和星 of
-            # "脑机接口和星地直连") is a mis-segmentation, not a name.
+            # "脑机接口和星地直连") is a mis-segmentation, not a name. In a translated
+            # question a phrase is the model's wording (《打破计算墙》 for the chapter
+            # the report calls 算力“破墙”): a name only if the corpus has it as a word or a
+            # shown passage writes it.
             kept = "".join(tokenize(entity))
-            if all(c in kept for c in folded if not c.isspace()):
+            guessed = self.analysis.original and not (
+                len(tokenize(entity)) == 1 or self._shown(folded)
+            )
+            if all(c in kept for c in folded if not c.isspace()) and not guessed:
                 forms.append(folded)
         elif self._known(entity) and self._shown(folded):
             forms.append(folded)
@@ -1000,6 +1041,8 @@ class ClaimChecker:
             context = self._attribute_context(p, s)
             if any(self._said(term, context) for term in attributes):
                 return ""
+            if any(states_measure(term, s.text) for term in attributes):
+                return ""
         return "、".join(attributes[:3])
 
     def _attribute_context(self, passage: Passage, sentence: Sentence) -> str:
@@ -1135,6 +1178,9 @@ class ClaimChecker:
 _KIND = {"ns": "place", "nr": "person", "nrt": "person", "nrfg": "person", "nt": "org"}
 _ANY_NAME = frozenset({"place", "person", "org"})
 _PLACE = frozenset({"place"})
+# Words naming the whole country or the world: a figure stated for one is no city's or
+# province's (全国 融资金额 for 深圳's), however common the word is in the corpus.
+_WIDER_PLACE = re.compile(r"全国|全球|全世界|我国")
 
 
 # A year a sentence compares with or counts from is not the year it dates its figure to.
@@ -1172,6 +1218,29 @@ def _dating_years(folded: str) -> list[str]:
 _LATIN_PROPER = re.compile(
     r"(?<![A-Za-z0-9])(?:[A-Z][a-z]{2,}|[a-z]+[A-Z]|[A-Z]{1,4}\d{2,})[A-Za-z0-9]*"
 )
+
+
+# Attributes that are a kind of quantity, which a sentence states by giving one — a growth
+# rate as a percentage it grows (or falls) by, a size as a sum of money, a count as things
+# counted — in words of its own: "以17%以上的年增长…突破60亿美元" states 增速 and 规模.
+_RATE = re.compile(
+    r"(?:增|涨|降|减|跌|翻|提升|提高)[^，。；;,]{0,12}?\d+(?:\.\d+)?\s*%"
+    r"|\d+(?:\.\d+)?\s*%[^，。；;,]{0,6}?(?:增|涨|降|减|跌)"
+)
+_AMOUNT = re.compile(r"\d[\d,.]*\s*[万亿千百]*\s*(?:元|美元|欧元|英镑|日元|港元)")
+_COUNT = re.compile(r"\d[\d,.]*\s*[万亿]?\s*[家个件起项台辆座所款]")
+_MEASURED = {
+    **dict.fromkeys(("增速", "增长率", "增幅", "涨幅", "降幅", "增长速度", "年增长率"), _RATE),
+    **dict.fromkeys(("规模", "市场规模", "金额", "总额", "产值", "营收", "销售额"), _AMOUNT),
+    **dict.fromkeys(("数量", "数目", "总数"), _COUNT),
+}
+
+
+def states_measure(term: str, sentence: str) -> bool:
+    """Whether the sentence states the quantity a measure attribute names (增速, 规模,
+    数量) by giving one of its kind."""
+    pattern = _MEASURED.get(term)
+    return pattern is not None and pattern.search(sentence) is not None
 
 
 @lru_cache(maxsize=4096)

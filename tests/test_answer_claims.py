@@ -2180,3 +2180,11 @@ def test_the_place_a_question_asks_for_is_the_answer_not_a_rival(funding) -> Non
     )
     assert not answer.answerable
     assert answer.reason.startswith("subject:") and "广州" in answer.reason, answer.reason
+
+
+def test_a_common_word_the_tagger_calls_a_place_is_no_place() -> None:
+    from trendqa.answer.claims import _names_in
+
+    # jieba's dictionary tags 深度 as a place: "深度融合" names no rival of 深圳.
+    assert ("深度", "place") not in _names_in("推动人工智能与实体经济的深度融合。")
+    assert ("广州", "place") in _names_in("广州新增人工智能企业数量为330家。")

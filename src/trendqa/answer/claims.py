@@ -1177,6 +1177,51 @@ class ClaimChecker:
 # jieba's part-of-speech tags for names, by kind: a rival must be of the asked name's kind.
 _KIND = {"ns": "place", "nr": "person", "nrt": "person", "nrfg": "person", "nt": "org"}
 _ANY_NAME = frozenset({"place", "person", "org"})
+# Common words jieba's dictionary tags as places (ns) though they name none: "深度融合"
+# would make 深度 a rival of 深圳. From the dictionary's most frequent ns entries.
+_NO_PLACE = frozenset(
+    [
+        "城市",
+        "东西",
+        "南北",
+        "英雄",
+        "哥哥",
+        "阿哥",
+        "太阳",
+        "海洋",
+        "上市",
+        "美丽",
+        "江湖",
+        "大街",
+        "南路",
+        "王国",
+        "庆典",
+        "深度",
+        "治安",
+        "新鲜",
+        "回国",
+        "大国",
+        "开国",
+        "建国",
+        "爱国",
+        "外国",
+        "平原",
+        "湖泊",
+        "高原",
+        "山区",
+        "山脉",
+        "城镇",
+        "古城",
+        "大桥",
+        "朝廷",
+        "海峡",
+        "共和国",
+        "京城",
+        "大都",
+        "自治州",
+        "自治县",
+    ]
+)
 _PLACE = frozenset({"place"})
 # Words naming the whole country or the world: a figure stated for one is no city's or
 # province's (全国 融资金额 for 深圳's), however common the word is in the corpus.
@@ -1256,7 +1301,9 @@ def _names_in(text: str) -> tuple[tuple[str, str], ...]:
     names = [
         (pair.word, _KIND[pair.flag])
         for pair in jieba.posseg.cut(text)
-        if pair.flag in _KIND and len(pair.word.strip()) >= 2
+        if pair.flag in _KIND
+        and len(pair.word.strip()) >= 2
+        and not (pair.flag == "ns" and pair.word in _NO_PLACE)
     ]
     if han_share(text) > 0:
         # In Chinese text a capitalised Latin word is a name; in English, any first word.

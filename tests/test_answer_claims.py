@@ -25,7 +25,7 @@ from trendqa.answer.claims import (
     stated_in_full,
     states_measure,
 )
-from trendqa.answer.context import OutlineEntry, Shelf, _runs, number_passages
+from trendqa.answer.context import OutlineEntry, Shelf, _runs, number_passages, numbered_run
 from trendqa.answer.question import ReportNames, expected_count, question_type
 from trendqa.answer.types import Passage, Sentence
 from trendqa.api import ingest_paths, open_searcher
@@ -2054,16 +2054,14 @@ def test_a_list_answered_with_one_numbered_item_gets_its_whole_run(directions) -
 
 
 def test_a_numbered_run_is_the_items_numbered_one_after_another() -> None:
-    from trendqa.answer.answerer import _numbered_run
-
     text = "（一）甲。（二）乙。（三）丙。5、丁。"
     chunk = Chunk("c", text, Location("n.md", "n", 0, len(text), 1, 1))
     parts = ["（一）甲。", "（二）乙。", "（三）丙。", "5、丁。"]
     sentences = tuple(Sentence(i, 1, t, text.index(t)) for i, t in enumerate(parts, 1))
     passage = Passage(1, Hit(chunk, 1, 1.0), sentences)
-    run = _numbered_run(passage, sentences[1])
-    assert [s.text for _p, s in run] == ["（一）甲。", "（三）丙。"]
-    assert _numbered_run(passage, sentences[3]) == []
+    run = numbered_run(passage, sentences[1])
+    assert [s.text for s in run] == ["（一）甲。", "（三）丙。"]
+    assert numbered_run(passage, sentences[3]) == []
 
 
 FUNDING = """# 人工智能产业报告

@@ -39,7 +39,13 @@ from trendqa.answer.claims import (
     split_claims,
     stated_in_full,
 )
-from trendqa.answer.context import SECTION_CHARS, Shelf, number_passages
+from trendqa.answer.context import (
+    NUMBERED,
+    SECTION_CHARS,
+    Shelf,
+    number_passages,
+    numbered_run,
+)
 from trendqa.answer.question import QuestionAnalysis, ReportNames, analyze, asks, question_type
 from trendqa.answer.reply import MARKER, parse_answer, parse_json
 from trendqa.answer.types import REFUSAL, Answer, AskOptions, Citation, Claim, Passage, Sentence
@@ -59,7 +65,6 @@ from trendqa.llm import ChatMessage, GenerationOptions, GenerationResult, Genera
 from trendqa.numbers import (
     dropped_numbers,
     find_numbers,
-    han_value,
     keep_figures,
     repair_scales,
     states_form,
@@ -107,11 +112,6 @@ _READING_FRAME = re.compile(
 ANNOUNCING = ("：", ":")
 ANNOUNCED_WITHIN = 200
 _POINT_NUMBER = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})[.、．:：)）]\s*")
-# A numbered item opening a sentence, after any bullet: "- 3、", "2.", "（二）", "④".
-_NUMBERED = re.compile(
-    r"^\s*(?:[-*•·●▪]\s*)?(?:(\d{1,2})(?:[、．)）]|\.(?!\d))|([①-⑳])"
-    r"|[（(]([一二三四五六七八九十]{1,3})[)）]|([一二三四五六七八九十]{1,3})、)\s*"
-)
 # A fact's or a figure's cited sentence is quoted, when every claim written from it was
 # dropped, if it holds this share of the question's terms (with its heading and labels,
 # and on its own).
@@ -656,24 +656,26 @@ class Answerer:
         if analysis.type != "list" or not answer.answerable or answer.mode != "llm":
             return answer
         cited = {(c.n, c.start) for c in answer.citations}
+
+        def is_cited(p: Passage, sent: Sentence) -> bool:
+            return (p.n, p.hit.chunk.location.start + sent.offset) in cited
+
         shown = {s.id for _p, s in chosen}
         adds: list[tuple[Passage, Sentence]] = []
         for p in answer.passages:
             for sent in p.sentences:
-                if (p.n, p.hit.chunk.location.start + sent.offset) not in cited:
+                if not is_cited(p, sent):
                     continue
-                for q, item in _numbered_run(p, sent):
-                    at = (q.n, q.hit.chunk.location.start + item.offset)
-                    if item.id not in shown and at not in cited:
-                        adds.append((q, item))
+                for item in numbered_run(p, sent):
+                    if item.id not in shown and not is_cited(p, item):
+                        adds.append((p, item))
                         shown.add(item.id)
         if not adds:
             return answer
         kept = [c.text.strip() for c in answer.claims if c.supported]
-        items = [_NUMBERED.sub("", s.text).strip() for _p, s in adds]
+        items = [NUMBERED.sub("", s.text).strip() for _p, s in adds]
         text = "\n".join(f"- {line}" for line in [*kept, *items])
-        fresh = replace(base, passages=answer.passages)
-        longer = self._check(fresh, analysis, [*chosen, *adds], text)
+        longer = self._check(base, analysis, [*chosen, *adds], text)
         if longer.answerable and all(c.supported for c in longer.claims):
             return longer
         return answer
@@ -1249,39 +1251,6 @@ class Answerer:
 
 
 # ---------------------------------------------------------------------- helpers
-
-
-def _item_number(text: str) -> tuple[int, int] | None:
-    """A numbered item's style (0 digits, 1 circled, 2 bracketed or 3 bare Chinese
-    numerals) and number; None for a sentence that opens no numbered item."""
-    m = _NUMBERED.match(text)
-    if not m:
-        return None
-    digits, circled, bracketed, bare = m.groups()
-    if digits:
-        return 0, int(digits)
-    if circled:
-        return 1, ord(circled) - ord("①") + 1
-    return (2, int(han_value(bracketed))) if bracketed else (3, int(han_value(bare)))
-
-
-def _numbered_run(passage: Passage, sentence: Sentence) -> list[tuple[Passage, Sentence]]:
-    """The other items of the numbered run `sentence` opens an item of, in its passage:
-    the items numbered in the same style one after another around it ([] when it opens
-    none, or the run is it alone)."""
-    own = _item_number(sentence.text)
-    if own is None:
-        return []
-    numbered = [(s, n) for s in passage.sentences if (n := _item_number(s.text)) is not None]
-    at = next(i for i, (s, _n) in enumerate(numbered) if s.id == sentence.id)
-    run = [numbered[at][0]]
-    style, number = own
-    for step in (-1, 1):
-        i, expect = at + step, number + step
-        while 0 <= i < len(numbered) and numbered[i][1] == (style, expect):
-            run.insert(0, numbered[i][0]) if step < 0 else run.append(numbered[i][0])
-            i, expect = i + step, expect + step
-    return [(passage, s) for s in run if s.id != sentence.id]
 
 
 def _once(results: Sequence[ClaimResult]) -> list[ClaimResult]:

@@ -846,10 +846,8 @@ class ClaimChecker:
             # question a phrase is the model's wording (《打破计算墙》 for the chapter
             # the report calls 算力“破墙”): a name only if the corpus has it as a word or a
             # shown passage writes it.
-            kept = "".join(tokenize(entity))
-            guessed = self.analysis.original and not (
-                len(tokenize(entity)) == 1 or self._shown(folded)
-            )
+            kept = "".join(words)
+            guessed = self.analysis.original and not (len(words) == 1 or self._shown(folded))
             if all(c in kept for c in folded if not c.isspace()) and not guessed:
                 forms.append(folded)
         elif self._known(entity) and self._shown(folded):

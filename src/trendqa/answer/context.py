@@ -34,6 +34,11 @@ _BULLET = re.compile(r"^\s*[-*•·]\s+(?=\S)")
 # ("三、\t中国人工智能发展概况\t19"). It lists the chapters, far from what they say.
 _CONTENTS_LINE = re.compile(r"(?:\t|\.{2,}|…+|·{2,}| {2,})[\s.…·]*\d{1,4}\s*$")
 _SERIES = re.compile(r"^(\D{0,6}?)([0-9０-９]+|[一二三四五六七八九十]+)([.、．:：\s)）]?)")
+# A numbered item opening a sentence of a passage, after any bullet: "- 3、", "2.", "（二）", "④".
+NUMBERED = re.compile(
+    r"^\s*(?:[-*•·●▪]\s*)?(?:(\d{1,2})(?:[、．)）]|\.(?!\d))|([①-⑳])"
+    r"|[（(]([一二三四五六七八九十]{1,3})[)）]|([一二三四五六七八九十]{1,3})、)\s*"
+)
 
 
 def is_heading(piece: str, heading: str | None) -> bool:
@@ -258,6 +263,40 @@ def _runs(entries: Sequence[OutlineEntry]) -> list[list[OutlineEntry]]:
             open_runs[entry.series] = run
             runs.append(run)
     return [r for r in runs if len(r) >= 3]
+
+
+def _item_number(text: str) -> tuple[int, int] | None:
+    """A numbered item's style (0 digits, 1 circled, 2 bracketed or 3 bare Chinese
+    numerals) and number; None for a sentence that opens no numbered item."""
+    m = NUMBERED.match(text)
+    if not m:
+        return None
+    digits, circled, bracketed, bare = m.groups()
+    if digits:
+        return 0, int(digits)
+    if circled:
+        return 1, ord(circled) - ord("①") + 1
+    return (2, int(han_value(bracketed))) if bracketed else (3, int(han_value(bare)))
+
+
+def numbered_run(passage: Passage, sentence: Sentence) -> list[Sentence]:
+    """The other items of the numbered run `sentence` opens an item of in its passage —
+    the sentences numbered in its style one after another around it, as `_runs` finds
+    runs of headings ("- 2、", "- 4、" around "- 3、") — or [] when it opens none or the
+    run is it alone."""
+    own = _item_number(sentence.text)
+    if own is None:
+        return []
+    numbered = [(s, n) for s in passage.sentences if (n := _item_number(s.text)) is not None]
+    at = next(i for i, (s, _n) in enumerate(numbered) if s.id == sentence.id)
+    run = [numbered[at][0]]
+    style, number = own
+    for step in (-1, 1):
+        i, expect = at + step, number + step
+        while 0 <= i < len(numbered) and numbered[i][1] == (style, expect):
+            run.insert(0, numbered[i][0]) if step < 0 else run.append(numbered[i][0])
+            i, expect = i + step, expect + step
+    return [s for s in run if s.id != sentence.id]
 
 
 def _touching(left: Chunk, right: Chunk) -> bool:

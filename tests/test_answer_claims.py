@@ -25,7 +25,14 @@ from trendqa.answer.claims import (
     stated_in_full,
     states_measure,
 )
-from trendqa.answer.context import OutlineEntry, Shelf, _runs, number_passages, numbered_run
+from trendqa.answer.context import (
+    OutlineEntry,
+    Shelf,
+    _runs,
+    body_after,
+    number_passages,
+    numbered_run,
+)
 from trendqa.answer.question import ReportNames, expected_count, question_type
 from trendqa.answer.types import Passage, Sentence
 from trendqa.api import ingest_paths, open_searcher
@@ -2186,3 +2193,81 @@ def test_a_common_word_the_tagger_calls_a_place_is_no_place() -> None:
     # jieba's dictionary tags 深度 as a place: "深度融合" names no rival of 深圳.
     assert ("深度", "place") not in _names_in("推动人工智能与实体经济的深度融合。")
     assert ("广州", "place") in _names_in("广州新增人工智能企业数量为330家。")
+
+
+AIRSPACE = """# 低空经济报告
+
+## 空中交通管理
+
+低空空域交通管理面临高度复杂性和不确定性。eVTOL运行调度的环境是三维的。
+
+低空基础设施可支撑高效安全的空中交通管理
+低成本、高精度、高可靠性的通讯、导航、监视系统，可以实时获取航空器的信息，提高空域流量和安全性。
+基于气象雷达和激光雷达的数据，结合AI大模型，为低空飞行带来更精准、网格化的气象服务。
+基于云计算和边缘计算的管控和调度系统，为eVTOL飞行提供实时航路规划。
+数字化平台加速低空空域开放
+2023年11月，国家空管委发布空域管理条例征求意见稿。
+
+## 数据中心芯片
+
+在数据中心，GPU相对于CPU的主导作用越来越强。芯片架构从异构转向超异构。\
+CPU、GPU、DPU、NPU越来越多地集成到单个芯片中（SOC），或者形成相互协作的系统。\
+科技巨头纷纷进入芯片设计领域。
+
+## 无人驾驶
+
+全自动无人驾驶eVTOL是未来低空出行的演进方向
+数字技术进步前提下的软件定义飞行器
+"""
+
+
+@pytest.fixture
+def airspace(tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader):  # type: ignore[no-untyped-def]
+    root = tmp_path / "airspace"
+    root.mkdir()
+    (root / "airspace.md").write_text(AIRSPACE, encoding="utf-8")
+    (root / "trends.md").write_text(trends_text(), encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    return lambda gen, question: Answerer(searcher, gen).ask(question, AskOptions())
+
+
+def test_a_restated_heading_is_answered_by_its_body(airspace) -> None:  # type: ignore[no-untyped-def]
+    # The model found the line that speaks of what was asked and only restated it: the
+    # sentences under that line answer, up to the next line heading something else.
+    line = "低空基础设施可支撑高效安全的空中交通管理"
+    answer = airspace(model(line, line), "哪些低空基础设施可支撑高效安全的空中交通管理？")
+    assert answer.answerable, answer.reason
+    for said in ("通讯、导航、监视系统", "网格化的气象服务", "实时航路规划"):
+        assert said in answer.text, answer.text
+    assert "空管委" not in answer.text  # the next line heads another body
+    assert all(c.verified for c in answer.citations)
+    assert answer.mode == "extractive"
+
+
+def test_a_restated_statement_is_answered_by_the_sentence_after_it(airspace) -> None:  # type: ignore[no-untyped-def]
+    gen = model("芯片架构从异构转向超异构指的是芯片架构从异构转向超异构。", "从异构转向超异构")
+    answer = airspace(gen, "数据中心芯片架构“从异构转向超异构”指的是什么？")
+    assert answer.answerable, answer.reason
+    assert "集成到单个芯片中" in answer.text
+    assert "芯片设计领域" not in answer.text  # a statement's elaboration is one sentence
+
+
+def test_a_restated_heading_with_no_body_is_still_refused(airspace) -> None:  # type: ignore[no-untyped-def]
+    line = "全自动无人驾驶eVTOL是未来低空出行的演进方向"
+    answer = airspace(model(line, line), "为什么说全自动无人驾驶eVTOL是未来低空出行的演进方向？")
+    assert not answer.answerable
+    assert answer.reason.startswith("content:"), answer.reason
+
+
+def test_the_body_after_a_line_is_what_it_heads() -> None:
+    parts = ["一条标题", "甲是乙。", "- 丙", "另一条标题", "丁是戊。"]
+    text = "\n".join(parts)
+    chunk = Chunk("c", text, Location("b.md", "b", 0, len(text), 1, 5))
+    sentences = tuple(Sentence(i, 1, t, text.index(t)) for i, t in enumerate(parts, 1))
+    passage = Passage(1, Hit(chunk, 1, 1.0), sentences)
+    assert [s.text for s in body_after(passage, sentences[0], 6)] == ["甲是乙。", "- 丙"]
+    assert [s.text for s in body_after(passage, sentences[0], 1)] == ["甲是乙。"]
+    assert [s.text for s in body_after(passage, sentences[1], 6)] == ["- 丙"]
+    assert body_after(passage, sentences[2], 6) == []  # an item is no heading; the next line is
+    assert body_after(passage, sentences[4], 6) == []

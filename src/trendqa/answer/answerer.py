@@ -32,6 +32,7 @@ from trendqa.answer import names, prompts
 from trendqa.answer.cite import add_number_evidence, citation, insert_before_stop, quote_answer
 from trendqa.answer.claims import (
     CLAIM_STOPS,
+    RESTATES,
     ClaimChecker,
     ClaimResult,
     figures_in_full,
@@ -43,6 +44,7 @@ from trendqa.answer.context import (
     NUMBERED,
     SECTION_CHARS,
     Shelf,
+    body_after,
     number_passages,
     numbered_run,
 )
@@ -119,6 +121,8 @@ _POINT_NUMBER = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3
 # sentence (not only the cited ones) answered 6 more unanswerable questions for 2 more
 # answerable ones.
 QUOTE_ASKED_SHARE = 0.5
+# At most this many sentences of a heading's body are quoted when the model restated it.
+BODY_SENTENCES = 6
 # A Latin word ("trillion", "GPT-4"), for what a Chinese term leaves untranslated.
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9.+\-]*")
 # A line that dates what follows it: a year and a label, nothing else ("2023 大事记",
@@ -887,6 +891,8 @@ class Answerer:
                 ids = {s.id for _p, s in chosen}
                 beside = [(p, s) for p in base.passages for s in p.sentences if s.id not in ids]
                 held = self._quoted(base, analysis, beside)
+            if held is None:
+                held = self._body(base, analysis, results)
             if held is not None:
                 return replace(held, claims=(*claims, *held.claims))
             return replace(base, reason=why, claims=claims)
@@ -950,6 +956,52 @@ class Answerer:
         return replace(
             quoted, claims=(claim,), asked=shares, reason="quoted: no claim of the model's held"
         )
+
+    def _body(
+        self, base: Answer, analysis: QuestionAnalysis, results: Sequence[ClaimResult]
+    ) -> Answer | None:
+        """The body under the line the model restated, quoted verbatim, when its only
+        claims restate the question: the model found the line that speaks of what was
+        asked ("低空基础设施可支撑高效安全的空中交通管理", "芯片架构从异构转向超异构。")
+        and stopped there. Its body is the sentences under a heading-like line, or the
+        one sentence after a statement (`body_after`), each passing every claim check on
+        its own, the line and its body holding what was asked (`_unasked`) — None when
+        the line heads nothing (a heading with no body) or its body fails a check."""
+        checker = self._checker(analysis)
+        for result in results:
+            if result.check != "content" or result.detail != RESTATES:
+                continue
+            echo = checker.echoed(result.text, base.passages)
+            if echo is None:
+                continue
+            p, line = echo
+            body = [
+                (s, r)
+                for s in body_after(p, line, BODY_SENTENCES)
+                if (r := checker.check(s.text, [(p, s)], base.passages)).supported
+            ]
+            if not body:
+                continue
+            stated = " ".join(s.text for s, _r in body)
+            if analysis.type == "number" and not find_numbers(stated):
+                continue
+            if analysis.wants and not states_form(stated, analysis.wants):
+                continue
+            cited = [citation(p, s, self._page_of) for s in (line, *(s for s, _r in body))]
+            if not all(c.verified for c in cited):
+                continue
+            unasked, shares = self._unasked(analysis, cited, base.passages)
+            if unasked:
+                continue
+            scores = [1.0, *(r.score for _s, r in body)]
+            claims = tuple(
+                Claim(c.quote, (c.n,), True, "", round(score, 3))
+                for c, score in zip(cited, scores, strict=True)
+            )
+            quoted = quote_answer(base, cited)
+            reason = "quoted: the model restated the question; the line it restated and its body"
+            return replace(quoted, claims=claims, asked=shares, reason=reason)
+        return None
 
     def _unasked(
         self,

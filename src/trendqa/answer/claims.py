@@ -29,6 +29,8 @@ from trendqa.tokens import STOPWORDS, tokenize
 
 # A claim's informative words (idf-weighted) its cited sentences must contain.
 CLAIM_COVERAGE = 0.5
+# Why a claim fails that says nothing but the question's own words.
+RESTATES = "it only restates the question"
 # Cosine between an English claim and the Chinese sentence it rests on (EmbeddingGemma).
 CLAIM_SIMILARITY = 0.35
 # What a claim adds to the question (its words the question does not have) must be its
@@ -499,9 +501,7 @@ class ClaimChecker:
                 score,
             )
         if self._restates_question(claim):
-            return ClaimResult(
-                claim, evidence, False, "content", "it only restates the question", score
-            )
+            return ClaimResult(claim, evidence, False, "content", RESTATES, score)
         # A claim joining two cited facts ("$3,500, and it runs visionOS") may take a name
         # from any sentence the model cited, not only from the one its words match best.
         all_cited = (*evidence, *(e for e in chosen if e not in evidence))
@@ -869,6 +869,17 @@ class ClaimChecker:
         if han_share(entity) > 0 or len(re.findall(r"[A-Za-z0-9]+", entity)) == 1:
             return True
         return self._shown(fold(entity))
+
+    def echoed(self, claim: str, passages: Sequence[Passage]) -> Evidence | None:
+        """The shown sentence stating most of a claim's words, if it states enough of them
+        to be what the claim repeats (the first of equals)."""
+        best: tuple[float, Evidence] | None = None
+        for p in passages:
+            for s in p.sentences:
+                share = self._coverage(claim, fold(s.text))
+                if share >= CLAIM_COVERAGE and (best is None or share > best[0]):
+                    best = (share, (p, s))
+        return best[1] if best else None
 
     def _restates_question(self, claim: str) -> bool:
         """A claim whose every word and figure is the question's says nothing new: "AI +

@@ -299,6 +299,33 @@ def numbered_run(passage: Passage, sentence: Sentence) -> list[Sentence]:
     return [s for s in run if s.id != sentence.id]
 
 
+# A line of a passage that states nothing on its own: no sentence end and short. Under
+# such a line its body runs until the next one; a bullet or numbered item is body.
+_LINE_ONLY = re.compile(r"^[^。！？!?；;]{1,40}$")
+
+
+def titles_a_body(sentence: Sentence) -> bool:
+    """Whether a passage's sentence is a line heading what follows it ("低空基础设施可支撑
+    高效安全的空中交通管理", "关键点：") rather than a statement."""
+    text = sentence.text.strip()
+    return bool(_LINE_ONLY.match(text)) and not (_BULLET.match(text) or NUMBERED.match(text))
+
+
+def body_after(passage: Passage, sentence: Sentence, limit: int) -> list[Sentence]:
+    """What a passage says after `sentence`: for a heading-like line, the sentences under
+    it until the next such line; for a statement, the one sentence that follows it (its
+    elaboration). At most `limit`; [] when the next line heads something else."""
+    after = [s for s in passage.sentences if s.id > sentence.id]
+    if not titles_a_body(sentence):
+        limit = 1
+    body: list[Sentence] = []
+    for s in after[:limit]:
+        if titles_a_body(s) or s.id != (body[-1].id if body else sentence.id) + 1:
+            break
+        body.append(s)
+    return body
+
+
 def _touching(left: Chunk, right: Chunk) -> bool:
     return right.location.start <= left.location.end < right.location.end
 

@@ -2271,3 +2271,101 @@ def test_the_body_after_a_line_is_what_it_heads() -> None:
     assert [s.text for s in body_after(passage, sentences[1], 6)] == ["- 丙"]
     assert body_after(passage, sentences[2], 6) == []  # an item is no heading; the next line is
     assert body_after(passage, sentences[4], 6) == []
+
+
+RELEASES = """# 大模型大事记
+
+## 发布
+
+2023年3月14日，OpenAI发布大型多模态模型GPT-4。
+
+## 开发者日
+
+11月6日，OpenAI开发者日发布GPT-4 Turbo，允许用户上传资料，生成自定义的智能助理。
+
+## 头显
+
+首发的苹果 Vision Pro 定价高达 3,500 美元，拥有 12 个摄像头。
+"""
+
+
+@pytest.fixture
+def releases(tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader):  # type: ignore[no-untyped-def]
+    root = tmp_path / "releases"
+    root.mkdir()
+    (root / "releases.md").write_text(RELEASES, encoding="utf-8")
+    (root / "trends.md").write_text(trends_text(), encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    return lambda gen, question: Answerer(searcher, gen).ask(question, AskOptions())
+
+
+def test_a_variants_date_is_not_the_named_models(releases) -> None:  # type: ignore[no-untyped-def]
+    # The sentence stating 11月6日 names GPT-4 Turbo, never GPT-4: the claim is another
+    # subject's, and the sentence on GPT-4 itself answers.
+    gen = model("GPT-4于11月6日发布。", "GPT-4 Turbo")
+    answer = releases(gen, "OpenAI发布的大模型GPT-4是哪天发布的？")
+    assert "11月6日" not in answer.text, answer.text
+    assert any(c.reason.startswith("subject:") for c in answer.claims), (answer.reason, answer.text)
+    assert "3月14日" in answer.text, answer.reason  # the sentence on GPT-4 itself
+    # Asked for the variant, its own sentence answers.
+    gen = model("GPT-4 Turbo于11月6日发布。", "GPT-4 Turbo")
+    answer = releases(gen, "OpenAI发布的大模型GPT-4 Turbo是哪天发布的？")
+    assert answer.answerable, answer.reason
+    assert "11月6日" in answer.text
+    # A name the question writes whole ("Vision Pro") is no variant of its first word.
+    gen = model("苹果Vision Pro的定价是3,500美元。", "定价高达")
+    answer = releases(gen, "苹果头显Vision Pro的首发定价是多少？")
+    assert answer.answerable, answer.reason
+
+
+@pytest.mark.parametrize(
+    ("name", "sentence", "variant"),
+    [
+        ("GPT-4", "11月6日，OpenAI开发者日发布GPT-4 Turbo，允许用户", "Turbo"),
+        ("Gemini", "谷歌发布Gemini Ultra和Gemini Pro", "Ultra"),
+        ("GPT-4", "GPT-4 Turbo比GPT-4便宜", ""),  # the name alone too
+        ("GPT-4", "GPT-4 API开放", ""),  # an acronym names no variant
+        ("Llama 2", "Meta的Llama 2参数规模为70亿", ""),
+    ],
+)
+def test_a_variant_is_a_capitalised_word_after_the_name(
+    name: str, sentence: str, variant: str
+) -> None:
+    assert claims_module._variant_of(name, sentence) == variant
+
+
+ALIGNMENT = """# 大模型报告
+
+## 对齐技术
+
+RLHF是当前比较有效的对齐技术。RLHF通过人类反馈训练奖励模型，再用强化学习优化语言模型。
+
+## 地方政策
+
+深圳市出台系列专项政策，包括人工智能高质量发展行动方案和中小学人工智能教育工作方案。
+"""
+
+
+def test_a_list_item_from_a_section_that_never_names_the_asked_name_is_dropped(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # The question asks about RLHF; the policy section never writes it, so a claim read
+    # from there is about something else, however well its sentence states it.
+    root = tmp_path / "alignment"
+    root.mkdir()
+    (root / "alignment.md").write_text(ALIGNMENT, encoding="utf-8")
+    (root / "trends.md").write_text(trends_text(), encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    question = "大模型报告中RLHF作为对齐技术，通过人类反馈训练奖励模型，有哪些作用？"
+    reply_text = (
+        "- RLHF是当前比较有效的对齐技术\n- 深圳市出台系列专项政策，包括中小学人工智能教育工作方案"
+    )
+    gen = model(reply_text, "比较有效的对齐技术", "深圳市出台系列专项政策")
+    answer = Answerer(searcher, gen).ask(question, AskOptions())
+    assert answer.answerable, answer.reason
+    assert "对齐技术" in answer.text
+    assert "深圳市" not in answer.text, answer.text
+    dropped = [c for c in answer.claims if not c.supported]
+    assert dropped and dropped[0].reason.startswith("subject:"), answer.claims

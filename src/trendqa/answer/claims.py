@@ -351,6 +351,7 @@ class ClaimChecker:
         self.similarity = similarity
         self.reports = reports
         self._shown_texts: tuple[str, ...] = ()  # what the model was shown, folded
+        self._shown_passages: tuple[Passage, ...] = ()
         self._question = fold(analysis.question)
         # The question's terms a sentence stating its answer should hold (answer slot aside).
         self._question_terms = key_terms(asked_text(analysis.question))
@@ -460,6 +461,7 @@ class ClaimChecker:
     ) -> ClaimResult:
         """Whether `claim` is stated by the chosen sentences it echoes."""
         self._shown_texts = tuple(fold(p.hit.chunk.text) for p in passages)
+        self._shown_passages = tuple(passages)
         evidence, score = self._evidence(claim, chosen, sims)
         if score < CLAIM_COVERAGE and detect_language(claim) == self._passage_language(passages):
             # The model named the wrong sentences; a claim another shown sentence states is
@@ -666,7 +668,9 @@ class ClaimChecker:
     ) -> str:
         has_figure = bool(find_numbers(claim)) or self.analysis.type == "number"
         if not has_figure and self.analysis.type in ("list", "definition", "overview"):
-            return ""  # what a section or a definition is about is its heading's business
+            # What a section or a definition is about is its heading's business; a name
+            # the question asks about (RLHF, ChatGLM) is still written in the section.
+            return next((e for e in entities if self._unnamed_in_section(e, evidence)), "")
         # A figure belongs to the subject named where the figure is stated, not to one
         # named in another cited sentence.
         stating = [
@@ -691,6 +695,8 @@ class ClaimChecker:
             # A place in the publisher's name (深圳市…协会) says where the report is made,
             # not what each of its figures measures: China's, the world's or Shenzhen's.
             labels = not (has_figure and _kinds([entity]) == _PLACE)
+            if has_figure and self._variants_figure(claim, entity, evidence):
+                return entity  # GPT-4 Turbo's date for GPT-4's
             if any(
                 any(f in self._sentence_and_report(p, s, labels=labels) for f in forms)
                 for p, s in evidence
@@ -717,6 +723,36 @@ class ClaimChecker:
             if has_figure and all(self._rival(entity, forms, p, s, claim) for p, s in in_passage):
                 return entity  # the figure's sentence names another subject of its kind
         return ""
+
+    def _unnamed_in_section(self, entity: str, evidence: Sequence[Evidence]) -> bool:
+        """Whether a Latin-script name the corpus writes (RLHF, ChatGLM) is missing from
+        every shown passage of the sections the claim's sentences lie in, headings and
+        titles included. Chinese subjects are a section's topic in other words."""
+        if not _LATIN_ENTITY.fullmatch(entity):
+            return False
+        forms = self._forms(entity)
+        if not forms:
+            return False
+        sections = {(p.hit.chunk.location.doc, p.hit.chunk.heading) for p, _s in evidence}
+        shown = [
+            fold(f"{c.title} {c.heading or ''} {c.text}")
+            for q in self._shown_passages
+            if ((c := q.hit.chunk).location.doc, c.heading) in sections
+        ]
+        return not any(f in text for f in forms for text in shown)
+
+    def _variants_figure(self, claim: str, entity: str, evidence: Sequence[Evidence]) -> bool:
+        """Whether a figure of the claim is stated only by sentences naming a variant of
+        the entity and never the entity itself ("GPT-4 Turbo" for GPT-4, "Gemini Ultra"
+        for Gemini): a variant the question does not name is another subject."""
+        asked = fold(self.analysis.question)
+        for figure in find_numbers(claim):
+            stating = [s.text for _p, s in evidence if not unsupported_numbers(figure.text, s.text)]
+            variants = [_variant_of(entity, text) for text in stating]
+            named = any(fold(f"{entity} {v}") in asked for v in variants)
+            if stating and all(variants) and not named:
+                return True
+        return False
 
     def _rival(
         self,
@@ -1245,6 +1281,10 @@ _COMPARED_YEAR = re.compile(
 
 
 _VERSIONED = re.compile(r"([A-Za-z][A-Za-z\-. ]*?)[\s\-]*(\d+(?:\.\d+)?)")
+# A name written in Latin script ("RLHF", "ChatGLM", "GPT-4 Turbo").
+_LATIN_ENTITY = re.compile(r"[A-Za-z][A-Za-z0-9\-.+ ]*")
+# A capitalised word right after a name: the variant it names ("Turbo", "Ultra", "Pro").
+_VARIANT_WORD = re.compile(r"[\s\-]?([A-Z][a-z]+)(?![a-z])")
 
 
 def _other_version(entity: str, sentence: str) -> str:
@@ -1259,6 +1299,23 @@ def _other_version(entity: str, sentence: str) -> str:
         if found.group(1) != m.group(2):
             return found.group(0)
     return ""
+
+
+def _variant_of(entity: str, sentence: str) -> str:
+    """The word naming the variant of a Latin-script name a sentence writes in its stead:
+    the capitalised word after the name ("Turbo" of "GPT-4 Turbo", "Ultra" of "Gemini
+    Ultra") wherever the sentence writes it; '' when it writes the name alone anywhere, or
+    not at all. An acronym after it ("GPT-4 API") names no variant."""
+    name = entity.strip()
+    if not _LATIN_ENTITY.fullmatch(name):
+        return ""
+    found = list(re.finditer(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", sentence, re.I))
+    variants = [_VARIANT_WORD.match(sentence, m.end()) for m in found]
+    if not found or not all(variants):
+        return ""
+    first = variants[0]
+    assert first is not None
+    return first.group(1)
 
 
 def _dating_years(folded: str) -> list[str]:

@@ -933,9 +933,7 @@ class Answerer:
         checker = self._checker(analysis)
         best: tuple[float, ClaimResult, tuple[Passage, Sentence]] | None = None
         for p, sent in chosen:
-            if analysis.type == "number" and not find_numbers(sent.text):
-                continue
-            if analysis.wants and not states_form(sent.text, analysis.wants):
+            if not _gives_form(analysis, sent.text):
                 continue
             result = checker.check(sent.text, [(p, sent)], base.passages)
             if not result.supported or result.asked is None or result.asked < QUOTE_ASKED_SHARE:
@@ -945,16 +943,13 @@ class Answerer:
         if best is None:
             return None
         asked, result, (p, sent) = best
-        c = citation(p, sent, self._page_of)
-        if not c.verified:
-            return None
-        unasked, shares = self._unasked(analysis, [c], base.passages)
-        if unasked or (shares is not None and shares[0] < QUOTE_ASKED_SHARE):
-            return None  # the heading holds the question's terms, the sentence does not
-        quoted = quote_answer(base, [c])
-        claim = Claim(c.quote, (c.n,), True, "", round(result.score, 3), asked=round(asked, 3))
-        return replace(
-            quoted, claims=(claim,), asked=shares, reason="quoted: no claim of the model's held"
+        # The heading may hold the question's terms where the sentence does not.
+        return self._quote_held(
+            base,
+            analysis,
+            [(p, sent, result.score, asked)],
+            "quoted: no claim of the model's held",
+            min_share=QUOTE_ASKED_SHARE,
         )
 
     def _body(
@@ -980,28 +975,48 @@ class Answerer:
                 for s in body_after(p, line, BODY_SENTENCES)
                 if (r := checker.check(s.text, [(p, s)], base.passages)).supported
             ]
-            if not body:
+            if not body or not _gives_form(analysis, " ".join(s.text for s, _r in body)):
                 continue
-            stated = " ".join(s.text for s, _r in body)
-            if analysis.type == "number" and not find_numbers(stated):
-                continue
-            if analysis.wants and not states_form(stated, analysis.wants):
-                continue
-            cited = [citation(p, s, self._page_of) for s in (line, *(s for s, _r in body))]
-            if not all(c.verified for c in cited):
-                continue
-            unasked, shares = self._unasked(analysis, cited, base.passages)
-            if unasked:
-                continue
-            scores = [1.0, *(r.score for _s, r in body)]
-            claims = tuple(
-                Claim(c.quote, (c.n,), True, "", round(score, 3))
-                for c, score in zip(cited, scores, strict=True)
+            held = self._quote_held(
+                base,
+                analysis,
+                [(p, line, 1.0, None), *((p, s, r.score, None) for s, r in body)],
+                "quoted: the model restated the question; the line it restated and its body",
             )
-            quoted = quote_answer(base, cited)
-            reason = "quoted: the model restated the question; the line it restated and its body"
-            return replace(quoted, claims=claims, asked=shares, reason=reason)
+            if held is not None:
+                return held
         return None
+
+    def _quote_held(
+        self,
+        base: Answer,
+        analysis: QuestionAnalysis,
+        held: Sequence[tuple[Passage, Sentence, float, float | None]],
+        reason: str,
+        min_share: float = 0.0,
+    ) -> Answer | None:
+        """Sentences that passed every claim check on their own (with their content
+        score and asked share), quoted verbatim as the answer — None unless every quote
+        verifies and together they state what was asked (`_unasked`, and at least
+        `min_share` of the question's terms in the sentences themselves)."""
+        cited = [citation(p, sent, self._page_of) for p, sent, _score, _asked in held]
+        if not all(c.verified for c in cited):
+            return None
+        unasked, shares = self._unasked(analysis, cited, base.passages)
+        if unasked or (shares is not None and shares[0] < min_share):
+            return None
+        claims = tuple(
+            Claim(
+                c.quote,
+                (c.n,),
+                True,
+                "",
+                round(score, 3),
+                asked=None if asked is None else round(asked, 3),
+            )
+            for c, (_p, _s, score, asked) in zip(cited, held, strict=True)
+        )
+        return replace(quote_answer(base, cited), claims=claims, asked=shares, reason=reason)
 
     def _unasked(
         self,
@@ -1520,6 +1535,14 @@ def _sentence_score(weights: Mapping[str, float], sentence: Sentence) -> float:
         return 1.0 / (sentence.passage + 0.01 * sentence.id)
     folded = fold(sentence.text)
     return sum(w for t, w in weights.items() if fold(t) in folded)
+
+
+def _gives_form(analysis: QuestionAnalysis, text: str) -> bool:
+    """Whether quoted text can answer in the question's form: a figure for a figure
+    question, and the quantity or time it asks for (`wants`)."""
+    if analysis.type == "number" and not find_numbers(text):
+        return False
+    return not analysis.wants or states_form(text, analysis.wants)
 
 
 def _wrong_language(text: str, language: str, analysis: QuestionAnalysis) -> bool:

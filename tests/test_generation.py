@@ -203,6 +203,38 @@ class TestLlamaCpp:
         assert first.strip()
         warm.close()
 
+    def test_a_prompt_state_is_saved_in_one_copy_of_its_kv_data(self) -> None:
+        # The library's save copies the state three times over, and the logits rows of
+        # the prompt's last batch (up to n_batch x vocabulary floats: 155 MB for Qwen2.5
+        # at the server's batch), after every reply: a server's memory peak. The lean
+        # save holds the same KV bytes, copied once.
+        assert GGUF is not None
+        import tracemalloc
+
+        from llama_cpp import Llama
+
+        warm = LlamaCppGenerator(GGUF, n_ctx=2048, threads=1)
+        warm.generate(QUESTION, GenerationOptions(max_tokens=8))
+
+        def traced(save: Any) -> tuple[Any, int]:
+            tracemalloc.start()
+            try:
+                state = save()
+                return state, tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+
+        full, full_peak = traced(lambda: Llama.save_state(warm._llm))
+        lean, lean_peak = traced(warm._llm.save_state)
+        assert bytes(lean.llama_state) == full.llama_state
+        assert lean.n_tokens == full.n_tokens == full.scores.shape[0] > 1
+        assert (lean.input_ids == full.input_ids).all()
+        assert lean.scores.shape == (1, warm._llm.n_vocab())
+        extra = lean.input_ids.nbytes + lean.scores.nbytes + (256 << 10)
+        assert lean_peak < lean.llama_state_size + extra
+        assert full_peak > 2 * lean.llama_state_size + full.scores.nbytes
+        warm.close()
+
     def test_a_servers_generator_reads_in_smaller_batches_and_caches_less(
         self, settings: Settings
     ) -> None:

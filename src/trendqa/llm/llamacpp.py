@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -11,7 +12,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from trendqa.errors import ModelError
 from trendqa.llm.base import (
@@ -181,23 +182,45 @@ def _load_llama(
 
 
 def _prefix_cache(capacity_bytes: int) -> Any:
-    """llama-cpp-python's RAM cache of prompt states, holding each state's KV data only.
-
-    A saved `LlamaState` also copies the logits buffer — n_batch × vocabulary floats, 311 MB
-    for Qwen2.5's 151,936 tokens — which the cache does not count against its capacity:
-    a server's memory grew by that much with every prompt cached (3.2 → 8.3 GB over 20
-    questions). Without `logits_all` that buffer is never filled, and a restored state's
-    last prompt token is always evaluated again, so one row of it is kept (restoring
-    broadcasts it).
-    """
+    """llama-cpp-python's RAM cache of prompt states (filled by `_save_state`)."""
     from llama_cpp.llama_cache import LlamaRAMCache
 
-    class LeanRAMCache(LlamaRAMCache):
-        def __setitem__(self, key: Sequence[int], value: Any) -> None:
-            value.scores = value.scores[:1].copy()
-            super().__setitem__(key, value)
+    return LlamaRAMCache(capacity_bytes=capacity_bytes)
 
-    return LeanRAMCache(capacity_bytes=capacity_bytes)
+
+def _save_state(llm: Any) -> Any:
+    """`llm`'s prompt state for the prefix cache, copied once and holding its KV data only.
+
+    The library's `Llama.save_state` copies the state three times over (a buffer of the
+    size llama.cpp reports, a compact copy, then `bytes` of that) and the whole logits
+    buffer — n_batch × vocabulary floats, 155 MB at the server's batch for Qwen2.5's
+    151,936 tokens — which the cache neither counts against its capacity nor needs: without
+    `logits_all` that buffer is never read back, and a restored state's last prompt token
+    is evaluated again, so one row of it is kept (restoring broadcasts it). Those copies,
+    made after every reply, were a server's memory peak.
+    """
+    import ctypes
+
+    import llama_cpp
+    from llama_cpp.llama import LlamaState
+
+    ctx = llm._ctx.ctx
+    size = int(llama_cpp.llama_state_get_size(ctx))
+    data = bytearray(size)
+    view = (ctypes.c_uint8 * size).from_buffer(data)
+    written = int(llama_cpp.llama_state_get_data(ctx, view, size))
+    del view  # the bytearray cannot shrink while a ctypes array exports it
+    if written > size:
+        raise RuntimeError("llama.cpp wrote more state than it reported")
+    del data[written:]
+    return LlamaState(
+        input_ids=llm.input_ids.copy(),
+        scores=llm._scores[:1].copy(),
+        n_tokens=llm.n_tokens,
+        llama_state=cast(bytes, data),  # restoring copies from any buffer
+        llama_state_size=written,
+        seed=llm._seed,
+    )
 
 
 def _token_text(llm: Any, token: int) -> str:
@@ -276,6 +299,7 @@ class LlamaCppGenerator:
             # answer rules, the check's rules) skips its shared start even after a request
             # of another kind came in between. ~28 KB a token for the default model.
             self._llm.set_cache(_prefix_cache(cache_bytes))
+            self._llm.save_state = functools.partial(_save_state, self._llm)
 
     def count_tokens(self, text: str) -> int:
         """Exact tokens of `text` in this model's vocabulary, without BOS."""

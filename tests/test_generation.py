@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 import trendqa.llm.base as base
@@ -233,6 +234,14 @@ class TestLlamaCpp:
         extra = lean.input_ids.nbytes + lean.scores.nbytes + (256 << 10)
         assert lean_peak < lean.llama_state_size + extra
         assert full_peak > 2 * lean.llama_state_size + full.scores.nbytes
+        # Restoring neither copies the KV data again nor writes the logits buffer (the
+        # library broadcasts the saved row into every row of it, making it all resident).
+        warm._llm.scores[:] = np.nan
+        _state, load_peak = traced(lambda: warm._llm.load_state(lean))
+        assert load_peak < lean.input_ids.nbytes + (256 << 10)
+        assert np.isnan(warm._llm.scores).all()
+        options = GenerationOptions(max_tokens=8)
+        assert warm.generate(QUESTION, options).text == warm.generate(QUESTION, options).text
         warm.close()
 
     def test_a_servers_generator_reads_in_smaller_batches_and_caches_less(

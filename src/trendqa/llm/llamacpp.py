@@ -195,9 +195,9 @@ def _save_state(llm: Any) -> Any:
     size llama.cpp reports, a compact copy, then `bytes` of that) and the whole logits
     buffer — n_batch × vocabulary floats, 155 MB at the server's batch for Qwen2.5's
     151,936 tokens — which the cache neither counts against its capacity nor needs: without
-    `logits_all` that buffer is never read back, and a restored state's last prompt token
-    is evaluated again, so one row of it is kept (restoring broadcasts it). Those copies,
-    made after every reply, were a server's memory peak.
+    `logits_all` that buffer is never read back (see `_load_state`), so one row of it is
+    kept, for the record's shape. Those copies, made after every reply, were a server's
+    memory peak.
     """
     import ctypes
 
@@ -221,6 +221,29 @@ def _save_state(llm: Any) -> Any:
         llama_state_size=written,
         seed=llm._seed,
     )
+
+
+def _load_state(llm: Any, state: Any) -> None:
+    """Restore a state `_save_state` made, without the library's copies: `Llama.load_state`
+    copies the KV data once more and writes the saved logits row into every row of the
+    logits buffer, making all n_batch × vocabulary floats of it resident (155 MB at the
+    server's batch) though nothing reads them (sampling happens in llama.cpp's sampler;
+    only logprobs or stopping criteria would, and trendqa asks for neither)."""
+    import ctypes
+
+    import llama_cpp
+
+    llm.input_ids = state.input_ids.copy()
+    llm.n_tokens = state.n_tokens
+    llm._requires_eval = True
+    llm._seed = state.seed
+    size = state.llama_state_size
+    view = (ctypes.c_uint8 * size).from_buffer(state.llama_state)
+    try:
+        if llama_cpp.llama_state_set_data(llm._ctx.ctx, view, size) != size:
+            raise RuntimeError("llama.cpp could not restore a saved prompt state")
+    finally:
+        del view
 
 
 def _token_text(llm: Any, token: int) -> str:
@@ -300,6 +323,7 @@ class LlamaCppGenerator:
             # of another kind came in between. ~28 KB a token for the default model.
             self._llm.set_cache(_prefix_cache(cache_bytes))
             self._llm.save_state = functools.partial(_save_state, self._llm)
+            self._llm.load_state = functools.partial(_load_state, self._llm)
 
     def count_tokens(self, text: str) -> int:
         """Exact tokens of `text` in this model's vocabulary, without BOS."""

@@ -1305,6 +1305,20 @@ def test_a_which_year_question_answered_with_a_day_is_refused(games) -> None:  #
     assert answer.reason.startswith("form: the question asks for a year"), answer.reason
 
 
+def test_a_short_clause_with_an_unstated_figure_is_dropped_alone(games) -> None:  # type: ignore[no-untyped-def]
+    # "，全年约30场" is too short to be a clause of its own in general (a tail such as
+    # "占全国的10%" belongs to the clause before it), but it holds the figure no sentence
+    # states: the stated clause before it is kept in the model's words.
+    gen = model("冬季运动会共使用12个竞赛场馆，全年约30场。", "12个竞赛场馆")
+    answer = games(gen, "冬季运动会共使用多少个竞赛场馆？")
+    assert answer.answerable, answer.reason
+    assert answer.mode == "llm"
+    assert "12个竞赛场馆" in answer.text and "30" not in answer.text
+    kept, dropped = answer.claims
+    assert kept.supported and kept.text.startswith("冬季运动会共使用12个竞赛场馆")
+    assert not dropped.supported and dropped.text == "全年约30场。"
+
+
 def test_the_cited_sentence_is_quoted_when_the_claim_written_from_it_fails(games) -> None:  # type: ignore[no-untyped-def]
     # The model cites the sentence that answers and miscopies its figure: the claim is
     # dropped, and the sentence it cited, checked as a claim of its own, is quoted.
@@ -1318,6 +1332,78 @@ def test_the_cited_sentence_is_quoted_when_the_claim_written_from_it_fails(games
     assert not dropped.supported and dropped.reason.startswith("figure:")
     assert quoted.supported and quoted.citations == (answer.citations[0].n,)
     assert len(answer_requests(gen)) == 1  # the quote costs no second request
+
+
+CHIPS = (
+    "# 半导体展望\n\n## 产业政策\n\n"
+    + "大基金三期目标筹集 400 亿美元，投资将集中于芯片制造环节。"
+    + "产业政策聚焦制造薄弱环节，推动全球半导体收入中的国产份额增长。" * 4
+    + "\n\n## 市场预测\n\n"
+    + "Gartner 预计 2024 年，全球半导体收入将增长 17%，其中内存市场将增长 66.3%。"
+    + "全球半导体收入的增长主要由存储器推动，数据中心的需求也在回升。" * 4
+    + "\n"
+)  # two sections, a chunk each
+
+
+@pytest.mark.parametrize("stated", [True, False])
+def test_a_sentence_elsewhere_is_quoted_when_the_cited_passage_lacks_the_year(  # type: ignore[no-untyped-def]
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader, stated: bool
+) -> None:
+    # The model cites the policy passage, which never names 2024: that citation cannot
+    # hold a 2024 forecast. The shown sentence that states it is quoted in its place when
+    # there is one; when the corpus gives the forecast for another year, refused.
+    root = tmp_path / "chips"
+    root.mkdir()
+    text = CHIPS if stated else CHIPS.replace("2024 年", "2023 年")
+    (root / "chips.md").write_text(text, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model("2024年全球半导体收入将增长400亿美元。", "大基金三期")
+    answer = Answerer(searcher, gen).ask("Gartner预计2024年全球半导体收入将增长多少？")
+    if not stated:
+        assert not answer.answerable and not answer.citations
+        assert answer.reason.startswith(("year:", "figure:")), answer.reason
+        return
+    assert answer.answerable, answer.reason
+    assert answer.reason.startswith("quoted: year: the cited passages never mention 2024")
+    assert [c.quote for c in answer.citations] == [
+        "Gartner 预计 2024 年，全球半导体收入将增长 17%，其中内存市场将增长 66.3%。"
+    ]
+    assert "400" not in answer.text
+
+
+MODELS = """# 大模型观察
+
+## 发布
+
+11月6日，OpenAI开发者日发布GPT-4 Turbo，允许用户上传资料，生成自定义的智能助理。
+
+在ChatGPT发布4个月后，GPT-4于3月14日正式发布，回答准确性比GPT-3.5提升40%。
+"""
+
+
+def test_a_clause_answering_one_part_is_held_to_that_parts_subject(  # type: ignore[no-untyped-def]
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # Asked two things at once, the model joins both answers in one sentence, and the
+    # first clause gives GPT-4 Turbo's date for GPT-4. As a whole the claim is about the
+    # second part's subject (GPT-3.5), which its sentences name; its first clause names
+    # only the first part's, whose date this is not.
+    root = tmp_path / "models"
+    root.mkdir()
+    (root / "models.md").write_text(MODELS, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    question = "GPT-4是哪天发布的？它的回答准确性比GPT-3.5提升了多少？"
+    wrong = model("GPT-4于11月6日发布，回答准确性比GPT-3.5提升40%。", "11月6日", "提升40%")
+    answer = Answerer(searcher, wrong).ask(question)
+    assert "11月6日" not in answer.text
+    assert not answer.claims[0].supported
+    assert answer.claims[0].reason.startswith("subject:"), answer.claims[0].reason
+    right = model("GPT-4于3月14日正式发布，回答准确性比GPT-3.5提升40%。", "提升40%")
+    answer = Answerer(searcher, right).ask(question)
+    assert answer.answerable, answer.reason
+    assert "3月14日" in answer.text and "40%" in answer.text
 
 
 def test_a_cited_sentence_about_another_subject_is_not_quoted(ask) -> None:  # type: ignore[no-untyped-def]
@@ -1684,6 +1770,14 @@ def test_each_question_of_a_two_part_question_is_asked_of_its_subject() -> None:
     asked = analyze("未来什么会成为多媒体的重要载体？哪项技术被视为未来重要方向？", ReportNames({}))
     checker = ClaimChecker(asked, {"载体": 4.0, "方向": 4.0}, 4.0, {})
     assert checker._attribute_terms == ["载体", "方向"]
+
+
+def test_how_exact_a_figure_is_asked_for_is_no_attribute() -> None:
+    # "全年大约多少件" asks a count: 全年 frames it and 大约 hedges it; neither is what a
+    # sentence stating the count must say. "变化了多少" asks for the change itself.
+    asked = analyze("2023年专利申请量同比变化了多少？全年大约多少件？", ReportNames({}))
+    checker = ClaimChecker(asked, {"变化": 3.0, "大约": 3.0, "全年": 3.0}, 4.0, {})
+    assert checker._attribute_terms == ["变化"]
 
 
 def test_what_is_asked_of_a_subject_when_it_is_asked_by_day() -> None:
@@ -2150,6 +2244,9 @@ def test_a_measure_asked_for_is_stated_by_a_figure_of_its_kind(funding) -> None:
         ("数量", "融资数量为76起", True),
         ("数量", "融资金额为73.3亿元", False),
         ("主笔", "脑机接口：吴朋阳", False),
+        ("变化", "发明专利申请量出现了负增长,下降了12.7%", True),
+        ("变化", "企业数量减少了500家", True),
+        ("变化", "发明专利申请量接近8万件", False),
     ],
 )
 def test_a_measure_attribute_is_stated_by_its_kind_of_figure(

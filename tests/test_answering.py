@@ -247,11 +247,16 @@ def test_the_models_own_markers_are_replaced(
     assert_checkable(answer, qa_corpus)
 
 
-def test_citing_a_passage_without_the_questions_year_is_refused(answerer: MakeAnswerer) -> None:
+def test_citing_a_passage_without_the_questions_year_is_not_believed(
+    answerer: MakeAnswerer,
+) -> None:
+    # The model's claim is dropped (its passage never names 2024); the shown sentence
+    # that states 2024's figure is quoted instead.
     gen = model("规模达到65.4%。", "大模型正在走向多模态")  # the PDF: no 2024 there
     answer = answerer(gen).ask(Q_SIZE)
-    assert_refused(answer, "zh")
-    assert "never mention 2024" in answer.reason or "65.4" in answer.reason
+    assert answer.answerable, answer.reason
+    assert answer.reason.startswith("quoted: year: the cited passages never mention 2024")
+    assert [c.quote for c in answer.citations] == [SIZE]
 
 
 # --------------------------------------------------------------------------- figures

@@ -859,15 +859,13 @@ class Answerer:
             # in the passage next to the one stating the answer (checked before asking). A
             # question spanning several years ("从2000年到2023年…？2022年…？") is framed by
             # none: each claim's years are checked where it states them (`subject`).
-            return replace(
-                base, reason=f"year: the cited passages never mention {s.missing_numbers[0]}"
-            )
+            why = f"year: the cited passages never mention {s.missing_numbers[0]}"
+            return self._cited_elsewhere(base, analysis, chosen, why)
         scale = TRANSLATED_SHARE if analysis.original else 1.0
         if s.coverage < scale * CITED_COVERAGE:
             missing = ", ".join(s.missing_terms[:5])
-            return replace(
-                base, reason=f"terms: the cited passages lack the question's terms: {missing}"
-            )
+            why = f"terms: the cited passages lack the question's terms: {missing}"
+            return self._cited_elsewhere(base, analysis, chosen, why)
         text = repair_scales(text, " ".join(p.hit.chunk.text for p in base.passages))
         if not text.strip() or _wrong_language(text, base.language, analysis):
             chosen = add_number_evidence(text, question, chosen, base.passages)
@@ -888,9 +886,7 @@ class Answerer:
             if held is None and any(r.check == "subject" for r in results):
                 # The model gave a neighbour's figure: a shown sentence that states the
                 # question's own subject's, if one passes every check on its own.
-                ids = {s.id for _p, s in chosen}
-                beside = [(p, s) for p in base.passages for s in p.sentences if s.id not in ids]
-                held = self._quoted(base, analysis, beside)
+                held = self._quoted(base, analysis, _beside(base, chosen))
             if held is None:
                 held = self._body(base, analysis, results)
             if held is not None:
@@ -916,11 +912,25 @@ class Answerer:
             asked=asked,
         )
 
+    def _cited_elsewhere(
+        self,
+        base: Answer,
+        analysis: QuestionAnalysis,
+        chosen: Sequence[tuple[Passage, Sentence]],
+        why: str,
+    ) -> Answer:
+        """The model cited passages that cannot hold the answer (they never name the
+        question's year, or lack its terms): a shown sentence elsewhere that states it,
+        quoted if one passes every claim check on its own — else refused for `why`."""
+        held = self._quoted(base, analysis, _beside(base, chosen), f"quoted: {why}")
+        return held if held is not None else replace(base, reason=why)
+
     def _quoted(
         self,
         base: Answer,
         analysis: QuestionAnalysis,
         chosen: Sequence[tuple[Passage, Sentence]],
+        reason: str = "quoted: no claim of the model's held",
     ) -> Answer | None:
         """A fact's or a figure's answer as the sentence the model cited that states it,
         quoted verbatim, when every claim the model wrote from it was dropped (it gave the
@@ -948,7 +958,7 @@ class Answerer:
             base,
             analysis,
             [(p, sent, result.score, asked)],
-            "quoted: no claim of the model's held",
+            reason,
             min_share=QUOTE_ASKED_SHARE,
         )
 
@@ -1318,6 +1328,14 @@ class Answerer:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _beside(
+    answer: Answer, chosen: Sequence[tuple[Passage, Sentence]]
+) -> list[tuple[Passage, Sentence]]:
+    """The shown sentences the model did not cite."""
+    ids = {s.id for _p, s in chosen}
+    return [(p, s) for p in answer.passages for s in p.sentences if s.id not in ids]
 
 
 def _once(results: Sequence[ClaimResult]) -> list[ClaimResult]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
 from trendqa.answer.cite import overlap
@@ -77,8 +77,10 @@ Evidence = tuple[Passage, Sentence]
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 # Words that place a question in time (截至2023年底) rather than say what it asks.
 _WHEN_WORD = re.compile(
-    r"[上下]?半?[年月季周][底初末中内度]?|年[底初末中内度]|[本今去明]年|当[年月日天]"
+    r"[上下]?半?[年月季周][底初末中内度]?|年[底初末中内度]|[本今去明]年|当[年月日天]|[全整][年月]"
 )
+# How exact a figure is asked for (大约多少件): no attribute of the subject.
+_HEDGE = frozenset({"大约", "大概", "约为", "左右", "接近", "将近", "差不多", "大致"})
 # A sentence that goes on from the one before it: its subject or topic is named there.
 _GOES_ON = re.compile(r"[其该此这那它他她]|同时|此外|另外|其中|并且|而且|但|不过|因此|所以|对此")
 # The kind of thing the answer is, ending a question: 哪支球队, 什么真实事件, 哪家公司
@@ -177,9 +179,11 @@ _CLAUSE_BREAK = re.compile(r"(?<=[，；;])")
 CLAUSE_CHARS = 10
 
 
-def clauses(claim: str) -> list[str]:
+def clauses(claim: str, figure: bool = False) -> list[str]:
     """A Chinese claim's clauses, each long enough to state something ([claim] when it has
-    one, or is not Chinese: English commas part too much that belongs together)."""
+    one, or is not Chinese: English commas part too much that belongs together). A short
+    tail goes with the clause before it — unless, for a claim that failed on a figure
+    (`figure`), the tail gives a figure of its own: it may be the one not stated."""
     if han_share(claim) < 0.3:
         return [claim]
     out: list[str] = []
@@ -189,8 +193,12 @@ def clauses(claim: str) -> list[str]:
         if len(fold(pending.strip(" ，；;。"))) >= CLAUSE_CHARS:
             out.append(pending.strip(" ，；;"))
             pending = ""
-    if out and pending.strip(" ，；;。"):
-        out[-1] = f"{out[-1]}，{pending.strip(' ，；;')}"  # a short tail ("占全国的10%")
+    tail = pending.strip(" ，；;")
+    if out and tail.strip("。"):
+        if figure and find_numbers(tail):
+            out.append(tail)  # "全年大约1000件": the figure a figure check failed on
+        else:
+            out[-1] = f"{out[-1]}，{tail}"  # a short tail ("占全国的10%")
     return out if len(out) > 1 else [claim]
 
 
@@ -378,7 +386,10 @@ class ClaimChecker:
         out: list[ClaimResult] = []
         for i, claim in enumerate(claims):
             result = self.check(claim, chosen, passages, sims[i] if sims else None)
-            parts = clauses(claim) if not result.supported else []
+            if result.supported:
+                out.extend(self._each_answer(claim, result, chosen, passages))
+                continue
+            parts = clauses(claim, result.check == "figure")
             if result.check in ("content", "figure") and len(parts) > 1:
                 # A sentence joining a stated fact and an unstated one ("起售价3,500美元，
                 # 运行visionOS"): its clauses are checked one by one, and only the ones
@@ -396,6 +407,33 @@ class ClaimChecker:
                     continue
             out.append(result)
         return out
+
+    def _each_answer(
+        self,
+        claim: str,
+        result: ClaimResult,
+        chosen: Sequence[Evidence],
+        passages: Sequence[Passage],
+    ) -> list[ClaimResult]:
+        """A claim answering a question of several parts in one sentence, a figure per
+        clause ("GPT-4于11月6日发布，腾讯报告认为它比GPT-3.5进步了40%"): each clause is
+        checked as a claim of its own, since the claim as a whole need only be about one
+        part's subjects. A clause whose figure belongs to another subject or year is
+        dropped, the others kept; otherwise the claim stands as it passed."""
+        if len(_questions(self.analysis.question)) < 2:
+            return [result]
+        parts = clauses(claim)
+        if len(parts) < 2 or not all(find_numbers(part) for part in parts):
+            return [result]
+        each = [self.check(part, chosen, passages) for part in parts]
+        wrong = [r for r in each if not r.supported and r.check in ("subject", "year")]
+        if not wrong:
+            return [result]
+        if any(r.supported for r in each):
+            return each
+        # The other clauses, read without the subject the first one named, state nothing
+        # on their own: the claim states a figure of another subject, and is dropped.
+        return [replace(result, supported=False, check=wrong[0].check, detail=wrong[0].detail)]
 
     def check(
         self,
@@ -649,18 +687,20 @@ class ClaimChecker:
         """A subject of the question that is not named where the claim's figure is stated.
 
         A question asking two things ("新款机器人2024年几月上市？2022年深圳融资呢？") is
-        answered claim by claim: a claim must be about the subjects of one of them."""
+        answered claim by claim: a claim must be about the subjects of one of them — of
+        the one whose subjects it names, when it names one part's only ("GPT-4于11月6日
+        发布" answers "GPT-4是哪天发布的？", not "…比GPT-3.5进步了多少？")."""
         parts = _questions(self.analysis.question)
         entities = self.analysis.entities
         if len(parts) < 2:
             return self._missing_subject_of(claim, evidence, entities)
         anywhere = [e for e in entities if not any(fold(e) in fold(q) for q in parts)]
-        missing = [
-            self._missing_subject_of(
-                claim, evidence, [*(e for e in entities if fold(e) in fold(q)), *anywhere]
-            )
-            for q in parts
-        ]
+        own = [[e for e in entities if fold(e) in fold(q)] for q in parts]
+        folded = fold(claim)
+        named = [i for i, es in enumerate(own) if any(fold(e) in folded for e in es)]
+        if len(named) == 1:
+            own, parts = [own[named[0]]], [parts[named[0]]]
+        missing = [self._missing_subject_of(claim, evidence, [*es, *anywhere]) for es in own]
         return "" if "" in missing else missing[0]
 
     def _missing_subject_of(
@@ -1059,6 +1099,8 @@ class ClaimChecker:
                 continue
             if _WHEN_WORD.fullmatch(folded) or _EACH.fullmatch(folded) or find_numbers(token):
                 continue
+            if folded in _HEDGE:
+                continue
             if _TO_ANSWER.fullmatch(folded):
                 continue
             if self._named and folded in self._named:
@@ -1340,8 +1382,14 @@ _RATE = re.compile(
 )
 _AMOUNT = re.compile(r"\d[\d,.]*\s*[万亿千百]*\s*(?:元|美元|欧元|英镑|日元|港元)")
 _COUNT = re.compile(r"\d[\d,.]*\s*[万亿]?\s*[家个件起项台辆座所款]")
+# A change (变化了多少) is stated by a rise or a fall and its figure.
+_CHANGE = re.compile(
+    r"(?:增|涨|降|减|跌|翻|提升|提高|上升|下滑|回落|负增长)[^，。；;,]{0,12}?\d"
+    r"|\d+(?:\.\d+)?\s*%[^，。；;,]{0,6}?(?:增|涨|降|减|跌)"
+)
 _MEASURED = {
     **dict.fromkeys(("增速", "增长率", "增幅", "涨幅", "降幅", "增长速度", "年增长率"), _RATE),
+    **dict.fromkeys(("变化", "变动", "增减", "涨跌", "变化量"), _CHANGE),
     **dict.fromkeys(("规模", "市场规模", "金额", "总额", "产值", "营收", "销售额"), _AMOUNT),
     **dict.fromkeys(("数量", "数目", "总数"), _COUNT),
 }

@@ -419,7 +419,8 @@ class ClaimChecker:
         clause ("GPT-4于11月6日发布，腾讯报告认为它比GPT-3.5进步了40%"): each clause is
         checked as a claim of its own, since the claim as a whole need only be about one
         part's subjects. A clause whose figure belongs to another subject or year is
-        dropped, the others kept; otherwise the claim stands as it passed."""
+        dropped and the clauses that pass on their own kept — or, when none does (they
+        lean on the subject the first one named), the whole claim is dropped for it."""
         if len(_questions(self.analysis.question)) < 2:
             return [result]
         parts = clauses(claim)

@@ -580,7 +580,9 @@ class Answerer:
         base = replace(base, passages=passages)
         ids = [s.id for p in passages for s in p.sentences]
         max_evidence = prompts.MAX_EVIDENCE.get(analysis.type, prompts.DEFAULT_MAX_EVIDENCE)
-        messages = prompts.answer_prompt(question, passages, base.language, analysis.type)
+        # A comparison's part asks its own clause, which the reader's whole question is not.
+        original = "" if any(p.part for p in passages) else analysis.original
+        messages = prompts.answer_prompt(question, passages, base.language, analysis.type, original)
         schema = prompts.answer_schema(ids, max_evidence)
         result, cut = self._complete(
             messages, schema, budget, run, temperature=opts.temperature, on_token=on_token

@@ -74,17 +74,24 @@ def shown(text: str, language: str) -> str:
     return annotate_chinese_scales(text) if language == "en" else text
 
 
+_AS_WRITTEN = "The same question as the reader wrote it: "
+
+
 def answer_prompt(
-    question: str, passages: Sequence[Passage], language: str, kind: str
+    question: str, passages: Sequence[Passage], language: str, kind: str, original: str = ""
 ) -> list[ChatMessage]:
-    """The main request: numbered sentences under their passage headers, then the question."""
+    """The main request: numbered sentences under their passage headers, then the question
+    — and, for a translated question, the reader's own wording beside it: a translation
+    that left out a clause ("across the foundation, technology and application layers")
+    would otherwise ask less than the reader did."""
     lines = []
     for p in passages:
         section = f" — {p.hit.chunk.heading}" if p.hit.chunk.heading else ""
         lines.append(f"Passage [{p.n}] from 《{p.hit.chunk.title}》{section}:")
         lines.extend(f"({s.id}) {shown(s.text, language)}" for s in p.sentences)
         lines.append("")
-    user = "\n".join(lines) + f"Question: {question}\n{REPLY_IN[language]}"
+    asked = f"{_AS_WRITTEN}{original}\n" if original else ""
+    user = "\n".join(lines) + f"Question: {question}\n{asked}{REPLY_IN[language]}"
     system = _ANSWER_SYSTEM.format(
         language=LANGUAGE_NAME[language],
         max_evidence=MAX_EVIDENCE.get(kind, DEFAULT_MAX_EVIDENCE),
@@ -324,6 +331,13 @@ def statements(messages: Sequence[ChatMessage]) -> list[str]:
 def asked_question(messages: Sequence[ChatMessage]) -> str:
     """The question a request asks."""
     found = re.search(r"^Question: (.*)$", messages[-1].content, re.MULTILINE)
+    return found[1] if found else ""
+
+
+def as_written(messages: Sequence[ChatMessage]) -> str:
+    """The reader's own wording an answer request gives beside its translated question
+    ('' when the question was not translated)."""
+    found = re.search(f"^{re.escape(_AS_WRITTEN)}(.*)$", messages[-1].content, re.MULTILINE)
     return found[1] if found else ""
 
 

@@ -594,6 +594,23 @@ def test_an_english_question_is_answered_and_checked_in_chinese_then_translated(
     assert_checkable(answer, shelf)
 
 
+def test_a_translated_question_is_answered_beside_the_readers_own_words(ask) -> None:  # type: ignore[no-untyped-def]
+    # A translation may leave a clause out ("across the foundation, technology and
+    # application layers"): the answer request gives the question as the reader wrote it
+    # beside its Chinese working form. A question asked in Chinese has no second wording.
+    gen = model(
+        SHANGHAI_ZH, "上海市人工智能企业数量", question=ZH_SHANGHAI, translations=[SHANGHAI_EN]
+    )
+    assert ask(gen, Q_SHANGHAI).answerable
+    ((messages, _options),) = answer_requests(gen)
+    assert prompts.asked_question(messages) == ZH_SHANGHAI
+    assert prompts.as_written(messages) == Q_SHANGHAI
+    gen = model(SHANGHAI_ZH, "上海市人工智能企业数量")
+    assert ask(gen, ZH_SHANGHAI).answerable
+    ((messages, _options),) = answer_requests(gen)
+    assert prompts.as_written(messages) == ""
+
+
 def test_a_translation_is_asked_in_the_words_of_the_question_asked(ask) -> None:  # type: ignore[no-untyped-def]
     # The reader's names for things ("Sophgo" for 算能, "hot directions" for 热点方向)
     # are the ones to show: the translation request carries the English question, not
@@ -1370,6 +1387,33 @@ def test_a_sentence_elsewhere_is_quoted_when_the_cited_passage_lacks_the_year(  
         "Gartner 预计 2024 年，全球半导体收入将增长 17%，其中内存市场将增长 66.3%。"
     ]
     assert "400" not in answer.text
+
+
+@pytest.mark.parametrize("quote", ["'{}'", "“{}”"])
+def test_a_list_read_from_another_section_than_the_quoted_one_is_refused(  # type: ignore[no-untyped-def]
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader, quote: str
+) -> None:
+    # The reader quotes the section's name: items read from a section that never writes
+    # it (the policy section, for "市场预测") answer another question.
+    root = tmp_path / "chips"
+    root.mkdir()
+    policy, market = CHIPS.split("\n\n## 市场预测")
+    text = f"# 半导体展望\n\n## 市场预测{market}\n{policy.removeprefix('# 半导体展望')}"
+    # Enough sections that a section's name is a rare word (a common one checks nothing).
+    for topic in ("人才培养", "国际合作", "标准制定", "生态建设"):
+        text += f"\n## {topic}\n\n" + f"{topic}是半导体产业长期发展的基础工作之一。" * 6 + "\n"
+    (root / "chips.md").write_text(text, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    question = f"半导体展望中{quote.format('市场预测')}部分对全球半导体收入有哪些预测？"
+    assert "市场预测" in analyze(question, ReportNames({})).entities
+    policy = model("- 投资将集中于芯片制造环节", "大基金三期")
+    answer = Answerer(searcher, policy).ask(question)
+    assert not answer.answerable, answer.text
+    assert answer.claims and answer.claims[0].reason.startswith("subject:"), answer.reason
+    forecast = model("- 全球半导体收入将增长 17%，内存市场将增长 66.3%", "Gartner")
+    answer = Answerer(searcher, forecast).ask(question)
+    assert answer.answerable, answer.reason
 
 
 MODELS = """# 大模型观察

@@ -766,10 +766,11 @@ class ClaimChecker:
         return ""
 
     def _unnamed_in_section(self, entity: str, evidence: Sequence[Evidence]) -> bool:
-        """Whether a Latin-script name the corpus writes (RLHF, ChatGLM) is missing from
-        every shown passage of the sections the claim's sentences lie in, headings and
-        titles included. Chinese subjects are a section's topic in other words."""
-        if not _LATIN_ENTITY.fullmatch(entity):
+        """Whether a Latin-script name the corpus writes (RLHF, ChatGLM), or a term the
+        question quotes ('行业预测', “数字交互引擎”), is missing from every shown passage
+        of the sections the claim's sentences lie in, headings and titles included. Other
+        Chinese subjects are a section's topic in other words."""
+        if not (_LATIN_ENTITY.fullmatch(entity) or self._quoted_term(entity)):
             return False
         forms = self._forms(entity)
         if not forms:
@@ -781,6 +782,11 @@ class ClaimChecker:
             if ((c := q.hit.chunk).location.doc, c.heading) in sections
         ]
         return not any(f in text for f in forms for text in shown)
+
+    def _quoted_term(self, entity: str) -> bool:
+        """Whether the question quotes `entity` (the reader names it exactly)."""
+        question = self.analysis.question
+        return any(f"{o}{entity}{c}" in question for o, c in _QUOTES)
 
     def _variants_figure(self, claim: str, entity: str, evidence: Sequence[Evidence]) -> bool:
         """Whether a figure of the claim is stated only by sentences naming a variant of
@@ -1325,6 +1331,7 @@ _COMPARED_YEAR = re.compile(
 
 _VERSIONED = re.compile(r"([A-Za-z][A-Za-z\-. ]*?)[\s\-]*(\d+(?:\.\d+)?)")
 # A name written in Latin script ("RLHF", "ChatGLM", "GPT-4 Turbo").
+_QUOTES = (("“", "”"), ("「", "」"), ("『", "』"), ('"', '"'), ("'", "'"), ("‘", "’"))
 _LATIN_ENTITY = re.compile(r"[A-Za-z][A-Za-z0-9\-.+ ]*")
 # A capitalised word right after a name: the variant it names ("Turbo", "Ultra", "Pro").
 _VARIANT_WORD = re.compile(r"[\s\-]?([A-Z][a-z]+)(?![a-z])")

@@ -464,7 +464,11 @@ def _words(text: str) -> list[str]:
 # organisations, other proper nouns, and Latin-script names.
 _NAME_TAGS = ("ns", "nr", "nt", "nz", "nrt", "eng", "nrfg")
 # Quoted terms; a single quote only where it opens and closes a phrase, not in "China's".
-_QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{2,30})[”\"」』》]|(?<![\w])'([^']{2,40})'(?![\w])")
+# Single quotes quote a term unless a Latin letter or digit touches them (Tencent's);
+# Chinese characters may ("中，'行业预测'部分").
+_QUOTED = re.compile(
+    r"[“\"「『《]([^”\"」』》]{2,30})[”\"」』》]|(?<![A-Za-z0-9])'([^']{2,40})'(?![A-Za-z0-9])"
+)
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 _EN_NAME = re.compile(r"\b(?:[A-Z][\w\-+.]*[A-Za-z0-9+]|[A-Z]{2,}\w*)(?:\s+[A-Z][\w\-+.]*)*")
 

@@ -217,7 +217,7 @@ def _save_state(llm: Any) -> Any:
         input_ids=llm.input_ids.copy(),
         scores=llm._scores[:1].copy(),
         n_tokens=llm.n_tokens,
-        llama_state=cast(bytes, data),  # restoring copies from any buffer
+        llama_state=cast(bytes, data),  # a bytearray: `_load_state` reads it in place
         llama_state_size=written,
         seed=llm._seed,
     )

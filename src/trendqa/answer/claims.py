@@ -17,7 +17,7 @@ from functools import cached_property, lru_cache
 
 from trendqa.answer.cite import overlap
 from trendqa.answer.context import heading_at
-from trendqa.answer.question import QuestionAnalysis, ReportNames
+from trendqa.answer.question import QuestionAnalysis, ReportNames, quoted_terms
 from trendqa.answer.reply import MARKER
 from trendqa.answer.types import Passage, Sentence
 from trendqa.chunking import split_sentences
@@ -784,9 +784,13 @@ class ClaimChecker:
         return not any(f in text for f in forms for text in shown)
 
     def _quoted_term(self, entity: str) -> bool:
-        """Whether the question quotes `entity` (the reader names it exactly)."""
-        question = self.analysis.question
-        return any(f"{o}{entity}{c}" in question for o, c in _QUOTES)
+        """Whether the question quotes `entity` (the reader names it exactly; a title in
+        《》 names a work, not a section)."""
+        return entity in self._quoted_terms
+
+    @cached_property
+    def _quoted_terms(self) -> frozenset[str]:
+        return frozenset(quoted_terms(self.analysis.question, titles=False))
 
     def _variants_figure(self, claim: str, entity: str, evidence: Sequence[Evidence]) -> bool:
         """Whether a figure of the claim is stated only by sentences naming a variant of
@@ -1331,7 +1335,6 @@ _COMPARED_YEAR = re.compile(
 
 _VERSIONED = re.compile(r"([A-Za-z][A-Za-z\-. ]*?)[\s\-]*(\d+(?:\.\d+)?)")
 # A name written in Latin script ("RLHF", "ChatGLM", "GPT-4 Turbo").
-_QUOTES = (("“", "”"), ("「", "」"), ("『", "』"), ('"', '"'), ("'", "'"), ("‘", "’"))
 _LATIN_ENTITY = re.compile(r"[A-Za-z][A-Za-z0-9\-.+ ]*")
 # A capitalised word right after a name: the variant it names ("Turbo", "Ultra", "Pro").
 _VARIANT_WORD = re.compile(r"[\s\-]?([A-Z][a-z]+)(?![a-z])")
@@ -1384,16 +1387,16 @@ _LATIN_PROPER = re.compile(
 # Attributes that are a kind of quantity, which a sentence states by giving one — a growth
 # rate as a percentage it grows (or falls) by, a size as a sum of money, a count as things
 # counted — in words of its own: "以17%以上的年增长…突破60亿美元" states 增速 and 规模.
+# A percentage, then the rise or fall it measures ("12.7%的降幅").
+_PERCENT_MOVED = r"\d+(?:\.\d+)?\s*%[^，。；;,]{0,6}?(?:增|涨|降|减|跌)"
 _RATE = re.compile(
-    r"(?:增|涨|降|减|跌|翻|提升|提高)[^，。；;,]{0,12}?\d+(?:\.\d+)?\s*%"
-    r"|\d+(?:\.\d+)?\s*%[^，。；;,]{0,6}?(?:增|涨|降|减|跌)"
+    rf"(?:增|涨|降|减|跌|翻|提升|提高)[^，。；;,]{{0,12}}?\d+(?:\.\d+)?\s*%|{_PERCENT_MOVED}"
 )
 _AMOUNT = re.compile(r"\d[\d,.]*\s*[万亿千百]*\s*(?:元|美元|欧元|英镑|日元|港元)")
 _COUNT = re.compile(r"\d[\d,.]*\s*[万亿]?\s*[家个件起项台辆座所款]")
 # A change (变化了多少) is stated by a rise or a fall and its figure.
 _CHANGE = re.compile(
-    r"(?:增|涨|降|减|跌|翻|提升|提高|上升|下滑|回落|负增长)[^，。；;,]{0,12}?\d"
-    r"|\d+(?:\.\d+)?\s*%[^，。；;,]{0,6}?(?:增|涨|降|减|跌)"
+    rf"(?:增|涨|降|减|跌|翻|提升|提高|上升|下滑|回落|负增长)[^，。；;,]{{0,12}}?\d|{_PERCENT_MOVED}"
 )
 _MEASURED = {
     **dict.fromkeys(("增速", "增长率", "增幅", "涨幅", "降幅", "增长速度", "年增长率"), _RATE),

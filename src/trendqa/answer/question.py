@@ -486,9 +486,19 @@ def _with_version(name: str, question: str) -> str:
     return name + m.group(1) if m else name
 
 
+def quoted_terms(text: str, titles: bool = True) -> list[str]:
+    """The terms `text` quotes (“数字交互引擎”, '行业预测'), and titles in 《》 unless
+    `titles` is false."""
+    return [
+        m.group(1) or m.group(2)
+        for m in _QUOTED.finditer(text)
+        if titles or not m.group(0).startswith("《")
+    ]
+
+
 def entities(question: str, report_names: Sequence[str] = ()) -> tuple[str, ...]:
     """The question's subject: proper names, quoted terms and years, minus report names."""
-    found: list[str] = [m.group(1) or m.group(2) for m in _QUOTED.finditer(question)]
+    found: list[str] = quoted_terms(question)
     # A year inside a quoted title names the title ('2023 top ten trends'), not the date
     # of what is asked.
     found += [m.group(1) for m in _YEAR.finditer(_QUOTED.sub(" ", question))]

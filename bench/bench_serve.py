@@ -10,7 +10,7 @@ with and without a warm server; `trendqa ask` processes against the warm server 
 answer token as the user feels it, and total) over the question file; follow-ups in a
 conversation including their rewrite; how often the rewrite changes a standalone
 question; memory of the server and of the thin client. Prints a Markdown table and
-writes bench/results/serve.json.
+writes bench/results/serve.json (or `--out`).
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ def bench_rewrite_of_standalone(questions: list[str], index: Path) -> dict[str, 
     from trendqa.api import complete, open_generator
     from trendqa.config import load_settings
     from trendqa.conversation import is_followup
-    from trendqa.conversation.prompts import REWRITE_SYSTEM, rewrite_user
+    from trendqa.conversation.prompts import rewrite_messages
     from trendqa.conversation.rewrite import _clean
 
     generator = open_generator(load_settings(index_dir=index))
@@ -151,7 +151,7 @@ def bench_rewrite_of_standalone(questions: list[str], index: Path) -> dict[str, 
     changed = []
     for i, q in enumerate(questions):
         history = [(questions[i - 1], "")]  # the previous dev question as the conversation
-        reply = _clean(complete(generator, REWRITE_SYSTEM, rewrite_user(history, q), max_tokens=96))
+        reply = _clean(complete(generator, rewrite_messages(history, q), max_tokens=96))
         if reply != q:
             changed.append({"question": q, "rewrite": reply})
     return {
@@ -170,6 +170,7 @@ def main() -> None:
     parser.add_argument("--searches", type=int, default=5)
     parser.add_argument("--dialogues", type=int, default=len(DIALOGUES))
     parser.add_argument("--rewrites", type=int, default=30, help="standalone questions forced")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "serve.json")
     args = parser.parse_args()
     questions = [
         json.loads(line)["question"]
@@ -187,9 +188,9 @@ def main() -> None:
             [PY, "-c", "import json\n" + THIN_IMPORT], capture_output=True, text=True, check=True
         )
         results["thin_import"] = json.loads(imported.stdout)
-        save(results)
+        save(results, args.out)
         results["ask_warm"] = bench_asks(args.index, questions[: args.asks])
-        save(results)
+        save(results, args.out)
         results["follow_ups"] = bench_followups(args.index, args.dialogues)
         results["server"] = rss_mb(process.pid)
     finally:
@@ -199,15 +200,14 @@ def main() -> None:
         results["standalone_rewrites"] = bench_rewrite_of_standalone(
             questions[: args.rewrites], args.index
         )
-    save(results)
+    save(results, args.out)
     print(table(results))
 
 
-def save(results: dict[str, Any]) -> None:
+def save(results: dict[str, Any], out: Path) -> None:
     """Write what is measured so far (a long run interrupted keeps its numbers)."""
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "serve.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=1, ensure_ascii=False))
 
 
 def table(r: dict[str, Any]) -> str:

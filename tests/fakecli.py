@@ -16,7 +16,7 @@ from typing import Any
 
 from scripted import is_confirmation, reply, shown
 from trendqa.cli import Env, run
-from trendqa.conversation.prompts import REWRITE_SYSTEM
+from trendqa.conversation.prompts import REWRITE_SYSTEM, follow_up_of
 from trendqa.llm import ChatMessage, GenerationOptions
 from trendqa.testing import FakeEmbedder, FakeEmbedderLoader, FakeGenerator
 
@@ -31,8 +31,7 @@ REWRITES = {"那低空经济呢？": "低空经济在哪些城市试点？"}
 
 
 def last_question(messages: Sequence[ChatMessage]) -> str:
-    line = [x for x in messages[-1].content.splitlines() if x.startswith("Last question: ")]
-    return line[0].removeprefix("Last question: ")
+    return follow_up_of(messages[-1].content)
 
 
 def qa_script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:

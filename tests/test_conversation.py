@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from trendqa.conversation import is_followup, standalone
-from trendqa.conversation.prompts import REWRITE_SYSTEM
+from trendqa.conversation.prompts import REWRITE_EXAMPLES, REWRITE_SYSTEM, follow_up_of
 
 DEV = Path(__file__).resolve().parents[1] / "eval" / "dev.jsonl"
 HISTORY = [("2024年中国人工智能核心产业规模是多少？", "规模达到727.2亿元[1]。")]
@@ -55,22 +56,33 @@ def test_no_dev_question_counts_as_a_follow_up() -> None:
 
 
 def test_a_follow_up_is_rewritten_with_the_last_turns() -> None:
-    seen: list[tuple[str, str]] = []
+    seen: list[list[tuple[str, str]]] = []
 
-    def complete(system: str, user: str) -> str:
-        seen.append((system, user))
+    def complete(messages: Sequence[tuple[str, str]]) -> str:
+        seen.append(list(messages))
         return "Standalone question: 深圳市人工智能核心产业规模是多少？"
 
     rewritten = standalone("那深圳呢？", HISTORY, complete)
     assert rewritten == ("深圳市人工智能核心产业规模是多少？", True)
-    ((system, user),) = seen
-    assert system == REWRITE_SYSTEM
-    assert "User: 2024年中国人工智能核心产业规模是多少？" in user
-    assert user.rstrip().endswith("Last question: 那深圳呢？\nStandalone question:")
+    ((system, *examples, (role, user)),) = seen
+    assert system == ("system", REWRITE_SYSTEM)
+    # The worked examples come first, as earlier turns of the chat: each a follow-up
+    # and its rewrite.
+    assert [r for r, _t in examples] == ["user", "assistant"] * len(REWRITE_EXAMPLES)
+    assert [t for r, t in examples if r == "assistant"] == [e[3] for e in REWRITE_EXAMPLES]
+    assert role == "user"
+    assert "Earlier question: 2024年中国人工智能核心产业规模是多少？" in user
+    assert follow_up_of(user) == "那深圳呢？" and user.endswith("那深圳呢？")
+
+
+def test_the_worked_examples_are_follow_ups_rewritten_into_standalone_questions() -> None:
+    for _asked, _answered, follow_up, rewritten in REWRITE_EXAMPLES:
+        assert is_followup(follow_up)
+        assert not is_followup(rewritten)
 
 
 def test_standalone_questions_and_first_questions_cost_no_call() -> None:
-    def complete(system: str, user: str) -> str:
+    def complete(messages: Sequence[tuple[str, str]]) -> str:
         raise AssertionError("no model call expected")
 
     assert standalone("那深圳呢？", [], complete) == ("那深圳呢？", False)
@@ -92,4 +104,4 @@ def test_standalone_questions_and_first_questions_cost_no_call() -> None:
     ],
 )
 def test_an_untrustworthy_rewrite_keeps_the_question(reply: str) -> None:
-    assert standalone("那深圳呢？", HISTORY, lambda s, u: reply) == ("那深圳呢？", False)
+    assert standalone("那深圳呢？", HISTORY, lambda messages: reply) == ("那深圳呢？", False)

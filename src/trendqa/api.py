@@ -261,13 +261,15 @@ def query_terms(query: str) -> list[str]:
     return sorted({t for t in tokenize(query) if len(t) > 1}, key=len, reverse=True)
 
 
-def complete(generator: Generator, system: str, user: str, *, max_tokens: int = 64) -> str:
-    """One short deterministic reply to a system and a user message."""
+def complete(
+    generator: Generator, messages: Sequence[tuple[str, str]], *, max_tokens: int = 64
+) -> str:
+    """One short deterministic one-line reply to (role, text) messages."""
     from trendqa.llm import ChatMessage, GenerationOptions
 
-    messages = [ChatMessage("system", system), ChatMessage("user", user)]
+    chat = [ChatMessage(role, text) for role, text in messages]
     options = GenerationOptions(max_tokens=max_tokens, temperature=0.0, stop=("\n",))
-    return generator.generate(messages, options).text
+    return generator.generate(chat, options).text
 
 
 def load_answer_rows(file: Path) -> dict[str, dict[str, Any]]:

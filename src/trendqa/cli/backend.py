@@ -115,7 +115,7 @@ class LocalAnswers:
         return standalone(
             question,
             history,
-            lambda system, user: complete(generator, system, user, max_tokens=96),
+            lambda messages: complete(generator, messages, max_tokens=96),
         )
 
 

@@ -7,11 +7,11 @@ from collections.abc import Callable, Sequence
 
 from trendqa.answer.question import asks
 from trendqa.conversation.followup import is_followup
-from trendqa.conversation.prompts import REWRITE_SYSTEM, rewrite_user
+from trendqa.conversation.prompts import rewrite_messages
 from trendqa.textnorm import detect_language
 
-# (system, user) -> the model's reply; injected so tests and the server pass their own.
-Complete = Callable[[str, str], str]
+# (role, text) messages -> the model's reply; injected so tests and the server pass their own.
+Complete = Callable[[Sequence[tuple[str, str]]], str]
 
 TURNS = 3  # earlier turns the rewrite sees: follow-ups point at the last one or two
 _LABEL = re.compile(r"^(?:standalone question|question|rewritten|→|->)\s*[:：]?\s*", re.I)
@@ -34,7 +34,7 @@ def standalone(
     """
     if not history or not is_followup(question):
         return question, False
-    reply = _clean(complete(REWRITE_SYSTEM, rewrite_user(history[-TURNS:], question)))
+    reply = _clean(complete(rewrite_messages(history[-TURNS:], question)))
     if not reply or len(reply) > 3 * len(question) + 120 or reply == question:
         return question, False
     if detect_language(reply) != detect_language(question) or (asks(question) and not asks(reply)):

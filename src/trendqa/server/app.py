@@ -184,7 +184,7 @@ def build_app(held: Held, lane: Lane, *, token: str | None = None) -> Any:
                 result = standalone(
                     question,
                     history,
-                    lambda system, user: complete(generator, system, user, max_tokens=96),
+                    lambda messages: complete(generator, messages, max_tokens=96),
                 )
             push({"event": "rewrite", "question": result[0], "rewritten": result[1]})
 

@@ -151,6 +151,8 @@ def test_chat_through_a_server_says_what_chat_in_process_says(
         remote = chat(stdin)
     assert (remote.code, remote.out) == (local.code, local.out)
     assert f"→ {REWRITTEN}" in remote.err
+    # The server has the models loaded: only the in-process session says it loads them.
+    assert "loading models" in local.err and "loading models" not in remote.err
 
 
 class Recording:

@@ -185,8 +185,10 @@ def open_answers(
     use_llm: bool,
     verbose: bool = False,
     no_server: bool = False,
+    announce: bool = False,
 ) -> Answers:
-    """The server's answers when one runs with these models, else in-process ones."""
+    """The server's answers when one runs with these models, else in-process ones (with
+    `announce`, saying on stderr that the models load — a server has them loaded)."""
     from trendqa.server.client import ServerUnreachable
 
     # llama.cpp's own log (--verbose) and the tests' injected generator exist only here.
@@ -198,4 +200,6 @@ def open_answers(
             return RemoteAnswers(env, client)
         except ServerUnreachable:
             pass
+    if announce:
+        env.warn("loading models…")
     return LocalAnswers(env, settings, use_llm=use_llm, verbose=verbose)

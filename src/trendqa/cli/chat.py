@@ -75,8 +75,9 @@ def chat_cmd(
         llm=model,
         llm_url=llm_url,
     )
-    env.warn("loading models…")
-    answers = open_answers(env, settings, use_llm=not extractive, no_server=no_server)
+    answers = open_answers(
+        env, settings, use_llm=not extractive, no_server=no_server, announce=True
+    )
     if not answers.has_llm and not extractive:
         env.warn("no LLM configured: answering extractively, follow-ups are not rewritten")
     session = Session(

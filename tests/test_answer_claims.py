@@ -1542,6 +1542,9 @@ def test_a_bare_figure_is_shown_with_what_it_measures(ask, shelf: Path) -> None:
         ("3,500美元", "首发的 Vision Pro 定价高达 3,500 美元。",
          "首发的 Vision Pro 定价高达 3,500 美元"),
         ("$3,500", "It launched at $3,500, and it runs visionOS.", "It launched at $3,500"),
+        # A score or a time is one figure: its colon breaks no clause.
+        ("61:83", "中国女篮在决赛中以61:83负于美国队，获得亚军。",
+         "中国女篮在决赛中以61:83负于美国队"),
         # A statement of its own, or words the sentence does not write, stay as they are.
         ("上海市人工智能企业数量为1,100家。", CITY_SENTENCE, "上海市人工智能企业数量为1,100家。"),
         ("约1100家", CITY_SENTENCE, "约1100家"),

@@ -205,10 +205,10 @@ def clauses(claim: str, figure: bool = False) -> list[str]:
 # A bare answer ("42%", "CIPU") is shown as the words of its sentence around it, at least
 # this many characters of them: the figure with what it measures, the name with what it
 # does. A claim is bare when shorter than BARE_CHARS and written verbatim in its sentence.
-# A clause break inside a figure (3,500) is none.
+# A clause break inside a figure (3,500; a score or a time, 61:83, 18:30) is none.
 STATED_CHARS = 12
 BARE_CHARS = 20
-_SENTENCE_CLAUSE = re.compile(r"(?<=[，；：;:])|(?<=,)(?!\d)")
+_SENTENCE_CLAUSE = re.compile(r"(?<=[，；：;])|(?<=[,:])(?!\d)")
 CLAIM_STOPS = "。.!！?？；;，,：: "
 
 

@@ -1210,6 +1210,26 @@ def test_a_year_inside_a_quoted_title_is_not_the_questions_date() -> None:
     assert not any("team" in e for e in found)
 
 
+def test_the_verb_for_what_a_named_report_does_is_not_what_is_asked() -> None:
+    # "腾讯报告展示了它的什么能力？": 展示 is what the report does; a sentence stating the
+    # ability ("混元生成图片…") need not say 展示.
+    reports = ReportNames(
+        {"trends.md": DocumentMeta(title="2023年五大科技趋势", publisher="甲研究院 (Jia Academy)")}
+    )
+    labels = {"trends.md": "2023年五大科技趋势 甲研究院 Jia Academy"}
+    idf = {"混元": 6.0, "大模型": 3.0, "展示": 3.0, "能力": 2.0, "参数": 4.0, "规模": 3.0}
+    asked = analyze("混元大模型：甲研究院报告展示了它的什么能力？", reports)
+    assert asked.docs == ("trends.md",)
+    # Neither the report's verb nor the topic set out before the colon (the subject,
+    # checked as one) is what is asked of the subject: nothing is left to hold it to.
+    assert ClaimChecker(asked, idf, 4.0, labels)._attribute_terms == []
+    led = analyze("混元大模型：甲研究院报告记录的参数规模是多少？", reports)
+    assert ClaimChecker(led, idf, 4.0, labels)._attribute_terms == ["规模"]
+    # Without a report, what was shown is what the question asks of its subject.
+    plain = analyze("混元大模型在发布会上展示了什么能力？", ReportNames({}))
+    assert ClaimChecker(plain, idf, 4.0, {})._attribute_terms == ["展示"]
+
+
 def test_a_mis_segmented_name_is_no_subject_to_check() -> None:
     # jieba tags 和星 (of "脑机接口和星地直连") as a name; the tokenizer drops its 和.
     analysis = analyze("脑机接口和星地直连通信两章的主笔分别是谁？", ReportNames({}))
@@ -1938,9 +1958,9 @@ def test_a_bare_claim_is_not_shown_with_the_clause_of_the_next_claim() -> None:
 def test_the_topic_a_question_sets_out_first_is_every_sub_questions(
     question: str, lead: str
 ) -> None:
-    from trendqa.answer.answerer import _topic_lead
+    from trendqa.answer.question import topic_lead
 
-    assert _topic_lead(question) == lead
+    assert topic_lead(question) == lead
 
 
 def test_each_reports_part_is_asked_with_the_questions_topic(ask) -> None:  # type: ignore[no-untyped-def]

@@ -48,7 +48,14 @@ from trendqa.answer.context import (
     number_passages,
     numbered_run,
 )
-from trendqa.answer.question import QuestionAnalysis, ReportNames, analyze, asks, question_type
+from trendqa.answer.question import (
+    QuestionAnalysis,
+    ReportNames,
+    analyze,
+    asks,
+    question_type,
+    topic_lead,
+)
 from trendqa.answer.reply import MARKER, parse_answer, parse_json
 from trendqa.answer.types import REFUSAL, Answer, AskOptions, Citation, Claim, Passage, Sentence
 from trendqa.chunking import split_sentences
@@ -1271,7 +1278,7 @@ class Answerer:
     ) -> Answer:
         """One retrieval and one checked answer per named report, shown side by side."""
         clauses = _clauses(analysis.question)
-        lead = _topic_lead(analysis.question)
+        lead = topic_lead(analysis.question)
         if lead and not self.reports.named(lead):
             # "关于美国对华半导体出口管制：…？未尽研究称BIS多久审核一次？": the topic set out
             # first is every sub-question's.
@@ -1499,18 +1506,6 @@ def _complete_claims(text: str) -> str:
 def _clauses(question: str) -> list[str]:
     parts = [p.strip() for p in re.split(r"(?<=[？?；;])", question) if p.strip()]
     return parts if len(parts) > 1 else []
-
-
-# A question's topic set out before what it asks: "关于X，", "在X方面，", "X：".
-_TOPIC_LEAD = re.compile(
-    r"^(?:关于[^？?，,：:]{2,30}[，,：:]|在[^？?，,：:]{2,30}方面[，,：:]|[^？?，,：:]{2,30}[：:])"
-)
-
-
-def _topic_lead(question: str) -> str:
-    """The topic a question sets out before its sub-questions, or ''."""
-    m = _TOPIC_LEAD.match(question)
-    return m.group(0) if m and not asks(m.group(0)) else ""
 
 
 def _clause_for(clauses: Sequence[str], group: Sequence[str], reports: ReportNames) -> str:

@@ -17,7 +17,7 @@ from functools import cached_property, lru_cache
 
 from trendqa.answer.cite import overlap
 from trendqa.answer.context import heading_at
-from trendqa.answer.question import QuestionAnalysis, ReportNames, quoted_terms
+from trendqa.answer.question import QuestionAnalysis, ReportNames, quoted_terms, topic_lead
 from trendqa.answer.reply import MARKER
 from trendqa.answer.types import Passage, Sentence
 from trendqa.chunking import split_sentences
@@ -108,6 +108,13 @@ _EACH = re.compile(r"[各均皆][是为有自]|分别[是为]?|各自")
 _COUNTED = re.compile(r"(?:多少|几)[个支家位种项名款部只条人次台辆座所]?([\u4e00-\u9fff]{2,8})")
 # The most characters between the two of a word written apart (偷逃个人所得税 for 逃税).
 SPLIT_WORD_GAP = 6
+# What a report does with what it writes of: the question's verb for the report.
+_REPORTING = frozenset({
+    "展示", "介绍", "提到", "提及", "指出", "认为", "记录", "记载", "列举",
+    "列出", "给出", "描述", "描绘", "总结", "梳理", "整理", "引用", "预测",
+    "统计", "估计", "显示", "表示", "写道", "说", "称", "披露", "盘点",
+    "点名", "评价", "看待", "分析", "讨论",
+})  # fmt: skip
 # Attributes asked together: 出游人次和收入, 算力与功率.
 _JOINED = re.compile(r"和|与|及|以及|、")
 JOINED_CHARS = 8
@@ -1090,6 +1097,8 @@ class ClaimChecker:
 
     def _attributes_of(self, question: str) -> list[str]:
         question = _QUOTED_TITLE.sub(" ", unframed(question)).rstrip(" ？?。.！!")
+        # The topic set out first ("腾讯混元大模型：…") is the subject, checked as one.
+        question = question[len(topic_lead(question)) :]
         # What a count question counts is what it asks (球队 of "多少支球队参赛").
         counted = [w for m in _COUNTED.finditer(question) for w in self._content_words(m.group(1))]
         question = _ANSWER_KIND.sub("", question)
@@ -1097,10 +1106,19 @@ class ClaimChecker:
         if kind and len(tokenize(kind.group(1))) <= 1:
             question = question[: kind.start()]
         parts = _JOINED.split(question)
-        last = [self._content_words(part)[-1:] for part in parts]
+        last = [self._subject_words(part)[-1:] for part in parts]
         if len(parts) > 1 and all(last[-2:]) and len(parts[-1]) <= JOINED_CHARS:
             return list(dict.fromkeys([*last[-2], *last[-1], *counted]))
-        return list(dict.fromkeys([*self._content_words(question)[-1:], *counted]))
+        return list(dict.fromkeys([*self._subject_words(question)[-1:], *counted]))
+
+    def _subject_words(self, text: str) -> list[str]:
+        """Content words that may say what is asked of the subject: in a question naming
+        its report, the verb saying what the report does (腾讯报告展示了…, 白皮书记录的…,
+        未尽研究称…) is the report's, not the subject's."""
+        words = self._content_words(text)
+        if not self.analysis.docs:
+            return words
+        return [w for w in words if w not in _REPORTING]
 
     def _content_words(self, text: str) -> list[str]:
         out = []

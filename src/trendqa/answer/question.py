@@ -145,6 +145,18 @@ _ASKING = re.compile(
 )
 
 
+# A question's topic set out before what it asks: "关于X，", "在X方面，", "X：".
+_TOPIC_LEAD = re.compile(
+    r"^(?:关于[^？?，,：:]{2,30}[，,：:]|在[^？?，,：:]{2,30}方面[，,：:]|[^？?，,：:]{2,30}[：:])"
+)
+
+
+def topic_lead(question: str) -> str:
+    """The topic a question sets out before what it asks ("腾讯混元大模型：…"), or ''."""
+    m = _TOPIC_LEAD.match(question)
+    return m.group(0) if m and not asks(m.group(0)) else ""
+
+
 def asks(question: str) -> bool:
     """Whether a question's translation or rewrite still asks something: a model may turn
     "by what year does Tao expect …?" into the statement "Tao expects …", or answer a

@@ -7,9 +7,10 @@ the guard rails of `trendqa.conversation.standalone`) and holds every expected w
 Also measured: how often the rewrite changes a standalone dev question forced through it
 (it should not). Run from the project root with the default model installed:
 
-    python bench/followups.py [--file eval/followups.jsonl] [--standalone 30]
+    python bench/followups.py [--file eval/followups.jsonl] [--standalone 30] [--warm]
 
-Prints a Markdown table per language and writes bench/results/followups.json.
+Prints a Markdown table per language and writes bench/results/followups.json
+(followups-warm.json with `--warm`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--file", type=Path, default=ROOT / "eval" / "followups.jsonl")
     parser.add_argument("--standalone", type=int, default=30, help="dev questions forced")
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="keep recent prompt states as chat and serve do (the examples are read once)",
+    )
     args = parser.parse_args()
 
     from trendqa.api import complete, open_generator
@@ -42,7 +48,7 @@ def main() -> None:
     from trendqa.conversation.prompts import rewrite_messages
     from trendqa.conversation.rewrite import _clean
 
-    generator = open_generator(load_settings(), reproducible=True)
+    generator = open_generator(load_settings(), reproducible=not args.warm)
     if generator is None:
         sys.exit("no LLM installed: run `trendqa models install`")
 
@@ -85,7 +91,7 @@ def main() -> None:
         f"{len(changed)}/{min(args.standalone, len(dev))} changed."
     )
     print("\n".join(table))
-    out = ROOT / "bench" / "results" / "followups.json"
+    out = ROOT / "bench" / "results" / ("followups-warm.json" if args.warm else "followups.json")
     out.parent.mkdir(exist_ok=True)
     out.write_text(
         json.dumps({"rows": rows, "standalone_changed": changed}, ensure_ascii=False, indent=1),

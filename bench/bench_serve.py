@@ -27,6 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import PY, ROOT, run, trendqa  # noqa: E402
+from followups import forced_rewrites  # noqa: E402
 
 DEFAULT_QUESTIONS = ROOT / "eval" / "dev.jsonl"
 QUERY = "人形机器人何时量产？"
@@ -143,17 +144,10 @@ def bench_rewrite_of_standalone(questions: list[str], index: Path) -> dict[str, 
     from trendqa.api import complete, open_generator
     from trendqa.config import load_settings
     from trendqa.conversation import is_followup
-    from trendqa.conversation.prompts import rewrite_messages
-    from trendqa.conversation.rewrite import _clean
 
     generator = open_generator(load_settings(index_dir=index))
     assert generator is not None, "no LLM installed"
-    changed = []
-    for i, q in enumerate(questions):
-        history = [(questions[i - 1], "")]  # the previous dev question as the conversation
-        reply = _clean(complete(generator, rewrite_messages(history, q), max_tokens=96))
-        if reply != q:
-            changed.append({"question": q, "rewrite": reply})
+    changed = forced_rewrites(lambda m: complete(generator, m, max_tokens=96), questions)
     return {
         "detected_as_follow_up": sum(is_followup(q) for q in questions),
         "forced_rewrites_changed": len(changed),

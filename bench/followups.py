@@ -20,6 +20,7 @@ import json
 import statistics
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,20 @@ ROOT = Path(__file__).resolve().parents[1]
 def holds(text: str, expected: list[str]) -> bool:
     folded = text.lower()
     return all(any(a.lower() in folded for a in e.split("|")) for e in expected)
+
+
+def forced_rewrites(ask: Callable[[Any], str], questions: Sequence[str]) -> list[dict[str, str]]:
+    """Standalone questions forced through the rewrite call, each with the one before it
+    as the conversation: the ones the model changed (it should change none)."""
+    from trendqa.conversation.prompts import rewrite_messages
+    from trendqa.conversation.rewrite import _clean
+
+    changed = []
+    for i, q in enumerate(questions):
+        reply = _clean(ask(rewrite_messages([(questions[i - 1], "")], q)))
+        if reply != q:
+            changed.append({"question": q, "rewrite": reply})
+    return changed
 
 
 def main() -> None:
@@ -45,8 +60,6 @@ def main() -> None:
     from trendqa.api import complete, open_generator
     from trendqa.config import load_settings
     from trendqa.conversation import standalone
-    from trendqa.conversation.prompts import rewrite_messages
-    from trendqa.conversation.rewrite import _clean
 
     generator = open_generator(load_settings(), reproducible=not args.warm)
     if generator is None:
@@ -67,12 +80,7 @@ def main() -> None:
         print(f"{item['id']} {'ok ' if ok else '-- '} {question}", file=sys.stderr)
 
     dev = [json.loads(x)["question"] for x in (ROOT / "eval" / "dev.jsonl").open(encoding="utf-8")]
-    changed = []
-    for i, q in enumerate(dev[: args.standalone]):
-        history = [(dev[i - 1], "")]
-        reply = _clean(ask(rewrite_messages(history, q)))
-        if reply != q:
-            changed.append({"question": q, "rewrite": reply})
+    changed = forced_rewrites(ask, dev[: args.standalone])
 
     table = ["| follow-ups | rewritten and usable | holds the expected words | median s |",
              "|---|---|---|---|"]  # fmt: skip

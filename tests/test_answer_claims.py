@@ -525,6 +525,28 @@ def test_a_claim_attributed_to_the_other_report_is_dropped(ask, shelf: Path) -> 
     assert_checkable(answer, shelf)
 
 
+def test_a_claim_whose_passages_never_write_the_latin_name_asked_is_about_something_else() -> None:
+    # A comparison's part for a report that never discusses RLHF is shown that report's
+    # nearest passages: a verbatim policy sentence from them answers nothing about RLHF.
+    # The name is one the corpus writes (elsewhere), so its absence here is checkable.
+    text = "深圳市出台系列专项政策，包括人工智能高质量发展行动方案和中小学人工智能教育工作方案。"
+    chunk = Chunk("c9", text, Location("sz.md", "sz", 0, len(text), 1, 1), heading="地方政策")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    evidence = [(passages[0], passages[0].sentences[0])]
+    asked = analyze("白皮书如何评价RLHF？", ReportNames(REPORTS))
+    idf = {"rlhf": 6.0, "深圳市": 3.0, "政策": 2.0, "专项": 3.0}
+    checker = ClaimChecker(asked, idf, 4.0, {})
+    checker._shown_texts = (fold(text),)
+    checker._shown_passages = tuple(passages)
+    claim = "深圳市出台系列专项政策，包括人工智能高质量发展行动方案。"
+    assert checker._missing_subject(claim, evidence) == "RLHF"
+    # A name the corpus never writes cannot be checked this way (it may be a translation).
+    unknown = ClaimChecker(asked, {"深圳市": 3.0}, 4.0, {})
+    unknown._shown_texts = (fold(text),)
+    unknown._shown_passages = tuple(passages)
+    assert unknown._missing_subject(claim, evidence) == ""
+
+
 # ------------------------------------------------------------------ 6. English over Chinese
 
 

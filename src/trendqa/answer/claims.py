@@ -944,10 +944,18 @@ class ClaimChecker:
             guessed = self.analysis.original and not (len(words) == 1 or self._shown(folded))
             if all(c in kept for c in folded if not c.isspace()) and not guessed:
                 forms.append(folded)
-        elif self._known(entity) and self._shown(folded):
+        elif self._known(entity) and (self._shown(folded) or self._one_name(entity)):
+            # A one-word Latin name the corpus writes (RLHF, ChatGLM) is checked even where
+            # no shown passage writes it: then no cited sentence can be about it.
             forms.append(folded)
         forms.extend(fold(f) for form in list(forms) for f in _SAME_PLACE.get(form, ()))
         return [f for f in dict.fromkeys(forms) if f]
+
+    def _one_name(self, entity: str) -> bool:
+        return (
+            not self.analysis.original
+            and re.fullmatch(r"[A-Za-z][A-Za-z0-9\-]*", entity) is not None
+        )
 
     def _shown(self, folded: str) -> bool:
         """Whether a passage the model was shown writes this (folded) name."""

@@ -40,6 +40,7 @@ from trendqa.config import Settings
 from trendqa.llm import ChatMessage, GenerationOptions
 from trendqa.loaders import load_file
 from trendqa.records import Chunk, DocumentMeta, Hit, Location
+from trendqa.retrieval import SearchOptions
 from trendqa.testing import FakeEmbedderLoader, FakeGenerator
 from trendqa.textnorm import fold
 
@@ -545,6 +546,37 @@ def test_a_claim_whose_passages_never_write_the_latin_name_asked_is_about_someth
     unknown._shown_texts = (fold(text),)
     unknown._shown_passages = tuple(passages)
     assert unknown._missing_subject(claim, evidence) == ""
+
+
+ENGINES = """# 引擎报告
+
+## 引擎综述
+
+数字引擎、交互引擎与数字交互平台的引擎技术发展迅速，引擎的数字能力与交互能力不断提升。
+
+## 引擎构成
+
+数字交互引擎由渲染模块、物理模块和动画模块构成。
+"""
+
+
+def test_a_quoted_term_is_found_where_it_is_written(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # The overview repeats the question's words; only the other section writes the term
+    # the reader quotes. With one passage to read, it is the one that writes the term.
+    root = tmp_path / "engines"
+    root.mkdir()
+    (root / "engines.md").write_text(ENGINES, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    plain = searcher.search("数字交互引擎是什么？", SearchOptions(k=1))
+    assert "引擎综述" in (plain[0].chunk.heading or "")  # the words alone find the overview
+    gen = model("数字交互引擎由渲染模块、物理模块和动画模块构成。", "由渲染模块")
+    answer = Answerer(searcher, gen).ask("“数字交互引擎”是什么？", AskOptions(k=1))
+    assert answer.answerable, answer.reason
+    assert "渲染模块" in answer.text
+    assert all("引擎构成" in (p.hit.chunk.heading or "") for p in answer.passages)
 
 
 # ------------------------------------------------------------------ 6. English over Chinese

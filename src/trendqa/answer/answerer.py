@@ -54,6 +54,7 @@ from trendqa.answer.question import (
     analyze,
     asks,
     question_type,
+    quoted_terms,
     topic_lead,
 )
 from trendqa.answer.reply import MARKER, parse_answer, parse_json
@@ -82,6 +83,7 @@ from trendqa.numbers import (
 from trendqa.records import Chunk, Hit
 from trendqa.retrieval import Searcher, SearchOptions
 from trendqa.textnorm import detect_language, fold, han_share
+from trendqa.tokens import tokenize
 
 MAX_QUESTION_CHARS = 600
 _YEAR = re.compile(r"(?:19|20)\d{2}")
@@ -139,6 +141,8 @@ _DATELINE = re.compile(
 )
 # How far before a passage a dateline still dates it (a month-by-month timeline's entries).
 DATELINE_REACH = 1000
+# How deep a term the question quotes is searched for the passages that write it.
+QUOTED_DEPTH = 10
 # Reply budgets relative to --max-tokens: a list or a definition with its parts is longer.
 BUDGET_FACTOR = {"list": 2.0, "overview": 2.0, "definition": 1.5}
 OnToken = Callable[[str], None]
@@ -409,24 +413,75 @@ class Answerer:
         queries = [" ".join(analysis.terms_zh)] if analysis.terms_zh else []
         if analysis.original and analysis.original != query:
             queries.append(analysis.original)
-        if not queries:
+        hits = self._fused(hits, [self._search(q, opts, run) for q in queries], k)
+        return self._writing_quoted(analysis, hits, replace(opts, k=max(k, QUOTED_DEPTH)), run)
+
+    @staticmethod
+    def _fused(hits: list[Hit], others: Sequence[Sequence[Hit]], k: int) -> list[Hit]:
+        """Reciprocal-rank fusion of the lists: a passage all find comes first."""
+        if not others:
             return hits
-        lists = [hits, *(self._search(q, opts, run) for q in queries)]
-        # Reciprocal-rank fusion of the lists: a passage all find comes first.
         score: dict[str, float] = {}
         by_id: dict[str, Hit] = {}
-        for ranked in lists:
+        for ranked in [hits, *others]:
             for rank, hit in enumerate(ranked, 1):
                 score[hit.chunk.id] = score.get(hit.chunk.id, 0.0) + 1.0 / (60 + rank)
                 by_id.setdefault(hit.chunk.id, hit)
         order = sorted(score, key=lambda cid: -score[cid])[:k]
         return [replace(by_id[cid], rank=i) for i, cid in enumerate(order, 1)]
 
+    def _writing_quoted(
+        self, analysis: QuestionAnalysis, hits: list[Hit], deeper: SearchOptions, run: _Run
+    ) -> list[Hit]:
+        """`hits`, or, when none of them writes a term the question quotes (the exact words
+        the reader names), the best passage that does first: the others are about
+        something else. Searched for alone and deeper, since the passage writing it may
+        rank below others that repeat its words."""
+        moved = False
+        for term in self._quoted_forms(analysis):
+            if not hits or any(term in fold(h.chunk.text) for h in hits):
+                continue
+            shown = {h.chunk.id for h in hits}
+            found = next(
+                (
+                    h
+                    for h in self._search(term, deeper, run)
+                    if h.chunk.id not in shown and term in fold(h.chunk.text)
+                ),
+                None,
+            )
+            if found is not None:
+                hits, moved = [found, *hits[: len(hits) - 1]], True
+        return [replace(h, rank=i) for i, h in enumerate(hits, 1)] if moved else hits
+
+    def _quoted_forms(self, analysis: QuestionAnalysis) -> list[str]:
+        """How the corpus writes the terms the question quotes ('quantum utility' ->
+        量子效用, “数字交互引擎”): the term itself when the corpus has its words, its
+        translations for a translated question. A quoted report title is no term."""
+        idf = self.searcher.bm25.idf
+        out: list[str] = []
+        asked = [analysis.question, analysis.original] if analysis.original else [analysis.question]
+        for term in (t for text in asked for t in quoted_terms(text, titles=False)):
+            if self.reports.named(term):
+                continue
+            forms = [*analysis.entities_zh.get(term, ()), term]
+            for form in forms:
+                words = tokenize(form)
+                if words and all(w in idf for w in words) and len(fold(form)) >= 2:
+                    out.append(fold(form))
+        return list(dict.fromkeys(out))
+
     def _evidence(self, analysis: QuestionAnalysis, hits: Sequence[Hit]) -> list[Hit]:
         """What the model reads: the hits, grown into their section for research questions."""
         if analysis.type not in ("list", "definition", "overview") or not hits:
             return list(hits)
-        out = self.shelf.section(hits[0], SECTION_CHARS)
+        # The section read is the best hit's — or the best one's that writes the terms
+        # the question quotes, when the best does not: a definition of 'quantum utility'
+        # is where 量子效用 is written, not in the chapter overview that ranks above it.
+        quoted = self._quoted_forms(analysis)
+        writes = [h for h in hits if quoted and all(q in fold(h.chunk.text) for q in quoted)]
+        anchor = writes[0] if writes else hits[0]
+        out = self.shelf.section(anchor, SECTION_CHARS)
         used = sum(len(h.chunk.text) for h in out)
 
         def inside(hit: Hit) -> bool:
@@ -438,7 +493,9 @@ class Answerer:
                 for h in out
             )
 
-        for hit in hits[1:]:
+        for hit in hits:
+            if hit is anchor:
+                continue
             if not inside(hit) and used + len(hit.chunk.text) <= SECTION_CHARS + 300:
                 out.append(hit)
                 used += len(hit.chunk.text)

@@ -1055,6 +1055,14 @@ def test_entities_are_the_subject_not_the_report() -> None:
     assert not any("白皮书" in e for e in analysis.entities)
 
 
+def test_a_relation_to_a_country_is_no_subject() -> None:
+    # 对华 (toward China) says which way a policy goes; the report's sentence says
+    # 出口到有关国家, and its figure is still the US rule's.
+    analysis = analyze("美国对华半导体出口管制新规是何时发布的？", ReportNames(REPORTS))
+    assert "美国" in analysis.entities
+    assert "对华" not in analysis.entities
+
+
 def test_claims_are_lines_items_and_sentences() -> None:
     text = "- 第一项[1]\n- 第二项；第三项\n总之，两者不同。It is fine[2]. ①甲方②乙方"
     assert split_claims(text) == [

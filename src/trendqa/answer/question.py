@@ -545,8 +545,16 @@ def _chinese_names(question: str) -> list[str]:
     return [
         pair.word
         for pair in jieba.posseg.cut(question)
-        if pair.flag in _NAME_TAGS and len(pair.word.strip()) >= 2
+        if pair.flag in _NAME_TAGS
+        and len(pair.word.strip()) >= 2
+        and not _TOWARD_COUNTRY.fullmatch(pair.word.strip())
     ]
+
+
+# A relation to a country written as one word (对华, 赴美, 驻日): which way a policy or a
+# trip goes, not a subject a sentence must name — 对华 of "美国对华半导体出口管制" is the
+# report's 出口到有关国家.
+_TOWARD_COUNTRY = re.compile(r"[对向赴来访驻援涉在从与]+[华中美日俄英法德韩欧台港澳]")
 
 
 # A source named after its work ("the Hugging Face study"; Chinese only with the verb that

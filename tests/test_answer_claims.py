@@ -579,6 +579,38 @@ def test_a_quoted_term_is_found_where_it_is_written(
     assert all("引擎构成" in (p.hit.chunk.heading or "") for p in answer.passages)
 
 
+BULLETED = """# 生成式AI报告
+
+## 生成式AI的用途
+
+现阶段生成式AI主要用于以下领域：
+
+- 图像生成领域，以扩散模型为代表的图像生成工具。
+- 代码生成领域，以基于Codex的Copilot为代表。
+"""
+
+
+def test_an_item_shown_in_full_keeps_one_list_marker(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # The model names the items ("- 图像生成领域"); each is shown as its sentence's words,
+    # and the sentence's own bullet is the report's layout, not a second marker.
+    root = tmp_path / "bulleted"
+    root.mkdir()
+    (root / "ai.md").write_text(BULLETED, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model("- 图像生成领域\n- 代码生成领域", "图像生成领域", "代码生成领域")
+    answer = Answerer(searcher, gen).ask("现阶段生成式AI主要用于哪些领域？", AskOptions())
+    assert answer.answerable, answer.reason
+    assert "扩散模型" in answer.text and "Copilot" in answer.text
+    lines = answer.text.splitlines()
+    assert lines and all(line.startswith("- ") for line in lines), answer.text
+    assert not any(line.startswith("- -") for line in lines), answer.text
+    assert not any(c.text.startswith("-") for c in answer.claims), answer.claims
+    assert_checkable(answer, root)
+
+
 # ------------------------------------------------------------------ 6. English over Chinese
 
 

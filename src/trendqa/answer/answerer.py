@@ -706,7 +706,9 @@ class Answerer:
             ):
                 points = [(q, q.sentences[0]) for q in outline]
                 # A point's own number ("2. ") is the list's layout, not a figure it states.
-                text = "\n".join(f"- {_POINT_NUMBER.sub('', s.text)}" for _q, s in points)
+                text = "\n".join(
+                    f"- {_POINT_NUMBER.sub('', _LEAD_MARKER.sub('', s.text))}" for _q, s in points
+                )
                 base = replace(answer, answerable=False, text="", citations=(), claims=())
                 listed = self._check(base, analysis, points, text)
                 return listed if listed.answerable else None
@@ -744,7 +746,8 @@ class Answerer:
             return answer
         kept = [c.text.strip() for c in answer.claims if c.supported]
         items = [NUMBERED.sub("", s.text).strip() for _p, s in adds]
-        text = "\n".join(f"- {line}" for line in [*kept, *items])
+        # A bulleted sentence ("- 图像生成领域…") keeps one marker: the list's.
+        text = "\n".join(f"- {_LEAD_MARKER.sub('', line)}" for line in [*kept, *items])
         longer = self._check(base, analysis, [*chosen, *adds], text)
         if longer.answerable and all(c.supported for c in longer.claims):
             return longer
@@ -1461,6 +1464,10 @@ def _in_full(answer: Answer) -> Answer:
             full = next((f for q in quotes if (f := stated_in_full(core, q)) != core), core)
             if full == core:
                 full = next((f for q in quotes if (f := figures_in_full(core, q)) != core), core)
+            # A bulleted or numbered sentence's marker is its layout, not its words
+            # ("- 图像生成领域…", "3、更多样内容…"): the number is no figure it states.
+            if not (_LEAD_MARKER.match(core) or _POINT_NUMBER.match(core)):
+                full = _POINT_NUMBER.sub("", _LEAD_MARKER.sub("", full))
             # Clauses that hold another claim of the answer would show that claim twice.
             own, shown = fold(core), fold(full)
             if any(len(o) > 1 and o not in own and o in shown for o in cores):
@@ -1491,6 +1498,8 @@ def _compose(text: str, results: Sequence[ClaimResult]) -> str:
     out.append(text[cursor:])
     composed = "".join(out)
     composed = re.sub(r"(?m)^\s*(?:[-*•]|\d{1,2}[.)、])\s*$\n?", "", composed)  # emptied items
+    # An item copied from a bulleted sentence after the model's own marker: one marker.
+    composed = re.sub(r"(?m)^(\s*)[-*•·]\s+(?:[-*•·]\s*)+", r"\1- ", composed)
     return re.sub(r"\n{3,}", "\n\n", composed).strip(" \n；;，,、")
 
 

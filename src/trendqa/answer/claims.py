@@ -126,9 +126,10 @@ _QUOTED_TITLE = re.compile(r"《[^》]*》|“[^”]*”|「[^」]*」")
 # A name in Latin script: capitalised, or with capitals or digits inside (visionOS, SG2042).
 _LATIN_WORD = r"(?:[A-Z][A-Za-z0-9\-+.]*[A-Za-z0-9+]|[a-z]+[A-Z0-9][A-Za-z0-9\-]*)"
 _LATIN_NAMES = re.compile(rf"\b{_LATIN_WORD}(?:\s+{_LATIN_WORD})*\b")
-# A list marker; "1." before a digit opens a decimal (1.52亿美元), not an item.
+# A list marker, or markers: a model copying a bulleted sentence ("- 图像生成…") after
+# its own "- " writes two. "1." before a digit opens a decimal (1.52亿美元), not an item.
 _ITEM = re.compile(
-    r"^\s*(?:[-*•·●▪]|\(?\d{1,2}(?:\.(?!\d)|[)、）])|[①-⑳]|[（(][一二三四五六七八九十]+[)）])\s*"
+    r"^\s*(?:(?:[-*•·●▪]|\(?\d{1,2}(?:\.(?!\d)|[)、）])|[①-⑳]|[（(][一二三四五六七八九十]+[)）])\s*)+"
 )
 _INLINE_ITEM = re.compile(r"(?=[①-⑳])|(?<=[；;])\s*")
 

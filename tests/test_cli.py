@@ -6,6 +6,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -96,6 +97,44 @@ def test_ingest_with_skipped_input_exits_4(cli: CliRunner, corpus: Path) -> None
         ("empty.txt", "empty file")
     ]
     assert re.search(r"skipped \S*empty\.txt: empty file", result.err)
+
+
+DATA = Path(__file__).parent / "data"  # committed PDF fixtures (tests/data/README.md)
+
+
+def test_ingest_counts_pages_and_folds_of_files_that_needed_care(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    shelf = tmp_path / "shelf"
+    shelf.mkdir()
+    for name in ("zh_quarterly_report.pdf", "zh_datacenter_mindmap.pdf", "en_grid_brief.pdf"):
+        shutil.copy(DATA / name, shelf / name)
+    (shelf / "notes.txt").write_text("The \ufb01rst grid report.\n", encoding="utf-8")  # ﬁ
+    counted = [
+        "trendqa: notes.txt: 1 character folded",
+        "trendqa: zh_datacenter_mindmap.pdf: 1 page, 1 with text, 0 flagged, 30 characters folded",
+        "trendqa: zh_quarterly_report.pdf: 3 pages, 2 with text, 2 flagged, 0 characters folded",
+    ]
+    result = cli("ingest", str(shelf))
+    assert result.code == ExitStatus.OK, result.err
+    assert result.out.startswith("indexed 4 documents")  # stdout: the summary line only
+    lines = result.err.splitlines()
+    assert [line for line in lines if not line.startswith("trendqa: warning:")] == counted
+    # Each file's page warnings follow its counts; the clean brief says nothing.
+    assert lines[-2].startswith("trendqa: warning: zh_quarterly_report.pdf, page 2: ")
+    assert lines[-1].startswith("trendqa: warning: zh_quarterly_report.pdf, page 3: ")
+    # With --json, stdout stays one JSON document; the counts are its `files`, on stderr.
+    again = cli("ingest", str(shelf), "--json", "--rebuild")
+    [report] = again.json_lines()
+    assert {f["path"]: f["chars_folded"] for f in report["files"]}["notes.txt"] == 1
+    assert set(counted) < set(again.err.splitlines())
+
+
+def test_ingest_of_clean_files_prints_no_counts(cli: CliRunner, corpus: Path) -> None:
+    result = cli("ingest", str(corpus))  # a clean PDF, a GBK text and a Markdown report
+    assert result.code == ExitStatus.OK
+    assert result.out.startswith("indexed 3 documents")
+    assert result.err == ""
 
 
 def test_ingest_rejects_overlap_not_below_size(cli: CliRunner, corpus: Path) -> None:

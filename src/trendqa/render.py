@@ -28,7 +28,7 @@ from trendqa import records
 if TYPE_CHECKING:
     from trendqa.answer import Answer
     from trendqa.ingest import IngestReport
-    from trendqa.records import Hit, Location
+    from trendqa.records import FileReport, Hit, Location
     from trendqa.store import IndexMeta
 
 Row = Mapping[str, Any]
@@ -122,12 +122,37 @@ def print_ingest_summary(console: Console, report: IngestReport) -> None:
 
 
 def print_skipped(console: Console, report: IngestReport) -> None:
-    """One line per input that was not indexed, with the reason; one per page warning."""
+    """One line per input that was not indexed, with the reason; then, per file whose
+    text layer needed care, its counts and one line per page warning."""
     for skip in report.skipped:
         console.print(f"trendqa: skipped {skip.path}: {skip.reason}")
     for file in report.files:
+        if counts := file_counts(file):
+            console.print(f"trendqa: {file.path}: {counts}")
         for warning in file.warnings:
             console.print(f"trendqa: warning: {file.path}, {warning}")
+
+
+def file_counts(file: FileReport) -> str:
+    """`12 pages, 11 with text, 1 flagged, 340 characters folded`, or "" for a clean file.
+
+    Only a file with a page flagged or empty, or a character folded, is counted: a shelf
+    of clean files ingests as quietly as before, and what is left is worth reading.
+    """
+    empty_pages = file.pages_with_text < file.pages
+    if not (file.pages_flagged or file.chars_folded or empty_pages):
+        return ""
+    folded = f"{_count(file.chars_folded, 'character')} folded"
+    if not file.pages:  # a text file has no pages: folding is all there is to count
+        return folded
+    return (
+        f"{_count(file.pages, 'page')}, {file.pages_with_text} with text, "
+        f"{file.pages_flagged} flagged, {folded}"
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def print_sources(console: Console, meta: IndexMeta) -> None:

@@ -33,7 +33,7 @@ from trendqa.answer.context import (
     number_passages,
     numbered_run,
 )
-from trendqa.answer.question import ReportNames, expected_count, question_type
+from trendqa.answer.question import ReportNames, defined_terms, expected_count, question_type
 from trendqa.answer.types import Passage, Sentence
 from trendqa.api import ingest_paths, open_searcher
 from trendqa.config import Settings
@@ -609,6 +609,29 @@ def test_an_item_shown_in_full_keeps_one_list_marker(
     assert not any(line.startswith("- -") for line in lines), answer.text
     assert not any(c.text.startswith("-") for c in answer.claims), answer.claims
     assert_checkable(answer, root)
+
+
+def test_a_definition_keeps_to_the_term_it_defines(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
+    # "什么是存算一体？" defines 存算一体: a verbatim sentence from the Chiplet section, which
+    # never writes the term, is about something else.
+    gen = model(
+        "存算一体旨在计算单元与存储单元融合。Chiplet 的互联标准将逐渐统一。",
+        "存算一体旨在",
+        "Chiplet 的互联标准",
+    )
+    answer = ask(gen, "什么是存算一体？它与芯片的互联标准有什么关系？")
+    assert answer.answerable, answer.reason
+    assert "存储单元融合" in answer.text and "Chiplet" not in answer.text, answer.text
+    off = [c for c in answer.claims if "Chiplet" in c.text]
+    assert off and off[0].reason.startswith("subject:"), answer.claims
+    assert_checkable(answer, shelf)
+
+
+def test_the_defined_term_is_read_from_the_definition_phrase() -> None:
+    assert defined_terms("什么是神经形态计算？腾讯报告如何看待它？") == ("神经形态计算",)
+    assert defined_terms("白皮书中的向量数据库是什么？它有什么优势？") == ("向量数据库",)
+    assert defined_terms("北京2022年冬奥会口号是什么") == ()  # a fact asked with 是什么
+    assert defined_terms("腾讯报告里“可持续计算”是怎么定义的？") == ()  # quoted: quoted_terms
 
 
 # ------------------------------------------------------------------ 6. English over Chinese

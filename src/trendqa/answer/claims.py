@@ -17,7 +17,13 @@ from functools import cached_property, lru_cache
 
 from trendqa.answer.cite import overlap
 from trendqa.answer.context import heading_at
-from trendqa.answer.question import QuestionAnalysis, ReportNames, quoted_terms, topic_lead
+from trendqa.answer.question import (
+    QuestionAnalysis,
+    ReportNames,
+    defined_terms,
+    quoted_terms,
+    topic_lead,
+)
 from trendqa.answer.reply import MARKER
 from trendqa.answer.types import Passage, Sentence
 from trendqa.chunking import split_sentences
@@ -716,9 +722,11 @@ class ClaimChecker:
         self, claim: str, evidence: Sequence[Evidence], entities: Sequence[str]
     ) -> str:
         has_figure = bool(find_numbers(claim)) or self.analysis.type == "number"
+        entities = [*entities, *(t for t in self._defined if t not in entities)]
         if not has_figure and self.analysis.type in ("list", "definition", "overview"):
             # What a section or a definition is about is its heading's business; a name
-            # the question asks about (RLHF, ChatGLM) is still written in the section.
+            # the question asks about (RLHF, ChatGLM), or the term it defines, is still
+            # written in the section.
             return next((e for e in entities if self._unnamed_in_section(e, evidence)), "")
         # A figure belongs to the subject named where the figure is stated, not to one
         # named in another cited sentence.
@@ -778,7 +786,9 @@ class ClaimChecker:
         question quotes ('行业预测', “数字交互引擎”), is missing from every shown passage
         of the sections the claim's sentences lie in, headings and titles included. Other
         Chinese subjects are a section's topic in other words."""
-        if not (_LATIN_ENTITY.fullmatch(entity) or self._quoted_term(entity)):
+        if not (
+            _LATIN_ENTITY.fullmatch(entity) or self._quoted_term(entity) or entity in self._defined
+        ):
             return False
         forms = self._forms(entity)
         if not forms:
@@ -790,6 +800,14 @@ class ClaimChecker:
             if ((c := q.hit.chunk).location.doc, c.heading) in sections
         ]
         return not any(f in text for f in forms for text in shown)
+
+    @cached_property
+    def _defined(self) -> tuple[str, ...]:
+        """The unquoted term a definition question defines (神经形态计算 of "什么是神经形态
+        计算？"): a definition is of it, so its section writes it."""
+        if self.analysis.type != "definition" or self.analysis.original:
+            return ()
+        return defined_terms(self.analysis.question)
 
     def _quoted_term(self, entity: str) -> bool:
         """Whether the question quotes `entity` (the reader names it exactly; a title in

@@ -16,7 +16,7 @@ from typing import Literal
 
 from trendqa.numbers import HOW_MUCH, chinese_numerals, find_numbers
 from trendqa.records import DocumentMeta
-from trendqa.textnorm import detect_language, fold
+from trendqa.textnorm import detect_language, fold, han_share
 from trendqa.tokens import STOPWORDS
 
 QuestionType = Literal["fact", "number", "list", "definition", "comparison", "overview"]
@@ -506,6 +506,32 @@ def quoted_terms(text: str, titles: bool = True) -> list[str]:
         for m in _QUOTED.finditer(text)
         if titles or not m.group(0).startswith("《")
     ]
+
+
+# What a Chinese definition question defines, unquoted: 神经形态计算 of "什么是神经形态计算？",
+# 向量数据库 of "白皮书中的向量数据库是什么？" — named after the definition word, or framed
+# as what a report says (中的, 所说的) before it. A bare "X是什么" may ask a fact (口号是什么).
+_DEFINED = (
+    re.compile(r"(?:什么是|何谓)(?P<t>[^？?，,。；;：:的]{2,24})[？?]?$"),
+    re.compile(r"(?:如何|怎样|怎么)(?:定义|界定)(?P<t>[^？?，,。；;：:的]{2,24})[？?]?$"),
+    re.compile(
+        r"(?:所说的|所谓的?|提到的|中的|里的)(?P<t>[^？?，,。；;：:的]{2,24}?)"
+        r"(?:是什么意思|是什么|指的是什么|指什么|是指什么)[？?]?$"
+    ),
+)
+
+
+def defined_terms(question: str) -> tuple[str, ...]:
+    """The unquoted terms a Chinese definition question defines (quoted ones are
+    `quoted_terms`)."""
+    out: list[str] = []
+    for part in re.split(r"(?<=[？?])", question):
+        for pattern in _DEFINED:
+            m = pattern.search(part.strip())
+            if m and not quoted_terms(m.group("t")) and han_share(m.group("t")) > 0.5:
+                out.append(m.group("t").strip())
+                break
+    return tuple(dict.fromkeys(out))
 
 
 def entities(question: str, report_names: Sequence[str] = ()) -> tuple[str, ...]:

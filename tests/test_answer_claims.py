@@ -504,6 +504,30 @@ def test_a_comparison_is_answered_per_report_with_its_own_citations(ask, shelf: 
     assert_checkable(answer, shelf)
 
 
+def test_a_refused_parts_claims_are_not_reported_as_shown(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
+    # 甲研究院's part passes the claim checks, but the confirmation says its quote does not
+    # answer; the part says nothing found, and --json must not list its claim as shown.
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        if prompts.request_kind(options) == "confirm":
+            said = " ".join(m.content for m in messages)
+            return json.dumps({"verdict": "no" if "存算一体" in said else "yes"})
+        for n, text in shown(messages).items():
+            if "成本降到" in text:
+                return reply("特斯拉希望把人形机器人的成本降到2万美元。", [n])
+            if "存算一体旨在" in text:
+                return reply("存算一体旨在计算单元与存储单元融合。", [n])
+        return reply("", [])
+
+    answer = ask(
+        FakeGenerator(script), "甲研究院的报告如何描述存算一体？乙研究如何看待人形机器人的成本？"
+    )
+    assert answer.answerable and "未找到相关内容" in answer.text and "2万美元" in answer.text
+    refused = [c for c in answer.claims if "存算一体" in c.text]
+    assert refused and not refused[0].supported, answer.claims
+    assert refused[0].reason.startswith("confirm:"), refused[0].reason
+    assert all(c.supported for c in answer.claims if "2万美元" in c.text)
+
+
 def test_a_claim_attributed_to_the_other_report_is_dropped(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
     # Answering for 甲研究院's part, the model credits its sentence to 乙研究.
     def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
@@ -632,6 +656,35 @@ def test_the_defined_term_is_read_from_the_definition_phrase() -> None:
     assert defined_terms("白皮书中的向量数据库是什么？它有什么优势？") == ("向量数据库",)
     assert defined_terms("北京2022年冬奥会口号是什么") == ()  # a fact asked with 是什么
     assert defined_terms("腾讯报告里“可持续计算”是怎么定义的？") == ()  # quoted: quoted_terms
+
+
+OPTIMUS = """# 机器人报告
+
+## 人形机器人
+
+特斯拉擎天柱快速迭代，商业化进程持续推进。擎天柱的力控能力、抓取复杂物体的能力、利用FSD技术的视觉感知和处理能力都在升级。
+"""
+
+
+def test_an_enumeration_split_into_items_shows_each_item_once(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # The model writes the items inline; each is checked alone, and shown in its
+    # sentence's words only where those words are not the other items again.
+    root = tmp_path / "robots"
+    root.mkdir()
+    (root / "robots.md").write_text(OPTIMUS, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model(
+        "擎天柱在力控能力、抓取复杂物体的能力、利用FSD技术的视觉感知和处理能力等方面有了升级。",
+        "都在升级",
+    )
+    answer = Answerer(searcher, gen).ask("擎天柱在哪些能力上有了升级？", AskOptions())
+    assert answer.answerable, answer.reason
+    for item in ("力控能力", "抓取复杂物体的能力", "视觉感知和处理能力"):
+        assert answer.text.count(item) == 1, answer.text
+    assert_checkable(answer, root)
 
 
 # ------------------------------------------------------------------ 6. English over Chinese

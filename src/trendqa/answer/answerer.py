@@ -26,6 +26,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
 
 from trendqa.answer import names, prompts
@@ -141,6 +142,9 @@ _DATELINE = re.compile(
 )
 # How far before a passage a dateline still dates it (a month-by-month timeline's entries).
 DATELINE_REACH = 1000
+# A clause shown in full repeats an item the answer gives elsewhere when one run of this
+# share of its characters is written there.
+REPEATED_SHARE = 0.6
 # How deep a term the question quotes is searched for the passages that write it.
 QUOTED_DEPTH = 10
 # Reply budgets relative to --max-tokens: a list or a definition with its parts is longer.
@@ -1472,12 +1476,29 @@ def _in_full(answer: Answer) -> Answer:
             own, shown = fold(core), fold(full)
             if any(len(o) > 1 and o not in own and o in shown for o in cores):
                 full = core
+            # So would items of an enumeration it adds that the answer gives elsewhere (the
+            # model's own list split into claims: "力控能力、抓取复杂物体的能力、…").
+            rest = fold(text[:at] + text[at + len(core) :])
+            if any(
+                len(piece) >= 4 and piece not in own and _repeated(piece, rest)
+                for piece in (fold(p) for p in full.split("、"))
+            ):
+                full = core
             if full != core:
                 text = text[:at] + full + text[at + len(core) :]
                 claim = replace(claim, text=full + claim.text.strip()[len(core) :])
             cursor = at + len(full)
         claims.append(claim)
     return replace(answer, text=text, claims=tuple(claims))
+
+
+def _repeated(piece: str, text: str) -> bool:
+    """Whether `text` already writes most of `piece` in one run (an item the answer
+    gives elsewhere, perhaps with other words around it)."""
+    match = SequenceMatcher(None, piece, text, autojunk=False).find_longest_match(
+        0, len(piece), 0, len(text)
+    )
+    return match.size >= max(4, REPEATED_SHARE * len(piece))
 
 
 def _compose(text: str, results: Sequence[ClaimResult]) -> str:
@@ -1593,7 +1614,12 @@ def _merge_parts(language: str, answers: Sequence[tuple[str, Answer]], refused: 
         else:
             lines.append(f"《{label}》：未找到相关内容。" if zh else f"{label}: not stated.")
     passages = tuple(p for _l, a in answers for p in a.passages)
-    claims = tuple(c for _l, a in answers for c in a.claims)
+    # A refused part shows none of its claims: each says why the part was refused.
+    claims = tuple(
+        c if a.answerable or not c.supported else replace(c, supported=False, reason=a.reason)
+        for _l, a in answers
+        for c in a.claims
+    )
     answered = [a for _l, a in answers if a.answerable]
     if not answered:
         reasons = "; ".join(f"{label}: {a.reason}" for label, a in answers)

@@ -32,7 +32,9 @@ from trendqa.errors import InputError
 from trendqa.records import Chunk, Location, SourceDocument
 from trendqa.textnorm import fold
 
-CHUNKER_VERSION = "3"  # 2: page furniture, printed page labels; 3: wrapped English lines
+# 2: page furniture, printed page labels; 3: wrapped English lines; 4: a paged document's
+# repeated short lines are content unless they open or close most pages
+CHUNKER_VERSION = "4"
 
 _Span = tuple[int, int]  # (start, end) character offsets, end exclusive
 _Group = tuple[int, int]  # (first, last) indices of the units making up one chunk
@@ -141,7 +143,8 @@ def chunk_document(doc: SourceDocument, size: int = 300, overlap: int = 45) -> l
     line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
     chunks: list[Chunk] = []
     furniture = _furniture(text, [(span.start, span.end) for span in doc.pages])
-    for section in _sections(_classify(text, furniture)):
+    paged = len(doc.pages) >= _MIN_REPEATS
+    for section in _sections(_classify(text, furniture, paged)):
         units = _units(text, section, size, overlap)
         for first, last in _pack(units, size, overlap):
             chunks.append(
@@ -150,10 +153,17 @@ def chunk_document(doc: SourceDocument, size: int = 300, overlap: int = 45) -> l
     return chunks
 
 
-def _classify(text: str, furniture: frozenset[str] = frozenset()) -> list[_Line]:
-    """Each line of `text` with its kind, and its clean heading text when it is one."""
+def _classify(
+    text: str, furniture: frozenset[str] = frozenset(), paged: bool = False
+) -> list[_Line]:
+    """Each line of `text` with its kind, and its clean heading text when it is one.
+
+    Where the document has pages, running heads and feet are the lines that open or
+    close most pages (`furniture`); a short line repeated elsewhere is content (the
+    condition each row of a table states). Without pages, a short line repeated
+    `_MIN_REPEATS` times is taken for a running head copied into the text."""
     raw = _lines(text)
-    counts = Counter(s for _, _, s in raw if 0 < len(s) <= _MAX_REPEATED)
+    counts = Counter(s for _, _, s in raw if 0 < len(s) <= _MAX_REPEATED and not paged)
     return [
         _Line(start, end, "noise")
         if s and ((furniture and _furniture_key(s) in furniture) or _SLUG.fullmatch(s))

@@ -14,8 +14,14 @@ _MIN_AGREEING = 3  # pages whose printed number agrees on one offset before it i
 
 
 def page_labels(texts: Sequence[str], pdf_labels: Sequence[str]) -> list[str | None]:
-    """Each page's printed label where it differs from its physical number, else None."""
-    if len(pdf_labels) == len(texts):
+    """Each page's printed label where it differs from its physical number, else None.
+
+    /PageLabels that only repeat the physical numbers (Acrobat Distiller writes them
+    by default) say nothing, so the pages' own printed numbers are looked for instead.
+    """
+    if len(pdf_labels) == len(texts) and any(
+        label != str(number) for number, label in enumerate(pdf_labels, start=1)
+    ):
         labels: list[str | None] = list(pdf_labels)
     else:
         labels = _detected(texts)

@@ -168,8 +168,12 @@ def _pdf_title(reader: Any) -> str | None:
     except Exception:
         return None  # a broken info dictionary only costs us the title
     title = str(title or "").strip()
-    # Titles that PDF producers fill in by themselves and that name no report.
-    junk = re.compile(r"untitled|.*\.(?:docx?|pptx?|xlsx?|pdf|indd|wps)", re.IGNORECASE)
+    # Titles that PDF producers fill in by themselves and that name no report; and a
+    # printer driver's hex-encoded title ("<4D6963...>": "Microsoft Word - 附件.doc" in
+    # the ANSI code page, GBK on Chinese Windows), which Distiller copies undecoded.
+    junk = re.compile(
+        r"untitled|<[0-9a-f\s]*>|.*\.(?:docx?|pptx?|xlsx?|pdf|indd|wps)", re.IGNORECASE
+    )
     return None if not title or junk.fullmatch(title) else title
 
 

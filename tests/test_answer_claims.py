@@ -42,7 +42,7 @@ from trendqa.loaders import load_file
 from trendqa.records import Chunk, DocumentMeta, Hit, Location
 from trendqa.retrieval import SearchOptions
 from trendqa.testing import FakeEmbedderLoader, FakeGenerator
-from trendqa.textnorm import fold
+from trendqa.textnorm import detect_language, fold
 
 TRENDS = """# 2023年五大科技趋势
 
@@ -726,6 +726,81 @@ def test_chinese_terms_hold_no_report_name_and_no_word_left_in_english(ask) -> N
     answer = ask(gen, question)
     assert answer.terms_zh == ("企业",)
     assert answer.answerable, answer.reason
+
+
+TAO_REPORT = (
+    "# 人工智能与科学\n\n## 数学\n\n菲尔兹奖得主, 数学家陶哲轩认为, 预计如果使用得当, "
+    "到2026年, AI将成为数学研究和许多其他领域值得信赖的合著者。\n\n## 生物\n\n"
+    "AlphaFold已预测出超过100万个物种的2.14亿个蛋白质结构。\n"
+)
+Q_TAO = "By what year does Terence Tao expect AI to become a trustworthy co-author in mathematics?"
+
+
+@pytest.fixture
+def ask_tao(tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader):  # type: ignore[no-untyped-def]
+    root = tmp_path / "science"
+    root.mkdir()
+    (root / "science.md").write_text(TAO_REPORT, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    glossary = {
+        "mathematics": "数学研究",
+        "co-author": "合著者",
+        "trustworthy": "值得信赖",
+        "tao": "陶哲轩",
+        "expects": "预计",
+    }
+    searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary=glossary))[0]
+    return lambda gen: Answerer(searcher, gen).ask(Q_TAO, AskOptions())
+
+
+def test_a_persons_name_in_the_chinese_terms_is_written_as_the_passages_write_it(ask_tao) -> None:  # type: ignore[no-untyped-def]
+    # The translation turned the question into a statement (it asks nothing), so the
+    # question is answered across languages with its Chinese terms; the terms call
+    # renders Terence Tao as 张益唐, somebody else, which no passage names. The name
+    # is the passages' 陶哲轩 (a Western given name before the surname's pinyin).
+    gen = model(
+        "By 2026, AI will become a trustworthy co-author in mathematical research.",
+        "陶哲轩认为",
+        question="数学家Terence Tao预计AI将成为数学研究中值得信赖的合著者。",
+        terms=[("Terence Tao", "张益唐"), ("co-author", "合著者")],
+    )
+    answer = ask_tao(gen)
+    assert answer.answered_as == ""  # the statement was not answered as the question
+    assert answer.terms_zh == ("陶哲轩", "合著者")
+    assert answer.answerable, answer.reason
+    assert "2026" in answer.text
+
+
+def test_a_translated_question_answered_by_quotes_shows_them_translated(ask_tao) -> None:  # type: ignore[no-untyped-def]
+    # Answered in Chinese, the working answer gave the year and cited the wrong sentence:
+    # the sentence stating the year is quoted instead, and an English reader gets that
+    # quote in English, the verbatim Chinese kept in the citation.
+    english = "Terence Tao expects AI to become a trustworthy co-author in mathematics by 2026."
+    gen = model(
+        "2026年",
+        "AlphaFold",
+        question="数学家陶哲轩预计AI到哪一年将成为数学研究中值得信赖的合著者？",
+        translations=[english],
+    )
+    answer = ask_tao(gen)
+    assert answer.answerable, answer.reason
+    assert answer.mode == "extractive"
+    assert answer.language == detect_language(answer.text) == "en"
+    assert english in answer.text
+    (citation,) = answer.citations
+    assert "陶哲轩" in citation.quote and citation.verified
+
+
+def test_a_question_translation_must_end_as_a_question() -> None:
+    # The grammar llama.cpp builds from the schema holds the model to a question: the
+    # default model otherwise turns "by what year does … expect …?" into a statement.
+    from llama_cpp import LlamaGrammar
+
+    schema = prompts.question_schema("zh")
+    pattern = schema["properties"]["zh"]["pattern"]
+    assert re.fullmatch(pattern[1:-1], "陶哲轩预计AI到哪一年将成为合著者？")
+    assert not re.fullmatch(pattern[1:-1], "陶哲轩预计AI将成为合著者。")
+    LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)  # a grammar it can build
 
 
 Q_SHANGHAI = "How many AI companies did Shanghai have at the end of 2023?"

@@ -216,7 +216,7 @@ class Answerer:
             analysis = self._pivot(analysis, str(passages_in), opts, run) or analysis
         english = use_llm and opts.translate and detect_language(question) == "en"
         if english and not analysis.shown_in and passages_in == "zh":
-            analysis = self._translate(analysis, run)
+            analysis = self._translate(analysis, opts, run)
         run.add("analyze_s", time.perf_counter() - run.started)
         if analysis.shown_in:
             on_token = None  # the answer is written in the passages' language, shown translated
@@ -264,8 +264,12 @@ class Answerer:
 
     # ------------------------------------------------------------------ analysis
 
-    def _translate(self, analysis: QuestionAnalysis, run: _Run) -> QuestionAnalysis:
-        """An English question's key terms in Chinese: one short constrained call."""
+    def _translate(
+        self, analysis: QuestionAnalysis, opts: AskOptions, run: _Run
+    ) -> QuestionAnalysis:
+        """An English question's key terms in Chinese: one short constrained call. A
+        person's Latin name is written as the passages found for the question write it:
+        the model's own transliteration (张益唐 for Terence Tao) names somebody else."""
         result = self._call(
             prompts.terms_prompt(analysis.question),
             GenerationOptions(
@@ -280,6 +284,7 @@ class Answerer:
         # The names of the reports the question names: they pick its passages, which
         # need not write them (伟业研究, the model's guess at "Weijin Research").
         report_names = {n for d in analysis.docs for n in self.reports.names.get(d, ())}
+        people = self._people(analysis, opts, run)
         terms: list[str] = []
         by_entity: dict[str, tuple[str, ...]] = {}
         for pair in pairs if isinstance(pairs, list) else []:
@@ -288,7 +293,7 @@ class Answerer:
             en, zh = str(pair.get("en", "")).strip(), str(pair.get("zh", "")).strip()
             if " ".join(en.lower().removesuffix("'s").split()) in report_names:
                 continue
-            zh = self._untranslated_left_out(zh)
+            zh = people.get(en, "") or self._untranslated_left_out(zh)
             if not zh or detect_language(zh) != "zh" or len(zh) > 20:
                 continue
             terms.append(zh)
@@ -298,6 +303,18 @@ class Answerer:
                 if en and fold(en) in fold(entity):
                     by_entity[entity] = (*by_entity.get(entity, ()), zh)
         return replace(analysis, terms_zh=tuple(dict.fromkeys(terms)), entities_zh=by_entity)
+
+    def _people(self, analysis: QuestionAnalysis, opts: AskOptions, run: _Run) -> dict[str, str]:
+        """Each Latin personal name of the question found, as the passages write it, among
+        the people its passages name (Terence Tao: 陶哲轩)."""
+        candidates = names.latin_names(analysis.question)
+        if not candidates:
+            return {}
+        docs = tuple(opts.docs or analysis.docs)
+        found = self._search(analysis.question, SearchOptions(k=opts.k, docs=docs), run)
+        people = names.person_names(h.chunk.text for h in found)
+        matched = {latin: names.match(latin, people) for latin in candidates}
+        return {latin: chinese for latin, chinese in matched.items() if chinese}
 
     def _untranslated_left_out(self, term: str) -> str:
         """A Chinese term without the English words the model left in it untranslated
@@ -1179,7 +1196,10 @@ class Answerer:
             return refused
         kept = [c for c in answer.claims if c.supported and detect_language(c.text) != language]
         if answer.mode != "llm":
-            return replace(answer, language=language)  # quoted sentences stay verbatim
+            # Quoted sentences are shown translated, each held to its quote as a claim's
+            # translation is; the verbatim quotes stay in the citations.
+            quoted = replace(answer, language=language)
+            return self._quotes_translated(quoted, analysis.asked, run)
         if not kept:  # written straight in the question's language, checked across
             return replace(answer, language=language)
         asked = analysis.asked

@@ -195,9 +195,17 @@ _QUESTION_SHOT = {
 QUESTION_MAX_TOKENS = 120
 
 
+# A translated question ends as a question: left free, the small default model turns
+# "By what year does Tao expect …?" into the statement "Tao expects … 。", which asks
+# nothing (no quotes or backslashes, which would need JSON escapes).
+QUESTION_FORM = '^[^"\\\\\n]*[?？]$'
+
+
 def question_schema(language: str) -> dict[str, Any]:
-    """The reply shape of a question translation: the question under its language's code."""
-    return {"type": "object", "properties": {language: {"type": "string"}}, "required": [language]}
+    """The reply shape of a question translation: the question under its language's code,
+    ending with a question mark."""
+    prop = {"type": "string", "pattern": QUESTION_FORM}
+    return {"type": "object", "properties": {language: prop}, "required": [language]}
 
 
 def question_prompt(question: str, language: str) -> list[ChatMessage]:

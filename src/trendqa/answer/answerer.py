@@ -663,24 +663,28 @@ class Answerer:
             self.on_warning(message)
             base = replace(base, warnings=(*base.warnings, message))
         base = replace(base, passages=passages)
-        ids = [s.id for p in passages for s in p.sentences]
-        max_evidence = prompts.MAX_EVIDENCE.get(analysis.type, prompts.DEFAULT_MAX_EVIDENCE)
         # A comparison's part asks its own clause, which the reader's whole question is not.
         original = "" if any(p.part for p in passages) else analysis.original
-        messages = prompts.answer_prompt(question, passages, base.language, analysis.type, original)
-        schema = prompts.answer_schema(ids, max_evidence)
-        result, cut = self._complete(
-            messages, schema, budget, run, temperature=opts.temperature, on_token=on_token
+        answer, chosen = self._attempt(
+            base, analysis, question, passages, original, budget, opts, on_token, run
         )
-        evidence, text = parse_answer(result.text)
-        if cut:
-            text = _complete_claims(text)
-        by_id = {s.id: (p, s) for p in passages for s in p.sentences}
-        chosen = [by_id[i] for i in dict.fromkeys(evidence) if i in by_id]
-        if chosen and (not text.strip() or _wrong_language(text, base.language, analysis)):
-            # A second, short request: only the chosen sentences, answer in the language.
-            text = self._rewrite(question, [s for _p, s in chosen], base.language, budget, run)
-        answer = self._check(base, analysis, chosen, text)
+        if not answer.answerable and any(c.reason.startswith("subject:") for c in answer.claims):
+            # The model stated a figure of a neighbouring subject (another city, company,
+            # year). Asked once more without the sentences it chose, it may find the one
+            # that states it for the subject asked; that answer is checked the same way,
+            # and where none states it, the refusal stands.
+            dropped = {s.id for _p, s in chosen}
+            rest = tuple(
+                replace(p, sentences=tuple(x for x in p.sentences if x.id not in dropped))
+                for p in passages
+            )
+            rest = tuple(p for p in rest if p.sentences)
+            if rest and dropped:
+                again, again_chosen = self._attempt(
+                    base, analysis, question, rest, original, budget, opts, None, run
+                )
+                if again.answerable:
+                    answer, chosen, passages = again, again_chosen, rest
         if answer.mode == "extractive" and answer.reason.startswith("language:"):
             answer = self._quotes_translated(answer, analysis.asked, run)
         announced = self._announced_list(analysis, passages, chosen, answer)
@@ -697,6 +701,37 @@ class Answerer:
             # (The confirmation judged the model's own words.)
             answer = _in_full(answer)
         return answer
+
+    def _attempt(
+        self,
+        base: Answer,
+        analysis: QuestionAnalysis,
+        question: str,
+        passages: tuple[Passage, ...],
+        original: str,
+        budget: int,
+        opts: AskOptions,
+        on_token: OnToken | None,
+        run: _Run,
+    ) -> tuple[Answer, list[tuple[Passage, Sentence]]]:
+        """One answer request over `passages`, its reply checked; and the sentences the
+        model chose as evidence."""
+        ids = [s.id for p in passages for s in p.sentences]
+        max_evidence = prompts.MAX_EVIDENCE.get(analysis.type, prompts.DEFAULT_MAX_EVIDENCE)
+        messages = prompts.answer_prompt(question, passages, base.language, analysis.type, original)
+        schema = prompts.answer_schema(ids, max_evidence)
+        result, cut = self._complete(
+            messages, schema, budget, run, temperature=opts.temperature, on_token=on_token
+        )
+        evidence, text = parse_answer(result.text)
+        if cut:
+            text = _complete_claims(text)
+        by_id = {s.id: (p, s) for p in passages for s in p.sentences}
+        chosen = [by_id[i] for i in dict.fromkeys(evidence) if i in by_id]
+        if chosen and (not text.strip() or _wrong_language(text, base.language, analysis)):
+            # A second, short request: only the chosen sentences, answer in the language.
+            text = self._rewrite(question, [s for _p, s in chosen], base.language, budget, run)
+        return self._check(base, analysis, chosen, text), chosen
 
     def _announced_list(
         self,

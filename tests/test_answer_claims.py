@@ -1602,6 +1602,43 @@ def games(tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader): 
     return lambda gen, question: Answerer(searcher, gen).ask(question, AskOptions())
 
 
+CREDITS = """# 科技趋势报告
+
+## 脑机接口
+
+脑机接口有望架设人脑与人工智能的直接、高速连接，增强人脑信息处理和交互能力。
+
+## 编委会
+
+主编
+刘琼
+主笔
+高性能计算：刘莫闲
+脑机接口：吴朋阳
+星地直连通信：王鹏
+"""
+
+
+def test_an_entry_of_a_labelled_list_speaks_of_its_label(  # type: ignore[no-untyped-def]
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # "脑机接口：吴朋阳" says who wrote the chapter only under its list's label, 主笔,
+    # a few lines above: that label is what the entry speaks of, as a table's header
+    # row is for its rows. An entry of the list under 主编 is not read as 主笔's.
+    root = tmp_path / "credits"
+    root.mkdir()
+    (root / "credits.md").write_text(CREDITS, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model("吴朋阳", "吴朋阳")
+    answer = Answerer(searcher, gen).ask("编委会中脑机接口的主笔是谁？", AskOptions())
+    assert answer.answerable, answer.reason
+    assert "吴朋阳" in answer.text
+    gen = model("吴朋阳", "吴朋阳")
+    answer = Answerer(searcher, gen).ask("编委会中脑机接口的审校是谁？", AskOptions())
+    assert not answer.answerable
+
+
 def test_a_date_from_the_sentence_beside_the_asked_event_is_measured(  # type: ignore[no-untyped-def]
     games, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -88,6 +88,9 @@ _WHEN_WORD = re.compile(
 # How exact a figure is asked for (大约多少件): no attribute of the subject.
 _HEDGE = frozenset({"大约", "大概", "约为", "左右", "接近", "将近", "差不多", "大致"})
 # A sentence that goes on from the one before it: its subject or topic is named there.
+# A "label：value" entry (脑机接口：吴朋阳), and the short line naming a run of them (主笔).
+_ENTRY = re.compile(r"[^：:，。；,;]{1,16}[：:]\s*\S")
+_LIST_LABEL = re.compile(r"[^：:，。；！？,;.!?]{1,12}")
 _GOES_ON = re.compile(r"[其该此这那它他她]|同时|此外|另外|其中|并且|而且|但|不过|因此|所以|对此")
 # The kind of thing the answer is, ending a question: 哪支球队, 什么真实事件, 哪家公司
 # (not 哪天 and its verb: "哪天发布的" asks when it was released);
@@ -1202,6 +1205,14 @@ class ClaimChecker:
             header = next((s for s in earlier if "\t" in s.text), None)
             if header is not None:
                 text = f"{header.text} {text}"
+        elif _ENTRY.match(text.strip()):
+            # An entry of a run of "label：value" lines (脑机接口：吴朋阳) is read under the
+            # short line that opens the run (主笔), as a table row under its header.
+            run = list(reversed(earlier))
+            while run and _ENTRY.match(run[0].text.strip()):
+                run.pop(0)
+            if run and _LIST_LABEL.fullmatch(run[0].text.strip()):
+                text = f"{run[0].text} {text}"
         elif earlier and _GOES_ON.match(text.lstrip(" 　【[（(")):
             text = f"{earlier[-1].text} {text}"
         return fold(f"{labels} {chunk.title} {heading} {text}")

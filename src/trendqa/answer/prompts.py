@@ -197,8 +197,10 @@ QUESTION_MAX_TOKENS = 120
 
 # A translated question ends as a question: left free, the small default model turns
 # "By what year does Tao expect …?" into the statement "Tao expects … 。", which asks
-# nothing (no quotes or backslashes, which would need JSON escapes).
-QUESTION_FORM = '^[^"\\\\\n]*[?？]$'
+# nothing. No 。 either: allowed one, the model ends its statement with it and, held to a
+# question mark after it, writes on past the string's end (no quotes or backslashes,
+# which would need JSON escapes).
+QUESTION_FORM = '^[^"\\\\\n。]*[?？]$'
 
 
 def question_schema(language: str) -> dict[str, Any]:

@@ -78,6 +78,22 @@ def test_words_that_phrase_the_request_are_no_key_terms() -> None:
     assert support(question, [passage], {}, 1.0).coverage == 1.0
 
 
+def test_a_demonstrative_a_framing_word_and_an_english_gloss_are_no_key_terms() -> None:
+    # "这一概念" points back at the term; 界定 and 内涵 ask what it means; "（Big Tech）"
+    # glosses the Chinese term in English, which a Chinese report need not write.
+    question = "未尽研究如何界定“科技巨头”（Big Tech）这一概念？它的内涵有何演变？"
+    terms = set(key_terms(question))
+    assert {"科技", "巨头", "概念", "演变"} <= terms
+    assert not {"这一", "界定", "内涵", "big", "tech"} & terms
+    passage = (
+        "科技巨头的概念也在随着技术演变。曾经，科技巨头指的是通过互联网建立强大平台经济的企业。"
+    )
+    # Only the publisher's name is missing (the report's own metadata holds it).
+    assert support(question, [passage], {}, 1.0).missing_terms == ("未尽", "研究")
+    # A Latin name the question asks about is no gloss: it stays a term to find.
+    assert "chatglm" in key_terms("智谱的ChatGLM（第三代）有什么特点？")
+
+
 @pytest.mark.parametrize(
     ("question", "terms"),
     [

@@ -51,7 +51,8 @@ _REQUEST_TEXT = """列出 列举 具体 几条 几项 几个 几类 几种 几�
     描述 概述 简述 解释 阐述 总结 归纳 概括 看待 评价 请问 请 一下 哪方面 哪些方面
     有何 怎样 是什么 什么样
     章节 一章 两章 这章 本章 该章 小节 段落 部分 文中 文章 这份 那份 该报告 本报告 报告中
-    所说 所谓 意思 含义 意味着 指的是 认为 提到 提及 指出 表示 关键点
+    所说 所谓 意思 含义 意味着 指的是 认为 提到 提及 指出 表示 关键点 界定 内涵
+    这一 这个 这些 这种 这类 这项 此项 该项
     describe described explain explained name named mention mentioned give each both
     briefly specifically"""
 REQUEST_WORDS = frozenset(_REQUEST_TEXT.split())
@@ -59,12 +60,17 @@ REQUEST_WORDS = frozenset(_REQUEST_TEXT.split())
 _COUNT = re.compile(r"[一二三四五六七八九十两几]+[个项条类种点大方面]+")
 
 
+# A Latin gloss in brackets after a Chinese term (科技巨头（Big Tech）): the same term
+# again, which a Chinese report need not write beside it.
+_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff”\"])\s*[（(][A-Za-z][A-Za-z .'\-]*[）)]")
+
+
 def key_terms(question: str) -> list[str]:
     """The question's informative tokens: words of two or more characters, and figures."""
     return sorted(
         {
             t
-            for t in tokenize(question)
+            for t in tokenize(_GLOSS.sub("", question))
             if (len(t) > 1 or t.isdigit()) and t not in REQUEST_WORDS and not _COUNT.fullmatch(t)
         }
     )

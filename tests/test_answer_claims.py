@@ -840,29 +840,6 @@ def neighbour_first(first: str, then: tuple[str, str]) -> FakeGenerator:
     return FakeGenerator(script)
 
 
-def test_a_neighbours_figure_is_asked_again_without_the_neighbours_sentence(  # type: ignore[no-untyped-def]
-    ask_funding, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Failure class 2: the model gives Shenzhen's figures for China's. The subject check
-    # drops them; asked once more without the sentence it chose, the model finds the
-    # national sentence, which the same checks accept. (Quoting a shown sentence in
-    # place of the dropped claims, which answers here too, is turned off: where no
-    # sentence holds enough of the question's words to be quoted, the second request
-    # is what finds the answer.)
-    monkeypatch.setattr(Answerer, "_quoted", lambda *_a, **_k: None)
-    gen = neighbour_first(
-        "2023年中国人工智能行业融资金额为73.3亿元，融资数量为76起。",
-        ("727.2", "2023年中国人工智能行业融资金额为727.2亿，融资事件数为590起。"),
-    )
-    answer = ask_funding(gen, "2023年中国人工智能行业的融资金额和融资事件数分别是多少？")
-    assert answer.answerable, answer.reason
-    assert "727.2" in answer.text and "73.3" not in answer.text, answer.text
-    answers = answer_requests(gen)
-    assert len(answers) == 2, (answer.text, answer.reason)
-    assert len(answers) == 2
-    assert not any("深圳人工智能行业" in t for t in shown(answers[1][0]).values())
-
-
 def test_a_neighbours_figure_asked_again_still_refuses_when_no_sentence_states_it(  # type: ignore[no-untyped-def]
     ask_funding,
 ) -> None:

@@ -90,6 +90,11 @@ def test_a_demonstrative_a_framing_word_and_an_english_gloss_are_no_key_terms() 
     )
     # Only the publisher's name is missing (the report's own metadata holds it).
     assert support(question, [passage], {}, 1.0).missing_terms == ("未尽", "研究")
+    # Nor is the gloss a second subject every claim must name.
+    from trendqa.answer import analyze
+    from trendqa.answer.question import ReportNames
+
+    assert analyze(question, ReportNames({})).entities == ("科技巨头",)
     # A Latin name the question asks about is no gloss: it stays a term to find.
     assert "chatglm" in key_terms("智谱的ChatGLM（第三代）有什么特点？")
 

@@ -65,6 +65,11 @@ _COUNT = re.compile(r"[一二三四五六七八九十两几]+[个项条类种点
 _GLOSS = re.compile(r"(?<=[\u4e00-\u9fff”\"])\s*[（(][A-Za-z][A-Za-z .'\-]*[）)]")
 
 
+def without_gloss(text: str) -> str:
+    """`text` without the English glosses in brackets after its Chinese terms."""
+    return _GLOSS.sub("", text)
+
+
 def key_terms(question: str) -> list[str]:
     """The question's informative tokens: words of two or more characters, and figures."""
     return sorted(

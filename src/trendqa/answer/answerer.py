@@ -668,23 +668,6 @@ class Answerer:
         answer, chosen = self._attempt(
             base, analysis, question, passages, original, budget, opts, on_token, run
         )
-        if not answer.answerable and any(c.reason.startswith("subject:") for c in answer.claims):
-            # The model stated a figure of a neighbouring subject (another city, company,
-            # year). Asked once more without the sentences it chose, it may find the one
-            # that states it for the subject asked; that answer is checked the same way,
-            # and where none states it, the refusal stands.
-            dropped = {s.id for _p, s in chosen}
-            rest = tuple(
-                replace(p, sentences=tuple(x for x in p.sentences if x.id not in dropped))
-                for p in passages
-            )
-            rest = tuple(p for p in rest if p.sentences)
-            if rest and dropped:
-                again, again_chosen = self._attempt(
-                    base, analysis, question, rest, original, budget, opts, None, run
-                )
-                if again.answerable:
-                    answer, chosen, passages = again, again_chosen, rest
         if answer.mode == "extractive" and answer.reason.startswith("language:"):
             answer = self._quotes_translated(answer, analysis.asked, run)
         announced = self._announced_list(analysis, passages, chosen, answer)

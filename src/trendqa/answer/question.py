@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from trendqa.evidence import without_gloss
 from trendqa.numbers import HOW_MUCH, chinese_numerals, find_numbers
 from trendqa.records import DocumentMeta
 from trendqa.textnorm import detect_language, fold, han_share
@@ -622,7 +623,8 @@ def analyze(
     parts = reports.groups(named)
     kind = question_type(reports.strip(question), len(parts))
     report_names = [n for d in named for n in reports.names[d]]
-    found = entities(question, report_names)
+    # An English gloss of a Chinese term (科技巨头（Big Tech）) names no second subject.
+    found = entities(without_gloss(question), report_names)
     return QuestionAnalysis(
         question=question,
         language=language or detect_language(question),

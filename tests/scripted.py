@@ -77,7 +77,6 @@ def model(
     """A model citing the shown sentences that contain `needles` (then the ids `extra`).
 
     Asked again without numbered sentences (a follow-up request), it says `answer` again;
-    asked again without any of the needles' sentences, it finds nothing to say;
     asked whether its quotes answer the question, it says `verdict`; asked for an English
     question's Chinese terms, it gives `terms` ((en, zh) pairs); asked to translate the
     question, it gives `question` (by default the question unchanged: no translation);
@@ -102,9 +101,6 @@ def model(
             return json.dumps({"terms": pairs}, ensure_ascii=False)
         if kind == "rewrite":
             return json.dumps({"answer": answer}, ensure_ascii=False)
-        texts = shown(messages).values()
-        if needles and not any(needle in text for needle in needles for text in texts):
-            return reply("", [])  # asked again without them: nothing else to cite
         ids = [sentence_id(messages, needle) for needle in needles]
         return reply(answer, [*ids, *extra])
 

@@ -16,7 +16,7 @@ import pytest
 
 import trendqa.answer.claims as claims_module
 from conftest import trends_text
-from scripted import answer_requests, model, reply, sentence_id, shown
+from scripted import answer_requests, model, reply, shown
 from trendqa.answer import REFUSAL, Answer, Answerer, AskOptions, analyze, prompts
 from trendqa.answer.claims import (
     ClaimChecker,
@@ -804,54 +804,6 @@ def test_a_question_translation_must_end_as_a_question() -> None:
     # mark after it writes on past the string ("…能源。'}......").
     assert not re.fullmatch(pattern[1:-1], "图像生成比文本分类使用更多的能源。'}...？")
     LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)  # a grammar it can build
-
-
-NATIONAL_FUNDING = (
-    "# 人工智能融资观察\n\n## 全国融资\n\n从 2013 年到 2021 年的数据可以看出,中国人工智能行业的"
-    "融资金额和融资数量总体上呈现波动上升的趋势。然而,从 2018 年开始,融资金额和融资数量出现了"
-    "波动。至 2023 年,融资金额进一步减少至 727.2 亿,融资事件数为 590 起。\n\n## 深圳融资\n\n"
-    "2023年,深圳人工智能行业融资金额为 73.3 亿元,融资数量为 76 起,热度持续下降。\n"
-)
-
-
-@pytest.fixture
-def ask_funding(tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader):  # type: ignore[no-untyped-def]
-    root = tmp_path / "funding"
-    root.mkdir()
-    (root / "funding.md").write_text(NATIONAL_FUNDING, encoding="utf-8")
-    for name, text in [("trends.md", TRENDS), ("outlook.md", OUTLOOK), ("paths.md", PATHS)]:
-        (root / name).write_text(text, encoding="utf-8")  # a shelf, so that 深圳 is rare
-    ingest_paths(settings, [root], loader=fake_loader)
-    searcher = open_searcher(settings, loader=fake_loader)[0]
-    return lambda gen, question: Answerer(searcher, gen).ask(question, AskOptions())
-
-
-def neighbour_first(first: str, then: tuple[str, str]) -> FakeGenerator:
-    """A model that states `first`, citing Shenzhen's sentence, while it is shown; asked
-    without it, it says `then[1]` citing the shown sentence holding `then[0]`."""
-
-    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
-        if prompts.request_kind(options) == "confirm":
-            return json.dumps({"verdict": "yes"})
-        if any("深圳人工智能行业" in text for text in shown(messages).values()):
-            return reply(first, [sentence_id(messages, "深圳人工智能行业")])
-        return reply(then[1], [sentence_id(messages, then[0])])
-
-    return FakeGenerator(script)
-
-
-def test_a_neighbours_figure_asked_again_still_refuses_when_no_sentence_states_it(  # type: ignore[no-untyped-def]
-    ask_funding,
-) -> None:
-    # Guangzhou's funding is stated nowhere: the second answer (the national figures
-    # given as Guangzhou's) fails the same check, and the refusal stands.
-    gen = neighbour_first(
-        "2023年广州人工智能行业融资金额为73.3亿元。",
-        ("727.2", "2023年广州人工智能行业融资金额为727.2亿。"),
-    )
-    answer = ask_funding(gen, "2023年广州人工智能行业的融资金额是多少？")
-    assert not answer.answerable
-    assert len(answer_requests(gen)) <= 2
 
 
 Q_SHANGHAI = "How many AI companies did Shanghai have at the end of 2023?"

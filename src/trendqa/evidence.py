@@ -75,7 +75,7 @@ def key_terms(question: str) -> list[str]:
     return sorted(
         {
             t
-            for t in tokenize(_GLOSS.sub("", question))
+            for t in tokenize(without_gloss(question))
             if (len(t) > 1 or t.isdigit()) and t not in REQUEST_WORDS and not _COUNT.fullmatch(t)
         }
     )

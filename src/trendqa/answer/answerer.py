@@ -665,9 +665,22 @@ class Answerer:
         base = replace(base, passages=passages)
         # A comparison's part asks its own clause, which the reader's whole question is not.
         original = "" if any(p.part for p in passages) else analysis.original
-        answer, chosen = self._attempt(
-            base, analysis, question, passages, original, budget, opts, on_token, run
+        ids = [s.id for p in passages for s in p.sentences]
+        max_evidence = prompts.MAX_EVIDENCE.get(analysis.type, prompts.DEFAULT_MAX_EVIDENCE)
+        messages = prompts.answer_prompt(question, passages, base.language, analysis.type, original)
+        schema = prompts.answer_schema(ids, max_evidence)
+        result, cut = self._complete(
+            messages, schema, budget, run, temperature=opts.temperature, on_token=on_token
         )
+        evidence, text = parse_answer(result.text)
+        if cut:
+            text = _complete_claims(text)
+        by_id = {s.id: (p, s) for p in passages for s in p.sentences}
+        chosen = [by_id[i] for i in dict.fromkeys(evidence) if i in by_id]
+        if chosen and (not text.strip() or _wrong_language(text, base.language, analysis)):
+            # A second, short request: only the chosen sentences, answer in the language.
+            text = self._rewrite(question, [s for _p, s in chosen], base.language, budget, run)
+        answer = self._check(base, analysis, chosen, text)
         if answer.mode == "extractive" and answer.reason.startswith("language:"):
             answer = self._quotes_translated(answer, analysis.asked, run)
         announced = self._announced_list(analysis, passages, chosen, answer)
@@ -684,37 +697,6 @@ class Answerer:
             # (The confirmation judged the model's own words.)
             answer = _in_full(answer)
         return answer
-
-    def _attempt(
-        self,
-        base: Answer,
-        analysis: QuestionAnalysis,
-        question: str,
-        passages: tuple[Passage, ...],
-        original: str,
-        budget: int,
-        opts: AskOptions,
-        on_token: OnToken | None,
-        run: _Run,
-    ) -> tuple[Answer, list[tuple[Passage, Sentence]]]:
-        """One answer request over `passages`, its reply checked; and the sentences the
-        model chose as evidence."""
-        ids = [s.id for p in passages for s in p.sentences]
-        max_evidence = prompts.MAX_EVIDENCE.get(analysis.type, prompts.DEFAULT_MAX_EVIDENCE)
-        messages = prompts.answer_prompt(question, passages, base.language, analysis.type, original)
-        schema = prompts.answer_schema(ids, max_evidence)
-        result, cut = self._complete(
-            messages, schema, budget, run, temperature=opts.temperature, on_token=on_token
-        )
-        evidence, text = parse_answer(result.text)
-        if cut:
-            text = _complete_claims(text)
-        by_id = {s.id: (p, s) for p in passages for s in p.sentences}
-        chosen = [by_id[i] for i in dict.fromkeys(evidence) if i in by_id]
-        if chosen and (not text.strip() or _wrong_language(text, base.language, analysis)):
-            # A second, short request: only the chosen sentences, answer in the language.
-            text = self._rewrite(question, [s for _p, s in chosen], base.language, budget, run)
-        return self._check(base, analysis, chosen, text), chosen
 
     def _announced_list(
         self,

@@ -87,10 +87,10 @@ _WHEN_WORD = re.compile(
 )
 # How exact a figure is asked for (大约多少件): no attribute of the subject.
 _HEDGE = frozenset({"大约", "大概", "约为", "左右", "接近", "将近", "差不多", "大致"})
-# A sentence that goes on from the one before it: its subject or topic is named there.
 # A "label：value" entry (脑机接口：吴朋阳), and the short line naming a run of them (主笔).
 _ENTRY = re.compile(r"[^：:，。；,;]{1,16}[：:]\s*\S")
 _LIST_LABEL = re.compile(r"[^：:，。；！？,;.!?]{1,12}")
+# A sentence that goes on from the one before it: its subject or topic is named there.
 _GOES_ON = re.compile(r"[其该此这那它他她]|同时|此外|另外|其中|并且|而且|但|不过|因此|所以|对此")
 # The kind of thing the answer is, ending a question: 哪支球队, 什么真实事件, 哪家公司
 # (not 哪天 and its verb: "哪天发布的" asks when it was released);

@@ -33,8 +33,9 @@ from trendqa.records import Chunk, Location, SourceDocument
 from trendqa.textnorm import fold
 
 # 2: page furniture, printed page labels; 3: wrapped English lines; 4: a paged document's
-# repeated short lines are content unless they open or close most pages
-CHUNKER_VERSION = "4"
+# repeated short lines are content unless they open or close most pages; 5: sub-numbered
+# trend headings (趋势要点5.1:)
+CHUNKER_VERSION = "5"
 
 _Span = tuple[int, int]  # (start, end) character offsets, end exclusive
 _Group = tuple[int, int]  # (first, last) indices of the units making up one chunk
@@ -64,7 +65,8 @@ _HEADINGS = (
     re.compile(rf"(?P<h>[{_NUMERAL}]+、.+)"),  # 一、
     re.compile(rf"(?P<h>[（(][{_NUMERAL}]+[）)].+)"),  # （一）
     re.compile(rf"(?P<h>第[{_NUMERAL}\d]+[章节篇部].*)"),  # 第一章
-    re.compile(rf"(?P<h>趋势(?:要点)?[{_NUMERAL}\d]+\s*[：:].+)"),  # 趋势一：
+    # 趋势一：, 趋势要点5.1:
+    re.compile(rf"(?P<h>趋势(?:要点)?[{_NUMERAL}\d]+(?:\.\d{{1,2}})*\s*[：:].+)"),
     re.compile(r"(?P<h>\d{1,2}(?:\.\d{1,2})*(?:[.、．]\s*|\s+)(?=\D).+)"),  # 1. Title, 2.1 Title
 )
 _NOT_IN_HEADING = re.compile(r"[。！？；;!?]")

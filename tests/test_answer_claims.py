@@ -30,6 +30,7 @@ from trendqa.answer.context import (
     Shelf,
     _runs,
     body_after,
+    contents_spans,
     number_passages,
     numbered_run,
 )
@@ -203,7 +204,9 @@ def test_only_the_supported_items_of_a_list_are_shown(ask, shelf: Path) -> None:
     assert answer.answerable, answer.reason
     assert "多模态预训练大模型" in answer.text
     assert "人形机器人" not in answer.text
-    assert [c.supported for c in answer.claims] == [True, False]
+    # Asked for five, the partial list is answered with the report's five numbered trends.
+    assert len(answer.text.splitlines()) == 5, answer.text
+    assert all(c.supported for c in answer.claims)
     assert_checkable(answer, shelf)
 
 
@@ -376,6 +379,19 @@ def test_the_outline_is_the_run_the_questions_words_introduce() -> None:
     assert shelf.outline("r.txt", 3, near=0)[0].chunk.text == "趋势要点1: 矢量推进"
 
 
+def test_a_runs_chapter_runs_from_the_previous_run_of_its_series_to_its_last_point() -> None:
+    # A counted list is answered with a run only when the model answered from the run's
+    # chapter: its introduction after the previous chapter's points, and its own points.
+    shelf = _shelf_of(CHAPTERS)
+    second = CHAPTERS.index("趋势要点1: 卫星")
+    start, end = shelf.chapter("r.txt", second)  # type: ignore[misc]
+    assert CHAPTERS[start:end].lstrip().startswith("星地直连通信推动泛在网络覆盖")
+    assert CHAPTERS[start:end].endswith("趋势要点3: 卫星通信“大众化”")
+    assert shelf.chapter("r.txt", 0) is None  # no run starts at the document's start
+    first = CHAPTERS.index("趋势要点1: 矢量")
+    assert shelf.chapter("r.txt", first) == (0, CHAPTERS.index("\n\n星地直连"))
+
+
 def test_a_table_of_contents_is_no_outline() -> None:
     # The contents list chapters with their page numbers; the chapter's own points are
     # the outline a list question needs.
@@ -393,6 +409,35 @@ def test_a_table_of_contents_is_no_outline() -> None:
     ]
     only_contents = _shelf_of(text.split("## ")[0])
     assert only_contents.outline("r.txt", 3, terms={"承诺": 2.0}) == []
+
+
+def test_a_table_of_contents_is_never_evidence_but_a_table_of_figures_is() -> None:
+    # The report's cover and contents, as the corpus file has them: asked for its "十大
+    # 展望", a model shown the contents line "生成式 AI 十大展望\t8" cites it; the line
+    # names a chapter and its page and states nothing the chapter says.
+    source = Path(__file__).parents[1] / "corpus" / "weijin_kandao2024_ai_trends.txt"
+    cover = source.read_text(encoding="utf-8").split("\u25a0")[0]
+    chunk = Chunk("c0", cover, Location("w.txt", "W", 0, len(cover), 1, 1))
+    shown = [s.text for s in number_passages([Hit(chunk, 1, 1.0)])[0].sentences]
+    assert "目录" in shown  # (a heading-like line, no entry)
+    assert not [s for s in shown if "十大展望" in s or "结语" in s]
+    assert any("ChatGPT" in s for s in shown)
+    # Rows of figures under labels are what a table states, even when they grow.
+    table = "融资情况\n2021年\t163\n2022年\t172\n2023年\t190\n企业数量\t1000\n"
+    assert contents_spans(table) == []
+    rows = number_passages(
+        [Hit(Chunk("t", table, Location("t", "T", 0, len(table), 1, 1)), 1, 1.0)]
+    )
+    assert [s.text for s in rows[0].sentences][1:] == [
+        "2021年\t163",
+        "2022年\t172",
+        "2023年\t190",
+        "企业数量\t1000",
+    ]
+    # Five or more entries whose pages only grow are contents without a "目录" line.
+    bare = "".join(f"第{n}章 趋势综述\t{3 * n}\n" for n in range(1, 6))
+    assert len(contents_spans(bare)) == 5
+    assert contents_spans("".join(bare.splitlines(keepends=True)[:4])) == []
 
 
 def test_bulleted_numbered_points_are_an_outline_located_in_their_source() -> None:
@@ -466,6 +511,26 @@ def test_a_list_answered_with_the_sentence_announcing_it_gets_the_list(points) -
     assert len(lines) == 4, answer.text
     assert all(line.startswith(f"- {p}") for line, p in zip(lines, POINT_STARTS, strict=True))
     assert "如下四个领域" not in answer.text and len(answer.citations) == 4
+
+
+def test_a_counted_list_answered_with_fewer_points_gets_the_numbered_run(points) -> None:  # type: ignore[no-untyped-def]
+    # Asked for the four fields, the model gives two: the report numbers exactly four
+    # points under the question's words, and those are the answer, each a checked claim
+    # citing its own heading.
+    two = "智能体作为任务助理进入更多应用场景和业务流程；小模型结合软硬件应用，新物种涌现。"
+    question = "展望报告提出的四个领域分别是什么？"
+    answer = points(model(two, "智能体作为任务助理", "小模型结合软硬件"), question)
+    assert answer.answerable, answer.reason
+    lines = answer.text.splitlines()
+    assert len(lines) == 4, answer.text
+    assert all(line.startswith(f"- {p}") for line, p in zip(lines, POINT_STARTS, strict=True))
+    assert len({c.start for c in answer.citations}) == 4
+    # A refusal stays one: the run is the answer's shape, not evidence that it exists.
+    assert not points(model(""), question).answerable
+    # Without a count, the question does not say the run is what it asks for.
+    one = "合成数据的比例会上升。"
+    loose = points(model(one, "合成数据的比例"), "展望报告提出了哪些领域？")
+    assert loose.answerable and len(loose.text.splitlines()) == 1, loose.text
 
 
 def test_a_list_question_gets_the_whole_section(ask) -> None:  # type: ignore[no-untyped-def]
@@ -1500,6 +1565,17 @@ def test_one_reports_part_of_a_comparison_is_asked_without_the_other_reports_nam
     question = "甲研究院和乙研究如何看待人形机器人的前景？"
     part = reports.without(question, ["outlook.md"])
     assert "乙研究" not in part and "甲研究院" in part and "人形机器人" in part
+    # Each part asks one report alone: the other's name goes with its report noun and the
+    # conjunction joining the two, and 分别/each (left in, the part asks for a comparison).
+    both = "甲研究院的报告和乙研究分别如何看待人形机器人的前景？"
+    assert reports.without(both, ["outlook.md"]) == "甲研究院的报告如何看待人形机器人的前景？"
+    assert reports.without(both, ["trends.md"]) == "乙研究如何看待人形机器人的前景？"
+    english = "How do the Jia Academy report and Yi Research each see humanoid robots?"
+    assert (
+        reports.without(english, ["outlook.md"])
+        == "How do the Jia Academy report see humanoid robots?"
+    )
+    assert reports.without(english, ["trends.md"]) == "How do Yi Research see humanoid robots?"
 
 
 # ------------------------------------------------------------------ 2c. what was asked

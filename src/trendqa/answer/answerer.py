@@ -684,8 +684,13 @@ class Answerer:
         if answer.mode == "extractive" and answer.reason.startswith("language:"):
             answer = self._quotes_translated(answer, analysis.asked, run)
         announced = self._announced_list(analysis, passages, chosen, answer)
+        counted = (
+            None if announced else self._counted_outline(base, analysis, passages, chosen, answer)
+        )
         if announced is not None:
             answer = announced
+        elif counted is not None:
+            answer = counted
         else:
             answer = self._whole_run(base, analysis, chosen, answer)
         if answer.answerable and opts.confirm and not self._confirmed(question, answer, run):
@@ -734,6 +739,50 @@ class Answerer:
                 listed = self._check(base, analysis, points, text)
                 return listed if listed.answerable else None
         return None
+
+    def _counted_outline(
+        self,
+        base: Answer,
+        analysis: QuestionAnalysis,
+        passages: Sequence[Passage],
+        chosen: Sequence[tuple[Passage, Sentence]],
+        answer: Answer,
+    ) -> Answer | None:
+        """A list question that says how many it asks for ("哪三个核心趋势", "the ten
+        trends"), answered with fewer of the shown outline's points, is answered with the
+        outline when that is a numbered run of exactly that many headings under the
+        question's own words: the document numbers the items the question counts. Only an
+        answer the checks kept is replaced (a refusal stays one), and each point is then a
+        claim checked like any other. The model's answer must come from the run's own
+        chapter (its introduction or its points): an answer from another section — the
+        sub-section whose four actions were asked, beside a chapter numbering four
+        trends — says the run is another list. A heading names its point, not its chapter: the
+        sentences the model chose stay evidence that the passages are on the question's
+        topic, and are cited only where a point is stated by them."""
+        outline = [p for p in passages if p.part == "outline" and p.sentences]
+        if (
+            analysis.type != "list"
+            or not analysis.count
+            or len(outline) != analysis.count
+            or outline[0].hit.score <= 0
+            or not answer.answerable
+        ):
+            return None
+        cited = {c.n for c in answer.citations}
+        if all(p.n in cited for p in outline):
+            return None
+        first = outline[0].hit.chunk.location
+        chapter = self.shelf.chapter(first.doc, first.start)
+        if chapter is None or not all(
+            c.doc == first.doc and chapter[0] <= c.start < chapter[1] for c in answer.citations
+        ):
+            return None  # the model answered from elsewhere than the run's own chapter
+        points = [(q, q.sentences[0]) for q in outline]
+        text = "\n".join(
+            f"- {_POINT_NUMBER.sub('', _LEAD_MARKER.sub('', s.text))}" for _q, s in points
+        )
+        listed = self._check(base, analysis, [*points, *chosen], text)
+        return listed if listed.answerable else None
 
     def _whole_run(
         self,

@@ -33,6 +33,10 @@ _BULLET = re.compile(r"^\s*[-*•·]\s+(?=\S)")
 # A table of contents' line: a heading, then leaders or a gap, then its page number
 # ("三、\t中国人工智能发展概况\t19"). It lists the chapters, far from what they say.
 _CONTENTS_LINE = re.compile(r"(?:\t|\.{2,}|…+|·{2,}| {2,})[\s.…·]*\d{1,4}\s*$")
+_CONTENTS_MARK = re.compile(r"^\s*(?:目\s*录|contents|table of contents)\s*$", re.IGNORECASE)
+_TITLE_LETTERS = re.compile(r"[A-Za-z\u4e00-\u9fff]")
+# Lines a run of table-of-contents entries needs when no "目录"/"Contents" line opens it.
+_CONTENTS_RUN_BARE = 5
 _SERIES = re.compile(r"^(\D{0,6}?)([0-9０-９]+|[一二三四五六七八九十]+)([.、．:：\s)）]?)")
 # A numbered item opening a sentence of a passage, after any bullet: "- 3、", "2.", "（二）", "④".
 NUMBERED = re.compile(
@@ -62,13 +66,51 @@ def heading_at(chunk: Chunk, offset: int) -> str:
     return found
 
 
+def contents_spans(text: str) -> list[tuple[int, int]]:
+    """The `(start, end)` spans of `text`'s table-of-contents lines: a run of at least
+    three lines that each end in a page number after a gap or leaders ("生成式 AI 十大
+    展望\t8"), the numbers never falling — under a "目录"/"Contents" line, or five or more
+    in a row. An entry names a chapter and its page; it states nothing the chapter says,
+    so it is never evidence. (A table's rows rarely both carry a title and grow in order.)"""
+    spans: list[tuple[int, int]] = []
+    run: list[tuple[int, int, int]] = []
+    marked = False
+
+    def close() -> None:
+        if len(run) >= 3 and (marked or len(run) >= _CONTENTS_RUN_BARE):
+            spans.extend((a, b) for a, b, _page in run)
+        run.clear()
+
+    offset = 0
+    for line in text.split("\n"):
+        start, end = offset, offset + len(line)
+        offset = end + 1
+        m = _CONTENTS_LINE.search(line)
+        title = line[: m.start()] if m else ""
+        if m and len(_TITLE_LETTERS.findall(title)) >= 2:
+            page = int(re.findall(r"\d+", m.group())[-1])
+            if run and page < run[-1][2]:
+                close()
+            run.append((start, end, page))
+            continue
+        if line.strip():
+            close()
+            marked = marked or _CONTENTS_MARK.match(line) is not None
+    close()
+    return spans
+
+
 def sentences_of(hit: Hit, n: int, first_id: int, headings: bool = False) -> tuple[Sentence, ...]:
-    """The numbered sentences of a passage (headings left out unless `headings`)."""
+    """The numbered sentences of a passage (headings and table-of-contents lines left out
+    unless `headings`)."""
     text = hit.chunk.text
     out: list[Sentence] = []
+    contents = [] if headings else contents_spans(text)
     for start, end in split_sentences(text):
         piece = text[start:end].strip()
         if len(fold(piece)) < 2 or (not headings and is_heading(piece, hit.chunk.heading)):
+            continue
+        if any(a <= start and end <= b for a, b in contents):
             continue
         out.append(Sentence(first_id + len(out), n, piece, start + text[start:end].find(piece)))
     return tuple(out)
@@ -233,7 +275,21 @@ class Shelf:
             return round(sum(w for t, w in terms.items() if fold(t) in text), 6)
 
         best = min(runs, key=lambda r: (-weight(r), abs(len(r) - count), distance(r)))
-        return [_heading_hit(e, i) for i, e in enumerate(best, 1)]
+        return [_heading_hit(e, i, weight(best)) for i, e in enumerate(best, 1)]
+
+    def chapter(self, doc: str, first: int) -> tuple[int, int] | None:
+        """The part of `doc` the numbered run whose first heading starts at `first`
+        organises: from the end of the run of its series before it (or the document's
+        start) to the end of its own last heading — its chapter's introduction and its
+        points. None when no run starts there."""
+        runs = _runs(self._outlines.get(doc, []))
+        at = next((i for i, r in enumerate(runs) if r[0].start == first), None)
+        if at is None:
+            return None
+        run = runs[at]
+        before = [r for r in runs[:at] if r[0].series == run[0].series]
+        start = before[-1][-1].start + len(before[-1][-1].text) if before else 0
+        return start, run[-1].start + len(run[-1].text)
 
     def _text(self, doc: str, start: int, end: int) -> str:
         """The document's passages overlapping [start, end), joined (overlaps repeat)."""
@@ -346,7 +402,9 @@ def _merge(chunks: Sequence[Chunk]) -> Chunk | None:
     return replace(chunks[0], text=text, location=location)
 
 
-def _heading_hit(entry: OutlineEntry, rank: int) -> Hit:
+def _heading_hit(entry: OutlineEntry, rank: int, weight: float = 0.0) -> Hit:
+    """One heading of an outline as a hit; its score is the run's weight: the idf of the
+    question's terms its words hold (0 when it was chosen by nearness alone)."""
     location = Location(
         entry.doc,
         entry.title,
@@ -356,4 +414,4 @@ def _heading_hit(entry: OutlineEntry, rank: int) -> Hit:
         entry.line,
     )
     chunk = Chunk(f"outline:{entry.doc}:{entry.start}", entry.text, location, heading=None)
-    return Hit(chunk, rank, 0.0, retrievers={"outline": rank})
+    return Hit(chunk, rank, weight, retrievers={"outline": rank})

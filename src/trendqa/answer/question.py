@@ -351,12 +351,18 @@ class ReportNames:
         return out
 
     def without(self, question: str, docs: Sequence[str]) -> str:
-        """`question` with the names it gives the reports `docs` cut out: one report's part
-        of a comparison need not find the other report's name in its passages."""
+        """One report's part of a comparison: `question` with the names it gives the
+        reports `docs` cut out, each with its "报告"/"report" and the conjunction that joined
+        it to the others ("腾讯报告和未尽研究分别如何看待…" is "腾讯报告如何看待…" for
+        Tencent's part, "未尽研究如何看待…" for Weijin's), and the words that split the
+        question across reports (分别, each, both) — left in, the part asks the model to
+        compare, with one report's passages."""
         out = question
         for doc in docs:
-            for name in self.names.get(doc, ()):
-                out = re.sub(re.escape(name), "", out, flags=re.IGNORECASE)
+            for name in sorted(self.names.get(doc, ()), key=len, reverse=True):
+                out = _cut_name(out, name)
+        out = _SPLITTING.sub("", out)
+        out = re.sub(r"\s+([？?，,。])", r"\1", out)
         return re.sub(r"\s+", " ", out).strip()
 
     def groups(self, docs: Sequence[str]) -> tuple[tuple[str, ...], ...]:
@@ -637,3 +643,41 @@ def analyze(
         count=expected_count(question) if kind == "list" else None,
         wants=wanted_form(reports.strip(question)) if kind in ("number", "fact") else "",
     )
+
+
+# What follows a report's name as part of it: "腾讯报告", "the Shenzhen white paper".
+_REPORT_NOUN = re.compile(
+    r"^(?:的?(?:研究报告|报告|白皮书|趋势报告)|'s|’s)?"
+    r"(?:\s*(?:AI\s+|trends?\s+|research\s+)?(?:report|white\s*paper|study|chapter)s?\b)?",
+    re.IGNORECASE,
+)
+# What joins two named reports: before the name ("A和B" cuts "和B") or after it ("B和A").
+_JOIN_BEFORE = re.compile(r"(?:和|与|及|以及|跟|同|、|，|,|\s+and(?:\s+the)?|\s+vs\.?)\s*$", re.I)
+_JOIN_AFTER = re.compile(r"^\s*(?:和|与|及|以及|跟|同|、|，|,|and\b|vs\.?)\s*", re.I)
+_SPLITTING = re.compile(r"分别|各自|\b(?:each|both|respectively)\b", re.IGNORECASE)
+
+
+def _cut_name(question: str, name: str) -> str:
+    """`question` with every mention of the report `name` cut out with its report noun and
+    the one conjunction that joined it to another report."""
+    out = question
+    while True:
+        m = re.search(re.escape(name), out, flags=re.IGNORECASE)
+        if m is None:
+            return out
+        start, end = m.start(), m.end()
+        end += _REPORT_NOUN.match(out[end:]).end()  # type: ignore[union-attr]
+        head = re.sub(r"(?:\bthe\s+)$", "", out[:start], flags=re.IGNORECASE)
+        joined = _JOIN_BEFORE.search(head)
+        if joined:
+            head = head[: joined.start()]
+            tail = out[end:]
+        else:
+            tail = _JOIN_AFTER.sub("", out[end:], count=1)
+        spaced = (
+            head[-1:].isascii()
+            and head[-1:].isalnum()
+            and tail[:1].isascii()
+            and tail[:1].isalnum()
+        )
+        out = head + (" " if spaced else "") + tail

@@ -54,6 +54,7 @@ from trendqa.answer.question import (
     ReportNames,
     analyze,
     asks,
+    expected_count,
     question_type,
     quoted_terms,
     topic_lead,
@@ -767,6 +768,11 @@ class Answerer:
             or outline[0].hit.score <= 0
             or not answer.answerable
         ):
+            return None
+        # The count must be the question's own, not a named report's title's ("《2023年
+        # 十大科技趋势》认为…带来哪些新应用？" asks for applications, not the ten trends).
+        said = (analysis.question, analysis.original)
+        if analysis.count not in {expected_count(self.reports.strip(q)) for q in said if q}:
             return None
         cited = {c.n for c in answer.citations}
         if all(p.n in cited for p in outline):

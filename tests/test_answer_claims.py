@@ -208,7 +208,7 @@ def test_only_the_supported_items_of_a_list_are_shown(ask, shelf: Path) -> None:
     assert len(answer.text.splitlines()) == 5, answer.text
     assert all(c.supported for c in answer.claims)
     assert_checkable(answer, shelf)
-    # A count in a named report's title is the title's, not the question's.
+    # The count of a named report's title, asked of one trend's text, is not the list asked.
     inside = "存算一体旨在计算单元与存储单元融合。"
     titled = ask(model(inside, "存算一体旨在"), "《2023年五大科技趋势》有哪些关于存算一体的说法？")
     assert titled.answerable and titled.text.startswith(inside.rstrip("。")), titled.text

@@ -54,7 +54,6 @@ from trendqa.answer.question import (
     ReportNames,
     analyze,
     asks,
-    expected_count,
     question_type,
     quoted_terms,
     topic_lead,
@@ -754,10 +753,11 @@ class Answerer:
         outline when that is a numbered run of exactly that many headings under the
         question's own words: the document numbers the items the question counts. Only an
         answer the checks kept is replaced (a refusal stays one), and each point is then a
-        claim checked like any other. The model's answer must come from the run's own
-        chapter (its introduction or its points): an answer from another section — the
-        sub-section whose four actions were asked, beside a chapter numbering four
-        trends — says the run is another list. A heading names its point, not its chapter: the
+        claim checked like any other. Each claim the model's answer keeps must cite the
+        run's own chapter — its introduction, before the first point, or a point itself:
+        a claim from another section (the sub-section whose four actions were asked,
+        beside a chapter numbering four trends) or only from one point's own text says
+        the question asks of something else. A heading names its point, not its chapter: the
         sentences the model chose stay evidence that the passages are on the question's
         topic, and are cited only where a point is stated by them."""
         outline = [p for p in passages if p.part == "outline" and p.sentences]
@@ -769,20 +769,24 @@ class Answerer:
             or not answer.answerable
         ):
             return None
-        # The count must be the question's own, not a named report's title's ("《2023年
-        # 十大科技趋势》认为…带来哪些新应用？" asks for applications, not the ten trends).
-        said = (analysis.question, analysis.original)
-        if analysis.count not in {expected_count(self.reports.strip(q)) for q in said if q}:
-            return None
         cited = {c.n for c in answer.citations}
         if all(p.n in cited for p in outline):
             return None
         first = outline[0].hit.chunk.location
         chapter = self.shelf.chapter(first.doc, first.start)
+        points = {p.n for p in outline}
+        intro = {
+            c.n
+            for c in answer.citations
+            if chapter and c.doc == first.doc and chapter[0] <= c.start < first.start
+        }
+        kept = [c for c in answer.claims if c.supported]
         if chapter is None or not all(
-            c.doc == first.doc and chapter[0] <= c.start < chapter[1] for c in answer.citations
+            points.intersection(c.citations) or intro.intersection(c.citations) for c in kept
         ):
-            return None  # the model answered from elsewhere than the run's own chapter
+            # A claim answered from another section, or only from inside one point's own
+            # text (what 趋势一 says of BEiT-3): the question asks of something else.
+            return None
         points = [(q, q.sentences[0]) for q in outline]
         text = "\n".join(
             f"- {_POINT_NUMBER.sub('', _LEAD_MARKER.sub('', s.text))}" for _q, s in points

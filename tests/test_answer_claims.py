@@ -619,6 +619,28 @@ def test_a_claim_attributed_to_the_other_report_is_dropped(ask, shelf: Path) -> 
     assert_checkable(answer, shelf)
 
 
+def test_a_claim_copied_from_a_heading_is_not_stated_by_the_sentence_under_it() -> None:
+    # The section's heading is shown as the passage's label; a model that answers "what
+    # does value alignment mean" with the heading cites a sentence that does not say it.
+    heading = "趋势要点5.1: 价值对齐是大模型的必由之路, 将成AI产品的核心竞争力"
+    text = "随着大模型成为人机交互的新界面, 价值对齐日益成为关键问题, 即让大模型的行为跟人类的价值相一致。"
+    chunk = Chunk("c5", text, Location("t.md", "t", 0, len(text), 1, 1), heading=heading)
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    chosen = [(passages[0], passages[0].sentences[0])]
+    asked = analyze("报告所说的大模型“价值对齐”是什么意思？", ReportNames(REPORTS))
+    checker = ClaimChecker(asked, {"价值": 3.0, "对齐": 4.0, "必由之路": 6.0}, 6.0, {})
+    copied, stated = checker.check_all(
+        [
+            "价值对齐是大模型的必由之路, 将成AI产品的核心竞争力。",
+            "价值对齐即让大模型的行为跟人类的价值相一致。",
+        ],
+        chosen,
+        passages,
+    )
+    assert not copied.supported and copied.check == "content"
+    assert stated.supported, stated.detail
+
+
 def test_a_claim_whose_passages_never_write_the_latin_name_asked_is_about_something_else() -> None:
     # A comparison's part for a report that never discusses RLHF is shown that report's
     # nearest passages: a verbatim policy sentence from them answers nothing about RLHF.

@@ -640,7 +640,7 @@ class ClaimChecker:
                 value = sims[i] if sims else 0.0
                 value = max(value, self._latin_coverage(claim, s.text))
             else:
-                value = self._coverage(claim, self._context(p, s, wide=False, own=True))
+                value = self._own_coverage(claim, p, s)
             if overlap(claim, s.text) >= 100:
                 value = max(value, 0.5 + 0.5 * value)  # a shared figure ties them
             scored.append((value, (p, s)))
@@ -1258,8 +1258,22 @@ class ClaimChecker:
     def _content_ok(self, claim: str, evidence: Sequence[Evidence], score: float) -> bool:
         if any(_cross_lingual(claim, s.text) for _p, s in evidence):
             return score >= CLAIM_SIMILARITY
-        own = " ".join(self._context(p, s, wide=False, own=True) for p, s in evidence)
+        own = " ".join(self._own_text(claim, p, s) for p, s in evidence)
         return self._coverage(claim, own) >= CLAIM_COVERAGE
+
+    def _own_coverage(self, claim: str, passage: Passage, sentence: Sentence) -> float:
+        return self._coverage(claim, self._own_text(claim, passage, sentence))
+
+    def _own_text(self, claim: str, passage: Passage, sentence: Sentence) -> str:
+        """What a sentence states for `claim`: itself read under its heading — unless the
+        heading alone states the claim. A heading names what its section is about, and a
+        claim copied from it ("价值对齐是大模型的必由之路", the heading of the section the
+        cited sentence lies in) is stated by no sentence a reader can check at the
+        citation; then only the sentence's own words count."""
+        heading = fold(heading_at(passage.hit.chunk, sentence.offset))
+        if heading and self._coverage(claim, heading) >= CLAIM_COVERAGE:
+            return fold(sentence.text)
+        return self._context(passage, sentence, wide=False, own=True)
 
     def _sentence_and_report(
         self, passage: Passage, sentence: Sentence, *, labels: bool = True

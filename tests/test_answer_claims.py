@@ -623,7 +623,10 @@ def test_a_claim_copied_from_a_heading_is_not_stated_by_the_sentence_under_it() 
     # The section's heading is shown as the passage's label; a model that answers "what
     # does value alignment mean" with the heading cites a sentence that does not say it.
     heading = "趋势要点5.1: 价值对齐是大模型的必由之路, 将成AI产品的核心竞争力"
-    text = "随着大模型成为人机交互的新界面, 价值对齐日益成为关键问题, 即让大模型的行为跟人类的价值相一致。"
+    text = (
+        "随着大模型成为人机交互的新界面, 价值对齐日益成为关键问题, "
+        "即让大模型的行为跟人类的价值相一致。"
+    )
     chunk = Chunk("c5", text, Location("t.md", "t", 0, len(text), 1, 1), heading=heading)
     passages = number_passages([Hit(chunk, 1, 1.0)])
     chosen = [(passages[0], passages[0].sentences[0])]

@@ -774,7 +774,7 @@ class Answerer:
             return None
         first = outline[0].hit.chunk.location
         chapter = self.shelf.chapter(first.doc, first.start)
-        points = {p.n for p in outline}
+        numbers = {p.n for p in outline}
         intro = {
             c.n
             for c in answer.citations
@@ -782,7 +782,7 @@ class Answerer:
         }
         kept = [c for c in answer.claims if c.supported]
         if chapter is None or not all(
-            points.intersection(c.citations) or intro.intersection(c.citations) for c in kept
+            numbers.intersection(c.citations) or intro.intersection(c.citations) for c in kept
         ):
             # A claim answered from another section, or only from inside one point's own
             # text (what 趋势一 says of BEiT-3): the question asks of something else.

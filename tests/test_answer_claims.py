@@ -666,6 +666,34 @@ def test_a_claim_whose_passages_never_write_the_latin_name_asked_is_about_someth
     assert unknown._missing_subject(claim, evidence) == ""
 
 
+def test_an_english_name_an_english_shelf_never_writes_is_not_what_its_sentences_state() -> None:
+    # Asked about the Airbus A320neo, a shelf holding only the 737 MAX directive answers
+    # with the 737 MAX's checklist. In an English question answered from English
+    # sentences the name would be written as asked; no word of "A320neo" is in the corpus.
+    text = (
+        "The FAA proposes to add an AOA DISAGREE checklist as a procedure to the AFM for "
+        "all 737 MAX airplanes."
+    )
+    chunk = Chunk("c1", text, Location("fr.pdf", "FR", 0, len(text), 1, 1))
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    evidence = [(passages[0], passages[0].sentences[0])]
+    idf = {w: 3.0 for w in ("faa", "proposes", "aoa", "disagree", "checklist", "737", "max")}
+    claim = "The FAA proposes to add an AOA DISAGREE checklist to the AFM."
+    asked = analyze(
+        "What did the FAA propose for Airbus A320neo engine inspections?", ReportNames({})
+    )
+    checker = ClaimChecker(asked, idf, 4.0, {})
+    checker._shown_texts = (fold(text),)
+    assert checker._missing_subject(claim, evidence) == "Airbus A320neo"
+    # A Chinese sentence may write the name in Chinese (空客): not checkable this way.
+    zh = "美国联邦航空局（FAA）建议为所有737 MAX飞机增加AOA DISAGREE检查单。"
+    zh_chunk = Chunk("c2", zh, Location("zh.txt", "ZH", 0, len(zh), 1, 1))
+    zh_passages = number_passages([Hit(zh_chunk, 1, 1.0)])
+    cross = ClaimChecker(asked, idf, 4.0, {})
+    cross._shown_texts = (fold(zh),)
+    assert cross._missing_subject(claim, [(zh_passages[0], zh_passages[0].sentences[0])]) == ""
+
+
 ENGINES = """# 引擎报告
 
 ## 引擎综述

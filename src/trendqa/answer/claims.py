@@ -751,6 +751,8 @@ class ClaimChecker:
                     return entity  # Claude 2's date for Claude 3's
                 if has_figure and self._rival_by_meaning(entity, evidence):
                     return entity
+                if self._never_written(entity, evidence):
+                    return entity  # Airbus A320neo, asked of a shelf on the 737 MAX
                 continue  # a name the corpus does not use as written cannot be checked
             # A place in the publisher's name (深圳市…协会) says where the report is made,
             # not what each of its figures measures: China's, the world's or Shenzhen's.
@@ -982,6 +984,24 @@ class ClaimChecker:
     def _shown(self, folded: str) -> bool:
         """Whether a passage the model was shown writes this (folded) name."""
         return any(folded in text for text in self._shown_texts)
+
+    def _never_written(self, entity: str, evidence: Sequence[Evidence]) -> bool:
+        """A Latin-script name an English question asks about, claimed from English
+        sentences, with a word the corpus never writes and in no shown passage: the
+        corpus does not speak of it. (A name the corpus would write in another script —
+        a Chinese report's 空客 for Airbus — cannot be told from a missing one, so only a
+        question and sentences in the same language are checked this way.)"""
+        if han_share(entity) > 0 or not re.search(r"[A-Z0-9]", entity):
+            return False
+        if self.analysis.original or detect_language(self.analysis.question) != "en":
+            return False
+        if not evidence or any(detect_language(s.text) != "en" for _p, s in evidence):
+            return False
+        folded = fold(entity)
+        if any(folded in text for text in self._shown_texts):
+            return False
+        words = [w for w in re.findall(r"[a-z][a-z0-9]{2,}", folded) if w not in STOPWORDS]
+        return any(w not in self.idf for w in words)
 
     def _known(self, entity: str) -> bool:
         """Whether the corpus uses this name as written: a word it has, or a phrase one of

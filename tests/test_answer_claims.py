@@ -694,6 +694,31 @@ def test_an_english_name_an_english_shelf_never_writes_is_not_what_its_sentences
     assert cross._missing_subject(claim, [(zh_passages[0], zh_passages[0].sentences[0])]) == ""
 
 
+def test_a_chinese_place_the_corpus_never_writes_is_not_what_its_sentences_state() -> None:
+    # Asked (in English, translated) of Jiangsu's list, a shelf holding Guangdong's
+    # answers with Guangdong's tonnage. A translated question's phrase may be the model's
+    # wording, but a Chinese report writes its places in Chinese: 江苏 is nowhere in it.
+    text = "未按规定贮存危险废物，数量不超过0.01吨；"
+    chunk = Chunk("c1", text, Location("gd.pdf", "广东省目录", 0, len(text), 1, 1))
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    evidence = [(passages[0], passages[0].sentences[0])]
+    idf = {w: 3.0 for w in ("广东省", "贮存", "危险废物", "数量", "不超过")}
+    claim = "江苏省的目录中，未按规定贮存的危险废物不超过0.01吨。"
+    asked = replace(
+        analyze("江苏省的轻微违法行为目录中，贮存危险废物多少吨以内不予处罚？", ReportNames({})),
+        original="Under Jiangsu Province's list, how much stored hazardous waste is exempt?",
+    )
+    checker = ClaimChecker(asked, idf, 4.0, {})
+    checker._shown_texts = (fold(text),)
+    assert checker._missing_subject(claim, evidence) == "江苏省"
+    # Written somewhere in the corpus, the name is checked as any other (here: its own
+    # sentence does not name it, but the report's title does).
+    own = analyze("广东省的轻微违法行为目录中，贮存危险废物多少吨以内不予处罚？", ReportNames({}))
+    ok = ClaimChecker(own, idf, 4.0, {})
+    ok._shown_texts = (fold(text),)
+    assert ok._missing_subject("广东省的目录中，危险废物不超过0.01吨。", evidence) == ""
+
+
 ENGINES = """# 引擎报告
 
 ## 引擎综述

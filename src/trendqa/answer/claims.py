@@ -991,17 +991,32 @@ class ClaimChecker:
         corpus does not speak of it. (A name the corpus would write in another script —
         a Chinese report's 空客 for Airbus — cannot be told from a missing one, so only a
         question and sentences in the same language are checked this way.)"""
+        if not evidence:
+            return False
+        if han_share(entity) == 1 and _kinds([entity]) == _PLACE:
+            return self._never_written_place(entity, evidence)
         if han_share(entity) > 0 or not re.search(r"[A-Z0-9]", entity):
             return False
         if self.analysis.original or detect_language(self.analysis.question) != "en":
             return False
-        if not evidence or any(detect_language(s.text) != "en" for _p, s in evidence):
+        if any(detect_language(s.text) != "en" for _p, s in evidence):
             return False
         folded = fold(entity)
         if any(folded in text for text in self._shown_texts):
             return False
         words = [w for w in re.findall(r"[a-z][a-z0-9]{2,}", folded) if w not in STOPWORDS]
         return any(w not in self.idf for w in words)
+
+    def _never_written_place(self, entity: str, evidence: Sequence[Evidence]) -> bool:
+        """A Chinese place name (江苏省, asked of Guangdong's list) claimed from Chinese
+        sentences when no shown passage and no word of the corpus writes it, with or
+        without its 省/市/县/区: a Chinese report writes its places in Chinese."""
+        if any(detect_language(s.text) != "zh" for _p, s in evidence):
+            return False
+        bare = _PLACE_SUFFIX.sub("", fold(entity))
+        if len(bare) < 2 or any(bare in text for text in self._shown_texts):
+            return False
+        return not any(bare in word for word in self.idf if len(word) >= len(bare))
 
     def _known(self, entity: str) -> bool:
         """Whether the corpus uses this name as written: a word it has, or a phrase one of
@@ -1411,6 +1426,7 @@ _NO_PLACE = frozenset(
     ]
 )
 _PLACE = frozenset({"place"})
+_PLACE_SUFFIX = re.compile(r"(?:省|市|县|区|自治区|特别行政区)$")
 # Words naming the whole country or the world: a figure stated for one is no city's or
 # province's (全国 融资金额 for 深圳's), however common the word is in the corpus.
 _WIDER_PLACE = re.compile(r"全国|全球|全世界|我国")

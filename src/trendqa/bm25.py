@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator, Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -66,11 +67,17 @@ class _Idf(Mapping[str, float]):
             return False
         return True
 
+    @cached_property
+    def _tokens(self) -> tuple[str, ...]:
+        """The tokens some passage holds, worked out once (the index does not change)."""
+        df = np.diff(np.asarray(self._indptr))
+        return tuple(t for t, col in self._vocab.items() if t and df[col] > 0)
+
     def __iter__(self) -> Iterator[str]:
-        return (t for t in self._vocab if t in self)
+        return iter(self._tokens)
 
     def __len__(self) -> int:
-        return sum(1 for _ in self)
+        return len(self._tokens)
 
 
 class BM25:

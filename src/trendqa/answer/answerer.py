@@ -774,16 +774,15 @@ class Answerer:
             return None
         first = outline[0].hit.chunk.location
         chapter = self.shelf.chapter(first.doc, first.start)
-        numbers = {p.n for p in outline}
-        intro = {
+        if chapter is None:
+            return None
+        # The passages of the run's points, and those cited in its chapter's introduction.
+        own = {p.n for p in outline} | {
             c.n
             for c in answer.citations
-            if chapter and c.doc == first.doc and chapter[0] <= c.start < first.start
+            if c.doc == first.doc and chapter[0] <= c.start < first.start
         }
-        kept = [c for c in answer.claims if c.supported]
-        if chapter is None or not all(
-            numbers.intersection(c.citations) or intro.intersection(c.citations) for c in kept
-        ):
+        if not all(own.intersection(c.citations) for c in answer.claims if c.supported):
             # A claim answered from another section, or only from inside one point's own
             # text (what 趋势一 says of BEiT-3): the question asks of something else.
             return None

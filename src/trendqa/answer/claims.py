@@ -986,11 +986,12 @@ class ClaimChecker:
         return any(folded in text for text in self._shown_texts)
 
     def _never_written(self, entity: str, evidence: Sequence[Evidence]) -> bool:
-        """A Latin-script name an English question asks about, claimed from English
-        sentences, with a word the corpus never writes and in no shown passage: the
-        corpus does not speak of it. (A name the corpus would write in another script —
-        a Chinese report's 空客 for Airbus — cannot be told from a missing one, so only a
-        question and sentences in the same language are checked this way.)"""
+        """A name the corpus does not speak of: a Latin-script name an English question
+        asks about, claimed from English sentences, with a word the corpus never writes
+        and in no shown passage — or a Chinese place name (`_never_written_place`). (A name
+        the corpus would write in another script — a Chinese report's 空客 for Airbus —
+        cannot be told from a missing one, so only a name in its sentences' script is
+        checked this way.)"""
         if not evidence:
             return False
         if han_share(entity) == 1 and _kinds([entity]) == _PLACE:
@@ -1002,7 +1003,7 @@ class ClaimChecker:
         if any(detect_language(s.text) != "en" for _p, s in evidence):
             return False
         folded = fold(entity)
-        if any(folded in text for text in self._shown_texts):
+        if self._shown(folded):
             return False
         words = [w for w in re.findall(r"[a-z][a-z0-9]{2,}", folded) if w not in STOPWORDS]
         return any(w not in self.idf for w in words)
@@ -1014,7 +1015,7 @@ class ClaimChecker:
         if any(detect_language(s.text) != "zh" for _p, s in evidence):
             return False
         bare = _PLACE_SUFFIX.sub("", fold(entity))
-        if len(bare) < 2 or any(bare in text for text in self._shown_texts):
+        if len(bare) < 2 or self._shown(bare):
             return False
         return not any(bare in word for word in self.idf if len(word) >= len(bare))
 

@@ -275,7 +275,8 @@ class Shelf:
             return round(sum(w for t, w in terms.items() if fold(t) in text), 6)
 
         best = min(runs, key=lambda r: (-weight(r), abs(len(r) - count), distance(r)))
-        return [_heading_hit(e, i, weight(best)) for i, e in enumerate(best, 1)]
+        found = weight(best)
+        return [_heading_hit(e, i, found) for i, e in enumerate(best, 1)]
 
     def chapter(self, doc: str, first: int) -> tuple[int, int] | None:
         """The part of `doc` the numbered run whose first heading starts at `first`

@@ -207,6 +207,52 @@ def test_heading_recognition(line: str, heading: str | None) -> None:
     assert chunk_document(doc)[-1].heading == heading
 
 
+def test_a_chapter_title_the_contents_list_is_a_heading_where_it_stands_alone() -> None:
+    # Plain chapter titles match no heading pattern; the table of contents says they are.
+    contents = "目录\n\n回顾\t3\n瞧，这些万亿巨头\t5\n生成式 AI 十大展望\t8\n\n"
+    text = (
+        contents
+        + "瞧，这些万亿巨头\n\n苹果，微软，亚马逊，这些公司之间有什么共同点？\n\n"
+        + body(9)
+        + "\n\n生成式AI十大展望\n\n"  # spacing differs from the contents line
+        + body(3, start=100)
+        + "\n\n瞧，这些万亿巨头的市值都很高。"  # a sentence that starts like one is body
+    )
+    doc = make_doc(text)
+    chunks = chunk_document(doc)
+    assert_verbatim(doc, chunks)
+    listed = next(c for c in chunks if "苹果，微软" in c.text)
+    assert listed.heading == "瞧，这些万亿巨头"
+    assert listed.text.startswith("瞧，这些万亿巨头\n\n苹果")  # the chapter starts a chunk
+    assert chunks[-1].heading == "生成式AI十大展望"
+    assert all(c.heading is None for c in chunks if "目录" in c.text)
+    # Without a table of contents the same lines are body text.
+    bare = make_doc(text[len(contents) :])
+    assert {c.heading for c in chunk_document(bare)} == {None}
+
+
+def test_a_contents_list_without_page_numbers_ends_where_its_first_chapter_begins() -> None:
+    text = (
+        "目录\n\n一、计算重塑\n\n高性能计算的“四算聚变”\n\n二、智能升维\n\n"
+        "多模态智能体加速AGI进程\n\n"
+        "高性能计算的 “四算聚变”\n\n"  # the first chapter's title again: its heading
+        "本章节与行业机构联合研究推出\n\n"  # a short line after the contents is no title
+        + body(6)
+        + "\n\n多模态智能体加速AGI进程\n\n"
+        + body(3, start=100)
+        + "\n\n本章节与行业机构联合研究推出\n\n"
+        + body(3, start=200)
+    )
+    chunks = chunk_document(make_doc(text))
+
+    def heading_over(sentence: str) -> str | None:
+        return next(c.heading for c in chunks if sentence in c.text)
+
+    assert heading_over("第0项") == "高性能计算的 “四算聚变”"
+    assert heading_over("第100项") == "多模态智能体加速AGI进程"
+    assert heading_over("第200项") == "多模态智能体加速AGI进程"  # the short line stays body
+
+
 def test_noise_lines_never_appear_in_chunks() -> None:
     noise = ["- 12 -", "13", "第 3 页", "Page 4", "腾讯研究院 2024"]
     parts = []

@@ -28,14 +28,16 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
+from trendqa.contents import contents_titles, title_key
 from trendqa.errors import InputError
 from trendqa.records import Chunk, Location, SourceDocument
 from trendqa.textnorm import fold
 
 # 2: page furniture, printed page labels; 3: wrapped English lines; 4: a paged document's
 # repeated short lines are content unless they open or close most pages; 5: sub-numbered
-# trend headings (趋势要点5.1:)
-CHUNKER_VERSION = "5"
+# trend headings (趋势要点5.1:); 6: a chapter title the table of contents lists is a heading
+# where it stands alone further on
+CHUNKER_VERSION = "6"
 
 _Span = tuple[int, int]  # (start, end) character offsets, end exclusive
 _Group = tuple[int, int]  # (first, last) indices of the units making up one chunk
@@ -146,7 +148,7 @@ def chunk_document(doc: SourceDocument, size: int = 300, overlap: int = 45) -> l
     chunks: list[Chunk] = []
     furniture = _furniture(text, [(span.start, span.end) for span in doc.pages])
     paged = len(doc.pages) >= _MIN_REPEATS
-    for section in _sections(_classify(text, furniture, paged)):
+    for section in _sections(_classify(text, furniture, paged, contents_titles(text))):
         units = _units(text, section, size, overlap)
         for first, last in _pack(units, size, overlap):
             chunks.append(
@@ -156,22 +158,32 @@ def chunk_document(doc: SourceDocument, size: int = 300, overlap: int = 45) -> l
 
 
 def _classify(
-    text: str, furniture: frozenset[str] = frozenset(), paged: bool = False
+    text: str,
+    furniture: frozenset[str] = frozenset(),
+    paged: bool = False,
+    chapters: tuple[int, frozenset[str]] = (0, frozenset()),
 ) -> list[_Line]:
     """Each line of `text` with its kind, and its clean heading text when it is one.
 
     Where the document has pages, running heads and feet are the lines that open or
     close most pages (`furniture`); a short line repeated elsewhere is content (the
     condition each row of a table states). Without pages, a short line repeated
-    `_MIN_REPEATS` times is taken for a running head copied into the text."""
+    `_MIN_REPEATS` times is taken for a running head copied into the text. After the
+    table of contents (`chapters`: where it ends, the titles it lists), a line that is
+    one of its titles is that chapter's heading."""
     raw = _lines(text)
     counts = Counter(s for _, _, s in raw if 0 < len(s) <= _MAX_REPEATED and not paged)
-    return [
-        _Line(start, end, "noise")
-        if s and ((furniture and _furniture_key(s) in furniture) or _SLUG.fullmatch(s))
-        else _classify_line(start, end, s, counts[s])
-        for start, end, s in raw
-    ]
+    after, titles = chapters
+    lines = []
+    for start, end, s in raw:
+        if s and ((furniture and _furniture_key(s) in furniture) or _SLUG.fullmatch(s)):
+            lines.append(_Line(start, end, "noise"))
+            continue
+        line = _classify_line(start, end, s, counts[s])
+        if line.kind == "body" and start >= after and title_key(s) in titles:
+            line = _Line(start, end, "heading", " ".join(s.split()))
+        lines.append(line)
+    return lines
 
 
 def _lines(text: str, offset: int = 0) -> list[tuple[int, int, str]]:

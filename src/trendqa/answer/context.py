@@ -15,6 +15,7 @@ from functools import cached_property
 
 from trendqa.answer.types import Passage, Sentence
 from trendqa.chunking import heading_of, split_sentences
+from trendqa.contents import contents_spans, ends_in_page
 from trendqa.numbers import han_value
 from trendqa.records import Chunk, Hit, Location
 from trendqa.textnorm import fold
@@ -30,13 +31,6 @@ OUTLINE_HEADING_CHARS = 80
 # far before its first heading.
 OUTLINE_LEAD_CHARS = 300
 _BULLET = re.compile(r"^\s*[-*•·]\s+(?=\S)")
-# A table of contents' line: a heading, then leaders or a gap, then its page number
-# ("三、\t中国人工智能发展概况\t19"). It lists the chapters, far from what they say.
-_CONTENTS_LINE = re.compile(r"(?:\t|\.{2,}|…+|·{2,}| {2,})[\s.…·]*\d{1,4}\s*$")
-_CONTENTS_MARK = re.compile(r"^\s*(?:目\s*录|contents|table of contents)\s*$", re.IGNORECASE)
-_TITLE_LETTERS = re.compile(r"[A-Za-z\u4e00-\u9fff]")
-# Lines a run of table-of-contents entries needs when no "目录"/"Contents" line opens it.
-_CONTENTS_RUN_BARE = 5
 _SERIES = re.compile(r"^(\D{0,6}?)([0-9０-９]+|[一二三四五六七八九十]+)([.、．:：\s)）]?)")
 # A numbered item opening a sentence of a passage, after any bullet: "- 3、", "2.", "（二）", "④".
 NUMBERED = re.compile(
@@ -64,40 +58,6 @@ def heading_at(chunk: Chunk, offset: int) -> str:
         else:
             found = heading_of(stripped) or found
     return found
-
-
-def contents_spans(text: str) -> list[tuple[int, int]]:
-    """The `(start, end)` spans of `text`'s table-of-contents lines: a run of at least
-    three lines that each end in a page number after a gap or leaders ("生成式 AI 十大
-    展望\t8"), the numbers never falling — under a "目录"/"Contents" line, or five or more
-    in a row. An entry names a chapter and its page; it states nothing the chapter says,
-    so it is never evidence. (A table's rows rarely both carry a title and grow in order.)"""
-    spans: list[tuple[int, int]] = []
-    run: list[tuple[int, int, int]] = []
-    marked = False
-
-    def close() -> None:
-        if len(run) >= 3 and (marked or len(run) >= _CONTENTS_RUN_BARE):
-            spans.extend((a, b) for a, b, _page in run)
-        run.clear()
-
-    offset = 0
-    for line in text.split("\n"):
-        start, end = offset, offset + len(line)
-        offset = end + 1
-        m = _CONTENTS_LINE.search(line)
-        title = line[: m.start()] if m else ""
-        if m and len(_TITLE_LETTERS.findall(title)) >= 2:
-            page = int(re.findall(r"\d+", m.group())[-1])
-            if run and page < run[-1][2]:
-                close()
-            run.append((start, end, page))
-            continue
-        if line.strip():
-            close()
-            marked = marked or _CONTENTS_MARK.match(line) is not None
-    close()
-    return spans
 
 
 def sentences_of(hit: Hit, n: int, first_id: int, headings: bool = False) -> tuple[Sentence, ...]:
@@ -237,7 +197,7 @@ class Shelf:
                     line = _BULLET.sub("", raw)
                     heading = heading_of(line, OUTLINE_HEADING_CHARS)
                     bare = line.strip().strip("#*").strip()  # markup is not the heading's text
-                    contents = _CONTENTS_LINE.search(line) is not None
+                    contents = ends_in_page(line)
                     if heading and bare and not contents and start not in seen:
                         seen.add(start)
                         entries.append(

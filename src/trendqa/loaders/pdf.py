@@ -137,8 +137,36 @@ def _decrypt(reader: Any, password: str | None) -> None:
 
 
 def _page_text(page: Any) -> str:
-    text = str(page.extract_text() or "")
+    symbol: set[str] = set()  # private-use characters a Symbol font drew ...
+    other: set[str] = set()  # ... and those any other font drew (Wingdings' bullets)
+
+    def visit(text: str, _cm: Any, _tm: Any, font: Any, _size: Any) -> None:
+        private = {c for c in text if _SYMBOL_PRIVATE.get(c)}
+        if private:
+            name = str(font.get("/BaseFont", "")) if font else ""
+            (symbol if "symbol" in name.lower() else other).update(private)
+
+    text = str(page.extract_text(visitor_text=visit) or "")
+    for char in symbol - other:
+        text = text.replace(char, _SYMBOL_PRIVATE[char])
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+
+
+def _symbol_private() -> dict[str, str]:
+    """Word writes a Symbol-font character without a Unicode mapping as U+F000 plus its
+    code (U+F0A2 for the prime ′): the Symbol encoding's character for each such code."""
+    try:
+        from pypdf._codecs import _symbol_encoding
+    except ImportError:  # a pypdf without its Symbol table: such characters stay as drawn
+        return {}
+    return {
+        chr(0xF000 + code): char
+        for code, char in enumerate(_symbol_encoding)
+        if code >= 0x20 and char.isprintable() and char != "\ufffd"
+    }
+
+
+_SYMBOL_PRIVATE = _symbol_private()
 
 
 def _has_image(page: Any) -> bool:

@@ -573,6 +573,33 @@ def test_a_comparison_is_answered_per_report_with_its_own_citations(ask, shelf: 
     assert_checkable(answer, shelf)
 
 
+def test_a_sub_question_naming_no_report_asks_the_whole_shelf(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
+    # Only the second sub-question is held to 乙研究's report; the first names its own
+    # subject (Chiplet) and no report, and 乙研究 never writes of it.
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        if prompts.request_kind(options) == "confirm":
+            return json.dumps({"verdict": "yes"})
+        for n, text in shown(messages).items():
+            if "成本降到" in text:
+                return reply("特斯拉希望把人形机器人的成本降到2万美元。", [n])
+            if "互联标准" in text:
+                return reply("Chiplet 的互联标准将逐渐统一。", [n])
+        return reply("", [])
+
+    answer = ask(FakeGenerator(script), "Chiplet的互联标准会怎样？乙研究如何看待人形机器人的成本？")
+    assert answer.answerable, answer.reason
+    assert "互联标准" in answer.text and "2万美元" in answer.text
+    assert {c.doc for c in answer.citations} == {"trends.md", "outlook.md"}
+    assert "未找到" not in answer.text
+    # A sub-question with no subject of its own goes on asking the named report.
+    reports = ReportNames(REPORTS)
+    assert analyze("腾讯报告如何看待人形机器人？主要原因有哪些？", reports).parts == ()
+    assert analyze("GPT-4是哪天发布的？腾讯报告认为它比GPT-3.5进步了多少？", reports).parts == (
+        (),
+        ("tencent.txt",),
+    )
+
+
 def test_a_refused_parts_claims_are_not_reported_as_shown(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
     # 甲研究院's part passes the claim checks, but the confirmation says its quote does not
     # answer; the part says nothing found, and --json must not list its claim as shown.

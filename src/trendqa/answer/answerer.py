@@ -56,6 +56,7 @@ from trendqa.answer.question import (
     asks,
     question_type,
     quoted_terms,
+    sub_questions,
     topic_lead,
 )
 from trendqa.answer.reply import MARKER, parse_answer, parse_json
@@ -1419,7 +1420,7 @@ class Answerer:
         self, analysis: QuestionAnalysis, opts: AskOptions, on_token: OnToken | None, run: _Run
     ) -> Answer:
         """One retrieval and one checked answer per named report, shown side by side."""
-        clauses = _clauses(analysis.question)
+        clauses = sub_questions(analysis.question)
         lead = topic_lead(analysis.question)
         if lead and not self.reports.named(lead):
             # "关于美国对华半导体出口管制：…？未尽研究称BIS多久审核一次？": the topic set out
@@ -1668,16 +1669,12 @@ def _complete_claims(text: str) -> str:
     return text[: cut + 1].rstrip() if cut > 0 else ""
 
 
-def _clauses(question: str) -> list[str]:
-    parts = [p.strip() for p in re.split(r"(?<=[？?；;])", question) if p.strip()]
-    return parts if len(parts) > 1 else []
-
-
 def _clause_for(clauses: Sequence[str], group: Sequence[str], reports: ReportNames) -> str:
-    """The clause of a multi-part question that names this report (and no other)."""
+    """The clause of a multi-part question that names this report (and no other); for
+    the whole shelf (an empty group), the first that names none."""
     for clause in clauses:
         named = set(reports.named(clause))
-        if named and named <= set(group):
+        if (named and named <= set(group)) or (not group and not named):
             return clause
     return ""
 
@@ -1687,7 +1684,13 @@ def _merge_parts(language: str, answers: Sequence[tuple[str, Answer]], refused: 
     zh = language == "zh"
     lines: list[str] = []
     for label, a in answers:
-        if a.answerable:
+        if not label:  # the whole shelf's part: its citations say which reports state it
+            lines.append(
+                a.text
+                if a.answerable
+                else ("其余部分未找到相关内容。" if zh else "The rest is not stated.")
+            )
+        elif a.answerable:
             lines.append(f"《{label}》：{a.text}" if zh else f"{label}: {a.text}")
         else:
             lines.append(f"《{label}》：未找到相关内容。" if zh else f"{label}: not stated.")

@@ -628,6 +628,9 @@ def analyze(
     named = tuple(d for d in reports.named(question) if not docs or d in docs)
     parts = reports.groups(named)
     kind = question_type(reports.strip(question), len(parts))
+    shelf_wide = () if docs else _shelf_wide_parts(question, reports, parts)
+    if shelf_wide:
+        parts, kind = shelf_wide, "comparison"
     report_names = [n for d in named for n in reports.names[d]]
     # An English gloss of a Chinese term (科技巨头（Big Tech）) names no second subject.
     found = entities(without_gloss(question), report_names)
@@ -643,6 +646,51 @@ def analyze(
         count=expected_count(question) if kind == "list" else None,
         wants=wanted_form(reports.strip(question)) if kind in ("number", "fact") else "",
     )
+
+
+def sub_questions(question: str) -> list[str]:
+    """The sub-questions of a question that asks several ("…是哪天发布的？…进步了多少？"),
+    or [] for one that asks one."""
+    parts = [p.strip() for p in re.split(r"(?<=[？?；;])", question) if p.strip()]
+    return parts if len(parts) > 1 else []
+
+
+# A sub-question that leans on the one before it ("它们分别由谁研发？") asks nothing alone.
+_LEANS = re.compile(
+    r"[它其他她]们?|该|此|这些|那些|\b(?:it|its|they|their|them|these|those|this|that)\b",
+    re.IGNORECASE,
+)
+
+
+def _shelf_wide_parts(
+    question: str, reports: ReportNames, parts: tuple[tuple[str, ...], ...]
+) -> tuple[tuple[str, ...], ...]:
+    """The parts of a question of several sub-questions that names one report in some of
+    them and none in another that stands alone, naming its own subject ("GPT-4是哪天发布
+    的？腾讯报告认为它比GPT-3.5进步了多少？"): the named report for its sub-questions, the
+    whole shelf (an empty group) for the other — the reader held only the one to that
+    report. A sub-question that names no subject ("主要特点有哪些？") goes on asking about
+    the report's. () when the question is not of that shape."""
+    if len(parts) != 1:
+        return ()
+    asked = sub_questions(question)
+    lead = topic_lead(question)
+    out: list[tuple[str, ...]] = []
+    for clause in asked:
+        if reports.named(clause):
+            group = parts[0]
+        elif (
+            clause != lead.strip()
+            and not _LEANS.search(clause)
+            and asks(clause)
+            and entities(clause, ())
+        ):
+            group = ()
+        else:
+            continue
+        if group not in out:
+            out.append(group)
+    return tuple(out) if len(out) == 2 else ()
 
 
 # What follows a report's name as part of it: "腾讯报告", "the Shenzhen white paper".

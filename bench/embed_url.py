@@ -52,8 +52,9 @@ def main() -> None:
     alone = server_alone(args.embed_url, remote_model_id(args.embed_url, None), texts)
     result = {
         "passages": report.chunks,
-        "server_alone_per_s": round(alone, 1),
-        "trendqa_ingest_embed_per_s": round(report.chunks_per_s, 1),
+        "server_alone_per_s": round(alone, 3),
+        "trendqa_ingest_embed_per_s": round(report.chunks_per_s, 3),
+        "ratio": round(report.chunks_per_s / alone, 2),
         "trendqa_ingest_total_s": round(report.seconds, 1),
         "embed_s": round(report.embed_seconds, 1),
     }

@@ -12,14 +12,13 @@ import re
 # A table of contents' line: a heading, then leaders or a gap, then its page number
 # ("三、\t中国人工智能发展概况\t19"). It lists the chapters, far from what they say.
 _CONTENTS_LINE = re.compile(r"(?:\t|\.{2,}|…+|·{2,}| {2,})[\s.…·]*\d{1,4}\s*$")
-_CONTENTS_MARK = re.compile(r"^\s*(?:目\s*录|contents|table of contents)\s*$", re.IGNORECASE)
+_CONTENTS_MARK = re.compile(
+    r"^\s*(?:目\s*录|contents|table of contents)\s*$", re.IGNORECASE | re.MULTILINE
+)
 _TITLE_LETTERS = re.compile(r"[A-Za-z\u4e00-\u9fff]")
 # Lines a run of table-of-contents entries needs when no "目录"/"Contents" line opens it.
 _CONTENTS_RUN_BARE = 5
 _MIN_RUN = 3
-_CONTENTS_MARK_LINE = re.compile(
-    r"^[ \t]*(?:目[ \t]*录|contents|table of contents)[ \t]*$", re.IGNORECASE | re.MULTILINE
-)
 _LINE = re.compile(r"^.*$", re.MULTILINE)
 _MAX_TITLE = 40  # characters: a longer line is body text
 _SENTENCE_MARK = re.compile(r"[。！？；;!?，,：:]")
@@ -73,7 +72,7 @@ def bare_contents(text: str) -> list[tuple[int, int]]:
     "目录"/"Contents" line, up to the first that is not a title (a sentence, a long line)
     or that repeats one (the first chapter's own heading: the contents have ended)."""
     spans: list[tuple[int, int]] = []
-    for mark in _CONTENTS_MARK_LINE.finditer(text):
+    for mark in _CONTENTS_MARK.finditer(text):
         run: list[tuple[int, int]] = []
         seen: set[str] = set()
         for line in _LINE.finditer(text, mark.end()):

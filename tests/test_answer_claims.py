@@ -2125,6 +2125,11 @@ Agility 公司的 Digit 机器人已进入亚马逊仓库测试。特斯拉希�
 
 数据显示，截至4月5日20时，2023年清明档总票房已突破1.92亿元，超过2022年清明档3天总票房。
 
+## 创意模型
+
+2023年3月21日，Adobe推出全新的创意生成式人工智能模型集Firefly。\
+第一批与Firefly整合的应用程序是Adobe Express和Adobe Photoshop。
+
 ## 2023年奥克兰站
 
 2021年美网女单冠军拉杜卡努在奥克兰站的比赛中扭伤脚踝，最终无奈退赛。
@@ -2235,6 +2240,16 @@ def test_a_claim_cited_to_the_wrong_one_of_two_sentences_is_cited_from_the_right
     answer = robots(model("谢尔巴科娃", "随后出场"), question)
     assert answer.answerable, answer.reason
     assert [c.quote for c in answer.citations] == ["最后谢尔巴科娃与特鲁索娃取得金牌与银牌。"]
+    # A name written in Latin letters in a Chinese sentence is read in that sentence's
+    # words: a list item naming it is cited from the sentence that names it.
+    answer = robots(
+        model("- Adobe Express\n- Adobe Photoshop", "Adobe推出"),
+        "第一批与Firefly整合的应用程序有哪些？",
+    )
+    assert answer.answerable, answer.reason
+    assert {c.quote for c in answer.citations} == {
+        "第一批与Firefly整合的应用程序是Adobe Express和Adobe Photoshop。"
+    }
     # No shown sentence speaks of a coach: citing another sentence cannot make it so.
     answer = robots(model("谢尔巴科娃", "随后出场"), "花样滑冰比赛的主教练是谁？")
     assert not answer.answerable

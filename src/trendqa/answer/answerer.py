@@ -678,7 +678,9 @@ class Answerer:
             text = _complete_claims(text)
         by_id = {s.id: (p, s) for p in passages for s in p.sentences}
         chosen = [by_id[i] for i in dict.fromkeys(evidence) if i in by_id]
-        if chosen and (not text.strip() or _wrong_language(text, base.language, analysis)):
+        if chosen and (
+            not text.strip() or _wrong_language(text, base.language, analysis, passages)
+        ):
             # A second, short request: only the chosen sentences, answer in the language.
             text = self._rewrite(question, [s for _p, s in chosen], base.language, budget, run)
         answer = self._check(base, analysis, chosen, text)
@@ -1016,7 +1018,7 @@ class Answerer:
             why = f"terms: the cited passages lack the question's terms: {missing}"
             return self._cited_elsewhere(base, analysis, chosen, why)
         text = repair_scales(text, " ".join(p.hit.chunk.text for p in base.passages))
-        if not text.strip() or _wrong_language(text, base.language, analysis):
+        if not text.strip() or _wrong_language(text, base.language, analysis, base.passages):
             chosen = add_number_evidence(text, question, chosen, base.passages)
             citations = [citation(p, sent, self._page_of) for p, sent in chosen]
             reason = "language: the model's answer was empty or in the wrong language; quoting"
@@ -1733,10 +1735,16 @@ def _gives_form(analysis: QuestionAnalysis, text: str) -> bool:
     return not analysis.wants or states_form(text, analysis.wants)
 
 
-def _wrong_language(text: str, language: str, analysis: QuestionAnalysis) -> bool:
+def _wrong_language(
+    text: str, language: str, analysis: QuestionAnalysis, passages: Sequence[Passage] = ()
+) -> bool:
     """Whether a reply is in neither the requested language nor, for a translated
     question, the question's own (an answer written straight in it is checked across
-    languages, as without translation, and needs no translating back)."""
-    if not re.search(r"[A-Za-z\u4e00-\u9fff]", text):
-        return False  # a bare figure ("42%") is in every language
+    languages, as without translation, and needs no translating back). A bare figure
+    ("42%") is in every language, and so are names copied from the passages ("- Adobe
+    Express", listed for a Chinese question whose passages write it so)."""
+    shown = fold(" ".join(p.hit.chunk.text for p in passages))
+    left = _LATIN_WORD.sub(lambda m: "" if fold(m[0]) in shown else m[0], text)
+    if not re.search(r"[A-Za-z\u4e00-\u9fff]", left):
+        return False
     return detect_language(text) not in (language, analysis.shown_in)

@@ -481,9 +481,9 @@ class ClaimChecker:
         language — every one of its figures, else the most of the words it adds to the
         question — about what the claim shares with the question (each such word in the
         sentence, the ones before it or its heading: 场馆全部使用绿色电力 states no
-        吉祥物 that is 绿色); the best few."""
-        if any(_cross_lingual(claim, s.text) for _p, s in cited[:1]):
-            return []
+        吉祥物 that is 绿色); the best few. Each is read in the claim's language on its own:
+        a claim of Latin names ("Adobe Express") cited to a Chinese sentence that lacks
+        them may rest on the one beside it that writes them."""
         words = {fold(t) for t in tokenize(claim) if len(t) > 1 and fold(t) not in STOPWORDS}
         topic = {w for w in words if w in self._question and w not in REQUEST_WORDS}
         pool = [

@@ -1742,9 +1742,12 @@ def _wrong_language(
     question, the question's own (an answer written straight in it is checked across
     languages, as without translation, and needs no translating back). A bare figure
     ("42%") is in every language, and so are names copied from the passages ("- Adobe
-    Express", listed for a Chinese question whose passages write it so)."""
+    Express", listed for a Chinese question whose passages write it so) — names alone:
+    a figure needs words of the question's language saying what it measures."""
+    if not re.search(r"[A-Za-z\u4e00-\u9fff]", text):
+        return False
     shown = fold(" ".join(p.hit.chunk.text for p in passages))
     left = _LATIN_WORD.sub(lambda m: "" if fold(m[0]) in shown else m[0], text)
-    if not re.search(r"[A-Za-z\u4e00-\u9fff]", left):
+    if not find_numbers(text) and not re.search(r"[A-Za-z\u4e00-\u9fff]", left):
         return False
     return detect_language(text) not in (language, analysis.shown_in)

@@ -1746,8 +1746,10 @@ def _wrong_language(
     a figure needs words of the question's language saying what it measures."""
     if not re.search(r"[A-Za-z\u4e00-\u9fff]", text):
         return False
+    if detect_language(text) in (language, analysis.shown_in):
+        return False
+    if find_numbers(text):
+        return True
     shown = fold(" ".join(p.hit.chunk.text for p in passages))
     left = _LATIN_WORD.sub(lambda m: "" if fold(m[0]) in shown else m[0], text)
-    if not find_numbers(text) and not re.search(r"[A-Za-z\u4e00-\u9fff]", left):
-        return False
-    return detect_language(text) not in (language, analysis.shown_in)
+    return bool(re.search(r"[A-Za-z\u4e00-\u9fff]", left))

@@ -640,7 +640,7 @@ class ClaimChecker:
                 value = sims[i] if sims else 0.0
                 value = max(value, self._latin_coverage(claim, s.text))
             else:
-                value = self._own_coverage(claim, p, s)
+                value = self._coverage(claim, self._own_text(claim, p, s))
             if overlap(claim, s.text) >= 100:
                 value = max(value, 0.5 + 0.5 * value)  # a shared figure ties them
             scored.append((value, (p, s)))
@@ -1296,9 +1296,6 @@ class ClaimChecker:
             return score >= CLAIM_SIMILARITY
         own = " ".join(self._own_text(claim, p, s) for p, s in evidence)
         return self._coverage(claim, own) >= CLAIM_COVERAGE
-
-    def _own_coverage(self, claim: str, passage: Passage, sentence: Sentence) -> float:
-        return self._coverage(claim, self._own_text(claim, passage, sentence))
 
     def _own_text(self, claim: str, passage: Passage, sentence: Sentence) -> str:
         """What a sentence states for `claim`: itself read under its heading — unless the

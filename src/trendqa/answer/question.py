@@ -673,18 +673,11 @@ def _shelf_wide_parts(
     the report's. () when the question is not of that shape."""
     if len(parts) != 1:
         return ()
-    asked = sub_questions(question)
-    lead = topic_lead(question)
     out: list[tuple[str, ...]] = []
-    for clause in asked:
+    for clause in sub_questions(question):
         if reports.named(clause):
             group = parts[0]
-        elif (
-            clause != lead.strip()
-            and not _LEANS.search(clause)
-            and asks(clause)
-            and entities(clause, ())
-        ):
+        elif not _LEANS.search(clause) and asks(clause) and entities(clause, ()):
             group = ()
         else:
             continue

@@ -1008,6 +1008,33 @@ def test_an_english_question_is_answered_and_checked_in_chinese_then_translated(
     assert_checkable(answer, shelf)
 
 
+def test_a_translation_may_carry_the_questions_frame_that_the_passage_states(  # type: ignore[no-untyped-def]
+    ask, shelf: Path
+) -> None:
+    # The Chinese claim leaves the year to its passage; told the question, the translation
+    # writes "At the end of 2023". The passage states 2023, so the year is no invention.
+    gen = model(
+        "截至年底，上海市人工智能企业数量为1,100家。",
+        "上海市人工智能企业数量",
+        question=ZH_SHANGHAI,
+        translations=[SHANGHAI_EN],
+    )
+    answer = ask(gen, Q_SHANGHAI)
+    assert answer.answerable, answer.reason
+    assert answer.text.startswith("At the end of 2023, Shanghai had 1,100 AI companies")
+    assert_checkable(answer, shelf)
+    # A year neither the claim nor its passage states is still the translation's own.
+    from trendqa.answer.answerer import _framing, _translation_fault
+
+    passages = answer.passages
+    cited = [c.n for c in answer.citations]
+    assert _framing(Q_SHANGHAI, passages, cited) == "2023"
+    assert _framing("How many did Shanghai have in 2021?", passages, cited) == ""
+    assert "2021" in _translation_fault(
+        "截至年底，上海市人工智能企业数量为1,100家。", "In 2021, Shanghai had 1,100.", "en", 0.9, ""
+    )
+
+
 def test_a_translated_question_is_answered_beside_the_readers_own_words(ask) -> None:  # type: ignore[no-untyped-def]
     # A translation may leave a clause out ("across the foundation, technology and
     # application layers"): the answer request gives the question as the reader wrote it
@@ -3018,3 +3045,51 @@ def test_a_list_item_from_a_section_that_never_names_the_asked_name_is_dropped(
     assert "深圳市" not in answer.text, answer.text
     dropped = [c for c in answer.claims if not c.supported]
     assert dropped and dropped[0].reason.startswith("subject:"), answer.claims
+
+
+def test_each_figure_of_a_claim_is_stated_about_the_claims_own_subject() -> None:
+    # "天津：163起，263.6亿元" joins the region's amount with a count the next passage
+    # gives for Shenzhen: each figure of a claim must come from a sentence about the
+    # subject the claim names, whatever else the question named.
+    region = (
+        "2023年，京津冀地区人工智能融资数量和金额分别为178起、263.6亿元。"
+        "京津冀以北京为核心，引领天津和河北。"
+    )
+    city = "2023年，深圳人工智能行业融资数量为163起。"
+    chunks = [
+        Chunk("r1", region, Location("w.md", "w", 0, len(region), 1, 1), heading="京津冀"),
+        Chunk("r2", city, Location("w.md", "w", 500, 500 + len(city), 9, 9), heading="融资"),
+    ]
+    passages = number_passages([Hit(c, i, 1.0) for i, c in enumerate(chunks, 1)])
+    chosen = [(p, s) for p in passages for s in p.sentences]
+    asked = analyze("2023年京津冀地区人工智能融资数量是多少？", ReportNames(REPORTS))
+    idf = {"京津冀": 5.0, "天津": 5.0, "深圳": 4.0, "融资": 3.0, "数量": 2.0}
+    checker = ClaimChecker(asked, idf, 5.0, {})
+    region_claim, tianjin, shenzhen = checker.check_all(
+        ["2023年京津冀地区人工智能融资数量为178起。", "天津：163起，263.6亿元。", "深圳：163起。"],
+        chosen,
+        passages,
+    )
+    assert region_claim.supported, region_claim.detail
+    assert not tianjin.supported and tianjin.check == "subject"
+    assert "163" in tianjin.detail and "深圳" in tianjin.detail, tianjin.detail
+    # The city's own figure, given as the city's, is no other subject's.
+    assert checker._figure_of_another("深圳：163起。", chosen) == ""
+
+
+def test_a_report_named_by_its_publishers_place_written_short_is_cut_whole() -> None:
+    # "深圳白皮书": the report noun of 2024人工智能发展白皮书 after 深圳, its publisher's
+    # place (深圳市) written short. Left behind, 深圳 becomes a subject of the other part.
+    reports = ReportNames(
+        {
+            "wp.md": DocumentMeta(
+                title="2024人工智能发展白皮书", publisher="深圳市人工智能行业协会"
+            ),
+            "tc.md": DocumentMeta(title="2024数字科技前沿应用趋势", publisher="腾讯研究院"),
+        }
+    )
+    question = "腾讯报告和深圳白皮书对ChatGLM模型有什么看法？"
+    assert reports.without(question, ["wp.md"]) == "腾讯报告对ChatGLM模型有什么看法？"
+    assert reports.without(question, ["tc.md"]) == "深圳白皮书对ChatGLM模型有什么看法？"
+    # A place before another report's name is the question's own words.
+    assert "深圳" in reports.without("腾讯报告如何看待深圳的人工智能企业？", ["wp.md"])

@@ -1283,7 +1283,8 @@ class Answerer:
         translated: dict[int, Claim] = {}
         for i, (claim, text) in enumerate(zip(kept, texts, strict=True)):
             checked, citations, cosine = claim.text, claim.citations, cosines[i][i]
-            fault = _translation_fault(checked, text, language, cosine)
+            framing = _framing(analysis.asked, answer.passages, citations)
+            fault = _translation_fault(checked, text, language, cosine, framing)
             merged = self._merged(kept, i, text, language) if fault else None
             if merged is not None:
                 checked, citations, cosine = merged
@@ -1605,13 +1606,29 @@ def _compose(text: str, results: Sequence[ClaimResult]) -> str:
     return re.sub(r"\n{3,}", "\n\n", composed).strip(" \n；;，,、")
 
 
-def _translation_fault(checked: str, text: str, language: str, cosine: float) -> str:
-    """Why a claim's translation may not be shown in its place ('' when it may)."""
+def _framing(question: str, passages: Sequence[Passage], cited: Sequence[int]) -> str:
+    """The question's figures that the claim's cited passages also state ("in May 2023"
+    asked, "2023年5月" heading the passage): a translation told the question may carry its
+    frame over into the claim, and the passages bear it out."""
+    texts = " ".join(p.hit.chunk.text for p in passages if p.n in cited)
+    if not texts:
+        return ""
+    return " ".join(
+        n.text for n in find_numbers(question) if not unsupported_numbers(n.text, texts)
+    )
+
+
+def _translation_fault(
+    checked: str, text: str, language: str, cosine: float, framing: str = ""
+) -> str:
+    """Why a claim's translation may not be shown in its place ('' when it may). Besides
+    the checked claim's own figures it may state `framing`'s (the question's, which the
+    cited passages state too)."""
     if not text.strip():
         return "the translation is empty"
     if detect_language(text) != language:
         return "the translation is not in the question's language"
-    bad = unsupported_numbers(text, checked)
+    bad = unsupported_numbers(text, f"{checked} {framing}")
     if bad:
         return f"the translation states {bad[0]}, which the checked claim does not"
     lost = dropped_numbers(checked, text)

@@ -558,6 +558,9 @@ class ClaimChecker:
                 f"the cited sentences state it for another subject, not {missing}",
                 score,
             )
+        owner = self._figure_of_another(claim, evidence)
+        if owner:
+            return ClaimResult(claim, evidence, False, "subject", owner, score)
         if self._restates_question(claim):
             return ClaimResult(claim, evidence, False, "content", RESTATES, score)
         # A claim joining two cited facts ("$3,500, and it runs visionOS") may take a name
@@ -784,6 +787,52 @@ class ClaimChecker:
                 return entity
             if has_figure and all(self._rival(entity, forms, p, s, claim) for p, s in in_passage):
                 return entity  # the figure's sentence names another subject of its kind
+        return ""
+
+    def _figure_of_another(self, claim: str, evidence: Sequence[Evidence]) -> str:
+        """Why a figure the claim gives as one subject's is another's ('' when none is): the
+        claim names a place, an organisation or a person, and every cited sentence stating
+        one of its figures names none of the claim's names (nor does the sentence before it
+        or its heading) but another name of the same kind. "天津: 163起" cited to "深圳…163
+        起融资" states Shenzhen's count, whichever names the question used; the figures of one
+        claim may come from several sentences, but each from one about the claim's subject.
+        A year is a date, not a measure of the subject."""
+        own = [(w, kind) for w, kind in _names_in(claim) if kind in _ANY_NAME]
+        if not own:
+            return ""
+        forms = {fold(f) for w, _k in own for f in (w, *_SAME_PLACE.get(w, ()))}
+        forms |= {fold(_PLACE_SUFFIX.sub("", w)) for w, kind in own if kind == "place"}
+        kinds = {kind for _w, kind in own}
+        for figure in find_numbers(claim):
+            if _YEAR.fullmatch(figure.text.strip().rstrip("年")):
+                continue
+            stating = [(p, s) for p, s in evidence if not unsupported_numbers(figure.text, s.text)]
+            if not stating:
+                continue
+            rivals: list[str] = []
+            for p, s in stating:
+                # The sentence says whose figure it is, or its heading or the sentence
+                # before it does (a subject named once, then "其…"); not the report's
+                # publisher, which names where the report is made.
+                heading = heading_at(p.hit.chunk, s.offset)
+                context = fold(f"{heading} {self._before(p, s, 1)} {s.text}")
+                if any(f and f in context for f in forms):
+                    break
+                other = next(
+                    (
+                        w
+                        for w, kind in _names_in(s.text)
+                        if kind in kinds
+                        and not any(fold(w) in f or f in fold(w) for f in forms if f)
+                    ),
+                    "",
+                )
+                if not other:
+                    break
+                rivals.append(other)
+            else:
+                name = own[0][0]
+                return f"the cited sentence states {figure.text} for {rivals[0]}, not {name}"
         return ""
 
     def _unnamed_in_section(self, entity: str, evidence: Sequence[Evidence]) -> bool:

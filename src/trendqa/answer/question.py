@@ -10,7 +10,7 @@ claim must be about to count as supported.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -359,8 +359,9 @@ class ReportNames:
         compare, with one report's passages."""
         out = question
         for doc in docs:
-            for name in sorted(self.names.get(doc, ()), key=len, reverse=True):
-                out = _cut_name(out, name)
+            names = self.names.get(doc, ())
+            for name in sorted(names, key=len, reverse=True):
+                out = _cut_name(out, name, names)
         out = _SPLITTING.sub("", out)
         out = re.sub(r"\s+([？?，,。])", r"\1", out)
         return re.sub(r"\s+", " ", out).strip()
@@ -686,6 +687,20 @@ def _shelf_wide_parts(
     return tuple(out) if len(out) == 2 else ()
 
 
+# The fewest Han characters of another name written before a report noun that are its lead.
+_LEAD_CHARS = 2
+
+
+def _name_lead(head: str, others: Collection[str]) -> int:
+    """How many of `head`'s last Han characters begin another (longer) name of the same
+    report: "深圳" before "白皮书", of 深圳市 (0 when none do)."""
+    for k in range(min(len(head), 8), _LEAD_CHARS - 1, -1):
+        lead = head[-k:]
+        if han_share(lead) == 1 and any(o != lead and o.startswith(lead) for o in others):
+            return k
+    return 0
+
+
 # What follows a report's name as part of it: "腾讯报告", "the Shenzhen white paper".
 _REPORT_NOUN = re.compile(
     r"^(?:的?(?:研究报告|报告|白皮书|趋势报告)|'s|’s)?"
@@ -698,15 +713,18 @@ _JOIN_AFTER = re.compile(r"^\s*(?:和|与|及|以及|跟|同|、|，|,|and\b|vs\
 _SPLITTING = re.compile(r"分别|各自|\b(?:each|both|respectively)\b", re.IGNORECASE)
 
 
-def _cut_name(question: str, name: str) -> str:
+def _cut_name(question: str, name: str, others: Collection[str] = ()) -> str:
     """`question` with every mention of the report `name` cut out with its report noun and
-    the one conjunction that joined it to another report."""
+    the one conjunction that joined it to another report — and with the words written
+    just before it that begin another of the report's names (深圳 of "深圳白皮书", the
+    publisher 深圳市…协会's place written short)."""
     out = question
     while True:
         m = re.search(re.escape(name), out, flags=re.IGNORECASE)
         if m is None:
             return out
         start, end = m.start(), m.end()
+        start -= _name_lead(out[:start], others)
         end += _REPORT_NOUN.match(out[end:]).end()  # type: ignore[union-attr]
         head = re.sub(r"(?:\bthe\s+)$", "", out[:start], flags=re.IGNORECASE)
         joined = _JOIN_BEFORE.search(head)

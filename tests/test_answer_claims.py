@@ -517,6 +517,15 @@ def test_a_list_answered_with_the_sentence_announcing_it_gets_the_list(points) -
     assert "如下四个领域" not in answer.text and len(answer.citations) == 4
 
 
+def test_an_outlines_points_are_shown_under_the_section_they_lie_in() -> None:
+    # The points' own section is the chapter they number ("生成式 AI 十大展望" over its
+    # points 1–10): a question naming the chapter finds it with them.
+    text = POINTS.split("\n", 2)[2]
+    chunks = [replace(c, heading="十大展望") for c in _shelf_of(text).chunks]
+    run = Shelf(chunks).outline("r.txt", 4, terms={"领域": 2.0})
+    assert [h.chunk.heading for h in run] == ["十大展望"] * 4
+
+
 def test_a_counted_list_answered_with_fewer_points_gets_the_numbered_run(points) -> None:  # type: ignore[no-untyped-def]
     # Asked for the four fields, the model gives two: the report numbers exactly four
     # points under the question's words, and those are the answer, each a checked claim
@@ -3093,3 +3102,65 @@ def test_a_report_named_by_its_publishers_place_written_short_is_cut_whole() -> 
     assert reports.without(question, ["tc.md"]) == "深圳白皮书对ChatGLM模型有什么看法？"
     # A place before another report's name is the question's own words.
     assert "深圳" in reports.without("腾讯报告如何看待深圳的人工智能企业？", ["wp.md"])
+
+
+def test_a_sub_question_saying_it_is_asked_of_the_subject_named_before() -> None:
+    # Asked alone with its report's passages, "它" would point at nothing: retrieval for
+    # "腾讯报告认为它比GPT-3.5进步了多少？" found no GPT-4 passage.
+    from trendqa.answer.question import standalone, sub_questions
+
+    clauses = sub_questions("GPT-4是哪天发布的？腾讯报告认为它比GPT-3.5进步了多少？")
+    assert standalone(clauses, ReportNames(REPORTS)) == [
+        "GPT-4是哪天发布的？",
+        "腾讯报告认为GPT-4比GPT-3.5进步了多少？",
+    ]
+    # A report named before is no subject; "它们" asks of several and is left alone.
+    clauses = ["腾讯报告提到了哪些机器人？", "它们分别由谁研发？"]
+    assert standalone(clauses, ReportNames(REPORTS)) == clauses
+
+
+def test_an_outline_point_is_read_in_its_own_section_under_the_lists_heading() -> None:
+    # Shown under the chapter that lists them, the points are still each their own
+    # section: a point says nothing of Chiplet because another passage of the chapter
+    # does. The chapter's name, which heads every point, is theirs.
+    point = "1. 智能体作为任务助理进入更多应用场景"
+    other = "Chiplet 的互联标准将逐渐统一。"
+    chunks = [
+        Chunk(
+            "outline:r.txt:10", point, Location("r.txt", "R", 10, 10 + len(point), 3, 3), "十大展望"
+        ),
+        Chunk("c2", other, Location("r.txt", "R", 200, 200 + len(other), 9, 9), heading="十大展望"),
+    ]
+    hits = [Hit(chunks[0], 1, 1.0, retrievers={"outline": 1}), Hit(chunks[1], 2, 1.0)]
+    passages = number_passages(hits)
+    assert passages[0].part == "outline"
+    chosen = [(passages[0], passages[0].sentences[0])]
+    idf = {"chiplet": 5.0, "智能体": 4.0, "任务": 2.0, "助理": 3.0, "十大": 3.0, "展望": 3.0}
+    claim = "智能体作为任务助理进入更多应用场景"
+    asked = analyze("十大展望里Chiplet的互联标准有哪些？", ReportNames({}))
+    (result,) = ClaimChecker(asked, idf, 5.0, {}).check_all([claim], chosen, passages)
+    assert not result.supported and result.check == "subject", result.detail
+    asked = analyze("“十大展望”分别是什么？", ReportNames({}))
+    (result,) = ClaimChecker(asked, idf, 5.0, {}).check_all([claim], chosen, passages)
+    assert result.supported, result.detail
+
+
+def test_a_reply_giving_only_the_questions_own_example_is_refused(  # type: ignore[no-untyped-def]
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # "比如UCIe" is the reader's example, which the report never writes; the model
+    # returning it answers nothing, and its Latin script must not send it to the fallback
+    # that quotes the cited sentences as the answer.
+    root = tmp_path / "chips"
+    root.mkdir()
+    (root / "chips.md").write_text(
+        "# 芯片报告\n\n## Chiplet\n\nChiplet 的互联标准将逐渐统一，重构芯片研发流程。\n\n"
+        "## 存算一体\n\n存算一体将计算单元与存储单元融合。\n",
+        encoding="utf-8",
+    )
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    question = "芯片报告中Chiplet的互联标准有哪些（比如UCIe）？"
+    answer = Answerer(searcher, model("UCIe", "互联标准将逐渐统一")).ask(question)
+    assert not answer.answerable and not answer.citations, answer.text
+    assert answer.reason == "content: it only restates the question", answer.reason

@@ -253,6 +253,39 @@ def test_a_contents_list_without_page_numbers_ends_where_its_first_chapter_begin
     assert heading_over("第200项") == "多模态智能体加速AGI进程"  # the short line stays body
 
 
+def test_a_table_of_contents_and_the_furniture_between_its_entries_are_no_passage() -> None:
+    # A scanned report's contents run over three pages; between the runs of entries lie a
+    # page break's OCR (a logo, the printer's imprint) and an entry whose page number was
+    # lost. None of it states anything: none of it is indexed, and the chapters it lists
+    # are still headings where they stand alone.
+    contents = (
+        "目录\n一、引言\t1\n二、融资数据\t5\n1. 融资数据创八年最低\t6\n"
+        "\t\tKT\n\n\tTHE REAL PROPERTY OF THE PROPE\n"
+        "海 sh\t深圳市易行网数字科技有限公司 shenzhen easylink digital science & "
+        "technology co., ltd\tSAIIA\n"
+        "2. 智能芯片依赖进口\n"
+        "三、人才\t9\n1. 人才需求增长\t9\n2. 人才供给不足\t10\n\n"
+    )
+    text = (
+        contents
+        + "一、引言\n\n"
+        + body(4)
+        + "\n\n1. 融资数据创八年最低\n\n至2023年，融资金额进一步减少至727.2亿。\n\n"
+        + body(4, start=100)
+    )
+    doc = make_doc(text)
+    chunks = chunk_document(doc)
+    assert_verbatim(doc, chunks)
+    indexed = "".join(c.text for c in chunks)
+    for line in ("SAIIA", "THE REAL PROPERTY", "KT", "人才供给不足", "目录", "\t6"):
+        assert line not in indexed, line
+    assert next(c for c in chunks if "727.2亿" in c.text).heading == "1. 融资数据创八年最低"
+    # The same lines with a statement between the runs are two contents lists, and the
+    # statement is body text.
+    split = contents.replace("KT", "本报告由协会与研究机构联合发布。")
+    assert "联合发布" in "".join(c.text for c in chunk_document(make_doc(split + body(3))))
+
+
 def test_noise_lines_never_appear_in_chunks() -> None:
     noise = ["- 12 -", "13", "第 3 页", "Page 4", "腾讯研究院 2024"]
     parts = []

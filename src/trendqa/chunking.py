@@ -25,10 +25,11 @@ import bisect
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from trendqa.contents import contents_titles, title_key
+from trendqa.contents import contents_region, contents_titles, title_key
 from trendqa.errors import InputError
 from trendqa.records import Chunk, Location, SourceDocument
 from trendqa.textnorm import fold
@@ -36,8 +37,9 @@ from trendqa.textnorm import fold
 # 2: page furniture, printed page labels; 3: wrapped English lines; 4: a paged document's
 # repeated short lines are content unless they open or close most pages; 5: sub-numbered
 # trend headings (趋势要点5.1:); 6: a chapter title the table of contents lists is a heading
-# where it stands alone further on
-CHUNKER_VERSION = "6"
+# where it stands alone further on; 7: the table of contents, with the furniture between
+# its entries, is no passage text
+CHUNKER_VERSION = "7"
 
 _Span = tuple[int, int]  # (start, end) character offsets, end exclusive
 _Group = tuple[int, int]  # (first, last) indices of the units making up one chunk
@@ -148,7 +150,8 @@ def chunk_document(doc: SourceDocument, size: int = 300, overlap: int = 45) -> l
     chunks: list[Chunk] = []
     furniture = _furniture(text, [(span.start, span.end) for span in doc.pages])
     paged = len(doc.pages) >= _MIN_REPEATS
-    for section in _sections(_classify(text, furniture, paged, contents_titles(text))):
+    lines = _classify(text, furniture, paged, contents_titles(text), contents_region(text))
+    for section in _sections(lines):
         units = _units(text, section, size, overlap)
         for first, last in _pack(units, size, overlap):
             chunks.append(
@@ -162,6 +165,7 @@ def _classify(
     furniture: frozenset[str] = frozenset(),
     paged: bool = False,
     chapters: tuple[int, frozenset[str]] = (0, frozenset()),
+    contents: Sequence[_Span] = (),
 ) -> list[_Line]:
     """Each line of `text` with its kind, and its clean heading text when it is one.
 
@@ -170,13 +174,17 @@ def _classify(
     condition each row of a table states). Without pages, a short line repeated
     `_MIN_REPEATS` times is taken for a running head copied into the text. After the
     table of contents (`chapters`: where it ends, the titles it lists), a line that is
-    one of its titles is that chapter's heading."""
+    one of its titles is that chapter's heading; the contents themselves (`contents`, with
+    what lies between their entries) are noise: they list chapters and say nothing."""
     raw = _lines(text)
     counts = Counter(s for _, _, s in raw if 0 < len(s) <= _MAX_REPEATED and not paged)
     after, titles = chapters
     lines = []
     for start, end, s in raw:
         if s and ((furniture and _furniture_key(s) in furniture) or _SLUG.fullmatch(s)):
+            lines.append(_Line(start, end, "noise"))
+            continue
+        if s and any(a <= start and end <= b for a, b in contents):
             lines.append(_Line(start, end, "noise"))
             continue
         line = _classify_line(start, end, s, counts[s])

@@ -107,3 +107,47 @@ def contents_titles(text: str) -> tuple[int, frozenset[str]]:
             titles.add(key)
             end = max(end, stop)
     return end, frozenset(titles)
+
+
+# Lines between two runs of contents entries that still belong to the contents: page
+# breaks, the OCR of a logo or a publisher's imprint ("海 sh 深圳市…有限公司 SAIIA"), an
+# entry whose page number was lost. A statement ends the contents.
+_REGION_GAP = 24  # lines
+_STATEMENT = re.compile(r"[。！？!?]|[a-z]{2}\.(?:\s|$)")
+_STATEMENT_HAN = 40  # Han characters: a line of body length
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def contents_region(text: str) -> list[tuple[int, int]]:
+    """The `(start, end)` spans of `text`'s tables of contents, each from its first entry
+    to its last: runs of entries (`contents_spans`, `bare_contents`) joined across what
+    lies between them — up to `_REGION_GAP` lines, none of them a statement (a sentence's
+    end mark, or a line of body length in Han characters). An entry states nothing the
+    chapter says, nor does the page furniture between entries: none of it is passage
+    text."""
+    spans = sorted({*contents_spans(text), *bare_contents(text)})
+    regions: list[list[int]] = []
+    for start, end in spans:
+        if regions:
+            gap = text[regions[-1][1] : start]
+            lines = gap.split("\n")[1:-1]
+            if len(lines) <= _REGION_GAP and not any(
+                _STATEMENT.search(line) or len(_HAN.findall(line)) >= _STATEMENT_HAN
+                for line in lines
+            ):
+                regions[-1][1] = end
+                continue
+        regions.append([start, end])
+    for region in regions:
+        # The "目录"/"Contents" line heading the entries is theirs.
+        mark = next(
+            (
+                m
+                for m in _CONTENTS_MARK.finditer(text, 0, region[0])
+                if not text[m.end() : region[0]].strip()
+            ),
+            None,
+        )
+        if mark is not None:
+            region[0] = mark.start()
+    return [(a, b) for a, b in regions]

@@ -49,7 +49,7 @@ def chunk_context(chunk: Chunk, meta_text: Mapping[str, str]) -> str:
 # 章节所说的X是什么意思" — words for where a report says it and for asking what it means.
 _REQUEST_TEXT = """列出 列举 具体 几条 几项 几个 几类 几种 几点 哪几 分别 主要有 包括 包含 介绍 说明
     描述 概述 简述 解释 阐述 总结 归纳 概括 看待 看法 观点 评价 请问 请 一下 哪方面 哪些方面
-    有何 怎样 是什么 什么样
+    有何 怎样 是什么 什么样 比如 例如 譬如
     章节 一章 两章 这章 本章 该章 小节 段落 部分 文中 文章 这份 那份 该报告 本报告 报告中
     所说 所谓 意思 含义 意味着 指的是 认为 提到 提及 指出 表示 关键点 界定 内涵
     这一 这个 这些 这种 这类 这项 此项 该项

@@ -56,6 +56,7 @@ from trendqa.answer.question import (
     asks,
     question_type,
     quoted_terms,
+    standalone,
     sub_questions,
     topic_lead,
 )
@@ -1018,7 +1019,12 @@ class Answerer:
             why = f"terms: the cited passages lack the question's terms: {missing}"
             return self._cited_elsewhere(base, analysis, chosen, why)
         text = repair_scales(text, " ".join(p.hit.chunk.text for p in base.passages))
+        checker = self._checker(analysis)
         if not text.strip() or _wrong_language(text, base.language, analysis, base.passages):
+            if text.strip() and checker.restates_question(text):
+                # The question's own example ("UCIe" of "…互联标准（比如UCIe）？") answers
+                # nothing: the sentences cited for it are not quoted as the answer.
+                return replace(base, reason=f"content: {RESTATES}")
             chosen = add_number_evidence(text, question, chosen, base.passages)
             citations = [citation(p, sent, self._page_of) for p, sent in chosen]
             reason = "language: the model's answer was empty or in the wrong language; quoting"
@@ -1027,7 +1033,7 @@ class Answerer:
         text = join_lines(_without_reading_frame(text))
         listing = analysis.type in ("list", "overview")
         claims_made = split_claims(text, listing)
-        results = _once(self._checker(analysis).check_all(claims_made, chosen, base.passages))
+        results = _once(checker.check_all(claims_made, chosen, base.passages))
         claims = tuple(_claim(r) for r in results)
         kept = [r for r in results if r.supported]
         if not kept:
@@ -1429,6 +1435,7 @@ class Answerer:
             # "关于美国对华半导体出口管制：…？未尽研究称BIS多久审核一次？": the topic set out
             # first is every sub-question's.
             clauses = [c if c.startswith(lead) else lead + c for c in clauses]
+        clauses = standalone(clauses, self.reports)
         answers: list[tuple[str, Answer]] = []
         first_n = first_id = 1
         for group in analysis.parts:

@@ -561,7 +561,7 @@ class ClaimChecker:
         owner = self._figure_of_another(claim, evidence)
         if owner:
             return ClaimResult(claim, evidence, False, "subject", owner, score)
-        if self._restates_question(claim):
+        if self.restates_question(claim):
             return ClaimResult(claim, evidence, False, "content", RESTATES, score)
         # A claim joining two cited facts ("$3,500, and it runs visionOS") may take a name
         # from any sentence the model cited, not only from the one its words match best.
@@ -847,11 +847,13 @@ class ClaimChecker:
         forms = self._forms(entity)
         if not forms:
             return False
-        sections = {(p.hit.chunk.location.doc, p.hit.chunk.heading) for p, _s in evidence}
+        sections = {_section(p) for p, _s in evidence}
+        cited = {id(p) for p, _s in evidence}
         shown = [
             fold(f"{c.title} {c.heading or ''} {c.text}")
             for q in self._shown_passages
-            if ((c := q.hit.chunk).location.doc, c.heading) in sections
+            if _section(q) in sections or id(q) in cited
+            for c in (q.hit.chunk,)
         ]
         return not any(f in text for f in forms for text in shown)
 
@@ -1090,7 +1092,7 @@ class ClaimChecker:
                     best = (share, (p, s))
         return best[1] if best else None
 
-    def _restates_question(self, claim: str) -> bool:
+    def restates_question(self, claim: str) -> bool:
         """A claim whose every word and figure is the question's says nothing new: "AI +
         gene computing" answers no question about what lies under that heading, "截至2023年
         底" none about how much was raised by then."""
@@ -1587,6 +1589,16 @@ def _names_in(text: str) -> tuple[tuple[str, str], ...]:
         # In Chinese text a capitalised Latin word is a name; in English, any first word.
         names += [(m.group(0), "latin") for m in _LATIN_PROPER.finditer(text)]
     return tuple(names)
+
+
+def _section(passage: Passage) -> tuple[str, str]:
+    """The section a passage speaks in: its heading's; for a point of an outline, the
+    point's own (the chunks under it), not the chapter listing all the points — which
+    is shown as the point's heading and read with it."""
+    chunk = passage.hit.chunk
+    if passage.part == "outline":
+        return chunk.location.doc, fold(chunk.text)
+    return chunk.location.doc, fold(chunk.heading or "")
 
 
 def _kinds(names: Sequence[str]) -> frozenset[str]:

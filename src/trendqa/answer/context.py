@@ -236,7 +236,23 @@ class Shelf:
 
         best = min(runs, key=lambda r: (-weight(r), abs(len(r) - count), distance(r)))
         found = weight(best)
-        return [_heading_hit(e, i, found) for i, e in enumerate(best, 1)]
+        under = self._heading_before(doc, best[0].start)
+        return [_heading_hit(e, i, found, under) for i, e in enumerate(best, 1)]
+
+    def _heading_before(self, doc: str, start: int) -> str | None:
+        """The heading in force just before `start` in `doc`: the section a numbered run of
+        headings lies in ("生成式 AI 十大展望" over its points 1–10)."""
+        before = [
+            self.chunks[row]
+            for row in self.by_doc.get(doc, [])
+            if self.chunks[row].location.start < start
+        ]
+        if not before:
+            return None
+        chunk = max(before, key=lambda c: c.location.start)
+        # Every whole line of the chunk before `start` (heading_at reads up to a cut line).
+        cut = min(start - chunk.location.start, len(chunk.text))
+        return heading_at(replace(chunk, text=chunk.text[:cut] + "\n"), cut + 1) or None
 
     def chapter(self, doc: str, first: int) -> tuple[int, int] | None:
         """The part of `doc` the numbered run whose first heading starts at `first`
@@ -363,9 +379,12 @@ def _merge(chunks: Sequence[Chunk]) -> Chunk | None:
     return replace(chunks[0], text=text, location=location)
 
 
-def _heading_hit(entry: OutlineEntry, rank: int, weight: float = 0.0) -> Hit:
-    """One heading of an outline as a hit; its score is the run's weight: the idf of the
-    question's terms its words hold (0 when it was chosen by nearness alone)."""
+def _heading_hit(
+    entry: OutlineEntry, rank: int, weight: float = 0.0, under: str | None = None
+) -> Hit:
+    """One heading of an outline as a hit, in the section its run lies `under`; its score
+    is the run's weight: the idf of the question's terms its words hold (0 when it was
+    chosen by nearness alone)."""
     location = Location(
         entry.doc,
         entry.title,
@@ -374,5 +393,5 @@ def _heading_hit(entry: OutlineEntry, rank: int, weight: float = 0.0) -> Hit:
         entry.line,
         entry.line,
     )
-    chunk = Chunk(f"outline:{entry.doc}:{entry.start}", entry.text, location, heading=None)
+    chunk = Chunk(f"outline:{entry.doc}:{entry.start}", entry.text, location, heading=under)
     return Hit(chunk, rank, weight, retrievers={"outline": rank})

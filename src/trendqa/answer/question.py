@@ -656,6 +656,26 @@ def sub_questions(question: str) -> list[str]:
     return parts if len(parts) > 1 else []
 
 
+# "它" standing for one thing (not 它们, which the sub-question asks of several).
+_IT = re.compile(r"它(?!们)")
+
+
+def standalone(clauses: Sequence[str], reports: ReportNames) -> list[str]:
+    """Sub-questions each readable alone: "它" in one is the subject the one before it
+    names ("GPT-4是哪天发布的？腾讯报告认为它比GPT-3.5进步了多少？" asks the second of
+    GPT-4; a report the sub-question names is no subject). A sub-question is asked alone,
+    with its own report's passages; a pronoun there points at nothing."""
+    out = list(clauses)
+    for i in range(1, len(out)):
+        if not _IT.search(out[i]):
+            continue
+        subjects = analyze(out[i - 1], reports).entities
+        before = [e for e in subjects if not _YEAR.fullmatch(e)]
+        if before:
+            out[i] = _IT.sub(before[0], out[i], count=1)
+    return out
+
+
 # A sub-question that leans on the one before it ("它们分别由谁研发？") asks nothing alone.
 _LEANS = re.compile(
     r"[它其他她]们?|该|此|这些|那些|\b(?:it|its|they|their|them|these|those|this|that)\b",

@@ -3164,3 +3164,33 @@ def test_a_reply_giving_only_the_questions_own_example_is_refused(  # type: igno
     answer = Answerer(searcher, model("UCIe", "互联标准将逐渐统一")).ask(question)
     assert not answer.answerable and not answer.citations, answer.text
     assert answer.reason == "content: it only restates the question", answer.reason
+
+
+def test_a_definition_is_stated_where_its_quoted_term_is_named() -> None:
+    # "从异构转向超异构" holds function words (从, 向) that BM25 drops, yet the reader
+    # quoted it and the report writes it: it is checkable. A claim joining the term to a
+    # sentence of another passage of the same section defines nothing.
+    near = "芯片架构从异构转向超异构。CPU、GPU、NPU越来越多地集成到单个芯片中。"
+    far = "华为代工方生造出了先进制程的麒麟芯片。华为代工方生造出了7纳米的麒麟9000s芯片。"
+    chunks = [
+        Chunk("c1", near, Location("r.txt", "R", 0, len(near), 1, 1), heading="算力"),
+        Chunk("c2", far, Location("r.txt", "R", 500, 500 + len(far), 9, 9), heading="算力"),
+    ]
+    passages = number_passages([Hit(c, i, 1.0) for i, c in enumerate(chunks, 1)])
+    chosen = [(p, s) for p in passages for s in p.sentences]
+    asked = analyze("报告所说的芯片架构“从异构转向超异构”指的是什么？", ReportNames({}))
+    assert asked.type == "definition"
+    idf = {"异构": 5.0, "超异构": 6.0, "芯片": 2.0, "架构": 3.0, "华为": 4.0, "麒麟": 5.0}
+    checker = ClaimChecker(asked, idf, 6.0, {})
+    stated, joined, figured = checker.check_all(
+        [
+            "从异构转向超异构指的是CPU、GPU、NPU越来越多地集成到单个芯片中。",
+            "从异构转向超异构指的是华为代工方生造出了先进制程的麒麟芯片。",
+            "从异构转向超异构指的是华为代工方生造出了7纳米的麒麟9000s芯片。",
+        ],
+        chosen,
+        passages,
+    )
+    assert stated.supported, stated.detail
+    for result in (joined, figured):
+        assert not result.supported and result.check == "subject", result

@@ -729,6 +729,20 @@ class ClaimChecker:
     ) -> str:
         has_figure = bool(find_numbers(claim)) or self.analysis.type == "number"
         entities = [*entities, *(t for t in self._defined if t not in entities)]
+        if not has_figure and self.analysis.type == "definition":
+            # A definition states what its term is where it names the term: the sentence
+            # giving what the claim adds names it, or the two before it or its heading do —
+            # not merely somewhere in its section (a sentence three paragraphs on is about
+            # something else, whichever sentence the claim's echo of the term came from).
+            stating = self._stating(claim, evidence) or list(evidence)
+            for entity in entities:
+                if not (self._quoted_term(entity) or entity in self._defined):
+                    continue
+                forms = self._forms(entity)
+                if forms and not any(
+                    f in self._sentence_context(p, s) for p, s in stating for f in forms
+                ):
+                    return entity
         if not has_figure and self.analysis.type in ("list", "definition", "overview"):
             # What a section or a definition is about is its heading's business; a name
             # the question asks about (RLHF, ChatGLM), or the term it defines, is still
@@ -1018,6 +1032,10 @@ class ClaimChecker:
             kept = "".join(words)
             guessed = self.analysis.original and not (len(words) == 1 or self._shown(folded))
             if all(c in kept for c in folded if not c.isspace()) and not guessed:
+                forms.append(folded)
+            elif self._quoted_term(entity) and self._shown(folded):
+                # Quoted, the reader's exact words, written as such by a shown passage —
+                # function words (从, 向) and all: "从异构转向超异构".
                 forms.append(folded)
         elif self._known(entity) and (self._shown(folded) or self._one_name(entity)):
             # A one-word Latin name the corpus writes (RLHF, ChatGLM) is checked even where

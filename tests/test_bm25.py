@@ -88,3 +88,18 @@ def test_searcher_uses_the_saved_index(tmp_path: Path, monkeypatch: pytest.Monke
     hits = searcher.search("新能源汽车")
     assert hits[0].chunk.text == TEXTS[1]
     assert set(tokenize("新能源汽车")) <= set(searcher.bm25.idf)
+
+
+def test_a_name_meets_its_number_with_or_without_a_hyphen() -> None:
+    # Readers type GPT-3.5 and COVID-19; Chinese reports often write GPT3.5 and GPT4.
+    # Tokens and folded text agree on one form, so BM25 finds the report's sentence and
+    # the claim checks compare like with like. A hyphen between words stays.
+    from trendqa.textnorm import contains, fold
+
+    report = tokenize("回答的准确性相比GPT3.5大幅提升，GPT4正式发布")
+    bm25 = BM25([report, tokenize("GPT-4 Turbo发布"), tokenize("电池与汽车")])
+    hits = bm25.search(tokenize("GPT-4比GPT-3.5提升了多少"), k=3)
+    assert hits[0][0] == 0
+    assert tokenize("COVID-19") == ["covid19"] and tokenize("non-profit") == ["non-profit"]
+    assert fold("GPT-3.5") == fold("GPT3.5") == "gpt3.5"
+    assert contains("相比GPT3.5大幅提升", "GPT-3.5") and fold("Type-C") == "type-c"

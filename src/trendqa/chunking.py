@@ -38,8 +38,9 @@ from trendqa.textnorm import fold
 # repeated short lines are content unless they open or close most pages; 5: sub-numbered
 # trend headings (趋势要点5.1:); 6: a chapter title the table of contents lists is a heading
 # where it stands alone further on; 7: the table of contents, with the furniture between
-# its entries, is no passage text
-CHUNKER_VERSION = "7"
+# its entries, is no passage text; 8: BM25 tokens join a name to its number (GPT-3.5 is
+# GPT3.5, as the reports write it)
+CHUNKER_VERSION = "8"
 
 _Span = tuple[int, int]  # (start, end) character offsets, end exclusive
 _Group = tuple[int, int]  # (first, last) indices of the units making up one chunk

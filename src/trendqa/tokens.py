@@ -10,6 +10,8 @@ import warnings
 from functools import cache
 from typing import Any
 
+from trendqa.textnorm import JOINED_NUMBER
+
 # Function words and question words that match everywhere and mean nothing.
 _STOPWORD_TEXT = """
 的 了 是 在 和 与 及 或 等 对 为 将 把 被 从 到 也 都 而 并 其 之 这 那 该 有 中 上 下
@@ -54,7 +56,6 @@ def tokenize(text: str) -> list[str]:
         if _HAN.match(piece):
             out.extend(w for w in _jieba().cut_for_search(piece) if w not in STOPWORDS)
         else:
-            out.extend(
-                w for w in (m.group().lower() for m in _WORD.finditer(piece)) if w not in STOPWORDS
-            )
+            words = (JOINED_NUMBER.sub("", m.group().lower()) for m in _WORD.finditer(piece))
+            out.extend(w for w in words if w not in STOPWORDS)
     return out

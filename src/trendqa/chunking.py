@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from trendqa.contents import contents_region, contents_titles, title_key
+from trendqa.contents import contents_entries, contents_region, contents_titles, title_key
 from trendqa.errors import InputError
 from trendqa.records import Chunk, Location, SourceDocument
 from trendqa.textnorm import fold
@@ -151,7 +151,9 @@ def chunk_document(doc: SourceDocument, size: int = 300, overlap: int = 45) -> l
     chunks: list[Chunk] = []
     furniture = _furniture(text, [(span.start, span.end) for span in doc.pages])
     paged = len(doc.pages) >= _MIN_REPEATS
-    lines = _classify(text, furniture, paged, contents_titles(text), contents_region(text))
+    entries = contents_entries(text)
+    chapters = contents_titles(text, entries)
+    lines = _classify(text, furniture, paged, chapters, contents_region(text, entries))
     for section in _sections(lines):
         units = _units(text, section, size, overlap)
         for first, last in _pack(units, size, overlap):

@@ -8,6 +8,7 @@ further on is that chapter's heading, however plainly it is written ("瞧，这�
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 # A table of contents' line: a heading, then leaders or a gap, then its page number
 # ("三、\t中国人工智能发展概况\t19"). It lists the chapters, far from what they say.
@@ -94,12 +95,20 @@ def bare_contents(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def contents_titles(text: str) -> tuple[int, frozenset[str]]:
+def contents_entries(text: str) -> list[tuple[int, int]]:
+    """The spans of every table-of-contents entry of `text`, with or without page numbers,
+    in order."""
+    return sorted({*contents_spans(text), *bare_contents(text)})
+
+
+def contents_titles(
+    text: str, entries: Sequence[tuple[int, int]] | None = None
+) -> tuple[int, frozenset[str]]:
     """Where `text`'s tables of contents end, and the chapter titles they list (as
-    `title_key`s): (0, none) without one."""
+    `title_key`s): (0, none) without one. `entries`: `contents_entries(text)`, if known."""
     titles = set()
     end = 0
-    for start, stop in [*contents_spans(text), *bare_contents(text)]:
+    for start, stop in contents_entries(text) if entries is None else entries:
         line = text[start:stop]
         m = _CONTENTS_LINE.search(line)
         key = title_key(line[: m.start()] if m else line)
@@ -118,16 +127,17 @@ _STATEMENT_HAN = 40  # Han characters: a line of body length
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-def contents_region(text: str) -> list[tuple[int, int]]:
+def contents_region(
+    text: str, entries: Sequence[tuple[int, int]] | None = None
+) -> list[tuple[int, int]]:
     """The `(start, end)` spans of `text`'s tables of contents, each from its first entry
     to its last: runs of entries (`contents_spans`, `bare_contents`) joined across what
     lies between them — up to `_REGION_GAP` lines, none of them a statement (a sentence's
     end mark, or a line of body length in Han characters). An entry states nothing the
     chapter says, nor does the page furniture between entries: none of it is passage
-    text."""
-    spans = sorted({*contents_spans(text), *bare_contents(text)})
+    text. `entries`: `contents_entries(text)`, if known."""
     regions: list[list[int]] = []
-    for start, end in spans:
+    for start, end in contents_entries(text) if entries is None else entries:
         if regions:
             gap = text[regions[-1][1] : start]
             lines = gap.split("\n")[1:-1]

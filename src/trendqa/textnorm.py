@@ -51,17 +51,17 @@ _LOOKALIKE = re.compile(
 )
 
 
+# A hyphen between a Latin letter and a digit: how a name meets its number (GPT-3.5,
+# COVID-19), written with or without it.
+JOINED_NUMBER = re.compile(r"(?<=[a-z])[-‐‑–](?=\d)")
+
+
 def fold(text: str) -> str:
     """Fold for comparison: NFKC (width, compatibility ideographs, radicals, ligatures),
     the radicals NFKC keeps, no whitespace, no quote marks, lowercase, and no hyphen
     joining a name to its number (GPT-4 and GPT4 are one name, as BM25's tokens say)."""
     text = unicodedata.normalize("NFKC", text).translate(_RADICALS)
     return JOINED_NUMBER.sub("", _SPACE.sub("", text).translate(_DROP).lower())
-
-
-# A hyphen between a Latin letter and a digit: how a name meets its number (GPT-3.5,
-# COVID-19), written with or without it.
-JOINED_NUMBER = re.compile(r"(?<=[a-z])[-‐‑–](?=\d)")
 
 
 def fold_lookalikes(text: str) -> tuple[str, int]:

@@ -864,10 +864,9 @@ class ClaimChecker:
         sections = {_section(p) for p, _s in evidence}
         cited = {id(p) for p, _s in evidence}
         shown = [
-            fold(f"{c.title} {c.heading or ''} {c.text}")
+            fold(f"{q.hit.chunk.title} {q.hit.chunk.heading or ''} {q.hit.chunk.text}")
             for q in self._shown_passages
             if _section(q) in sections or id(q) in cited
-            for c in (q.hit.chunk,)
         ]
         return not any(f in text for f in forms for text in shown)
 

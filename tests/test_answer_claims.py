@@ -3194,3 +3194,101 @@ def test_a_definition_is_stated_where_its_quoted_term_is_named() -> None:
     assert stated.supported, stated.detail
     for result in (joined, figured):
         assert not result.supported and result.check == "subject", result
+
+
+def test_a_subject_named_above_a_topic_line_is_not_what_the_lines_below_it_state() -> None:
+    # A slide of company points: NVIDIA's paragraph ends one passage, "特斯拉：…" opens the
+    # next with Tesla's. A claim giving Tesla's sentence as MimicGen's names a subject
+    # written just before the passage — above the line that turned to another company.
+    nvidia = (
+        "英伟达：开发MimicGen可自动生成数据集\n"
+        "英伟达与大学合作发布论文，介绍了名为MimicGen的系统，只需少量人类示范，"
+        "便能自动生成大规模的机器人训练数据集。\n"
+    )
+    tesla = (
+        "特斯拉：人形机器人采用Dojo计算平台\n"
+        "特斯拉计划利用Dojo对海量的视频数据进行无监督学习，加速自动驾驶系统的迭代。\n"
+    )
+    chunks = [
+        Chunk("c7", nvidia, Location("t.md", "t", 0, len(nvidia), 1, 2), heading="机器人"),
+        Chunk("c8", tesla, Location("t.md", "t", len(nvidia), 200, 3, 4), heading="机器人"),
+    ]
+    passages = number_passages([Hit(c, i, 1.0) for i, c in enumerate(chunks, 1)])
+    chosen = [(p, s) for p in passages for s in p.sentences]
+    asked = analyze("腾讯报告中，MimicGen系统做了什么？", ReportNames(REPORTS))
+    idf = {"mimicgen": 6.0, "dojo": 6.0, "英伟达": 5.0, "特斯拉": 5.0, "数据集": 4.0}
+    before = {"c8": nvidia.strip().split("\n")[-1]}  # the sentence before the passage
+    checker = ClaimChecker(asked, idf, 6.0, {}, lead_in=lambda c: before.get(c.id, ""))
+    tesla_claim, nvidia_claim = checker.check_all(
+        [
+            "MimicGen系统利用Dojo对海量的视频数据进行无监督学习，加速自动驾驶系统的迭代。",
+            "MimicGen只需少量人类示范，便能自动生成大规模的机器人训练数据集。",
+        ],
+        chosen,
+        passages,
+    )
+    assert not tesla_claim.supported and tesla_claim.check == "subject", tesla_claim.detail
+    assert "MimicGen" in tesla_claim.detail
+    assert nvidia_claim.supported, nvidia_claim.detail
+
+
+VPP = """# 多能流实时协同重塑虚拟电厂
+
+## 算力-电力协同
+
+腾讯IDC
+
+离线业务与断点续算
+
+虚拟电厂：以数字化聚合起来的“电厂”，由于大电网新能源占比不断提升，虚拟电厂需要承担多网耦合、协同的工作。
+
+智能、有序、高效的数字化控制手段成为当下能源变革的先决条件。
+"""
+
+
+def test_a_definition_answered_with_a_label_gets_the_reports_defining_sentence(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # The model answers "how does the report describe a virtual power plant?" with a
+    # point of the slide beside the definition: a label defines nothing, and the
+    # report's own sentence "虚拟电厂：…" is the answer, checked like any claim.
+    root = tmp_path / "vpp"
+    root.mkdir()
+    (root / "vpp.md").write_text(VPP, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model("腾讯IDC", "腾讯IDC")
+    answer = Answerer(searcher, gen).ask("报告怎样描述“虚拟电厂”？", AskOptions())
+    assert answer.answerable, answer.reason
+    assert "数字化聚合" in answer.text and "腾讯IDC" not in answer.text, answer.text
+    assert [c.supported for c in answer.claims] == [True]
+    assert_checkable(answer, root)
+
+
+BIG_TECH = """# 科技巨头
+
+## 万亿巨头
+
+科技巨头曾经是指那些通过互联网建立起强大平台经济的企业，拥有十亿用户级别的软件及应用。
+
+科技巨头的概念在随着技术演变，如今它们也设计和制造终端设备。
+"""
+
+
+def test_a_definition_leads_with_the_sentence_defining_its_term(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # The model answers "how does the report define Big Tech?" with how the notion
+    # changed, leaving out the sentence that says what it is: that sentence leads.
+    root = tmp_path / "bigtech"
+    root.mkdir()
+    (root / "bigtech.md").write_text(BIG_TECH, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model("科技巨头的概念在随着技术演变。", "在随着技术演变")
+    answer = Answerer(searcher, gen).ask("报告如何界定“科技巨头”这一概念？", AskOptions())
+    assert answer.answerable, answer.reason
+    assert answer.text.startswith("科技巨头曾经是指"), answer.text
+    assert "随着技术演变" in answer.text
+    assert all(c.supported for c in answer.claims), answer.claims
+    assert_checkable(answer, root)

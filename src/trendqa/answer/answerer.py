@@ -40,6 +40,7 @@ from trendqa.answer.claims import (
     join_lines,
     split_claims,
     stated_in_full,
+    topic_line,
 )
 from trendqa.answer.context import (
     NUMBERED,
@@ -54,6 +55,7 @@ from trendqa.answer.question import (
     ReportNames,
     analyze,
     asks,
+    defined_terms,
     question_type,
     quoted_terms,
     standalone,
@@ -685,6 +687,8 @@ class Answerer:
             # A second, short request: only the chosen sentences, answer in the language.
             text = self._rewrite(question, [s for _p, s in chosen], base.language, budget, run)
         answer = self._check(base, analysis, chosen, text)
+        if analysis.type == "definition":
+            answer = self._defining(base, analysis, passages, answer)
         if answer.mode == "extractive" and answer.reason.startswith("language:"):
             answer = self._quotes_translated(answer, analysis.asked, run)
         announced = self._announced_list(analysis, passages, chosen, answer)
@@ -706,6 +710,66 @@ class Answerer:
             # (The confirmation judged the model's own words.)
             answer = _in_full(answer)
         return answer
+
+    def _defines(self, analysis: QuestionAnalysis, answer: Answer) -> bool:
+        """Whether a checked answer to a definition question can be its definition: it
+        keeps a claim, and one that is a statement or names a term it defines — not a
+        label alone ("腾讯IDC", a point of the slide beside the definition)."""
+        kept = [c for c in answer.claims if c.supported]
+        if not answer.answerable or not kept:
+            return False
+        terms = [fold(t) for t in _defined_of(analysis.question)]
+        return any(
+            len(MARKER.sub("", c.text).strip()) >= LABEL_CHARS
+            or any(t in fold(c.text) for t in terms)
+            for c in kept
+        )
+
+    def _defining(
+        self,
+        base: Answer,
+        analysis: QuestionAnalysis,
+        passages: Sequence[Passage],
+        answer: Answer,
+    ) -> Answer:
+        """A definition question answered with the report's own definition: the shown
+        sentence that defines its term ("所谓T…", "T是指…", "T：…", "…T…，即…"), checked
+        as a claim like any other. It answers alone when the model's answer defines
+        nothing (it failed a check, or gave a label); it leads the model's checked
+        claims when they leave it out. The answer stays as it is when no shown sentence
+        defines the term or the checks refuse it."""
+        terms = [fold(t) for t in _defined_of(analysis.question)]
+        found = [
+            (p, s)
+            for p in passages
+            for s in p.sentences
+            if any(_DEFINES.search(fold(s.text).replace(t, "\x00", 1)) for t in terms if t)
+            and not topic_line(p.hit.chunk.text, s)
+        ]
+        if not found:
+            return answer
+        p, sentence = found[0]
+        if not self._defines(analysis, answer):
+            defined = self._check(base, analysis, [(p, sentence)], sentence.text)
+            return defined if defined.answerable else answer
+        quoted = fold(sentence.text)
+        if any(fold(c.quote) == quoted for c in answer.citations):
+            return answer
+        kept = [
+            MARKER.sub("", c.text).strip()
+            for c in answer.claims
+            if c.supported
+            and fold(MARKER.sub("", c.text).strip().rstrip(CLAIM_STOPS)) not in quoted
+        ]
+        by_quote = {fold(s.text): (q, s) for q in passages for s in q.sentences}
+        cited = [by_quote[fold(c.quote)] for c in answer.citations if fold(c.quote) in by_quote]
+        led = self._check(
+            base, analysis, [(p, sentence), *cited], "\n".join([sentence.text, *kept])
+        )
+        first = next((c for c in led.claims if c.supported), None)
+        if not led.answerable or first is None or fold(sentence.text)[:8] not in fold(first.text):
+            return answer
+        return led
 
     def _announced_list(
         self,
@@ -969,7 +1033,9 @@ class Answerer:
         before = next((c for c in reversed(ordered) if c.location.start < start), None)
         lead = ""
         if before is not None and before.heading == chunk.heading:
-            spans = split_sentences(before.text)[-2:]
+            # Passages overlap: what comes before `chunk` ends where it starts.
+            ahead = start - before.location.start
+            spans = [(a, b) for a, b in split_sentences(before.text) if b <= ahead][-2:]
             lead = " ".join(before.text[a:b] for a, b in spans)
         self._lead_ins[chunk.id] = lead
         return lead
@@ -1579,6 +1645,24 @@ def _in_full(answer: Answer) -> Answer:
             cursor = at + len(full)
         claims.append(claim)
     return replace(answer, text=text, claims=tuple(claims))
+
+
+# A definition's answer is a statement, longer than a label ("腾讯IDC") unless it names
+# the term it defines.
+LABEL_CHARS = 12
+# Where a sentence defines its term (written \x00 here): "所谓T", "T是指/即/：…", or the
+# term, a few words and then "，即…" ("大模型的价值对齐日益成为一个关键问题，即让…").
+_DEFINES = re.compile(
+    r"所谓[“\"]?\x00|\x00[”\"]?(?:曾经|通常|一般|主要|原本|本身)?"
+    r"(?:是指|指的是|就是|意味着|定义为|即|是|指|[:：])"
+    r"|\x00[^。；;！？]{0,20}[,，]\s*即"
+)
+
+
+def _defined_of(question: str) -> list[str]:
+    """The terms a definition question defines: the ones it quotes, else its unquoted one."""
+    quoted = [t for t in quoted_terms(question, titles=False) if han_share(t) > 0]
+    return quoted or list(defined_terms(question))
 
 
 def _repeated(piece: str, text: str) -> bool:

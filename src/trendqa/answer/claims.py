@@ -223,6 +223,10 @@ def clauses(claim: str, figure: bool = False) -> list[str]:
 # this many characters of them: the figure with what it measures, the name with what it
 # does. A claim is bare when shorter than BARE_CHARS and written verbatim in its sentence.
 # A clause break inside a figure (3,500; a score or a time, 61:83, 18:30) is none.
+# A topic line ("特斯拉：人型机器人采用自动驾驶视觉神经网络算法和Dojo计算平台") is as short as
+# a heading and ends without a stop.
+TOPIC_LINE_CHARS = 40
+_STATEMENT_END = frozenset("。.!！?？；;…")
 STATED_CHARS = 12
 BARE_CHARS = 20
 _SENTENCE_CLAUSE = re.compile(r"(?<=[，；：;])|(?<=[,:])(?!\d)")
@@ -1343,10 +1347,22 @@ class ClaimChecker:
 
     def _before(self, passage: Passage, sentence: Sentence, n: int) -> str:
         """The `n` sentences before `sentence`, read on into the passage before it in its
-        document when this one starts closer than that."""
-        earlier = [s.text for s in passage.sentences if s.id < sentence.id][-n:]
+        document when this one starts closer than that — back to the nearest topic line
+        at most: a line of its own that states nothing ("特斯拉：人型机器人采用…" between
+        NVIDIA's paragraph and Tesla's) opens what follows, and what stands above it is
+        about something else."""
+        earlier: list[str] = []
+        text = passage.hit.chunk.text
+        for before in reversed([s for s in passage.sentences if s.id < sentence.id]):
+            if len(earlier) == n:
+                break
+            earlier.insert(0, before.text)
+            if topic_line(text, before):
+                return " ".join(earlier)
         if len(earlier) < n and self.lead_in is not None:
-            earlier.insert(0, self.lead_in(passage.hit.chunk))
+            lead = self.lead_in(passage.hit.chunk)
+            spans = split_sentences(lead)[len(earlier) - n :]
+            earlier[:0] = [lead[a:b] for a, b in spans]
         return " ".join(earlier)
 
     def _sentence_context(self, passage: Passage, sentence: Sentence) -> str:
@@ -1642,6 +1658,18 @@ def _share(weights: Mapping[str, float], folded_context: str) -> float:
     total = sum(weights.values())
     found = sum(w for t, w in weights.items() if fold(t) in folded_context)
     return found / total if total else 0.0
+
+
+def topic_line(text: str, sentence: Sentence) -> bool:
+    """Whether a sentence is a line of its own that names a topic and states nothing: no
+    closing stop, short, the whole of its line in `text` (its passage's chunk text)."""
+    piece = sentence.text.strip()
+    if not piece or len(piece) > TOPIC_LINE_CHARS or piece[-1] in _STATEMENT_END:
+        return False
+    start = text.rfind("\n", 0, sentence.offset) + 1
+    end = text.find("\n", sentence.offset)
+    line = text[start : end if end >= 0 else len(text)]
+    return line.strip() == piece
 
 
 def _lacks_figures(claim: str, sentence: Sentence) -> bool:

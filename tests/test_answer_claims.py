@@ -16,7 +16,7 @@ import pytest
 
 import trendqa.answer.claims as claims_module
 from conftest import trends_text
-from scripted import answer_requests, model, reply, shown
+from scripted import YES, answer_requests, model, reply, shown
 from trendqa.answer import REFUSAL, Answer, Answerer, AskOptions, analyze, prompts
 from trendqa.answer.claims import (
     ClaimChecker,
@@ -3292,3 +3292,26 @@ def test_a_definition_leads_with_the_sentence_defining_its_term(
     assert "随着技术演变" in answer.text
     assert all(c.supported for c in answer.claims), answer.claims
     assert_checkable(answer, root)
+
+
+def test_a_comparisons_part_searches_its_report_without_its_name(
+    shelf: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # Each part searches its own report alone: there the report's name matches nothing
+    # but the passages about its publisher ("关于协会"), so the part's query leaves it out.
+    ingest_paths(settings, [shelf], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    queries: list[tuple[str, tuple[str, ...]]] = []
+    search = searcher.search
+
+    def spy(query: str, opts: SearchOptions):  # type: ignore[no-untyped-def]
+        queries.append((query, tuple(opts.docs)))
+        return search(query, opts)
+
+    searcher.search = spy  # type: ignore[method-assign]
+    gen = FakeGenerator(lambda m, o: YES if prompts.request_kind(o) == "confirm" else reply("", []))
+    Answerer(searcher, gen).ask("甲研究院的报告和乙研究分别如何看待智能体？", AskOptions())
+    parts = [(q, docs) for q, docs in queries if len(docs) == 1]
+    assert {docs for _q, docs in parts} == {("trends.md",), ("outlook.md",)}, queries
+    for query, _docs in parts:
+        assert "甲研究院" not in query and "乙研究" not in query and "智能体" in query, query

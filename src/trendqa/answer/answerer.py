@@ -634,7 +634,12 @@ class Answerer:
     ) -> Answer:
         """One answer in the analysis's language, checked."""
         started = time.perf_counter()
-        hits = self._retrieve(analysis, question, docs, opts.k, run)
+        query = question
+        if part and docs:
+            # A comparison's part searches its own report alone, where the report's name
+            # singles out nothing but the passages about its publisher ("关于协会").
+            query = self.reports.without(question, docs) or question
+        hits = self._retrieve(analysis, query, docs, opts.k, run)
         evidence = self._evidence(analysis, hits)
         passages = number_passages(evidence, first_n, first_id, part)
         run.add("retrieve_s", time.perf_counter() - started)

@@ -3315,3 +3315,40 @@ def test_a_comparisons_part_searches_its_report_without_its_name(
     assert {docs for _q, docs in parts} == {("trends.md",), ("outlook.md",)}, queries
     for query, _docs in parts:
         assert "甲研究院" not in query and "乙研究" not in query and "智能体" in query, query
+
+
+def test_a_table_rows_figure_is_read_in_the_unit_its_table_declares() -> None:
+    # A quarterly report's table: "单位：万元" in its heading, the row "营业收入 125,430.6 …".
+    # "营业收入为125,430.6万元" is what the row states; "125,430.6亿元" is not.
+    text = (
+        "项目 本报告期 上年同期 增减\n"
+        "营业收入 125,430.6 108,215.2 15.91%\n"
+        "归属于上市公司股东的净利润 18,602.3 15,117.9 23.05%\n"
+    )
+    heading = "一、主要财务数据 单位：万元"
+    chunk = Chunk("q3", text, Location("q.pdf", "q", 0, len(text), 1, 3), heading=heading)
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    chosen = [(p, s) for p in passages for s in p.sentences if "营业收入" in s.text]
+    asked = analyze("本报告期的营业收入是多少？", ReportNames(REPORTS))
+    checker = ClaimChecker(asked, {"营业收入": 4.0, "净利润": 4.0}, 5.0, {})
+    right, wrong = checker.check_all(
+        ["营业收入为125,430.6万元。", "营业收入为125,430.6亿元。"], chosen, passages
+    )
+    assert right.supported, right.detail
+    assert not wrong.supported and wrong.check == "figure", wrong.detail
+
+
+def test_the_term_a_sentence_opens_by_defining_is_found_in_the_questions_words() -> None:
+    from trendqa.answer.answerer import _defined_span
+    from trendqa.tokens import tokenize, words
+
+    def asked(question: str) -> set[str]:
+        return {fold(t) for t in (*tokenize(question), *words(question))}
+
+    # A translated question names no term after a definition word, nor quotes one.
+    question = asked("深圳白皮书中，什么算作人工智能相关的企业？")
+    sentence = "人工智能相关企业是指为人工智能研发提供支撑的企业。"
+    assert _defined_span(fold(sentence), question) == "人工智能相关企业"
+    # One word of the question is no term; a sentence not opening with it defines nothing.
+    assert _defined_span(fold("人工智能是新一轮科技革命的核心。"), question) == ""
+    assert _defined_span(fold("具体而言，是指处于全产业链上的企业。"), question) == ""

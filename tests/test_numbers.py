@@ -217,3 +217,14 @@ def test_a_translation_keeps_the_questions_figures_by_value(
     translated: str, original: str, kept: str
 ) -> None:
     assert keep_figures(translated, original) == kept
+
+
+def test_a_tables_unit_line_scales_its_bare_figures() -> None:
+    from trendqa.numbers import in_unit, table_unit
+
+    assert table_unit("一、主要财务数据 单位：万元") == "万"
+    assert table_unit("Table 2. Results (in millions of dollars)") == "million"
+    assert table_unit("营业收入同比增长") == ""
+    row = "营业收入 125,430.6 108,215.2 15.91% 2024"
+    # Percentages and years keep their own meaning.
+    assert in_unit(row, "万") == "营业收入 125,430.6万 108,215.2万 15.91% 2024"

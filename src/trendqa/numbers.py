@@ -289,3 +289,38 @@ def dropped_numbers(original: str, translated: str) -> list[str]:
         for n in find_numbers(original)
         if unsupported_numbers(n.text, translated) and not _in_english_words(n.value, translated)
     ]
+
+
+# A table's unit line: "单位：万元", "单位: 亿元", "(in thousands)", "in millions of dollars".
+_TABLE_UNIT = re.compile(
+    r"单位\s*[:：]\s*(?:人民币|美元)?\s*(万亿|千亿|百亿|亿|千万|百万|万|千)"
+    r"|\(\s*(?:in|unit:?)\s+(thousands|millions|billions)\b",
+    re.IGNORECASE,
+)
+_BARE_FIGURE = re.compile(
+    r"(?<![A-Za-z0-9.,])(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+\.\d+|-?\d{2,})"
+    r"(?![\d.,]*\s*(?:[%％‰]|[\u4e00-\u9fff]|[A-Za-z]))"
+)
+
+
+def table_unit(text: str) -> str:
+    """The scale the last unit line of `text` declares for the figures below it ("万" of
+    "单位：万元", "million" of "(in millions)"), '' when it declares none."""
+    found = list(_TABLE_UNIT.finditer(text))
+    if not found:
+        return ""
+    m = found[-1]
+    return m.group(1) or m.group(2).lower().rstrip("s")
+
+
+def in_unit(text: str, scale: str) -> str:
+    """`text` with each figure written bare (no unit, no percent sign) read in `scale`:
+    a row under "单位：万元" states "125,430.6万"."""
+    sep = "" if re.match(r"[\u4e00-\u9fff]", scale) else " "
+    return _BARE_FIGURE.sub(
+        lambda m: m.group(1) if _A_YEAR.fullmatch(m.group(1)) else f"{m.group(1)}{sep}{scale}",
+        text,
+    )
+
+
+_A_YEAR = re.compile(r"(?:19|20)\d{2}")

@@ -59,3 +59,19 @@ def tokenize(text: str) -> list[str]:
             words = (JOINED_NUMBER.sub("", m.group().lower()) for m in _WORD.finditer(piece))
             out.extend(w for w in words if w not in STOPWORDS)
     return out
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` in reading order, none overlapping and none left out: jieba's
+    precise cut for Han text, lowercased words otherwise (punctuation and spaces
+    dropped, stopwords kept)."""
+    text = unicodedata.normalize("NFKC", text)
+    out: list[str] = []
+    for piece in re.split(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)", text):
+        if not piece:
+            continue
+        if _HAN.match(piece):
+            out.extend(_jieba().lcut(piece))
+        else:
+            out.extend(JOINED_NUMBER.sub("", m.group().lower()) for m in _WORD.finditer(piece))
+    return out

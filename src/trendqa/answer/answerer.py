@@ -88,7 +88,7 @@ from trendqa.numbers import (
 from trendqa.records import Chunk, Hit
 from trendqa.retrieval import Searcher, SearchOptions
 from trendqa.textnorm import detect_language, fold, han_share
-from trendqa.tokens import tokenize
+from trendqa.tokens import STOPWORDS, tokenize, words
 
 MAX_QUESTION_CHARS = 600
 _YEAR = re.compile(r"(?:19|20)\d{2}")
@@ -744,6 +744,14 @@ class Answerer:
         claims when they leave it out. The answer stays as it is when no shown sentence
         defines the term or the checks refuse it."""
         terms = [fold(t) for t in _defined_of(analysis.question)]
+        if not terms:
+            # No term quoted or named after a definition word (a translated question's
+            # "什么算作人工智能相关的企业"): the longest term a shown sentence defines whose
+            # every word the question asks, of two words at least.
+            asked = {fold(t) for t in (*tokenize(analysis.question), *words(analysis.question))}
+            spans = [_defined_span(fold(s.text), asked) for p in passages for s in p.sentences]
+            longest = max(map(len, spans), default=0)
+            terms = [t for t in dict.fromkeys(spans) if t and len(t) == longest]
         found = [
             (p, s)
             for p in passages
@@ -1662,6 +1670,26 @@ _DEFINES = re.compile(
     r"(?:是指|指的是|就是|意味着|定义为|即|是|指|[:：])"
     r"|\x00[^。；;！？]{0,20}[,，]\s*即"
 )
+
+
+_DEFINING_WORD = re.compile(r"(?:是指|指的是|就是|意味着|定义为|即|是|指|[:：])")
+
+
+def _defined_span(folded: str, asked: set[str]) -> str:
+    """The term a (folded) sentence opens by defining ("人工智能相关企业是指…"), when each
+    of its words is one of `asked` and it has two words of two characters or more; ''."""
+    m = _DEFINING_WORD.search(folded)
+    if m is None:
+        return ""
+    opening = folded[: m.start()]
+    cut = words(opening)
+    if "".join(cut) != re.sub(r"\s+", "", opening):
+        return ""  # punctuation before the defining word: the term does not open it
+    if not cut or not all(w in asked for w in cut):
+        return ""
+    if sum(len(w) >= 2 and w not in STOPWORDS for w in cut) < 2:
+        return ""
+    return "".join(cut)
 
 
 def _defined_of(question: str) -> list[str]:

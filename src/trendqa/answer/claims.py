@@ -28,7 +28,7 @@ from trendqa.answer.reply import MARKER
 from trendqa.answer.types import Passage, Sentence
 from trendqa.chunking import split_sentences
 from trendqa.evidence import REQUEST_WORDS, TRANSLATED_SHARE, asked_text, key_terms, unframed
-from trendqa.numbers import find_numbers, unsupported_numbers
+from trendqa.numbers import find_numbers, in_unit, table_unit, unsupported_numbers
 from trendqa.records import Chunk
 from trendqa.textnorm import detect_language, fold, han_share
 from trendqa.tokens import STOPWORDS, tokenize
@@ -226,6 +226,8 @@ def clauses(claim: str, figure: bool = False) -> list[str]:
 # A topic line ("特斯拉：人型机器人采用自动驾驶视觉神经网络算法和Dojo计算平台") is as short as
 # a heading and ends without a stop.
 TOPIC_LINE_CHARS = 40
+# A table's unit line stands in its heading or at most this far above a row.
+TABLE_UNIT_CHARS = 400
 _STATEMENT_END = frozenset("。.!！?？；;…")
 STATED_CHARS = 12
 BARE_CHARS = 20
@@ -543,7 +545,7 @@ class ClaimChecker:
                 f"it attributes to {other} what another report's sentence states",
                 score,
             )
-        cited = " ".join(s.text for _p, s in evidence)
+        cited = " ".join(self._stated(p, s) for p, s in evidence)
         bad = unsupported_numbers(claim, cited, self.analysis.question)
         if bad:
             return ClaimResult(
@@ -668,12 +670,25 @@ class ClaimChecker:
         """Add the sentence that states each of the claim's figures, if a given one does."""
         out = list(evidence)
         question = self.analysis.question
-        for figure in unsupported_numbers(claim, " ".join(s.text for _p, s in out), question):
+        stated = " ".join(self._stated(p, s) for p, s in out)
+        for figure in unsupported_numbers(claim, stated, question):
             pool = [*chosen, *((p, s) for p in passages for s in p.sentences)]
-            match = next((e for e in pool if not unsupported_numbers(figure, e[1].text)), None)
+            match = next(
+                (e for e in pool if not unsupported_numbers(figure, self._stated(*e))), None
+            )
             if match is not None and match not in out:
                 out.append(match)
         return tuple(out)
+
+    @staticmethod
+    def _stated(passage: Passage, sentence: Sentence) -> str:
+        """What a sentence states of figures: its text, and for a row of a table whose unit
+        line ("单位：万元", "(in millions)") stands in its heading or above it in its
+        passage, its bare figures read in that unit too."""
+        chunk = passage.hit.chunk
+        above = chunk.text[: sentence.offset][-TABLE_UNIT_CHARS:]
+        scale = table_unit(f"{heading_at(chunk, sentence.offset)}\n{above}")
+        return f"{sentence.text} {in_unit(sentence.text, scale)}" if scale else sentence.text
 
     # ------------------------------------------------------------------ checks
 

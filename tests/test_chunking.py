@@ -404,3 +404,40 @@ def test_table_rows_are_never_split_across_chunks(size: int) -> None:
         assert any(row in c.text for c in chunks)
     for c in chunks:  # a chunk starts and ends at line boundaries inside the table
         assert c.location.start == 0 or doc.text[c.location.start - 1] in "\n。"
+
+
+def test_an_abbreviations_stop_ends_no_sentence_and_a_figure_may() -> None:
+    text = (
+        "The estimated cost on U.S. operators is $6,205. Dr. Smith and Acme Inc. agree, "
+        "e.g. in Dec. 2023. Capacity rose 12.5%. Then it fell.\n1. Introduction"
+    )
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "The estimated cost on U.S. operators is $6,205.",
+        "Dr. Smith and Acme Inc. agree, e.g. in Dec. 2023.",
+        "Capacity rose 12.5%.",
+        "Then it fell.",
+        "1. Introduction",
+    ]
+
+
+def test_a_line_of_running_text_ending_in_a_lower_case_word_goes_on() -> None:
+    # A PDF's column wraps "…this proposed" before "AD affects …": one sentence. A heading
+    # (short, or its words capitalised) still ends its line.
+    text = (
+        "The FAA estimates that this proposed\nAD affects 73 airplanes of U.S. registry.\n"
+        "Authority for This Rulemaking\nTitle 49 of the United States Code applies."
+    )
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "The FAA estimates that this proposed\nAD affects 73 airplanes of U.S. registry.",
+        "Authority for This Rulemaking",
+        "Title 49 of the United States Code applies.",
+    ]
+
+
+def test_a_wrapped_sentence_is_shown_on_one_line() -> None:
+    from trendqa.textnorm import one_line
+
+    assert one_line("The FAA estimates that this proposed\nAD affects 73 airplanes.") == (
+        "The FAA estimates that this proposed AD affects 73 airplanes."
+    )
+    assert one_line("人工智能核心产业\n规模持续扩大") == "人工智能核心产业规模持续扩大"

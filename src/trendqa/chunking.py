@@ -39,8 +39,9 @@ from trendqa.textnorm import fold
 # trend headings (趋势要点5.1:); 6: a chapter title the table of contents lists is a heading
 # where it stands alone further on; 7: the table of contents, with the furniture between
 # its entries, is no passage text; 8: BM25 tokens join a name to its number (GPT-3.5 is
-# GPT3.5, as the reports write it)
-CHUNKER_VERSION = "8"
+# GPT3.5, as the reports write it); 9: an abbreviation's stop (U.S., Dr., Dec.) ends no
+# sentence
+CHUNKER_VERSION = "9"
 
 _Span = tuple[int, int]  # (start, end) character offsets, end exclusive
 _Group = tuple[int, int]  # (first, last) indices of the units making up one chunk
@@ -53,8 +54,23 @@ _STRETCH = 1.3  # a chunk may grow to 1.3 x size rather than leave a tiny one be
 _OVERLAP_SLACK = 1.5  # "about overlap": one sentence slightly over it still repeats
 
 # Sentence ends: CJK and ASCII terminators with the closing quotes/brackets after them;
-# "." only after a Latin letter and before whitespace, so 3.14 and 65.4GFlops stay whole.
-_BOUNDARY = re.compile(r"(?:[。！？；!?]+|(?<=[A-Za-z])\.(?=\s|$))[”’」』）)\"']*|\n")
+# "." only after a Latin letter and before whitespace, so 3.14 and 65.4GFlops stay whole —
+# and not the stop of an abbreviation: U.S., e.g., Dr., Inc., Dec. (the FAA's "cost on
+# U.S. operators" is one sentence).
+_ABBREVIATION = (
+    r"(?<![A-Za-z]\.[A-Za-z])(?<!\b[A-Z])"
+    r"(?<!\b(?:Mr|Ms|Dr|St|No|vs|Co|Jr|Sr|Nr))"
+    r"(?<!\b(?:Mrs|Inc|Ltd|Fig|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Vol|Rev|Gen|Nos))"
+    r"(?<!\b(?:Corp|Prof|Sept))"
+)
+# A figure ends an English sentence ("…was $6,205. The…", "…in 2023. Next…") when three
+# digits or a percent sign stand before the stop and a capital or the end comes after it
+# (a list's "1. " is no sentence).
+_FIGURE_END = r"(?:(?<=\d\d\d)|(?<=%))\.(?=\s+[A-Z“\"(]|\s*$)"
+_BOUNDARY = re.compile(
+    rf"(?:[。！？；!?]+|(?<=[A-Za-z]){_ABBREVIATION}\.(?=\s|$)|{_FIGURE_END})"
+    r"[”’」』）)\"']*|\n"
+)
 _SOFT_BREAK = re.compile(r"[，、,：:；;\s]")
 _PAGE_NUMBER = re.compile(
     r"[-–—]?\s*\d{1,4}\s*[-–—]?"
@@ -124,15 +140,30 @@ _WRAP_AFTER = re.compile(r"[ \t]*[a-z]")
 _WRAP_MIN_LINE = 20  # shorter lines are headings, labels, table cells
 
 
+# A line of running text ending in a lower-case word goes on whatever the next line opens
+# with ("The FAA estimates that this proposed" / "AD affects 73 airplanes"): a heading is
+# short or capitalises its words, a sentence ends in a stop.
+_WRAP_AFTER_ANY = re.compile(r"[ \t]*[A-Za-z0-9(“\"‘']")
+_LAST_WORD_LOWER = re.compile(r"(?<![A-Za-z])[a-z]+$")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+_WRAP_MIN_WORDS = 4
+
+
 def _wrapped(text: str, newline: int) -> bool:
     """Whether the line end at `newline` only wraps an English sentence."""
     line_start = text.rfind("\n", 0, newline) + 1
     line = text[line_start:newline].strip()
+    if len(line) < _WRAP_MIN_LINE or line.startswith("#") or not _WRAP_BEFORE.search(line):
+        return False
+    if _WRAP_AFTER.match(text, newline + 1):
+        return True
+    words = _WORD.findall(line)
+    capitalised = sum(w[0].isupper() for w in words)
     return (
-        len(line) >= _WRAP_MIN_LINE
-        and not line.startswith("#")
-        and bool(_WRAP_BEFORE.search(line))
-        and bool(_WRAP_AFTER.match(text, newline + 1))
+        bool(_LAST_WORD_LOWER.search(line))
+        and len(words) >= _WRAP_MIN_WORDS
+        and capitalised * 2 < len(words)
+        and bool(_WRAP_AFTER_ANY.match(text, newline + 1))
     )
 
 

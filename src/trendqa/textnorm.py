@@ -100,3 +100,21 @@ def han_share(text: str) -> float:
 def detect_language(text: str) -> str:
     """'zh' when the text is mostly Chinese, else 'en'."""
     return "zh" if han_share(text) >= 0.5 else "en"
+
+
+_LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+
+
+def one_line(text: str) -> str:
+    """A sentence a PDF's column wrapped, as one line: a line break between Latin words is a
+    space, one between Chinese characters nothing."""
+
+    def join(m: re.Match[str]) -> str:
+        before = text[m.start() - 1] if m.start() else ""
+        after = text[m.end()] if m.end() < len(text) else ""
+        return "" if _HAN_CHAR.match(before) and _HAN_CHAR.match(after) else " "
+
+    return _LINE_BREAK.sub(join, text.strip())
+
+
+_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")

@@ -87,7 +87,7 @@ from trendqa.numbers import (
 )
 from trendqa.records import Chunk, Hit
 from trendqa.retrieval import Searcher, SearchOptions
-from trendqa.textnorm import detect_language, fold, han_share
+from trendqa.textnorm import detect_language, fold, han_share, one_line
 from trendqa.tokens import STOPWORDS, tokenize, words
 
 MAX_QUESTION_CHARS = 600
@@ -1653,6 +1653,7 @@ def _in_full(answer: Answer) -> Answer:
             ):
                 full = core
             if full != core:
+                full = one_line(full)
                 text = text[:at] + full + text[at + len(core) :]
                 claim = replace(claim, text=full + claim.text.strip()[len(core) :])
             cursor = at + len(full)

@@ -9,7 +9,7 @@ from trendqa.answer.reply import MARKER
 from trendqa.answer.types import Answer, Citation, Passage, Sentence
 from trendqa.chunking import split_sentences
 from trendqa.numbers import find_numbers, supported, unsupported_numbers
-from trendqa.textnorm import contains, fold
+from trendqa.textnorm import contains, fold, one_line
 
 PageOf = Callable[[str, int], int | None]
 
@@ -112,7 +112,7 @@ def quote_answer(
     open_q, close_q = ("「", "」") if zh else ('"', '"')
     if translations is None:
         lead = "资料原文：" if zh else "The passages say: "
-        texts = [c.quote for c in citations]
+        texts = [one_line(c.quote) for c in citations]
     else:
         lead = "资料原文（译文）：" if zh else "The passages say (translated): "
         texts = list(translations)

@@ -3352,3 +3352,14 @@ def test_the_term_a_sentence_opens_by_defining_is_found_in_the_questions_words()
     # One word of the question is no term; a sentence not opening with it defines nothing.
     assert _defined_span(fold("人工智能是新一轮科技革命的核心。"), question) == ""
     assert _defined_span(fold("具体而言，是指处于全产业链上的企业。"), question) == ""
+
+
+def test_figures_alone_are_shown_in_the_words_of_a_sentence_in_the_answers_language() -> None:
+    # "61:83" is in no language: a Chinese answer shows what the score is from its
+    # sentence (which writes it 61-83); an English answer does not get Chinese clauses.
+    sentence = "2022年女篮世界杯决赛中，中国女篮以61-83不敌美国女篮，获得亚军。"
+    assert (
+        figures_in_full("61:83", sentence, "zh")
+        == "2022年女篮世界杯决赛中，中国女篮以61-83不敌美国女篮"
+    )
+    assert figures_in_full("61:83", sentence, "en") == "61:83"

@@ -1635,7 +1635,10 @@ def _in_full(answer: Answer) -> Answer:
             quotes = [c.quote for c in answer.citations if c.n in claim.citations]
             full = next((f for q in quotes if (f := stated_in_full(core, q)) != core), core)
             if full == core:
-                full = next((f for q in quotes if (f := figures_in_full(core, q)) != core), core)
+                full = next(
+                    (f for q in quotes if (f := figures_in_full(core, q, answer.language)) != core),
+                    core,
+                )
             # A bulleted or numbered sentence's marker is its layout, not its words
             # ("- 图像生成领域…", "3、更多样内容…"): the number is no figure it states.
             if not (_LEAD_MARKER.match(core) or _POINT_NUMBER.match(core)):

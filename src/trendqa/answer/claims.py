@@ -310,12 +310,15 @@ def _measures(text: str) -> bool:
     return any(not _YEAR.fullmatch(n.text) for n in find_numbers(text))
 
 
-def figures_in_full(claim: str, sentence: str) -> str:
+def figures_in_full(claim: str, sentence: str, language: str = "") -> str:
     """A claim stating figures that one sentence in its language states, as that
     sentence's `figure_clauses`; the claim itself otherwise, or when those clauses say no
-    more than it does or say something else."""
+    more than it does or say something else. Figures alone ("61:83") are in no language:
+    the clauses of a sentence in the answer's `language` say what they are."""
     core = claim.strip().rstrip(CLAIM_STOPS)
-    if detect_language(core) != detect_language(sentence) or "\t" in sentence:
+    worded = re.search(r"[A-Za-z\u4e00-\u9fff]", core) is not None
+    own = detect_language(core) if worded else language
+    if own != detect_language(sentence) or "\t" in sentence:
         return claim  # (a table row's cells are no clauses: which cell is which is its header's)
     full = figure_clauses(core, sentence)
     if len(full) <= len(core) or len(full) > FIGURES_IN_FULL_CHARS:

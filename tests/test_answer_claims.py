@@ -3363,3 +3363,25 @@ def test_figures_alone_are_shown_in_the_words_of_a_sentence_in_the_answers_langu
         == "2022年女篮世界杯决赛中，中国女篮以61-83不敌美国女篮"
     )
     assert figures_in_full("61:83", sentence, "en") == "61:83"
+
+
+def test_how_much_something_rose_is_answered_by_a_sentence_saying_it_rose() -> None:
+    # "进步了多少" asks how much GPT-4 improved; "提升了40%" says it — a fall does not.
+    rose = "3月，GPT4正式发布，回答的准确性相比GPT3.5大幅提升了40%。"
+    fell = "3月，GPT4正式发布，回答的错误率相比GPT3.5下降了40%。"
+    chunks = [
+        Chunk("g1", rose, Location("t.md", "t", 0, len(rose), 1, 1), heading="GPT4发布"),
+        Chunk("g2", fell, Location("u.md", "u", 0, len(fell), 1, 1), heading="GPT4发布"),
+    ]
+    passages = number_passages([Hit(c, i, 1.0) for i, c in enumerate(chunks, 1)])
+    asked = analyze("GPT-4比GPT-3.5进步了多少？", ReportNames(REPORTS))
+    idf = {"gpt4": 5.0, "gpt3.5": 5.0, "准确性": 4.0, "错误率": 4.0, "进步": 3.0}
+    checker = ClaimChecker(asked, idf, 5.0, {})
+    up = checker.check_all(
+        ["GPT-4比GPT-3.5提升了40%。"], [(passages[0], passages[0].sentences[0])], passages
+    )
+    down = checker.check_all(
+        ["GPT-4比GPT-3.5下降了40%。"], [(passages[1], passages[1].sentences[0])], passages
+    )
+    assert up[0].supported, up[0].detail
+    assert not down[0].supported and down[0].check == "attribute", down[0].detail

@@ -117,6 +117,12 @@ _EACH = re.compile(r"[各均皆][是为有自]|分别[是为]?|各自")
 _COUNTED = re.compile(r"(?:多少|几)[个支家位种项名款部只条人次台辆座所]?([\u4e00-\u9fff]{2,8})")
 # The most characters between the two of a word written apart (偷逃个人所得税 for 逃税).
 SPLIT_WORD_GAP = 6
+# Words for one direction of change: asked how much something rose (进步, 增长), a sentence
+# saying it 提升 by so much answers it.
+_CHANGE_WORDS = (
+    frozenset({"增长", "增加", "提升", "提高", "上升", "上涨", "进步", "增幅", "涨幅", "增速"}),
+    frozenset({"下降", "减少", "降低", "下滑", "下跌", "回落", "降幅", "跌幅", "缩减"}),
+)
 # What a report does with what it writes of: the question's verb for the report.
 _REPORTING = frozenset({
     "展示", "介绍", "提到", "提及", "指出", "认为", "记录", "记载", "列举",
@@ -1349,6 +1355,9 @@ class ClaimChecker:
         主教练)."""
         if term in folded_context:
             return True
+        family = next((f for f in _CHANGE_WORDS if term in f), frozenset())
+        if any(word in folded_context for word in family):
+            return True  # "进步了多少" is answered by what "提升了40%" states
         if han_share(term) < 1:
             # A Latin name is written with or without its hyphen (GPT-4, GPT4).
             return _UNHYPHENATED.sub("", term) in _UNHYPHENATED.sub("", folded_context)

@@ -1451,6 +1451,18 @@ def test_entities_are_the_subject_not_the_report() -> None:
     assert not any("白皮书" in e for e in analysis.entities)
 
 
+def test_a_name_after_the_questions_capitalised_first_word_is_its_subject() -> None:
+    # "Under" is capitalised for opening the question; Jiangsu Province is still named.
+    analysis = analyze(
+        "Under Jiangsu Province's list of minor violations, how much waste is tolerated?",
+        ReportNames(REPORTS),
+    )
+    assert analysis.entities == ("Jiangsu Province",)
+    assert analyze("What does NVIDIA MimicGen do?", ReportNames(REPORTS)).entities == (
+        "NVIDIA MimicGen",
+    )
+
+
 def test_a_relation_to_a_country_is_no_subject() -> None:
     # 对华 (toward China) says which way a policy goes; the report's sentence says
     # 出口到有关国家, and its figure is still the US rule's.
@@ -3385,3 +3397,26 @@ def test_how_much_something_rose_is_answered_by_a_sentence_saying_it_rose() -> N
     )
     assert up[0].supported, up[0].detail
     assert not down[0].supported and down[0].check == "attribute", down[0].detail
+
+
+def test_a_claim_across_languages_is_cited_from_the_sentence_it_translates() -> None:
+    # The model named the wrong sentence for an English claim over Chinese passages: the
+    # shown sentence that means it (by the embedder's cross-lingual cosine) is its source.
+    stated = "IBM提出，当量子计算机能以超出经典计算的规模执行可靠计算时，即能获得量子效用。"
+    other = "腾讯云高性能计算集群的算力调度总规模超过1.5亿核。"
+    chunks = [
+        Chunk("q1", other, Location("t.md", "t", 0, len(other), 1, 1), heading="算力"),
+        Chunk("q2", stated, Location("t.md", "t", 500, 500 + len(stated), 9, 9), heading="量子"),
+    ]
+    passages = number_passages([Hit(c, i, 1.0) for i, c in enumerate(chunks, 1)])
+    claim = "Quantum utility is reached when a quantum computer performs reliable computations."
+
+    def similarity(a: Sequence[str], b: Sequence[str]) -> list[list[float]]:
+        return [[0.6 if "量子效用" in y else 0.1 for y in b] for _x in a]
+
+    asked = analyze("What is quantum utility?", ReportNames(REPORTS))
+    checker = ClaimChecker(asked, {"量子效用": 6.0}, 5.0, {}, similarity=similarity)
+    wrong = [(passages[0], passages[0].sentences[0])]
+    (result,) = checker.check_all([claim], wrong, passages)
+    assert result.supported, result.detail
+    assert [s.text for _p, s in result.evidence] == [stated]

@@ -56,6 +56,9 @@ COMMON_IDF = 1.2
 # How much more a word of the shown passages must mean an untranslatable name than the
 # names of its figure's sentence do, for those names to be another subject's.
 RIVAL_MARGIN = 0.1
+# A cross-lingual claim is cited from another shown sentence when that one means it by at
+# least this much more cosine than the best the model named.
+RECITE_MARGIN = 0.1
 RIVAL_WORDS = 40  # the rarest words of the passages compared with the name
 # How Chinese reports name their own country, and China's one-character name in the
 # compounds a question may use (对华 exports are 对中国 ones).
@@ -541,6 +544,19 @@ class ClaimChecker:
             better, better_score = self._evidence(claim, pool, None)
             if better_score > score:
                 evidence, score = better[:1], better_score
+        elif sims is not None and self.similarity is not None:
+            # Across languages, by meaning: the shown sentence the claim translates, when it
+            # means the claim clearly better than every one the model named.
+            pool = [
+                (p, s)
+                for p in passages
+                for s in p.sentences
+                if (p, s) not in chosen and _cross_lingual(claim, s.text)
+            ]
+            cosines = self.similarity([claim], [s.text for _p, s in pool])[0] if pool else []
+            at = max(range(len(pool)), key=lambda i: cosines[i], default=None)
+            if at is not None and cosines[at] >= max(CLAIM_SIMILARITY, score + RECITE_MARGIN):
+                evidence, score = (pool[at],), cosines[at]
         evidence = self._figure_evidence(claim, evidence, chosen, passages)
         if not evidence:
             return ClaimResult(claim, (), False, "content", "no cited sentence states it", score)

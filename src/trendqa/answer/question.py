@@ -493,6 +493,13 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 _EN_NAME = re.compile(r"\b(?:[A-Z][\w\-+.]*[A-Za-z0-9+]|[A-Z]{2,}\w*)(?:\s+[A-Z][\w\-+.]*)*")
 
 
+def _not_opening(name: str, at: int) -> str:
+    """A capitalised run without the word that opens the question, which is capitalised
+    for opening it ("Under Jiangsu Province's list…" names Jiangsu Province); '' when
+    nothing is left."""
+    return name if at > 0 else name.partition(" ")[2].strip()
+
+
 def _with_version(name: str, question: str) -> str:
     """A Latin-script name with the version the question gives it (Claude 3, GPT-4):
     another version is another subject."""
@@ -552,9 +559,9 @@ def entities(question: str, report_names: Sequence[str] = ()) -> tuple[str, ...]
         found += [_with_version(n, question) for n in _chinese_names(question)]
     else:
         found += [
-            _with_version(m.group(0), question)
+            _with_version(name, question)
             for m in _EN_NAME.finditer(question)
-            if m.start() > 0
+            if (name := _not_opening(m.group(0), m.start()))
         ]
     names = {fold(n) for n in report_names}
     out: list[str] = []

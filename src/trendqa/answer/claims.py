@@ -490,7 +490,39 @@ class ClaimChecker:
             again = self._check_cited(claim, (candidate,), passages)
             if again.supported:
                 return again
+        translated = self._translated_statement(claim, chosen, passages, sims)
+        if translated is not None:
+            candidate, cosine = translated
+            again = self._check_cited(claim, (candidate,), passages, [cosine])
+            if again.supported:
+                return again
         return result
+
+    def _translated_statement(
+        self,
+        claim: str,
+        chosen: Sequence[Evidence],
+        passages: Sequence[Passage],
+        sims: Sequence[float] | None,
+    ) -> tuple[Evidence, float] | None:
+        """For a claim across languages that its named sentences were scored for by
+        meaning (`sims`): the shown sentence it translates, with its cosine, when that one
+        means the claim clearly better than every one the model named."""
+        if sims is None or self.similarity is None:
+            return None
+        pool = [
+            (p, s)
+            for p in passages
+            for s in p.sentences
+            if (p, s) not in chosen and _cross_lingual(claim, s.text)
+        ]
+        if not pool:
+            return None
+        cosines = self.similarity([claim], [s.text for _p, s in pool])[0]
+        at = max(range(len(pool)), key=lambda i: cosines[i])
+        if cosines[at] < max(CLAIM_SIMILARITY, max(sims, default=0.0) + RECITE_MARGIN):
+            return None
+        return pool[at], cosines[at]
 
     def _other_statements(
         self, claim: str, cited: Sequence[Evidence], passages: Sequence[Passage]
@@ -544,19 +576,6 @@ class ClaimChecker:
             better, better_score = self._evidence(claim, pool, None)
             if better_score > score:
                 evidence, score = better[:1], better_score
-        elif sims is not None and self.similarity is not None:
-            # Across languages, by meaning: the shown sentence the claim translates, when it
-            # means the claim clearly better than every one the model named.
-            pool = [
-                (p, s)
-                for p in passages
-                for s in p.sentences
-                if (p, s) not in chosen and _cross_lingual(claim, s.text)
-            ]
-            cosines = self.similarity([claim], [s.text for _p, s in pool])[0] if pool else []
-            at = max(range(len(pool)), key=lambda i: cosines[i], default=None)
-            if at is not None and cosines[at] >= max(CLAIM_SIMILARITY, score + RECITE_MARGIN):
-                evidence, score = (pool[at],), cosines[at]
         evidence = self._figure_evidence(claim, evidence, chosen, passages)
         if not evidence:
             return ClaimResult(claim, (), False, "content", "no cited sentence states it", score)

@@ -112,9 +112,6 @@ def one_line(text: str) -> str:
     def join(m: re.Match[str]) -> str:
         before = text[m.start() - 1] if m.start() else ""
         after = text[m.end()] if m.end() < len(text) else ""
-        return "" if _HAN_CHAR.match(before) and _HAN_CHAR.match(after) else " "
+        return "" if _CJK.match(before) and _CJK.match(after) else " "
 
     return _LINE_BREAK.sub(join, text.strip())
-
-
-_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")

@@ -48,30 +48,26 @@ def warm_up() -> None:
 
 def tokenize(text: str) -> list[str]:
     """BM25 tokens: jieba search-mode words for Han text, lowercased words otherwise."""
-    text = unicodedata.normalize("NFKC", text)
-    out: list[str] = []
-    for piece in re.split(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)", text):
-        if not piece:
-            continue
-        if _HAN.match(piece):
-            out.extend(w for w in _jieba().cut_for_search(piece) if w not in STOPWORDS)
-        else:
-            words = (JOINED_NUMBER.sub("", m.group().lower()) for m in _WORD.finditer(piece))
-            out.extend(w for w in words if w not in STOPWORDS)
-    return out
+    return [w for w in _words(text, search=True) if w not in STOPWORDS]
 
 
 def words(text: str) -> list[str]:
     """The words of `text` in reading order, none overlapping and none left out: jieba's
     precise cut for Han text, lowercased words otherwise (punctuation and spaces
     dropped, stopwords kept)."""
+    return _words(text, search=False)
+
+
+def _words(text: str, *, search: bool) -> list[str]:
+    """Han runs cut by jieba (search mode, overlapping, or its precise cut), other text
+    as lowercased words, a name's hyphen before its number dropped."""
     text = unicodedata.normalize("NFKC", text)
     out: list[str] = []
     for piece in re.split(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)", text):
         if not piece:
             continue
         if _HAN.match(piece):
-            out.extend(_jieba().lcut(piece))
+            out.extend(_jieba().cut_for_search(piece) if search else _jieba().lcut(piece))
         else:
             out.extend(JOINED_NUMBER.sub("", m.group().lower()) for m in _WORD.finditer(piece))
     return out

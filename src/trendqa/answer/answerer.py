@@ -716,14 +716,14 @@ class Answerer:
             answer = _in_full(answer)
         return answer
 
-    def _defines(self, analysis: QuestionAnalysis, answer: Answer) -> bool:
+    @staticmethod
+    def _defines(answer: Answer, terms: Sequence[str]) -> bool:
         """Whether a checked answer to a definition question can be its definition: it
-        keeps a claim, and one that is a statement or names a term it defines — not a
-        label alone ("腾讯IDC", a point of the slide beside the definition)."""
+        keeps a claim, and one that is a statement or names a term it defines (`terms`,
+        folded) — not a label alone ("腾讯IDC", a point of the slide beside the definition)."""
         kept = [c for c in answer.claims if c.supported]
         if not answer.answerable or not kept:
             return False
-        terms = [fold(t) for t in _defined_of(analysis.question)]
         return any(
             len(MARKER.sub("", c.text).strip()) >= LABEL_CHARS
             or any(t in fold(c.text) for t in terms)
@@ -743,7 +743,8 @@ class Answerer:
         nothing (it failed a check, or gave a label); it leads the model's checked
         claims when they leave it out. The answer stays as it is when no shown sentence
         defines the term or the checks refuse it."""
-        terms = [fold(t) for t in _defined_of(analysis.question)]
+        named = [fold(t) for t in _defined_of(analysis.question)]
+        terms = named
         if not terms:
             # No term quoted or named after a definition word (a translated question's
             # "什么算作人工智能相关的企业"): the longest term a shown sentence defines whose
@@ -762,7 +763,7 @@ class Answerer:
         if not found:
             return answer
         p, sentence = found[0]
-        if not self._defines(analysis, answer):
+        if not self._defines(answer, named):
             defined = self._check(base, analysis, [(p, sentence)], sentence.text)
             return defined if defined.answerable else answer
         quoted = fold(sentence.text)
@@ -1669,14 +1670,12 @@ def _in_full(answer: Answer) -> Answer:
 LABEL_CHARS = 12
 # Where a sentence defines its term (written \x00 here): "所谓T", "T是指/即/：…", or the
 # term, a few words and then "，即…" ("大模型的价值对齐日益成为一个关键问题，即让…").
+_DEFINING = r"(?:是指|指的是|就是|意味着|定义为|即|是|指|[:：])"
 _DEFINES = re.compile(
-    r"所谓[“\"]?\x00|\x00[”\"]?(?:曾经|通常|一般|主要|原本|本身)?"
-    r"(?:是指|指的是|就是|意味着|定义为|即|是|指|[:：])"
+    rf"所谓[“\"]?\x00|\x00[”\"]?(?:曾经|通常|一般|主要|原本|本身)?{_DEFINING}"
     r"|\x00[^。；;！？]{0,20}[,，]\s*即"
 )
-
-
-_DEFINING_WORD = re.compile(r"(?:是指|指的是|就是|意味着|定义为|即|是|指|[:：])")
+_DEFINING_WORD = re.compile(_DEFINING)
 
 
 def _defined_span(folded: str, asked: set[str]) -> str:

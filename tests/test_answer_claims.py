@@ -30,11 +30,18 @@ from trendqa.answer.context import (
     Shelf,
     _runs,
     body_after,
+    bulleted_run,
     contents_spans,
     number_passages,
     numbered_run,
 )
-from trendqa.answer.question import ReportNames, defined_terms, expected_count, question_type
+from trendqa.answer.question import (
+    ReportNames,
+    asks_definition,
+    defined_terms,
+    expected_count,
+    question_type,
+)
 from trendqa.answer.types import Passage, Sentence
 from trendqa.api import ingest_paths, open_searcher
 from trendqa.config import Settings
@@ -1274,7 +1281,41 @@ def test_a_translation_that_joins_two_checked_claims_is_shown_citing_both(ask, s
     first = answer.claims[0]
     assert first.supported, answer.claims
     assert "2,200" in first.checked_as and "1,100" in first.checked_as
-    assert "2,200" in answer.text and "1,100" in answer.text
+    assert "2,200" in answer.text and answer.text.count("1,100") == 1, answer.text
+    assert_checkable(answer, shelf)
+
+
+def test_translations_that_slip_by_one_are_asked_again_one_by_one(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
+    # The translator wrote the first statement as two: every translation after it is the
+    # wrong one's. Each statement whose translation fails is translated again alone.
+    base = model(
+        "北京市人工智能企业数量为2,200家。上海市人工智能企业数量为1,100家。",
+        "北京市人工智能企业数量",
+        question="2023年底北京和上海各有多少家人工智能企业？",
+    )
+    alone = {
+        "北京": "At the end of 2023, Beijing had 2,200 AI companies.",
+        "上海": "Shanghai had 1,100 AI companies.",
+    }
+
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        if prompts.request_kind(options) != "translate":
+            return base._script(messages, options)  # type: ignore[misc]
+        given = prompts.statements(messages)
+        if len(given) > 1:
+            slipped = ["Beijing had", "2,200 AI companies, and Shanghai had 1,100."]
+            return json.dumps({"translations": slipped})
+        return json.dumps({"translations": [next(alone[k] for k in alone if k in given[0])]})
+
+    gen = FakeGenerator(script)
+    answer = ask(
+        gen, "How many AI companies did Beijing and Shanghai each have at the end of 2023?"
+    )
+    assert answer.answerable, answer.reason
+    assert "Beijing had 2,200 AI companies" in answer.text, answer.claims
+    assert "Shanghai had 1,100 AI companies" in answer.text, answer.text
+    assert all(c.supported for c in answer.claims), answer.claims
+    assert kinds(gen).count("translate") == 3  # the list once, then each statement alone
     assert_checkable(answer, shelf)
 
 
@@ -2754,6 +2795,17 @@ def test_a_list_answered_with_one_numbered_item_gets_its_whole_run(directions) -
     assert "市场规模" not in answer.text  # the run ends where the numbering does
 
 
+def test_items_the_model_chose_but_left_out_of_its_answer_are_added_too(directions) -> None:  # type: ignore[no-untyped-def]
+    # The model chooses all four items as evidence, then writes only the third.
+    item = "更多样内容、互动内容、新媒体：沉浸式交互和体验"
+    gen = model(f"- {item}", "沉浸式交互和体验", "提高体验质量", "更高效的内容生成", "更深入产业")
+    answer = directions(gen, "沉浸式媒体的未来发展方向有哪些？")
+    assert answer.answerable, answer.reason
+    for start in ("提高体验质量", "更高效的内容生成", "更多样内容", "更深入产业"):
+        assert start in answer.text, answer.text
+    assert len({c.start for c in answer.citations}) == 4
+
+
 def test_a_numbered_run_is_the_items_numbered_one_after_another() -> None:
     text = "（一）甲。（二）乙。（三）丙。5、丁。"
     chunk = Chunk("c", text, Location("n.md", "n", 0, len(text), 1, 1))
@@ -3420,3 +3472,192 @@ def test_a_claim_across_languages_is_cited_from_the_sentence_it_translates() -> 
     (result,) = checker.check_all([claim], wrong, passages)
     assert result.supported, result.detail
     assert [s.text for _p, s in result.evidence] == [stated]
+
+
+ENGINE = """# 前沿应用趋势
+
+## 专家调查
+
+数字交互引擎是关系到我国科技竞争力的重要技术吗?
+
+92%的受访专家认为，数字交互引擎是关系到我国科技竞争力的重要技术。
+
+## 量子计算
+
+量子计算正在走向实用。腾讯量子实验室发布了新的模型。
+
+腾讯量子实验室模型流程图
+
+## 引擎概述
+
+- 数字交互引擎是在文化创意场景下产生、不断实现技术迭代的一类工具集，集成了物理模拟等前沿技术。
+- 数字交互引擎主要由图形模块、仿真模块、实时渲染等模块构成，它以软件代码包形式创造虚拟场景。
+"""
+
+
+def test_a_question_asking_what_a_term_is_among_other_things_gets_its_definition(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # "X是什么？主要由哪些模块构成？" asks a list, and what X is. The model answers with the
+    # figure caption beside the definition, a label: the report's defining sentence
+    # answers — not the survey's question "X是…吗?", which defines nothing.
+    root = tmp_path / "engine"
+    root.mkdir()
+    (root / "engine.md").write_text(ENGINE, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model("腾讯量子实验室模型流程图", "腾讯量子实验室模型流程图")
+    question = "报告中的“数字交互引擎”是什么？主要由哪些模块构成？"
+    answer = Answerer(searcher, gen).ask(question, AskOptions())
+    assert answer.answerable, answer.reason
+    assert "一类工具集" in answer.text, answer.text
+    assert "流程图" not in answer.text and "吗" not in answer.text, answer.text
+    assert all(c.supported for c in answer.claims), answer.claims
+    assert_checkable(answer, root)
+
+
+def test_what_a_claim_says_a_term_is_comes_from_sentences_about_the_term() -> None:
+    # "X是<caption>，主要由…构成": the caption, two sentences after another topic, is about
+    # its figure; the sentence about X gives the modules alone.
+    passages = number_passages(
+        [Hit(Chunk("e", ENGINE, Location("e.md", "e", 0, len(ENGINE), 1, 20)), 1, 1.0)]
+    )
+    chosen = [
+        (p, s) for p in passages for s in p.sentences if "流程图" in s.text or "主要由" in s.text
+    ]
+    assert len(chosen) == 2
+    asked = analyze("报告中的“数字交互引擎”是什么？主要由哪些模块构成？", ReportNames({}))
+    assert asked.type == "list" and asked.defines
+    idf = {"数字": 4.0, "交互": 4.0, "引擎": 5.0, "流程图": 5.0, "量子": 4.0, "模块": 3.0}
+    checker = ClaimChecker(asked, idf, 6.0, {})
+    joined, own = checker.check_all(
+        [
+            "数字交互引擎是腾讯量子实验室模型流程图，主要由图形模块、仿真模块构成。",
+            "数字交互引擎主要由图形模块、仿真模块、实时渲染等模块构成。",
+        ],
+        chosen,
+        passages,
+    )
+    assert not joined.supported and joined.check == "subject", joined.detail
+    assert own.supported, own.detail
+
+
+def test_a_question_asks_for_a_definition_when_any_of_its_parts_does() -> None:
+    assert asks_definition("报告中的“数字交互引擎”是什么？主要由哪些模块构成？", "list")
+    assert asks_definition(
+        "How does the white paper define a sparse model, and how does it differ?", "comparison"
+    )
+    assert not asks_definition("深圳有多少家人工智能企业？主要分布在哪些区？", "list")
+    assert not asks_definition("该公司的名字是什么？", "fact")
+
+
+def test_a_bulleted_run_is_a_list_when_counted_or_labelled() -> None:
+    text = (
+        "以价值对齐确保人工智能的未来\n"
+        "- **凝聚行业共识**，推动形成指南。\n"
+        "- **鼓励开放研究**，支持安全研究。\n"
+        "- **结合人类监督和AI监督**，同步发展。\n"
+        "- **基于自然反馈对齐的探索**：更天然的方式。\n"
+        "人形机器人加速发展。\n"
+        "- 另一个要点。\n"
+    )
+    chunk = Chunk("c", text, Location("v.md", "v", 0, len(text), 1, 7))
+    lines = text.splitlines()
+    sentences = tuple(Sentence(i, 1, t, text.index(t)) for i, t in enumerate(lines, 1))
+    passage = Passage(1, Hit(chunk, 1, 1.0), sentences)
+    second = sentences[2]
+    # Four labelled items: a list, whatever the count; the run ends at the unbulleted line.
+    assert [s.id for s in bulleted_run(passage, second, None)] == [2, 4, 5]
+    assert [s.id for s in bulleted_run(passage, second, 4)] == [2, 4, 5]
+    assert bulleted_run(passage, second, 3) == []  # not the run the question counts
+    assert bulleted_run(passage, sentences[6], None) == []  # an item alone is no run
+    unlabelled = Passage(
+        1,
+        Hit(Chunk("u", "- 甲。\n- 乙。\n", Location("u.md", "u", 0, 8, 1, 2)), 1, 1.0),
+        (Sentence(1, 1, "- 甲。", 0), Sentence(2, 1, "- 乙。", 5)),
+    )
+    assert bulleted_run(unlabelled, unlabelled.sentences[0], None) == []
+    assert [s.id for s in bulleted_run(unlabelled, unlabelled.sentences[0], 2)] == [2]
+
+
+def test_a_part_of_a_figure_comes_from_where_its_whole_is_stated() -> None:
+    from trendqa.answer.answerer import _compose, _parts_with_wholes
+    from trendqa.answer.claims import ClaimResult
+
+    # "84家创新载体，其中97家…": the part is its own claim; another passage's "其中" (of
+    # enterprises) is no part of the carriers.
+    text = "截至2023年底，深圳有84家创新载体，其中97家被认定为小巨人企业。"
+    assert split_claims(text) == [
+        "截至2023年底，深圳有84家创新载体",
+        "其中97家被认定为小巨人企业。",
+    ]
+    assert split_claims("深圳有创新载体，其中一家在南山。") == ["深圳有创新载体，其中一家在南山。"]
+    carriers = "截至2023年底，深圳累计建设创新载体84家。近年立项量下滑。"
+    firms = "深圳人工智能企业众多。其中，97家企业被认定为小巨人企业。"
+    a, b = (
+        Chunk(c, t, Location("w.md", "w", 0, len(t), 1, 1))
+        for c, t in (("a", carriers), ("b", firms))
+    )
+    passages = number_passages([Hit(a, 1, 1.0), Hit(b, 2, 0.9)])
+    whole_sentence = passages[0].sentences[0]
+    near, far = passages[0].sentences[1], passages[1].sentences[1]
+    whole = ClaimResult("截至2023年底，深圳有84家创新载体", ((passages[0], whole_sentence),), True)
+    apart = ClaimResult("其中97家被认定为小巨人企业。", ((passages[1], far),), True)
+    beside = ClaimResult("其中立项量下滑。", ((passages[0], near),), True)
+    checked = _parts_with_wholes([whole, apart])
+    assert checked[0].supported and not checked[1].supported
+    assert checked[1].check == "subset"
+    assert _compose(text, checked) == "截至2023年底，深圳有84家创新载体[1]。"
+    assert _parts_with_wholes([whole, beside])[1].supported
+
+
+HETERO = """# 算力趋势
+
+## 算力破墙
+
+在数据中心，GPU相对于CPU的主导作用越来越强。芯片架构从异构转向超异构。CPU、GPU、NPU，以及各种算法的芯片，越来越多地集成到单个芯片中。
+
+## 国产芯片
+
+华为通过魔改ARMv8.2，形成了自己的鲲鹏CPU架构。
+"""
+
+
+def test_a_term_stated_as_a_sentence_is_explained_by_the_sentence_after_it(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # "芯片架构从异构转向超异构。" states the term; the report explains it in the next
+    # sentence. The model's answer (another section's sentence) fails its subject check.
+    root = tmp_path / "chips"
+    root.mkdir()
+    (root / "chips.md").write_text(HETERO, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model("从异构转向超异构指的是华为通过魔改ARMv8.2，形成了自己的鲲鹏CPU架构。", "鲲鹏")
+    question = "报告所说的芯片架构“从异构转向超异构”指的是什么？"
+    answer = Answerer(searcher, gen).ask(question, AskOptions())
+    assert answer.answerable, answer.reason
+    assert "集成到单个芯片中" in answer.text and "鲲鹏" not in answer.text, answer.text
+    assert all(c.supported for c in answer.claims if "鲲鹏" not in c.text)
+    assert_checkable(answer, root)
+
+
+def test_a_translation_makes_up_no_titles_and_pointed_words_are_no_names() -> None:
+    from trendqa.answer.answerer import unquoted
+    from trendqa.answer.question import entities
+
+    reports = ReportNames(REPORTS)
+    made_up = "《Jennifer Doudna的论文》在腾讯报告中被引用，该论文在哪里发表？"
+    asked = "Which Jennifer Doudna paper does the Tencent report cite, and where was it published?"
+    assert unquoted(made_up, asked, reports).startswith("Jennifer Doudna的论文在")
+    # A report's title stays one; a question that quotes keeps its translation's titles.
+    titled = "《2023年十大科技趋势》如何定义生成式AI？"
+    assert (
+        unquoted(titled, "How does DAMO's trends report define generative AI?", reports) == titled
+    )
+    quoted = "《科技巨头》是什么意思？"
+    assert unquoted(quoted, "What does the report mean by 'Big Tech'?", reports) == quoted
+    # "该论文" points back at a thing, "哪篇论文" asks for one: neither names a subject.
+    assert "论文" not in entities("Jennifer Doudna的论文在哪里发表？该论文被谁引用？")
+    assert "论文" not in entities("腾讯报告引用了哪篇论文？")
+    assert "腾讯" in entities("腾讯报告引用了哪篇论文？")

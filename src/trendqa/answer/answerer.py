@@ -38,8 +38,10 @@ from trendqa.answer.claims import (
     ClaimResult,
     figures_in_full,
     join_lines,
+    opens_subset,
     split_claims,
     stated_in_full,
+    subset_apart,
     topic_line,
 )
 from trendqa.answer.context import (
@@ -47,6 +49,7 @@ from trendqa.answer.context import (
     SECTION_CHARS,
     Shelf,
     body_after,
+    bulleted_run,
     number_passages,
     numbered_run,
 )
@@ -113,6 +116,9 @@ ASKED_TRANSLATED = TRANSLATED_SHARE
 # the two (a faithful translation scores ~0.8; one about something else, far less).
 TRANSLATION_SIMILARITY = 0.5
 _LEAD_MARKER = re.compile(r"^(?:[-*•·]\s*)+")
+_TITLE = re.compile(r"《([^》]{1,60})》")
+# Markdown emphasis a report's text keeps ("**凝聚行业共识**"): no part of what it states.
+_EMPHASIS = re.compile(r"\*\*|__")
 # A small model's English frames its answer as a reading of the passages ("The passage
 # states that …", "The study shows that …"): the answer is what they state, so the frame
 # is dropped.
@@ -359,7 +365,7 @@ class Answerer:
         asked = " ".join(str(parse_json(result.text).get(working, "")).split())
         if result.truncated or not asked or detect_language(asked) != working:
             return ""
-        return asked
+        return unquoted(asked, question, self.reports)
 
     def _pivot(
         self, analysis: QuestionAnalysis, working: str, opts: AskOptions, run: _Run
@@ -418,6 +424,7 @@ class Answerer:
             original=analysis.question if asked != analysis.question else "",
             shown_in=analysis.language,
             people=tuple(people.items()),
+            defines=analysis.defines or (kind == "definition"),
         )
 
     # ------------------------------------------------------------------ retrieval
@@ -692,7 +699,7 @@ class Answerer:
             # A second, short request: only the chosen sentences, answer in the language.
             text = self._rewrite(question, [s for _p, s in chosen], base.language, budget, run)
         answer = self._check(base, analysis, chosen, text)
-        if analysis.type == "definition":
+        if analysis.defines:
             answer = self._defining(base, analysis, passages, answer)
         if answer.mode == "extractive" and answer.reason.startswith("language:"):
             answer = self._quotes_translated(answer, analysis.asked, run)
@@ -754,15 +761,18 @@ class Answerer:
             longest = max(map(len, spans), default=0)
             terms = [t for t in dict.fromkeys(spans) if t and len(t) == longest]
         found = [
-            (p, s)
+            (p, s, opening)
             for p in passages
             for s in p.sentences
-            if any(_DEFINES.search(fold(s.text).replace(t, "\x00", 1)) for t in terms if t)
-            and not topic_line(p.hit.chunk.text, s)
+            if not _ASKS.search(s.text) and not topic_line(p.hit.chunk.text, s)
+            for opening in [_defines_at(fold(s.text), terms)]
+            if opening is not None
         ]
         if not found:
-            return answer
-        p, sentence = found[0]
+            return self._elaborated(base, analysis, passages, answer, named)
+        # The sentence that opens with the term it defines ("T是…") before one that
+        # defines it on the way ("…的T，即…").
+        p, sentence, _opening = min(found, key=lambda f: not f[2])
         if not self._defines(answer, named):
             defined = self._check(base, analysis, [(p, sentence)], sentence.text)
             return defined if defined.answerable else answer
@@ -784,6 +794,34 @@ class Answerer:
         if not led.answerable or first is None or fold(sentence.text)[:8] not in fold(first.text):
             return answer
         return led
+
+    def _elaborated(
+        self,
+        base: Answer,
+        analysis: QuestionAnalysis,
+        passages: Sequence[Passage],
+        answer: Answer,
+        terms: Sequence[str],
+    ) -> Answer:
+        """A term the report states as a sentence of its own and then explains ("芯片架构
+        从异构转向超异构。CPU、GPU…越来越多地集成到单个芯片中"), asked what it means: the
+        sentence after it answers, when the model's answer defines nothing. The explanation
+        is checked as a claim, the statement of the term beside it as its evidence."""
+        if not terms or self._defines(answer, terms):
+            return answer
+        for p in passages:
+            for i, sentence in enumerate(p.sentences[:-1]):
+                own = re.sub(r"[\W_]+", "", fold(sentence.text))
+                term = next((t for t in terms if t and t in own), "")
+                if not term or len(term) < STATED_TERM_SHARE * len(own):
+                    continue
+                after = p.sentences[i + 1]
+                if topic_line(p.hit.chunk.text, after) or _ASKS.search(after.text):
+                    continue
+                explained = self._check(base, analysis, [(p, sentence), (p, after)], after.text)
+                if explained.answerable:
+                    return explained
+        return answer
 
     def _announced_list(
         self,
@@ -883,9 +921,11 @@ class Answerer:
         answer: Answer,
     ) -> Answer:
         """A list question answered with some items of a numbered run ("- 3、…" of 1–4 in
-        one passage) is answered with the whole run: the question asks for the list, and
-        the passage numbers its items. Each added item is a claim checked like the model's
-        own; the answer is kept as it was unless every claim of the longer one holds."""
+        one passage), or of a bulleted run that is a list (as many items as the question
+        asks for, or each opening with its label), is answered with the whole run: the
+        question asks for the list, and the passage sets out its items. Each added item is
+        a claim checked like the model's own; the answer is kept as it was unless every
+        claim of the longer one holds."""
         if analysis.type != "list" or not answer.answerable or answer.mode != "llm":
             return answer
         cited = {(c.n, c.start) for c in answer.citations}
@@ -893,13 +933,15 @@ class Answerer:
         def is_cited(p: Passage, sent: Sentence) -> bool:
             return (p.n, p.hit.chunk.location.start + sent.offset) in cited
 
-        shown = {s.id for _p, s in chosen}
+        # An item the model chose but left out of its answer is added like any other.
+        shown: set[int] = set()
         adds: list[tuple[Passage, Sentence]] = []
         for p in answer.passages:
             for sent in p.sentences:
                 if not is_cited(p, sent):
                     continue
-                for item in numbered_run(p, sent):
+                run = numbered_run(p, sent) or bulleted_run(p, sent, analysis.count)
+                for item in run:
                     if item.id not in shown and not is_cited(p, item):
                         adds.append((p, item))
                         shown.add(item.id)
@@ -1079,7 +1121,7 @@ class Answerer:
     ) -> Answer:
         """Keep the claims of the model's answer that its cited sentences state."""
         question = analysis.question
-        text = MARKER.sub("", text).strip()
+        text = _EMPHASIS.sub("", MARKER.sub("", text)).strip()
         if not chosen:
             return replace(base, reason="model: the model found no sentence that answers it")
         cited_hits = list({p.n: p.hit for p, _s in chosen}.values())
@@ -1113,7 +1155,7 @@ class Answerer:
         text = join_lines(_without_reading_frame(text))
         listing = analysis.type in ("list", "overview")
         claims_made = split_claims(text, listing)
-        results = _once(checker.check_all(claims_made, chosen, base.passages))
+        results = _parts_with_wholes(_once(checker.check_all(claims_made, chosen, base.passages)))
         claims = tuple(_claim(r) for r in results)
         kept = [r for r in results if r.supported]
         if not kept:
@@ -1360,20 +1402,36 @@ class Answerer:
         if texts is None:
             reason = "translation: the translation of the checked answer was unreadable"
             return replace(refused, reason=reason)
-        texts = [_tidied(t, c.text, analysis) for c, t in zip(kept, texts, strict=True)]
-        texts = self._without_chinese(kept, texts, language, analysis, run)
-        if self.searcher.embedder is None:
-            cosines = [[1.0] * len(kept) for _ in kept]  # nothing to compare meanings with
-        else:
-            cosines = self._similarity(texts, [c.text for c in kept])
+        tidied = [_tidied(t, c.text, analysis) for c, t in zip(kept, texts, strict=True)]
+        texts = self._without_chinese(kept, tidied, language, analysis, run)
+        fidelity = self._fidelity(texts, kept)
+        lines: list[str] = texts
+
+        def fault_of(i: int) -> str:
+            framing = _framing(analysis.asked, answer.passages, kept[i].citations)
+            return _translation_fault(kept[i].text, lines[i], language, fidelity[i], framing)
+
+        faulty = [i for i in range(len(kept)) if fault_of(i)]
+        if faulty and len(kept) > 1:
+            # A list's translations can slip by one (one statement written as two): each
+            # statement whose translation fails is asked again alone.
+            for i in faulty:
+                again = self._translate_claims([kept[i].text], language, run, asked)
+                if again:
+                    lines[i] = _tidied(again[0], kept[i].text, analysis)
+            lines[:] = self._without_chinese(kept, lines, language, analysis, run)
+            redone = self._fidelity([lines[i] for i in faulty], [kept[i] for i in faulty])
+            for i, cosine in zip(faulty, redone, strict=True):
+                fidelity[i] = cosine
         translated: dict[int, Claim] = {}
-        for i, (claim, text) in enumerate(zip(kept, texts, strict=True)):
-            checked, citations, cosine = claim.text, claim.citations, cosines[i][i]
-            framing = _framing(analysis.asked, answer.passages, citations)
-            fault = _translation_fault(checked, text, language, cosine, framing)
+        within: set[int] = set()  # claims another's translation says too
+        for i, (claim, text) in enumerate(zip(kept, lines, strict=True)):
+            checked, citations, cosine = claim.text, claim.citations, fidelity[i]
+            fault = fault_of(i)
             merged = self._merged(kept, i, text, language) if fault else None
             if merged is not None:
-                checked, citations, cosine = merged
+                checked, citations, cosine, j = merged
+                within.add(j)
                 fault = ""
             translated[id(claim)] = replace(
                 claim,
@@ -1384,6 +1442,12 @@ class Answerer:
                 citations=() if fault else citations,
                 reason=f"translation: {fault}" if fault else "",
             )
+        for j in within:
+            # Said once, where the translation joined it to its neighbour.
+            claim = translated[id(kept[j])]
+            if claim.supported and claim.checked_as == kept[j].text:
+                said = "translation: the translation of the claim beside it says it"
+                translated[id(kept[j])] = replace(claim, supported=False, citations=(), reason=said)
         claims = tuple(translated.get(id(c), c) for c in answer.claims)
         shown = [c for c in claims if c.supported]
         if not shown:
@@ -1399,12 +1463,21 @@ class Answerer:
             claims=claims,
         )
 
+    def _fidelity(self, texts: Sequence[str], claims: Sequence[Claim]) -> list[float]:
+        """How close each translation is in meaning to its claim (1.0 for each when
+        there is nothing to compare meanings with)."""
+        if self.searcher.embedder is None or not texts:
+            return [1.0] * len(texts)
+        cosines = self._similarity(list(texts), [c.text for c in claims])
+        return [cosines[i][i] for i in range(len(texts))]
+
     def _merged(
         self, kept: Sequence[Claim], i: int, text: str, language: str
-    ) -> tuple[str, tuple[int, ...], float] | None:
+    ) -> tuple[str, tuple[int, ...], float, int] | None:
         """A translation that wrote the next (or previous) checked claim into this one
         ("…70 billion parameters, with a context length of 4096" for two claims): shown
-        when it is a faithful translation of the two together, citing both."""
+        when it is a faithful translation of the two together, citing both (and the other
+        claim, `j` of the result, is then not shown again on its own)."""
         for j in (i + 1, i - 1):
             if not 0 <= j < len(kept):
                 continue
@@ -1419,7 +1492,7 @@ class Answerer:
             if self.searcher.embedder is not None and cosine < TRANSLATION_SIMILARITY:
                 continue
             citations = tuple(sorted({*kept[i].citations, *kept[j].citations}))
-            return checked, citations, cosine
+            return checked, citations, cosine, j
         return None
 
     def _without_chinese(
@@ -1580,6 +1653,18 @@ def _beside(
     return [(p, s) for p in answer.passages for s in p.sentences if s.id not in ids]
 
 
+def _parts_with_wholes(results: Sequence[ClaimResult]) -> list[ClaimResult]:
+    """A claim stating a part of the figure before it ("其中97家…" after "84家创新载体")
+    kept only where its passage states the part with the whole: a "其中" of another passage
+    is a part of something else (enterprises, not innovation carriers)."""
+    out = list(results)
+    for i in range(1, len(out)):
+        if opens_subset(out[i].text) and subset_apart(out[i - 1], out[i]):
+            why = "it gives a part of a figure that another passage states the whole of"
+            out[i] = replace(out[i], supported=False, check="subset", detail=why)
+    return out
+
+
 def _once(results: Sequence[ClaimResult]) -> list[ClaimResult]:
     """Each kept claim shown once: a model caught in a loop writes the same claim over and
     over until its budget ends; a repeat adds nothing and is cut."""
@@ -1665,6 +1750,9 @@ def _in_full(answer: Answer) -> Answer:
     return replace(answer, text=text, claims=tuple(claims))
 
 
+# A sentence that is mostly the term it states ("芯片架构从异构转向超异构。") states the
+# term itself; the sentence after it explains it.
+STATED_TERM_SHARE = 0.6
 # A definition's answer is a statement, longer than a label ("腾讯IDC") unless it names
 # the term it defines.
 LABEL_CHARS = 12
@@ -1676,6 +1764,25 @@ _DEFINES = re.compile(
     r"|\x00[^。；;！？]{0,20}[,，]\s*即"
 )
 _DEFINING_WORD = re.compile(_DEFINING)
+
+
+# A sentence that asks ("数字交互引擎是关系到我国科技竞争力的重要技术吗?", a survey's
+# question) defines nothing.
+_ASKS = re.compile(r"[?？]\s*$|吗\s*[。.]?$|是否")
+
+
+def _defines_at(folded: str, terms: Sequence[str]) -> bool | None:
+    """Whether a (folded) sentence defines one of `terms` opening with it (True), on
+    the way (False), or not at all (None)."""
+    found: bool | None = None
+    for t in terms:
+        if not t:
+            continue
+        m = _DEFINES.search(folded.replace(t, "\x00", 1))
+        if m is not None:
+            opening = not words(folded[: folded.find(t)])
+            found = found or opening
+    return found
 
 
 def _defined_span(folded: str, asked: set[str]) -> str:
@@ -1720,7 +1827,11 @@ def _compose(text: str, results: Sequence[ClaimResult]) -> str:
             continue
         end = at + len(r.text)
         stop = end + 1 if end < len(text) and text[end] in "。.!！?？；;" else end
-        out.append(text[cursor:at])
+        gap = text[cursor:at]
+        if not r.supported and gap.strip() in ("，", ","):
+            # "A，B。" without B: "A。"
+            gap = text[end:stop] or (r.text[-1] if r.text[-1] in "。.!！?？；;" else "")
+        out.append(gap)
         if r.supported:
             tail = "".join(f"[{n}]" for n in sorted({p.n for p, _s in r.evidence}))
             out.append(insert_before_stop(text[at:stop], tail))
@@ -1743,6 +1854,19 @@ def _framing(question: str, passages: Sequence[Passage], cited: Sequence[int]) -
     return " ".join(
         n.text for n in find_numbers(question) if not unsupported_numbers(n.text, texts)
     )
+
+
+def unquoted(translated: str, question: str, reports: ReportNames) -> str:
+    """A translation without the titles it made up: 《X》 where the question quotes
+    nothing and X names no report ("Which Jennifer Doudna paper…" is no title
+    《Jennifer Doudna的论文》, and a title is checked as a name the passages write)."""
+    if quoted_terms(question) or re.search(r"['\"‘“「《]", question):
+        return translated
+
+    def bare(m: re.Match[str]) -> str:
+        return m.group(0) if reports.named(m.group(0)) else m.group(1)
+
+    return _TITLE.sub(bare, translated)
 
 
 def _translation_fault(

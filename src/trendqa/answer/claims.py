@@ -120,6 +120,15 @@ _EACH = re.compile(r"[各均皆][是为有自]|分别[是为]?|各自")
 _COUNTED = re.compile(r"(?:多少|几)[个支家位种项名款部只条人次台辆座所]?([\u4e00-\u9fff]{2,8})")
 # The most characters between the two of a word written apart (偷逃个人所得税 for 逃税).
 SPLIT_WORD_GAP = 6
+# A part of a whole is stated with it or in the sentences right after it.
+SUBSET_SENTENCES = 2
+# A claim defining a term takes no more than a word or two (of this many characters) from
+# a cited sentence about something else.
+UNNAMED_CHARS = 4
+# After the term a claim opens with, a word saying what it is.
+_DEFINING_AFTER = re.compile(
+    r"[”\"]?\s*(?:是指|指的是|就是|即|是|指|[:：]|(?:is|are|refers? to|means)\b)"
+)
 # Words for one direction of change: asked how much something rose (进步, 增长), a sentence
 # saying it 提升 by so much answers it.
 _CHANGE_WORDS = (
@@ -182,8 +191,43 @@ def split_claims(text: str, listing: bool = False) -> list[str]:
                 if len(fold(piece)) < MIN_CLAIM_CHARS:
                     continue
                 parts = _enumerated(piece) if listing else []
-                out.extend(parts or [piece])
+                out.extend(parts or _subset_parts(piece))
     return out
+
+
+# A part of a figure stated as a whole's ("84家，其中97家…", "84 carriers, of which 97"):
+# its own claim, which must come from where the whole is stated (`subset_apart`).
+_SUBSET = re.compile(r"[，,]\s*(?=其中|其余|(?:of (?:which|whom)|among them)\b)", re.IGNORECASE)
+
+
+def _subset_parts(piece: str) -> list[str]:
+    """A claim stating a figure and then a part of it ("…84家，其中97家…") as two claims,
+    the part's opening with its subset word; [piece] for any other claim."""
+    m = _SUBSET.search(piece)
+    if m is None:
+        return [piece]
+    head, tail = piece[: m.start()].strip(), piece[m.end() :].strip()
+    if not (find_numbers(head) and find_numbers(tail)) or len(fold(head)) < MIN_CLAIM_CHARS:
+        return [piece]
+    return [head, tail]
+
+
+def opens_subset(claim: str) -> bool:
+    """Whether a claim opens with a subset word: it states a part of the claim before it."""
+    return bool(_SUBSET.match(f", {claim}"))
+
+
+def subset_apart(whole: ClaimResult, part: ClaimResult) -> bool:
+    """Whether a part's figure (`part`, "其中97家…") is stated away from its whole's
+    (`whole`, "84家创新载体"): not in the sentence stating the whole nor in the two right
+    after it in its passage. A passage's "其中" is about what that passage just said."""
+    if not whole.supported or not part.supported:
+        return False
+    return not any(
+        p.n == q.n and 0 <= t.id - s.id <= SUBSET_SENTENCES
+        for p, s in whole.evidence
+        for q, t in part.evidence
+    )
 
 
 def _inline_items(line: str) -> list[str]:
@@ -792,18 +836,29 @@ class ClaimChecker:
     ) -> str:
         has_figure = bool(find_numbers(claim)) or self.analysis.type == "number"
         entities = [*entities, *(t for t in self._defined if t not in entities)]
-        if not has_figure and self.analysis.type == "definition":
+        if not has_figure and (
+            self.analysis.type == "definition" or self._defining_claim(claim, entities)
+        ):
             # A definition states what its term is where it names the term: the sentence
             # giving what the claim adds names it, or the two before it or its heading do —
             # not merely somewhere in its section (a sentence three paragraphs on is about
             # something else, whichever sentence the claim's echo of the term came from).
+            # And what the claim says the term is comes from such sentences only: a cited
+            # caption beside it ("数字交互引擎是腾讯量子实验室模型流程图") is about its figure.
             stating = self._stating(claim, evidence) or list(evidence)
             for entity in entities:
                 if not (self._quoted_term(entity) or entity in self._defined):
                     continue
                 forms = self._forms(entity)
-                if forms and not any(
-                    f in self._sentence_context(p, s) for p, s in stating for f in forms
+                if not forms:
+                    continue
+                naming = [
+                    (p, s)
+                    for p, s in evidence
+                    if any(f in self._sentence_context(p, s) for f in forms)
+                ]
+                if not any(e in naming for e in stating) or self._adds_unnamed(
+                    claim, naming, [e for e in evidence if e not in naming]
                 ):
                     return entity
         if not has_figure and self.analysis.type in ("list", "definition", "overview"):
@@ -937,7 +992,7 @@ class ClaimChecker:
     def _defined(self) -> tuple[str, ...]:
         """The unquoted term a definition question defines (神经形态计算 of "什么是神经形态
         计算？"): a definition is of it, so its section writes it."""
-        if self.analysis.type != "definition" or self.analysis.original:
+        if not self.analysis.defines or self.analysis.original:
             return ()
         return defined_terms(self.analysis.question)
 
@@ -1263,6 +1318,30 @@ class ClaimChecker:
             return None
         weights = {t: self.idf.get(t, self.default_idf) for t in terms}
         return max(_share(weights, self._sentence_context(p, s)) for p, s in stating)
+
+    def _defining_claim(self, claim: str, entities: Sequence[str]) -> bool:
+        """Whether the claim, answering a question that asks what a term is, opens by
+        saying what it is ("T是…", "T指…"): it is then the term's definition."""
+        if not self.analysis.defines:
+            return False
+        folded = fold(claim).lstrip("-•* ")
+        terms = [fold(e) for e in entities if self._quoted_term(e) or e in self._defined]
+        return any(
+            folded.startswith(t) and _DEFINING_AFTER.match(folded, len(t)) for t in terms if t
+        )
+
+    def _adds_unnamed(
+        self, claim: str, naming: Sequence[Evidence], others: Sequence[Evidence]
+    ) -> bool:
+        """Whether a cited sentence not about the claim's term gives words of the claim
+        that no sentence about the term gives."""
+        added = [t for t in tokenize(claim) if len(t) > 1 and fold(t) not in self._question]
+        named = " ".join(fold(s.text) for _p, s in naming)
+        for _p, s in others:
+            own = [t for t in added if fold(t) in fold(s.text) and fold(t) not in named]
+            if sum(map(len, own)) >= UNNAMED_CHARS:
+                return True
+        return False
 
     def _stating(self, claim: str, evidence: Sequence[Evidence]) -> list[Evidence]:
         """The cited sentences that state the claim's answer: its figures, else the most of

@@ -332,6 +332,48 @@ def numbered_run(passage: Passage, sentence: Sentence) -> list[Sentence]:
     return [s for s in run if s.id != sentence.id]
 
 
+# A bulleted item that opens with its label: "- **凝聚行业共识**，…", "- 算力：…".
+_LABELLED = re.compile(r"^\s*[-*•·]\s+(?:\*\*[^*\n]{1,16}\*\*|[^：:，。；\n]{1,16}[：:])")
+# The longest bulleted run read as one list.
+MAX_RUN_ITEMS = 10
+
+
+def bulleted_run(passage: Passage, sentence: Sentence, count: int | None) -> list[Sentence]:
+    """The other items of the run of bulleted lines `sentence` opens one of in its
+    passage — the lines right above and below it that are bulleted too — when the run is
+    a list: it has `count` items (the number the question asks for), or, with no count,
+    each item opens with its label. [] otherwise."""
+    text = passage.hit.chunk.text
+    opening = [s for s in passage.sentences if _BULLET.match(s.text) and _line_start(text, s)]
+    at = next((i for i, s in enumerate(opening) if s.id == sentence.id), None)
+    if at is None:
+        return []
+    lo = hi = at
+    while lo > 0 and _adjacent(text, opening[lo - 1], opening[lo]):
+        lo -= 1
+    while hi + 1 < len(opening) and _adjacent(text, opening[hi], opening[hi + 1]):
+        hi += 1
+    run = opening[lo : hi + 1]
+    if len(run) < 2 or len(run) > MAX_RUN_ITEMS:
+        return []
+    if count is not None:
+        if len(run) != count:
+            return []
+    elif not all(_LABELLED.match(s.text) for s in run):
+        return []
+    return [s for s in run if s.id != sentence.id]
+
+
+def _line_start(text: str, sentence: Sentence) -> bool:
+    return sentence.offset == 0 or text[: sentence.offset].rstrip(" \t").endswith("\n")
+
+
+def _adjacent(text: str, first: Sentence, second: Sentence) -> bool:
+    """Whether only the lines of `first`'s item lie between two bulleted lines."""
+    lines = text[first.offset : second.offset].split("\n")[1:]
+    return all(not line.strip() for line in lines[:-1])
+
+
 # A line of a passage that states nothing on its own: no sentence end and short. Under
 # such a line its body runs until the next one; a bullet or numbered item is body.
 _LINE_ONLY = re.compile(r"^[^。！？!?；;]{1,40}$")

@@ -56,6 +56,10 @@ class QuestionAnalysis:
     # People the question names in Latin letters, as the passages write them in Chinese
     # ((Feng Zhang, 张锋)): the answer shown in English names them as the question did.
     people: tuple[tuple[str, str], ...] = ()
+    # Whether it asks, among other things, what a notion is ("X是什么？主要由哪些模块构成？",
+    # "How does … define X, and how does it differ from Y?"): its answer then gives the
+    # report's definition whatever its type.
+    defines: bool = False
 
     @property
     def asked(self) -> str:
@@ -112,6 +116,26 @@ _DEFINITION = re.compile(
     r"\bhow (?:do|does|did) .+ (?:define|describe|characteri[sz]e)\b",
     re.IGNORECASE,
 )
+# Words that ask for a definition whatever else the question asks ("是什么" alone may ask
+# a fact: "口号是什么").
+_DEFINES = re.compile(
+    r"定义|界定|含义|何谓|什么是|是指什么|指的是什么|"
+    r"\bdefin(?:e|es|ed|ition)\b|\bmeaning of\b|\bwhat counts as\b|\bwhat does .+ mean\b",
+    re.IGNORECASE,
+)
+
+
+def asks_definition(question: str, kind: QuestionType) -> bool:
+    """Whether `question` (of type `kind`) asks what a notion is: it is a definition
+    question, one of its sub-questions is one, or it uses a word that only a definition
+    question uses."""
+    if kind == "definition":
+        return True
+    if _DEFINES.search(question) and not _IDENTITY.search(question):
+        return True
+    return any(question_type(c) == "definition" for c in sub_questions(question))
+
+
 _OVERVIEW = re.compile(
     r"概述|概括|总结|主要内容|讲了什么|说了什么|总体|整体|"
     r"\bsummar|\boverview\b|\bmain points\b|\bwhat does .+ say about\b",
@@ -589,7 +613,17 @@ def _chinese_names(question: str) -> list[str]:
         if pair.flag in _NAME_TAGS
         and len(pair.word.strip()) >= 2
         and not _TOWARD_COUNTRY.fullmatch(pair.word.strip())
+        and not (pair.flag == "nz" and _pointed_at(pair.word, question))
     ]
+
+
+# A word the question points at ("哪篇论文", "该论文"): the kind of thing it asks for, or one
+# it named already — jieba tags many common nouns nz (论文, 通讯), and these are no name.
+_POINTER = r"[哪该此这那][一]?[个篇项家部款位种条份本]?"
+
+
+def _pointed_at(word: str, question: str) -> bool:
+    return re.search(_POINTER + re.escape(word), question) is not None
 
 
 # A relation to a country written as one word (对华, 赴美, 驻日): which way a policy or a
@@ -653,6 +687,7 @@ def analyze(
         figures=figures(question),
         count=expected_count(question) if kind == "list" else None,
         wants=wanted_form(reports.strip(question)) if kind in ("number", "fact") else "",
+        defines=asks_definition(reports.strip(question), kind),
     )
 
 

@@ -3661,3 +3661,77 @@ def test_a_translation_makes_up_no_titles_and_pointed_words_are_no_names() -> No
     assert "论文" not in entities("Jennifer Doudna的论文在哪里发表？该论文被谁引用？")
     assert "论文" not in entities("腾讯报告引用了哪篇论文？")
     assert "腾讯" in entities("腾讯报告引用了哪篇论文？")
+
+
+TURING = """# 具身智能
+
+## 概念由来
+
+1848年，图灵在“机器智能”的文章中，首次提到“嵌入式智能”，这被公认是“具身智能”概念的首次提出；值得注意的是，1950年图灵又发表了另一篇文章。
+
+## 产业进展
+
+人形机器人进入量产前夜，这件事有着产业上的意义。
+"""
+
+
+def test_a_sentence_answering_one_of_two_sub_questions_is_quoted(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # The model answers the year with the other figure of the sentence. The sentence
+    # itself answers the first sub-question; the second ("这件事有什么意义？") points back
+    # at it and names nothing of its own, so it does not count against the quote.
+    root = tmp_path / "turing"
+    root.mkdir()
+    (root / "turing.md").write_text(TURING, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model("1950年", "1848年")
+    question = "图灵在哪一年的文章中首次提到“嵌入式智能”？这件事有什么意义？"
+    answer = Answerer(searcher, gen).ask(question, AskOptions())
+    assert answer.answerable, answer.reason
+    assert "1848年" in answer.text and answer.reason.startswith("quoted:"), answer.text
+    assert_checkable(answer, root)
+
+
+def test_a_translations_lower_case_english_word_is_no_name() -> None:
+    from trendqa.answer.question import entities
+
+    found = entities("腾讯报告中 humanoid-机器人章节中，NVIDIA的MimicGen系统做了什么？")
+    assert "humanoid" not in found and {"NVIDIA", "MimicGen"} <= set(found)
+    assert "iPhone 15" in entities("iPhone 15的售价是多少？")
+
+
+def test_a_table_rows_claim_may_repeat_the_questions_words_its_header_states() -> None:
+    # "The estimate uses a labor cost of $85 per work-hour …": "labor cost" is the header's
+    # (the line above the row), what was asked; the row states what the claim adds.
+    text = (
+        "ESTIMATED COSTS\nAction Labor cost Parts cost Cost per product\n"
+        "Stabilizer wiring change 79 work-hours × $85 per hour = $6,715.\n"
+    )
+    chunk = Chunk("t", text, Location("fr.pdf", "fr", 0, len(text), 1, 3))
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    row = [(p, s) for p in passages for s in p.sentences if "Stabilizer" in s.text]
+    question = (
+        "What labor cost per work-hour does the estimate use for the stabilizer wiring change?"
+    )
+    idf = {"labor": 6.0, "cost": 4.0, "estimate": 5.0, "stabilizer": 3.0, "wiring": 3.0}
+    checker = ClaimChecker(analyze(question, ReportNames({})), idf, 6.0, {})
+    right, wrong = checker.check_all(
+        [
+            "The estimate uses a labor cost of $85 per work-hour for the stabilizer wiring change.",
+            "The estimate uses a labor cost of $95 per work-hour for the stabilizer wiring change.",
+        ],
+        row,
+        passages,
+    )
+    assert right.supported, right.detail
+    assert not wrong.supported and wrong.check == "figure", wrong.detail
+
+
+def test_a_publishers_initials_name_its_document() -> None:
+    from trendqa.answer.question import acronyms
+
+    assert "FAA" in acronyms("Federal Aviation Administration, Federal Register Vol. 85")
+    assert acronyms("Federal Bureau of Investigation") == ["FBI"]
+    assert acronyms("trendqa tests") == [] and acronyms(None) == []

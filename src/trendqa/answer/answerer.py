@@ -56,6 +56,7 @@ from trendqa.answer.context import (
 from trendqa.answer.question import (
     QuestionAnalysis,
     ReportNames,
+    acronyms,
     analyze,
     asks,
     defined_terms,
@@ -191,8 +192,15 @@ class Answerer:
         self.on_warning = on_warning
         documents = searcher.index.meta.documents
         self._documents = documents
+        # A document's labels, with the initials its publisher goes by (Federal Aviation
+        # Administration: FAA) — a question naming the publisher so names the document.
         self.meta_text = {
-            d: " ".join(filter(None, (e.meta.title, e.meta.publisher, e.meta.source)))
+            d: " ".join(
+                filter(
+                    None,
+                    (e.meta.title, e.meta.publisher, e.meta.source, *acronyms(e.meta.publisher)),
+                )
+            )
             for d, e in documents.items()
         }
         self.reports = ReportNames({d: e.meta for d, e in documents.items()})
@@ -1221,24 +1229,34 @@ class Answerer:
             return None
         checker = self._checker(analysis)
         best: tuple[float, ClaimResult, tuple[Passage, Sentence]] | None = None
+        least = QUOTE_ASKED_SHARE
         for p, sent in chosen:
             if not _gives_form(analysis, sent.text):
                 continue
+            # A translated question's words are the model's guesses: held to the same
+            # fraction of a native one's as everywhere else — for a sentence that names
+            # every subject and year the question names.
+            least = QUOTE_ASKED_SHARE
+            if analysis.original and _names_all(analysis, sent.text):
+                least *= ASKED_TRANSLATED
             result = checker.check(sent.text, [(p, sent)], base.passages)
-            if not result.supported or result.asked is None or result.asked < QUOTE_ASKED_SHARE:
+            if not result.supported or result.asked is None or result.asked < least:
                 continue
             if best is None or result.asked > best[0]:
                 best = (result.asked, result, (p, sent))
         if best is None:
             return None
         asked, result, (p, sent) = best
+        least = QUOTE_ASKED_SHARE
+        if analysis.original and _names_all(analysis, sent.text):
+            least *= ASKED_TRANSLATED
         # The heading may hold the question's terms where the sentence does not.
         return self._quote_held(
             base,
             analysis,
             [(p, sent, result.score, asked)],
             reason,
-            min_share=QUOTE_ASKED_SHARE,
+            min_share=least,
         )
 
     def _body(
@@ -1292,8 +1310,18 @@ class Answerer:
         if not all(c.verified for c in cited):
             return None
         unasked, shares = self._unasked(analysis, cited, base.passages)
-        if unasked or (shares is not None and shares[0] < min_share):
+        if unasked:
             return None
+        if shares is not None and shares[0] < min_share:
+            # A question asking two things ("…哪一年…首次提到X？这件事有什么意义？") is
+            # answered by a sentence holding most of one sub-question's terms (as the
+            # reader asked it: a translation may write one question as two).
+            asked_two = len(sub_questions(analysis.asked)) > 1
+            parts = [replace(analysis, question=q) for q in sub_questions(analysis.question)]
+            parts = parts if asked_two else []
+            each = [self._unasked(part, cited, base.passages)[1] for part in parts]
+            if not any(s is not None and s[0] >= min_share for s in each):
+                return None
         claims = tuple(
             Claim(
                 c.quote,
@@ -1643,6 +1671,19 @@ class Answerer:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _names_all(analysis: QuestionAnalysis, text: str) -> bool:
+    """Whether `text` states each year the question names and names one of its other
+    subjects at least (a name may be written otherwise: NVIDIA, 英伟达)."""
+    folded = fold(text)
+
+    def named(entity: str) -> bool:
+        return any(fold(f) in folded for f in (entity, *analysis.entities_zh.get(entity, ())))
+
+    years = [e for e in analysis.entities if _YEAR.fullmatch(e)]
+    others = [e for e in analysis.entities if e not in years]
+    return all(map(named, years)) and any(map(named, others))
 
 
 def _beside(

@@ -149,6 +149,7 @@ JOINED_CHARS = 8
 _UNHYPHENATED = re.compile(r"[\s\-‐–]")
 # One question of several asked at once, up to its question mark.
 _SUB_QUESTION = re.compile(r"[^？?]*[？?]")
+_POINTING = re.compile(r"^(?:这|那|该|此)(?:一|件|个|项|些|种)?(?:事情|事件|事)?")
 _QUOTED_TITLE = re.compile(r"《[^》]*》|“[^”]*”|「[^」]*」")
 # A name in Latin script: capitalised, or with capitals or digits inside (visionOS, SG2042).
 _LATIN_WORD = r"(?:[A-Z][A-Za-z0-9\-+.]*[A-Za-z0-9+]|[a-z]+[A-Z0-9][A-Za-z0-9\-]*)"
@@ -1375,6 +1376,9 @@ class ClaimChecker:
         question = _QUOTED_TITLE.sub(" ", unframed(question)).rstrip(" ？?。.！!")
         # The topic set out first ("腾讯混元大模型：…") is the subject, checked as one.
         question = question[len(topic_lead(question)) :]
+        # "这件事有什么意义？" asks of what the sub-question before it asked about: the
+        # thing it points at is no word of its own.
+        question = _POINTING.sub("", question)
         # What a count question counts is what it asks (球队 of "多少支球队参赛").
         counted = [w for m in _COUNTED.finditer(question) for w in self._content_words(m.group(1))]
         question = _ANSWER_KIND.sub("", question)
@@ -1520,7 +1524,14 @@ class ClaimChecker:
         if any(_cross_lingual(claim, s.text) for _p, s in evidence):
             return score >= CLAIM_SIMILARITY
         own = " ".join(self._own_text(claim, p, s) for p, s in evidence)
-        return self._coverage(claim, own) >= CLAIM_COVERAGE
+        if self._coverage(claim, own) >= CLAIM_COVERAGE:
+            return True
+        # The question's own words a claim repeats ("the FAA's hourly labor rate is $85")
+        # name what was asked; the sentences around the cited one may name it (a table row
+        # under its header, in a document by the FAA). What the claim adds is still held
+        # to the sentence itself (`_added_unstated`).
+        around = " ".join(self._context(p, s, wide=False) for p, s in evidence)
+        return self._coverage(claim, own, asked_in=around) >= CLAIM_COVERAGE
 
     def _own_text(self, claim: str, passage: Passage, sentence: Sentence) -> str:
         """What a sentence states for `claim`: itself read under its heading — unless the
@@ -1570,8 +1581,9 @@ class ClaimChecker:
             body = " ".join((self._before(passage, sentence, 2), sentence.text, *after))
         return fold(f"{named} {chunk.title} {heading} {body}")
 
-    def _coverage(self, claim: str, folded_context: str) -> float:
-        """Idf-weighted share of the claim's informative words found in the context.
+    def _coverage(self, claim: str, folded_context: str, asked_in: str = "") -> float:
+        """Idf-weighted share of the claim's informative words found in the context (the
+        question's own words also in `asked_in`, when given).
 
         Words that name the question's reports ("《看DAO2024》认为") are no content.
         """
@@ -1584,6 +1596,14 @@ class ClaimChecker:
         if not terms:
             return 1.0 if fold(claim) in folded_context else 0.0
         weights = {t: self.idf.get(t, self.default_idf) for t in terms}
+        if asked_in:
+            total = sum(weights.values())
+            found = sum(
+                w
+                for t, w in weights.items()
+                if fold(t) in folded_context or (fold(t) in self._question and fold(t) in asked_in)
+            )
+            return found / total if total else 0.0
         share = _share(weights, folded_context)
         if self._guessed:
             own = {t: w for t, w in weights.items() if fold(t) not in self._guessed}

@@ -445,6 +445,22 @@ def _find_name(name: str, folded: str, lower: str, *, strong: bool) -> int:
 _YEAR_WORD = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
+_NAME_WORD = re.compile(r"[A-Za-z][A-Za-z&'-]*")
+_LINKING = frozenset({"of", "and", "the", "for", "on", "in", "&"})
+
+
+def acronyms(name: str | None) -> list[str]:
+    """The initials an English name goes by ("Federal Aviation Administration": FAA,
+    "Federal Bureau of Investigation": FBI), for each comma-separated part of at least
+    two capitalised words."""
+    out: list[str] = []
+    for part in re.split(r"[,;()（）]", name or ""):
+        words = [w for w in _NAME_WORD.findall(part) if w.lower() not in _LINKING]
+        if len(words) >= 2 and all(w[0].isupper() for w in words):
+            out.append("".join(w[0] for w in words))
+    return out
+
+
 def _labels(meta: DocumentMeta) -> list[str]:
     """Title, publisher and aliases; each alias also without its year."""
     years_out = [_YEAR_WORD.sub(" ", a) for a in meta.aliases]
@@ -614,7 +630,13 @@ def _chinese_names(question: str) -> list[str]:
         and len(pair.word.strip()) >= 2
         and not _TOWARD_COUNTRY.fullmatch(pair.word.strip())
         and not (pair.flag == "nz" and _pointed_at(pair.word, question))
+        and not _LOWER_LATIN.fullmatch(pair.word.strip())
     ]
+
+
+# A lower-case English word in a Chinese question ("腾讯报告中 humanoid-机器人章节") is a
+# word a translation left as it was, not a name (names are written GPT-4, iPhone, BIS).
+_LOWER_LATIN = re.compile(r"[a-z]{3,}")
 
 
 # A word the question points at ("哪篇论文", "该论文"): the kind of thing it asks for, or one

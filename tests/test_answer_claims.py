@@ -2041,7 +2041,7 @@ def test_a_cited_sentence_about_another_subject_is_not_quoted(ask) -> None:  # t
 @pytest.mark.parametrize(
     ("question", "form"),
     [
-        ("北京冬奥会开幕日期是什么时候", "time"),
+        ("北京冬奥会开幕日期是什么时候", "date"),
         ("阮富仲访华时间", "time"),
         ("When did the first humanoid robots ship?", "time"),
         ("北京2022冬奥会高校志愿者有多少人", "quantity"),
@@ -2937,11 +2937,11 @@ def test_the_place_a_question_asks_for_is_the_answer_not_a_rival(funding) -> Non
 
 
 def test_a_common_word_the_tagger_calls_a_place_is_no_place() -> None:
-    from trendqa.answer.claims import _names_in
+    from trendqa.answer.claims import names_in
 
     # jieba's dictionary tags 深度 as a place: "深度融合" names no rival of 深圳.
-    assert ("深度", "place") not in _names_in("推动人工智能与实体经济的深度融合。")
-    assert ("广州", "place") in _names_in("广州新增人工智能企业数量为330家。")
+    assert ("深度", "place") not in names_in("推动人工智能与实体经济的深度融合。")
+    assert ("广州", "place") in names_in("广州新增人工智能企业数量为330家。")
 
 
 AIRSPACE = """# 低空经济报告
@@ -3180,6 +3180,13 @@ def test_a_sub_question_saying_it_is_asked_of_the_subject_named_before() -> None
     ]
     # A report named before is no subject; "它们" asks of several and is left alone.
     clauses = ["腾讯报告提到了哪些机器人？", "它们分别由谁研发？"]
+    assert standalone(clauses, ReportNames(REPORTS)) == clauses
+    # A sub-question carrying the topic set out first asks of it: "它" is not a name
+    # inside the clause before (腾讯 of 腾讯混元大模型).
+    clauses = [
+        "腾讯混元大模型：白皮书记录的发布时间是什么？",
+        "腾讯混元大模型：腾讯报告展示了它的什么能力？",
+    ]
     assert standalone(clauses, ReportNames(REPORTS)) == clauses
 
 
@@ -3735,3 +3742,25 @@ def test_a_publishers_initials_name_its_document() -> None:
     assert "FAA" in acronyms("Federal Aviation Administration, Federal Register Vol. 85")
     assert acronyms("Federal Bureau of Investigation") == ["FBI"]
     assert acronyms("trendqa tests") == [] and acronyms(None) == []
+
+
+def test_who_holds_a_role_is_answered_by_naming_a_person() -> None:
+    from trendqa.answer.answerer import _WANTS_PERSON, _names_person
+
+    question = "白皮书里介绍的月之暗面，创始人是谁？"
+    assert _WANTS_PERSON.search(question) and _WANTS_PERSON.search("Who founded Moonshot AI?")
+    assert not _WANTS_PERSON.search("该技术由谁提出？")  # a person or an organisation
+    # What the founding team worked on names products, not the founder.
+    team = "月之暗面创始团队核心成员参与了 Google Gemini、Google Bard、盘古 NLP 等大模型的研发。"
+    assert not _names_person(team, question)
+    assert _names_person("月之暗面的创始人是杨植麟。", question)
+    assert _names_person("OpenAI was founded by Sam Altman.", "Who founded OpenAI?")
+    assert not _names_person("OpenAI was founded in 2015.", "Who founded OpenAI?")
+
+
+def test_what_a_question_asks_of_its_subject_is_not_the_verb_opening_its_slot() -> None:
+    # "会给影视行业带来什么": what it brings is the answer; the industry is what is asked of.
+    question = "未尽研究预测2024年生成式AI会给影视行业带来什么？"
+    checker = ClaimChecker(analyze(question, ReportNames(REPORTS)), {}, 6.0, {})
+    terms = checker._attribute_terms
+    assert "带来" not in terms and any("影视" in t or "行业" in t for t in terms), terms

@@ -228,3 +228,30 @@ def test_a_tables_unit_line_scales_its_bare_figures() -> None:
     row = "营业收入 125,430.6 108,215.2 15.91% 2024"
     # Percentages and years keep their own meaning.
     assert in_unit(row, "万") == "营业收入 125,430.6万 108,215.2万 15.91% 2024"
+
+
+def test_a_quantity_is_none_of_the_questions_own_figures_nor_a_names_digits() -> None:
+    from trendqa.numbers import states_form
+
+    question = "According to the chart, how many H100 chips did Meta buy in 2023?"
+    assert not states_form("The number of H100 chips bought in 2023.", "quantity", question)
+    assert states_form("Meta bought 150,000 H100 chips in 2023.", "quantity", question)
+    assert not states_form(
+        "2023年主要买家购买的H100芯片数量", "quantity", "2023年Meta买了多少H100？"
+    )
+    assert states_form("Meta买了15万块H100", "quantity", "2023年Meta买了多少H100？")
+    # Without the question, any figure is one; a growth rate stays a quantity.
+    assert states_form("The number of H100 chips bought in 2023.", "quantity")
+    assert states_form("Compute demand grew 10x.", "quantity", "How fast did it grow?")
+
+
+def test_a_date_is_a_month_or_a_day_not_a_year_alone() -> None:
+    from trendqa.answer.question import wanted_form
+    from trendqa.numbers import states_form
+
+    assert wanted_form("北京冬奥会开幕日期是什么时候") == "date"
+    assert wanted_form("On what date did the accident happen?") == "date"
+    assert wanted_form("GPT-4是哪一年发布的？") == "year"
+    assert not states_form("2022北京冬奥会开幕式节目设计突出人类命运共同体的理念。", "date")
+    for text in ("2022年2月4日开幕", "September 21, 2020", "on 29 October 2018", "2021-01-01"):
+        assert states_form(text, "date"), text

@@ -232,6 +232,14 @@ _ANY_YEAR = re.compile(
     r"\b(?:last|this|next|that|the same) year\b",
     re.IGNORECASE,
 )
+_ANY_DATE = re.compile(
+    r"[\d一二三四五六七八九十]{1,3}\s*[月日号]|\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|"
+    r"(?<![\d.])\d{1,2}/\d{1,2}(?![\d/])|今天|明天|昨天|当天|当日|同日|次日|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
+    r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
+    r"\b(?:today|tomorrow|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    re.IGNORECASE,
+)
 _ANY_TIME = re.compile(
     r"\d|[年月日周季春夏秋冬初底旬号]|今天|明天|昨天|目前|近期|\b(?:january|february|march|"
     r"april|may|june|july|august|september|october|november|december|spring|summer|"
@@ -241,16 +249,29 @@ _ANY_TIME = re.compile(
 )
 
 
-def states_form(text: str, form: str) -> bool:
-    """Whether `text` states a quantity (`form` "quantity"), a time ("time") or a year
-    ("year")."""
+def states_form(text: str, form: str, question: str = "") -> bool:
+    """Whether `text` states a quantity (`form` "quantity"), a day ("date": a month or a
+    day of one), a time ("time") or a year ("year"). A quantity is none of the figures
+    `question` states ("in 2023", "H100"), nor a digit of a model or product name: "how
+    many H100 chips did Meta buy in 2023?" is not answered by "the number of H100 chips
+    bought in 2023"."""
     if form == "year":
         return bool(_ANY_YEAR.search(text))
+    if form == "date":
+        return bool(_ANY_DATE.search(text))
     if form == "time":
         return bool(_ANY_TIME.search(text))
     if form == "quantity":
+        if question:
+            text = _NAME_DIGITS.sub(" ", text)
+            for n in find_numbers(_NAME_DIGITS.sub(" ", question)):
+                text = text.replace(n.text, " ")
         return bool(_ANY_QUANTITY.search(text))
     return True
+
+
+# A name whose letters run into its digits: H100, GPT-4, A800 (not "iPhone 15", "10x").
+_NAME_DIGITS = re.compile(r"(?<![A-Za-z\d])[A-Za-z]+-?\d+[A-Za-z\d]*(?![A-Za-z\d])")
 
 
 _ENGLISH_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight",

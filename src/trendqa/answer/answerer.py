@@ -38,6 +38,7 @@ from trendqa.answer.claims import (
     ClaimResult,
     figures_in_full,
     join_lines,
+    names_in,
     opens_subset,
     split_claims,
     stated_in_full,
@@ -1179,9 +1180,17 @@ class Answerer:
             if held is not None:
                 return replace(held, claims=(*claims, *held.claims))
             return replace(base, reason=why, claims=claims)
-        if analysis.wants and not any(states_form(r.text, analysis.wants) for r in kept):
+        if analysis.wants and not any(
+            states_form(r.text, analysis.wants, analysis.question) for r in kept
+        ):
             # "How many volunteers?" answered with the universities that recruit them.
             reason = f"form: the question asks for a {analysis.wants} and no claim states one"
+            return replace(base, reason=reason, claims=claims)
+        if _WANTS_PERSON.search(analysis.question) and not any(
+            _names_person(r.text, analysis.question) for r in kept
+        ):
+            # "创始人是谁？" answered with what the founding team worked on.
+            reason = "form: the question asks who holds a role and no claim names a person"
             return replace(base, reason=reason, claims=claims)
         citations = _citations(kept, self._page_of)
         if not citations:
@@ -1673,6 +1682,30 @@ class Answerer:
 # ---------------------------------------------------------------------- helpers
 
 
+# A question asking who holds a role: "创始人是谁", "谁是神舟十四号的指令长", "who founded
+# …", "who is the CEO of …". Its answer names a person.
+_WANTS_PERSON = re.compile(
+    r"[\u4e00-\u9fff]{1,4}(?:人|者|长)(?:是|为)谁|谁(?:是|担任)[^？?，,]{0,16}(?:人|者|长)[？?]?$|"
+    r"\bwho (?:founded|co-founded|invented|wrote|leads|led|heads|headed)\b|"
+    r"\bwho (?:is|was) the (?:\w+ ){0,2}(?:founder|author|inventor|ceo|head|chair\w*|"
+    r"president|director|leader|commander)\b",
+    re.IGNORECASE,
+)
+
+
+_TWO_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.?)?\s+[A-Z][a-z]+\b")
+
+
+def _names_person(text: str, question: str) -> bool:
+    """Whether a claim names a person the question does not: a name tagged as a person's
+    in Chinese text (杨植麟, 马斯克); in English, two capitalised words at least (Jennifer
+    Doudna) — the tagger knows no English names."""
+    asked = fold(question)
+    if han_share(text) > 0:
+        return any(kind == "person" and fold(word) not in asked for word, kind in names_in(text))
+    return any(fold(m.group(0)) not in asked for m in _TWO_CAPITALISED.finditer(text))
+
+
 def _names_all(analysis: QuestionAnalysis, text: str) -> bool:
     """Whether `text` states each year the question names and names one of its other
     subjects at least (a name may be written otherwise: NVIDIA, 英伟达)."""
@@ -2041,7 +2074,7 @@ def _gives_form(analysis: QuestionAnalysis, text: str) -> bool:
     question, and the quantity or time it asks for (`wants`)."""
     if analysis.type == "number" and not find_numbers(text):
         return False
-    return not analysis.wants or states_form(text, analysis.wants)
+    return not analysis.wants or states_form(text, analysis.wants, analysis.question)
 
 
 def _wrong_language(

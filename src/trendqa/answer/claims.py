@@ -103,6 +103,9 @@ _ANSWER_KIND = re.compile(
     r"(?:哪(?![天年月日])一?[个支家位种类项所座些国名款部只条]?|什么(?!时候|样|地方))"
     r"[\u4e00-\u9fff]{1,4}$"
 )
+# A verb that only opens the answer's slot ("会给影视行业带来什么": what it brings is the
+# answer, the industry what is asked of).
+_SLOT_VERB = re.compile(r"(?:带来|产生|造成|引发|引起|导致|意味着)(?:了|着)?(?:什么|哪些)$")
 # A question asking for a place by its kind (哪个区, 哪座城市, 哪国) or for a person (谁,
 # 哪位): a name of that kind in the claim is its answer.
 _ASKS_NAME = re.compile(r"哪(?![天年月日里儿些])一?[个座所]?[\u4e00-\u9fff]?([区市省县镇州国])")
@@ -930,7 +933,7 @@ class ClaimChecker:
         起融资" states Shenzhen's count, whichever names the question used; the figures of one
         claim may come from several sentences, but each from one about the claim's subject.
         A year is a date, not a measure of the subject."""
-        own = [(w, kind) for w, kind in _names_in(claim) if kind in _ANY_NAME]
+        own = [(w, kind) for w, kind in names_in(claim) if kind in _ANY_NAME]
         if not own:
             return ""
         forms = {fold(f) for w, _k in own for f in (w, *_SAME_PLACE.get(w, ()))}
@@ -954,7 +957,7 @@ class ClaimChecker:
                 other = next(
                     (
                         w
-                        for w, kind in _names_in(s.text)
+                        for w, kind in names_in(s.text)
                         if kind in kinds
                         and not any(fold(w) in f or f in fold(w) for f in forms if f)
                     ),
@@ -1038,7 +1041,7 @@ class ClaimChecker:
         wider = _WIDER_PLACE.search(sentence.text) if kinds & _ANY_NAME == _PLACE else None
         if wider and not self._asked_name(fold(wider.group(0)), forms):
             return wider.group(0)
-        for word, kind in _names_in(sentence.text):
+        for word, kind in names_in(sentence.text):
             folded = fold(word)
             if kind not in kinds or folded in labels:
                 continue
@@ -1086,7 +1089,7 @@ class ClaimChecker:
         if self.similarity is None or han_share(entity) > 0 or not _LATIN_PROPER.search(entity):
             return ""  # a Latin proper name only: "passenger cars" names no subject
         kinds = _kinds([entity])
-        named = {w for _p, s in evidence for w, kind in _names_in(s.text) if kind in kinds}
+        named = {w for _p, s in evidence for w, kind in names_in(s.text) if kind in kinds}
         named = {w for w in named if han_share(w) > 0 and not self._asked_name(fold(w))}
         if not named:
             return ""
@@ -1381,7 +1384,7 @@ class ClaimChecker:
         question = _POINTING.sub("", question)
         # What a count question counts is what it asks (球队 of "多少支球队参赛").
         counted = [w for m in _COUNTED.finditer(question) for w in self._content_words(m.group(1))]
-        question = _ANSWER_KIND.sub("", question)
+        question = _SLOT_VERB.sub("", _ANSWER_KIND.sub("", question))
         kind = _COUNT_KIND.search(question)
         if kind and len(tokenize(kind.group(1))) <= 1:
             question = question[: kind.start()]
@@ -1763,7 +1766,7 @@ def states_measure(term: str, sentence: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _names_in(text: str) -> tuple[tuple[str, str], ...]:
+def names_in(text: str) -> tuple[tuple[str, str], ...]:
     """Proper names in `text` with their kind (place, person, org; "latin" for a name in
     Latin letters, a product's or a company's, which the tagger leaves untyped). Cached:
     the subject check asks it of the same sentences and entities for every claim."""
@@ -1797,7 +1800,7 @@ def _section(passage: Passage) -> tuple[str, str]:
 
 def _kinds(names: Sequence[str]) -> frozenset[str]:
     """The kinds of name an entity is; any kind when the tagger does not know it."""
-    found = {kind for name in names for _w, kind in _names_in(name)}
+    found = {kind for name in names for _w, kind in names_in(name)}
     latin = {"latin" for n in names if han_share(n) == 0 and _LATIN_PROPER.search(n)}
     return frozenset(found or _ANY_NAME) | latin
 

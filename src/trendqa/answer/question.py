@@ -46,7 +46,7 @@ class QuestionAnalysis:
     sources: tuple[str, ...] = ()
     figures: tuple[str, ...] = ()  # figures the question states
     count: int | None = None  # how many items a list question expects ("十大", "three")
-    wants: str = ""  # what form its answer takes: "quantity", "time", or "" (any)
+    wants: str = ""  # what form its answer takes: "quantity", "date", "time", "" (any)
     terms_zh: tuple[str, ...] = ()  # English questions: their key terms in Chinese
     entities_zh: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # entity -> zh
     # A question translated into its passages' language: the question as asked, and the
@@ -147,6 +147,12 @@ _WANTS_TIME = re.compile(
     r"\bwhen\b|\bwhat (?:year|date|month|day|time)\b|\bwhich (?:year|month|day)\b",
     re.IGNORECASE,
 )
+# Asked for the day, an answer names a month or a day: a year alone ("2022北京冬奥会…") is
+# no date.
+_WANTS_DATE = re.compile(
+    r"日期|哪一?天|几月几[日号]|几号|\b(?:what|which) (?:date|day)\b|\bon what day\b",
+    re.IGNORECASE,
+)
 # Asked for the year, an answer names one: "近年来" is a time, not the year asked for.
 _WANTS_YEAR = re.compile(
     r"哪一年|哪年|何年|\b(?:what|which) year\b|\bin what year\b", re.IGNORECASE
@@ -190,9 +196,11 @@ def asks(question: str) -> bool:
 
 
 def wanted_form(question: str) -> str:
-    """ "year", "time" or "quantity" when the question asks for one, else ""."""
+    """ "year", "date", "time" or "quantity" when the question asks for one, else ""."""
     if _WANTS_YEAR.search(question):
         return "year"
+    if _WANTS_DATE.search(question):
+        return "date"
     if _WANTS_TIME.search(question):
         return "time"
     return "quantity" if _WANTS_QUANTITY.search(question) else ""
@@ -732,6 +740,11 @@ def standalone(clauses: Sequence[str], reports: ReportNames) -> list[str]:
     out = list(clauses)
     for i in range(1, len(out)):
         if not _IT.search(out[i]):
+            continue
+        lead = topic_lead(out[i])
+        if lead and not reports.named(lead):
+            # "腾讯混元大模型：腾讯报告展示了它的什么能力？": "它" is the topic set out first,
+            # which the sub-question carries already.
             continue
         subjects = analyze(out[i - 1], reports).entities
         before = [e for e in subjects if not _YEAR.fullmatch(e)]

@@ -3764,3 +3764,22 @@ def test_what_a_question_asks_of_its_subject_is_not_the_verb_opening_its_slot() 
     checker = ClaimChecker(analyze(question, ReportNames(REPORTS)), {}, 6.0, {})
     terms = checker._attribute_terms
     assert "带来" not in terms and any("影视" in t or "行业" in t for t in terms), terms
+
+
+def test_a_labelled_entrys_value_is_its_labels_not_the_asked_entrys() -> None:
+    # The report's list of chapter authors: asked for two chapters' authors, the model
+    # gives the names of a third chapter's entry.
+    text = "主笔\n脑机接口：吴朋阳\n沉浸式媒体：宋扬、王强\n星地直连通信：王鹏\n"
+    chunk = Chunk("a", text, Location("t.md", "t", 0, len(text), 1, 4))
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    by_text = {s.text.strip(): (p, s) for p in passages for s in p.sentences}
+    asked = analyze("脑机接口和星地直连通信两章的主笔分别是谁？", ReportNames({}))
+    checker = ClaimChecker(asked, {"吴朋阳": 6.0, "王强": 6.0, "王鹏": 6.0}, 6.0, {})
+    other, own = checker.check_all(
+        ["宋扬、王强", "吴朋阳"],
+        [by_text["沉浸式媒体：宋扬、王强"], by_text["脑机接口：吴朋阳"]],
+        passages,
+    )
+    assert not other.supported and other.check == "subject", other.detail
+    assert "沉浸式媒体" in other.detail
+    assert own.supported, own.detail

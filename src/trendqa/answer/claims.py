@@ -656,6 +656,16 @@ class ClaimChecker:
                 f"the cited sentences state it for another subject, not {missing}",
                 score,
             )
+        entry = self._another_entry(evidence)
+        if entry:
+            return ClaimResult(
+                claim,
+                evidence,
+                False,
+                "subject",
+                f"the cited entry is {entry}'s, not one the question asks of",
+                score,
+            )
         owner = self._figure_of_another(claim, evidence)
         if owner:
             return ClaimResult(claim, evidence, False, "subject", owner, score)
@@ -924,6 +934,23 @@ class ClaimChecker:
             if has_figure and all(self._rival(entity, forms, p, s, claim) for p, s in in_passage):
                 return entity  # the figure's sentence names another subject of its kind
         return ""
+
+    def _another_entry(self, evidence: Sequence[Evidence]) -> str:
+        """The label of a cited "label：value" entry ("沉浸式媒体：宋扬、王强") when the
+        question asks of other entries of its run (脑机接口, 星地直连通信) and not of it:
+        the value is that label's. '' when every cited sentence is an entry the question
+        asks of, is no entry, or the question names no entry of its run."""
+        found = ""
+        for passage, sentence in evidence:
+            label = _entry_label(sentence.text)
+            if not label:
+                return ""
+            run = _entry_run(passage, sentence)
+            asked = [other for other in run if fold(other) in self._question]
+            if not asked or fold(label) in self._question:
+                return ""
+            found = found or label
+        return found
 
     def _figure_of_another(self, claim: str, evidence: Sequence[Evidence]) -> str:
         """Why a figure the claim gives as one subject's is another's ('' when none is): the
@@ -1815,6 +1842,28 @@ def _questions(text: str) -> list[str]:
     if rest:
         found[-1] += rest
     return found
+
+
+def _entry_label(text: str) -> str:
+    """The label of a "label：value" line ("沉浸式媒体：宋扬、王强"), '' for any other."""
+    text = _LEAD_BULLET.sub("", text.strip())
+    return text.split("：", 1)[0].split(":", 1)[0].strip() if _ENTRY.match(text) else ""
+
+
+def _entry_run(passage: Passage, sentence: Sentence) -> list[str]:
+    """The labels of the entries next to `sentence` in its passage, one after another
+    (the run of "label：value" lines it is in), its own too."""
+    sentences = list(passage.sentences)
+    at = next(i for i, s in enumerate(sentences) if s.id == sentence.id)
+    lo = hi = at
+    while lo > 0 and _entry_label(sentences[lo - 1].text):
+        lo -= 1
+    while hi + 1 < len(sentences) and _entry_label(sentences[hi + 1].text):
+        hi += 1
+    return [_entry_label(s.text) for s in sentences[lo : hi + 1]]
+
+
+_LEAD_BULLET = re.compile(r"^(?:[-*•·]\s*)+")
 
 
 def _share(weights: Mapping[str, float], folded_context: str) -> float:

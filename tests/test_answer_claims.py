@@ -3783,3 +3783,28 @@ def test_a_labelled_entrys_value_is_its_labels_not_the_asked_entrys() -> None:
     assert not other.supported and other.check == "subject", other.detail
     assert "沉浸式媒体" in other.detail
     assert own.supported, own.detail
+
+
+def test_a_definition_rests_on_a_sentence_saying_what_something_is() -> None:
+    # "腾讯定义…为星链2.0 mini版本" citing an event line ("星链2.0 mini版本入轨"): verbatim, and
+    # no definition of anything.
+    text = (
+        "星地直连通信\n2023年2月27日，星链2.0 mini版本入轨\n"
+        "星地直连通信是指手机与卫星直接连接的通信方式。\n"
+    )
+    chunk = Chunk("s", text, Location("s.md", "s", 0, len(text), 1, 3))
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    by_text = {s.text.strip(): (p, s) for p in passages for s in p.sentences}
+    asked = analyze("报告如何定义星地直连通信？", ReportNames({}))
+    assert asked.defines
+    checker = ClaimChecker(asked, {"星链": 6.0, "直连": 5.0, "卫星": 4.0}, 6.0, {})
+    event, defined = checker.check_all(
+        [
+            "腾讯将星地直连通信定义为星链2.0 mini版本。",
+            "星地直连通信是指手机与卫星直接连接的通信方式。",
+        ],
+        [by_text["2023年2月27日，星链2.0 mini版本入轨"], by_text[text.splitlines()[2]]],
+        passages,
+    )
+    assert not event.supported and event.check == "content", event.detail
+    assert defined.supported, defined.detail

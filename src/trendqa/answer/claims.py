@@ -128,6 +128,14 @@ SUBSET_SENTENCES = 2
 # A claim defining a term takes no more than a word or two (of this many characters) from
 # a cited sentence about something else.
 UNNAMED_CHARS = 4
+# A claim giving a definition in so many words ("定义…为", "是指", "refers to"), and a
+# sentence saying what something is at all (是, 即, 指, 为, "：", "is", "means" …).
+_DEFINES_WORD = re.compile(
+    r"定义|界定|是指|指的是|所谓|\bdefine[sd]?\b|\brefers? to\b|\bmeans\b", re.IGNORECASE
+)
+_SAYS_WHAT = re.compile(
+    r"是|即|指|为|称|[:：]|\b(?:is|are|was|were|means?|refers?|called|defined)\b", re.IGNORECASE
+)
 # After the term a claim opens with, a word saying what it is.
 _DEFINING_AFTER = re.compile(
     r"[”\"]?\s*(?:是指|指的是|就是|即|是|指|[:：]|(?:is|are|refers? to|means)\b)"
@@ -656,6 +664,15 @@ class ClaimChecker:
                 f"the cited sentences state it for another subject, not {missing}",
                 score,
             )
+        if (
+            self.analysis.defines
+            and _DEFINES_WORD.search(claim)
+            and not any(_says_what(s.text) for _p, s in evidence)
+        ):
+            # "腾讯定义卫星到手机的直接连接为星链2.0 mini版本", citing "星链2.0 mini版本入轨":
+            # a definition rests on a statement, not on an event line, a caption or a title.
+            why = "it gives a definition and its cited sentences state nothing"
+            return ClaimResult(claim, evidence, False, "content", why, score)
         entry = self._another_entry(evidence)
         if entry:
             return ClaimResult(
@@ -1842,6 +1859,12 @@ def _questions(text: str) -> list[str]:
     if rest:
         found[-1] += rest
     return found
+
+
+def _says_what(text: str) -> bool:
+    """Whether a sentence states something: it ends with a stop, or says what something is
+    (是, 即, 指, "：", "is", "means" …) — an event line, a caption or a title does not."""
+    return bool(re.search(r"[。；;.!！?？]\s*$", text.strip())) or bool(_SAYS_WHAT.search(text))
 
 
 def _entry_label(text: str) -> str:

@@ -3,10 +3,10 @@
 Each version is a pair of collections, `<name>_v<stamp>` (one row per stored
 passage: chunk, BM25 tokens, dense vector, BM25 sparse vector) and
 `<name>_v<stamp>_m` (build facts, term statistics, folded passages). The live
-version's name is one row of `<name>_live`; a write builds and loads a new
-version, then replaces that row (and, where the server has aliases, points the
-alias `<name>` at it), so a reader never sees a half-written version and keeps
-the one it opened.
+version's name is the newest row of `<name>_live`; a write builds and loads a new
+version, then adds a row naming it and deletes the older rows (and, where the
+server has aliases, points the alias `<name>` at it), so a reader never sees a
+half-written version, nor none, and keeps the one it opened.
 
 Sparse vectors are computed here from the same bm25s score matrix the local
 store saves: each passage's weight for a term is its BM25 score for that term
@@ -195,8 +195,10 @@ class MilvusStore:
         pointer = f"{self.target.name}_live"
         if not self._call("has_collection", pointer):
             return None
-        rows = self._call("query", pointer, filter="key == 0", output_fields=["version"])
-        return str(rows[0]["version"]) if rows else None
+        rows = self._call("query", pointer, filter="key >= 0", output_fields=["key", "version"])
+        # The newest row is live: a write adds a row before it deletes the older ones, so a
+        # reader always finds one (an upsert's delete and insert could be seen apart).
+        return str(max(rows, key=lambda r: int(r["key"]))["version"]) if rows else None
 
     def live_version(self) -> str:
         name = self._live_name()
@@ -412,7 +414,8 @@ class MilvusStore:
             self._call("insert", f"{version}_m", records[begin : begin + 200])
 
     def _point(self, version: str) -> None:
-        """Make `version` live: one row upserted, the commit point."""
+        """Make `version` live: a row added with the next key, the commit point; the older
+        rows are deleted after it."""
         from pymilvus import DataType
 
         pointer = f"{self.target.name}_live"
@@ -430,7 +433,11 @@ class MilvusStore:
                 index_params=params,
                 consistency_level="Strong",
             )
-        self._call("upsert", pointer, [{"key": 0, "version": version, "v": [0.0, 0.0]}])
+        rows = self._call("query", pointer, filter="key >= 0", output_fields=["key"])
+        newest = max((int(r["key"]) for r in rows), default=-1) + 1
+        self._call("insert", pointer, [{"key": newest, "version": version, "v": [0.0, 0.0]}])
+        if newest > 0:
+            self._call("delete", pointer, filter=f"key < {newest}")
         self._alias(version)
 
     def _alias(self, version: str) -> None:

@@ -3588,8 +3588,8 @@ def test_a_bulleted_run_is_a_list_when_counted_or_labelled() -> None:
 
 
 def test_a_part_of_a_figure_comes_from_where_its_whole_is_stated() -> None:
-    from trendqa.answer.answerer import _compose, _parts_with_wholes
-    from trendqa.answer.claims import ClaimResult
+    from trendqa.answer.answerer import _compose
+    from trendqa.answer.claims import ClaimResult, parts_with_wholes
 
     # "84家创新载体，其中97家…": the part is its own claim; another passage's "其中" (of
     # enterprises) is no part of the carriers.
@@ -3611,11 +3611,11 @@ def test_a_part_of_a_figure_comes_from_where_its_whole_is_stated() -> None:
     whole = ClaimResult("截至2023年底，深圳有84家创新载体", ((passages[0], whole_sentence),), True)
     apart = ClaimResult("其中97家被认定为小巨人企业。", ((passages[1], far),), True)
     beside = ClaimResult("其中立项量下滑。", ((passages[0], near),), True)
-    checked = _parts_with_wholes([whole, apart])
+    checked = parts_with_wholes([whole, apart])
     assert checked[0].supported and not checked[1].supported
     assert checked[1].check == "subset"
     assert _compose(text, checked) == "截至2023年底，深圳有84家创新载体[1]。"
-    assert _parts_with_wholes([whole, beside])[1].supported
+    assert parts_with_wholes([whole, beside])[1].supported
 
 
 HETERO = """# 算力趋势

@@ -33,16 +33,17 @@ from trendqa.answer import names, prompts
 from trendqa.answer.cite import add_number_evidence, citation, insert_before_stop, quote_answer
 from trendqa.answer.claims import (
     CLAIM_STOPS,
+    DEFINING,
+    LEAD_MARKER,
     RESTATES,
     ClaimChecker,
     ClaimResult,
     figures_in_full,
     join_lines,
     names_in,
-    opens_subset,
+    parts_with_wholes,
     split_claims,
     stated_in_full,
-    subset_apart,
     topic_line,
 )
 from trendqa.answer.context import (
@@ -117,7 +118,6 @@ ASKED_TRANSLATED = TRANSLATED_SHARE
 # A claim's translation must keep its meaning: the embedder's cross-lingual cosine between
 # the two (a faithful translation scores ~0.8; one about something else, far less).
 TRANSLATION_SIMILARITY = 0.5
-_LEAD_MARKER = re.compile(r"^(?:[-*•·]\s*)+")
 _TITLE = re.compile(r"《([^》]{1,60})》")
 # Markdown emphasis a report's text keeps ("**凝聚行业共识**"): no part of what it states.
 _EMPHASIS = re.compile(r"\*\*|__")
@@ -862,7 +862,7 @@ class Answerer:
                 points = [(q, q.sentences[0]) for q in outline]
                 # A point's own number ("2. ") is the list's layout, not a figure it states.
                 text = "\n".join(
-                    f"- {_POINT_NUMBER.sub('', _LEAD_MARKER.sub('', s.text))}" for _q, s in points
+                    f"- {_POINT_NUMBER.sub('', LEAD_MARKER.sub('', s.text))}" for _q, s in points
                 )
                 base = replace(answer, answerable=False, text="", citations=(), claims=())
                 listed = self._check(base, analysis, points, text)
@@ -917,7 +917,7 @@ class Answerer:
             return None
         points = [(q, q.sentences[0]) for q in outline]
         text = "\n".join(
-            f"- {_POINT_NUMBER.sub('', _LEAD_MARKER.sub('', s.text))}" for _q, s in points
+            f"- {_POINT_NUMBER.sub('', LEAD_MARKER.sub('', s.text))}" for _q, s in points
         )
         listed = self._check(base, analysis, [*points, *chosen], text)
         return listed if listed.answerable else None
@@ -959,7 +959,7 @@ class Answerer:
         kept = [c.text.strip() for c in answer.claims if c.supported]
         items = [NUMBERED.sub("", s.text).strip() for _p, s in adds]
         # A bulleted sentence ("- 图像生成领域…") keeps one marker: the list's.
-        text = "\n".join(f"- {_LEAD_MARKER.sub('', line)}" for line in [*kept, *items])
+        text = "\n".join(f"- {LEAD_MARKER.sub('', line)}" for line in [*kept, *items])
         longer = self._check(base, analysis, [*chosen, *adds], text)
         if longer.answerable and all(c.supported for c in longer.claims):
             return longer
@@ -1164,7 +1164,7 @@ class Answerer:
         text = join_lines(_without_reading_frame(text))
         listing = analysis.type in ("list", "overview")
         claims_made = split_claims(text, listing)
-        results = _parts_with_wholes(_once(checker.check_all(claims_made, chosen, base.passages)))
+        results = parts_with_wholes(_once(checker.check_all(claims_made, chosen, base.passages)))
         claims = tuple(_claim(r) for r in results)
         kept = [r for r in results if r.supported]
         if not kept:
@@ -1237,28 +1237,19 @@ class Answerer:
         if analysis.type not in ("number", "fact") or not chosen:
             return None
         checker = self._checker(analysis)
-        best: tuple[float, ClaimResult, tuple[Passage, Sentence]] | None = None
-        least = QUOTE_ASKED_SHARE
+        best: tuple[float, ClaimResult, tuple[Passage, Sentence], float] | None = None
         for p, sent in chosen:
             if not _gives_form(analysis, sent.text):
                 continue
-            # A translated question's words are the model's guesses: held to the same
-            # fraction of a native one's as everywhere else — for a sentence that names
-            # every subject and year the question names.
-            least = QUOTE_ASKED_SHARE
-            if analysis.original and _names_all(analysis, sent.text):
-                least *= ASKED_TRANSLATED
+            least = _least_quoted_share(analysis, sent.text)
             result = checker.check(sent.text, [(p, sent)], base.passages)
             if not result.supported or result.asked is None or result.asked < least:
                 continue
             if best is None or result.asked > best[0]:
-                best = (result.asked, result, (p, sent))
+                best = (result.asked, result, (p, sent), least)
         if best is None:
             return None
-        asked, result, (p, sent) = best
-        least = QUOTE_ASKED_SHARE
-        if analysis.original and _names_all(analysis, sent.text):
-            least *= ASKED_TRANSLATED
+        asked, result, (p, sent), least = best
         # The heading may hold the question's terms where the sentence does not.
         return self._quote_held(
             base,
@@ -1456,10 +1447,12 @@ class Answerer:
                 again = self._translate_claims([kept[i].text], language, run, asked)
                 if again:
                     lines[i] = _tidied(again[0], kept[i].text, analysis)
-            lines[:] = self._without_chinese(kept, lines, language, analysis, run)
-            redone = self._fidelity([lines[i] for i in faulty], [kept[i] for i in faulty])
-            for i, cosine in zip(faulty, redone, strict=True):
-                fidelity[i] = cosine
+            redo = [kept[i] for i in faulty]
+            redone = self._without_chinese(
+                redo, [lines[i] for i in faulty], language, analysis, run
+            )
+            for i, text, cosine in zip(faulty, redone, self._fidelity(redone, redo), strict=True):
+                lines[i], fidelity[i] = text, cosine
         translated: dict[int, Claim] = {}
         within: set[int] = set()  # claims another's translation says too
         for i, (claim, text) in enumerate(zip(kept, lines, strict=True)):
@@ -1706,6 +1699,16 @@ def _names_person(text: str, question: str) -> bool:
     return any(fold(m.group(0)) not in asked for m in _TWO_CAPITALISED.finditer(text))
 
 
+def _least_quoted_share(analysis: QuestionAnalysis, text: str) -> float:
+    """The share of the question's terms a sentence quoted as the answer must hold. A
+    translated question's words are the model's guesses: held to the same fraction of a
+    native one's as everywhere else — for a sentence that names the question's years and
+    one of its subjects."""
+    if analysis.original and _names_all(analysis, text):
+        return QUOTE_ASKED_SHARE * ASKED_TRANSLATED
+    return QUOTE_ASKED_SHARE
+
+
 def _names_all(analysis: QuestionAnalysis, text: str) -> bool:
     """Whether `text` states each year the question names and names one of its other
     subjects at least (a name may be written otherwise: NVIDIA, 英伟达)."""
@@ -1725,18 +1728,6 @@ def _beside(
     """The shown sentences the model did not cite."""
     ids = {s.id for _p, s in chosen}
     return [(p, s) for p in answer.passages for s in p.sentences if s.id not in ids]
-
-
-def _parts_with_wholes(results: Sequence[ClaimResult]) -> list[ClaimResult]:
-    """A claim stating a part of the figure before it ("其中97家…" after "84家创新载体")
-    kept only where its passage states the part with the whole: a "其中" of another passage
-    is a part of something else (enterprises, not innovation carriers)."""
-    out = list(results)
-    for i in range(1, len(out)):
-        if opens_subset(out[i].text) and subset_apart(out[i - 1], out[i]):
-            why = "it gives a part of a figure that another passage states the whole of"
-            out[i] = replace(out[i], supported=False, check="subset", detail=why)
-    return out
 
 
 def _once(results: Sequence[ClaimResult]) -> list[ClaimResult]:
@@ -1801,8 +1792,8 @@ def _in_full(answer: Answer) -> Answer:
                 )
             # A bulleted or numbered sentence's marker is its layout, not its words
             # ("- 图像生成领域…", "3、更多样内容…"): the number is no figure it states.
-            if not (_LEAD_MARKER.match(core) or _POINT_NUMBER.match(core)):
-                full = _POINT_NUMBER.sub("", _LEAD_MARKER.sub("", full))
+            if not (LEAD_MARKER.match(core) or _POINT_NUMBER.match(core)):
+                full = _POINT_NUMBER.sub("", LEAD_MARKER.sub("", full))
             # Clauses that hold another claim of the answer would show that claim twice.
             own, shown = fold(core), fold(full)
             if any(len(o) > 1 and o not in own and o in shown for o in cores):
@@ -1832,12 +1823,11 @@ STATED_TERM_SHARE = 0.6
 LABEL_CHARS = 12
 # Where a sentence defines its term (written \x00 here): "所谓T", "T是指/即/：…", or the
 # term, a few words and then "，即…" ("大模型的价值对齐日益成为一个关键问题，即让…").
-_DEFINING = r"(?:是指|指的是|就是|意味着|定义为|即|是|指|[:：])"
 _DEFINES = re.compile(
-    rf"所谓[“\"]?\x00|\x00[”\"]?(?:曾经|通常|一般|主要|原本|本身)?{_DEFINING}"
+    rf"所谓[“\"]?\x00|\x00[”\"]?(?:曾经|通常|一般|主要|原本|本身)?{DEFINING}"
     r"|\x00[^。；;！？]{0,20}[,，]\s*即"
 )
-_DEFINING_WORD = re.compile(_DEFINING)
+_DEFINING_WORD = re.compile(DEFINING)
 
 
 # A sentence that asks ("数字交互引擎是关系到我国科技竞争力的重要技术吗?", a survey's
@@ -1973,7 +1963,7 @@ def _tidied(text: str, checked: str, analysis: QuestionAnalysis) -> str:
     """A claim's translation as shown: one statement (a list marker the model adds is the
     layout's), the checked claim's scales, and people named as the question names them."""
     text = _without_reading_frame(" ".join(text.split()))
-    text = repair_scales(_LEAD_MARKER.sub("", text), checked)
+    text = repair_scales(LEAD_MARKER.sub("", text), checked)
     for latin, chinese in analysis.people:
         text = names.restore(text, latin, chinese)
     return text

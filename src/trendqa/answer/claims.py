@@ -136,10 +136,12 @@ _DEFINES_WORD = re.compile(
 _SAYS_WHAT = re.compile(
     r"是|即|指|为|称|[:：]|\b(?:is|are|was|were|means?|refers?|called|defined)\b", re.IGNORECASE
 )
-# After the term a claim opens with, a word saying what it is.
-_DEFINING_AFTER = re.compile(
-    r"[”\"]?\s*(?:是指|指的是|就是|即|是|指|[:：]|(?:is|are|refers? to|means)\b)"
-)
+# Words saying what a term is ("T是指…", "T：…"); after the term a claim opens with, in
+# English too.
+DEFINING = r"(?:是指|指的是|就是|意味着|定义为|即|是|指|[:：])"
+_DEFINING_AFTER = re.compile(rf"[”\"]?\s*(?:{DEFINING}|(?:is|are|refers? to|means)\b)")
+# A list item's marker: "- ", "• ", "* ".
+LEAD_MARKER = re.compile(r"^(?:[-*•·]\s*)+")
 # Words for one direction of change: asked how much something rose (进步, 增长), a sentence
 # saying it 提升 by so much answers it.
 _CHANGE_WORDS = (
@@ -208,7 +210,7 @@ def split_claims(text: str, listing: bool = False) -> list[str]:
 
 
 # A part of a figure stated as a whole's ("84家，其中97家…", "84 carriers, of which 97"):
-# its own claim, which must come from where the whole is stated (`subset_apart`).
+# its own claim, which must come from where the whole is stated (`parts_with_wholes`).
 _SUBSET = re.compile(r"[，,]\s*(?=其中|其余|(?:of (?:which|whom)|among them)\b)", re.IGNORECASE)
 
 
@@ -224,12 +226,12 @@ def _subset_parts(piece: str) -> list[str]:
     return [head, tail]
 
 
-def opens_subset(claim: str) -> bool:
+def _opens_subset(claim: str) -> bool:
     """Whether a claim opens with a subset word: it states a part of the claim before it."""
     return bool(_SUBSET.match(f", {claim}"))
 
 
-def subset_apart(whole: ClaimResult, part: ClaimResult) -> bool:
+def _subset_apart(whole: ClaimResult, part: ClaimResult) -> bool:
     """Whether a part's figure (`part`, "其中97家…") is stated away from its whole's
     (`whole`, "84家创新载体"): not in the sentence stating the whole nor in the two right
     after it in its passage. A passage's "其中" is about what that passage just said."""
@@ -240,6 +242,19 @@ def subset_apart(whole: ClaimResult, part: ClaimResult) -> bool:
         for p, s in whole.evidence
         for q, t in part.evidence
     )
+
+
+def parts_with_wholes(results: Sequence[ClaimResult]) -> list[ClaimResult]:
+    """Checked claims, with a claim stating a part of the figure before it ("其中97家…"
+    after "84家创新载体") kept only where its passage states the part with the whole: a
+    "其中" of another passage is a part of something else (enterprises, not innovation
+    carriers)."""
+    out = list(results)
+    for i in range(1, len(out)):
+        if _opens_subset(out[i].text) and _subset_apart(out[i - 1], out[i]):
+            why = "it gives a part of a figure that another passage states the whole of"
+            out[i] = replace(out[i], supported=False, check="subset", detail=why)
+    return out
 
 
 def _inline_items(line: str) -> list[str]:
@@ -1869,7 +1884,7 @@ def _says_what(text: str) -> bool:
 
 def _entry_label(text: str) -> str:
     """The label of a "label：value" line ("沉浸式媒体：宋扬、王强"), '' for any other."""
-    text = _LEAD_BULLET.sub("", text.strip())
+    text = LEAD_MARKER.sub("", text.strip())
     return text.split("：", 1)[0].split(":", 1)[0].strip() if _ENTRY.match(text) else ""
 
 
@@ -1884,9 +1899,6 @@ def _entry_run(passage: Passage, sentence: Sentence) -> list[str]:
     while hi + 1 < len(sentences) and _entry_label(sentences[hi + 1].text):
         hi += 1
     return [_entry_label(s.text) for s in sentences[lo : hi + 1]]
-
-
-_LEAD_BULLET = re.compile(r"^(?:[-*•·]\s*)+")
 
 
 def _share(weights: Mapping[str, float], folded_context: str) -> float:

@@ -3657,6 +3657,9 @@ def test_a_translation_makes_up_no_titles_and_pointed_words_are_no_names() -> No
     made_up = "《Jennifer Doudna的论文》在腾讯报告中被引用，该论文在哪里发表？"
     asked = "Which Jennifer Doudna paper does the Tencent report cite, and where was it published?"
     assert unquoted(made_up, asked, reports).startswith("Jennifer Doudna的论文在")
+    # A possessive's apostrophe quotes nothing.
+    possessive = "Which Jennifer Doudna paper does Weijin Research's chapter cite?"
+    assert unquoted(made_up, possessive, reports).startswith("Jennifer Doudna的论文在")
     # A report's title stays one; a question that quotes keeps its translation's titles.
     titled = "《2023年十大科技趋势》如何定义生成式AI？"
     assert (

@@ -1924,7 +1924,7 @@ def unquoted(translated: str, question: str, reports: ReportNames) -> str:
     """A translation without the titles it made up: 《X》 where the question quotes
     nothing and X names no report ("Which Jennifer Doudna paper…" is no title
     《Jennifer Doudna的论文》, and a title is checked as a name the passages write)."""
-    if quoted_terms(question) or re.search(r"['\"‘“「《]", question):
+    if quoted_terms(question):  # quotes, not a possessive's apostrophe (Weijin's)
         return translated
 
     def bare(m: re.Match[str]) -> str:

@@ -60,6 +60,7 @@ from trendqa.answer.question import (
     ReportNames,
     acronyms,
     analyze,
+    asked_parts,
     asks,
     defined_terms,
     question_type,
@@ -113,6 +114,10 @@ CITED_COVERAGE = 0.3
 # See the README for the trade-off at other values.
 ASKED_SENTENCES = 0.0
 ASKED_PASSAGES = 0.0
+# A part of a question asking several things is stated by an answer whose claims hold this
+# share of the words that part alone asks with (idf-weighted); below it, the part is asked
+# on its own. A half: a claim that names what a part asks about speaks to it.
+PART_STATED = 0.5
 # An English question's Chinese terms are the model's guesses: scaled down as at the gate.
 ASKED_TRANSLATED = TRANSLATED_SHARE
 # A claim's translation must keep its meaning: the embedder's cross-lingual cosine between
@@ -244,6 +249,8 @@ class Answerer:
         else:
             docs = opts.docs or analysis.docs
             answer = self._answer(analysis, analysis.question, docs, opts, on_token, run)
+            if use_llm:
+                answer = self._every_part(analysis, answer, docs, opts, run)
         answer = replace(
             answer,
             question=question,
@@ -452,7 +459,8 @@ class Answerer:
         opts = SearchOptions(k=k, docs=tuple(docs))
         hits = self._search(query, opts, run)
         queries = [" ".join(analysis.terms_zh)] if analysis.terms_zh else []
-        if analysis.original and analysis.original != query:
+        # A part asked on its own searches for itself, not for the whole it is part of.
+        if analysis.original and analysis.original != query and not analysis.whole:
             queries.append(analysis.original)
         hits = self._fused(hits, [self._search(q, opts, run) for q in queries], k)
         return self._writing_quoted(analysis, hits, replace(opts, k=max(k, QUOTED_DEPTH)), run)
@@ -689,10 +697,17 @@ class Answerer:
             base = replace(base, warnings=(*base.warnings, message))
         base = replace(base, passages=passages)
         # A comparison's part asks its own clause, which the reader's whole question is not.
-        original = "" if any(p.part for p in passages) else analysis.original
+        original = "" if any(p.part for p in passages) or analysis.whole else analysis.original
         ids = [s.id for p in passages for s in p.sentences]
         max_evidence = prompts.MAX_EVIDENCE.get(analysis.type, prompts.DEFAULT_MAX_EVIDENCE)
-        messages = prompts.answer_prompt(question, passages, base.language, analysis.type, original)
+        messages = prompts.answer_prompt(
+            question,
+            passages,
+            base.language,
+            analysis.type,
+            original,
+            (analysis.whole, analysis.stated),
+        )
         schema = prompts.answer_schema(ids, max_evidence)
         result, cut = self._complete(
             messages, schema, budget, run, temperature=opts.temperature, on_token=on_token
@@ -702,6 +717,7 @@ class Answerer:
             text = _complete_claims(text)
         by_id = {s.id: (p, s) for p in passages for s in p.sentences}
         chosen = [by_id[i] for i in dict.fromkeys(evidence) if i in by_id]
+        chosen = _with_copied(text, chosen, passages)
         if chosen and (
             not text.strip() or _wrong_language(text, base.language, analysis, passages)
         ):
@@ -722,7 +738,10 @@ class Answerer:
             answer = counted
         else:
             answer = self._whole_run(base, analysis, chosen, answer)
-        if answer.answerable and opts.confirm and not self._confirmed(question, answer, run):
+        # A part asked on its own is judged against the whole question: alone ("占比多少？")
+        # it does not say what it asks about.
+        judged = analysis.whole or question
+        if answer.answerable and opts.confirm and not self._confirmed(judged, answer, run):
             reason = "confirm: the model judged that its quotes do not state what was asked"
             return replace(base, reason=reason, claims=answer.claims)
         if answer.answerable and analysis.type not in ("overview", "definition"):
@@ -1134,7 +1153,9 @@ class Answerer:
         if not chosen:
             return replace(base, reason="model: the model found no sentence that answers it")
         cited_hits = list({p.n: p.hit for p, _s in chosen}.values())
-        s = self._support(question, cited_hits)
+        # A part asked on its own ("新立项情况如何？") is framed by the whole question: its
+        # passages hold the whole's terms (the subject, the year), not its own few words.
+        s = self._support(analysis.whole or question, cited_hits)
         framed = len(set(_YEAR.findall(question))) == 1
         if framed and self._unframed(s.missing_numbers, cited_hits) and find_numbers(text):
             # A figure from a passage that never names the question's year is likely another
@@ -1430,7 +1451,10 @@ class Answerer:
         if texts is None:
             reason = "translation: the translation of the checked answer was unreadable"
             return replace(refused, reason=reason)
-        tidied = [_tidied(t, c.text, analysis) for c, t in zip(kept, texts, strict=True)]
+        tidied = [
+            _tidied(_names_kept(t, c.text), c.text, analysis)
+            for c, t in zip(kept, texts, strict=True)
+        ]
         texts = self._without_chinese(kept, tidied, language, analysis, run)
         fidelity = self._fidelity(texts, kept)
         lines: list[str] = texts
@@ -1650,6 +1674,128 @@ class Answerer:
         language = analysis.shown_in or analysis.language
         question = analysis.asked
         return _merge_parts(language, answers, self._refused(question, language, ()))
+
+    # ------------------------------------------------------------------ every part
+
+    def _every_part(
+        self,
+        analysis: QuestionAnalysis,
+        answer: Answer,
+        docs: Sequence[str],
+        opts: AskOptions,
+        run: _Run,
+    ) -> Answer:
+        """A question asking several things ("有多少家…，新立项情况如何？") whose checked
+        answer states some of them: each part it leaves unstated asked on its own, from
+        its own retrieval beside the passages already read and with the whole question as
+        context, its checked claims added after the answer's. A part still unstated stays
+        so: the answer says what the corpus says."""
+        if not answer.answerable:
+            return answer
+        parts = standalone(asked_parts(analysis.question), self.reports)
+        missing = self._unstated_parts(parts, answer)
+        # None stated by any measure: the answer's words are not the question's (a
+        # paraphrase) — asking every part again would ask the same question.
+        if not missing or len(missing) == len(parts):
+            return answer
+        started = time.perf_counter()
+        for part in missing:
+            answer = self._add_part(analysis, part, answer, docs, opts, run)
+        run.add("parts_s", time.perf_counter() - started)
+        return answer
+
+    def _unstated_parts(self, parts: Sequence[str], answer: Answer) -> list[str]:
+        """The parts of a question no kept claim speaks to: less than `PART_STATED` of
+        the words the part alone asks with (those the corpus uses, idf-weighted) in the
+        claims — in a claim's own words, or in the sentence it was checked against when
+        it is translated."""
+        if len(parts) < 2:
+            return []
+        kept = [c for c in answer.claims if c.supported]
+        language = detect_language(parts[0])
+        said = fold(
+            " ".join(
+                c.text if detect_language(c.text) == language or not c.checked_as else c.checked_as
+                for c in kept
+            )
+        )
+        bm25 = self.searcher.bm25
+        terms = [set(key_terms(self.reports.strip(p))) for p in parts]
+        out = []
+        for i, part in enumerate(parts):
+            others = set().union(*(t for j, t in enumerate(terms) if j != i))
+            # Only words the corpus uses: one it never writes ("变化") no sentence states.
+            weights = {t: bm25.idf[t] for t in terms[i] - others if t in bm25.idf}
+            total = sum(weights.values())
+            if not total:
+                continue
+            stated = sum(w for t, w in weights.items() if fold(t) in said)
+            if stated / total < PART_STATED:
+                out.append(part)
+        return out
+
+    def _add_part(
+        self,
+        analysis: QuestionAnalysis,
+        part: str,
+        answer: Answer,
+        docs: Sequence[str],
+        opts: AskOptions,
+        run: _Run,
+    ) -> Answer:
+        """`answer` with the checked answer to one more `part` of its question, or as it is
+        when the corpus does not state that part either."""
+        own = analyze(part, self.reports, analysis.language, tuple(docs))
+        kind = own.type if own.type not in ("comparison", "overview") else "fact"
+        # Its subject: what it names — with the notion the whole asks to define, which a
+        # part pointing back at it ("它与…有什么关系？") is about — else the whole's.
+        defined = [t for t in defined_terms(analysis.question) if t in part]
+        sub = replace(
+            analysis,
+            question=part,
+            type=kind,
+            entities=(*own.entities, *defined) or analysis.entities,
+            sources=own.sources,
+            figures=own.figures,
+            count=own.count,
+            wants=own.wants,
+            defines=own.defines,
+            terms_zh=(),
+            whole=analysis.question,
+            stated=" ".join(c.checked_as or c.text for c in answer.claims if c.supported),
+        )
+        context = [e for e in analysis.entities if fold(e) not in fold(part)]
+        query = " ".join([*context, part])
+        hits = self._retrieve(sub, query, docs, opts.k, run)
+        if self._gate(replace(sub, question=analysis.question), hits, bool(docs) and not opts.docs):
+            return answer  # (gated as the whole question is: the part alone names little)
+        read = {p.hit.chunk.id for p in answer.passages}
+        fresh = [h for h in self._evidence(sub, hits) if h.chunk.id not in read]
+        first_n = max((p.n for p in answer.passages), default=0) + 1
+        first_id = max((s.id for p in answer.passages for s in p.sentences), default=0) + 1
+        passages = (*answer.passages, *number_passages(fresh, first_n, first_id))
+        base = self._refused(part, analysis.language, passages)
+        added = self._generate(base, sub, part, passages, opts, None, run)
+        if added.mode != "llm":
+            # Quoting is a whole answer's fallback: a sentence that shares a word with a
+            # terse part ("新立项情况如何？") states nothing about it.
+            return answer
+        if added.answerable and sub.shown_in:
+            added = self._shown(added, sub, run)
+        known = {(c.n, c.start) for c in answer.citations}
+        new = [c for c in added.citations if (c.n, c.start) not in known]
+        if not added.answerable or not new:
+            return answer
+        listed = "\n" in answer.text or "\n" in added.text
+        return replace(
+            answer,
+            text=f"{answer.text}{chr(10) if listed else ' '}{added.text}",
+            citations=(*answer.citations, *new),
+            passages=added.passages,
+            claims=(*answer.claims, *added.claims),
+            mode=answer.mode if added.mode == answer.mode else "extractive",
+            warnings=(*answer.warnings, *(w for w in added.warnings if w not in answer.warnings)),
+        )
 
     # ------------------------------------------------------------------ extractive
 
@@ -1933,6 +2079,36 @@ def unquoted(translated: str, question: str, reports: ReportNames) -> str:
     return _TITLE.sub(bare, translated)
 
 
+# A Latin name written in Chinese text: a capital or a digit among its letters.
+_LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*(?![A-Za-z0-9])")
+# A word of a translation that is a name of its source miswritten: this similar to it.
+MISWRITTEN_NAME = 0.75
+
+
+def _names_kept(text: str, checked: str) -> str:
+    """A claim's translation with the Latin names of the Chinese claim written as it
+    writes them: a small model "corrects" a name it does not know into one it does
+    (CIPU → CPU). A word of the translation the claim does not write, that is nearly a
+    name the translation left out, is that name."""
+    names = [n for n in dict.fromkeys(_LATIN_NAME.findall(checked)) if fold(n) not in fold(text)]
+    if not names:
+        return text
+    source = fold(checked)
+
+    def restore(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if fold(word) in source:
+            return word
+        close = [
+            n
+            for n in names
+            if SequenceMatcher(None, word.lower(), n.lower()).ratio() >= MISWRITTEN_NAME
+        ]
+        return close[0] if len(close) == 1 else word
+
+    return _LATIN_NAME.sub(restore, text)
+
+
 def _translation_fault(
     checked: str, text: str, language: str, cosine: float, framing: str = ""
 ) -> str:
@@ -2049,6 +2225,31 @@ def _merge_parts(language: str, answers: Sequence[tuple[str, Answer]], refused: 
         claims=claims,
         warnings=tuple(w for _l, a in answers for w in a.warnings),
     )
+
+
+# A sentence an answer copies word for word: at least this many characters (folded), so
+# that a short heading or label the answer happens to repeat is no citation.
+COPIED_CHARS = 16
+_END_PUNCT = re.compile(r"[。．.!！?？;；,，:：]+$")
+
+
+def _with_copied(
+    text: str, chosen: Sequence[tuple[Passage, Sentence]], passages: Sequence[Passage]
+) -> list[tuple[Passage, Sentence]]:
+    """The evidence a reply names, and the shown sentences its answer copies word for word
+    that it does not name: a small model may copy sentence (5) while naming (2) and (3);
+    the sentence it copied is the one its answer rests on."""
+    folded = fold(text)
+    named = {s.id for _p, s in chosen}
+    copied = [
+        (p, s)
+        for p in passages
+        for s in p.sentences
+        if s.id not in named
+        and len(key := _END_PUNCT.sub("", fold(s.text))) >= COPIED_CHARS
+        and key in folded
+    ]
+    return [*chosen, *copied]
 
 
 def _sentence_score(weights: Mapping[str, float], sentence: Sentence) -> float:

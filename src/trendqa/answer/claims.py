@@ -28,7 +28,13 @@ from trendqa.answer.reply import MARKER
 from trendqa.answer.types import Passage, Sentence
 from trendqa.chunking import split_sentences
 from trendqa.evidence import REQUEST_WORDS, TRANSLATED_SHARE, asked_text, key_terms, unframed
-from trendqa.numbers import find_numbers, in_unit, table_unit, unsupported_numbers
+from trendqa.numbers import (
+    NUMBER_PATTERN,
+    find_numbers,
+    in_unit,
+    table_unit,
+    unsupported_numbers,
+)
 from trendqa.records import Chunk
 from trendqa.textnorm import detect_language, fold, han_share
 from trendqa.tokens import STOPWORDS, tokenize
@@ -84,6 +90,11 @@ Similarity = Callable[[Sequence[str], Sequence[str]], list[list[float]]]
 Evidence = tuple[Passage, Sentence]
 
 _YEAR = re.compile(r"(?:19|20)\d{2}")
+_YEAR_ONLY = re.compile(r"(?:19|20)\d{2}\s*年?")
+_FIGURE_CLAUSE = re.compile(r"[，,；;。]")
+# A figure is stated with what it measures: the sentence stating it holds at least this
+# share of the words its claim says it with (a half: the noun it counts, beside a verb).
+MEASURE_SHARE = 0.5
 # Words that place a question in time (截至2023年底) rather than say what it asks.
 _WHEN_WORD = re.compile(
     r"[上下]?半?[年月季周][底初末中内度]?|年[底初末中内度]|[本今去明]年|当[年月日天]|[全整][年月]"
@@ -629,6 +640,42 @@ class ClaimChecker:
         ranked = sorted((t for t in scored if t[0] >= need), key=lambda t: -t[0])
         return [e for _n, e in ranked[:RECITED_CANDIDATES]]
 
+    def _measured_elsewhere(self, claim: str, evidence: Sequence[Evidence]) -> str:
+        """Why a claim's figure is not what it says it is ('' when it may be): the cited
+        sentence stating the figure (with its heading) holds less than `MEASURE_SHARE` of
+        the words of the claim's clause that gives it — "2023年立项数量为97家" citing "97家
+        企业被认定为小巨人企业", whose 97 counts something else. A figure is stated with
+        what it measures. Only where claim, question and sentence share a language: a
+        translated question's words are guesses at the report's ("空气冷却" for 风冷), and
+        a translation's words are not the sentence's. Years are dates, not measures."""
+        language = detect_language(claim)
+        if self.analysis.original or any(detect_language(s.text) != language for _p, s in evidence):
+            return ""
+        for clause in _FIGURE_CLAUSE.split(claim):
+            figures = [f for f in find_numbers(clause) if not _YEAR_ONLY.fullmatch(f.text)]
+            words = {
+                fold(t)
+                for t in tokenize(NUMBER_PATTERN.sub(" ", clause))
+                if len(t) > 1 and fold(t) not in STOPWORDS
+            }
+            if not figures or not words:
+                continue
+            for figure in figures:
+                holders = [
+                    fold(f"{heading_at(p.hit.chunk, s.offset)} {s.text}")
+                    for p, s in evidence
+                    if not unsupported_numbers(figure.text, s.text)
+                ]
+                if not holders:
+                    continue
+                held = max(sum(w in h for w in words) / len(words) for h in holders)
+                if held < MEASURE_SHARE:
+                    return (
+                        f"the sentence stating {figure.text} is about something else "
+                        f"(it holds {held:.0%} of the words the claim gives it with)"
+                    )
+        return ""
+
     def _check_cited(
         self,
         claim: str,
@@ -755,6 +802,9 @@ class ClaimChecker:
                 score,
                 asked,
             )
+        measured = self._measured_elsewhere(claim, evidence)
+        if measured:
+            return ClaimResult(claim, evidence, False, "figure", measured, score, asked)
         return ClaimResult(claim, evidence, True, score=score, asked=asked)
 
     # ------------------------------------------------------------------ evidence

@@ -75,15 +75,24 @@ def shown(text: str, language: str) -> str:
 
 
 _AS_WRITTEN = "The same question as the reader wrote it: "
+_STATED = "Already answered: "
+_PART = "Now answer only this part of the question: "
 
 
 def answer_prompt(
-    question: str, passages: Sequence[Passage], language: str, kind: str, original: str = ""
+    question: str,
+    passages: Sequence[Passage],
+    language: str,
+    kind: str,
+    original: str = "",
+    part_of: tuple[str, str] = ("", ""),
 ) -> list[ChatMessage]:
     """The main request: numbered sentences under their passage headers, then the question
     — and, for a translated question, the reader's own wording beside it: a translation
     that left out a clause ("across the foundation, technology and application layers")
-    would otherwise ask less than the reader did."""
+    would otherwise ask less than the reader did. A part of a question asked on its own
+    (`part_of`: the whole question and what its answer states already) is asked after
+    the whole, which says what the part is about."""
     lines = []
     for p in passages:
         section = f" — {p.hit.chunk.heading}" if p.hit.chunk.heading else ""
@@ -91,6 +100,10 @@ def answer_prompt(
         lines.extend(f"({s.id}) {shown(s.text, language)}" for s in p.sentences)
         lines.append("")
     asked = f"{_AS_WRITTEN}{original}\n" if original else ""
+    whole, stated = part_of
+    if whole:
+        asked = f"{_STATED}{stated}\n{_PART}{question}\n"
+        question = whole
     user = "\n".join(lines) + f"Question: {question}\n{asked}{REPLY_IN[language]}"
     system = _ANSWER_SYSTEM.format(
         language=LANGUAGE_NAME[language],
@@ -349,6 +362,17 @@ def as_written(messages: Sequence[ChatMessage]) -> str:
     ('' when the question was not translated)."""
     found = re.search(f"^{re.escape(_AS_WRITTEN)}(.*)$", messages[-1].content, re.MULTILINE)
     return found[1] if found else ""
+
+
+def asked_part(messages: Sequence[ChatMessage]) -> str:
+    """The part of its question an answer request asks alone ('' when it asks the whole)."""
+    found = re.search(f"^{re.escape(_PART)}(.*)$", messages[-1].content, re.MULTILINE)
+    return found[1] if found else ""
+
+
+def rewrite_reply(answer: str) -> str:
+    """A reply in the rewrite schema (what a model writes, for test doubles)."""
+    return json.dumps({"answer": answer}, ensure_ascii=False)
 
 
 def answer_reply(answer: str, evidence: Sequence[Any]) -> str:

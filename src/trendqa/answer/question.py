@@ -60,6 +60,10 @@ class QuestionAnalysis:
     # "How does … define X, and how does it differ from Y?"): its answer then gives the
     # report's definition whatever its type.
     defines: bool = False
+    # A part of a question asking several things, asked on its own: the whole question,
+    # and what its answer states already.
+    whole: str = ""
+    stated: str = ""
 
     @property
     def asked(self) -> str:
@@ -728,6 +732,55 @@ def sub_questions(question: str) -> list[str]:
     return parts if len(parts) > 1 else []
 
 
+# What makes a clause ask something: an interrogative word (not 几乎 "almost", 任何
+# "any"), and in English a wh-word or an auxiliary opening it.
+_INTERROGATIVE_ZH = re.compile(
+    r"什么|多少|哪|(?<![任])何|几(?!乎)|谁|怎|是否|吗|多[大久长高重快远]"
+)
+_CLAUSE_BREAK_ZH = re.compile(r"(?<=[，,、；;])")
+_AND_ASKS_EN = re.compile(
+    r",?\s+and\s+(?=(?:what|which|who|whom|whose|when|where|why|how|whether|is|are|was|"
+    r"were|does|did|do|has|have|had)\b)",
+    re.IGNORECASE,
+)
+_ASKS_EN = re.compile(
+    r"\b(?:what|which|who|whom|whose|when|where|why|how|whether)\b|^\s*(?:is|are|was|were|"
+    r"does|did|do|has|have|had|can)\b",
+    re.IGNORECASE,
+)
+
+
+def asked_parts(question: str) -> list[str]:
+    """Every thing a question asks, one clause each, or [] for a question asking one:
+    its sub-questions (`sub_questions`), and within one, the clauses that each ask
+    ("截至2023年底，深圳有多少家…载体，新审批情况如何？", "How many cores does it have,
+    and what chips is it built from?"). A clause that asks nothing ("截至2023年底，")
+    belongs to the one after it."""
+    out: list[str] = []
+    for sub in sub_questions(question) or [question]:
+        if detect_language(sub) == "zh":
+            pieces = [p for p in _CLAUSE_BREAK_ZH.split(sub) if p]
+            asking = _INTERROGATIVE_ZH
+        else:
+            pieces = [p for p in _AND_ASKS_EN.split(sub) if p]
+            asking = _ASKS_EN
+        clauses: list[str] = []
+        current = ""
+        for piece in pieces:
+            if current and asking.search(current) and asking.search(piece):
+                clauses.append(current)
+                current = piece
+            else:
+                current += piece
+        if current:
+            if clauses and not asking.search(current):
+                clauses[-1] += current
+            else:
+                clauses.append(current)
+        out.extend(c.strip() for c in clauses if c.strip())
+    return out if len(out) > 1 else []
+
+
 # "它" standing for one thing (not 它们, which the sub-question asks of several).
 _IT = re.compile(r"它(?!们)")
 
@@ -746,7 +799,9 @@ def standalone(clauses: Sequence[str], reports: ReportNames) -> list[str]:
             # "腾讯混元大模型：腾讯报告展示了它的什么能力？": "它" is the topic set out first,
             # which the sub-question carries already.
             continue
-        subjects = analyze(out[i - 1], reports).entities
+        # Its subject: what the one before names, or the notion it asks to define
+        # ("什么是存算一体？它与…有什么关系？").
+        subjects = analyze(out[i - 1], reports).entities or defined_terms(out[i - 1])
         before = [e for e in subjects if not _YEAR.fullmatch(e)]
         if before:
             out[i] = _IT.sub(before[0], out[i], count=1)

@@ -1,0 +1,170 @@
+"""A question asking several things: every part it asks answered where the corpus states
+it, each from the sentences that state it (a real index, a fake embedder, scripted
+model replies)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from scripted import YES, answer_requests, sentence_id
+from test_answering import assert_checkable
+from trendqa.answer import Answerer, AskOptions, prompts
+from trendqa.answer.question import asked_parts
+from trendqa.api import ingest_paths, open_searcher
+from trendqa.config import Settings
+from trendqa.llm import ChatMessage, GenerationOptions
+from trendqa.retrieval import Searcher
+from trendqa.testing import FakeEmbedderLoader, FakeGenerator
+
+CARRIERS = "\n".join(
+    [
+        "# 2024人工智能发展白皮书",
+        "",
+        "## 创新载体立项量下滑",
+        "",
+        "截至 2023 年底,深圳累计建设人工智能创新载体 84 家。"
+        "从载体类型来看,超过 60%的人工智能创新载体均为工程技术研究中心。",
+        "",
+        "从立项年度来看,2019 年深圳人工智能创新载体立项数量达到 15 家;"
+        "2023 年立项数量骤然减少至 1 家,呈现明显下滑的趋势。",
+        "",
+        "## 创业热度减退",
+        "",
+        "截至 2023 年底,深圳市人工智能相关企业数量达到 1646 家。"
+        '其中,97 家人工智能相关企业被认定为专精特新"小巨人"企业。'
+        "深圳的人工智能企业主要分布在南山区和福田区。",
+        "",
+        "## 全球市场",
+        "",
+        "全球半导体行业在这一年经历了周期性调整,企业分布格局基本稳定。",
+        "",
+    ]
+)
+
+QUESTION = "截至2023年底，深圳累计建设了多少家人工智能创新载体，立项数量如何变化？"
+TOTAL = "截至2023年底，深圳累计建设人工智能创新载体84家。"
+TREND = "2019年深圳人工智能创新载体立项数量达到15家，2023年骤然减少至1家。"
+
+
+@pytest.fixture
+def shelf(tmp_path: Path) -> Path:
+    root = tmp_path / "shelf"
+    root.mkdir()
+    (root / "white_paper.md").write_text(CARRIERS, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def searcher(shelf: Path, settings: Settings, fake_loader: FakeEmbedderLoader) -> Searcher:
+    ingest_paths(settings, [shelf], loader=fake_loader)
+    return open_searcher(settings, loader=fake_loader)[0]
+
+
+def parts_model(first: str, first_needle: str, part: str, part_needle: str) -> FakeGenerator:
+    """A model answering the whole question with `first`, and a part asked alone with
+    `part` — each citing the shown sentence holding its needle."""
+
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        if prompts.request_kind(options) == "confirm":
+            return YES
+        if prompts.asked_part(messages):
+            return prompts.answer_reply(part, [sentence_id(messages, part_needle)])
+        return prompts.answer_reply(first, [sentence_id(messages, first_needle)])
+
+    return FakeGenerator(script)
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        (QUESTION, ["截至2023年底，深圳累计建设了多少家人工智能创新载体，", "立项数量如何变化？"]),
+        (
+            "GPT-4是哪天发布的？它比GPT-3.5进步了多少？",
+            ["GPT-4是哪天发布的？", "它比GPT-3.5进步了多少？"],
+        ),
+        (
+            "How many cores does the cluster have, and what chips is it built from?",
+            ["How many cores does the cluster have", "what chips is it built from?"],
+        ),
+        (
+            "白皮书记录BIS何时发布了新规、新规分几部分？",
+            ["白皮书记录BIS何时发布了新规、", "新规分几部分？"],
+        ),
+        # One thing asked: a clause that asks nothing, "and" joining two nouns, 几乎.
+        ("截至2023年底，深圳有多少家人工智能企业？", []),
+        ("What do Tencent and Weijin say about robots?", []),
+        ("几乎所有企业都采用了哪种芯片？", []),
+        ("2023年和2030年的市场规模分别是多少？", []),
+    ],
+)
+def test_the_parts_a_question_asks(question: str, parts: list[str]) -> None:
+    assert asked_parts(question) == parts
+
+
+def test_a_part_the_answer_leaves_unstated_is_asked_on_its_own(
+    searcher: Searcher, shelf: Path
+) -> None:
+    gen = parts_model(TOTAL, "累计建设", TREND, "立项数量达到")
+    answer = Answerer(searcher, gen).ask(QUESTION, AskOptions())
+    assert answer.answerable, answer.reason
+    assert "84" in answer.text and "15 家" in answer.text and "1 家" in answer.text
+    requests = answer_requests(gen)
+    assert len(requests) == 2
+    # The part is asked after the whole question and what its answer stated already.
+    part_request = requests[1][0]
+    assert prompts.asked_part(part_request) == "立项数量如何变化？"
+    assert prompts.asked_question(part_request) == QUESTION
+    cited = {c.quote for c in answer.citations}
+    assert any("84 家" in q for q in cited) and any("15 家" in q for q in cited)
+    assert_checkable(answer, shelf)
+
+
+def test_an_answer_stating_every_part_asks_nothing_more(searcher: Searcher) -> None:
+    both = TOTAL + TREND
+    gen = parts_model(both, "累计建设", TREND, "立项数量达到")
+
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        if prompts.request_kind(options) == "confirm":
+            return YES
+        ids = [sentence_id(messages, "累计建设"), sentence_id(messages, "立项数量达到")]
+        return prompts.answer_reply(both, ids)
+
+    gen = FakeGenerator(script)
+    answer = Answerer(searcher, gen).ask(QUESTION, AskOptions())
+    assert answer.answerable, answer.reason
+    assert len(answer_requests(gen)) == 1
+
+
+def test_a_parts_unstated_answer_is_not_added(searcher: Searcher) -> None:
+    # Asked alone, the model gives the neighbouring section's figure as the trend: the
+    # claim is checked as any other, and the answer stays what the corpus states.
+    gen = parts_model(TOTAL, "累计建设", "2023年立项数量为97家。", "小巨人")
+    answer = Answerer(searcher, gen).ask(QUESTION, AskOptions())
+    assert answer.answerable, answer.reason
+    assert "84" in answer.text and "97" not in answer.text
+    assert len(answer_requests(gen)) == 2
+
+
+def test_a_sentence_the_answer_copies_is_its_citation_whatever_ids_it_names(
+    searcher: Searcher,
+) -> None:
+    # The reply names a sentence of another passage and copies this one word for word.
+    copied = "深圳的人工智能企业主要分布在南山区和福田区。"
+
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        if prompts.request_kind(options) == "confirm":
+            return YES
+        return prompts.answer_reply(copied, [sentence_id(messages, "周期性调整")])
+
+    question = "深圳的人工智能企业主要分布在哪里？"
+    answer = Answerer(searcher, FakeGenerator(script)).ask(question, AskOptions())
+    assert answer.answerable and answer.mode == "llm", answer.reason
+    assert [c.quote for c in answer.citations] == [copied]
+
+
+def test_replies_for_test_doubles_are_json() -> None:
+    assert json.loads(prompts.answer_reply("a", [1])) == {"evidence": [1], "answer": "a"}

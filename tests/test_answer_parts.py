@@ -149,22 +149,5 @@ def test_a_parts_unstated_answer_is_not_added(searcher: Searcher) -> None:
     assert len(answer_requests(gen)) == 2
 
 
-def test_a_sentence_the_answer_copies_is_its_citation_whatever_ids_it_names(
-    searcher: Searcher,
-) -> None:
-    # The reply names a sentence of another passage and copies this one word for word.
-    copied = "深圳的人工智能企业主要分布在南山区和福田区。"
-
-    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
-        if prompts.request_kind(options) == "confirm":
-            return YES
-        return prompts.answer_reply(copied, [sentence_id(messages, "周期性调整")])
-
-    question = "深圳的人工智能企业主要分布在哪里？"
-    answer = Answerer(searcher, FakeGenerator(script)).ask(question, AskOptions())
-    assert answer.answerable and answer.mode == "llm", answer.reason
-    assert [c.quote for c in answer.citations] == [copied]
-
-
 def test_replies_for_test_doubles_are_json() -> None:
     assert json.loads(prompts.answer_reply("a", [1])) == {"evidence": [1], "answer": "a"}

@@ -7,7 +7,7 @@ import pytest
 
 from trendqa.answer import number_passages
 from trendqa.answer.answerer import _names_kept
-from trendqa.answer.claims import ClaimChecker
+from trendqa.answer.claims import ClaimChecker, sentence_in_full
 from trendqa.answer.question import ReportNames, analyze
 from trendqa.records import Chunk, Hit, Location
 
@@ -51,3 +51,45 @@ def test_a_figure_is_stated_with_what_it_measures() -> None:
     assert not wrong.supported and wrong.check == "figure", wrong.detail
     assert "97" in wrong.detail
     assert right.supported, right.detail
+
+
+PENETRATION = "2023年中国乘用车L2及以上智驾渗透率超过了42%，标志着智能驾驶进入普及期。"
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence", "shown"),
+    [
+        # The report's own sentence says what the figure measures, when, and how much.
+        ("乘用车L2渗透率超过42%。", PENETRATION, PENETRATION),
+        # A sentence giving another subject's figure beside it is not shown for it.
+        (
+            "上海市人工智能企业数量为1,100家。",
+            "截至2023年底，北京市人工智能企业数量为2,200家，上海市人工智能企业数量为1,100家。",
+            "上海市人工智能企业数量为1,100家。",
+        ),
+        # Nor a long sentence, one in another language, or one lacking the claim's words.
+        ("渗透率超过42%。", PENETRATION + "这一比例" * 30 + "。", "渗透率超过42%。"),
+        ("The rate passed 42%.", PENETRATION, "The rate passed 42%."),
+        ("出货量超过42%。", PENETRATION, "出货量超过42%。"),
+    ],
+)
+def test_a_fact_is_shown_as_the_short_sentence_that_states_it(
+    claim: str, sentence: str, shown: str
+) -> None:
+    assert sentence_in_full(claim, sentence) == shown
+
+
+def test_a_date_is_no_measure() -> None:
+    # A date, an article's ordinal or a decree's number measures nothing: the claim may
+    # name the document in its own words while its sentence says "本名录".
+    article = "第八条  本名录自 2021 年 1 月 1 日起施行。"
+    title = "国家危险废物名录（2021年版）"
+    chunk = Chunk("a", article, Location("m.pdf", title, 0, len(article), 1, 1), heading="附则")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    chosen = [(p, s) for p in passages for s in p.sentences]
+    asked = analyze("《国家危险废物名录（2021年版）》从哪天开始施行？", ReportNames({}))
+    checker = ClaimChecker(asked, {"名录": 3.0, "施行": 3.0, "危险": 4.0, "废物": 4.0}, 5.0, {})
+    (result,) = checker.check_all(
+        ["《国家危险废物名录（2021年版）》自2021年1月1日起施行。"], chosen, passages
+    )
+    assert result.supported, result.detail

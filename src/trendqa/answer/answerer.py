@@ -42,6 +42,7 @@ from trendqa.answer.claims import (
     join_lines,
     names_in,
     parts_with_wholes,
+    sentence_in_full,
     split_claims,
     stated_in_full,
     topic_line,
@@ -717,7 +718,6 @@ class Answerer:
             text = _complete_claims(text)
         by_id = {s.id: (p, s) for p in passages for s in p.sentences}
         chosen = [by_id[i] for i in dict.fromkeys(evidence) if i in by_id]
-        chosen = _with_copied(text, chosen, passages)
         if chosen and (
             not text.strip() or _wrong_language(text, base.language, analysis, passages)
         ):
@@ -748,7 +748,7 @@ class Answerer:
             # "42%" is shown as "乘用车 L2 及以上智驾渗透率超过了 42%": what the figure
             # measures; a list's "Adobe Express" as the enumeration its sentence states.
             # (The confirmation judged the model's own words.)
-            answer = _in_full(answer)
+            answer = _in_full(answer, sentences=analysis.type in ("fact", "number"))
         return answer
 
     @staticmethod
@@ -1920,9 +1920,10 @@ def _citations(
     return sorted(out, key=lambda c: (c.n, c.start))
 
 
-def _in_full(answer: Answer) -> Answer:
+def _in_full(answer: Answer, sentences: bool = False) -> Answer:
     """Each bare supported claim (a figure, a name) as the words of the sentence it cites
-    around it, in the answer's text too."""
+    around it, in the answer's text too — and with `sentences` (a fact or a figure asked
+    for), any claim as the short sentence it cites (`sentence_in_full`)."""
     text, cursor, claims = answer.text, 0, []
     cores = [fold(c.text.strip().rstrip(CLAIM_STOPS)) for c in answer.claims if c.supported]
     for claim in answer.claims:
@@ -1936,6 +1937,9 @@ def _in_full(answer: Answer) -> Answer:
                     (f for q in quotes if (f := figures_in_full(core, q, answer.language)) != core),
                     core,
                 )
+            if sentences:
+                whole = next((f for q in quotes if (f := sentence_in_full(full, q)) != full), full)
+                full = whole if len(whole) > len(full) else full
             # A bulleted or numbered sentence's marker is its layout, not its words
             # ("- 图像生成领域…", "3、更多样内容…"): the number is no figure it states.
             if not (LEAD_MARKER.match(core) or _POINT_NUMBER.match(core)):
@@ -2225,31 +2229,6 @@ def _merge_parts(language: str, answers: Sequence[tuple[str, Answer]], refused: 
         claims=claims,
         warnings=tuple(w for _l, a in answers for w in a.warnings),
     )
-
-
-# A sentence an answer copies word for word: at least this many characters (folded), so
-# that a short heading or label the answer happens to repeat is no citation.
-COPIED_CHARS = 16
-_END_PUNCT = re.compile(r"[。．.!！?？;；,，:：]+$")
-
-
-def _with_copied(
-    text: str, chosen: Sequence[tuple[Passage, Sentence]], passages: Sequence[Passage]
-) -> list[tuple[Passage, Sentence]]:
-    """The evidence a reply names, and the shown sentences its answer copies word for word
-    that it does not name: a small model may copy sentence (5) while naming (2) and (3);
-    the sentence it copied is the one its answer rests on."""
-    folded = fold(text)
-    named = {s.id for _p, s in chosen}
-    copied = [
-        (p, s)
-        for p in passages
-        for s in p.sentences
-        if s.id not in named
-        and len(key := _END_PUNCT.sub("", fold(s.text))) >= COPIED_CHARS
-        and key in folded
-    ]
-    return [*chosen, *copied]
 
 
 def _sentence_score(weights: Mapping[str, float], sentence: Sentence) -> float:

@@ -36,7 +36,7 @@ from trendqa.numbers import (
     unsupported_numbers,
 )
 from trendqa.records import Chunk
-from trendqa.textnorm import detect_language, fold, han_share
+from trendqa.textnorm import detect_language, fold, han_share, one_line
 from trendqa.tokens import STOPWORDS, tokenize
 
 # A claim's informative words (idf-weighted) its cited sentences must contain.
@@ -92,6 +92,15 @@ Evidence = tuple[Passage, Sentence]
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _YEAR_ONLY = re.compile(r"(?:19|20)\d{2}\s*年?")
 _FIGURE_CLAUSE = re.compile(r"[，,；;。]")
+# Numbers that measure nothing: dates, ordinals, document numbers ("2021年1月1日", "第八条",
+# "令第39号", "January 1, 2021").
+_NOT_MEASURE = re.compile(
+    r"(?:(?:19|20)\d{2}\s*年)?\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?|\d{1,2}\s*日|"
+    r"第\s*\d+|\d+\s*号|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?"
+    r"(?:,?\s*(?:19|20)\d{2})?|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*",
+    re.IGNORECASE,
+)
 # A figure is stated with what it measures: the sentence stating it holds at least this
 # share of the words its claim says it with (a half: the noun it counts, beside a verb).
 MEASURE_SHARE = 0.5
@@ -422,6 +431,34 @@ def figures_in_full(claim: str, sentence: str, language: str = "") -> str:
     return full + claim.strip()[len(core) :]
 
 
+# A fact's or a figure's claim is shown as the whole sentence it cites when that sentence
+# is no longer than this: what the figure measures, when, and against what ("超过42%，
+# 去年为30%") are the report's own words, which a short paraphrase drops.
+SENTENCE_IN_FULL_CHARS = 100
+
+
+def sentence_in_full(claim: str, sentence: str) -> str:
+    """A claim as the whole sentence it cites — when that sentence is in its language,
+    short (`SENTENCE_IN_FULL_CHARS`), states every figure of the claim and mostly its
+    words, and no figure but dates besides (another city's beside the one asked about
+    would be shown as if asked for); the claim itself otherwise."""
+    core = claim.strip().rstrip(CLAIM_STOPS)
+    full = one_line(sentence).strip().rstrip(CLAIM_STOPS)
+    if not core or detect_language(core) != detect_language(full) or "\t" in sentence:
+        return claim
+    if len(full) <= len(core) or len(full) > SENTENCE_IN_FULL_CHARS:
+        return claim
+    if unsupported_numbers(core, full):
+        return claim  # figures from another sentence too: one sentence does not say it all
+    if any(not _YEAR_ONLY.fullmatch(f) for f in unsupported_numbers(full, core)):
+        return claim  # figures of its own: another city's, company's or year's beside it
+    words = {fold(t) for t in tokenize(core) if len(t) > 1 and not t[0].isdigit()}
+    folded = fold(full)
+    if words and sum(w in folded for w in words) < FIGURES_IN_FULL_SHARE * len(words):
+        return claim
+    return full + claim.strip()[len(core) :]
+
+
 def _enumerated(piece: str) -> list[str]:
     """The items of a bare enumeration — three or more short phrases joined by 、 and
     nothing else (no comma, no sentence around them) — or [] when `piece` is not one."""
@@ -652,7 +689,11 @@ class ClaimChecker:
         if self.analysis.original or any(detect_language(s.text) != language for _p, s in evidence):
             return ""
         for clause in _FIGURE_CLAUSE.split(claim):
-            figures = [f for f in find_numbers(clause) if not _YEAR_ONLY.fullmatch(f.text)]
+            figures = [
+                f
+                for f in find_numbers(_NOT_MEASURE.sub(" ", clause))
+                if not _YEAR_ONLY.fullmatch(f.text)
+            ]
             words = {
                 fold(t)
                 for t in tokenize(NUMBER_PATTERN.sub(" ", clause))

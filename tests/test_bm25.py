@@ -103,3 +103,18 @@ def test_a_name_meets_its_number_with_or_without_a_hyphen() -> None:
     assert tokenize("COVID-19") == ["covid19"] and tokenize("non-profit") == ["non-profit"]
     assert fold("GPT-3.5") == fold("GPT3.5") == "gpt3.5"
     assert contains("相比GPT3.5大幅提升", "GPT-3.5") and fold("Type-C") == "type-c"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # A technology word jieba does not know glued a character of it to the name
+        # before it (混元大, 混元算力): the name then matched nothing written alone.
+        ("腾讯混元大模型的能力", "混元"),
+        ("腾讯混元大模型的能力", "大模型"),
+        ("发布混元算力集群", "混元"),
+        ("星地直连通信", "星地直连"),
+    ],
+)
+def test_a_name_before_a_technology_word_is_a_token_of_its_own(text: str, name: str) -> None:
+    assert name in tokenize(text)

@@ -158,6 +158,24 @@ def test_search_json_has_the_documented_keys(cli: CliRunner, indexed: Path) -> N
     assert "query" not in top  # only for queries read from stdin
 
 
+def test_an_index_in_an_older_passage_format_is_searched_with_a_warning_until_ingest(
+    cli: CliRunner, indexed: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A newer trendqa tokenizes its word index otherwise: the old index still answers,
+    # says how to bring it up to date, and `ingest` does so without embedding again.
+    from trendqa import chunking
+
+    monkeypatch.setattr(chunking, "CHUNKER_VERSION", "999")
+    old = cli("search", "量子纠错", "--json", "-k", "1")
+    assert old.code == ExitStatus.OK and len(old.json_lines()) == 1
+    assert "passage format" in old.err and "trendqa ingest" in old.err
+    ingested = cli("ingest", str(corpus))
+    assert ingested.code == ExitStatus.OK, ingested.err
+    assert "0 embedded" in ingested.err + ingested.out
+    again = cli("search", "量子纠错", "--json", "-k", "1")
+    assert again.code == ExitStatus.OK and again.err == ""
+
+
 def test_k_setting_from_the_config_file(
     cli: CliRunner, indexed: Path, isolated_state: Path
 ) -> None:

@@ -229,7 +229,24 @@ def open_answerer(
     if side:
         generator = box["llm"]
         times.extra["llm_s"] = box["llm_s"]
+    for message in index_warnings(searcher.index.meta):
+        on_warning(message)
     return Answerer(searcher, generator, on_warning=on_warning), times
+
+
+def index_warnings(meta: IndexMeta) -> list[str]:
+    """What a reader should know about an index it can still use: one built by an older
+    passage format (its word index tokenized otherwise) searches less well until
+    `ingest` brings it up to date — which re-embeds nothing."""
+    from trendqa.chunking import CHUNKER_VERSION
+
+    if meta.chunker_version == CHUNKER_VERSION:
+        return []
+    return [
+        f"the index was built with passage format {meta.chunker_version} and this trendqa "
+        f"reads format {CHUNKER_VERSION}: run `trendqa ingest` to bring it up to date "
+        "(its embeddings are reused)"
+    ]
 
 
 # --------------------------------------------------------------------------- thin entry points

@@ -22,6 +22,18 @@ whom when where why how does do did according report paper its it this that thes
 than into about list lists listed say says said per
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# Words of technology reports that jieba's general dictionary lacks. Unknown, a leading or
+# trailing character is glued to its neighbour ("腾讯混元大模型" cut 混元大/模型, "混元算力",
+# "混元星/地直/连"), and the name no longer matches where the report writes it alone.
+# Search-mode cuts still give their known parts (大模型 also gives 模型).
+_DOMAIN_TEXT = (
+    "大模型 大语言模型 多模态 预训练 微调 智能体 具身智能 人形机器人 灵巧手 脑机接口 "
+    "算力 智算 算力网络 存算一体 光计算 量子计算 边缘计算 云原生 芯粒 数据中心 液冷 "
+    "星地直连 卫星互联网 低空经济 数字孪生 空间计算 混合现实 虚拟电厂 向量数据库 "
+    "扩散模型 知识图谱 强化学习 生成式 文生图 文生视频 自动驾驶 智能驾驶 新能源汽车 "
+    "基因编辑 合成生物学 可控核聚变 固态电池 半导体 光刻机"
+)
+DOMAIN_WORDS = tuple(_DOMAIN_TEXT.split())
 _WORD = re.compile(r"[a-z0-9]+(?:[.\-+][a-z0-9]+)*", re.IGNORECASE)
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _lock = threading.Lock()
@@ -38,6 +50,8 @@ def _jieba() -> Any:
     jieba.setLogLevel(logging.WARNING)
     with _lock:
         jieba.initialize()
+        for word in DOMAIN_WORDS:
+            jieba.add_word(word)
     return jieba
 
 

@@ -61,11 +61,13 @@ class LocalSearches:
     """Searches in this process (loads the embedder unless the mode is bm25)."""
 
     def __init__(self, env: Env, settings: Settings, mode: str) -> None:
-        from trendqa.api import open_searcher
+        from trendqa.api import index_warnings, open_searcher
 
         self.searcher, _times = open_searcher(
             settings, need_dense=mode != "bm25", loader=loader_of(env)
         )
+        for message in index_warnings(self.searcher.index.meta):
+            env.warn(message)
 
     def search(self, query: str, options: Mapping[str, Any]) -> SearchResult:
         from trendqa.api import query_terms, search_options

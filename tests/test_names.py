@@ -9,7 +9,15 @@ import pytest
 
 from scripted import model
 from trendqa.answer import Answerer, AskOptions
-from trendqa.answer.names import align, latin_names, match, restore, spells, surname_of
+from trendqa.answer.names import (
+    align,
+    latin_for_han,
+    latin_names,
+    match,
+    restore,
+    spells,
+    surname_of,
+)
 from trendqa.api import ingest_paths, open_searcher
 from trendqa.config import Settings
 from trendqa.testing import FakeEmbedderLoader
@@ -151,3 +159,27 @@ def test_an_english_answer_names_people_as_the_question_did(
     text: str, latin: str, chinese: str, shown: str
 ) -> None:
     assert restore(text, latin, chinese) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "shown"),
+    [
+        # A name the translation left in Chinese is written as the question writes it.
+        (
+            "On March 14, 2023,智谱AI released ChatGLM-6B.",
+            "What does the white paper say about Zhipu AI's ChatGLM models?",
+            "On March 14, 2023, Zhipu AI released ChatGLM-6B.",
+        ),
+        (
+            "Tencent unveiled 混元 in 2023.",
+            "What can Tencent Hunyuan do?",
+            "Tencent unveiled Hunyuan in 2023.",
+        ),
+        # Chinese that spells no word of the question is left for the retranslation.
+        ("Sales rose in 乘用车 markets.", "What about Zhipu AI?", "Sales rose in 乘用车 markets."),
+    ],
+)
+def test_a_name_left_in_chinese_is_written_as_the_question_writes_it(
+    text: str, question: str, shown: str
+) -> None:
+    assert latin_for_han(text, question) == shown

@@ -2141,11 +2141,14 @@ def _without_reading_frame(text: str) -> str:
 
 def _tidied(text: str, checked: str, analysis: QuestionAnalysis) -> str:
     """A claim's translation as shown: one statement (a list marker the model adds is the
-    layout's), the checked claim's scales, and people named as the question names them."""
+    layout's), the checked claim's scales, and people and names the question writes in
+    Latin letters written so (冯章 → Feng Zhang, 智谱 left in it → Zhipu)."""
     text = _without_reading_frame(" ".join(text.split()))
     text = repair_scales(LEAD_MARKER.sub("", text), checked)
     for latin, chinese in analysis.people:
         text = names.restore(text, latin, chinese)
+    if detect_language(analysis.asked) == "en":
+        text = names.latin_for_han(text, analysis.asked)
     return text
 
 

@@ -181,3 +181,34 @@ def restore(text: str, latin: str, chinese: str) -> str:
     for form in (chinese, f"{surname} {given}", f"{given} {surname}", f"{surname}{given}"):
         text = re.sub(rf"(?<![A-Za-z]){re.escape(form)}(?![a-z])", latin, text, flags=re.I)
     return text
+
+
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# A Chinese name is at most this many characters (智谱, 商汤, 混元).
+_NAME_CHARS = 4
+
+
+def latin_for_han(text: str, question: str) -> str:
+    """An English text with the Chinese words it left untranslated that spell, in pinyin,
+    a word the question writes in Latin letters (智谱 for "Zhipu AI", 混元 for "Hunyuan")
+    written as the question writes them: the reader's own name for it."""
+    asked = {w.lower(): w for w in re.findall(r"[A-Za-z]{3,}", question)}
+    if not asked or not _HAN_RUN.search(text):
+        return text
+
+    def latin(match: re.Match[str]) -> str:
+        run, out, i = match.group(0), [], 0
+        while i < len(run):
+            for j in range(min(len(run), i + _NAME_CHARS), i + 1, -1):
+                found = next((asked[s] for s in _spellings(run[i:j]) if s in asked), "")
+                if found:
+                    out.append(f" {found} ")
+                    i = j
+                    break
+            else:
+                out.append(run[i])
+                i += 1
+        return "".join(out)
+
+    replaced = _HAN_RUN.sub(latin, text)
+    return re.sub(r" {2,}", " ", re.sub(r" +([,.;:!?)])", r"\1", replaced)).strip()

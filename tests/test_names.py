@@ -183,3 +183,8 @@ def test_a_name_left_in_chinese_is_written_as_the_question_writes_it(
     text: str, question: str, shown: str
 ) -> None:
     assert latin_for_han(text, question) == shown
+
+
+def test_chinese_a_question_word_spells_only_in_part_is_left_whole() -> None:
+    text = "At the end of 2023, 上海市 had 1,100 AI companies."
+    assert latin_for_han(text, "How many AI companies did Shanghai have?") == text

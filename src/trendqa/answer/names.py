@@ -191,7 +191,8 @@ _NAME_CHARS = 4
 def latin_for_han(text: str, question: str) -> str:
     """An English text with the Chinese words it left untranslated that spell, in pinyin,
     a word the question writes in Latin letters (智谱 for "Zhipu AI", 混元 for "Hunyuan")
-    written as the question writes them: the reader's own name for it."""
+    written as the question writes them: the reader's own name for it. A run of Chinese
+    is replaced whole or not at all ("上海市" is not "Shanghai 市")."""
     asked = {w.lower(): w for w in re.findall(r"[A-Za-z]{3,}", question)}
     if not asked or not _HAN_RUN.search(text):
         return text
@@ -206,8 +207,7 @@ def latin_for_han(text: str, question: str) -> str:
                     i = j
                     break
             else:
-                out.append(run[i])
-                i += 1
+                return run  # Chinese it does not spell stays whole, for the retranslation
         return "".join(out)
 
     replaced = _HAN_RUN.sub(latin, text)

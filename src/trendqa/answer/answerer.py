@@ -115,6 +115,7 @@ CITED_COVERAGE = 0.3
 # See the README for the trade-off at other values.
 ASKED_SENTENCES = 0.0
 ASKED_PASSAGES = 0.0
+PART_K = 5
 # A part of a question asking several things is stated by an answer whose claims hold this
 # share of the words that part alone asks with (idf-weighted); below it, the part is asked
 # on its own. A half: a claim that names what a part asks about speaks to it.
@@ -1645,6 +1646,9 @@ class Answerer:
         clauses = standalone(clauses, self.reports)
         answers: list[tuple[str, Answer]] = []
         first_n = first_id = 1
+        # A part reads one report alone: a few more of its passages, since what a report
+        # says of a subject often ranks below passages its framing words match.
+        part_opts = replace(opts, k=max(opts.k, PART_K))
         for group in analysis.parts:
             label = self.reports.label(group, analysis.shown_in or analysis.language)
             others = [d for g in analysis.parts if g != group for d in g]
@@ -1666,7 +1670,7 @@ class Answerer:
                     wants=own.wants,
                 )
             answer = self._answer(
-                sub_analysis, sub, group, opts, on_token, run, first_n, first_id, label
+                sub_analysis, sub, group, part_opts, on_token, run, first_n, first_id, label
             )
             answers.append((label, answer))
             first_n += len(answer.passages)

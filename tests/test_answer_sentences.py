@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from trendqa.answer import number_passages
-from trendqa.answer.answerer import _names_kept
 from trendqa.answer.claims import ClaimChecker, sentence_in_full
+from trendqa.answer.names import latin_kept
 from trendqa.answer.question import ReportNames, analyze
 from trendqa.records import Chunk, Hit, Location
 
@@ -26,7 +26,7 @@ from trendqa.records import Chunk, Hit, Location
 def test_a_translation_keeps_the_latin_names_of_its_claim(
     translation: str, claim: str, shown: str
 ) -> None:
-    assert _names_kept(translation, claim).endswith(shown)
+    assert latin_kept(translation, claim).endswith(shown)
 
 
 def test_a_figure_is_stated_with_what_it_measures() -> None:

@@ -232,14 +232,30 @@ _ANY_YEAR = re.compile(
     r"\b(?:last|this|next|that|the same) year\b",
     re.IGNORECASE,
 )
+# A month's name, written out or cut short (Sep, Sept., September).
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
 _ANY_DATE = re.compile(
     r"[\d一二三四五六七八九十]{1,3}\s*[月日号]|\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|"
     r"(?<![\d.])\d{1,2}/\d{1,2}(?![\d/])|今天|明天|昨天|当天|当日|同日|次日|"
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
-    r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
+    rf"\b{_MONTH}\.?\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b|"
     r"\b(?:today|tomorrow|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
     re.IGNORECASE,
 )
+# Numbers that measure nothing: dates, ordinals, document numbers ("2021年1月1日", "第八条",
+# "令第39号", "January 1, 2021").
+_NOT_MEASURE = re.compile(
+    r"(?:(?:19|20)\d{2}\s*年)?\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?|\d{1,2}\s*日|"
+    r"第\s*\d+|\d+\s*号|"
+    rf"\b{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s*(?:19|20)\d{{2}})?|\b\d{{1,2}}\s+{_MONTH}",
+    re.IGNORECASE,
+)
+
+
+def without_dates(text: str) -> str:
+    """`text` without the numbers that measure nothing: dates, ordinals, document numbers."""
+    return _NOT_MEASURE.sub(" ", text)
+
+
 _ANY_TIME = re.compile(
     r"\d|[年月日周季春夏秋冬初底旬号]|今天|明天|昨天|目前|近期|\b(?:january|february|march|"
     r"april|may|june|july|august|september|october|november|december|spring|summer|"

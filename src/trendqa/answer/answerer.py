@@ -115,6 +115,9 @@ CITED_COVERAGE = 0.3
 # See the README for the trade-off at other values.
 ASKED_SENTENCES = 0.0
 ASKED_PASSAGES = 0.0
+# A comparison's part reads its report alone: a few more of its passages than a fact
+# asked of the whole shelf gets (what a report says of a subject often ranks below the
+# passages its framing words match).
 PART_K = 5
 # A part of a question asking several things is stated by an answer whose claims hold this
 # share of the words that part alone asks with (idf-weighted); below it, the part is asked
@@ -1453,7 +1456,7 @@ class Answerer:
             reason = "translation: the translation of the checked answer was unreadable"
             return replace(refused, reason=reason)
         tidied = [
-            _tidied(_names_kept(t, c.text), c.text, analysis)
+            _tidied(names.latin_kept(t, c.text), c.text, analysis)
             for c, t in zip(kept, texts, strict=True)
         ]
         texts = self._without_chinese(kept, tidied, language, analysis, run)
@@ -1646,8 +1649,6 @@ class Answerer:
         clauses = standalone(clauses, self.reports)
         answers: list[tuple[str, Answer]] = []
         first_n = first_id = 1
-        # A part reads one report alone: a few more of its passages, since what a report
-        # says of a subject often ranks below passages its framing words match.
         part_opts = replace(opts, k=max(opts.k, PART_K))
         for group in analysis.parts:
             label = self.reports.label(group, analysis.shown_in or analysis.language)
@@ -2085,36 +2086,6 @@ def unquoted(translated: str, question: str, reports: ReportNames) -> str:
         return m.group(0) if reports.named(m.group(0)) else m.group(1)
 
     return _TITLE.sub(bare, translated)
-
-
-# A Latin name written in Chinese text: a capital or a digit among its letters.
-_LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*(?![A-Za-z0-9])")
-# A word of a translation that is a name of its source miswritten: this similar to it.
-MISWRITTEN_NAME = 0.75
-
-
-def _names_kept(text: str, checked: str) -> str:
-    """A claim's translation with the Latin names of the Chinese claim written as it
-    writes them: a small model "corrects" a name it does not know into one it does
-    (CIPU → CPU). A word of the translation the claim does not write, that is nearly a
-    name the translation left out, is that name."""
-    names = [n for n in dict.fromkeys(_LATIN_NAME.findall(checked)) if fold(n) not in fold(text)]
-    if not names:
-        return text
-    source = fold(checked)
-
-    def restore(match: re.Match[str]) -> str:
-        word = match.group(0)
-        if fold(word) in source:
-            return word
-        close = [
-            n
-            for n in names
-            if SequenceMatcher(None, word.lower(), n.lower()).ratio() >= MISWRITTEN_NAME
-        ]
-        return close[0] if len(close) == 1 else word
-
-    return _LATIN_NAME.sub(restore, text)
 
 
 def _translation_fault(

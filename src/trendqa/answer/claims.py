@@ -34,6 +34,7 @@ from trendqa.numbers import (
     in_unit,
     table_unit,
     unsupported_numbers,
+    without_dates,
 )
 from trendqa.records import Chunk
 from trendqa.textnorm import detect_language, fold, han_share, one_line
@@ -92,15 +93,6 @@ Evidence = tuple[Passage, Sentence]
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _YEAR_ONLY = re.compile(r"(?:19|20)\d{2}\s*年?")
 _FIGURE_CLAUSE = re.compile(r"[，,；;。]")
-# Numbers that measure nothing: dates, ordinals, document numbers ("2021年1月1日", "第八条",
-# "令第39号", "January 1, 2021").
-_NOT_MEASURE = re.compile(
-    r"(?:(?:19|20)\d{2}\s*年)?\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?|\d{1,2}\s*日|"
-    r"第\s*\d+|\d+\s*号|"
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?"
-    r"(?:,?\s*(?:19|20)\d{2})?|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*",
-    re.IGNORECASE,
-)
 # A figure is stated with what it measures: the sentence stating it holds at least this
 # share of the words its claim says it with (a half: the noun it counts, beside a verb).
 MEASURE_SHARE = 0.5
@@ -424,11 +416,17 @@ def figures_in_full(claim: str, sentence: str, language: str = "") -> str:
     if len(full) <= len(core) or len(full) > FIGURES_IN_FULL_CHARS:
         return claim
     # What the claim says the clauses must mostly say too: they replace it, not add to it.
-    words = {fold(t) for t in tokenize(core) if len(t) > 1 and not t[0].isdigit()}
-    folded = fold(full)
-    if words and sum(w in folded for w in words) < FIGURES_IN_FULL_SHARE * len(words):
+    if not _says_mostly(full, core):
         return claim
     return full + claim.strip()[len(core) :]
+
+
+def _says_mostly(full: str, core: str) -> bool:
+    """Whether `full` (the report's words shown for a claim) holds at least
+    `FIGURES_IN_FULL_SHARE` of the claim's own words (figures aside)."""
+    words = {fold(t) for t in tokenize(core) if len(t) > 1 and not t[0].isdigit()}
+    folded = fold(full)
+    return not words or sum(w in folded for w in words) >= FIGURES_IN_FULL_SHARE * len(words)
 
 
 # A fact's or a figure's claim is shown as the whole sentence it cites when that sentence
@@ -452,9 +450,7 @@ def sentence_in_full(claim: str, sentence: str) -> str:
         return claim  # figures from another sentence too: one sentence does not say it all
     if any(not _YEAR_ONLY.fullmatch(f) for f in unsupported_numbers(full, core)):
         return claim  # figures of its own: another city's, company's or year's beside it
-    words = {fold(t) for t in tokenize(core) if len(t) > 1 and not t[0].isdigit()}
-    folded = fold(full)
-    if words and sum(w in folded for w in words) < FIGURES_IN_FULL_SHARE * len(words):
+    if not _says_mostly(full, core):
         return claim
     return full + claim.strip()[len(core) :]
 
@@ -690,9 +686,7 @@ class ClaimChecker:
             return ""
         for clause in _FIGURE_CLAUSE.split(claim):
             figures = [
-                f
-                for f in find_numbers(_NOT_MEASURE.sub(" ", clause))
-                if not _YEAR_ONLY.fullmatch(f.text)
+                f for f in find_numbers(without_dates(clause)) if not _YEAR_ONLY.fullmatch(f.text)
             ]
             words = {
                 fold(t)

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from difflib import SequenceMatcher
 from functools import cache
+
+from trendqa.textnorm import fold
 
 # Runs of capitalised words: "Feng Zhang", "Terence Tao" (a sentence's first word too,
 # which matches nobody's pinyin and is dropped then).
@@ -212,3 +215,33 @@ def latin_for_han(text: str, question: str) -> str:
 
     replaced = _HAN_RUN.sub(latin, text)
     return re.sub(r" {2,}", " ", re.sub(r" +([,.;:!?)])", r"\1", replaced)).strip()
+
+
+# A Latin name written in Chinese text: a capital or a digit among its letters.
+_LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*(?![A-Za-z0-9])")
+# A word of a translation that is a name of its source miswritten: this similar to it.
+MISWRITTEN_NAME = 0.75
+
+
+def latin_kept(text: str, checked: str) -> str:
+    """A claim's translation with the Latin names of the Chinese claim written as it
+    writes them: a small model "corrects" a name it does not know into one it does
+    (CIPU → CPU). A word of the translation the claim does not write, that is nearly a
+    name the translation left out, is that name."""
+    missing = [n for n in dict.fromkeys(_LATIN_NAME.findall(checked)) if fold(n) not in fold(text)]
+    if not missing:
+        return text
+    source = fold(checked)
+
+    def restored(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if fold(word) in source:
+            return word
+        close = [
+            n
+            for n in missing
+            if SequenceMatcher(None, word.lower(), n.lower()).ratio() >= MISWRITTEN_NAME
+        ]
+        return close[0] if len(close) == 1 else word
+
+    return _LATIN_NAME.sub(restored, text)

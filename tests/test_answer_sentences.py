@@ -93,3 +93,17 @@ def test_a_date_is_no_measure() -> None:
         ["《国家危险废物名录（2021年版）》自2021年1月1日起施行。"], chosen, passages
     )
     assert result.supported, result.detail
+
+
+def test_a_figure_in_digits_is_stated_by_its_sentence_in_characters() -> None:
+    # Government documents write figures and years in characters; the model answers in
+    # digits. "320 公頃" is what "三百二十公頃" states, and no other figure is.
+    text = "民國一一二年本市辦理市地重劃面積計三百二十公頃。"
+    chunk = Chunk("a", text, Location("h.pdf", "h", 0, len(text), 1, 1), heading="地籍測量")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    chosen = [(p, s) for p in passages for s in p.sentences]
+    asked = analyze("民國一一二年本市辦理市地重劃的面積是多少？", ReportNames({}))
+    checker = ClaimChecker(asked, {"公頃": 4.0, "重劃": 6.0}, 6.0, {})
+    right, wrong = checker.check_all(["320 公頃", "230 公頃"], chosen, passages)
+    assert right.supported, right.detail
+    assert not wrong.supported and "230" in wrong.detail

@@ -835,3 +835,36 @@ def test_a_decimal_point_is_no_sentence_end_of_a_cut_reply() -> None:
     cut = "规模达到727.2亿元。同比增长65.4%，同比增长65."
     assert _complete_claims(cut) == "规模达到727.2亿元。"
     assert _complete_claims("It grew 65.4% in 2023. It then fell 3.5") == "It grew 65.4% in 2023."
+
+
+def test_a_year_the_question_dates_its_report_with_is_the_reports_year(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # "the 2017 catalogue": the year names the document (its manifest says so), and its
+    # passages need not write it — nor, for a Chinese document, write it in digits.
+    root = tmp_path / "shelf"
+    root.mkdir()
+    (root / "fuels.md").write_text(
+        "# 高污染燃料目录\n\n禁燃区内禁止燃用含硫量大于0.5%的焦炭。\n\n"
+        "二〇二三年全国数据中心用电量约为一千五百亿千瓦时。\n",
+        encoding="utf-8",
+    )
+    (root / "manifest.toml").write_text(
+        '[[document]]\nfile = "fuels.md"\ntitle = "高污染燃料目录"\nyear = 2017\n',
+        encoding="utf-8",
+    )
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    asked = "2017年的高污染燃料目录禁止燃用含硫量大于多少的焦炭？"
+    answer = Answerer(searcher, model("含硫量大于0.5%的焦炭禁止燃用。", "含硫量")).ask(asked)
+    assert answer.answerable, answer.reason
+    assert [c.quote for c in answer.citations] == ["禁燃区内禁止燃用含硫量大于0.5%的焦炭。"]
+    # Another year is still no year the shelf speaks of.
+    other = Answerer(searcher, model("含硫量大于0.5%。", "含硫量"))
+    other = other.ask(asked.replace("2017", "2019"))
+    assert not other.answerable
+    assert other.reason.startswith(("figure", "year")), other.reason
+    # A year written digit by digit in characters is the year asked in digits.
+    used = "2023年全国数据中心用电量约为多少？"
+    power = Answerer(searcher, model("约为1500亿千瓦时。", "用电量")).ask(used)
+    assert power.answerable, power.reason

@@ -150,3 +150,17 @@ def test_the_evals_own_check_of_a_shown_claim(text: str, checked_as: str, ok: bo
     from trendqa.evaluation import shown_claim_supported
 
     assert shown_claim_supported(text, checked_as, [QUOTE]) is ok
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("2023年全国数据中心用电量约为一千五百亿千瓦时，占1.6%", True),
+        ("2022年全国数据中心用电量约为一千五百亿千瓦时", False),
+    ],
+)
+def test_the_evals_own_check_reads_figures_written_in_characters(text: str, ok: bool) -> None:
+    from trendqa.evaluation import shown_claim_supported
+
+    quote = "二〇二三年全国数据中心用电量约为一千五百亿千瓦时，占全社会用电量的百分之一点六。"
+    assert shown_claim_supported(text, "", [quote]) is ok

@@ -54,6 +54,21 @@ def test_figures_the_question_names_must_be_stated(question: str, missing: tuple
     assert s.missing_numbers == missing
 
 
+@pytest.mark.parametrize(
+    "question, missing",
+    [
+        ("2023年全国数据中心用电量是多少？", ()),
+        ("二〇二三年全国数据中心用电量是多少？", ()),
+        ("2022年全国数据中心用电量是多少？", ("2022",)),
+    ],
+)
+def test_a_year_written_in_characters_is_the_year_in_digits(
+    question: str, missing: tuple[str]
+) -> None:
+    s = support(question, ["二〇二三年全国数据中心用电量约为一千五百亿千瓦时。"], {}, 1.0)
+    assert s.missing_numbers == missing
+
+
 def test_chunk_context_adds_what_identifies_the_passage() -> None:
     loc = Location("a.md", "科技趋势", 0, 6, 3, 3)
     other = Location("b.md", "副本", 0, 6, 1, 1)

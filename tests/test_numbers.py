@@ -188,6 +188,14 @@ def test_repair_leaves_chinese_scale_words_alone() -> None:
         ("两亿元和十五家", [2e8, 15]),
         ("三万亿美元", [3e12]),
         ("统一标准、一些企业", []),
+        # Years digit by digit, as government documents write them (a ROC year too).
+        ("二〇二三年全国数据中心", [2023]),
+        ("民國一一二年本市", [112]),
+        ("统一三年", []),
+        # Percentages, with their decimals.
+        ("占百分之一点六，超过百分之三十五", [1.6, 35]),
+        # 千瓦 is the unit kilowatt: its 千 is no part of the figure before it.
+        ("约为一千五百亿千瓦时", [1.5e11]),
     ],
 )
 def test_figures_written_in_characters(text: str, values: list[float]) -> None:
@@ -198,6 +206,9 @@ def test_a_figure_in_digits_is_supported_by_the_same_figure_in_characters() -> N
     evidence = "比同用途常规芯片快三千余倍，能效提升四百万余倍"
     assert unsupported_numbers("快3千余倍，能效提升400万余倍", evidence) == []
     assert unsupported_numbers("快3万余倍", evidence) == ["3万"]
+    used = "二〇二三年全国数据中心用电量约为一千五百亿千瓦时，占全社会用电量的百分之一点六。"
+    assert unsupported_numbers("2023年用电量约1500亿千瓦时，占1.6%", used) == []
+    assert unsupported_numbers("2022年用电量约1500亿千瓦时，占1.7%", used) == ["2022", "1.7"]
 
 
 @pytest.mark.parametrize(

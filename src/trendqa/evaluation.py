@@ -289,14 +289,15 @@ def claim_supported(claim: str, quotes: Sequence[str]) -> bool:
 
     Its figures must be the quotes' (by value), and in the quotes' language at least half
     of its character bigrams (Chinese) or words (English) must be theirs; across languages,
-    its Latin names and figures must be theirs.
+    its Latin names and figures must be theirs. Figures are compared by value, written
+    in digits or in characters.
     """
-    from trendqa.numbers import find_numbers, supported
+    from trendqa.numbers import find_numbers, han_figures, supported
     from trendqa.textnorm import detect_language, fold
     from trendqa.tokens import tokenize
 
     joined = " ".join(quotes)
-    figures = find_numbers(joined)
+    figures = find_numbers(joined) + han_figures(joined)  # 2023 is 二〇二三, 1.6% 百分之一点六
     if any(not supported(n, figures) for n in find_numbers(claim)):
         return False
     folded, quoted = fold(claim), fold(joined)

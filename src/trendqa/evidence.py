@@ -12,9 +12,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from trendqa.numbers import HOW_MUCH, find_numbers, supported
+from trendqa.numbers import HOW_MUCH, find_numbers, han_figures, supported
 from trendqa.records import Chunk
-from trendqa.textnorm import fold, han_share
+from trendqa.textnorm import fold, han_share, han_years
 from trendqa.tokens import tokenize
 
 # Below this cosine the best passage is unrelated to the question (dev-set answerable
@@ -96,10 +96,12 @@ def support(
         coverage = found / total if total else 1.0
     else:  # an English question's words cannot be looked up in Chinese text
         coverage, missing = 1.0, ()
-    evidence_numbers = find_numbers(" ".join(texts))
+    # Years written in characters (二〇二三年) are the years a question writes in digits.
+    evidence_text = han_years(" ".join(texts))
+    evidence_numbers = find_numbers(evidence_text) + han_figures(evidence_text)
     missing_numbers = tuple(
         n.text
-        for n in find_numbers(question)
+        for n in find_numbers(han_years(question))
         if _distinctive(n.value) and not supported(n, evidence_numbers)
     )
     return Support(coverage, missing, missing_numbers)

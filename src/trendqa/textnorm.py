@@ -56,11 +56,23 @@ _LOOKALIKE = re.compile(
 JOINED_NUMBER = re.compile(r"(?<=[a-z])[-‐‑–](?=\d)")
 
 
+# A year written digit by digit in characters, as government documents write them:
+# 二〇二三年 is 2023年, and a Republic-of-China year 民國一一二年 is 112年.
+_HAN_YEAR = re.compile(r"[〇零一二三四五六七八九]{3,4}(?=\s*年)")
+_HAN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+
+
+def han_years(text: str) -> str:
+    """`text` with years written digit by digit in characters given in digits."""
+    return _HAN_YEAR.sub(lambda m: m.group(0).translate(_HAN_DIGITS), text)
+
+
 def fold(text: str) -> str:
     """Fold for comparison: NFKC (width, compatibility ideographs, radicals, ligatures),
-    the radicals NFKC keeps, no whitespace, no quote marks, lowercase, and no hyphen
-    joining a name to its number (GPT-4 and GPT4 are one name, as BM25's tokens say)."""
-    text = unicodedata.normalize("NFKC", text).translate(_RADICALS)
+    the radicals NFKC keeps, years written in characters in digits (二〇二三年 is 2023年),
+    no whitespace, no quote marks, lowercase, and no hyphen joining a name to its number
+    (GPT-4 and GPT4 are one name, as BM25's tokens say)."""
+    text = han_years(unicodedata.normalize("NFKC", text).translate(_RADICALS))
     return JOINED_NUMBER.sub("", _SPACE.sub("", text).translate(_DROP).lower())
 
 

@@ -204,12 +204,19 @@ class Answerer:
         documents = searcher.index.meta.documents
         self._documents = documents
         # A document's labels, with the initials its publisher goes by (Federal Aviation
-        # Administration: FAA) — a question naming the publisher so names the document.
+        # Administration: FAA) — a question naming the publisher so names the document —
+        # and its year, as a title may give it ("the 2017 catalogue").
         self.meta_text = {
             d: " ".join(
                 filter(
                     None,
-                    (e.meta.title, e.meta.publisher, e.meta.source, *acronyms(e.meta.publisher)),
+                    (
+                        e.meta.title,
+                        e.meta.publisher,
+                        e.meta.source,
+                        *acronyms(e.meta.publisher),
+                        str(e.meta.year or ""),
+                    ),
                 )
             )
             for d, e in documents.items()

@@ -31,6 +31,7 @@ from trendqa.evidence import REQUEST_WORDS, TRANSLATED_SHARE, asked_text, key_te
 from trendqa.numbers import (
     NUMBER_PATTERN,
     find_numbers,
+    han_figures,
     in_unit,
     table_unit,
     unsupported_numbers,
@@ -1748,7 +1749,7 @@ class ClaimChecker:
             found = sum(
                 w
                 for t, w in weights.items()
-                if fold(t) in folded_context or (fold(t) in self._question and fold(t) in asked_in)
+                if _holds(folded_context, t) or (fold(t) in self._question and fold(t) in asked_in)
             )
             return found / total if total else 0.0
         share = _share(weights, folded_context)
@@ -1989,8 +1990,22 @@ def _entry_run(passage: Passage, sentence: Sentence) -> list[str]:
 def _share(weights: Mapping[str, float], folded_context: str) -> float:
     """The weight share of the terms found in the (folded) context."""
     total = sum(weights.values())
-    found = sum(w for t, w in weights.items() if fold(t) in folded_context)
+    found = sum(w for t, w in weights.items() if _holds(folded_context, t))
     return found / total if total else 0.0
+
+
+def _holds(folded_context: str, term: str) -> bool:
+    """Whether the (folded) context writes `term` — a figure in digits or in characters
+    (320 is stated by 三百二十, 1500 of 1500亿 by 一千五百亿)."""
+    if fold(term) in folded_context:
+        return True
+    if not term.isdigit():
+        return False
+    value = float(term)
+    return any(n.value == value * scale for n in han_figures(folded_context) for scale in _SCALED)
+
+
+_SCALED = (1.0, 1e3, 1e4, 1e8, 1e12)  # the scale words 千, 万, 亿, 万亿 a figure's digits take
 
 
 def topic_line(text: str, sentence: Sentence) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from trendqa.answer import number_passages
-from trendqa.answer.claims import ClaimChecker, sentence_in_full
+from trendqa.answer.claims import ClaimChecker, english_forms, sentence_in_full
 from trendqa.answer.names import latin_kept
 from trendqa.answer.question import ReportNames, analyze
 from trendqa.records import Chunk, Hit, Location
@@ -107,3 +107,18 @@ def test_a_figure_in_digits_is_stated_by_its_sentence_in_characters() -> None:
     right, wrong = checker.check_all(["320 公頃", "230 公頃"], chosen, passages)
     assert right.supported, right.detail
     assert not wrong.supported and "230" in wrong.detail
+
+
+@pytest.mark.parametrize(
+    ("word", "said_by"),
+    [
+        ("hourly", "$85 per hour"),
+        ("estimated", "the faa estimates the cost"),
+        ("uses", "what rate does the faa use"),
+        ("studies", "one study found"),
+    ],
+)
+def test_an_english_word_is_said_by_its_other_forms(word: str, said_by: str) -> None:
+    assert any(form in said_by for form in english_forms(word))
+    # A stem shorter than three letters is part of too many words to count.
+    assert "us" not in english_forms("uses")

@@ -11,6 +11,7 @@ from scripted import model
 from trendqa.answer import Answerer, AskOptions
 from trendqa.answer.names import (
     align,
+    half_written,
     latin_for_han,
     latin_names,
     match,
@@ -188,3 +189,22 @@ def test_a_name_left_in_chinese_is_written_as_the_question_writes_it(
 def test_chinese_a_question_word_spells_only_in_part_is_left_whole() -> None:
     text = "At the end of 2023, 上海市 had 1,100 AI companies."
     assert latin_for_han(text, "How many AI companies did Shanghai have?") == text
+
+
+SOURCE = "Stanford、UCSF的读脑设备让失语者重新说话 (Nature)。预训练语料超2万亿tokens，用GPU。"
+
+
+@pytest.mark.parametrize(
+    ("reply", "written"),
+    [
+        # A name written half in Chinese is the source's word with that Latin half.
+        ("斯坦ford、UCSF", "Stanford、UCSF"),
+        # Written so in the source, or each half a word of it: left alone.
+        ("超2万亿tokens", "超2万亿tokens"),
+        ("GPU卡", "GPU卡"),
+        # No one word of the source it can be: left alone.
+        ("哈ugging脸", "哈ugging脸"),
+    ],
+)
+def test_a_name_written_half_in_chinese_is_the_sources_latin_word(reply: str, written: str) -> None:
+    assert half_written(reply, SOURCE) == written

@@ -1181,7 +1181,8 @@ class Answerer:
             missing = ", ".join(s.missing_terms[:5])
             why = f"terms: the cited passages lack the question's terms: {missing}"
             return self._cited_elsewhere(base, analysis, chosen, why)
-        text = repair_scales(text, " ".join(p.hit.chunk.text for p in base.passages))
+        shown = " ".join(p.hit.chunk.text for p in base.passages)
+        text = names.half_written(repair_scales(text, shown), shown)
         checker = self._checker(analysis)
         if not text.strip() or _wrong_language(text, base.language, analysis, base.passages):
             if text.strip() and checker.restates_question(text):

@@ -1424,7 +1424,7 @@ class ClaimChecker:
             if len(t) > 1 and not find_numbers(t)  # figures have their own check
             for word in [self._word_of(t, asked)]
             if word
-            and fold(word) not in asked
+            and not _holds(asked, word)
             and not (named and fold(word) in named)
             and fold(word) not in STOPWORDS
         }
@@ -1999,10 +1999,28 @@ def _holds(folded_context: str, term: str) -> bool:
     (320 is stated by 三百二十, 1500 of 1500亿 by 一千五百亿)."""
     if fold(term) in folded_context:
         return True
+    if _ENGLISH_WORD.fullmatch(term):
+        return any(form in folded_context for form in english_forms(fold(term)))
     if not term.isdigit():
         return False
     value = float(term)
     return any(n.value == value * scale for n in han_figures(folded_context) for scale in _SCALED)
+
+
+_ENGLISH_WORD = re.compile(r"[A-Za-z]+")
+# An English word's inflections and its -ly adverb: "hourly" is said by "per hour",
+# "estimated" by "estimates", "uses" by "use", "studies" by "study".
+_ENGLISH_SUFFIXES = ("ies", "ied", "ing", "ly", "ed", "es", "s", "d")
+STEM_CHARS = 3  # a shorter stem ("us" of "uses") is part of too many words
+
+
+def english_forms(word: str) -> set[str]:
+    """`word` (folded) and the stems its inflections share, each as a substring to find."""
+    forms = {word}
+    for suffix in _ENGLISH_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= STEM_CHARS:
+            forms.add(word[: -len(suffix)])
+    return forms
 
 
 _SCALED = (1.0, 1e3, 1e4, 1e8, 1e12)  # the scale words 千, 万, 亿, 万亿 a figure's digits take

@@ -245,3 +245,38 @@ def latin_kept(text: str, checked: str) -> str:
         return close[0] if len(close) == 1 else word
 
     return _LATIN_NAME.sub(restored, text)
+
+
+# A word a small model wrote half in Chinese and half in Latin letters: 斯坦ford.
+_HALF_WRITTEN = re.compile(r"[\u4e00-\u9fff]{1,3}[A-Za-z]{3,}|[A-Za-z]{3,}[\u4e00-\u9fff]{1,3}")
+_SOURCE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
+def half_written(text: str, source: str) -> str:
+    """A reply with each word it wrote half in Chinese, half in Latin letters ("斯坦ford"
+    for "Stanford"), where the source writes neither the word nor its Chinese half,
+    written as the one Latin word of the source that ends (or begins) with its Latin half."""
+    if not _HALF_WRITTEN.search(text):
+        return text
+    folded = fold(source)
+    words = set(_SOURCE_WORD.findall(source))
+    lowered = {w.lower() for w in words}
+
+    def whole(match: re.Match[str]) -> str:
+        piece = match.group(0)
+        if fold(piece) in folded:
+            return piece  # written so in the source (万亿tokens)
+        han = "".join(c for c in piece if not c.isascii())
+        latin = "".join(c for c in piece if c.isascii()).lower()
+        if han in folded or latin in lowered:
+            return piece  # each half a word of the source ("GPU卡")
+        ends = piece[0].isascii()
+        found = {
+            w
+            for w in words
+            if len(w) > len(latin)
+            and (w.lower().startswith(latin) if ends else w.lower().endswith(latin))
+        }
+        return found.pop() if len(found) == 1 else piece
+
+    return _HALF_WRITTEN.sub(whole, text)

@@ -201,7 +201,7 @@ def test_a_verbatim_quote_does_not_carry_claims_it_does_not_state(ask, shelf: Pa
         "统一知识表示",
     )
     answer = ask(gen, "甲研究院的报告提出了哪五大科技趋势？")
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason.startswith("content:")
     assert answer.claims and not any(c.supported for c in answer.claims)
 
@@ -228,7 +228,7 @@ def test_only_the_supported_items_of_a_list_are_shown(ask, shelf: Path) -> None:
 def test_a_neighbouring_citys_figure_is_refused(ask) -> None:  # type: ignore[no-untyped-def]
     gen = model("杭州市人工智能企业数量为2,200家。", "北京市人工智能企业数量")
     answer = ask(gen, "截至2023年底，杭州市有多少家人工智能企业？")
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason.startswith("subject:") and "杭州" in answer.reason
 
 
@@ -898,7 +898,7 @@ def test_an_english_question_whose_subject_exists_only_in_chinese(ask) -> None: 
         terms=[("Hangzhou", "杭州"), ("AI companies", "人工智能企业")],
     )
     answer = ask(gen, "How many AI companies did Hangzhou have at the end of 2023?")
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert "Hangzhou" in answer.reason
 
 
@@ -1258,7 +1258,7 @@ def test_a_translation_that_changes_a_figure_is_never_shown(ask) -> None:  # typ
     wrong = SHANGHAI_EN.replace("1,100", "11,000")
     gen = model(SHANGHAI_ZH, "上海市人工智能企业数量", question=ZH_SHANGHAI, translations=[wrong])
     answer = ask(gen, Q_SHANGHAI)
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason.startswith("translation:") and "11,000" in answer.reason
     assert "11,000" not in answer.text and answer.language == "en"
 
@@ -1268,7 +1268,7 @@ def test_a_translation_that_leaves_out_a_figure_is_never_shown(ask) -> None:  # 
     hollow = "At the end of 2023, Shanghai had many AI companies."
     gen = model(SHANGHAI_ZH, "上海市人工智能企业数量", question=ZH_SHANGHAI, translations=[hollow])
     answer = ask(gen, Q_SHANGHAI)
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason.startswith("translation:") and "leaves out 1,100" in answer.reason
     assert answer.text == REFUSAL["en"]
 
@@ -1355,7 +1355,7 @@ def test_a_neighbours_figure_is_refused_in_chinese_and_never_translated(ask) -> 
         translations=["Hangzhou had 2,200 AI companies."],
     )
     answer = ask(gen, "How many AI companies did Hangzhou have at the end of 2023?")
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert "杭州" in answer.reason, answer.reason
     assert "translate" not in kinds(gen)
 
@@ -1630,7 +1630,7 @@ def test_a_claim_that_only_restates_the_question_answers_nothing(districts) -> N
     # The section's heading given back as the "list" of what is under it.
     gen = model("脑机接口团队", "失语者")
     answer = districts(gen, "脑机接口团队有哪些？")
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason == "content: it only restates the question", answer.reason
 
 
@@ -1662,7 +1662,7 @@ def test_an_untranslatable_names_neighbour_is_found_by_meaning(regions) -> None:
     question = "How many AI-related companies did the Beijing-Tianjin-Hebei region have?"
     wrong = "The Beijing-Tianjin-Hebei region had 3,359 AI-related companies."
     answer = regions(model(wrong, "长三角地区"), question)
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason.startswith("subject:"), answer.reason
     assert "Beijing-Tianjin-Hebei" in answer.reason
     right = "The Beijing-Tianjin-Hebei region had 2,354 AI-related companies."
@@ -1696,7 +1696,7 @@ def test_an_english_claim_naming_whom_its_sentence_does_not(districts) -> None: 
     answer = districts(
         gen, "Which team's brain-computer interface let people who lost speech talk?"
     )
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert "Inner Cosmos" in answer.reason, answer.reason
 
 
@@ -1853,7 +1853,7 @@ def test_an_entry_of_a_labelled_list_speaks_of_its_label(  # type: ignore[no-unt
     assert "吴朋阳" in answer.text
     gen = model("吴朋阳", "吴朋阳")
     answer = Answerer(searcher, gen).ask("编委会中脑机接口的审校是谁？", AskOptions())
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
 
 
 def test_a_date_from_the_sentence_beside_the_asked_event_is_measured(  # type: ignore[no-untyped-def]
@@ -1864,7 +1864,7 @@ def test_a_date_from_the_sentence_beside_the_asked_event_is_measured(  # type: i
     # asked of it (开幕式).
     question = "冬季运动会北京赛区的开幕式是哪一天？"
     answer = games(model("2月2日", "火炬传递于", "开幕式的节目"), question)
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason.startswith("attribute: the sentence that states it"), answer.reason
     assert "开幕式" in answer.reason
     # The share of all the question's terms in that sentence is recorded; refusing on it
@@ -1873,7 +1873,7 @@ def test_a_date_from_the_sentence_beside_the_asked_event_is_measured(  # type: i
     assert shares and shares[0] is not None and shares[0] < 0.5
     monkeypatch.setattr(claims_module, "ANSWER_SENTENCE_COVERAGE", 0.5)
     answer = games(model("2月2日", "火炬传递于", "开幕式的节目"), question)
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason.startswith("asked: the sentence that states it"), answer.reason
     # Asked what that sentence does state, the same reply is an answer.
     answer = games(model("2月2日", "火炬传递于"), "冬季运动会火炬传递的日期？")
@@ -1886,7 +1886,7 @@ def test_a_claim_adding_what_its_sentence_does_not_state_is_refused(games) -> No
     # which its verbatim, on-topic sentence does not say.
     question = "冬季运动会的吉祥物是什么？"
     answer = games(model("冬季运动会的吉祥物是绿色的。", "吉祥物形象"), question)
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason.startswith("content: its cited sentences do not state what it adds"), (
         answer.reason
     )
@@ -1897,7 +1897,7 @@ def test_a_how_many_question_answered_without_a_quantity_is_refused(games) -> No
     # Stated by its sentence, on topic, and no answer to "how many".
     question = "冬季运动会的场馆有多少个？"
     answer = games(model("场馆全部使用绿色电力。", "绿色电力"), question)
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason.startswith("form: the question asks for a quantity"), answer.reason
     answer = games(model("冬季运动会共使用12个竞赛场馆。", "12个竞赛场馆"), question)
     assert answer.answerable, answer.reason
@@ -1908,7 +1908,7 @@ def test_a_which_year_question_answered_with_a_day_is_refused(games) -> None:  #
     # not quoted in its place.
     question = "冬季运动会的火炬传递是哪一年开始的？"
     answer = games(model("冬季运动会的火炬传递于2月2日开始。", "火炬传递于"), question)
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason.startswith("form: the question asks for a year"), answer.reason
 
 
@@ -2252,7 +2252,7 @@ def test_a_figure_stated_for_another_latin_named_product_is_refused(robots) -> N
     # Digit is named in the passage; the price is Optimus's, named in the figure's sentence.
     question = "Digit 机器人量产后的成本是多少？"
     answer = robots(model("特斯拉希望 Optimus 成本降至 2 万美元。", "Optimus 成本"), question)
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason.startswith("subject:") and "Digit" in answer.reason, answer.reason
     # Asked about Optimus, the same reply is its answer.
     answer = robots(
@@ -2267,7 +2267,7 @@ def test_a_figure_the_clauses_before_it_date_to_another_year_is_refused(robots) 
     # writes the asked year into its claim.
     question = "2022年清明档票房是多少？"
     answer = robots(model("2022年清明档总票房为1.92亿元。", "1.92亿元"), question)
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason == "year: it dates its figure to 2023, not 2022", answer.reason
     # Asked about 2023, the same sentence answers.
     answer = robots(
@@ -2280,11 +2280,11 @@ def test_a_figure_its_sentence_dates_to_another_year_is_refused(robots) -> None:
     # 2023 is named in the sentence before; the figure's own sentence dates it to 2026.
     question = "2023年全球消费级基因检测市场规模是多少？"
     answer = robots(model("全球消费级基因检测市场在2026年将达到377.2亿美元。", "377.2亿"), question)
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason == "year: it dates its figure to 2026, not 2023", answer.reason
     # Written into the asked year by the model, it is still the 2026 clause's figure.
     answer = robots(model("2023年全球消费级基因检测市场规模为377.2亿美元。", "377.2亿"), question)
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason == "year: it dates its figure to 2026, not 2023", answer.reason
     answer = robots(model("2023年全球消费级基因检测市场规模为152亿美元。", "152亿美元"), question)
     assert answer.answerable, answer.reason
@@ -2293,7 +2293,7 @@ def test_a_figure_its_sentence_dates_to_another_year_is_refused(robots) -> None:
         model("2022年深圳人工智能行业融资总额为73.3亿元。", "73.3 亿元"),
         "2022年深圳人工智能行业融资总额是多少？",
     )
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason.startswith("subject:") and "2022" in answer.reason, answer.reason
     # A year in an epithet (2021年美网女单冠军) dates no figure; the heading's year holds.
     answer = robots(
@@ -2314,7 +2314,7 @@ def test_a_date_whose_sentence_speaks_of_another_event_is_refused(robots) -> Non
     # sentence is about a showing, and the question asks when it goes on sale.
     question = "新款机器人什么时候上市？"
     answer = robots(model("新款机器人于2024年1月9日上市。", "展示了新款机器人"), question)
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason.startswith("attribute:") and "上市" in answer.reason, answer.reason
     answer = robots(model("新款机器人将于2024年3月上市。", "将于2024年3月上市"), question)
     assert answer.answerable, answer.reason
@@ -2352,7 +2352,7 @@ def test_a_claim_cited_to_the_wrong_one_of_two_sentences_is_cited_from_the_right
     }
     # No shown sentence speaks of a coach: citing another sentence cannot make it so.
     answer = robots(model("谢尔巴科娃", "随后出场"), "花样滑冰比赛的主教练是谁？")
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason.startswith("attribute:"), answer.reason
 
 
@@ -2373,12 +2373,12 @@ def test_another_versions_date_is_refused(robots) -> None:  # type: ignore[no-un
     # The passages never write Claude 3; its sentence dates Claude 2.
     gen = model("Anthropic的Claude 3于2023年7月12日发布。", "Claude 2")
     answer = robots(gen, "Anthropic发布的AI大语言模型Claude 3是什么时候发布的？")
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason.startswith("subject:") and "Claude 3" in answer.reason, answer.reason
     # A model code: the H100's bandwidth is not the H800's.
     gen = model("H800的显存带宽为3.4 TB/s。", "H100 SXM")
     answer = robots(gen, "英伟达 H800 的显存带宽是多少？")
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason.startswith("subject:") and "H800" in answer.reason, answer.reason
     gen = model("Anthropic于2023年7月12日发布了Claude 2。", "Claude 2")
     answer = robots(gen, "Anthropic发布的AI大语言模型Claude 2是什么时候发布的？")
@@ -2477,7 +2477,7 @@ def test_a_question_spanning_years_is_not_refused_for_a_year_its_answer_does_not
         model("新款机器人将于2024年3月上市。", "将于2024年3月上市"),
         "2022年新款机器人的续航是多久？",
     )
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
 
 
 def test_an_enumeration_whose_last_item_was_dropped_does_not_end_on_its_separator() -> None:
@@ -2877,7 +2877,7 @@ def test_a_neighbours_figure_is_still_refused_when_no_sentence_states_the_subjec
     # Guangzhou's funding is stated nowhere; Shenzhen's sentence is no answer for it.
     gen = model("2023年广州人工智能行业融资金额为727.2亿元。", "全国人工智能行业融资金额")
     answer = funding(gen, "2023年广州人工智能行业的融资金额是多少？")
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason.startswith("subject:"), answer.reason
 
 
@@ -2892,7 +2892,7 @@ def test_a_measure_asked_for_is_stated_by_a_figure_of_its_kind(funding) -> None:
     # A count is no size: asked how large the market is, the companies' number is no answer.
     claim = "全球脑机接口企业已超过300家。"
     answer = funding(model(claim, "企业已超过300家"), "全球脑机接口商用市场的规模有多大？")
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason.startswith("attribute:"), answer.reason
 
 
@@ -2943,7 +2943,7 @@ def test_the_place_a_question_asks_for_is_the_answer_not_a_rival(funding) -> Non
     answer = funding(
         model(claim, "福田区在人工智能"), "广州哪个区最早提出构建人工智能应用示范体系？"
     )
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason.startswith("subject:") and "广州" in answer.reason, answer.reason
 
 
@@ -3016,7 +3016,7 @@ def test_a_restated_statement_is_answered_by_the_sentence_after_it(airspace) -> 
 def test_a_restated_heading_with_no_body_is_still_refused(airspace) -> None:  # type: ignore[no-untyped-def]
     line = "全自动无人驾驶eVTOL是未来低空出行的演进方向"
     answer = airspace(model(line, line), "为什么说全自动无人驾驶eVTOL是未来低空出行的演进方向？")
-    assert not answer.answerable
+    assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason.startswith("content:"), answer.reason
 
 
@@ -3822,3 +3822,23 @@ def test_a_definition_rests_on_a_sentence_saying_what_something_is() -> None:
     )
     assert not event.supported and event.check == "content", event.detail
     assert defined.supported, defined.detail
+
+
+def test_a_heading_like_line_is_not_quoted_as_the_answer(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # A line of its own that names a topic states nothing about it: when the model's
+    # claim fails, the line it cited is no answer to quote in its place.
+    root = tmp_path / "agents"
+    root.mkdir()
+    (root / "agents.md").write_text(
+        "# 大模型趋势\n\n## 智能体\n\n多模态AI智能体的生成未来\n\n"
+        "大模型正在从对话走向行动，应用范围持续扩大。\n",
+        encoding="utf-8",
+    )
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model("AI智能体将取代全部手机应用。", "多模态AI智能体的生成未来")
+    answer = Answerer(searcher, gen).ask("如何看待AI智能体的未来？")
+    assert not answer.answerable, (answer.text, answer.reason)
+    assert answer.reason.startswith("content:"), answer.reason

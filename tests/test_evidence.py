@@ -128,3 +128,11 @@ def test_a_demonstrative_a_framing_word_and_an_english_gloss_are_no_key_terms() 
 def test_the_answer_slot_is_not_a_term_to_find(question: str, terms: list[str]) -> None:
     # A sentence that answers fills the slot (a date, a team); it need not say 日期 or 哪支.
     assert key_terms(asked_text(question)) == terms
+
+
+def test_a_term_the_question_glosses_is_found_written_either_way() -> None:
+    question = "腾讯报告如何看待AI智能体（Agent）的前景？"
+    either = support(question, ["Agent为AI带来“手和脚”，前景广阔。"], {}, 1.0)
+    assert "智能体" not in either.missing_terms
+    neither = support(question, ["大模型为AI带来“手和脚”，前景广阔。"], {}, 1.0)
+    assert "智能体" in neither.missing_terms

@@ -65,6 +65,9 @@ _COUNT = re.compile(r"[一二三四五六七八九十两几]+[个项条类种点
 _GLOSS = re.compile(r"(?<=[\u4e00-\u9fff”\"])\s*[（(][A-Za-z][A-Za-z .'\-]*[）)]")
 
 
+_GLOSSED = re.compile(r"([\u4e00-\u9fff]{2,8})\s*[（(]([A-Za-z][A-Za-z .'\-]*)[）)]")
+
+
 def without_gloss(text: str) -> str:
     """`text` without the English glosses in brackets after its Chinese terms."""
     return _GLOSS.sub("", text)
@@ -89,10 +92,16 @@ def support(
     haystack = fold(" ".join(texts))
     terms = key_terms(asked_text(question))
     if han_share(question) >= 0.5:
+        # A term the question glosses is written either way: 智能体（Agent） by "Agent".
+        glossed = [term for term, gloss in _GLOSSED.findall(question) if fold(gloss) in haystack]
+
+        def found_in(t: str) -> bool:
+            return fold(t) in haystack or any(t in term for term in glossed)
+
         weights = {t: idf.get(t, default_idf) for t in terms}
         total = sum(weights.values())
-        found = sum(w for t, w in weights.items() if fold(t) in haystack)
-        missing = tuple(t for t in terms if fold(t) not in haystack)
+        found = sum(w for t, w in weights.items() if found_in(t))
+        missing = tuple(t for t in terms if not found_in(t))
         coverage = found / total if total else 1.0
     else:  # an English question's words cannot be looked up in Chinese text
         coverage, missing = 1.0, ()

@@ -1274,6 +1274,8 @@ class Answerer:
         for p, sent in chosen:
             if not _gives_form(analysis, sent.text):
                 continue
+            if topic_line(p.hit.chunk.text, sent) and not find_numbers(sent.text):
+                continue  # a heading names what its section is about and states nothing
             least = _least_quoted_share(analysis, sent.text)
             result = checker.check(sent.text, [(p, sent)], base.passages)
             if not result.supported or result.asked is None or result.asked < least:

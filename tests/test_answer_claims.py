@@ -3842,3 +3842,29 @@ def test_a_heading_like_line_is_not_quoted_as_the_answer(
     answer = Answerer(searcher, gen).ask("如何看待AI智能体的未来？")
     assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason.startswith("content:"), answer.reason
+
+
+EMBODIED = (
+    "# 具身智能\n\n## 下一个浪潮\n\n"
+    "英伟达创始人黄仁勋在ITF World 2023半导体大会上表示，AI下一个浪潮将是具身智能，"
+    "即能理解、推理、并与物理世界互动的智能系统。\n\n"
+    "具身智能的研究正在加速。\n"
+)
+
+
+def test_a_definition_is_shown_as_the_short_sentence_that_states_it(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # The model's definition keeps the report's words but leaves out who said it and
+    # where: shown, as a fact is, as the report's own short sentence that states it.
+    root = tmp_path / "embodied"
+    root.mkdir()
+    (root / "embodied.md").write_text(EMBODIED, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model("具身智能即能理解、推理、并与物理世界互动的智能系统。", "ITF World")
+    answer = Answerer(searcher, gen).ask("什么是具身智能？", AskOptions())
+    assert answer.answerable, answer.reason
+    assert answer.text.startswith("英伟达创始人黄仁勋在ITF World 2023半导体大会上表示"), answer.text
+    assert all(c.supported for c in answer.claims), answer.claims
+    assert_checkable(answer, root)

@@ -755,11 +755,13 @@ class Answerer:
         if answer.answerable and opts.confirm and not self._confirmed(judged, answer, run):
             reason = "confirm: the model judged that its quotes do not state what was asked"
             return replace(base, reason=reason, claims=answer.claims)
-        if answer.answerable and analysis.type not in ("overview", "definition"):
+        if answer.answerable and analysis.type != "overview":
             # "42%" is shown as "乘用车 L2 及以上智驾渗透率超过了 42%": what the figure
-            # measures; a list's "Adobe Express" as the enumeration its sentence states.
-            # (The confirmation judged the model's own words.)
-            answer = _in_full(answer, sentences=analysis.type in ("fact", "number"))
+            # measures; a list's "Adobe Express" as the enumeration its sentence states;
+            # a definition in the report's own sentence. (The confirmation judged the
+            # model's own words.)
+            full = analysis.type in ("fact", "number", "definition")
+            answer = _in_full(answer, sentences=full)
         return answer
 
     @staticmethod

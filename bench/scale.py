@@ -1,7 +1,7 @@
 """Scale benchmark: ingest, resume after kill -9, search start-up, query latency and memory
 at growing shelf sizes, with a fast deterministic fake embedder for the vectors.
 
-    python bench/scale.py [--sizes 626,50000,500000] [--work DIR]
+    python bench/scale.py [--sizes 626,50000,500000] [--work DIR] [--from-index INDEX]
 
 626 is the default corpus itself. Larger shelves are generated from it: documents of
 ~100 passages whose sentences are drawn word by word from the corpus's own jieba
@@ -212,27 +212,31 @@ def bench_changed(shelf: Path, index: Path) -> dict[str, Any]:
     }
 
 
-def write_repeated(source: Path, index: Path, passages: int) -> None:
-    """An index of `passages` rows: `source`'s passages repeated, each with a fresh vector."""
+def repeated_vectors(base: Any, passages: int) -> Any:
+    """`passages` unit vectors: `base`'s rows repeated, each copy with fresh noise."""
     import numpy as np
 
+    rng = np.random.default_rng(0)
+    reps = -(-passages // len(base))
+    vectors = np.concatenate(
+        [base + rng.normal(0, 0.02, base.shape).astype(np.float32) for _ in range(reps)]
+    )[:passages]
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors.astype(np.float32)
+
+
+def write_repeated(source: Path, index: Path, passages: int) -> None:
+    """An index of `passages` rows: `source`'s passages repeated, each with a fresh vector."""
     from trendqa.store import Index, load_index, write_index
 
     base = load_index(source)
     chunks = list(base.chunks)
     tokens = [list(t) for t in base.tokens]
-    rng = np.random.default_rng(0)
     reps = -(-passages // len(chunks))
-    vectors = np.concatenate(
-        [
-            base.vectors + rng.normal(0, 0.02, base.vectors.shape).astype(np.float32)
-            for _ in range(reps)
-        ]
-    )[:passages]
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors = repeated_vectors(base.vectors, passages)
     all_chunks = (chunks * reps)[:passages]
     all_tokens = (tokens * reps)[:passages]
-    write_index(index, Index(base.meta, all_chunks, all_tokens, vectors.astype(np.float32)))
+    write_index(index, Index(base.meta, all_chunks, all_tokens, vectors))
 
 
 def dense_recall(index: Any) -> float:
@@ -295,10 +299,17 @@ def main() -> None:
     parser.add_argument("--ingest-max", type=int, default=50_000)
     parser.add_argument("--resume-max", type=int, default=50_000, help="kill/resume up to here")
     parser.add_argument("--work", type=Path, default=None)
+    parser.add_argument(
+        "--from-index",
+        type=Path,
+        default=None,
+        help="an index ingested by an earlier run (WORK/50000/index) to repeat for sizes "
+        "above --ingest-max, instead of the largest shelf ingested in this run",
+    )
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="trendqa-scale-"))
     results: dict[str, Any] = {}
-    largest: Path | None = None
+    largest: Path | None = args.from_index
     for size in [int(s) for s in args.sizes.split(",")]:
         here = work / str(size)
         here.mkdir(parents=True, exist_ok=True)

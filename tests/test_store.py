@@ -326,27 +326,79 @@ def test_unclaimed_source_chunks_are_kept_for_reuse(tmp_path: Path) -> None:
     assert loaded.source_chunks("c.txt") == []
 
 
-def test_ivf_is_chosen_above_the_flat_limit(
+def _shelf(n: int) -> list[str]:
+    return [f"第{i}号报告：{TEXTS[i % 3]}{'新' * (i % 7)}{'量子' * (i % 11)}" for i in range(n)]
+
+
+def _exact(index: Index, query: np.ndarray, k: int, allowed: set[int] | None = None) -> list[int]:
+    scores = index.vectors @ query
+    rows = sorted(allowed) if allowed is not None else range(len(scores))
+    return sorted(rows, key=lambda r: (-scores[r], r))[:k]
+
+
+def test_hnsw_is_chosen_above_the_flat_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import faiss
 
-    texts = [f"第{n}号报告：{TEXTS[n % 3]}{'新' * (n % 7)}" for n in range(400)]
+    texts = _shelf(400)
     monkeypatch.setattr(store, "FLAT_MAX", 100)
-    monkeypatch.setattr(store, "NPROBE", 8)
     root = tmp_path / "index"
     write_index(root, make_index(texts))
+    loaded = load_index(root)  # memory-mapped, as every reader opens it
+    assert isinstance(loaded._faiss, faiss.IndexHNSWFlat)
+    assert len(loaded) == 400
+    row, score = loaded.dense_search(loaded.vectors[123], k=1)[0]
+    assert score == pytest.approx(1.0, abs=1e-5)
+    assert loaded.chunks[row].text == texts[123]
+    # Unfiltered: the graph's top 10 are the exact top 10 on a shelf this small.
+    for q in (7, 123, 250, 399):
+        got = [r for r, _s in loaded.dense_search(loaded.vectors[q], k=10)]
+        assert got == _exact(loaded, loaded.vectors[q], 10)
+    assert loaded.dense_search(loaded.vectors[0], k=1000)[-1][0] >= 0  # k above n is fine
+
+
+def test_a_filter_on_hnsw_is_exact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A graph walk with a selector strands filtered rows far from the query; a scan does not."""
+    monkeypatch.setattr(store, "FLAT_MAX", 100)
+    monkeypatch.setattr(store, "HNSW_EF_SEARCH", 16)  # a narrow walk, as on a large shelf
+    root = tmp_path / "index"
+    write_index(root, make_index(_shelf(2000)))
+    loaded = load_index(root)
+    query = loaded.vectors[5]
+    far = _exact(loaded, -query, 40)  # the rows least like the query
+    for allowed in ({5, 77, 301}, set(far), {5, *far[:9]}, set(range(0, 2000, 50))):
+        got = loaded.dense_search(query, k=10, allowed=allowed)
+        assert [r for r, _s in got] == _exact(loaded, query, 10, allowed)
+    assert loaded.dense_search(query, k=10, allowed=set()) == []
+
+
+def test_an_ivf_index_written_before_hnsw_still_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import faiss
+
+    def ivf(vectors: np.ndarray, dim: int) -> object:  # as trendqa built it above FLAT_MAX
+        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, 20, faiss.METRIC_INNER_PRODUCT)
+        index.train(vectors)
+        index.add(vectors)
+        index.nprobe = 8
+        return index
+
+    texts = _shelf(400)
+    monkeypatch.setattr(store, "_build_faiss", ivf)
+    root = tmp_path / "index"
+    write_index(root, make_index(texts))
+    monkeypatch.undo()
     loaded = load_index(root)
     assert faiss.try_extract_index_ivf(loaded._faiss) is not None
-    assert len(loaded) == 400
     row, score = loaded.dense_search(loaded.vectors[123], k=1)[0]
     assert score == pytest.approx(1.0, abs=1e-5)
     assert loaded.chunks[row].text == texts[123]
     # A filter searches every list, so the allowed rows come back exactly.
     allowed = {5, 77, 301}
     got = loaded.dense_search(loaded.vectors[5], k=10, allowed=allowed)
-    assert sorted(r for r, _s in got) == sorted(allowed)
-    assert got[0][0] == 5
+    assert [r for r, _s in got] == _exact(loaded, loaded.vectors[5], 10, allowed)
 
 
 _TRY_LOCK = textwrap.dedent(

@@ -26,7 +26,6 @@ import contextlib
 import fcntl
 import hashlib
 import json
-import math
 import os
 import shutil
 import sqlite3
@@ -48,8 +47,10 @@ from trendqa.records import Chunk, DocumentMeta, Location
 
 FORMAT_VERSION = 2
 FULL_CHECK_BYTES = 256 << 20  # readers hash smaller files whole (~0.2 s per 256 MiB)
-FLAT_MAX = 200_000  # exact search up to this many passages, then IVF
-NPROBE = 16  # IVF lists searched per query (of sqrt(n); recall measured by bench/scale.py)
+FLAT_MAX = 200_000  # exact search up to this many passages, then HNSW
+HNSW_M = 32  # graph neighbours per passage (64 on the bottom layer): ~270 bytes each
+HNSW_EF_CONSTRUCTION = 40
+HNSW_EF_SEARCH = 512  # candidates kept per query; recall and time measured by bench/ann.py
 _SAMPLE_BLOCKS, _BLOCK = 64, 64 << 10
 _CURRENT = "CURRENT"
 _META, _CHUNKS, _VECTORS, _BM25, _CHECKSUMS = (
@@ -360,20 +361,26 @@ class Index:
             self._faiss = _build_faiss(self.vectors, self.meta.embedder.dim)
         # A few more than asked, so ties at the cut break by row (as in BM25 and in Milvus).
         want = min(k + 16, len(self))
-        params: Any = None
+        searched, params = self._faiss, None
+        if isinstance(searched, faiss.IndexHNSW):
+            if allowed is None:
+                params = faiss.SearchParametersHNSW()  # type: ignore[attr-defined]
+                params.efSearch = max(HNSW_EF_SEARCH, want)
+            else:
+                # A graph walk that skips rows outside a filter can strand the few inside
+                # it; scan the graph's flat vectors instead: exact within the filter.
+                searched = faiss.downcast_index(searched.storage)
         if allowed is not None:
-            selector = faiss.IDSelectorBatch(np.fromiter(allowed, dtype=np.int64))
-            ivf = _ivf_of(self._faiss)
+            ivf = _ivf_of(searched)
             # Within a filter, search every list: exact, and no list comes back short.
             if ivf is not None:
-                ivf_params = faiss.SearchParametersIVF()
-                ivf_params.nprobe = ivf.nlist
-                params = ivf_params
+                params = faiss.SearchParametersIVF()
+                params.nprobe = ivf.nlist
             else:
                 params = faiss.SearchParameters()
-            params.sel = selector
+            params.sel = faiss.IDSelectorBatch(np.fromiter(allowed, dtype=np.int64))
         query = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
-        scores, rows = self._faiss.search(query, want, params=params)
+        scores, rows = searched.search(query, want, params=params)
         found = [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
         return sorted(found, key=lambda rs: (-rs[1], rs[0]))[:k]
 
@@ -385,29 +392,34 @@ def _ivf_of(index: Any) -> Any:
 
 
 def _build_faiss(vectors: Vectors, dim: int) -> Any:
-    """Exact inner-product search while it is fast enough, then IVF (see `FLAT_MAX`)."""
+    """Exact inner-product search while it is fast enough, then HNSW (see `FLAT_MAX`).
+
+    Inner product equals cosine similarity on normalised vectors. The HNSW graph keeps
+    the vectors whole in a flat index beside it, which a docs filter scans exactly.
+    The index file records its own type: an IVF index written by an earlier trendqa
+    still loads and searches (with the lists to probe it was written with; every list
+    within a filter) until the next ingest that changes the shelf rewrites it.
+    """
     import faiss
 
     n = len(vectors)
     if n <= FLAT_MAX:
-        # Inner product equals cosine similarity on normalised vectors.
         flat = faiss.IndexFlatIP(dim)
         if n:
             flat.add(vectors)
         return flat
-    # sqrt(n) lists trained on 40 vectors each: minutes, not hours, of k-means on a CPU.
-    nlist = int(math.sqrt(n))
-    quantizer = faiss.IndexFlatIP(dim)
-    ivf = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
-    sample = np.random.default_rng(0).choice(n, size=min(n, nlist * 40), replace=False)
-    ivf.train(vectors[np.sort(sample)])
-    ivf.add(vectors)
-    ivf.nprobe = NPROBE
-    return ivf
+    hnsw = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+    hnsw.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+    hnsw.hnsw.efSearch = HNSW_EF_SEARCH
+    hnsw.add(vectors)
+    return hnsw
 
 
 def _read_faiss(path: Path) -> Any:
-    """Read a FAISS index; flat vectors are memory-mapped (start-up does not copy them)."""
+    """Read a FAISS index; flat vectors are memory-mapped (start-up does not copy them).
+
+    So are an HNSW index's vectors (its flat storage); its graph is read into memory.
+    """
     import faiss
 
     return faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC)

@@ -326,7 +326,7 @@ class MilvusStore:
         schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
         schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
         params = self._call("prepare_index_params")
-        # Exact search, like the local store below its IVF threshold (Lite has no HNSW).
+        # Exact search, like the local store below its HNSW threshold (Lite has no HNSW).
         params.add_index("dense", index_type="FLAT", metric_type="IP")
         params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
         self._call(

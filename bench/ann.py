@@ -1,7 +1,7 @@
 """Dense index candidates at 500,000 passages: recall against exact search, latency, memory.
 
     python bench/ann.py --base INDEX [--n 500000] [--queries 200] [--shelves repeated,distinct]
-        [--only flat,ivf,hnsw32] [--work DIR]
+        [--only flat,ivf,hnsw32] [--work DIR] [--from-index SCALE_INDEX]
 
 `--only` also takes hnsw<M>-<efConstruction> (hnsw32-80, hnsw64: efConstruction 40 unless
 given) and hnswsq (HNSW over fp16 vectors).
@@ -24,6 +24,10 @@ the same vectors; query time is one query at a time with 2 threads; the reader's
 measured in a fresh process that reads the index file as trendqa does
 (`faiss.IO_FLAG_MMAP_IFC`) and runs the held-out queries. Prints a Markdown table and
 writes bench/results/ann.json. Vectors are cached in the work folder.
+
+`--from-index` takes the 500k index bench/scale.py wrote (WORK/500000/index): the
+repeated shelf is its vectors and its hnsw32 is its graph, as trendqa built it, measured
+without building another (`--base` is then not needed).
 """
 
 from __future__ import annotations
@@ -179,16 +183,27 @@ def timed_search(index: Any, queries: np.ndarray) -> tuple[np.ndarray, list[floa
 
 
 def measure(
-    kind: str, vectors: np.ndarray, sets: dict[str, np.ndarray], work: Path
+    kind: str,
+    vectors: np.ndarray,
+    sets: dict[str, np.ndarray],
+    work: Path,
+    built: Path | None = None,
 ) -> list[dict[str, Any]]:
+    """Recall, time and reader memory of `kind`, built here or read from `built`'s file."""
     import faiss
 
     exact = {name: exact_top(vectors, q) for name, q in sets.items()}
-    started = time.perf_counter()
-    index = build(kind, vectors)
-    build_s = time.perf_counter() - started
-    path = work / f"{kind}.faiss"
-    faiss.write_index(index, str(path))
+    build_s: float | None = None
+    if built is None:
+        started = time.perf_counter()
+        index = build(kind, vectors)
+        build_s = time.perf_counter() - started
+        path = work / f"{kind}.faiss"
+        faiss.write_index(index, str(path))
+    else:
+        path = built
+        index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC)
+        assert index.ntotal == len(vectors)
     size_mb = path.stat().st_size / 2**20
     rows = []
     for setting in settings(kind):
@@ -215,7 +230,8 @@ def measure(
         row["reader_hwm_mb"] = reader["searched"]["hwm"]
         print(json.dumps(row), file=sys.stderr, flush=True)
         rows.append(row)
-    path.unlink()
+    if built is None:
+        path.unlink()
     return rows
 
 
@@ -226,18 +242,30 @@ def main() -> None:
     import faiss
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base", type=Path, required=True)
+    parser.add_argument("--base", type=Path, default=None)
     parser.add_argument("--n", type=int, default=500_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--shelves", default="repeated,distinct")
     parser.add_argument("--only", default="flat,ivf,hnsw32")
     parser.add_argument("--work", type=Path, default=None)
+    parser.add_argument(
+        "--from-index",
+        type=Path,
+        default=None,
+        help="bench/scale.py's 500k index (WORK/500000/index): the repeated shelf's "
+        "vectors and its hnsw32 graph, read instead of built",
+    )
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="trendqa-ann-"))
     work.mkdir(parents=True, exist_ok=True)
     faiss.omp_set_num_threads(THREADS)
     from trendqa.store import load_index
     from trendqa.testing import FakeEmbedder
+
+    written = None
+    if args.from_index is not None:
+        name = (args.from_index / "CURRENT").read_text(encoding="utf-8").strip()
+        written = args.from_index / name / "vectors.faiss"
 
     heldout = generated_vectors(args.queries, 2, work / f"queries-{args.queries}.npy")
     noise = np.random.default_rng(2).normal(0, 0.02, heldout.shape).astype(np.float32)
@@ -248,14 +276,18 @@ def main() -> None:
     sets = {"heldout": heldout, "bench": np.stack([fake.vector(q) for q in scale.QUERIES])}
     results: dict[str, list[dict[str, Any]]] = {}
     for shelf in args.shelves.split(","):
-        if shelf == "repeated":
+        if shelf == "repeated" and written is not None:
+            vectors = np.ascontiguousarray(load_index(args.from_index).vectors)
+        elif shelf == "repeated":
+            assert args.base is not None, "--base or --from-index"
             vectors = scale.repeated_vectors(load_index(args.base).vectors, args.n)
         else:
             vectors = generated_vectors(args.n, 1, work / f"distinct-{args.n}.npy")
         print(f"{shelf}: {vectors.shape}", file=sys.stderr, flush=True)
         results[shelf] = []
         for kind in args.only.split(","):
-            results[shelf] += measure(kind, vectors, sets, work)
+            reuse = written if shelf == "repeated" and kind == "hnsw32" else None
+            results[shelf] += measure(kind, vectors, sets, work, reuse)
         del vectors
     out = ROOT / "bench" / "results" / "ann.json"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -268,8 +300,9 @@ def main() -> None:
     for shelf, rows in results.items():
         for r in rows:
             setting = ", ".join(f"{k} {r[k]}" for k in ("nprobe", "efSearch") if k in r) or "—"
+            build_s = "—" if r["build_s"] is None else f"{r['build_s']:.0f}"
             print(
-                f"| {shelf} | {r['index']} | {setting} | {r['build_s']:.0f} "
+                f"| {shelf} | {r['index']} | {setting} | {build_s} "
                 f"| {r['recall_heldout']:.3f} | {r['recall_bench']:.2f} "
                 f"| {r['p50_ms']:.1f} / {r['p95_ms']:.1f} | {r['file_mb']:.0f} "
                 f"| {r['reader_anon_mb']:.0f} / {r['reader_file_mb']:.0f} |"

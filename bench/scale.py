@@ -2,6 +2,7 @@
 at growing shelf sizes, with a fast deterministic fake embedder for the vectors.
 
     python bench/scale.py [--sizes 626,50000,500000] [--work DIR] [--from-index INDEX]
+        [--reuse-written]
 
 626 is the default corpus itself. Larger shelves are generated from it: documents of
 ~100 passages whose sentences are drawn word by word from the corpus's own jieba
@@ -9,8 +10,10 @@ vocabulary and word frequencies (so tokenisation and BM25 statistics look like r
 Chinese reports, and no passage duplicates another). Shelves up to `--ingest-max`
 passages go through the real `ingest`; larger ones (500k) are written directly by the
 store from the largest ingested shelf's passages repeated with fresh vectors, since
-ingest's duplicate folding holds every shingle in memory. Prints a Markdown table and
-writes bench/results/scale.json.
+ingest's duplicate folding holds every shingle in memory; `--reuse-written` measures
+such an index already written in WORK instead of writing it again (a search-time
+setting such as efSearch needs no new index). Prints a Markdown table and writes
+bench/results/scale.json.
 """
 
 from __future__ import annotations
@@ -306,6 +309,12 @@ def main() -> None:
         help="an index ingested by an earlier run (WORK/50000/index) to repeat for sizes "
         "above --ingest-max, instead of the largest shelf ingested in this run",
     )
+    parser.add_argument(
+        "--reuse-written",
+        action="store_true",
+        help="for sizes above --ingest-max, measure WORK/SIZE/index if an earlier run "
+        "wrote it, instead of writing it again",
+    )
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="trendqa-scale-"))
     results: dict[str, Any] = {}
@@ -326,6 +335,10 @@ def main() -> None:
                 shutil.rmtree(here / "index")
             row.update(bench_ingest(shelf, here, resume=size <= args.resume_max))
             largest = here / "index"
+        elif args.reuse_written and (here / "index" / "CURRENT").exists():
+            from trendqa.store import load_index
+
+            row.update(chunks=len(load_index(here / "index")))
         else:
             assert largest is not None, "a size above --ingest-max needs a smaller one first"
             started = time.perf_counter()

@@ -292,13 +292,13 @@ def claim_supported(claim: str, quotes: Sequence[str]) -> bool:
     its Latin names and figures must be theirs. Figures are compared by value, written
     in digits or in characters.
     """
-    from trendqa.numbers import find_numbers, han_figures, supported
+    from trendqa.numbers import figures, find_numbers, supported
     from trendqa.textnorm import detect_language, fold
     from trendqa.tokens import tokenize
 
     joined = " ".join(quotes)
-    figures = find_numbers(joined) + han_figures(joined)  # 2023 is 二〇二三, 1.6% 百分之一点六
-    if any(not supported(n, figures) for n in find_numbers(claim)):
+    stated = figures(joined)  # 2023 is 二〇二三, 1.6% 百分之一点六
+    if any(not supported(n, stated) for n in find_numbers(claim)):
         return False
     folded, quoted = fold(claim), fold(joined)
     if not quotes:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from trendqa.numbers import HOW_MUCH, find_numbers, han_figures, supported
+from trendqa.numbers import HOW_MUCH, figures, find_numbers, supported
 from trendqa.records import Chunk
 from trendqa.textnorm import fold, han_share, han_years
 from trendqa.tokens import tokenize
@@ -62,10 +62,10 @@ _COUNT = re.compile(r"[一二三四五六七八九十两几]+[个项条类种点
 
 # A Latin gloss in brackets after a Chinese term (科技巨头（Big Tech）): the same term
 # again, which a Chinese report need not write beside it.
-_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff”\"])\s*[（(][A-Za-z][A-Za-z .'\-]*[）)]")
-
-
-_GLOSSED = re.compile(r"([\u4e00-\u9fff]{2,8})\s*[（(]([A-Za-z][A-Za-z .'\-]*)[）)]")
+_GLOSS_TEXT = r"\s*[（(]([A-Za-z][A-Za-z .'\-]*)[）)]"
+_GLOSS = re.compile(rf"(?<=[\u4e00-\u9fff”\"]){_GLOSS_TEXT}")
+# The Chinese term a gloss follows, and the gloss.
+_GLOSSED = re.compile(rf"([\u4e00-\u9fff]{{2,8}}){_GLOSS_TEXT}")
 
 
 def without_gloss(text: str) -> str:
@@ -106,8 +106,7 @@ def support(
     else:  # an English question's words cannot be looked up in Chinese text
         coverage, missing = 1.0, ()
     # Years written in characters (二〇二三年) are the years a question writes in digits.
-    evidence_text = han_years(" ".join(texts))
-    evidence_numbers = find_numbers(evidence_text) + han_figures(evidence_text)
+    evidence_numbers = figures(" ".join(texts))
     missing_numbers = tuple(
         n.text
         for n in find_numbers(han_years(question))

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from trendqa.textnorm import han_years
+from trendqa.textnorm import HAN_DIGITS, HAN_YEAR
 
 _SCALES = {
     "万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4,
@@ -89,23 +89,23 @@ def han_figures(text: str) -> list[Number]:
     一些 hold no figure.
     """
     out = []
-    percent_ends = set()
+    read = set()  # where the runs read as a percentage or a year end
     for m in _HAN_PERCENT.finditer(text):
         whole = han_value(m.group(1))
-        frac = m.group(2).translate(_POSITIONAL) if m.group(2) else ""
+        frac = m.group(2).translate(HAN_DIGITS) if m.group(2) else ""
         value = float(f"{int(whole)}.{frac}") if frac else whole
         out.append(Number(raw=value, value=value, text=m.group(0)))
-        percent_ends.add(m.end(1))
+        read.add(m.end(1))
+    for m in HAN_YEAR.finditer(text):
+        value = float(m.group(0).translate(HAN_DIGITS))
+        out.append(Number(raw=value, value=value, text=m.group(0)))
+        read.add(m.end())
     for m in _HAN_FIGURE.finditer(text):
         span = m.group(0)
-        if m.end() in percent_ends:
-            continue  # read above as a percentage
+        if m.end() in read:
+            continue
         if span[-1] == "千" and text[m.end() : m.end() + 1] in _AFTER_KILO:
             span = span[:-1]  # 一千五百亿千瓦时: 千瓦 is the unit (kilowatt)
-        if _HAN_YEAR.fullmatch(span) and text[m.end() : m.end() + 1] == "年":
-            value = float(han_years(span + "年")[:-1])
-            out.append(Number(raw=value, value=value, text=span))
-            continue
         if not any(u in span for u in "十百千万亿"):
             continue
         value = han_value(span)
@@ -116,12 +116,10 @@ def han_figures(text: str) -> list[Number]:
 
 # What 千 begins as a unit's prefix: 千瓦 (kW), 千克 (kg), 千米 (km), 千帕, 千伏, 千焦, 千卡, 千兆.
 _AFTER_KILO = frozenset("瓦克米帕伏焦卡兆")
-_HAN_YEAR = re.compile(r"[〇零一二三四五六七八九]{3,4}")
 # A percentage in characters: 百分之三十五 (35%), 百分之一点六 (1.6%).
 _HAN_PERCENT = re.compile(
     r"百分之([零〇一二两三四五六七八九十百]+)(?:点([〇零一二三四五六七八九]+))?"
 )
-_POSITIONAL = str.maketrans("〇零一二三四五六七八九", "00123456789")
 
 
 def han_value(span: str) -> float:
@@ -142,10 +140,15 @@ def han_value(span: str) -> float:
     return total + section + digit
 
 
+def figures(text: str) -> list[Number]:
+    """Every figure in `text`, written in digits or in characters."""
+    return find_numbers(text) + han_figures(text)
+
+
 def unsupported_numbers(answer: str, evidence_text: str, question: str = "") -> list[str]:
     """Figures in `answer` that neither the evidence nor the question contains (the
     evidence's figures in digits or in characters)."""
-    known = find_numbers(evidence_text) + han_figures(evidence_text) + find_numbers(question)
+    known = figures(evidence_text) + find_numbers(question)
     return [
         n.text
         for n in find_numbers(answer)

@@ -58,13 +58,13 @@ JOINED_NUMBER = re.compile(r"(?<=[a-z])[-‐‑–](?=\d)")
 
 # A year written digit by digit in characters, as government documents write them:
 # 二〇二三年 is 2023年, and a Republic-of-China year 民國一一二年 is 112年.
-_HAN_YEAR = re.compile(r"[〇零一二三四五六七八九]{3,4}(?=\s*年)")
-_HAN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+HAN_YEAR = re.compile(r"[〇零一二三四五六七八九]{3,4}(?=\s*年)")
+HAN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")  # digit by digit
 
 
 def han_years(text: str) -> str:
     """`text` with years written digit by digit in characters given in digits."""
-    return _HAN_YEAR.sub(lambda m: m.group(0).translate(_HAN_DIGITS), text)
+    return HAN_YEAR.sub(lambda m: m.group(0).translate(HAN_DIGITS), text)
 
 
 def fold(text: str) -> str:

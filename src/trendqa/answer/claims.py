@@ -1994,24 +1994,12 @@ def _share(weights: Mapping[str, float], folded_context: str) -> float:
     return found / total if total else 0.0
 
 
-def _holds(folded_context: str, term: str) -> bool:
-    """Whether the (folded) context writes `term` — a figure in digits or in characters
-    (320 is stated by 三百二十, 1500 of 1500亿 by 一千五百亿)."""
-    if fold(term) in folded_context:
-        return True
-    if _ENGLISH_WORD.fullmatch(term):
-        return any(form in folded_context for form in english_forms(fold(term)))
-    if not term.isdigit():
-        return False
-    value = float(term)
-    return any(n.value == value * scale for n in han_figures(folded_context) for scale in _SCALED)
-
-
 _ENGLISH_WORD = re.compile(r"[A-Za-z]+")
 # An English word's inflections and its -ly adverb: "hourly" is said by "per hour",
 # "estimated" by "estimates", "uses" by "use", "studies" by "study".
 _ENGLISH_SUFFIXES = ("ies", "ied", "ing", "ly", "ed", "es", "s", "d")
 STEM_CHARS = 3  # a shorter stem ("us" of "uses") is part of too many words
+_SCALED = (1.0, 1e3, 1e4, 1e8, 1e12)  # the scale words 千, 万, 亿, 万亿 a figure's digits take
 
 
 def english_forms(word: str) -> set[str]:
@@ -2023,7 +2011,24 @@ def english_forms(word: str) -> set[str]:
     return forms
 
 
-_SCALED = (1.0, 1e3, 1e4, 1e8, 1e12)  # the scale words 千, 万, 亿, 万亿 a figure's digits take
+@lru_cache(maxsize=256)
+def _han_values(folded_context: str) -> frozenset[float]:
+    """The values of the figures a context writes in characters (read once per context:
+    every term of every claim checked against it asks)."""
+    return frozenset(n.value for n in han_figures(folded_context))
+
+
+def _holds(folded_context: str, term: str) -> bool:
+    """Whether the (folded) context writes `term` — a figure in digits or in characters
+    (320 is stated by 三百二十, 1500 of 1500亿 by 一千五百亿)."""
+    if fold(term) in folded_context:
+        return True
+    if _ENGLISH_WORD.fullmatch(term):
+        return any(form in folded_context for form in english_forms(fold(term)))
+    if not term.isdigit():
+        return False
+    values = _han_values(folded_context)
+    return any(float(term) * scale in values for scale in _SCALED)
 
 
 def topic_line(text: str, sentence: Sentence) -> bool:

@@ -3,8 +3,7 @@
 A document becomes chunks in three steps:
 
 1. Lines are classified as blank, noise, headings, or body. Noise is page furniture:
-   page numbers; short lines repeated three or more times (running headers,
-   watermarks); in PDFs, lines that open or close most pages once digits are
+   page numbers; in PDFs, lines that open or close most pages once digits are
    ignored ("47699 Federal Register / Vol. 85 …", a running head drawn twice) and
    producers' slug lines (InDesign's "… .indd 12 …", GPO's "VerDate … Jkt …").
 2. Sections are runs of lines under one heading with no noise line inside. A heading
@@ -40,15 +39,16 @@ from trendqa.textnorm import fold
 # where it stands alone further on; 7: the table of contents, with the furniture between
 # its entries, is no passage text; 8: BM25 tokens join a name to its number (GPT-3.5 is
 # GPT3.5, as the reports write it); 9: an abbreviation's stop (U.S., Dr., Dec.) ends no
-# sentence; 10: BM25 tokens know technology words jieba lacks (大模型, 算力: `DOMAIN_WORDS`)
-CHUNKER_VERSION = "10"
+# sentence; 10: BM25 tokens know technology words jieba lacks (大模型, 算力: `DOMAIN_WORDS`);
+# 11: a text file's repeated short lines are content (a timeline's dateline, a table's
+# header row, a source line): without pages nothing tells them from a running head
+CHUNKER_VERSION = "11"
 
 _Span = tuple[int, int]  # (start, end) character offsets, end exclusive
 _Group = tuple[int, int]  # (first, last) indices of the units making up one chunk
 _Kind = Literal["blank", "noise", "heading", "body"]
 
 _MAX_HEADING = 40
-_MAX_REPEATED = 40  # longer repeated lines are content (e.g. quoted twice), not headers
 _MIN_REPEATS = 3
 _STRETCH = 1.3  # a chunk may grow to 1.3 x size rather than leave a tiny one behind
 _OVERLAP_SLACK = 1.5  # "about overlap": one sentence slightly over it still repeats
@@ -181,10 +181,9 @@ def chunk_document(doc: SourceDocument, size: int = 300, overlap: int = 45) -> l
     line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
     chunks: list[Chunk] = []
     furniture = _furniture(text, [(span.start, span.end) for span in doc.pages])
-    paged = len(doc.pages) >= _MIN_REPEATS
     entries = contents_entries(text)
     chapters = contents_titles(text, entries)
-    lines = _classify(text, furniture, paged, chapters, contents_region(text, entries))
+    lines = _classify(text, furniture, chapters, contents_region(text, entries))
     for section in _sections(lines):
         units = _units(text, section, size, overlap)
         for first, last in _pack(units, size, overlap):
@@ -197,7 +196,6 @@ def chunk_document(doc: SourceDocument, size: int = 300, overlap: int = 45) -> l
 def _classify(
     text: str,
     furniture: frozenset[str] = frozenset(),
-    paged: bool = False,
     chapters: tuple[int, frozenset[str]] = (0, frozenset()),
     contents: Sequence[_Span] = (),
 ) -> list[_Line]:
@@ -205,13 +203,14 @@ def _classify(
 
     Where the document has pages, running heads and feet are the lines that open or
     close most pages (`furniture`); a short line repeated elsewhere is content (the
-    condition each row of a table states). Without pages, a short line repeated
-    `_MIN_REPEATS` times is taken for a running head copied into the text. After the
+    condition each row of a table states). Without pages a repeated line is content
+    too: nothing tells a running head copied into a text file from the labels a report
+    repeats ("2023 大事记" over each timeline, a table's header row, "来源：…"), and a
+    stray running head costs less than a lost dateline. After the
     table of contents (`chapters`: where it ends, the titles it lists), a line that is
     one of its titles is that chapter's heading; the contents themselves (`contents`, with
     what lies between their entries) are noise: they list chapters and say nothing."""
     raw = _lines(text)
-    counts = Counter(s for _, _, s in raw if 0 < len(s) <= _MAX_REPEATED and not paged)
     after, titles = chapters
     lines = []
     for start, end, s in raw:
@@ -221,7 +220,7 @@ def _classify(
         if s and any(a <= start and end <= b for a, b in contents):
             lines.append(_Line(start, end, "noise"))
             continue
-        line = _classify_line(start, end, s, counts[s])
+        line = _classify_line(start, end, s)
         if line.kind == "body" and start >= after and title_key(s) in titles:
             line = _Line(start, end, "heading", " ".join(s.split()))
         lines.append(line)
@@ -257,14 +256,14 @@ def _furniture_key(stripped: str) -> str:
     return key[:half] if len(key) % 2 == 0 and key[:half] == key[half:] else key
 
 
-def _classify_line(start: int, end: int, stripped: str, repeats: int) -> _Line:
+def _classify_line(start: int, end: int, stripped: str) -> _Line:
     if not stripped:
         return _Line(start, end, "blank")
     markdown = _MARKDOWN_HEADING.fullmatch(stripped)
     title = _clean_heading(markdown.group("h")) if markdown else ""
     if 0 < len(title) <= _MAX_HEADING:  # explicit structure: a heading even when repeated
         return _Line(start, end, "heading", title)
-    if _PAGE_NUMBER.fullmatch(stripped) or repeats >= _MIN_REPEATS:
+    if _PAGE_NUMBER.fullmatch(stripped):
         return _Line(start, end, "noise")
     heading = _heading(stripped)
     return _Line(start, end, "heading", heading) if heading else _Line(start, end, "body")

@@ -1273,6 +1273,26 @@ def test_a_translation_that_leaves_out_a_figure_is_never_shown(ask) -> None:  # 
     assert answer.text == REFUSAL["en"]
 
 
+def test_a_translation_that_left_out_a_figure_is_asked_again_naming_it(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
+    # A small model drops a figure of a lone statement: asked again with its figures
+    # named, the translation that writes them all is shown; the hollow one never is.
+    base = model(SHANGHAI_ZH, "上海市人工智能企业数量", question=ZH_SHANGHAI)
+
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        if prompts.request_kind(options) != "translate":
+            return base._script(messages, options)  # type: ignore[misc]
+        if "1,100" in messages[-1].content.split("Translate into")[-1]:
+            return json.dumps({"translations": [SHANGHAI_EN]})
+        return json.dumps({"translations": ["At the end of 2023, Shanghai had many AI firms."]})
+
+    gen = FakeGenerator(script)
+    answer = ask(gen, Q_SHANGHAI)
+    assert answer.answerable, answer.reason
+    assert "1,100" in answer.text and "many AI firms" not in answer.text, answer.text
+    assert kinds(gen).count("translate") == 2
+    assert_checkable(answer, shelf)
+
+
 def test_a_translation_that_joins_two_checked_claims_is_shown_citing_both(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
     # The translator wrote the second claim into the first: a faithful translation of the
     # two together, not a figure the first claim lacks.

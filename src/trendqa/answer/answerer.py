@@ -88,6 +88,7 @@ from trendqa.llm import ChatMessage, GenerationOptions, GenerationResult, Genera
 from trendqa.numbers import (
     dropped_numbers,
     find_numbers,
+    in_english,
     keep_figures,
     repair_scales,
     states_form,
@@ -1479,12 +1480,18 @@ class Answerer:
             framing = _framing(analysis.asked, answer.passages, kept[i].citations)
             return _translation_fault(kept[i].text, lines[i], language, fidelity[i], framing)
 
-        faulty = [i for i in range(len(kept)) if fault_of(i)]
-        if faulty and len(kept) > 1:
-            # A list's translations can slip by one (one statement written as two): each
-            # statement whose translation fails is asked again alone.
+        # A list's translations can slip by one (one statement written as two), and a
+        # small model drops a figure ("48 SG2042 chips" for 48颗SG2042 64核芯片): each
+        # statement whose translation fails is asked again alone, with its figures named.
+        # (A lone statement without figures would only be asked the same again.)
+        faulty = [
+            i for i in range(len(kept)) if fault_of(i) and (len(kept) > 1 or _figures_of(kept[i]))
+        ]
+        if faulty:
             for i in faulty:
-                again = self._translate_claims([kept[i].text], language, run, asked)
+                again = self._translate_claims(
+                    [kept[i].text], language, run, asked, keep=_figures_of(kept[i], language)
+                )
                 if again:
                     lines[i] = _tidied(again[0], kept[i].text, analysis)
             redo = [kept[i] for i in faulty]
@@ -1623,6 +1630,7 @@ class Answerer:
         run: _Run,
         question: str,
         latin_only: bool = False,
+        keep: Sequence[str] = (),
     ) -> list[str] | None:
         """One translation per statement, or None when the reply is unusable (also when
         it is still cut after the larger budget `_complete` retries with). `question`, in
@@ -1630,7 +1638,7 @@ class Answerer:
         assert self.generator is not None
         if detect_language(question) != language:
             question = ""  # a pivoted question's working text names things otherwise
-        messages = prompts.translate_prompt(statements, language, question)
+        messages = prompts.translate_prompt(statements, language, question, keep)
         prompt = sum(self.generator.count_tokens(m.content) + 8 for m in messages)
         room = self.generator.context_length - prompt - 16
         # English takes about three tokens for each of a Chinese statement's.
@@ -2119,6 +2127,16 @@ def _translation_fault(
     if cosine < TRANSLATION_SIMILARITY:
         return f"the translation does not mean what the checked claim says ({cosine:.2f})"
     return ""
+
+
+def _figures_of(claim: Claim, language: str = "en") -> list[str]:
+    """A claim's figures as its translation into `language` writes them: 727.2亿 is
+    "72.72 billion" in English."""
+    out = []
+    for n in find_numbers(claim.text):
+        scaled = language == "en" and any(c in n.text for c in "万亿")
+        out.append(in_english(n.value) if scaled else n.text)
+    return list(dict.fromkeys(out))
 
 
 def _without_reading_frame(text: str) -> str:

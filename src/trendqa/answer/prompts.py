@@ -288,7 +288,9 @@ _TRANSLATE_SHOT = {
 }
 
 
-def _statements(statements: Sequence[str], language: str, question: str = "") -> str:
+def _statements(
+    statements: Sequence[str], language: str, question: str = "", keep: Sequence[str] = ()
+) -> str:
     body = "\n".join(f"({i}) {shown(s, language)}" for i, s in enumerate(statements, 1))
     words = (
         f"They answer the question: {question}\nWhere a statement speaks of something the "
@@ -296,21 +298,23 @@ def _statements(statements: Sequence[str], language: str, question: str = "") ->
         if question
         else ""
     )
-    return f"{words}Statements:\n{body}\nTranslate into {LANGUAGE_NAME[language]}."
+    figures = f"\nWrite every one of these figures: {', '.join(keep)}." if keep else ""
+    return f"{words}Statements:\n{body}\nTranslate into {LANGUAGE_NAME[language]}.{figures}"
 
 
 def translate_prompt(
-    statements: Sequence[str], language: str, question: str = ""
+    statements: Sequence[str], language: str, question: str = "", keep: Sequence[str] = ()
 ) -> list[ChatMessage]:
     """The checked claims of an answer, to be shown in the question's language. With
     `question` (the one asked, in that language) the translation uses its words for what
-    it names: "Sophgo", "hot research directions", as the reader wrote them."""
+    it names: "Sophgo", "hot research directions", as the reader wrote them. `keep`
+    names the figures a translation must write (asked again after one left a figure out)."""
     shot_in, shot_out = _TRANSLATE_SHOT[language]
     return [
         ChatMessage("system", _TRANSLATE_SYSTEM.format(language=LANGUAGE_NAME[language])),
         ChatMessage("user", _statements(shot_in, language)),
         ChatMessage("assistant", json.dumps({"translations": shot_out}, ensure_ascii=False)),
-        ChatMessage("user", _statements(statements, language, question)),
+        ChatMessage("user", _statements(statements, language, question, keep)),
     ]
 
 

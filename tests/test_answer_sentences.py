@@ -53,6 +53,32 @@ def test_a_figure_is_stated_with_what_it_measures() -> None:
     assert right.supported, right.detail
 
 
+def test_a_figure_may_be_of_the_entity_named_just_before_it() -> None:
+    # The report names the cluster, then states its figure: "腾讯云高性能计算集群HCC的算力
+    # 调度总规模超过1.5亿核" is what the two sentences state. Words that are not the
+    # named entity's must still be the figure's own sentence's.
+    text = (
+        "腾讯云推出高性能计算集群。腾讯云高性能计算集群 HCC 集结了业界最前沿芯片。"
+        "算力调度总规模超过 1.5 亿核,并提供 16 EFLOPS 的智算算力。"
+    )
+    chunk = Chunk("a", text, Location("w.md", "w", 0, len(text), 1, 1), heading="算力")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    chosen = [(p, s) for p in passages for s in p.sentences if "1.5" in s.text]
+    asked = analyze("腾讯云高性能计算集群HCC的算力调度总规模是多少？", ReportNames({}))
+    idf = {"腾讯": 4.0, "集群": 4.0, "HCC": 6.0, "算力": 3.0, "调度": 4.0, "规模": 2.0}
+    checker = ClaimChecker(asked, idf, 5.0, {})
+    right, wrong = checker.check_all(
+        [
+            "腾讯云高性能计算集群HCC的算力调度总规模超过1.5亿核。",
+            "腾讯云高性能计算集群HCC的存储读写带宽超过1.5亿核。",
+        ],
+        chosen,
+        passages,
+    )
+    assert right.supported, right.detail
+    assert not wrong.supported, wrong.detail
+
+
 PENETRATION = "2023年中国乘用车L2及以上智驾渗透率超过了42%，标志着智能驾驶进入普及期。"
 
 
@@ -66,6 +92,18 @@ PENETRATION = "2023年中国乘用车L2及以上智驾渗透率超过了42%，�
             "上海市人工智能企业数量为1,100家。",
             "截至2023年底，北京市人工智能企业数量为2,200家，上海市人工智能企业数量为1,100家。",
             "上海市人工智能企业数量为1,100家。",
+        ),
+        # Figures that say what the claim's figure is said with are shown with it: the
+        # year before's, and what it equals.
+        (
+            "L2渗透率超过42%。",
+            "中国乘用车L2渗透率从上年的30%提升至超过42%。",
+            "中国乘用车L2渗透率从上年的30%提升至超过42%。",
+        ),
+        (
+            "Frontier算力可达1.6EFlop/s，功率可达20兆瓦。",
+            "Frontier算力可达1.6EFlop/s，功率可达20兆瓦，相当于近1万户家庭用电水平。",
+            "Frontier算力可达1.6EFlop/s，功率可达20兆瓦，相当于近1万户家庭用电水平。",
         ),
         # Nor a long sentence, one in another language, or one lacking the claim's words.
         ("渗透率超过42%。", PENETRATION + "这一比例" * 30 + "。", "渗透率超过42%。"),

@@ -135,7 +135,7 @@ def test_good_reply_is_answered_with_checked_citations(
     )
     (citation,) = answer.citations
     assert (citation.quote, citation.doc, citation.page) == (SIZE, "market.md", None)
-    assert answer.text == f"2024年中国人工智能核心产业规模达到727.2亿元[{citation.n}]。"
+    assert answer.text == f"{FULL_SIZE}[{citation.n}]。"
     assert_checkable(answer, qa_corpus)
     assert answer.llm == "fake"
     assert len(answer_requests(gen)) == 1
@@ -571,12 +571,12 @@ def test_a_reply_still_cut_shows_only_its_complete_claims(
     answer = answerer(gen).ask(Q_SIZE, AskOptions(max_tokens=60))
     assert answer.answerable, answer.reason
     (citation,) = answer.citations
-    assert answer.text == f"2024年中国人工智能核心产业规模达到727.2亿元[{citation.n}]。"
+    assert answer.text == f"{FULL_SIZE}[{citation.n}]。"
     assert answer.truncated == 2  # both replies were cut; neither is shown cut
     assert_checkable(answer, qa_corpus)
 
 
-FULL_SIZE = "2024年中国人工智能核心产业规模达到727.2亿元"
+FULL_SIZE = "2024年中国人工智能核心产业规模达到727.2亿元，同比增长65.4%"
 
 
 @pytest.mark.parametrize(
@@ -610,7 +610,9 @@ def test_raw_newlines_inside_the_json_strings_are_tolerated(
     whole = f'{{ "evidence": [{ids}], "answer": "规模\n达到727.2亿元。\n" }}'
     answer = answerer(FakeGenerator([whole, YES])).ask(Q_SIZE)
     assert answer.answerable, answer.reason
-    assert answer.text.endswith("规模达到727.2亿元[1]。")  # a line break inside a sentence joined
+    assert answer.text.endswith(
+        "规模达到727.2亿元，同比增长65.4%[1]。"
+    )  # a line break inside a sentence joined
     cut = f'{{ "evidence": [{ids}], "answer": "}}\n\nThe answer is: 1.\n'
     # No crash, and nothing unchecked shown. (A second reply in case a follow-up is asked.)
     assert_honest(answerer(FakeGenerator([cut, cut, YES])).ask(Q_SIZE), qa_corpus, "zh")

@@ -23,6 +23,10 @@ from trendqa.numbers import unsupported_numbers
 from trendqa.testing import FakeEmbedderLoader, FakeGenerator
 from trendqa.textnorm import detect_language
 
+# Answers are shown as the sentence that states them.
+SHOWN_SIZE = "2024年中国人工智能核心产业规模达到727.2亿元，同比增长65.4%"
+SHOWN_EDGE = "Edge AI chips shipped 1.2 million units in 2024, up 40% from 2023"
+
 Q_SIZE = "2024年中国人工智能核心产业规模是多少？"
 Q_EDGE = "How many edge AI chips shipped in 2024?"
 Q_OFF = "火星上有多少只企鹅？"
@@ -134,7 +138,7 @@ def test_json_has_the_documented_keys(ask: Ask, indexed: Path) -> None:
         assert isinstance(p["score"], float)
     (citation,) = data["citations"]
     assert (citation["doc"], citation["page"], citation["quote"]) == ("market.md", None, SIZE)
-    assert data["answer"] == f"2024年中国人工智能核心产业规模达到727.2亿元[{citation['n']}]。"
+    assert data["answer"] == f"{SHOWN_SIZE}[{citation['n']}]。"
     assert_checkable(data, indexed)
 
 
@@ -213,7 +217,7 @@ def test_plain_output_when_not_a_tty(ask: Ask, indexed: Path) -> None:
     assert not ANSI.search(result.out)
     # Line 5 of market.md; the title is the report's first heading.
     assert result.out == (
-        "2024年中国人工智能核心产业规模达到727.2亿元[1]。\n"
+        "2024年中国人工智能核心产业规模达到727.2亿元，同比增长65.4%[1]。\n"
         "\n"
         "Sources:\n"
         "[1] 2024人工智能产业报告, line 5 (market.md)\n"
@@ -233,9 +237,9 @@ def test_stdin_questions_in_plain_output(ask: Ask, indexed: Path) -> None:
     gen = FakeGenerator(confirming(by_question))
     result = ask("-", generator=gen, stdin=f"{Q_SIZE}\n{Q_EDGE}\n")
     assert (result.code, result.err) == (ExitStatus.OK, "")
-    assert result.out.startswith(f"# {Q_SIZE}\n2024年中国人工智能核心产业规模达到727.2亿元[1]。\n")
+    assert result.out.startswith(f"# {Q_SIZE}\n{SHOWN_SIZE}[1]。\n")
     # In its sentence's words: what the figure counts, and when.
-    assert f"\n# {Q_EDGE}\nEdge AI chips shipped 1.2 million units in 2024[1].\n" in result.out
+    assert f"\n# {Q_EDGE}\n{SHOWN_EDGE}[1].\n" in result.out
 
 
 def test_a_terminal_sees_the_stream_then_the_checked_answer(ask: Ask, indexed: Path) -> None:
@@ -243,7 +247,7 @@ def test_a_terminal_sees_the_stream_then_the_checked_answer(ask: Ask, indexed: P
     assert (result.code, result.err) == (ExitStatus.OK, "")
     assert ANSI.search(result.out)  # a terminal gets styles
     plain = ANSI.sub("", result.out)
-    checked = "2024年中国人工智能核心产业规模达到727.2亿元[1]。"
+    checked = "2024年中国人工智能核心产业规模达到727.2亿元，同比增长65.4%[1]。"
     streamed = plain.index("2024年中国人工智能核心产业规模达到727.2亿元。")  # before markers
     assert streamed < plain.index(checked)
     assert plain.rstrip().endswith(f"[1] 2024人工智能产业报告, line 5 (market.md)\n    「{SIZE}」")

@@ -25,6 +25,10 @@ from trendqa.errors import ExitStatus
 from trendqa.llm import ChatMessage, GenerationOptions, GenerationResult, TokenCallback
 from trendqa.testing import FakeEmbedderLoader, FakeGenerator
 
+# Answers are shown as the sentence that states them.
+SHOWN_SIZE = "2024年中国人工智能核心产业规模达到727.2亿元，同比增长65.4%"
+SHOWN_EDGE = "Edge AI chips shipped 1.2 million units in 2024, up 40% from 2023"
+
 Q_SIZE = "2024年中国人工智能核心产业规模是多少？"
 Q_EDGE = "How many edge AI chips shipped in 2024?"
 FOLLOW_UP = "那低空经济呢？"
@@ -79,9 +83,11 @@ def test_scripted_dialogue_rewrites_only_the_follow_up(index: Path) -> None:
     assert result.code == ExitStatus.OK, result.err
     answers = result.out.splitlines()  # one answer per line
     assert len(answers) == 3
-    assert answers[0].startswith("2024年中国人工智能核心产业规模达到727.2亿元[")
+    assert answers[0].startswith(f"{SHOWN_SIZE}[")
     assert answers[1].startswith("无人机物流在深圳等城市试点[")
-    assert answers[2].startswith("Edge AI chips shipped 1.2 million units in 2024[")
+    assert answers[2].startswith(
+        "Edge AI chips shipped 1.2 million units in 2024, up 40% from 2023["
+    )
     assert f"trendqa: → {REWRITTEN}\n" in result.err  # the user sees what was asked
     assert result.err.count("→") == 1
     (rewrite,) = rewrites(gen)  # one rewrite call: for the follow-up only
@@ -119,14 +125,16 @@ def test_help_unknown_commands_and_bad_values_keep_the_session(index: Path) -> N
     assert result.code == ExitStatus.OK
     assert "/sources" in result.err and "unknown command /nope" in result.err
     assert "/k takes a whole number" in result.err and "/lang takes zh or en" in result.err
-    assert result.out.startswith("2024年中国人工智能核心产业规模达到727.2亿元[")
+    assert result.out.startswith(f"{SHOWN_SIZE}[")
 
 
 def test_a_bad_question_is_one_line_and_the_session_goes_on(index: Path) -> None:
     result = chat(lines("x" * 700, Q_SIZE), generator=FakeGenerator(qa_script))
     assert result.code == ExitStatus.OK
     assert len(result.out.splitlines()) >= 1
-    assert result.out.splitlines()[-1].startswith("2024年中国人工智能核心产业规模达到727.2亿元[")
+    assert result.out.splitlines()[-1].startswith(
+        "2024年中国人工智能核心产业规模达到727.2亿元，同比增长65.4%["
+    )
 
 
 def test_without_an_llm_follow_ups_are_asked_as_they_are(index: Path) -> None:

@@ -30,6 +30,7 @@ from trendqa.chunking import split_sentences
 from trendqa.evidence import REQUEST_WORDS, TRANSLATED_SHARE, asked_text, key_terms, unframed
 from trendqa.numbers import (
     NUMBER_PATTERN,
+    dropped_numbers,
     find_numbers,
     han_figures,
     in_unit,
@@ -439,8 +440,9 @@ SENTENCE_IN_FULL_CHARS = 100
 def sentence_in_full(claim: str, sentence: str) -> str:
     """A claim as the whole sentence it cites — when that sentence is in its language,
     short (`SENTENCE_IN_FULL_CHARS`), states every figure of the claim and mostly its
-    words, and no figure but dates besides (another city's beside the one asked about
-    would be shown as if asked for); the claim itself otherwise."""
+    words, and no clause stating the same measure for something else (another city's
+    figure beside the one asked about would be shown as if asked for; the year before's,
+    or what the figure equals, is what it is said with); the claim itself otherwise."""
     core = claim.strip().rstrip(CLAIM_STOPS)
     full = one_line(sentence).strip().rstrip(CLAIM_STOPS)
     if not core or detect_language(core) != detect_language(full) or "\t" in sentence:
@@ -449,11 +451,31 @@ def sentence_in_full(claim: str, sentence: str) -> str:
         return claim
     if unsupported_numbers(core, full):
         return claim  # figures from another sentence too: one sentence does not say it all
-    if any(not _YEAR_ONLY.fullmatch(f) for f in unsupported_numbers(full, core)):
-        return claim  # figures of its own: another city's, company's or year's beside it
+    if _parallel_clause(full, core):
+        return claim  # another city's, company's or year's figure for the same measure
     if not _says_mostly(full, core):
         return claim
     return full + claim.strip()[len(core) :]
+
+
+def _parallel_clause(full: str, core: str) -> bool:
+    """Whether a clause of `full` states a figure `core` does not (a date aside) with most
+    of the words `core` states its own with: the same measure, for another subject
+    ("北京市人工智能企业数量为2,200家" beside Shanghai's)."""
+    words = {
+        fold(t)
+        for t in tokenize(NUMBER_PATTERN.sub(" ", core))
+        if len(t) > 1 and fold(t) not in STOPWORDS
+    }
+    for clause in _FIGURE_CLAUSE.split(full):
+        own = [f for f in unsupported_numbers(clause, core) if not _YEAR_ONLY.fullmatch(f)]
+        if not own or len(dropped_numbers(core, clause)) < len(find_numbers(core)):
+            continue  # no figure of its own, or the claim's own clause ("从30%升至42%")
+        if not words:
+            return True  # nothing tells what the claim's figure measures
+        if sum(w in fold(clause) for w in words) >= MEASURE_SHARE * len(words):
+            return True
+    return False
 
 
 def _enumerated(piece: str) -> list[str]:
@@ -679,12 +701,15 @@ class ClaimChecker:
         sentence stating the figure (with its heading) holds less than `MEASURE_SHARE` of
         the words of the claim's clause that gives it — "2023年立项数量为97家" citing "97家
         企业被认定为小巨人企业", whose 97 counts something else. A figure is stated with
-        what it measures. Only where claim, question and sentence share a language: a
+        what it measures; the entity the question names it of may be named just before
+        ("腾讯云高性能计算集群 HCC …。算力调度总规模超过 1.5 亿核"). Only where claim,
+        question and sentence share a language: a
         translated question's words are guesses at the report's ("空气冷却" for 风冷), and
         a translation's words are not the sentence's. Years are dates, not measures."""
         language = detect_language(claim)
         if self.analysis.original or any(detect_language(s.text) != language for _p, s in evidence):
             return ""
+        entities = [fold(e) for e in self.analysis.entities if len(e) > 1]
         for clause in _FIGURE_CLAUSE.split(claim):
             figures = [
                 f for f in find_numbers(without_dates(clause)) if not _YEAR_ONLY.fullmatch(f.text)
@@ -696,15 +721,23 @@ class ClaimChecker:
             }
             if not figures or not words:
                 continue
+            # Words of a named entity may be held by the sentences before the figure's.
+            named = {w for w in words if any(w in e or e in w for e in entities)}
             for figure in figures:
                 holders = [
-                    fold(f"{heading_at(p.hit.chunk, s.offset)} {s.text}")
+                    (
+                        fold(f"{heading_at(p.hit.chunk, s.offset)} {s.text}"),
+                        self._sentence_context(p, s) if named else "",
+                    )
                     for p, s in evidence
                     if not unsupported_numbers(figure.text, s.text)
                 ]
                 if not holders:
                     continue
-                held = max(sum(w in h for w in words) / len(words) for h in holders)
+                held = max(
+                    sum(w in own or (w in named and w in around) for w in words) / len(words)
+                    for own, around in holders
+                )
                 if held < MEASURE_SHARE:
                     return (
                         f"the sentence stating {figure.text} is about something else "

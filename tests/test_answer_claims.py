@@ -1035,6 +1035,42 @@ def test_an_english_question_is_answered_and_checked_in_chinese_then_translated(
     assert_checkable(answer, shelf)
 
 
+@pytest.mark.parametrize("tail", ["”}", "”}\n```\n```", "”}..........."])
+def test_a_reply_closed_with_a_look_alike_quote_is_read_where_it_closed(  # type: ignore[no-untyped-def]
+    ask, shelf: Path, tail: str
+) -> None:
+    # The small model closed the question's string with ” and ran on with filler to its
+    # budget: the question it wrote is whole, and is asked.
+    base = model(SHANGHAI_ZH, "上海市人工智能企业数量", translations=[SHANGHAI_EN])
+
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        if prompts.request_kind(options) == "question":
+            return '{"zh": "' + ZH_SHANGHAI + tail
+        return base._script(messages, options)  # type: ignore[misc]
+
+    gen = FakeGenerator(script)
+    answer = ask(gen, Q_SHANGHAI)
+    assert answer.answerable, answer.reason
+    assert answer.answered_as == ZH_SHANGHAI
+    assert "1,100" in answer.text
+    assert_checkable(answer, shelf)
+
+
+def test_a_question_translation_leaving_a_word_the_reports_never_write_is_not_asked(  # type: ignore[no-untyped-def]
+    ask,
+) -> None:
+    # "上海有多少家AI startups？" asks the reports in a word they never write.
+    base = model(SHANGHAI_ZH, "上海市人工智能企业数量", translations=[SHANGHAI_EN])
+
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        if prompts.request_kind(options) == "question":
+            return json.dumps({"zh": "2023年底上海有多少家AI startups？"}, ensure_ascii=False)
+        return base._script(messages, options)  # type: ignore[misc]
+
+    answer = ask(FakeGenerator(script), Q_SHANGHAI)
+    assert answer.answered_as != "2023年底上海有多少家AI startups？"
+
+
 def test_a_translation_may_carry_the_questions_frame_that_the_passage_states(  # type: ignore[no-untyped-def]
     ask, shelf: Path
 ) -> None:

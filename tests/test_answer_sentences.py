@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from trendqa.answer import number_passages
-from trendqa.answer.claims import ClaimChecker, english_forms, sentence_in_full
+from trendqa.answer.claims import ClaimChecker, english_forms, holds_claim, sentence_in_full
 from trendqa.answer.names import latin_kept
 from trendqa.answer.question import ReportNames, analyze
 from trendqa.records import Chunk, Hit, Location
@@ -105,6 +105,12 @@ PENETRATION = "2023年中国乘用车L2及以上智驾渗透率超过了42%，�
             "Frontier算力可达1.6EFlop/s，功率可达20兆瓦，相当于近1万户家庭用电水平。",
             "Frontier算力可达1.6EFlop/s，功率可达20兆瓦，相当于近1万户家庭用电水平。",
         ),
+        # Nor a sentence the passage's edge cut short: it would be shown cut.
+        (
+            "研究人员发表DPO论文。",
+            "2023年5月29日，来自斯坦福大学等机构的研究人员发表DPO论文，介绍了一种名为直",
+            "研究人员发表DPO论文。",
+        ),
         # Nor a long sentence, one in another language, or one lacking the claim's words.
         ("渗透率超过42%。", PENETRATION + "这一比例" * 30 + "。", "渗透率超过42%。"),
         ("The rate passed 42%.", PENETRATION, "The rate passed 42%."),
@@ -160,3 +166,11 @@ def test_an_english_word_is_said_by_its_other_forms(word: str, said_by: str) -> 
     assert any(form in said_by for form in english_forms(word))
     # A stem shorter than three letters is part of too many words to count.
     assert "us" not in english_forms("uses")
+
+
+def test_a_claim_said_again_in_other_punctuation_is_held() -> None:
+    # The answer would show it twice: once as the model wrote it, once in the sentence.
+    sentence = "Gartner 预计 2024 年，全球半导体收入将增长 17%，其中内存市场将强劲反弹。"
+    assert holds_claim(sentence, "2024年全球半导体收入将增长17%")
+    assert not holds_claim(sentence, "2024年全球半导体收入将增长13.1%")
+    assert not holds_claim(sentence, "2024年中国芯片行业值得期待")

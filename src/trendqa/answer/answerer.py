@@ -39,6 +39,7 @@ from trendqa.answer.claims import (
     ClaimChecker,
     ClaimResult,
     figures_in_full,
+    holds_claim,
     join_lines,
     names_in,
     parts_with_wholes,
@@ -70,7 +71,7 @@ from trendqa.answer.question import (
     sub_questions,
     topic_lead,
 )
-from trendqa.answer.reply import MARKER, parse_answer, parse_json
+from trendqa.answer.reply import MARKER, lookalike_closed, parse_answer, parse_json
 from trendqa.answer.types import REFUSAL, Answer, AskOptions, Citation, Claim, Passage, Sentence
 from trendqa.chunking import split_sentences
 from trendqa.errors import InputError
@@ -393,6 +394,10 @@ class Answerer:
         )
         asked = " ".join(str(parse_json(result.text).get(working, "")).split())
         if result.truncated or not asked or detect_language(asked) != working:
+            return ""
+        if working == "zh" and self._untranslated_left_out(asked) != asked:
+            # "‘量子utility’是什么？": a word left in English that the reports never
+            # write finds nothing there, and the question asked would be another one.
             return ""
         return unquoted(asked, question, self.reports)
 
@@ -1057,6 +1062,11 @@ class Answerer:
         assert self.generator is not None
         before = time.perf_counter() - run.started
         result = self.generator.generate(messages, options, on_token=on_token)
+        fixed = lookalike_closed(result.text) if options.json_schema else None
+        if fixed is not None:
+            # Whole where the model closed its string with ”}: what follows is filler run
+            # on to the budget, and asking again with more would only buy more of it.
+            result = replace(result, text=fixed, truncated=False)
         run.calls += 1
         run.add(key, result.total_s)
         if key == "generate_s":
@@ -1970,8 +1980,10 @@ def _in_full(answer: Answer, sentences: bool = False) -> Answer:
             if not (LEAD_MARKER.match(core) or _POINT_NUMBER.match(core)):
                 full = _POINT_NUMBER.sub("", LEAD_MARKER.sub("", full))
             # Clauses that hold another claim of the answer would show that claim twice.
-            own, shown = fold(core), fold(full)
-            if any(len(o) > 1 and o not in own and o in shown for o in cores):
+            own = fold(core)
+            if full != core and any(
+                len(o) > 1 and o not in own and holds_claim(full, o) for o in cores
+            ):
                 full = core
             # So would items of an enumeration it adds that the answer gives elsewhere (the
             # model's own list split into claims: "力控能力、抓取复杂物体的能力、…").

@@ -435,6 +435,8 @@ def _says_mostly(full: str, core: str) -> bool:
 # is no longer than this: what the figure measures, when, and against what ("超过42%，
 # 去年为30%") are the report's own words, which a short paraphrase drops.
 SENTENCE_IN_FULL_CHARS = 100
+# How a whole sentence ends: its stop, with any closing quote or bracket after it.
+_SENTENCE_END = re.compile(r"[。！？!?；;.…][”’」』)）\]】\"']*\s*$")
 
 
 def sentence_in_full(claim: str, sentence: str) -> str:
@@ -447,6 +449,8 @@ def sentence_in_full(claim: str, sentence: str) -> str:
     full = one_line(sentence).strip().rstrip(CLAIM_STOPS)
     if not core or detect_language(core) != detect_language(full) or "\t" in sentence:
         return claim
+    if not _SENTENCE_END.search(sentence):
+        return claim  # a sentence a passage's edge cut ("…介绍了一种名为直") is no sentence
     if len(full) <= len(core) or len(full) > SENTENCE_IN_FULL_CHARS:
         return claim
     if unsupported_numbers(core, full):
@@ -456,6 +460,19 @@ def sentence_in_full(claim: str, sentence: str) -> str:
     if not _says_mostly(full, core):
         return claim
     return full + claim.strip()[len(core) :]
+
+
+def holds_claim(text: str, claim: str) -> bool:
+    """Whether `text` says `claim` again, in other spacing or punctuation too: every figure
+    of it with most of its words ("Gartner 预计 2024 年，全球半导体收入将增长 17%" holds
+    "2024年全球半导体收入将增长17%")."""
+    if fold(claim) in fold(text):
+        return True
+    return (
+        bool(find_numbers(claim))
+        and not unsupported_numbers(claim, text)
+        and _says_mostly(text, claim)
+    )
 
 
 def _parallel_clause(full: str, core: str) -> bool:

@@ -29,6 +29,23 @@ def parse_answer(raw: str) -> tuple[list[int], str]:
     return evidence, printable(text) if isinstance(text, str) else ""
 
 
+# A string the small model closed with a look-alike quote and the object's brace, then
+# ran on past with filler ('{"zh": "报告中的‘量子utility’是什么？”}……'): whole up to there.
+_LOOKALIKE_CLOSE = re.compile(r"[”“]\s*\}")
+
+
+def lookalike_closed(raw: str) -> str | None:
+    """`raw` repaired to end where the model closed its last string with a look-alike
+    quote (”}), when that makes it a JSON object and `raw` as written is not one; else None."""
+    if not raw.lstrip().startswith("{") or parse_json(raw):
+        return None
+    for m in _LOOKALIKE_CLOSE.finditer(raw):
+        fixed = raw[: m.start()] + '"}'
+        if parse_json(fixed):
+            return fixed
+    return None
+
+
 def parse_json(raw: str) -> dict[str, Any]:
     """A reply's JSON object, or {} when it is not one."""
     try:

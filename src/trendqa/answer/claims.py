@@ -1049,9 +1049,10 @@ class ClaimChecker:
             # written in the section.
             return next((e for e in entities if self._unnamed_in_section(e, evidence)), "")
         # A figure belongs to the subject named where the figure is stated, not to one
-        # named in another cited sentence.
+        # named in another cited sentence — nor in one that only shares its year ("2023
+        # 年，京津冀…178 起" beside "至 2023 年…590 起", which states China's).
         stating = [
-            (p, s) for p, s in evidence if find_numbers(claim) and not _lacks_figures(claim, s)
+            (p, s) for p, s in evidence if find_numbers(claim) and not _lacks_measures(claim, s)
         ]
         evidence = stating or evidence
         for entity in entities:
@@ -2093,10 +2094,12 @@ def topic_line(text: str, sentence: Sentence) -> bool:
     return line.strip() == piece
 
 
-def _lacks_figures(claim: str, sentence: Sentence) -> bool:
-    """Whether the sentence states none of the claim's figures."""
+def _lacks_measures(claim: str, sentence: Sentence) -> bool:
+    """Whether the sentence states none of the claim's figures, its years aside when it
+    has other figures (a year dates a figure; it is not what the figure measures)."""
     figures = [n.text for n in find_numbers(claim)]
-    return all(unsupported_numbers(f, sentence.text) for f in figures)
+    measures = [f for f in figures if not _YEAR_ONLY.fullmatch(f)] or figures
+    return all(unsupported_numbers(f, sentence.text) for f in measures)
 
 
 def _cross_lingual(claim: str, sentence: str) -> bool:

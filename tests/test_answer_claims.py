@@ -3900,6 +3900,25 @@ def test_a_heading_like_line_is_not_quoted_as_the_answer(
     assert answer.reason.startswith("content:"), answer.reason
 
 
+def test_a_charts_caption_is_not_quoted_as_the_answer(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # "图表 9:…(单位:件)" titles a chart: its 9 numbers the chart and counts nothing.
+    root = tmp_path / "patents"
+    root.mkdir()
+    (root / "patents.md").write_text(
+        "# 专利\n\n图表 9:近年来中国人工智能发明专利申请量变化(单位:件)\n\n"
+        "人工智能企业持续加大研发投入，专利布局日益完善。\n",
+        encoding="utf-8",
+    )
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model("中国人工智能发明专利申请量约8万件。", "图表 9")
+    answer = Answerer(searcher, gen).ask("中国人工智能发明专利申请量有何变化，大约多少件？")
+    assert not answer.answerable, (answer.text, answer.reason)
+    assert "图表" not in answer.text
+
+
 EMBODIED = (
     "# 具身智能\n\n## 下一个浪潮\n\n"
     "英伟达创始人黄仁勋在ITF World 2023半导体大会上表示，AI下一个浪潮将是具身智能，"

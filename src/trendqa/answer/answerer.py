@@ -46,6 +46,7 @@ from trendqa.answer.claims import (
     sentence_in_full,
     split_claims,
     stated_in_full,
+    states_figures,
     topic_line,
 )
 from trendqa.answer.context import (
@@ -1294,8 +1295,10 @@ class Answerer:
         for p, sent in chosen:
             if not _gives_form(analysis, sent.text):
                 continue
-            if topic_line(p.hit.chunk.text, sent) and not find_numbers(sent.text):
-                continue  # a heading names what its section is about and states nothing
+            if topic_line(p.hit.chunk.text, sent) and not states_figures(sent.text):
+                # A heading names what its section is about, a caption its chart: they
+                # state nothing ("图表 9:…申请量变化(单位:件)").
+                continue
             least = _least_quoted_share(analysis, sent.text)
             result = checker.check(sent.text, [(p, sent)], base.passages)
             if not result.supported or result.asked is None or result.asked < least:

@@ -2082,6 +2082,19 @@ def _holds(folded_context: str, term: str) -> bool:
     return any(float(term) * scale in values for scale in _SCALED)
 
 
+# A chart's or a table's label opening its caption ("图表 9:", "表2-1", "Figure 3."): its
+# number numbers the chart and counts nothing.
+_CAPTION_LABEL = re.compile(
+    r"^\s*(?:图表|图|表|Figure|Fig\.?|Table|Chart|Exhibit)\s*\d+(?:[-.]\d+)?\s*[:：.、]?",
+    re.IGNORECASE,
+)
+
+
+def states_figures(text: str) -> bool:
+    """Whether `text` states a figure, a caption's own label number aside."""
+    return bool(find_numbers(_CAPTION_LABEL.sub("", text)))
+
+
 def topic_line(text: str, sentence: Sentence) -> bool:
     """Whether a sentence is a line of its own that names a topic and states nothing: no
     closing stop, short, the whole of its line in `text` (its passage's chunk text)."""

@@ -534,6 +534,21 @@ def test_trimming_warns_once_and_records_it(
     assert answer.warnings == tuple(warned)
 
 
+def test_two_claims_of_one_sentence_are_each_shown_in_their_clauses(
+    answerer: MakeAnswerer, qa_corpus: Path
+) -> None:
+    # The sentence states both figures: shown whole for each, it would say each twice; so
+    # each claim keeps the clauses that state its own figure, and neither is shown bare.
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        return reply("规模727.2亿元。增长65.4%。", [sentence_id(messages, SIZE_NEEDLE)])
+
+    answer = answerer(FakeGenerator(confirming(script))).ask(Q_SIZE)
+    assert answer.answerable, answer.reason
+    assert answer.text.count("727.2") == 1 and answer.text.count("65.4") == 1, answer.text
+    assert "核心产业规模达到727.2亿元" in answer.text, answer.text
+    assert_checkable(answer, qa_corpus)
+
+
 # --------------------------------------------------------------------------- cut-off replies
 
 

@@ -1982,18 +1982,24 @@ def _in_full(answer: Answer, sentences: bool = False) -> Answer:
                     (f for q in quotes if (f := figures_in_full(core, q, answer.language)) != core),
                     core,
                 )
+            # The longest form first: the whole sentence, then its clauses that state the
+            # claim's figures, then the claim as written.
+            forms = [full, core]
             if sentences:
                 whole = next((f for q in quotes if (f := sentence_in_full(full, q)) != full), full)
-                full = whole if len(whole) > len(full) else full
-            # A bulleted or numbered sentence's marker is its layout, not its words
-            # ("- 图像生成领域…", "3、更多样内容…"): the number is no figure it states.
-            if not (LEAD_MARKER.match(core) or _POINT_NUMBER.match(core)):
-                full = _POINT_NUMBER.sub("", LEAD_MARKER.sub("", full))
-            # Clauses that hold another claim of the answer would show that claim twice.
+                forms = [whole, *forms] if len(whole) > len(full) else forms
             own = fold(core)
-            if full != core and any(
-                len(o) > 1 and o not in own and holds_claim(full, o) for o in cores
-            ):
+            for full in dict.fromkeys(forms):
+                # A bulleted or numbered sentence's marker is its layout, not its words
+                # ("- 图像生成领域…", "3、更多样内容…"): the number is no figure it states.
+                if not (LEAD_MARKER.match(core) or _POINT_NUMBER.match(core)):
+                    full = _POINT_NUMBER.sub("", LEAD_MARKER.sub("", full))
+                # A form that holds another claim of the answer would show that claim twice.
+                if full == core or not any(
+                    len(o) > 1 and o not in own and holds_claim(full, o) for o in cores
+                ):
+                    break
+            else:
                 full = core
             # So would items of an enumeration it adds that the answer gives elsewhere (the
             # model's own list split into claims: "力控能力、抓取复杂物体的能力、…").

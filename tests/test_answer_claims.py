@@ -1056,21 +1056,6 @@ def test_a_reply_closed_with_a_look_alike_quote_is_read_where_it_closed(  # type
     assert_checkable(answer, shelf)
 
 
-def test_a_question_translation_leaving_a_word_the_reports_never_write_is_not_asked(  # type: ignore[no-untyped-def]
-    ask,
-) -> None:
-    # "上海有多少家AI startups？" asks the reports in a word they never write.
-    base = model(SHANGHAI_ZH, "上海市人工智能企业数量", translations=[SHANGHAI_EN])
-
-    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
-        if prompts.request_kind(options) == "question":
-            return json.dumps({"zh": "2023年底上海有多少家AI startups？"}, ensure_ascii=False)
-        return base._script(messages, options)  # type: ignore[misc]
-
-    answer = ask(FakeGenerator(script), Q_SHANGHAI)
-    assert answer.answered_as != "2023年底上海有多少家AI startups？"
-
-
 def test_a_translation_may_carry_the_questions_frame_that_the_passage_states(  # type: ignore[no-untyped-def]
     ask, shelf: Path
 ) -> None:

@@ -367,13 +367,6 @@ class Answerer:
         out = _LATIN_WORD.sub(lambda m: m[0] if m[0].lower() in idf else " ", term)
         return " ".join(out.split())
 
-    def _left_in_english(self, translated: str) -> list[str]:
-        """The common English words (lower-case: not a name such as Sophgo, which the
-        passages may write otherwise) a Chinese translation left untranslated that the
-        reports never write."""
-        idf = self.searcher.bm25.idf
-        return [w for w in _LATIN_WORD.findall(translated) if w.islower() and w.lower() not in idf]
-
     def _passages_language(
         self, question: str, docs: Sequence[str], k: int, run: _Run
     ) -> str | None:
@@ -402,10 +395,6 @@ class Answerer:
         )
         asked = " ".join(str(parse_json(result.text).get(working, "")).split())
         if result.truncated or not asked or detect_language(asked) != working:
-            return ""
-        if working == "zh" and self._left_in_english(asked):
-            # "‘量子utility’是什么？": a word left in English that the reports never
-            # write finds nothing there, and the question asked would be another one.
             return ""
         return unquoted(asked, question, self.reports)
 

@@ -1494,7 +1494,9 @@ class Answerer:
         # statement whose translation fails is asked again alone, with its figures named.
         # (A lone statement without figures would only be asked the same again.)
         faulty = [
-            i for i in range(len(kept)) if fault_of(i) and (len(kept) > 1 or _figures_of(kept[i]))
+            i
+            for i in range(len(kept))
+            if fault_of(i) and (len(kept) > 1 or find_numbers(kept[i].text))
         ]
         if faulty:
             for i in faulty:
@@ -1978,18 +1980,7 @@ def _in_full(answer: Answer, sentences: bool = False) -> Answer:
                 whole = next((f for q in quotes if (f := sentence_in_full(full, q)) != full), full)
                 forms = [whole, *forms] if len(whole) > len(full) else forms
             own = fold(core)
-            for full in dict.fromkeys(forms):
-                # A bulleted or numbered sentence's marker is its layout, not its words
-                # ("- 图像生成领域…", "3、更多样内容…"): the number is no figure it states.
-                if not (LEAD_MARKER.match(core) or _POINT_NUMBER.match(core)):
-                    full = _POINT_NUMBER.sub("", LEAD_MARKER.sub("", full))
-                # A form that holds another claim of the answer would show that claim twice.
-                if full == core or not any(
-                    len(o) > 1 and o not in own and holds_claim(full, o) for o in cores
-                ):
-                    break
-            else:
-                full = core
+            full = _alone(forms, core, cores)
             # So would items of an enumeration it adds that the answer gives elsewhere (the
             # model's own list split into claims: "力控能力、抓取复杂物体的能力、…").
             rest = fold(text[:at] + text[at + len(core) :])
@@ -2005,6 +1996,22 @@ def _in_full(answer: Answer, sentences: bool = False) -> Answer:
             cursor = at + len(full)
         claims.append(claim)
     return replace(answer, text=text, claims=tuple(claims))
+
+
+def _alone(forms: Sequence[str], core: str, cores: Sequence[str]) -> str:
+    """The first of a claim's shown `forms` that holds no other claim of the answer
+    (`cores`, folded), which it would show twice; the claim as written (`core`) if none."""
+    own = fold(core)
+    for form in dict.fromkeys(forms):
+        # A bulleted or numbered sentence's marker is its layout, not its words
+        # ("- 图像生成领域…", "3、更多样内容…"): the number is no figure it states.
+        if not (LEAD_MARKER.match(core) or _POINT_NUMBER.match(core)):
+            form = _POINT_NUMBER.sub("", LEAD_MARKER.sub("", form))
+        if form == core or not any(
+            len(o) > 1 and o not in own and holds_claim(form, o) for o in cores
+        ):
+            return form
+    return core
 
 
 # A sentence that is mostly the term it states ("芯片架构从异构转向超异构。") states the
@@ -2146,7 +2153,7 @@ def _translation_fault(
     return ""
 
 
-def _figures_of(claim: Claim, language: str = "en") -> list[str]:
+def _figures_of(claim: Claim, language: str) -> list[str]:
     """A claim's figures as its translation into `language` writes them: 727.2亿 is
     "72.72 billion" in English."""
     out = []

@@ -475,18 +475,25 @@ def holds_claim(text: str, claim: str) -> bool:
     )
 
 
+def _measure_words(text: str) -> set[str]:
+    """The (folded) words `text` says its figures with: its words, figures and stopwords
+    aside."""
+    return {
+        fold(t)
+        for t in tokenize(NUMBER_PATTERN.sub(" ", text))
+        if len(t) > 1 and fold(t) not in STOPWORDS
+    }
+
+
 def _parallel_clause(full: str, core: str) -> bool:
     """Whether a clause of `full` states a figure `core` does not (a date aside) with most
     of the words `core` states its own with: the same measure, for another subject
     ("北京市人工智能企业数量为2,200家" beside Shanghai's)."""
-    words = {
-        fold(t)
-        for t in tokenize(NUMBER_PATTERN.sub(" ", core))
-        if len(t) > 1 and fold(t) not in STOPWORDS
-    }
+    words = _measure_words(core)
+    figures = find_numbers(core)
     for clause in _FIGURE_CLAUSE.split(full):
         own = [f for f in unsupported_numbers(clause, core) if not _YEAR_ONLY.fullmatch(f)]
-        if not own or len(dropped_numbers(core, clause)) < len(find_numbers(core)):
+        if not own or len(dropped_numbers(core, clause)) < len(figures):
             continue  # no figure of its own, or the claim's own clause ("从30%升至42%")
         if not words:
             return True  # nothing tells what the claim's figure measures
@@ -731,11 +738,7 @@ class ClaimChecker:
             figures = [
                 f for f in find_numbers(without_dates(clause)) if not _YEAR_ONLY.fullmatch(f.text)
             ]
-            words = {
-                fold(t)
-                for t in tokenize(NUMBER_PATTERN.sub(" ", clause))
-                if len(t) > 1 and fold(t) not in STOPWORDS
-            }
+            words = _measure_words(clause)
             if not figures or not words:
                 continue
             # Words of a named entity may be held by the sentences before the figure's.

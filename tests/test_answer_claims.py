@@ -651,6 +651,34 @@ def test_a_refused_parts_claims_are_not_reported_as_shown(ask, shelf: Path) -> N
     assert all(c.supported for c in answer.claims if "2万美元" in c.text)
 
 
+def test_a_parts_report_sentence_is_quoted_when_the_model_finds_none(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
+    # For 乙研究's part the model finds no sentence, though the report's sentence stating
+    # what the part asks was shown to it: that sentence, passing every claim check on its
+    # own, is quoted for the part.
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        if prompts.request_kind(options) == "confirm":
+            return json.dumps({"verdict": "yes"})
+        for n, text in shown(messages).items():
+            if "存算一体旨在" in text:
+                return reply("存算一体旨在计算单元与存储单元融合。", [n])
+        return reply("", [])
+
+    answer = ask(
+        FakeGenerator(script), "甲研究院的报告如何描述存算一体？乙研究如何看待人形机器人的成本？"
+    )
+    assert answer.answerable, answer.reason
+    assert "2万美元" in answer.text and "未找到相关内容" not in answer.text
+    assert {c.doc for c in answer.citations} == {"trends.md", "outlook.md"}
+    assert_checkable(answer, shelf)
+    # A part whose report states nothing of what it asks stays unstated: no sentence of
+    # 乙研究's holds 计算光学成像.
+    unstated = ask(
+        FakeGenerator(script), "甲研究院的报告如何描述存算一体？乙研究如何描述计算光学成像？"
+    )
+    assert unstated.answerable and "存算一体旨在" in unstated.text, unstated.reason
+    assert "《看未来：人工智能展望》：未找到相关内容" in unstated.text, unstated.text
+
+
 def test_a_claim_attributed_to_the_other_report_is_dropped(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
     # Answering for 甲研究院's part, the model credits its sentence to 乙研究.
     def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:

@@ -738,6 +738,8 @@ class Answerer:
             # A second, short request: only the chosen sentences, answer in the language.
             text = self._rewrite(question, [s for _p, s in chosen], base.language, budget, run)
         answer = self._check(base, analysis, chosen, text)
+        if not answer.answerable and _is_part(passages):
+            answer = self._part_quoted(base, analysis, chosen) or answer
         if analysis.defines:
             answer = self._defining(base, analysis, passages, answer)
         if answer.mode == "extractive" and answer.reason.startswith("language:"):
@@ -1305,6 +1307,23 @@ class Answerer:
             reason,
             min_share=least,
         )
+
+    def _part_quoted(
+        self,
+        base: Answer,
+        analysis: QuestionAnalysis,
+        chosen: Sequence[tuple[Passage, Sentence]],
+    ) -> Answer | None:
+        """A comparison's part whose report the model's claims did not answer from (it
+        cited another passage of the report, or none): the report's shown sentence that
+        states what the part asks, quoted verbatim — held as a fact's quote is, to every
+        claim check and to the share of the part's terms (`_quoted`), whatever the part's
+        type: a part is one clause, its sentence one statement. None when no sentence
+        holds; the part then says the report does not state it."""
+        kind = analysis.type if analysis.type in ("number", "fact") else "fact"
+        every = [*chosen, *_beside(base, chosen)]
+        reason = "quoted: the part's claims did not hold; its report's sentence that states it"
+        return self._quoted(base, replace(analysis, type=kind), every, reason)
 
     def _body(
         self, base: Answer, analysis: QuestionAnalysis, results: Sequence[ClaimResult]
@@ -1902,6 +1921,11 @@ def _names_all(analysis: QuestionAnalysis, text: str) -> bool:
     years = [e for e in analysis.entities if _YEAR.fullmatch(e)]
     others = [e for e in analysis.entities if e not in years]
     return all(map(named, years)) and any(map(named, others))
+
+
+def _is_part(passages: Sequence[Passage]) -> bool:
+    """Whether `passages` are a comparison's part's: labelled with their report."""
+    return any(p.part and p.part != "outline" for p in passages)
 
 
 def _beside(

@@ -13,6 +13,7 @@ import pytest
 from scripted import YES, answer_requests, sentence_id
 from test_answering import assert_checkable
 from trendqa.answer import Answerer, AskOptions, prompts
+from trendqa.answer.answerer import _unanswered_parts
 from trendqa.answer.question import asked_parts
 from trendqa.api import ingest_paths, open_searcher
 from trendqa.config import Settings
@@ -151,3 +152,21 @@ def test_a_parts_unstated_answer_is_not_added(searcher: Searcher) -> None:
 
 def test_replies_for_test_doubles_are_json() -> None:
     assert json.loads(prompts.answer_reply("a", [1])) == {"evidence": [1], "answer": "a"}
+
+
+@pytest.mark.parametrize(
+    ("shares", "asked"),
+    [
+        ([1.0, 0.0], ["b"]),  # the second part unstated
+        ([0.8, 0.6], []),  # both stated
+        ([0.36, 0.0], ["b"]),  # the first paraphrased, nothing of the second stated
+        ([0.3, 0.2], []),  # both paraphrased: asking again would ask the same
+        ([0.0, 0.0], []),  # nothing of either: the words are not the question's
+        ([None, 0.0], ["b"]),  # a part without words of its own cannot tell
+        ([None, None], []),
+    ],
+)
+def test_which_parts_are_asked_on_their_own(shares: list[float | None], asked: list[str]) -> None:
+    # ("How many people work in Shenzhen's AI industry, and how many universities
+    # does the city have?" answered with the people, in words of its own.)
+    assert _unanswered_parts(["a", "b"], shares) == asked

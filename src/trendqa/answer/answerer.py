@@ -1748,10 +1748,8 @@ class Answerer:
         if not answer.answerable:
             return answer
         parts = standalone(asked_parts(analysis.question), self.reports)
-        missing = self._unstated_parts(parts, answer)
-        # None stated by any measure: the answer's words are not the question's (a
-        # paraphrase) — asking every part again would ask the same question.
-        if not missing or len(missing) == len(parts):
+        missing = _unanswered_parts(parts, self._stated_shares(parts, answer))
+        if not missing:
             return answer
         started = time.perf_counter()
         for part in missing:
@@ -1759,13 +1757,13 @@ class Answerer:
         run.add("parts_s", time.perf_counter() - started)
         return answer
 
-    def _unstated_parts(self, parts: Sequence[str], answer: Answer) -> list[str]:
-        """The parts of a question no kept claim speaks to: less than `PART_STATED` of
-        the words the part alone asks with (those the corpus uses, idf-weighted) in the
-        claims — in a claim's own words, or in the sentence it was checked against when
-        it is translated."""
+    def _stated_shares(self, parts: Sequence[str], answer: Answer) -> list[float | None]:
+        """For each part of a question, the share of the words that part alone asks with
+        (those the corpus uses, idf-weighted) that the kept claims hold — in a claim's own
+        words, or in the sentence it was checked against when it is translated. None for
+        a part without such words; none at all for a question of one part."""
         if len(parts) < 2:
-            return []
+            return [None] * len(parts)
         kept = [c for c in answer.claims if c.supported]
         language = detect_language(parts[0])
         said = fold(
@@ -1776,17 +1774,14 @@ class Answerer:
         )
         bm25 = self.searcher.bm25
         terms = [set(key_terms(self.reports.strip(p))) for p in parts]
-        out = []
-        for i, part in enumerate(parts):
+        out: list[float | None] = []
+        for i in range(len(parts)):
             others = set().union(*(t for j, t in enumerate(terms) if j != i))
             # Only words the corpus uses: one it never writes ("变化") no sentence states.
             weights = {t: bm25.idf[t] for t in terms[i] - others if t in bm25.idf}
             total = sum(weights.values())
-            if not total:
-                continue
             stated = sum(w for t, w in weights.items() if fold(t) in said)
-            if stated / total < PART_STATED:
-                out.append(part)
+            out.append(stated / total if total else None)
         return out
 
     def _add_part(
@@ -1921,6 +1916,21 @@ def _names_all(analysis: QuestionAnalysis, text: str) -> bool:
     years = [e for e in analysis.entities if _YEAR.fullmatch(e)]
     others = [e for e in analysis.entities if e not in years]
     return all(map(named, years)) and any(map(named, others))
+
+
+def _unanswered_parts(parts: Sequence[str], shares: Sequence[float | None]) -> list[str]:
+    """The parts of a question its answer leaves unstated, given the share of each part's
+    own words the answer holds (None: a part without such words, which cannot tell):
+    those below `PART_STATED`. When that is every part, the answer's words are not the
+    question's (a paraphrase) and asking each again would ask the same question — but a
+    part none of whose words it holds, beside one whose words it partly holds, is still
+    unasked: the answer speaks to the other one."""
+    missing = [p for p, s in zip(parts, shares, strict=True) if s is not None and s < PART_STATED]
+    if len(missing) < len(parts):
+        return missing
+    if not any(shares):
+        return []
+    return [p for p, s in zip(parts, shares, strict=True) if s == 0]
 
 
 def _is_part(passages: Sequence[Passage]) -> bool:

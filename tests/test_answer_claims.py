@@ -2493,6 +2493,19 @@ def test_each_question_of_a_two_part_question_is_asked_of_its_subject() -> None:
     assert checker._attribute_terms == ["载体", "方向"]
 
 
+def test_a_word_glued_to_a_function_character_is_no_attribute() -> None:
+    # jieba cuts the Han run after a Latin letter "罗在哪个球队" as 罗在/哪个/球队: a word
+    # its dictionary lacks, ending in a preposition. The attribute is not 罗在 (which no
+    # sentence about the club writes); 球队 is the answer's kind, so nothing is asked of
+    # the subject beyond what names it.
+    asked = analyze("2023年C罗在哪个球队？", ReportNames({}))
+    checker = ClaimChecker(asked, {"球队": 3.0}, 4.0, {})
+    assert "罗在" not in checker._attribute_terms
+    # A word the dictionary holds keeps its last character (存在, 现在 are words).
+    kept = analyze("这种风险是否存在？", ReportNames({}))
+    assert ClaimChecker(kept, {"风险": 3.0}, 4.0, {})._attribute_terms == ["存在"]
+
+
 def test_how_exact_a_figure_is_asked_for_is_no_attribute() -> None:
     # "全年大约多少件" asks a count: 全年 frames it and 大约 hedges it; neither is what a
     # sentence stating the count must say. "变化了多少" asks for the change itself.

@@ -55,6 +55,12 @@ def _jieba() -> Any:
     return jieba
 
 
+def known_word(word: str) -> bool:
+    """Whether jieba's dictionary (with the domain words) holds `word`: a word of Han
+    text it cut without the dictionary was guessed by its hidden-Markov model."""
+    return bool(_jieba().dt.FREQ.get(word))
+
+
 def warm_up() -> None:
     """Load jieba's dictionary now (about a second), e.g. in a background thread."""
     _jieba()

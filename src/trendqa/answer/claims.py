@@ -40,7 +40,7 @@ from trendqa.numbers import (
 )
 from trendqa.records import Chunk
 from trendqa.textnorm import detect_language, fold, han_share, one_line
-from trendqa.tokens import STOPWORDS, tokenize
+from trendqa.tokens import STOPWORDS, known_word, tokenize
 
 # A claim's informative words (idf-weighted) its cited sentences must contain.
 CLAIM_COVERAGE = 0.5
@@ -104,6 +104,9 @@ _WHEN_WORD = re.compile(
 )
 # How exact a figure is asked for (大约多少件): no attribute of the subject.
 _HEDGE = frozenset({"大约", "大概", "约为", "左右", "接近", "将近", "差不多", "大致"})
+# Characters that are words of their own (a preposition, a particle, a copula): a guessed
+# word ending in one glued it to the word before ("C罗在哪个球队" cut 罗在/哪个/球队).
+_FUNCTION_CHARS = frozenset("在是的了和与于把被向从对")
 # A "label：value" entry (脑机接口：吴朋阳), and the short line naming a run of them (主笔).
 _ENTRY = re.compile(r"[^：:，。；,;]{1,16}[：:]\s*\S")
 _LIST_LABEL = re.compile(r"[^：:，。；！？,;.!?]{1,12}")
@@ -1606,6 +1609,8 @@ class ClaimChecker:
         out = []
         for token in tokenize(asked_text(text)):
             folded = fold(token)
+            if folded[-1:] in _FUNCTION_CHARS and not known_word(folded):
+                folded = folded[:-1]
             if len(folded) < 2 or folded in STOPWORDS or folded in REQUEST_WORDS:
                 continue
             if _WHEN_WORD.fullmatch(folded) or _EACH.fullmatch(folded) or find_numbers(token):

@@ -1519,6 +1519,12 @@ def test_a_question_translated_into_a_statement_is_not_answered_as_one(ask) -> N
         ("How does the report define embodied AI?", "definition"),
         # A single noun after a count word is no list ("ten" + "thousand" is a figure).
         ("Who won the race at the age of three?", "fact"),
+        # "What is the <quantity> of …" asks a figure; a quantity's noun naming a thing
+        # ("the cost function") does not.
+        ("What is the estimated cost on U.S. operators of the AOA sensor system test?", "number"),
+        ("What was the net profit in the fourth quarter?", "number"),
+        ("What was the revenue?", "number"),
+        ("What is the cost function?", "definition"),
     ],
 )
 def test_question_types(question: str, kind: str) -> None:

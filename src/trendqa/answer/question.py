@@ -100,6 +100,12 @@ _NUMBER = re.compile(
     r"\bwhat (?:percentage|share|proportion|fraction|price|size|number|amount)\b|\bwhen\b|"
     r"\bwhat (?:was|were|is|are|will be) the (?:\w+ ){0,2}"
     r"(?:amount|number|value|share|rate|size|price|total|count|percentage|proportion)s?\b|"
+    # A quantity's noun ending its phrase ("the estimated cost on U.S. operators of …"),
+    # not naming a thing ("the cost function").
+    r"\bwhat (?:was|were|is|are|will be) the (?:\w+ ){0,2}"
+    r"(?:cost|revenue|income|profit|loss|budget|fee|capacity|spending|valuation|volume|"
+    r"output|population|growth|speed|length|weight|duration)s?"
+    r"(?=\s+(?:of|on|for|in|at|per|to|from|by|under|with)\b|\s*[?,.]|$)|"
     r"\bwhat year\b|\bby how much\b",
     re.IGNORECASE,
 )

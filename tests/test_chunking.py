@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from trendqa.chunking import CHUNKER_VERSION, chunk_document, split_sentences
+from trendqa.chunking import CHUNKER_VERSION, chunk_document, is_table_row, split_sentences
 from trendqa.errors import InputError
 from trendqa.loaders import load_file
 from trendqa.records import Chunk, DocumentMeta, PageSpan, SourceDocument
@@ -410,6 +410,16 @@ def test_printed_page_labels_reach_the_citation_label() -> None:
     assert cover.label() == "地政業務手冊, p. 1"
 
 
+def test_a_running_heads_page_number_reaches_the_citation_label() -> None:
+    """The Federal Register prints its page number only in the running head ("47702
+    Federal Register / Vol. 85, …"), which stays out of chunks; the label keeps it."""
+    doc = load_file(DATA / "federal-register-2020-17221.pdf", "fr.pdf")
+    assert [span.label for span in doc.pages] == [str(n) for n in range(47698, 47713)]
+    costs = next(c for c in chunk_document(doc) if "affects 73 airplanes" in c.text)
+    assert costs.location.label().endswith(", p. 47702 (PDF page 5)")
+    assert "47702" not in costs.text
+
+
 @pytest.mark.parametrize("size", [60, 120, 300])
 def test_table_rows_are_never_split_across_chunks(size: int) -> None:
     doc = load_file(DATA / "zh_quarterly_report.pdf", "quarterly.pdf")
@@ -420,6 +430,52 @@ def test_table_rows_are_never_split_across_chunks(size: int) -> None:
         assert any(row in c.text for c in chunks)
     for c in chunks:  # a chunk starts and ends at line boundaries inside the table
         assert c.location.start == 0 or doc.text[c.location.start - 1] in "\n。"
+
+
+FR_COST_ROWS = [  # the Federal Register's cost table: cells joined by dot leaders
+    "FCC OPS installation and verification .. 1 work-hour × $85 per hour = $85 ...... $0 "
+    ".......................... $85 ........................ $6,205.",
+    "AFM revisions ....................................... 1 work-hour × $85 per hour = $85 "
+    "...... $0 .......................... $85 ........................ $6,205.",
+    "$0 .......................... $3,400 ................... $248,200.",
+]
+NICS_ROW = "Kentucky 264,140 12,155 14,847 254 648 1 9 11 01,4912,315 2 2 2 0 6 8 0 0 0 0295,891"
+TAB_ROW = "\t".join(  # a 206-character row of a tab-separated table (Word's, a converter's)
+    ["2024年三季度营业收入（万元）", *(f"{n},{n:03d}.{n % 10}" for n in range(101, 120))]
+)
+
+
+@pytest.mark.parametrize("size", [60, 120])
+def test_a_table_row_longer_than_a_chunk_is_kept_whole(size: int) -> None:
+    fr = load_file(DATA / "federal-register-2020-17221.pdf", "fr.pdf")
+    nics = load_file(DATA / "nics-background-checks-2015-11.pdf", "nics.pdf")
+    tabbed = make_doc(f"{body(6)}\n{TAB_ROW}\n{body(6, start=6)}")
+    assert len(TAB_ROW) == 206
+    for doc, rows in ((fr, FR_COST_ROWS), (nics, [NICS_ROW]), (tabbed, [TAB_ROW])):
+        chunks = chunk_document(doc, size=size, overlap=10)
+        for row in rows:
+            assert row in doc.text and len(row) > 60  # each longer than the smaller chunk
+            assert any(row in c.text for c in chunks), row
+        assert all(doc.text[c.location.start : c.location.end] == c.text for c in chunks)
+
+
+def test_a_long_paragraph_that_states_figures_is_still_cut_into_windows() -> None:
+    prose = [
+        # Chinese prose full of figures, its clauses separated by commas and two spaces
+        "2023年公司营业收入为125,430.6万元，同比增长15.91%，归属于股东的净利润为18,602.3万元，"
+        "同比增长23.05%，  经营活动产生的现金流量净额为9,871.4万元，  研发投入占比11.3%",
+        # English prose with a spaced ellipsis, a list of numbers and a tab
+        "The agency estimates ... that 73 airplanes, 12 operators and 4 repair stations would be "
+        "affected\tat a cost of $6,205 per product, or $452,965 in all, over 2, 3 or 4 years",
+        "他说……2023年……2024年……2025年，算力规模将分别达到197、230和300 EFLOPS，增速保持在30%以上",
+    ]
+    for line in prose:
+        doc = make_doc(line)
+        assert not is_table_row(line)
+        chunks = chunk_document(doc, size=60, overlap=10)
+        assert len(chunks) > 1 and all(len(c.text) <= 60 for c in chunks)
+    rows = [*FR_COST_ROWS, NICS_ROW, TAB_ROW, "营业收入 125,430.6 108,215.2 15.91%"]
+    assert all(is_table_row(row) for row in rows)
 
 
 def test_an_abbreviations_stop_ends_no_sentence_and_a_figure_may() -> None:

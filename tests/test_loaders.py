@@ -20,7 +20,7 @@ from trendqa.api import ingest_paths
 from trendqa.config import Settings
 from trendqa.errors import InputError
 from trendqa.loaders import PasswordError, discover, load_file, read_manifest, read_passwords
-from trendqa.loaders.pdf import NEEDS_CRYPTOGRAPHY, NEEDS_PASSWORD, WRONG_PASSWORD
+from trendqa.loaders.pdf import NEEDS_CRYPTOGRAPHY, NEEDS_PASSWORD, READ_UP_TO_CUT, WRONG_PASSWORD
 from trendqa.loaders.quality import NO_TEXT, RECOVERED, UNMAPPED
 from trendqa.loaders.repair import dehyphenate, join_wrapped_cells
 from trendqa.records import DocumentMeta, FileReport, PageFlag, Skipped, TextQuality
@@ -292,6 +292,59 @@ def test_truncated_pdf_says_so_quietly(
     assert capfd.readouterr() == ("", "")  # pypdf's own warnings are silenced
 
 
+def _xref_first_pdf(pages: list[str]) -> bytes:
+    """A PDF whose cross-reference table and trailer come first, as a linearized ("fast
+    web view") file's first-page section does: cut short, it still opens, and the pages
+    whose objects lie before the cut still read."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>"
+        % (b" ".join(b"%d 0 R" % (4 + 2 * i) for i in range(len(pages))), len(pages)),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    for i, text in enumerate(pages):
+        stream = b"BT /F1 11 Tf 72 720 Td (%s) Tj ET" % text.encode("ascii")
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 3 0 R >> >> >>" % (5 + 2 * i)
+        )
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+    size = len(objects) + 1
+    header = b"%PDF-1.4\n"
+    xref_length = len(b"xref\n0 %d\n" % size) + 20 * size
+    trailer = b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, len(header))
+    body, offsets = b"", []
+    for number, obj in enumerate(objects, 1):
+        offsets.append(len(header) + xref_length + len(trailer) + len(body))
+        body += b"%d 0 obj\n%s\nendobj\n" % (number, obj)
+    xref = b"xref\n0 %d\n0000000000 65535 f \n" % size
+    xref += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return header + xref + trailer + body + b"startxref\n%d\n%%%%EOF\n" % len(header)
+
+
+def test_a_truncated_pdf_read_up_to_the_cut_is_warned_about_as_a_whole(tmp_path: Path) -> None:
+    pages = [
+        f"Page {n}: grid storage capacity reached {n}.2 gigawatts in 2023." for n in range(1, 41)
+    ]
+    data = _xref_first_pdf(pages)
+    path = tmp_path / "whole.pdf"
+    path.write_bytes(data)
+    assert load_file(path, "whole.pdf").report().warnings == []
+    # Cut inside page 30's text: pages 1-29 read, page 30 is damaged, 31-40 vanish unseen.
+    path = tmp_path / "cut.pdf"
+    path.write_bytes(data[: data.index(b"(Page 30:") + 20])
+    doc = load_file(path, "cut.pdf")
+    assert "Page 29: grid storage" in doc.text and "Page 30" not in doc.text
+    assert (doc.quality.pages, doc.quality.pages_with_text) == (30, 29)
+    assert doc.report().warnings == [READ_UP_TO_CUT, "page 30: page could not be read (damaged)"]
+    # A real file cut in its last revision reads all its pages: only the note says so.
+    data = (DATA / "federal-register-2020-17221.pdf").read_bytes()
+    path.write_bytes(data[: int(len(data) * 0.9)])
+    doc = load_file(path, "cut.pdf")
+    assert (doc.quality.pages_with_text, doc.quality.flagged) == (15, ())
+    assert doc.report().warnings == [READ_UP_TO_CUT]
+
+
 def test_damaged_pdf_is_not_called_truncated(tmp_path: Path) -> None:
     path = tmp_path / "damaged.pdf"
     path.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 4 + b"\n%%EOF\n")
@@ -439,6 +492,30 @@ def test_printed_page_numbers_are_detected(make_pdf: PdfMaker) -> None:
     pages = [["封面"], ["目录"]] + [[f"第{n}节 正文内容。", f"- {n} -"] for n in range(1, 6)]
     doc = load_file(make_pdf(pages), "printed.pdf")
     assert [s.label for s in doc.pages] == [None, None, "1", "2", "3", "4", "5"]
+
+
+def test_a_running_heads_page_number_labels_its_page(make_pdf: PdfMaker) -> None:
+    # The Federal Register prints its page number only in its running head, on each page.
+    def pages(head: str, foot: str = "") -> list[list[str]]:
+        return [
+            [
+                head.format(n=47698 + n),
+                f"第{n}节 正文内容，耕地保护面积为{n}万公顷。",
+                foot.format(n=n),
+            ]
+            for n in range(1, 6)
+        ]
+
+    doc = load_file(make_pdf(pages("{n} 年度报告 / 第85卷 / 2020年8月6日")), "head.pdf")
+    assert [s.label for s in doc.pages] == ["47699", "47700", "47701", "47702", "47703"]
+    doc = load_file(make_pdf(pages("年度报告 / 第85卷 / 2020年8月6日 {n}")), "closing.pdf")
+    assert [s.label for s in doc.pages] == ["47699", "47700", "47701", "47702", "47703"]
+    # Numbers that do not step with the pages (a volume, a year) are no page numbers.
+    doc = load_file(make_pdf(pages("2020 年度报告 / 第85卷 / 8")), "fixed.pdf")
+    assert [s.label for s in doc.pages] == [None] * 5
+    # A number printed alone wins: here it is the physical one, so no label is shown.
+    doc = load_file(make_pdf(pages("{n} 年度报告 / 第85卷", "- {n} -")), "both.pdf")
+    assert [s.label for s in doc.pages] == [None] * 5
 
 
 def test_words_hyphenated_at_line_ends_are_joined_safely() -> None:

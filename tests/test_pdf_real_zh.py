@@ -1,5 +1,6 @@
 """Real Chinese PDFs (government documents, see tests/data/README.md) through the loader
-and the chunker: what text, page labels and titles they yield, and what stays out."""
+and the chunker: what text, page labels and titles they yield, and what stays out; and
+the evidence of the PDF question set (eval/pdf.jsonl), which every fixture must hold."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from trendqa.chunking import chunk_document
+from trendqa.evaluation import Question, load_questions
 from trendqa.loaders import load_file, read_manifest
 from trendqa.loaders.pdf import read_pdf
 from trendqa.records import Chunk, FileReport, SourceDocument
@@ -142,3 +144,25 @@ def test_guangdong_list_keeps_the_conditions_each_row_repeats() -> None:
     for condition in ("同时满足下列情形的，不予行政处罚：", "（1）属于首次违法；"):
         assert doc.text.count(condition) >= 14
         assert kept.count(condition) >= doc.text.count(condition)
+
+
+# --- the PDF question set (eval/pdf.jsonl) ------------------------------------------
+
+PDF_QUESTIONS = load_questions(Path(__file__).parents[1] / "eval" / "pdf.jsonl")
+
+
+@pytest.mark.parametrize("question", PDF_QUESTIONS, ids=lambda q: q.id)
+def test_every_pdf_question_s_evidence_is_in_its_fixture(question: Question) -> None:
+    """A question whose evidence its fixture does not hold (a typo, text the loader loses)
+    can never be answered, and the eval would blame retrieval. Matched as the harness
+    matches it (`contains`, folded), in the loaded text and in one chunk, since hit@k
+    looks for it in a chunk."""
+    if question.type == "unanswerable":
+        assert (question.evidence, question.docs) == ((), ())
+        return
+    assert question.evidence and question.docs
+    for name in question.docs:
+        doc, chunks = _loaded(name)
+        for evidence in question.evidence:
+            assert contains(doc.text, evidence), f"{name} lacks {evidence!r}"
+            assert any(contains(c.text, evidence) for c in chunks), f"{evidence!r} is split"

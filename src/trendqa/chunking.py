@@ -12,7 +12,8 @@ A document becomes chunks in three steps:
 3. Each section's sentences are packed greedily into chunks of at most `size`
    characters, each starting with about `overlap` characters of the previous one's
    trailing sentences. Only a sentence longer than `size` is cut, into overlapping
-   windows.
+   windows — unless it is a table row (`is_table_row`), which is kept whole however
+   long: a cut row would cite its figures without the label they belong to.
 
 Blank lines are paragraph breaks, not noise barriers: a chunk may contain them, since
 splitting there would shred PDF-extracted text into fragments, and folding ignores them.
@@ -316,11 +317,61 @@ def _sections(lines: list[_Line]) -> list[_Section]:
 
 
 def _units(text: str, section: _Section, size: int, overlap: int) -> list[_Span]:
-    """The section's sentences as absolute spans, over-long ones cut into windows."""
+    """The section's sentences as absolute spans, over-long ones cut into windows
+    unless they are table rows."""
     units: list[_Span] = []
     for start, end in split_sentences(text[section.start : section.end]):
-        units.extend(_windows(text, section.start + start, section.start + end, size, overlap))
+        start, end = section.start + start, section.start + end
+        if end - start > size and is_table_row(text[start:end]):
+            units.append((start, end))
+        else:
+            units.extend(_windows(text, start, end, size, overlap))
     return units
+
+
+_TAB_CELLS = re.compile(r"\t+")
+# Dot leaders ("AFM revisions ...... 1 work-hour", and the two dots of "verification .. 1"
+# between spaces) or a run of spaces; an ellipsis in prose ("……") is two characters.
+_LEADER_CELLS = re.compile(r"[ \t]*(?:(?<=\s)\.{2,}(?=\s)|[.·…]{3,})[ \t]*| {2,}")
+# A figure: "18,870", "-2,306.5", "15.91%", "$6,205", "(1.2)"; a list's "1, 2, 3." is none.
+_FIGURE = r"[-–+(]?[$¥€£]?\d(?:[\d,.]*\d)?%?\)?"
+_FIGURE_CELL = re.compile(rf"(?:[A-Za-z][A-Za-z ]{{0,8}} )?{_FIGURE}\.?")  # "Up to $3,790"
+_LABELLED_FIGURES = re.compile(rf"\S.{{0,39}}?(?:\s+{_FIGURE}){{3,}}\.?")
+_MIN_CELLS = 3
+_MAX_CELL = 40  # a label or a figure; a longer cell is prose that stands in a table
+
+
+def is_table_row(line: str) -> bool:
+    """Whether one line of text is a table row, which is never cut however long.
+
+    A row has at least three cells of at most `_MAX_CELL` characters each, and either
+    - is cut into them at tabs (a converter's or a text file's table);
+    - is cut into them at dot leaders or runs of spaces, two of them figures
+      ("AFM revisions ...... 1 work-hour × $85 per hour = $85 ...... $0 ...... $6,205.");
+    - or is a label followed by three or more figures and nothing else, as pypdf
+      flattens a table ("Alabama 18,870 23,022 22,650 …").
+    Prose fails all three: its clauses are longer than a cell, and it says more than
+    figures — so a long paragraph that merely states numbers is cut into windows as ever.
+    """
+    line = line.strip()
+    if "\n" in line:
+        return False
+    if _LABELLED_FIGURES.fullmatch(line):
+        return True
+    tab_cells = _cells(_TAB_CELLS, line)
+    if len(tab_cells) >= _MIN_CELLS:
+        return _short(tab_cells)
+    cells = _cells(_LEADER_CELLS, line)
+    figures = sum(1 for cell in cells if _FIGURE_CELL.fullmatch(cell))
+    return len(cells) >= _MIN_CELLS and _short(cells) and figures >= 2
+
+
+def _cells(separator: re.Pattern[str], line: str) -> list[str]:
+    return [cell for cell in (c.strip() for c in separator.split(line)) if cell]
+
+
+def _short(cells: list[str]) -> bool:
+    return all(len(cell) <= _MAX_CELL for cell in cells)
 
 
 def _windows(text: str, start: int, end: int, size: int, overlap: int) -> list[_Span]:

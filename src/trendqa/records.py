@@ -33,13 +33,16 @@ class TextQuality:
     pages_with_text: int = 0
     flagged: tuple[PageFlag, ...] = ()
     folded: int = 0  # look-alike characters folded (compatibility ideographs, radicals, ...)
+    notes: tuple[str, ...] = ()  # problems of the whole file (one line each): it was cut short
 
     def warnings(self) -> list[str]:
-        """One line per problem, naming its pages: `pages 2-4, 7: no text layer ...`."""
+        """One line per problem: the file's first, then those naming their pages
+        (`pages 2-4, 7: no text layer ...`)."""
         pages: dict[str, list[int]] = {}
         for flag in self.flagged:
             pages.setdefault(flag.problem, []).append(flag.page)
-        return [f"{_page_list(numbers)}: {problem}" for problem, numbers in pages.items()]
+        flagged = [f"{_page_list(numbers)}: {problem}" for problem, numbers in pages.items()]
+        return [*self.notes, *flagged]
 
 
 def _page_list(numbers: list[int]) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from trendqa.errors import InputError
 from trendqa.loaders.labels import page_labels
-from trendqa.loaders.pdf import RawPdf, read_pdf
+from trendqa.loaders.pdf import READ_UP_TO_CUT, RawPdf, read_pdf
 from trendqa.loaders.quality import UNMAPPED, UNREADABLE, assess_page
 from trendqa.loaders.repair import repair
 from trendqa.loaders.text import decode_text, guess_title
@@ -77,6 +77,9 @@ def _load_pdf(
         pages_with_text=sum(1 for t in texts if t.strip()),
         flagged=tuple(flags),
         folded=sum(n for _t, n in repaired),
+        # A cut-short file may read without a flagged page: the pages after the cut are
+        # simply not there, and only this says so.
+        notes=(READ_UP_TO_CUT,) if raw.truncated else (),
     )
     return "\n\n".join(t for t, _n in repaired), tuple(spans), quality, raw.title
 

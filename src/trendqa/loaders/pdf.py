@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import logging
 import re
@@ -25,6 +26,11 @@ WRONG_PASSWORD = (
     "wrong password for this encrypted PDF — check `password` in manifest.toml or `--password`"
 )
 TRUNCATED = "truncated PDF (it stops before its end-of-file marker) — download it again"
+# ... and when the pages before the cut could still be read: pages after it are lost.
+READ_UP_TO_CUT = (
+    "truncated PDF (it stops before its end-of-file marker): only what comes before the cut "
+    "was read, later pages may be missing or empty — download it again"
+)
 
 
 class PasswordError(InputError):
@@ -41,6 +47,7 @@ class RawPdf:
     labels: tuple[str, ...]  # from /PageLabels; empty when the PDF has none
     title: str | None
     chinese: bool  # metadata or the document language says Chinese
+    truncated: bool = False  # the file stops before its end-of-file marker
 
 
 def read_pdf(data: bytes, password: str | None = None) -> RawPdf:
@@ -62,7 +69,7 @@ def read_pdf(data: bytes, password: str | None = None) -> RawPdf:
             raise InputError(TRUNCATED if truncated else f"damaged PDF ({_one_line(exc)})") from exc
     if truncated and len(raw.unreadable) == len(raw.texts):
         raise InputError(TRUNCATED)
-    return raw
+    return dataclasses.replace(raw, truncated=truncated)
 
 
 def check_signature(data: bytes) -> None:

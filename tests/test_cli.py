@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 import os
@@ -398,37 +399,75 @@ def test_closed_pipe_is_not_an_error(cli: CliRunner, tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- layering
 
 CLI_DIR = Path(__file__).resolve().parents[1] / "src" / "trendqa" / "cli"
-# The CLI reaches the library through `api` only; beside it: settings, errors, printing,
-# the `--json` shapes, the conversation rules and the server's thin client.
+# The CLI reaches the library's logic through `api` only. Beside it, exactly the CLI's own
+# layer: the settings record, the exception types and exit codes, printing, the `--json`
+# shapes and the version. The pipeline, the stores, the conversation rules and the server
+# (its runner, its client, its discovery file) are all reached through `api`.
 CLI_MAY_IMPORT = {
-    "trendqa",
     "trendqa.api",
     "trendqa.config",
     "trendqa.errors",
     "trendqa.render",
     "trendqa.serialize",
-    "trendqa.conversation",
-    "trendqa.server.run",
-    "trendqa.server.client",
-    "trendqa.server.discovery",
+    "trendqa.__version__",
 }
+VERSION = "trendqa.__version__"
+
+
+def cli_imports(tree: ast.Module, package: str = "trendqa.cli") -> set[str]:
+    """The trendqa modules (and, for `from trendqa import x`, trendqa.x) a module imports,
+    relative imports resolved, those of the CLI itself left out."""
+    names: set[str] = set()
+    for node in ast.walk(tree):  # TYPE_CHECKING blocks and function bodies included
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative: `from .. import x` in trendqa.cli is trendqa's x
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join([*parts, node.module] if node.module else parts)
+            else:
+                module = node.module or ""
+            if module == "trendqa":  # `from trendqa import x`: x may be a module
+                names.update(f"trendqa.{alias.name}" for alias in node.names)
+            else:
+                names.add(module)
+    return {n for n in names if n.split(".")[0] == "trendqa" and not n.startswith("trendqa.cli")}
 
 
 def test_the_cli_reaches_the_library_only_through_api() -> None:
-    import ast
-
     seen: dict[str, set[str]] = {}
     for path in sorted(CLI_DIR.glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = (
-                [a.name for a in node.names]
-                if isinstance(node, ast.Import)
-                else [node.module or ""]
-                if isinstance(node, ast.ImportFrom)
-                else []
-            )
-            for name in names:
-                if name.startswith("trendqa") and not name.startswith("trendqa.cli"):
-                    seen.setdefault(name, set()).add(path.name)
+        for name in cli_imports(ast.parse(path.read_text(encoding="utf-8"))):
+            seen.setdefault(name, set()).add(path.name)
     assert "trendqa.api" in seen
     assert {name: files for name, files in seen.items() if name not in CLI_MAY_IMPORT} == {}
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("from trendqa.conversation import standalone", {"trendqa.conversation"}),
+        ("def f():\n    from trendqa.server.run import serve", {"trendqa.server.run"}),
+        ("if TYPE_CHECKING:\n    from trendqa.store import IndexMeta", {"trendqa.store"}),
+        ("import trendqa.retrieval", {"trendqa.retrieval"}),
+        ("from trendqa import conversation, __version__", {"trendqa.conversation", VERSION}),
+        ("from .. import stores", {"trendqa.stores"}),
+        ("from ..server.client import ServerClient", {"trendqa.server.client"}),
+        ("from .backend import open_answers", set()),
+        ("from trendqa.cli.env import Env", set()),
+    ],
+)
+def test_the_layering_check_sees_every_form_of_import(source: str, found: set[str]) -> None:
+    assert cli_imports(ast.parse(source)) == found
+    assert found - CLI_MAY_IMPORT == found - {VERSION}  # the library's logic is refused
+
+
+def test_api_is_light_to_import() -> None:
+    """The thin client reaches the server through `api`: importing it loads no pipeline."""
+    code = (
+        "import sys, trendqa.api\n"
+        "heavy = ('torch', 'numpy', 'jieba', 'faiss', 'rich', 'llama_cpp', 'trendqa.answer')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[]", done.stderr

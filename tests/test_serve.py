@@ -298,23 +298,38 @@ def test_full_queue_answers_busy(cli: CliRunner, index: Path, tmp_path: Path) ->
     release = tmp_path / "release"
     with serving(index, "--llm", str(release), serve_args=("--queue", "1")) as server:
         events: list[list[dict[str, Any]]] = [[], []]
-        threads = [
-            threading.Thread(
-                target=lambda i=i: ServerClient(server.info).ask(Q_SIZE, {}, events[i].append)
-            )
-            for i in range(2)
-        ]
+        answers: dict[int, dict[str, Any] | BaseException] = {}
+
+        def ask(i: int) -> None:
+            try:
+                answers[i] = ServerClient(server.info).ask(Q_SIZE, {}, events[i].append)
+            except BaseException as exc:  # reported by the assertions below
+                answers[i] = exc
+
+        threads = [threading.Thread(target=ask, args=(i,), daemon=True) for i in range(2)]
         threads[0].start()
         wait_until(lambda: pending(server) == 1, "the first question to start")
         threads[1].start()
         wait_until(lambda: pending(server) == 2, "the second question to wait")
+        # The lane runs one question and lets --queue 1 wait: a third is refused at once.
         busy = cli("ask", Q_SIZE)
-        assert busy.code == ExitStatus.SERVER
-        assert busy.err.startswith("trendqa: error: the trendqa server is busy")
+        assert busy.code == ExitStatus.SERVER == 8  # the README's exit code for a busy server
+        assert busy.out == ""
+        assert busy.err.startswith("trendqa: error: the trendqa server is busy (1 ")
+        assert busy.err.count("\n") == 1 and "--no-server" in busy.err
+        assert pending(server) == 2  # the refusal took nothing from the queue
         release.write_text("go")
         for t in threads:
             t.join(timeout=60)
-        assert all(e[-1]["event"] == "retrieval" or e for e in events)
+        assert not any(t.is_alive() for t in threads)
+    # Both questions that got in are answered in full, the second after waiting its turn.
+    got = [a["answer"] if isinstance(a, dict) else a for a in (answers.get(0), answers.get(1))]
+    assert isinstance(got[0], str) and "727.2亿元" in got[0] and got[1] == got[0], got
+    assert [e[0] for e in events] == [
+        {"event": "queued", "ahead": 0},
+        {"event": "queued", "ahead": 1},
+    ]
+    assert all(any(ev["event"] == "retrieval" for ev in e) for e in events)
 
 
 def test_exposed_host_needs_a_token(cli: CliRunner, index: Path) -> None:

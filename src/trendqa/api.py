@@ -1,4 +1,11 @@
-"""The library's front door: what the CLI (or a script) calls to ingest, search and ask."""
+"""The library's front door: what the CLI (or a script) calls to ingest, search and ask.
+
+The CLI reaches the library only through this module, so it is light to import: at module
+level it imports only the standard library, settings, errors and the server's stdlib-only
+thin client; everything heavier (the pipeline, numpy, torch, llama.cpp) is imported inside
+the function that needs it, and the pipeline's types are re-exported lazily (`__getattr__`).
+A client of a running `trendqa serve` thus never loads numpy or torch.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +14,22 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from trendqa.answer import Answer, Answerer, AskOptions
 from trendqa.config import Settings
-from trendqa.embedding import Embedder, SentenceTransformerEmbedder
-from trendqa.errors import IndexMismatchError, InputError, ModelError
-from trendqa.evaluation import Question
-from trendqa.ingest import EmbedderChoice, IngestProgress, IngestReport, ingest
-from trendqa.llm import Generator
-from trendqa.provision import verify_if_known
-from trendqa.retrieval import Searcher, SearchOptions
-from trendqa.store import IndexMeta
-from trendqa.stores import StoredIndex, open_store
-from trendqa.tokens import warm_up
+from trendqa.errors import IndexMismatchError, InputError, ModelError, TrendqaError
+from trendqa.server.client import ServerBusy, ServerClient, ServerGone, ServerUnreachable
+from trendqa.server.discovery import ServerInfo, embedder_setting, llm_setting, read_info
+
+if TYPE_CHECKING:
+    from trendqa.answer import Answer, Answerer, AskOptions
+    from trendqa.embedding import Embedder
+    from trendqa.evaluation import Question
+    from trendqa.ingest import EmbedderChoice, IngestProgress, IngestReport
+    from trendqa.llm import Generator
+    from trendqa.retrieval import Searcher, SearchOptions
+    from trendqa.store import IndexMeta
+    from trendqa.stores import StoredIndex
 
 __all__ = [
     "Answer",
@@ -29,10 +38,16 @@ __all__ = [
     "EmbedderLoader",
     "LoadTimes",
     "SearchOptions",
+    "ServerBusy",
+    "ServerClient",
+    "ServerGone",
+    "ServerInfo",
+    "ServerUnreachable",
     "ask_options",
     "complete",
     "embedder_choice",
     "evaluate",
+    "find_server",
     "index_version",
     "ingest_paths",
     "install_models",
@@ -45,19 +60,46 @@ __all__ = [
     "query_terms",
     "read_index_meta",
     "replaying",
+    "running_server",
     "search_options",
+    "serve",
+    "server_answers",
+    "standalone_question",
     "verify_models",
 ]
+
+# The pipeline's types, imported on first use: `from trendqa.api import Answerer` works.
+_LAZY = {
+    "Answer": "trendqa.answer",
+    "Answerer": "trendqa.answer",
+    "AskOptions": "trendqa.answer",
+    "SearchOptions": "trendqa.retrieval",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 # Dynamic int8 quantisation of the embedder: measured faster for the same ranking quality.
 QUANTIZE_DEFAULT = True
 
 # (model folder, quantize, threads) -> embedder; tests swap in a fake.
-EmbedderLoader = Callable[[Path, bool, int | None], Embedder]
+EmbedderLoader = Callable[[Path, bool, int | None], "Embedder"]
 
 
 def load_sentence_transformer(path: Path, quantize: bool, threads: int | None) -> Embedder:
     """The default loader: verify a default model's hashes, then load it offline."""
+    from trendqa.embedding import SentenceTransformerEmbedder
+    from trendqa.provision import verify_if_known
+
     verify_if_known(path)
     return SentenceTransformerEmbedder(path, quantize=quantize, threads=threads)
 
@@ -68,6 +110,8 @@ def embedder_choice(
     loader: EmbedderLoader = load_sentence_transformer,
 ) -> EmbedderChoice:
     """The configured embedder, described without loading it (a remote one is asked its name)."""
+    from trendqa.ingest import EmbedderChoice
+
     if settings.embed_url:
         from trendqa.remote_embedder import RemoteEmbedder, remote_model_id
 
@@ -89,6 +133,8 @@ def ingest_paths(
     loader: EmbedderLoader = load_sentence_transformer,
 ) -> IngestReport:
     """Ingest `paths` (default: the corpus folder) into the index."""
+    from trendqa.ingest import ingest
+
     return ingest(
         list(paths) or [settings.corpus_path],
         settings,
@@ -115,6 +161,10 @@ def open_searcher(
     loader: EmbedderLoader = load_sentence_transformer,
 ) -> tuple[Searcher, LoadTimes]:
     """Load the index, jieba and the embedder, overlapping what can run in parallel."""
+    from trendqa.retrieval import Searcher
+    from trendqa.stores import open_store
+    from trendqa.tokens import warm_up
+
     times = LoadTimes()
     store = open_store(settings)
     meta = store.read_meta()  # fails fast, before any heavy import
@@ -166,6 +216,7 @@ def open_generator(
         LlamaCppGenerator,
     )
     from trendqa.llm.openai import OpenAIGenerator
+    from trendqa.provision import verify_if_known
 
     if settings.llm_url:
         return OpenAIGenerator(settings.llm_url)
@@ -203,6 +254,8 @@ def open_answerer(
     on_warning: Callable[[str], None] = lambda _m: None,
 ) -> tuple[Answerer, LoadTimes]:
     """A searcher and a generator, loaded in parallel (llama.cpp loads while torch imports)."""
+    from trendqa.answer import Answerer
+
     box: dict[str, Any] = {}
 
     def load_llm() -> None:
@@ -262,12 +315,16 @@ def replaying(generator: Generator, path: Path) -> Generator:
 
 def read_index_meta(settings: Settings) -> IndexMeta:
     """How the live index was built, without loading its vectors."""
+    from trendqa.stores import open_store
+
     return open_store(settings).read_meta()
 
 
 def index_version(settings: Settings) -> str:
     """The live version's name: it changes whenever ingest swaps in a new index version."""
     # built_at has one-second resolution; version names are unique per write.
+    from trendqa.stores import open_store
+
     return open_store(settings).live_version()
 
 
@@ -287,6 +344,30 @@ def complete(
     chat = [ChatMessage(role, text) for role, text in messages]
     options = GenerationOptions(max_tokens=max_tokens, temperature=0.0, stop=("\n",))
     return generator.generate(chat, options).text
+
+
+# Room for the rewritten question, not for an answer: a longer reply is not trusted anyway.
+REWRITE_TOKENS = 96
+
+
+def standalone_question(
+    generator: Generator | None, question: str, history: Sequence[tuple[str, str]]
+) -> tuple[str, bool]:
+    """The question to retrieve with in a chat, and whether it was rewritten.
+
+    A question that leans on the conversation (`history`: earlier (question, answer) turns)
+    is made standalone with one short model call (`trendqa.conversation.standalone`);
+    without a generator, or for a question that stands on its own, it is kept as it is.
+    """
+    if generator is None:
+        return question, False
+    from trendqa.conversation import standalone
+
+    return standalone(
+        question,
+        history,
+        lambda messages: complete(generator, messages, max_tokens=REWRITE_TOKENS),
+    )
 
 
 def load_answer_rows(file: Path) -> dict[str, dict[str, Any]]:
@@ -318,7 +399,9 @@ def evaluate(
 
     Answer rows in `done` (by question id, from an earlier run) are reused, not asked again.
     """
+    from trendqa.answer import AskOptions
     from trendqa.evaluation import evaluate_answers, evaluate_retrieval
+    from trendqa.retrieval import SearchOptions
 
     opts = SearchOptions(k=k, mode=mode)  # type: ignore[arg-type]
     result: dict[str, Any] = {}
@@ -371,9 +454,84 @@ def _options(kind: type[Any], values: Mapping[str, Any]) -> Any:
 
 def ask_options(values: Mapping[str, Any]) -> AskOptions:
     """AskOptions from a JSON object (the server's wire form); unknown keys are refused."""
+    from trendqa.answer import AskOptions
+
     return _options(AskOptions, values)  # type: ignore[no-any-return]
 
 
 def search_options(values: Mapping[str, Any]) -> SearchOptions:
     """SearchOptions from a JSON object; unknown keys are refused."""
+    from trendqa.retrieval import SearchOptions
+
     return _options(SearchOptions, values)  # type: ignore[no-any-return]
+
+
+# --------------------------------------------------------------------------- trendqa serve
+# A server keeps the models loaded; clients find it through the discovery file in the index
+# folder and talk to it with the stdlib-only `ServerClient` (re-exported here with its
+# errors and `ServerInfo`, so callers need nothing from `trendqa.server`).
+
+
+def serve(
+    settings: Settings,
+    *,
+    loader: EmbedderLoader = load_sentence_transformer,
+    generator: Generator | None = None,
+    use_llm: bool = True,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    token: str | None = None,
+    queue_size: int = 4,
+    verbose: bool = False,
+    reproducible: bool = False,
+    on_status: Callable[[str], None] = lambda _m: None,
+) -> None:
+    """Load the models once, listen on `host`:`port` (0: a free port), write the discovery
+    file and answer search/ask/rewrite requests until interrupted (`trendqa.server.run`).
+    At most `queue_size` questions wait; more are answered "busy"."""
+    from trendqa.server.run import serve as run_server
+
+    run_server(
+        settings,
+        loader=loader,
+        generator=generator,
+        use_llm=use_llm,
+        host=host,
+        port=port,
+        token=token,
+        queue_size=queue_size,
+        verbose=verbose,
+        reproducible=reproducible,
+        on_status=on_status,
+    )
+
+
+def running_server(settings: Settings) -> ServerInfo | None:
+    """The server its discovery file says runs for this index, or None (a killed
+    server's file is recognised by its dead pid and removed)."""
+    return read_info(settings.index_path)
+
+
+def find_server(settings: Settings, *, need_llm: bool) -> ServerClient | None:
+    """A client for the running server of this index if it holds what `settings` select:
+    the same embedder and store and, with `need_llm`, the same LLM. Nothing is sent yet."""
+    info = running_server(settings)
+    if info is None or info.embedder != embedder_setting(settings):
+        return None
+    if info.store != (settings.store or ""):
+        return None  # a server of another store that shares this index folder
+    if need_llm and info.llm != llm_setting(settings):
+        return None
+    return ServerClient(info)
+
+
+def server_answers(info: ServerInfo, *, timeout: float = 5.0) -> bool:
+    """Whether the server `info` names answers (a discovery file's pid may be reused by
+    another process); one that refuses this caller, e.g. for its token, is there too."""
+    try:
+        ServerClient(info, timeout=timeout).get("/v1/health")
+    except (ServerUnreachable, ServerGone):
+        return False
+    except TrendqaError:
+        return True
+    return True

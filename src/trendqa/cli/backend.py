@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from trendqa.cli.env import Env, loader_of
 from trendqa.config import Settings
+
+if TYPE_CHECKING:
+    from trendqa.api import ServerClient
 
 OnToken = Callable[[str], None]
 
@@ -37,21 +40,14 @@ class Answers(Protocol):
     def rewrite(self, question: str, history: list[tuple[str, str]]) -> tuple[str, bool]: ...
 
 
-def find_server(env: Env, settings: Settings, *, need_llm: bool) -> Any:
-    """A client for the running server of this index, if it holds what is asked for."""
-    from trendqa.server.client import ServerClient
-    from trendqa.server.discovery import embedder_setting, llm_setting, read_info
+def find_server(env: Env, settings: Settings, *, need_llm: bool) -> ServerClient | None:
+    """A client for the running server of this index, if it holds what is asked for
+    (none when TRENDQA_NO_SERVER is set)."""
+    from trendqa.api import find_server as matching_server
 
     if "TRENDQA_NO_SERVER" in env.environ:
         return None
-    info = read_info(settings.index_path)
-    if info is None or info.embedder != embedder_setting(settings):
-        return None
-    if info.store != (settings.store or ""):
-        return None  # a server of another store that shares this index folder
-    if need_llm and info.llm != llm_setting(settings):
-        return None
-    return ServerClient(info)
+    return matching_server(settings, need_llm=need_llm)
 
 
 # --------------------------------------------------------------------------- in-process
@@ -108,17 +104,9 @@ class LocalAnswers:
         return answer_dict(answer, self.answerer.searcher.index.meta.embedder.id)
 
     def rewrite(self, question: str, history: list[tuple[str, str]]) -> tuple[str, bool]:
-        from trendqa.api import complete
-        from trendqa.conversation import standalone
+        from trendqa.api import standalone_question
 
-        generator = self.answerer.generator
-        if generator is None:
-            return question, False
-        return standalone(
-            question,
-            history,
-            lambda messages: complete(generator, messages, max_tokens=96),
-        )
+        return standalone_question(self.answerer.generator, question, history)
 
 
 # --------------------------------------------------------------------------- through a server
@@ -127,12 +115,12 @@ class LocalAnswers:
 class RemoteSearches:
     """Searches on the server; if it is gone, searches in-process instead."""
 
-    def __init__(self, env: Env, settings: Settings, mode: str, client: Any) -> None:
+    def __init__(self, env: Env, settings: Settings, mode: str, client: ServerClient) -> None:
         self.env, self.settings, self.mode, self.client = env, settings, mode, client
         self.local: LocalSearches | None = None
 
     def search(self, query: str, options: Mapping[str, Any]) -> SearchResult:
-        from trendqa.server.client import ServerGone, ServerUnreachable
+        from trendqa.api import ServerGone, ServerUnreachable
 
         if self.local is None:
             try:
@@ -149,7 +137,7 @@ class RemoteSearches:
 class RemoteAnswers:
     """Answers on the server: tokens stream back, warnings are shown as the server meets them."""
 
-    def __init__(self, env: Env, client: Any) -> None:
+    def __init__(self, env: Env, client: ServerClient) -> None:
         self.env, self.client = env, client
 
     @property
@@ -191,7 +179,7 @@ def open_answers(
 ) -> Answers:
     """The server's answers when one runs with these models, else in-process ones (with
     `announce`, saying on stderr that the models load — a server has them loaded)."""
-    from trendqa.server.client import ServerUnreachable
+    from trendqa.api import ServerUnreachable
 
     # llama.cpp's own log (--verbose) and the tests' injected generator exist only here.
     local_only = no_server or verbose or env.generator is not None

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from trendqa.cli.env import env_of, loader_of, settings_of
 from trendqa.cli.options import EmbedderOpt, EmbedUrlOpt, IndexOpt, LlmUrlOpt, ModelOpt, StoreOpt
-from trendqa.errors import InputError, ServerError, TrendqaError
-
-if TYPE_CHECKING:
-    from trendqa.server.discovery import ServerInfo
+from trendqa.errors import InputError, ServerError
 
 
 def is_loopback(host: str) -> bool:
@@ -22,19 +19,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def answers(info: ServerInfo) -> bool:
-    """Whether the server a discovery file names is alive (its pid may be someone else's)."""
-    from trendqa.server.client import ServerClient, ServerGone, ServerUnreachable
-
-    try:
-        ServerClient(info, timeout=5).get("/v1/health")
-    except (ServerUnreachable, ServerGone):
-        return False
-    except TrendqaError:  # e.g. it wants another token: it is there
-        return True
-    return True
 
 
 def serve_cmd(
@@ -62,9 +46,7 @@ def serve_cmd(
     ] = False,
 ) -> None:
     """Serve search and ask over HTTP with the models loaded once (Ctrl-C stops)."""
-    from trendqa.api import read_index_meta
-    from trendqa.server.discovery import read_info
-    from trendqa.server.run import serve
+    from trendqa.api import read_index_meta, running_server, serve, server_answers
 
     env = env_of(ctx)
     token = token or env.environ.get("TRENDQA_SERVER_TOKEN") or None
@@ -83,8 +65,8 @@ def serve_cmd(
         llm_url=llm_url,
     )
     read_index_meta(settings)  # no index: fail before loading anything
-    running = read_info(settings.index_path)
-    if running is not None and answers(running):
+    running = running_server(settings)
+    if running is not None and server_answers(running):
         raise ServerError(
             f"a trendqa server already serves {settings.index_path} at {running.url} "
             f"(pid {running.pid}) — use it, or stop it first"

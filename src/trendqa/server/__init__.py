@@ -2,7 +2,8 @@
 
 - `discovery`: the file a server writes in its index folder so clients find it
   (stale files of killed servers are recognised by their pid).
-- `client`: the thin HTTP client the CLI uses; stdlib only, it never imports torch.
+- `client`: the thin HTTP client; stdlib only, it never imports torch. The CLI reaches
+  it, the discovery file and `run` through `trendqa.api`.
 - `lane`: one model job at a time, behind a bounded queue ("busy" when full).
 - `models`: what the server holds, reopening the index when ingest swaps a new one in.
 - `app`: the ASGI app (Starlette): the endpoints and their NDJSON streams.

@@ -19,7 +19,7 @@ import os
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from trendqa.api import ask_options, query_terms, search_options
+from trendqa.api import ask_options, query_terms, search_options, standalone_question
 from trendqa.errors import TrendqaError
 from trendqa.serialize import answer_dict, hit_dict
 from trendqa.server.lane import Busy, Job, Lane
@@ -169,23 +169,12 @@ def build_app(held: Held, lane: Lane, *, token: str | None = None) -> Any:
         return stream(work)
 
     async def rewrite(request: Request) -> Response:
-        from trendqa.api import complete
-        from trendqa.conversation import standalone
-
         data = await body_of(request)
         question = str(data.get("question", ""))
         history = [(str(q), str(a)) for q, a in data.get("history") or []]
 
         def work(job: Job, push: Push) -> None:
-            generator = held.generator
-            if generator is None:
-                result = (question, False)
-            else:
-                result = standalone(
-                    question,
-                    history,
-                    lambda messages: complete(generator, messages, max_tokens=96),
-                )
+            result = standalone_question(held.generator, question, history)
             push({"event": "rewrite", "question": result[0], "rewritten": result[1]})
 
         return stream(work)

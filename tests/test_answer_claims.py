@@ -3975,3 +3975,30 @@ def test_a_definition_is_shown_as_the_short_sentence_that_states_it(
     assert answer.text.startswith("英伟达创始人黄仁勋在ITF World 2023半导体大会上表示"), answer.text
     assert all(c.supported for c in answer.claims), answer.claims
     assert_checkable(answer, root)
+
+
+def test_a_question_pointing_back_asks_of_the_subject_before_it() -> None:
+    # "这件事有什么意义？" asks of what the question before it asked about (the article
+    # first naming 嵌入式智能): a year from a sentence about something else answers neither.
+    turing = (
+        "1848年，图灵在“机器智能”的文章中首次提到“嵌入式智能”，这被公认是具身智能概念的首次提出。"
+    )
+    berger = "1924年，德国Hans Berger开发了脑电图（EEG），首次记录人脑中的电信号。"
+    chunks = [
+        Chunk(f"c{i}", text, Location("t.md", "t", 0, len(text), 1, 1), heading="具身智能")
+        for i, text in enumerate([turing, berger])
+    ]
+    passages = number_passages([Hit(c, i + 1, 1.0) for i, c in enumerate(chunks)])
+    asked = analyze(
+        "腾讯报告称图灵在哪一年的文章中首次提到“嵌入式智能”？这件事有什么意义？",
+        ReportNames(REPORTS),
+    )
+    assert "嵌入式智能" in asked.entities
+    idf = {"嵌入式智能": 6.0, "嵌入式": 5.0, "脑电图": 6.0, "berger": 6.0}
+    checker = ClaimChecker(asked, idf, 4.0, {})
+    checker._shown_texts = tuple(fold(c.text) for c in chunks)
+    checker._shown_passages = tuple(passages)
+    eeg = [(passages[1], passages[1].sentences[0])]
+    assert checker._missing_subject("1924年，德国Hans Berger开发了脑电图。", eeg) == "嵌入式智能"
+    article = [(passages[0], passages[0].sentences[0])]
+    assert checker._missing_subject("这被公认是具身智能概念的首次提出。", article) == ""

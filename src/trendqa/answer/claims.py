@@ -1012,6 +1012,11 @@ class ClaimChecker:
             return self._missing_subject_of(claim, evidence, entities)
         anywhere = [e for e in entities if not any(fold(e) in fold(q) for q in parts)]
         own = [[e for e in entities if fold(e) in fold(q)] for q in parts]
+        for i in range(1, len(parts)):
+            if not own[i] and _POINTING.match(parts[i].strip()):
+                # "这件事有什么意义？" asks of what the question before it asked about: its
+                # subjects are that question's, not none.
+                own[i] = own[i - 1]
         folded = fold(claim)
         named = [i for i, es in enumerate(own) if any(fold(e) in folded for e in es)]
         if len(named) == 1:

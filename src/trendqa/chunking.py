@@ -31,6 +31,7 @@ from typing import Literal
 
 from trendqa.contents import contents_entries, contents_region, contents_titles, title_key
 from trendqa.errors import InputError
+from trendqa.furniture import edge_lines, furniture_key
 from trendqa.records import Chunk, Location, SourceDocument
 from trendqa.textnorm import fold
 
@@ -94,9 +95,7 @@ _HEADINGS = (
 _NOT_IN_HEADING = re.compile(r"[。！？；;!?]")
 # Lines printers and layout programs put on every page.
 _SLUG = re.compile(r".*\.indd\s+\d+.*|VerDate\b.*\bJkt\b.*", re.IGNORECASE)
-_EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be furniture
 _FURNITURE_SHARE = 0.5  # ... when they recur on at least this share of pages (and 3)
-_DIGITS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -215,7 +214,7 @@ def _classify(
     after, titles = chapters
     lines = []
     for start, end, s in raw:
-        if s and ((furniture and _furniture_key(s) in furniture) or _SLUG.fullmatch(s)):
+        if s and ((furniture and furniture_key(s) in furniture) or _SLUG.fullmatch(s)):
             lines.append(_Line(start, end, "noise"))
             continue
         if s and any(a <= start and end <= b for a, b in contents):
@@ -244,17 +243,9 @@ def _furniture(text: str, pages: list[_Span]) -> frozenset[str]:
     seen: Counter[str] = Counter()
     for start, end in pages:
         lines = [s for _a, _b, s in _lines(text[start:end], start) if s]
-        edges = {*lines[:_EDGE_LINES], *lines[-_EDGE_LINES:]}
-        seen.update({_furniture_key(s) for s in edges})
+        seen.update({furniture_key(s) for s in edge_lines(lines)})
     needed = max(_MIN_REPEATS, _FURNITURE_SHARE * len(pages))
     return frozenset(key for key, n in seen.items() if n >= needed)
-
-
-def _furniture_key(stripped: str) -> str:
-    """A line with its digits and spacing ignored, and a head drawn twice read once."""
-    key = " ".join(_DIGITS.sub("#", stripped).split())
-    half = len(key) // 2
-    return key[:half] if len(key) % 2 == 0 and key[:half] == key[half:] else key
 
 
 def _classify_line(start: int, end: int, stripped: str) -> _Line:

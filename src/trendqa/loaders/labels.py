@@ -6,6 +6,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from trendqa.furniture import edge_lines, furniture_key
+
 _PRINTED = re.compile(
     r"[-–—]?\s*(\d{1,4})\s*[-–—]?|第\s*(\d{1,4})\s*页.*|(?:page|p\.)\s*(\d{1,4})\b.*",
     re.IGNORECASE,
@@ -15,8 +17,6 @@ _PRINTED = re.compile(
 _OPENING = re.compile(r"(\d{1,6})\s")
 _CLOSING = re.compile(r"\s(\d{1,6})$")
 _WORD = re.compile(r"[^\W\d_]")
-_DIGITS = re.compile(r"\d+")
-_EDGE_LINES = 2  # lines at the top and at the bottom of a page where numbers are printed
 _MIN_AGREEING = 3  # pages whose printed number agrees on one offset before it is believed
 
 
@@ -71,8 +71,10 @@ def _head_numbers(texts: Sequence[str]) -> list[list[int]]:
     page number only there; `_following` keeps those numbers only when they step with
     the pages, which a head's volume, issue or date does not."""
     edges = [_edge_lines(text) for text in texts]
-    seen = Counter(key for lines in edges for key in {_head_key(line) for line in lines})
-    heads = [[line for line in lines if seen[_head_key(line)] >= _MIN_AGREEING] for lines in edges]
+    seen = Counter(key for lines in edges for key in {furniture_key(line) for line in lines})
+    heads = [
+        [line for line in lines if seen[furniture_key(line)] >= _MIN_AGREEING] for lines in edges
+    ]
     return [[n for line in lines for n in _folios(line)] for lines in heads]
 
 
@@ -84,10 +86,5 @@ def _folios(head: str) -> list[int]:
     return [int(match.group(1)) for match in found if match]
 
 
-def _head_key(line: str) -> str:
-    return " ".join(_DIGITS.sub("#", line).split())
-
-
 def _edge_lines(text: str) -> list[str]:
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    return [*lines[:_EDGE_LINES], *lines[-_EDGE_LINES:]]
+    return edge_lines([line.strip() for line in text.split("\n") if line.strip()])

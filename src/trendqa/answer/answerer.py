@@ -2015,8 +2015,8 @@ def _in_full(answer: Answer, sentences: bool = False) -> Answer:
                 forms = [whole, *forms] if len(whole) > len(full) else forms
             own = fold(core)
             full = _alone(forms, core, cores)
-            # So would items of an enumeration it adds that the answer gives elsewhere (the
-            # model's own list split into claims: "力控能力、抓取复杂物体的能力、…").
+            # Items of an enumeration it adds that the answer gives elsewhere would show
+            # twice too (the model's own list split into claims: "力控能力、抓取复杂物体的能力、…").
             rest = fold(text[:at] + text[at + len(core) :])
             if any(
                 len(piece) >= 4 and piece not in own and _repeated(piece, rest)

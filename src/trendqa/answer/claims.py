@@ -500,7 +500,8 @@ def _parallel_clause(full: str, core: str) -> bool:
             continue  # no figure of its own, or the claim's own clause ("从30%升至42%")
         if not words:
             return True  # nothing tells what the claim's figure measures
-        if sum(w in fold(clause) for w in words) >= MEASURE_SHARE * len(words):
+        folded = fold(clause)
+        if sum(w in folded for w in words) >= MEASURE_SHARE * len(words):
             return True
     return False
 

@@ -677,6 +677,13 @@ def test_a_parts_report_sentence_is_quoted_when_the_model_finds_none(ask, shelf:
     )
     assert unstated.answerable and "存算一体旨在" in unstated.text, unstated.reason
     assert "《看未来：人工智能展望》：未找到相关内容" in unstated.text, unstated.text
+    # The part's report named at length says where to look, not what its sentence must
+    # say: the sentence holds what the part asks, not the report's title.
+    titled = ask(
+        FakeGenerator(script),
+        "甲研究院的报告如何描述存算一体？乙研究的看未来人工智能展望报告如何看待人形机器人的成本？",
+    )
+    assert titled.answerable and "2万美元" in titled.text, (titled.text, titled.reason)
 
 
 def test_a_claim_attributed_to_the_other_report_is_dropped(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
@@ -694,10 +701,13 @@ def test_a_claim_attributed_to_the_other_report_is_dropped(ask, shelf: Path) -> 
     answer = ask(
         FakeGenerator(script), "甲研究院的报告如何描述存算一体？乙研究如何看待人形机器人的成本？"
     )
-    wrong = [c for c in answer.claims if "存算一体" in c.text]
+    wrong = [c for c in answer.claims if "乙研究认为" in c.text]
     assert wrong and not wrong[0].supported
     assert wrong[0].reason.startswith("report:") and "看未来" in wrong[0].reason
-    assert answer.answerable and "2万美元" in answer.text and "存算一体" not in answer.text
+    assert answer.answerable and "2万美元" in answer.text and "乙研究认为" not in answer.text
+    # The part is answered from its own report's sentence, quoted as it stands.
+    assert "「存算一体旨在计算单元与存储单元融合" in answer.text, answer.text
+    assert_checkable(answer, shelf)
     assert_checkable(answer, shelf)
 
 
@@ -1639,6 +1649,10 @@ def test_a_lists_one_line_enumeration_is_one_claim_per_item() -> None:
         ("1.52亿美元[1]", ["1.52亿美元"]),  # a decimal opening the answer is no item "1."
         ("2.74亿人次[1]。", ["2.74亿人次。"]),
         ("1. 人形机器人[1]\n2.芯片[2]", ["人形机器人", "芯片"]),
+        # A figure alone answers "how many of them…?": one digit is a claim, one word is not.
+        ("5[2]", ["5"]),
+        ("5家[2]", ["5家"]),
+        ("是[1]", []),
     ],
 )
 def test_a_decimal_at_the_start_keeps_its_figure(text: str, claims: list[str]) -> None:

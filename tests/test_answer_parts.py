@@ -140,6 +140,31 @@ def test_an_answer_stating_every_part_asks_nothing_more(searcher: Searcher) -> N
     assert len(answer_requests(gen)) == 1
 
 
+def test_the_year_one_part_names_does_not_date_the_course_another_asks(
+    searcher: Searcher,
+) -> None:
+    # "截至2023年底" frames the count; the course of the approvals runs through the years
+    # before it. A claim giving 2019's approvals answers that part, not 2023's count.
+    peak = "2019年深圳人工智能创新载体立项数量达到15家。"
+
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        if prompts.request_kind(options) == "confirm":
+            return YES
+        ids = [sentence_id(messages, "累计建设"), sentence_id(messages, "立项数量达到")]
+        return prompts.answer_reply(TOTAL + peak, ids)
+
+    gen = FakeGenerator(script)
+    answer = Answerer(searcher, gen).ask(QUESTION, AskOptions())
+    assert answer.answerable, answer.reason
+    assert "84" in answer.text and "15" in answer.text, answer.text
+    assert all(c.supported for c in answer.claims), answer.claims
+    # Asked of one year alone, the same claim is another year's figure.
+    alone = Answerer(searcher, FakeGenerator(script)).ask(
+        "2023年深圳人工智能创新载体立项数量是多少？", AskOptions()
+    )
+    assert not any(c.supported and "15" in c.text for c in alone.claims), alone.claims
+
+
 def test_a_parts_unstated_answer_is_not_added(searcher: Searcher) -> None:
     # Asked alone, the model gives the neighbouring section's figure as the trend: the
     # claim is checked as any other, and the answer stays what the corpus states.

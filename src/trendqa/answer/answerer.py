@@ -739,7 +739,10 @@ class Answerer:
             text = self._rewrite(question, [s for _p, s in chosen], base.language, budget, run)
         answer = self._check(base, analysis, chosen, text)
         if not answer.answerable and _is_part(passages):
-            answer = self._part_quoted(base, analysis, chosen) or answer
+            held = self._part_quoted(base, analysis, chosen)
+            if held is not None:
+                # (the model's dropped claims still listed, with why, as a whole answer's are)
+                answer = replace(held, claims=(*answer.claims, *held.claims))
         if analysis.defines:
             answer = self._defining(base, analysis, passages, answer)
         if answer.mode == "extractive" and answer.reason.startswith("language:"):
@@ -1412,8 +1415,11 @@ class Answerer:
         cited = {c.n for c in citations}
         scale = 1.0
         if detect_language(analysis.question) == "zh":
-            # A translated question's words are the model's guesses, as its terms are.
-            probe, scale = analysis.question, ASKED_TRANSLATED if analysis.original else 1.0
+            # A translated question's words are the model's guesses, as its terms are. The
+            # name of the report it was searched in says where to look, not what a sentence
+            # there must say ("白皮书如何评价RLHF？" is answered by a sentence on RLHF).
+            probe = self.reports.without(analysis.question, analysis.docs)
+            scale = ASKED_TRANSLATED if analysis.original else 1.0
         elif detect_language(" ".join(c.quote for c in citations)) == "zh":
             probe, scale = " ".join(analysis.terms_zh), ASKED_TRANSLATED
         else:

@@ -20,6 +20,7 @@ from trendqa.answer.context import heading_at
 from trendqa.answer.question import (
     QuestionAnalysis,
     ReportNames,
+    asked_parts,
     defined_terms,
     quoted_terms,
     topic_lead,
@@ -84,7 +85,8 @@ _SAME_PLACE = {
 # such sentences are tried.
 _RECITABLE = frozenset({"content", "subject", "asked", "attribute"})
 RECITED_CANDIDATES = 3
-# A claim shorter than this (folded characters) is a fragment, not a statement.
+# A claim shorter than this (folded characters) is a fragment, not a statement — unless
+# it is a figure: "5" answers "how many of them…?" as fully as "84" does.
 MIN_CLAIM_CHARS = 2
 # The longest phrase read as an item of a one-line enumeration (a list's 甲、乙、丙).
 ENUMERATED_ITEM_CHARS = 25
@@ -219,7 +221,7 @@ def split_claims(text: str, listing: bool = False) -> list[str]:
             spans = split_sentences(item) or [(0, len(item))]
             for start, end in spans:
                 piece = item[start:end].strip(" ；;，,")
-                if len(fold(piece)) < MIN_CLAIM_CHARS:
+                if len(fold(piece)) < MIN_CLAIM_CHARS and not find_numbers(piece):
                     continue
                 parts = _enumerated(piece) if listing else []
                 out.extend(parts or _subset_parts(piece))
@@ -988,7 +990,7 @@ class ClaimChecker:
         sentence stating it does in the clauses that lead up to it ("2023年清明档总票房已
         突破1.92亿元，超过2022年…" dates it to 2023, whatever year the claim writes)."""
         asked = set(_YEAR.findall(self.analysis.question))
-        if len(asked) != 1:
+        if len(asked) != 1 or _asks_a_course(self.analysis.question):
             return ""
         year = next(iter(asked))
         dated = _other_year(claim, asked)
@@ -2013,6 +2015,23 @@ def _kinds(names: Sequence[str]) -> frozenset[str]:
     found = {kind for name in names for _w, kind in names_in(name)}
     latin = {"latin" for n in names if han_share(n) == 0 and _LATIN_PROPER.search(n)}
     return frozenset(found or _ANY_NAME) | latin
+
+
+# A question's part asking how something went over time ("新审批情况如何？", "how did new
+# approvals develop?"): its answer is dated to the years it went through.
+_COURSE = re.compile(
+    r"情况如何|如何(?:变化|发展|演变)|(?:变化|发展|演变)(?:情况|趋势)|趋势如何|走势|历年|逐年|"
+    r"\bhow (?:did|has|have|do|does)\b.*\b(?:develop|change|evolve|trend|grow)|\btrend|"
+    r"\bover (?:the years|time)\b",
+    re.IGNORECASE,
+)
+
+
+def _asks_a_course(question: str) -> bool:
+    """Whether a part of `question` that names no year asks how something went over time:
+    the year another part names ("截至2023年底，…有多少家？新审批情况如何？") frames that
+    part alone, and a claim may answer the other with the years it went through."""
+    return any(_COURSE.search(p) and not _YEAR.search(p) for p in asked_parts(question))
 
 
 def _questions(text: str) -> list[str]:

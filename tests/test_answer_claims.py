@@ -686,6 +686,80 @@ def test_a_parts_report_sentence_is_quoted_when_the_model_finds_none(ask, shelf:
     assert titled.answerable and "2万美元" in titled.text, (titled.text, titled.reason)
 
 
+MODELS_A = """# 甲观察：大模型年度回顾
+
+## 多模态大模型
+
+多模态大模型百花齐放，包括GPT4V、Gemini、混元等。\
+多模态具有更突出的优势。\
+它带来了更灵活和友好的用户交互。\
+它也是一个更完善的任务求解器。\
+混元生成了图片《醉后不知天在水》。
+
+## 端侧模型
+
+Pixel 8 Pro 首次更新了 AI Core 应用，Gemini 发布了端侧 Nano 版本。
+"""
+
+MODELS_B = """# 乙白皮书：人工智能大事记
+
+## 大事记
+
+2023年12月6日，Google 宣布推出多模态模型 Gemini，将推出 Ultra、Pro 和 Nano 三个版本。
+"""
+
+MODELS_MANIFEST = """
+[[document]]
+file = "a.md"
+title = "甲观察：大模型年度回顾"
+publisher = "甲观察 (Jia Watch)"
+
+[[document]]
+file = "b.md"
+title = "乙白皮书：人工智能大事记"
+publisher = "乙协会 (Yi Association)"
+"""
+
+
+def test_a_parts_claim_about_something_else_in_the_names_section_is_dropped(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # Asked which versions of Gemini each report mentions, the model answers 甲's part
+    # with the caption of a Hunyuan picture: its section lists Gemini in passing, four
+    # sentences before. A part's claim is held to the name near its own sentence.
+    root = tmp_path / "models"
+    root.mkdir()
+    (root / "a.md").write_text(MODELS_A, encoding="utf-8")
+    (root / "b.md").write_text(MODELS_B, encoding="utf-8")
+    # The other reports of the shelf, none writing of Gemini: a name is checked where it
+    # singles something out.
+    for name, text in [("trends.md", TRENDS), ("outlook.md", OUTLOOK), ("cities.md", CITIES)]:
+        (root / name).write_text(text, encoding="utf-8")
+    (root / "manifest.toml").write_text(MANIFEST + MODELS_MANIFEST, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        if prompts.request_kind(options) == "confirm":
+            return json.dumps({"verdict": "yes"})
+        for n, text in shown(messages).items():
+            if "醉后不知天在水" in text:
+                return reply("混元生成了图片《醉后不知天在水》。", [n])
+            if "三个版本" in text:
+                return reply("Gemini 将推出 Ultra、Pro 和 Nano 三个版本。", [n])
+        return reply("", [])
+
+    question = "甲观察和乙协会的报告分别提到了多模态模型Gemini推出的哪些版本？"
+    answer = Answerer(searcher, FakeGenerator(script)).ask(question, AskOptions())
+    assert answer.answerable, answer.reason
+    assert "醉后不知天在水" not in answer.text, answer.text
+    caption = [c for c in answer.claims if "醉后不知天在水" in c.text]
+    assert caption and not caption[0].supported, answer.claims
+    assert caption[0].reason.startswith("subject:"), caption[0].reason
+    assert "Ultra、Pro 和 Nano" in answer.text, answer.text
+    assert_checkable(answer, root)
+
+
 def test_a_claim_attributed_to_the_other_report_is_dropped(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
     # Answering for 甲研究院's part, the model credits its sentence to 乙研究.
     def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:

@@ -175,6 +175,31 @@ def test_a_parts_unstated_answer_is_not_added(searcher: Searcher) -> None:
     assert len(answer_requests(gen)) == 2
 
 
+def test_a_parts_own_sentence_is_quoted_and_judged_as_that_part(searcher: Searcher) -> None:
+    # Asked alone, the part is answered with a figure its cited sentence does not state;
+    # that sentence passes every check as the part's answer, quoted, and is judged as an
+    # answer to that part — judged as the whole question, it answers only half of it.
+    question = "截至2023年底，深圳累计建设了多少家人工智能创新载体，有多少家专精特新小巨人企业？"
+    judged: list[str] = []
+
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        if prompts.request_kind(options) == "confirm":
+            part = prompts.confirmed_part(messages)
+            judged.append(part)
+            return YES if part or "84" in messages[-1].content else json.dumps({"verdict": "no"})
+        if prompts.asked_part(messages):
+            wrong = "深圳有2000家专精特新小巨人企业。"
+            return prompts.answer_reply(wrong, [sentence_id(messages, "小巨人")])
+        return prompts.answer_reply(TOTAL, [sentence_id(messages, "累计建设")])
+
+    answer = Answerer(searcher, FakeGenerator(script)).ask(question, AskOptions())
+    assert answer.answerable, answer.reason
+    assert "84" in answer.text and "97 家" in answer.text, answer.text
+    assert judged[-1] == "有多少家专精特新小巨人企业？", judged
+    wrong = [c for c in answer.claims if c.text.startswith("深圳有2000家")]
+    assert wrong and not wrong[0].supported, answer.claims
+
+
 def test_replies_for_test_doubles_are_json() -> None:
     assert json.loads(prompts.answer_reply("a", [1])) == {"evidence": [1], "answer": "a"}
 

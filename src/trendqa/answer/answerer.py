@@ -757,10 +757,11 @@ class Answerer:
             answer = counted
         else:
             answer = self._whole_run(base, analysis, chosen, answer)
-        # A part asked on its own is judged against the whole question: alone ("占比多少？")
-        # it does not say what it asks about.
-        judged = analysis.whole or question
-        if answer.answerable and opts.confirm and not self._confirmed(judged, answer, run):
+        # A part asked on its own is judged as a part of the whole question: alone ("占比多
+        # 少？") it does not say what it asks about, and judged as the whole, an answer to one
+        # part of it is no answer.
+        judged, part = (analysis.whole, question) if analysis.whole else (question, "")
+        if answer.answerable and opts.confirm and not self._confirmed(judged, answer, run, part):
             reason = "confirm: the model judged that its quotes do not state what was asked"
             return replace(base, reason=reason, claims=answer.claims)
         if answer.answerable and analysis.type != "overview":
@@ -1096,7 +1097,7 @@ class Answerer:
         text = parse_answer(result.text)[1]
         return _complete_claims(text) if result.truncated else text
 
-    def _confirmed(self, question: str, answer: Answer, run: _Run) -> bool:
+    def _confirmed(self, question: str, answer: Answer, run: _Run, part: str = "") -> bool:
         """A second opinion: do the quoted sentences state what was asked?
 
         Small models answer near-miss questions (the battery of a phone the report
@@ -1104,7 +1105,9 @@ class Answerer:
         they usually see it.
         """
         result = self._call(
-            prompts.confirm_prompt(question, [c.quote for c in answer.citations], answer.text),
+            prompts.confirm_prompt(
+                question, [c.quote for c in answer.citations], answer.text, part
+            ),
             GenerationOptions(max_tokens=32, temperature=0.0, json_schema=prompts.CONFIRM_SCHEMA),
             run,
             "confirm_s",
@@ -1832,9 +1835,11 @@ class Answerer:
         passages = (*answer.passages, *number_passages(fresh, first_n, first_id))
         base = self._refused(part, analysis.language, passages)
         added = self._generate(base, sub, part, passages, opts, None, run)
-        if added.mode != "llm":
-            # Quoting is a whole answer's fallback: a sentence that shares a word with a
-            # terse part ("新立项情况如何？") states nothing about it.
+        if added.mode != "llm" and not (added.reason.startswith("quoted:") and opts.confirm):
+            # Quoting the best-matching sentences is a whole answer's fallback: one that
+            # shares a word with a terse part ("新立项情况如何？") states nothing about it. A
+            # fact's or figure's sentence that passed every claim check as the part's
+            # answer, and was confirmed as answering that part, does.
             return answer
         if added.answerable and sub.shown_in:
             added = self._shown(added, sub, run)

@@ -1061,6 +1061,13 @@ class ClaimChecker:
             # What a section or a definition is about is its heading's business; a name
             # the question asks about (RLHF, ChatGLM), or the term it defines, is still
             # written in the section.
+            if any(_for_a_part(p) for p, _s in evidence):
+                # A comparison's part is one report's few sentences on the name, read among
+                # its other sections: a sentence about something else is no part of its
+                # answer for sharing a section that mentions the name in passing (a Hunyuan
+                # picture's caption, asked of Gemini's versions). The name is written near
+                # the sentence: in it, the two before or the one after, or its heading.
+                return next((e for e in entities if self._unnamed_near(e, evidence)), "")
             return next((e for e in entities if self._unnamed_in_section(e, evidence)), "")
         # A figure belongs to the subject named where the figure is stated, not to one
         # named in another cited sentence — nor in one that only shares its year ("2023
@@ -1201,6 +1208,18 @@ class ClaimChecker:
             if _section(q) in sections or id(q) in cited
         ]
         return not any(f in text for f in forms for text in shown)
+
+    def _unnamed_near(self, entity: str, evidence: Sequence[Evidence]) -> bool:
+        """Whether a name `_unnamed_in_section` holds a claim to is missing from the near
+        context (`_context`, not wide) of every sentence stating the claim."""
+        if not (
+            _LATIN_ENTITY.fullmatch(entity) or self._quoted_term(entity) or entity in self._defined
+        ):
+            return False
+        forms = self._forms(entity)
+        if not forms:
+            return False
+        return not any(f in self._context(p, s, wide=False) for f in forms for p, s in evidence)
 
     @cached_property
     def _defined(self) -> tuple[str, ...]:
@@ -2032,6 +2051,11 @@ def _asks_a_course(question: str) -> bool:
     the year another part names ("截至2023年底，…有多少家？新审批情况如何？") frames that
     part alone, and a claim may answer the other with the years it went through."""
     return any(_COURSE.search(p) and not _YEAR.search(p) for p in asked_parts(question))
+
+
+def _for_a_part(passage: Passage) -> bool:
+    """Whether `passage` was retrieved for a comparison's part (labelled with its report)."""
+    return bool(passage.part) and passage.part != "outline"
 
 
 def _questions(text: str) -> list[str]:

@@ -149,13 +149,26 @@ CONFIRM_SCHEMA = {
 }
 
 
-def confirm_prompt(question: str, quotes: Sequence[str], answer: str) -> list[ChatMessage]:
-    """Do the quoted sentences state what the question asks for?"""
+_CONFIRM_PART = "This answer is to one part of it: "
+
+
+def confirm_prompt(
+    question: str, quotes: Sequence[str], answer: str, part: str = ""
+) -> list[ChatMessage]:
+    """Do the quoted sentences state what the question asks for — or, for the answer to
+    one `part` of it, what that part asks for?"""
     body = "\n".join(f"- {' '.join(q.split())}" for q in quotes)
-    user = (
-        f"Question: {question}\nQuoted sentences:\n{body}\nAnswer: {answer}\n"
-        "Do the quoted sentences state what the question asks for?"
-    )
+    if part:
+        user = (
+            f"Question: {question}\n{_CONFIRM_PART}{part}\n"
+            f"Quoted sentences:\n{body}\nAnswer: {answer}\n"
+            "Do the quoted sentences state what that part asks for?"
+        )
+    else:
+        user = (
+            f"Question: {question}\nQuoted sentences:\n{body}\nAnswer: {answer}\n"
+            "Do the quoted sentences state what the question asks for?"
+        )
     return [ChatMessage("system", _CONFIRM_SYSTEM), ChatMessage("user", user)]
 
 
@@ -371,6 +384,12 @@ def as_written(messages: Sequence[ChatMessage]) -> str:
 def asked_part(messages: Sequence[ChatMessage]) -> str:
     """The part of its question an answer request asks alone ('' when it asks the whole)."""
     found = re.search(f"^{re.escape(_PART)}(.*)$", messages[-1].content, re.MULTILINE)
+    return found[1] if found else ""
+
+
+def confirmed_part(messages: Sequence[ChatMessage]) -> str:
+    """The part of its question a confirmation judges an answer to ('' for the whole)."""
+    found = re.search(f"^{re.escape(_CONFIRM_PART)}(.*)$", messages[-1].content, re.MULTILINE)
     return found[1] if found else ""
 
 

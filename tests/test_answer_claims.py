@@ -676,7 +676,7 @@ def test_a_parts_report_sentence_is_quoted_when_the_model_finds_none(ask, shelf:
         FakeGenerator(script), "甲研究院的报告如何描述存算一体？乙研究如何描述计算光学成像？"
     )
     assert unstated.answerable and "存算一体旨在" in unstated.text, unstated.reason
-    assert "《看未来：人工智能展望》：未找到相关内容" in unstated.text, unstated.text
+    assert "乙研究《看未来：人工智能展望》：未找到相关内容" in unstated.text, unstated.text
     # The part's report named at length says where to look, not what its sentence must
     # say: the sentence holds what the part asks, not the report's title.
     titled = ask(
@@ -1648,6 +1648,29 @@ REPORTS = {
 )
 def test_reports_named_loosely(question: str, docs: tuple[str, ...]) -> None:
     assert ReportNames(REPORTS).named(question) == docs
+
+
+def test_a_comparisons_part_is_headed_by_its_publisher_and_title() -> None:
+    # The reader asks of "the Tencent report" and "Weijin Research": a part headed by its
+    # title alone names neither. In English, a publisher without an English form is left
+    # out (no Chinese in an English answer); one the title names already is not repeated.
+    reports = {
+        **REPORTS,
+        "tencent.txt": DocumentMeta(
+            "2024数字科技前沿应用趋势",
+            "腾讯研究院 (Tencent Research Institute)",
+            aliases=("2024 Digital Technology Frontier Application Trends",),
+        ),
+        "lab.txt": DocumentMeta("甲实验室年度报告", "甲实验室"),
+    }
+    names = ReportNames(reports)
+    assert names.heading(("tencent.txt",), "zh") == "腾讯研究院《2024数字科技前沿应用趋势》"
+    assert names.heading(("tencent.txt",), "en") == (
+        "Tencent Research Institute, 2024 Digital Technology Frontier Application Trends"
+    )
+    assert names.heading(("weijin.txt",), "zh") == "未尽研究《看DAO2024》"
+    assert names.heading(("lab.txt",), "zh") == "《甲实验室年度报告》"
+    assert names.heading(("lab.txt",), "en") == "甲实验室年度报告"
 
 
 def test_two_named_reports_make_a_comparison_with_one_part_each() -> None:

@@ -1732,7 +1732,8 @@ class Answerer:
             answer = self._answer(
                 sub_analysis, sub, group, part_opts, on_token, run, first_n, first_id, label
             )
-            answers.append((label, answer))
+            shown_in = analysis.shown_in or analysis.language
+            answers.append((self.reports.heading(group, shown_in), answer))
             first_n += len(answer.passages)
             first_id += sum(len(p.sentences) for p in answer.passages)
         language = analysis.shown_in or analysis.language
@@ -2271,7 +2272,8 @@ def _clause_for(clauses: Sequence[str], group: Sequence[str], reports: ReportNam
 
 
 def _merge_parts(language: str, answers: Sequence[tuple[str, Answer]], refused: Answer) -> Answer:
-    """Each report's answer under its title; a report that does not say it is said so."""
+    """Each report's answer under its heading (publisher and title); a report that does
+    not say it is said so."""
     zh = language == "zh"
     lines: list[str] = []
     for label, a in answers:
@@ -2282,9 +2284,9 @@ def _merge_parts(language: str, answers: Sequence[tuple[str, Answer]], refused: 
                 else ("其余部分未找到相关内容。" if zh else "The rest is not stated.")
             )
         elif a.answerable:
-            lines.append(f"《{label}》：{a.text}" if zh else f"{label}: {a.text}")
+            lines.append(f"{label}：{a.text}" if zh else f"{label}: {a.text}")
         else:
-            lines.append(f"《{label}》：未找到相关内容。" if zh else f"{label}: not stated.")
+            lines.append(f"{label}：未找到相关内容。" if zh else f"{label}: not stated.")
     passages = tuple(p for _l, a in answers for p in a.passages)
     # A refused part shows none of its claims: each says why the part was refused.
     claims = tuple(

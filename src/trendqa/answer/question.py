@@ -421,6 +421,21 @@ class ReportNames:
         titles = sorted((self._title(self.documents[d], language) for d in docs), key=len)
         return titles[0] if titles else ""
 
+    def heading(self, docs: Sequence[str], language: str = "zh") -> str:
+        """How a comparison's part is headed: its publisher, in the answer's language when
+        the manifest gives that form, before its report's title (`label`) —
+        "腾讯研究院《2024数字科技前沿应用趋势》", "Tencent Research Institute, 2024 Digital
+        Technology Frontier Application Trends": the reader asked of "the Tencent report"
+        and "Weijin Research", and the title alone says neither."""
+        title = self.label(docs, language)
+        if not title:
+            return ""
+        metas = [self.documents[d] for d in docs]
+        publisher = _publisher_in(next((m.publisher for m in metas if m.publisher), ""), language)
+        if not publisher or fold(publisher) in fold(title):
+            return f"《{title}》" if language == "zh" else title
+        return f"{publisher}《{title}》" if language == "zh" else f"{publisher}, {title}"
+
     @staticmethod
     def _title(meta: DocumentMeta, language: str) -> str:
         if language == "en":
@@ -428,6 +443,13 @@ class ReportNames:
             if english:
                 return english[0]
         return meta.title
+
+
+def _publisher_in(publisher: str, language: str) -> str:
+    """A manifest's publisher ("腾讯研究院 (Tencent Research Institute)") in one language:
+    the form written in it, or '' when it has none."""
+    forms = [f.strip() for f in re.split(r"[(（)）]", publisher) if f.strip()]
+    return next((f for f in forms if detect_language(f) == language), "")
 
 
 _REPORT_KIND = re.compile(r"白皮书|报告|研究院|white paper")

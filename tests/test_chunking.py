@@ -95,6 +95,41 @@ def test_a_wrapped_english_sentence_is_one_sentence() -> None:
     ]
 
 
+def test_a_line_break_inside_a_title_is_no_boundary() -> None:
+    # A PDF wraps a rule's title mid-word, here across a blank line; a title left open
+    # and closed a line later is one name in one sentence. A title never closed, or one
+    # the next line does not close first, still ends its line.
+    text = (
+        "该新规分为三个部分:《实施额外出口管制》《半导体制造项\n\n"
+        "目出口管制暂行最终规则》《实体清单新增内容》。\n"
+        "瑞典两男子焚烧一本《\n"
+        "古兰经》\n"
+        "《标题没有结束\n"
+        "另一行\n"
+        "《甲\n"
+        "《乙》丙》"
+    )
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "该新规分为三个部分:《实施额外出口管制》《半导体制造项\n\n"
+        "目出口管制暂行最终规则》《实体清单新增内容》。",
+        "瑞典两男子焚烧一本《\n古兰经》",
+        "《标题没有结束",
+        "另一行",
+        "《甲",
+        "《乙》丙》",
+    ]
+
+
+def test_a_real_pdfs_wrapped_standard_titles_stay_whole() -> None:
+    # The Ministry of Ecology and Environment's list wraps the standards it cites inside
+    # narrow table cells: "按照《医疗废物高温蒸汽集⏎中处理工程技术规范（试⏎行）》".
+    doc = load_file(DATA / "mee-hazardous-waste-list-2021.pdf", "mee.pdf")
+    title = re.compile(r"《医疗废物高温蒸汽集\s*中处理工程技术规范（试\s*行）》")
+    sentences = [doc.text[a:b] for a, b in split_sentences(doc.text)]
+    assert any(title.search(s) for s in sentences)
+    assert not any(s.rstrip().endswith("《医疗废物高温蒸汽集") for s in sentences)
+
+
 def test_split_sentences_of_blank_text() -> None:
     assert split_sentences("") == []
     assert split_sentences(" \n\n\t ") == []

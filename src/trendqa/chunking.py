@@ -43,8 +43,9 @@ from trendqa.textnorm import fold
 # GPT3.5, as the reports write it); 9: an abbreviation's stop (U.S., Dr., Dec.) ends no
 # sentence; 10: BM25 tokens know technology words jieba lacks (大模型, 算力: `DOMAIN_WORDS`);
 # 11: a text file's repeated short lines are content (a timeline's dateline, a table's
-# header row, a source line): without pages nothing tells them from a running head
-CHUNKER_VERSION = "11"
+# header row, a source line): without pages nothing tells them from a running head;
+# 12: a line break inside a 《title》 closed on the next line is no sentence boundary
+CHUNKER_VERSION = "12"
 
 _Span = tuple[int, int]  # (start, end) character offsets, end exclusive
 _Group = tuple[int, int]  # (first, last) indices of the units making up one chunk
@@ -124,7 +125,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[_Span] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        if match.group() == "\n" and _wrapped(text, match.start()):
+        if match.group() == "\n" and (
+            _wrapped(text, match.start()) or _inside_title(text, start, match.start())
+        ):
             continue
         end = match.start() if match.group() == "\n" else match.end()
         _append_stripped(spans, text, start, end)
@@ -165,6 +168,23 @@ def _wrapped(text: str, newline: int) -> bool:
         and capitalised * 2 < len(words)
         and bool(_WRAP_AFTER_ANY.match(text, newline + 1))
     )
+
+
+# How far past a line break a 《title》 left open may close: a title's wrapped rest.
+_TITLE_WRAP_CHARS = 80
+
+
+def _inside_title(text: str, start: int, newline: int) -> bool:
+    """Whether the line break at `newline` falls inside a 《title》 that the sentence begun at
+    `start` opened and the text after the break closes before opening another: a PDF's
+    line (or page) wrapped mid-title ("…《半导体制造项" / "目出口管制暂行最终规则》…"), which
+    cut there leaves two halves of one name in two sentences."""
+    before = text[start:newline]
+    if before.count("《") <= before.count("》"):
+        return False
+    after = text[newline : newline + _TITLE_WRAP_CHARS].lstrip()
+    close, reopen = after.find("》"), after.find("《")
+    return close > 0 and (reopen < 0 or close < reopen)
 
 
 def _append_stripped(spans: list[_Span], text: str, start: int, end: int) -> None:

@@ -21,6 +21,7 @@ from scripted import YES, answer_requests, model, reply, shown
 from trendqa.answer import REFUSAL, Answer, Answerer, AskOptions, analyze, prompts
 from trendqa.answer.claims import (
     ClaimChecker,
+    ClaimResult,
     figures_in_full,
     split_claims,
     stated_in_full,
@@ -3996,6 +3997,28 @@ def test_a_labelled_entrys_value_is_its_labels_not_the_asked_entrys() -> None:
     assert not other.supported and other.check == "subject", other.detail
     assert "沉浸式媒体" in other.detail
     assert own.supported, own.detail
+
+
+def test_a_run_of_entries_begun_in_the_passage_before_is_read_under_its_label() -> None:
+    # The passage opens mid-run: its label (主笔) and first entries are the passage
+    # before's. The entry is read under the label wherever the run began.
+    text = "脑机接口：吴朋阳\n沉浸式媒体：宋扬、王强\n星地直连通信：王鹏\n"
+    chunk = Chunk("a", text, Location("t.md", "t", 0, len(text), 1, 3))
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    by_text = {s.text.strip(): (p, s) for p in passages for s in p.sentences}
+    asked = analyze("脑机接口和星地直连通信两章的主笔分别是谁？", ReportNames({}))
+    idf = {"吴朋阳": 6.0, "王强": 6.0, "王鹏": 6.0, "主笔": 6.0}
+
+    def check(before: str | None) -> ClaimResult:
+        hook = None if before is None else (lambda _chunk: before)
+        checker = ClaimChecker(asked, idf, 6.0, {}, text_before=hook)
+        return checker.check("吴朋阳", [by_text["脑机接口：吴朋阳"]], passages)
+
+    assert check("主笔\n高性能计算：刘莫闲\n多模态智能体：王强、曹建峰\n").supported
+    assert not check(None).supported  # the label out of sight: nothing says 主笔
+    # A run under another label is that label's.
+    under_editor = check("审校\n高性能计算：刘莫闲\n")
+    assert not under_editor.supported and under_editor.check == "attribute", under_editor.detail
 
 
 def test_a_definition_rests_on_a_sentence_saying_what_something_is() -> None:

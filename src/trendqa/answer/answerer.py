@@ -1131,7 +1131,19 @@ class Answerer:
             self._similarity,
             self.reports,
             lead_in=self._lead_in,
+            text_before=self._text_before,
         )
+
+    def _text_before(self, chunk: Chunk) -> str:
+        """The text of the passage before `chunk` in its document up to where `chunk`
+        starts, when both are under one heading ('' otherwise)."""
+        start = chunk.location.start
+        before = next(
+            (c for c in reversed(self._document(chunk.doc)) if c.location.start < start), None
+        )
+        if before is None or before.heading != chunk.heading:
+            return ""
+        return before.text[: start - before.location.start]
 
     def _lead_in(self, chunk: Chunk) -> str:
         """The last two sentences of the passage before `chunk` under the same heading.

@@ -551,11 +551,15 @@ class ClaimChecker:
         similarity: Similarity | None = None,
         reports: ReportNames | None = None,
         lead_in: Callable[[Chunk], str] | None = None,
+        text_before: Callable[[Chunk], str] | None = None,
     ) -> None:
         self.analysis = analysis
         # The sentences just before a passage in its document (where a chunk boundary cut
         # "《自然》杂志选出了…。其中，…" apart), '' when they are under another heading.
         self.lead_in = lead_in
+        # All of the document's text before a passage under the same heading, as far as
+        # the passage before it reaches (a run of entries begun there: its opening label).
+        self.text_before = text_before
         self.idf = idf
         self.default_idf = default_idf
         self.labels = labels  # doc -> title, publisher, source
@@ -1691,15 +1695,25 @@ class ClaimChecker:
                 text = f"{header.text} {text}"
         elif _ENTRY.match(text.strip()):
             # An entry of a run of "label：value" lines (脑机接口：吴朋阳) is read under the
-            # short line that opens the run (主笔), as a table row under its header.
-            run = list(reversed(earlier))
-            while run and _ENTRY.match(run[0].text.strip()):
+            # short line that opens the run (主笔), as a table row under its header — read
+            # back through its chunk and the one before, where the run may have begun.
+            run = self._lines_before(passage, sentence)
+            while run and _ENTRY.match(run[0].strip()):
                 run.pop(0)
-            if run and _LIST_LABEL.fullmatch(run[0].text.strip()):
-                text = f"{run[0].text} {text}"
+            if run and _LIST_LABEL.fullmatch(run[0].strip()):
+                text = f"{run[0]} {text}"
         elif earlier and _GOES_ON.match(text.lstrip(" 　【[（(")):
             text = f"{earlier[-1].text} {text}"
         return fold(f"{labels} {chunk.title} {heading} {text}")
+
+    def _lines_before(self, passage: Passage, sentence: Sentence) -> list[str]:
+        """The sentences before `sentence` in its chunk and, under the same heading, in the
+        text before the chunk: nearest first."""
+        chunk = passage.hit.chunk
+        head = chunk.text[: sentence.offset]
+        if self.text_before is not None:
+            head = f"{self.text_before(chunk)}\n{head}"
+        return [head[a:b] for a, b in reversed(split_sentences(head))]
 
     def _said(self, term: str, folded_context: str) -> bool:
         """A (folded) term in the context: as written, a two-character word written apart

@@ -12,7 +12,13 @@ from trendqa.chunking import chunk_document
 from trendqa.dedup import fold_duplicates
 from trendqa.errors import IndexMismatchError, InputError
 from trendqa.records import DocumentMeta, SourceDocument
-from trendqa.retrieval import LEXICAL_WEIGHT, Searcher, SearchOptions, check_compatible
+from trendqa.retrieval import (
+    LEXICAL_WEIGHT,
+    Searcher,
+    SearchOptions,
+    _with_firsts,
+    check_compatible,
+)
 from trendqa.store import DocumentEntry, Index, IndexMeta
 from trendqa.testing import FakeEmbedder
 from trendqa.tokens import tokenize
@@ -237,3 +243,24 @@ def test_english_question_over_an_english_document_on_a_chinese_shelf_gets_full_
     assert mixed.search(query, SearchOptions(k=1))[0].chunk.doc == "faa.txt"
     # Words found only inside Chinese passages keep the Chinese shelf's low weight.
     assert mixed.lexical_weight("When will quantum error correction become practical?") < 0.2
+
+
+def test_each_full_voting_retrievers_first_passage_is_among_the_hits() -> None:
+    # BM25 is surest of row 9 (a label line over three bullets); the embedding ranks it
+    # 30th, under the market table it shares a chunk with. Fused, rows both rank
+    # middling come first; the first of a full vote still takes the last place.
+    dense = [(row, 0.9 - row / 100) for row in [1, 2, 3, 4, 5, 6, 7, 8, *range(10, 31), 9]]
+    bm25 = [(9, 12.0), (5, 9.0), (4, 8.0), (3, 7.0), (2, 6.0), (1, 5.0)]
+    fused: dict[int, float] = {}
+    for weight, ranking in ((1.0, dense), (LEXICAL_WEIGHT, bm25)):
+        for rank, (row, _score) in enumerate(ranking, 1):
+            fused[row] = fused.get(row, 0.0) + weight / (60 + rank)
+    ranked = sorted(fused.items(), key=lambda kv: -kv[1])
+    assert 9 not in [row for row, _s in ranked[:5]]
+    rankings = {"dense": dense, "bm25": bm25}
+    moved = _with_firsts(ranked, rankings, {"dense": 1.0, "bm25": LEXICAL_WEIGHT}, 5)
+    assert [row for row, _s in moved[:5]] == [row for row, _s in ranked[:4]] + [9]
+    # A lexical vote weighed down (an English question's matches inside Chinese text)
+    # moves nothing; nor does a first already among the hits.
+    assert _with_firsts(ranked, rankings, {"dense": 1.0, "bm25": 0.2}, 5) == ranked
+    assert _with_firsts(ranked, rankings, {"dense": 1.0, "bm25": LEXICAL_WEIGHT}, 12) == ranked

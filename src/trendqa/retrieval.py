@@ -178,7 +178,10 @@ class Searcher:
                 found.setdefault(row, {})[name] = rank
                 fused[row] = fused.get(row, 0.0) + weights[name] / (opts.rrf_k + rank)
         ranked_rows = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
-        best = self._distinct([(row, score) for row, score in ranked_rows if score > 0], opts.k)
+        ranked_rows = _with_firsts(
+            [(row, score) for row, score in ranked_rows if score > 0], rankings, weights, opts.k
+        )
+        best = sorted(self._distinct(ranked_rows, opts.k), key=lambda rs: -rs[1])
         return [
             Hit(
                 chunk=self.index.chunks[row],
@@ -208,3 +211,29 @@ class Searcher:
             if len(kept) == k:
                 break
         return kept
+
+
+def _with_firsts(
+    ranked: list[tuple[int, float]],
+    rankings: dict[str, list[tuple[int, float]]],
+    weights: dict[str, float],
+    k: int,
+) -> list[tuple[int, float]]:
+    """The fused ranking with each full-voting retriever's own first passage moved up into
+    the first `k`, at their end. A passage one retriever is surest of and the other ranks
+    far down ("关键驱动因素" over three bullets, beside a market table the embedding reads
+    as the chunk's topic) otherwise loses to passages both rank middling. A vote weighed
+    down (an English question's BM25 matches over Chinese text) moves nothing."""
+    out = list(ranked)
+    moved = 0
+    for name, ranking in rankings.items():
+        if not ranking or weights[name] < 1.0:
+            continue
+        first = ranking[0][0]
+        at = next((i for i, (row, _s) in enumerate(out) if row == first), None)
+        slot = k - 1 - moved
+        if at is None or at < k or slot < 1:
+            continue
+        out.insert(slot, out.pop(at))
+        moved += 1
+    return out

@@ -14,6 +14,7 @@ from scripted import YES, answer_requests, sentence_id
 from test_answering import assert_checkable
 from trendqa.answer import Answerer, AskOptions, prompts
 from trendqa.answer.answerer import _unanswered_parts
+from trendqa.answer.claims import _asks_a_course
 from trendqa.answer.question import asked_parts
 from trendqa.api import ingest_paths, open_searcher
 from trendqa.config import Settings
@@ -163,6 +164,27 @@ def test_the_year_one_part_names_does_not_date_the_course_another_asks(
         "2023年深圳人工智能创新载体立项数量是多少？", AskOptions()
     )
     assert not any(c.supported and "15" in c.text for c in alone.claims), alone.claims
+
+
+@pytest.mark.parametrize(
+    ("question", "course"),
+    [
+        (QUESTION, True),
+        ("截至2023年底，深圳有多少家人工智能创新载体，新审批情况如何？", True),
+        (
+            "How many carriers had Shenzhen built by the end of 2023, and how did new "
+            "approvals develop?",
+            True,
+        ),
+        # One thing asked, or every part dated: the year holds.
+        ("2023年深圳人工智能融资情况如何？", False),
+        ("2023年深圳有多少家企业？2023年融资多少？", False),
+        # A report named "trends" asks no course.
+        ("How many firms did it count in 2023, and what does the trends report say?", False),
+    ],
+)
+def test_which_questions_ask_a_course_over_the_years(question: str, course: bool) -> None:
+    assert _asks_a_course(question) is course
 
 
 def test_a_parts_unstated_answer_is_not_added(searcher: Searcher) -> None:

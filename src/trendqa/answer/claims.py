@@ -2054,8 +2054,8 @@ def _kinds(names: Sequence[str]) -> frozenset[str]:
 # approvals develop?"): its answer is dated to the years it went through.
 _COURSE = re.compile(
     r"情况如何|如何(?:变化|发展|演变)|(?:变化|发展|演变)(?:情况|趋势)|趋势如何|走势|历年|逐年|"
-    r"\bhow (?:did|has|have|do|does)\b.*\b(?:develop|change|evolve|trend|grow)|\btrend|"
-    r"\bover (?:the years|time)\b",
+    r"\bhow (?:did|has|have|do|does)\b[^?]*\b(?:develop|change|evolve|grow)\w*|"
+    r"\btrend (?:of|in)\b|\bover (?:the years|time)\b",
     re.IGNORECASE,
 )
 

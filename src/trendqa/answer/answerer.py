@@ -1137,13 +1137,18 @@ class Answerer:
     def _text_before(self, chunk: Chunk) -> str:
         """The text of the passage before `chunk` in its document up to where `chunk`
         starts, when both are under one heading ('' otherwise)."""
+        found = self._before(chunk)
+        return "" if found is None else found[0].text[: found[1]]
+
+    def _before(self, chunk: Chunk) -> tuple[Chunk, int] | None:
+        """The passage before `chunk` in its document under the same heading, and how far
+        into it `chunk` starts (passages overlap); None when there is none."""
         start = chunk.location.start
-        before = next(
-            (c for c in reversed(self._document(chunk.doc)) if c.location.start < start), None
-        )
+        ordered = self._document(chunk.doc)
+        before = next((c for c in reversed(ordered) if c.location.start < start), None)
         if before is None or before.heading != chunk.heading:
-            return ""
-        return before.text[: start - before.location.start]
+            return None
+        return before, start - before.location.start
 
     def _lead_in(self, chunk: Chunk) -> str:
         """The last two sentences of the passage before `chunk` under the same heading.
@@ -1153,13 +1158,11 @@ class Answerer:
         known = self._lead_ins.get(chunk.id)
         if known is not None:
             return known
-        start = chunk.location.start
-        ordered = self._document(chunk.doc)
-        before = next((c for c in reversed(ordered) if c.location.start < start), None)
+        found = self._before(chunk)
         lead = ""
-        if before is not None and before.heading == chunk.heading:
+        if found is not None:
             # Passages overlap: what comes before `chunk` ends where it starts.
-            ahead = start - before.location.start
+            before, ahead = found
             spans = [(a, b) for a, b in split_sentences(before.text) if b <= ahead][-2:]
             lead = " ".join(before.text[a:b] for a, b in spans)
         self._lead_ins[chunk.id] = lead
@@ -1959,7 +1962,7 @@ def _unanswered_parts(parts: Sequence[str], shares: Sequence[float | None]) -> l
 
 def _is_part(passages: Sequence[Passage]) -> bool:
     """Whether `passages` are a comparison's part's: labelled with their report."""
-    return any(p.part and p.part != "outline" for p in passages)
+    return any(p.for_part for p in passages)
 
 
 def _beside(

@@ -994,7 +994,7 @@ class ClaimChecker:
         sentence stating it does in the clauses that lead up to it ("2023年清明档总票房已
         突破1.92亿元，超过2022年…" dates it to 2023, whatever year the claim writes)."""
         asked = set(_YEAR.findall(self.analysis.question))
-        if len(asked) != 1 or _asks_a_course(self.analysis.question):
+        if len(asked) != 1 or self._asks_a_course:
             return ""
         year = next(iter(asked))
         dated = _other_year(claim, asked)
@@ -1065,7 +1065,7 @@ class ClaimChecker:
             # What a section or a definition is about is its heading's business; a name
             # the question asks about (RLHF, ChatGLM), or the term it defines, is still
             # written in the section.
-            if any(_for_a_part(p) for p, _s in evidence):
+            if any(p.for_part for p, _s in evidence):
                 # A comparison's part is one report's few sentences on the name, read among
                 # its other sections: a sentence about something else is no part of its
                 # answer for sharing a section that mentions the name in passing (a Hunyuan
@@ -1197,11 +1197,7 @@ class ClaimChecker:
         question quotes ('行业预测', “数字交互引擎”), is missing from every shown passage
         of the sections the claim's sentences lie in, headings and titles included. Other
         Chinese subjects are a section's topic in other words."""
-        if not (
-            _LATIN_ENTITY.fullmatch(entity) or self._quoted_term(entity) or entity in self._defined
-        ):
-            return False
-        forms = self._forms(entity)
+        forms = self._written_names(entity)
         if not forms:
             return False
         sections = {_section(p) for p, _s in evidence}
@@ -1216,14 +1212,25 @@ class ClaimChecker:
     def _unnamed_near(self, entity: str, evidence: Sequence[Evidence]) -> bool:
         """Whether a name `_unnamed_in_section` holds a claim to is missing from the near
         context (`_context`, not wide) of every sentence stating the claim."""
+        forms = self._written_names(entity)
+        return bool(forms) and not any(
+            f in self._context(p, s, wide=False) for f in forms for p, s in evidence
+        )
+
+    def _written_names(self, entity: str) -> list[str]:
+        """How the corpus writes `entity` (`_forms`) when it is a name a section must write
+        — a Latin-script name, a term the question quotes or the term it defines — else []."""
         if not (
             _LATIN_ENTITY.fullmatch(entity) or self._quoted_term(entity) or entity in self._defined
         ):
-            return False
-        forms = self._forms(entity)
-        if not forms:
-            return False
-        return not any(f in self._context(p, s, wide=False) for f in forms for p, s in evidence)
+            return []
+        return self._forms(entity)
+
+    @cached_property
+    def _asks_a_course(self) -> bool:
+        """Whether the question has a part asking how something went over the years
+        (`_asks_a_course`): worked out once, not per claim."""
+        return _asks_a_course(self.analysis.question)
 
     @cached_property
     def _defined(self) -> tuple[str, ...]:
@@ -2065,11 +2072,6 @@ def _asks_a_course(question: str) -> bool:
     the year another part names ("截至2023年底，…有多少家？新审批情况如何？") frames that
     part alone, and a claim may answer the other with the years it went through."""
     return any(_COURSE.search(p) and not _YEAR.search(p) for p in asked_parts(question))
-
-
-def _for_a_part(passage: Passage) -> bool:
-    """Whether `passage` was retrieved for a comparison's part (labelled with its report)."""
-    return bool(passage.part) and passage.part != "outline"
 
 
 def _questions(text: str) -> list[str]:

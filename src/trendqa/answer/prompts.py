@@ -158,17 +158,11 @@ def confirm_prompt(
     """Do the quoted sentences state what the question asks for — or, for the answer to
     one `part` of it, what that part asks for?"""
     body = "\n".join(f"- {' '.join(q.split())}" for q in quotes)
-    if part:
-        user = (
-            f"Question: {question}\n{_CONFIRM_PART}{part}\n"
-            f"Quoted sentences:\n{body}\nAnswer: {answer}\n"
-            "Do the quoted sentences state what that part asks for?"
-        )
-    else:
-        user = (
-            f"Question: {question}\nQuoted sentences:\n{body}\nAnswer: {answer}\n"
-            "Do the quoted sentences state what the question asks for?"
-        )
+    of_part, asked = (f"{_CONFIRM_PART}{part}\n", "that part") if part else ("", "the question")
+    user = (
+        f"Question: {question}\n{of_part}Quoted sentences:\n{body}\nAnswer: {answer}\n"
+        f"Do the quoted sentences state what {asked} asks for?"
+    )
     return [ChatMessage("system", _CONFIRM_SYSTEM), ChatMessage("user", user)]
 
 

@@ -31,6 +31,12 @@ class Passage:
     sentences: tuple[Sentence, ...]
     part: str = ""  # for comparisons: the report or entity this passage was retrieved for
 
+    @property
+    def for_part(self) -> bool:
+        """Whether this passage was retrieved for a comparison's part (labelled with its
+        report), not read from an outline."""
+        return bool(self.part) and self.part != "outline"
+
 
 @dataclass(frozen=True)
 class Citation:

@@ -291,6 +291,59 @@ class TestLlamaCpp:
         (text,) = json.loads(result.text)["translations"]
         assert han_share(text) == 0, text
 
+    def test_greedy_replies_test_one_token_a_step_and_match_the_grammar_sampler(
+        self, smollm: LlamaCppGenerator
+    ) -> None:
+        from trendqa.answer import prompts
+
+        cases = [  # (prompt, schema, whether the prompt asks for that JSON)
+            (QUESTION, VERDICT_SCHEMA, False),  # the model's own best tokens are no JSON
+            (VERDICT_QUESTION, VERDICT_SCHEMA, True),
+            (
+                prompts.translate_prompt(["截至2023年底，上海市人工智能企业数量为1,100家。"], "en"),
+                prompts.translate_schema(1, latin_only=True),
+                True,
+            ),
+        ]
+        used: list[llamacpp.GreedyGrammar] = []
+
+        class Recorded(llamacpp.GreedyGrammar):
+            def __init__(self, *args: Any) -> None:
+                super().__init__(*args)
+                used.append(self)
+
+        refused = 0
+        for messages, schema, asked in cases:
+            smollm._llm.reset()
+            sampled = smollm._llm.create_chat_completion(
+                messages=[m.as_dict() for m in messages],
+                max_tokens=64,
+                temperature=0.0,
+                repeat_penalty=1.0,
+                grammar=smollm.grammar(schema),
+            )["choices"][0]["message"]["content"]
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setattr(llamacpp, "GreedyGrammar", Recorded)
+                options = GenerationOptions(max_tokens=64, json_schema=schema)
+                assert smollm.generate(messages, options).text == sampled
+            greedy = used[-1]
+            assert greedy._sampler is None  # freed with its reply
+            if asked:  # most steps test a single token
+                assert greedy.refused < greedy.steps / 2
+            refused += greedy.refused
+        assert len(used) == len(cases)
+        assert refused > 0  # the whole-vocabulary fallback ran too, and chose as llama.cpp
+
+    def test_sampled_replies_keep_the_grammar_in_the_sampler(
+        self, smollm: LlamaCppGenerator, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        def never(*_args: Any) -> None:
+            raise AssertionError("GreedyGrammar used for a sampled reply")
+
+        monkeypatch.setattr(llamacpp, "GreedyGrammar", never)
+        options = GenerationOptions(max_tokens=96, temperature=0.7, json_schema=VERDICT_SCHEMA)
+        assert_valid_verdict(smollm.generate(VERDICT_QUESTION, options).text)
+
     def test_grammar_is_built_once_per_schema(self, smollm: LlamaCppGenerator) -> None:
         assert smollm.grammar(VERDICT_SCHEMA) is smollm.grammar(
             json.loads(json.dumps(VERDICT_SCHEMA))

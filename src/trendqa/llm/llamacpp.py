@@ -24,6 +24,7 @@ from trendqa.llm.base import (
     _collect,
     check_fits,
 )
+from trendqa.llm.grammar import GreedyGrammar
 
 GGUF_MAGIC = b"GGUF"
 INSTALL_HINT = "run `trendqa models install` or pass --model PATH.gguf"
@@ -349,19 +350,28 @@ class LlamaCppGenerator:
         check_fits(prompt_tokens, options.max_tokens, self.context_length)
         if not self.reuse_prefix:
             self._llm.reset()  # forget the cached prefix: evaluate the prompt from scratch
+        grammar = self.grammar(options.json_schema)
+        greedy = None
+        constraint: dict[str, Any] = {"grammar": grammar}
+        if grammar is not None and options.temperature == 0.0:
+            # The same reply, without testing the whole vocabulary at every token.
+            greedy = GreedyGrammar(_import_llama_cpp(), self._llm.model, grammar)
+            constraint = {"logits_processor": [greedy]}
         chunks = self._llm.create_chat_completion(
             messages=[m.as_dict() for m in messages],
             max_tokens=options.max_tokens,
             temperature=options.temperature,
             repeat_penalty=1.0,  # the chat handlers default to 1.1, which fights verbatim quotes
             stop=list(options.stop),
-            grammar=self.grammar(options.json_schema),
             stream=True,  # always, so that first_token_s is measured
+            **constraint,
         )
         try:
             stream = _collect(chunks, start, on_token)
         finally:
             chunks.close()
+            if greedy is not None:
+                greedy.close()
         return GenerationResult(
             text=stream.text,
             prompt_tokens=prompt_tokens,

@@ -4136,3 +4136,39 @@ def test_a_question_pointing_back_asks_of_the_subject_before_it() -> None:
     assert checker._missing_subject("1924年，德国Hans Berger开发了脑电图。", eeg) == "嵌入式智能"
     article = [(passages[0], passages[0].sentences[0])]
     assert checker._missing_subject("这被公认是具身智能概念的首次提出。", article) == ""
+
+
+def test_a_word_naming_a_kind_is_not_what_a_question_asks_of_its_subject() -> None:
+    # 领域 says what kind of thing 智能医疗 is; what is asked about is 智能医疗.
+    asked = analyze("深圳应用层企业里智能医疗领域的占比是多少？", ReportNames({}))
+    checker = ClaimChecker(asked, {"医疗": 3.0, "领域": 2.0}, 4.0, {})
+    assert checker._attribute_terms == ["医疗"]
+    alone = analyze("该领域的占比是多少？", ReportNames({}))  # a kind noun alone is kept
+    assert ClaimChecker(alone, {"领域": 2.0}, 4.0, {})._attribute_terms == ["领域"]
+
+
+def test_a_share_of_other_fields_is_no_share_of_the_field_asked(  # type: ignore[no-untyped-def]
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # The sentence gives the application layer's share and names the fields it covers;
+    # 智能医疗 is not among them, so its share is stated nowhere.
+    root = tmp_path / "layers"
+    root.mkdir()
+    (root / "layers.md").write_text(
+        "# 深圳人工智能产业\n\n## 产业分层\n\n截至2023年底，深圳64.9%的人工智能相关企业处于应用层，"
+        "主要集中在公共安全、智能制造、智能家居和智能交通领域。\n",
+        encoding="utf-8",
+    )
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    claim = (
+        "深圳64.9%的人工智能相关企业处于应用层，"
+        "主要集中在公共安全、智能制造、智能家居和智能交通领域。"
+    )
+    gen = model(claim, "64.9%的人工智能相关企业处于应用层")
+    answer = Answerer(searcher, gen).ask("深圳应用层企业里智能医疗领域的占比是多少？", AskOptions())
+    assert not answer.answerable, (answer.text, answer.reason)
+    assert answer.reason.startswith("attribute:") and "医疗" in answer.reason, answer.reason
+    gen = model(claim, "64.9%的人工智能相关企业处于应用层")
+    answer = Answerer(searcher, gen).ask("深圳应用层企业里智能交通领域的占比是多少？", AskOptions())
+    assert not answer.reason.startswith("attribute:"), answer.reason

@@ -174,6 +174,9 @@ _REPORTING = frozenset({
     "统计", "估计", "显示", "表示", "写道", "说", "称", "披露", "盘点",
     "点名", "评价", "看待", "分析", "讨论",
 })  # fmt: skip
+# Words naming the kind of what a question asks about (智能医疗领域, 汽车行业): they tell
+# what 智能医疗 is, and a sentence on any other field says 领域 too.
+_KIND_NOUNS = frozenset({"领域", "行业", "板块", "方面", "类别", "门类", "赛道"})
 # Attributes asked together: 出游人次和收入, 算力与功率.
 _JOINED = re.compile(r"和|与|及|以及|、")
 JOINED_CHARS = 8
@@ -1629,10 +1632,18 @@ class ClaimChecker:
         if kind and len(tokenize(kind.group(1))) <= 1:
             question = question[: kind.start()]
         parts = _JOINED.split(question)
-        last = [self._subject_words(part)[-1:] for part in parts]
+        last = [self._last_word(part) for part in parts]
         if len(parts) > 1 and all(last[-2:]) and len(parts[-1]) <= JOINED_CHARS:
             return list(dict.fromkeys([*last[-2], *last[-1], *counted]))
-        return list(dict.fromkeys([*self._subject_words(question)[-1:], *counted]))
+        return list(dict.fromkeys([*self._last_word(question), *counted]))
+
+    def _last_word(self, text: str) -> list[str]:
+        """The last subject word of `text`, read past a word naming its kind: 医疗 of
+        "智能医疗领域的占比" (a kind noun alone is kept)."""
+        words = self._subject_words(text)
+        while len(words) > 1 and words[-1] in _KIND_NOUNS:
+            words.pop()
+        return words[-1:]
 
     def _subject_words(self, text: str) -> list[str]:
         """Content words that may say what is asked of the subject: in a question naming

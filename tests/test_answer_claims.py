@@ -4172,3 +4172,37 @@ def test_a_share_of_other_fields_is_no_share_of_the_field_asked(  # type: ignore
     gen = model(claim, "64.9%的人工智能相关企业处于应用层")
     answer = Answerer(searcher, gen).ask("深圳应用层企业里智能交通领域的占比是多少？", AskOptions())
     assert not answer.reason.startswith("attribute:"), answer.reason
+
+
+def test_a_sentence_is_read_under_the_line_titling_its_entry(  # type: ignore[no-untyped-def]
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # In a chronicle, a short line titles each entry: 升级 is said by the title, not by
+    # the sentence listing the upgraded abilities. A title further up titles another entry.
+    root = tmp_path / "chronicle"
+    root.mkdir()
+    (root / "chronicle.md").write_text(
+        "# 人形机器人\n\n## 大事记\n\n"
+        "7月，李飞飞团队发布最新成果VoxPoser具身智能技术，机器人可以直接听懂人类的自然语言指令。\n"
+        "特斯拉擎天柱再次升级\n"
+        "人形机器人Optimus快速迭代，商业化进程持续推进。\n"
+        "特斯拉擎天柱的力控能力、抓取复杂物体的能力、利用FSD技术的视觉感知和处理能力。\n"
+        "多家科技公司布局具身智能\n"
+        "OpenAI投资了人形机器人公司1X。\n"
+        "英伟达CEO黄仁勋也公开唱多具身智能。\n"
+        "微软基于ChatGPT生成控制机器人的相关代码。\n"
+        "腾讯的机器人Max学会了障碍追逐比赛的智能策略。\n",
+        encoding="utf-8",
+    )
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    claim = "特斯拉擎天柱的力控能力、抓取复杂物体的能力、利用FSD技术的视觉感知和处理能力。"
+    gen = model(claim, "特斯拉擎天柱的力控能力")
+    answer = Answerer(searcher, gen).ask("特斯拉擎天柱在什么能力上有了升级？", AskOptions())
+    assert answer.answerable, answer.reason
+    assert [c.quote for c in answer.citations] == [claim]
+    claim = "腾讯的机器人Max学会了障碍追逐比赛的智能策略。"
+    gen = model(claim, "腾讯的机器人Max")
+    answer = Answerer(searcher, gen).ask("腾讯的机器人Max布局了什么？", AskOptions())
+    assert not answer.answerable, (answer.text, answer.reason)
+    assert answer.reason.startswith("attribute:") and "布局" in answer.reason, answer.reason

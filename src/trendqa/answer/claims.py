@@ -177,6 +177,8 @@ _REPORTING = frozenset({
 # Words naming the kind of what a question asks about (智能医疗领域, 汽车行业): they tell
 # what 智能医疗 is, and a sentence on any other field says 领域 too.
 _KIND_NOUNS = frozenset({"领域", "行业", "板块", "方面", "类别", "门类", "赛道"})
+# How many sentences an entry under a topic line may hold before the claim's sentence.
+ENTRY_SENTENCES = 2
 # Attributes asked together: 出游人次和收入, 算力与功率.
 _JOINED = re.compile(r"和|与|及|以及|、")
 JOINED_CHARS = 8
@@ -1722,7 +1724,20 @@ class ClaimChecker:
                 text = f"{run[0]} {text}"
         elif earlier and _GOES_ON.match(text.lstrip(" 　【[（(")):
             text = f"{earlier[-1].text} {text}"
+        else:
+            text = f"{self._entry_title(passage, earlier)} {text}"
         return fold(f"{labels} {chunk.title} {heading} {text}")
+
+    def _entry_title(self, passage: Passage, earlier: Sequence[Sentence]) -> str:
+        """The line titling the short entry a sentence belongs to: the nearest topic line
+        at most `ENTRY_SENTENCES` sentences above it ("特斯拉擎天柱再次升级" over the two
+        sentences of its entry in a chronicle), as a heading titles its section; '' when
+        none is that near."""
+        text = passage.hit.chunk.text
+        for before in list(reversed(earlier))[: ENTRY_SENTENCES + 1]:
+            if topic_line(text, before):
+                return before.text
+        return ""
 
     def _lines_before(self, passage: Passage, sentence: Sentence) -> list[str]:
         """The sentences before `sentence` in its chunk and, under the same heading, in the

@@ -4206,3 +4206,62 @@ def test_a_sentence_is_read_under_the_line_titling_its_entry(  # type: ignore[no
     answer = Answerer(searcher, gen).ask("腾讯的机器人Max布局了什么？", AskOptions())
     assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason.startswith("attribute:") and "布局" in answer.reason, answer.reason
+
+
+HEADED_CHAPTERS = """多模态智能体
+
+多模态、Agent和端侧
+从文本到图像、音视频等更多维度，多模态将推动AI应用的广度。
+Agent为AI带来“手和脚”，大幅拓展应用深度。
+
+行业预测
+
+大事记
+
+GPT4发布
+3月，GPT4正式发布，回答的准确性相比GPT3.5大幅提升了40%。
+
+卫星通信
+
+行业预测
+
+未来手机直连卫星会进入到快速增长阶段，终端设备将大量普及。
+
+大事记
+
+星链2.0 mini版本入轨
+2023年2月，星链公司发射星链2.0 mini版本卫星。
+"""
+
+
+def test_what_a_quoted_heading_holds_is_what_stands_under_it(  # type: ignore[no-untyped-def]
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # The multimodal chapter's 行业预测 heads nothing (its chart was lost; the chapters'
+    # repeated 大事记 follows): sentences from elsewhere in the chapter are no forecast.
+    # The satellite chapter's 行业预测 heads its forecast.
+    root = tmp_path / "chapters"
+    root.mkdir()
+    (root / "chapters.txt").write_text(HEADED_CHAPTERS, encoding="utf-8")
+    # Other reports, so that the heading's words single something out.
+    for i, topic in enumerate(["量子计算", "虚拟电厂", "脑机接口", "低空经济"]):
+        (root / f"other{i}.txt").write_text(
+            f"{topic}\n\n{topic}在2023年取得了新的进展，多家机构发布了相关成果。\n",
+            encoding="utf-8",
+        )
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    claim = "从文本到图像、音视频等更多维度，多模态将推动AI应用的广度。"
+    gen = model(f"- {claim}", "多模态将推动AI应用的广度")
+    answer = Answerer(searcher, gen).ask(
+        "多模态智能体的“行业预测”说了多模态和Agent的哪些前景？", AskOptions()
+    )
+    assert not answer.answerable, (answer.text, answer.reason)
+    assert answer.reason.startswith("heading:") and "行业预测" in answer.reason, answer.reason
+    claim = "未来手机直连卫星会进入到快速增长阶段，终端设备将大量普及。"
+    gen = model(f"- {claim}", "未来手机直连卫星会进入到快速增长阶段")
+    answer = Answerer(searcher, gen).ask(
+        "卫星通信的“行业预测”说了手机直连卫星的哪些前景？", AskOptions()
+    )
+    assert answer.answerable, answer.reason
+    assert [c.quote for c in answer.citations] == [claim]

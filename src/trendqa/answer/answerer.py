@@ -36,6 +36,7 @@ from trendqa.answer.claims import (
     DEFINING,
     LEAD_MARKER,
     RESTATES,
+    STATEMENT_END,
     ClaimChecker,
     ClaimResult,
     figures_in_full,
@@ -228,6 +229,8 @@ class Answerer:
         # The lead-in of each passage asked for, and the last few documents' passages in
         # order (a long-running server must not come to hold the whole shelf this way).
         self._lead_ins: dict[str, str] = {}
+        self._repeated: dict[str, frozenset[str]] = {}
+        self._texts: dict[str, str] = {}
         self._document = lru_cache(maxsize=8)(self._read_document)
 
     @cached_property
@@ -1132,7 +1135,46 @@ class Answerer:
             self.reports,
             lead_in=self._lead_in,
             text_before=self._text_before,
+            repeated_lines=self._repeated_lines,
+            document_text=self._document_text,
         )
+
+    def _document_text(self, doc: str) -> str:
+        """`doc`'s text as its passages quote it, at the offsets they give (what no
+        passage holds, page furniture, is blank). Put together once per document."""
+        known = self._texts.get(doc)
+        if known is not None:
+            return known
+        pieces: list[str] = []
+        end = 0
+        for chunk in self._document(doc):
+            start = chunk.location.start
+            if start > end:
+                pieces.append("\n" * (start - end))
+            pieces.append(chunk.text[max(0, end - start) :])
+            end = max(end, start + len(chunk.text))
+        text = "".join(pieces)
+        self._texts[doc] = text
+        return text
+
+    def _repeated_lines(self, doc: str) -> frozenset[str]:
+        """The lines `doc` writes on their own at two or more places, folded (statements
+        aside): the headings its chapters repeat. Worked out once per document."""
+        known = self._repeated.get(doc)
+        if known is not None:
+            return known
+        places: dict[str, set[int]] = {}
+        for chunk in self._document(doc):
+            offset = chunk.location.start
+            for line in chunk.text.split("\n"):
+                text = line.strip()
+                if text and text[-1] not in STATEMENT_END:
+                    # Passages overlap: a line is counted once per place in the document.
+                    places.setdefault(fold(text), set()).add(offset)
+                offset += len(line) + 1
+        found = frozenset(line for line, at in places.items() if len(at) >= 2)
+        self._repeated[doc] = found
+        return found
 
     def _text_before(self, chunk: Chunk) -> str:
         """The text of the passage before `chunk` in its document up to where `chunk`

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
 from trendqa.answer.cite import overlap
-from trendqa.answer.context import heading_at
+from trendqa.answer.context import NUMBERED, heading_at
 from trendqa.answer.question import (
     QuestionAnalysis,
     ReportNames,
@@ -177,6 +177,11 @@ _REPORTING = frozenset({
 # Words naming the kind of what a question asks about (智能医疗领域, 汽车行业): they tell
 # what 智能医疗 is, and a sentence on any other field says 领域 too.
 _KIND_NOUNS = frozenset({"领域", "行业", "板块", "方面", "类别", "门类", "赛道"})
+# A line that may be a heading: short, no clause or label punctuation (a caption's
+# "来源：…" is none).
+_HEADING_LINE = re.compile(r"[^：:，,。；！？;!?]{1,40}")
+# A bulleted line: an item of a run.
+_LIST_ITEM = re.compile(r"^[-*•·●▪]\s*\S")
 # How many sentences an entry under a topic line may hold before the claim's sentence.
 ENTRY_SENTENCES = 2
 # Attributes asked together: 出游人次和收入, 算力与功率.
@@ -332,7 +337,7 @@ def clauses(claim: str, figure: bool = False) -> list[str]:
 TOPIC_LINE_CHARS = 40
 # A table's unit line stands in its heading or at most this far above a row.
 TABLE_UNIT_CHARS = 400
-_STATEMENT_END = frozenset("。.!！?？；;…")
+STATEMENT_END = frozenset("。.!！?？；;…")
 STATED_CHARS = 12
 BARE_CHARS = 20
 _SENTENCE_CLAUSE = re.compile(r"(?<=[，；：;])|(?<=[,:])(?!\d)")
@@ -557,6 +562,8 @@ class ClaimChecker:
         reports: ReportNames | None = None,
         lead_in: Callable[[Chunk], str] | None = None,
         text_before: Callable[[Chunk], str] | None = None,
+        repeated_lines: Callable[[str], frozenset[str]] | None = None,
+        document_text: Callable[[str], str] | None = None,
     ) -> None:
         self.analysis = analysis
         # The sentences just before a passage in its document (where a chunk boundary cut
@@ -565,6 +572,12 @@ class ClaimChecker:
         # All of the document's text before a passage under the same heading, as far as
         # the passage before it reaches (a run of entries begun there: its opening label).
         self.text_before = text_before
+        # The lines a document writes on their own more than once, folded: the headings
+        # every chapter repeats (行业预测, 2023 chronicle of events 大事记).
+        self.repeated_lines = repeated_lines
+        # A document's text as its passages quote it, by offset (what lies between two
+        # shown passages: whether a sentence stands under a heading read further up).
+        self.document_text = document_text
         self.idf = idf
         self.default_idf = default_idf
         self.labels = labels  # doc -> title, publisher, source
@@ -828,6 +841,16 @@ class ClaimChecker:
                 False,
                 "subject",
                 f"the cited sentences state it for another subject, not {missing}",
+                score,
+            )
+        unheaded = self._unheaded(claim, evidence)
+        if unheaded:
+            return ClaimResult(
+                claim,
+                evidence,
+                False,
+                "heading",
+                f"no cited sentence stands under the heading {unheaded}",
                 score,
             )
         if (
@@ -1213,6 +1236,63 @@ class ClaimChecker:
             if _section(q) in sections or id(q) in cited
         ]
         return not any(f in text for f in forms for text in shown)
+
+    def _unheaded(self, claim: str, evidence: Sequence[Evidence]) -> str:
+        """For a list, a definition or an overview: the quoted term the question asks under
+        (`_not_under`) that heads none of the claim's sentences ('' when there is none)."""
+        if find_numbers(claim) or self.analysis.type not in ("list", "definition", "overview"):
+            return ""
+        return next((e for e in self.analysis.entities if self._not_under(e, evidence)), "")
+
+    def _not_under(self, entity: str, evidence: Sequence[Evidence]) -> bool:
+        """Whether a term the question quotes, which a shown passage writes as a heading
+        (a line of its own: '行业预测'), heads none of the claim's sentences. What is asked
+        of a heading is what stands under it; a heading with no body (行业预测 over a chart
+        the text lost) holds nothing, and sentences elsewhere in its chapter are no answer."""
+        if not self._quoted_term(entity):
+            return False
+        lines = {
+            fold(line.strip())
+            for p in self._shown_passages
+            for line in p.hit.chunk.text.split("\n")
+        }
+        headings = [f for f in self._forms(entity) if f in lines]
+        return bool(headings) and not any(
+            self._headed_by(f, p, s) for f in headings for p, s in evidence
+        )
+
+    def _headed_by(self, heading: str, passage: Passage, sentence: Sentence) -> bool:
+        """Whether the (folded) `heading` stands above `sentence` as its heading: the
+        passage's own heading, or a line of its own read back to over lines that state
+        nothing (captions, entry titles), items of a run with their bodies, and at most
+        `ENTRY_SENTENCES` other lines that state something — over no heading its document
+        repeats in every chapter (大事记 after an empty 行业预测 opens another part). Read
+        back through the document's text where it is known; where only the passage and
+        the one before it are, text that ends first says nothing against the heading."""
+        chunk = passage.hit.chunk
+        if heading in fold(chunk.heading or ""):
+            return True
+        if self.document_text is not None:
+            head = self.document_text(chunk.doc)[: chunk.location.start + sentence.offset]
+        else:
+            head = chunk.text[: sentence.offset]
+            if self.text_before is not None:
+                head = f"{self.text_before(chunk)}\n{head}"
+        repeated = self.repeated_lines(chunk.doc) if self.repeated_lines else frozenset()
+        statements = 0
+        for line in reversed([line.strip() for line in head.split("\n") if line.strip()]):
+            folded = fold(line)
+            if folded == heading:
+                return True
+            if folded in repeated and _HEADING_LINE.fullmatch(line):
+                return False  # a chapter's heading its document repeats, not a caption
+            if NUMBERED.match(line) or _LIST_ITEM.match(line):
+                statements = 0  # an item of a run under the heading, after its body
+            elif line[-1] in STATEMENT_END:
+                statements += 1
+                if statements > ENTRY_SENTENCES:
+                    return False
+        return self.document_text is None
 
     def _unnamed_near(self, entity: str, evidence: Sequence[Evidence]) -> bool:
         """Whether a name `_unnamed_in_section` holds a claim to is missing from the near
@@ -2198,7 +2278,7 @@ def topic_line(text: str, sentence: Sentence) -> bool:
     """Whether a sentence is a line of its own that names a topic and states nothing: no
     closing stop, short, the whole of its line in `text` (its passage's chunk text)."""
     piece = sentence.text.strip()
-    if not piece or len(piece) > TOPIC_LINE_CHARS or piece[-1] in _STATEMENT_END:
+    if not piece or len(piece) > TOPIC_LINE_CHARS or piece[-1] in STATEMENT_END:
         return False
     start = text.rfind("\n", 0, sentence.offset) + 1
     end = text.find("\n", sentence.offset)

@@ -1388,6 +1388,29 @@ def test_a_quote_for_an_english_question_is_shown_translated(  # type: ignore[no
         assert "11,000" not in answer.text and "上海市人工智能企业数量为1,100家" in answer.text
 
 
+def test_a_quote_whose_translation_changes_a_figure_is_asked_again_with_its_figures(  # type: ignore[no-untyped-def]
+    ask,
+) -> None:
+    # The translator writes 1,100 as 11,000; asked again with the quote's figures named,
+    # it keeps them, and the quote is shown in the question's language.
+    inner = model(SHANGHAI_ZH, "上海市人工智能企业数量")
+    right = "At the end of 2023, Beijing had 2,200 AI companies and Shanghai had 1,100."
+    wrong = right.replace("1,100", "11,000")
+
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        if prompts.request_kind(options) == "translate":
+            named = "Write every one of these figures: 2023, 2,200, 1,100" in messages[-1].content
+            return json.dumps({"translations": [right if named else wrong]})
+        return inner._script(messages, options)  # type: ignore[misc]
+
+    gen = FakeGenerator(script)
+    answer = ask(gen, Q_SHANGHAI)
+    assert answer.answerable and answer.mode == "extractive", answer.reason
+    assert answer.text.startswith("The passages say (translated): ")
+    assert "1,100" in answer.text and "11,000" not in answer.text and "上海" not in answer.text
+    assert kinds(gen).count("translate") == 2
+
+
 def test_a_translation_that_changes_a_figure_is_never_shown(ask) -> None:  # type: ignore[no-untyped-def]
     wrong = SHANGHAI_EN.replace("1,100", "11,000")
     gen = model(SHANGHAI_ZH, "上海市人工智能企业数量", question=ZH_SHANGHAI, translations=[wrong])
@@ -4265,3 +4288,47 @@ def test_what_a_quoted_heading_holds_is_what_stands_under_it(  # type: ignore[no
     )
     assert answer.answerable, answer.reason
     assert [c.quote for c in answer.citations] == [claim]
+
+
+def test_provinces_asked_together_are_the_region_chinese_writes_as_one() -> None:
+    asked = "2023年北京、天津、河北三地人工智能融资数量是多少？"
+    assert claims_module.regions(asked) == dict.fromkeys(["北京", "天津", "河北"], "京津冀")
+    assert claims_module.regions("上海市和江苏省的企业有多少家？") == {
+        "上海": "沪苏",
+        "江苏": "沪苏",
+    }
+    assert claims_module.regions("北京有多少家人工智能企业？") == {}  # one province is no run
+    stated = fold("2023年，京津冀地区人工智能融资数量为178起。")
+    assert claims_module.with_members(stated, claims_module.regions(asked)).endswith(
+        "北京 天津 河北"
+    )
+
+
+def test_a_region_named_by_its_provinces_is_stated_under_its_own_name(  # type: ignore[no-untyped-def]
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # A translation writes Beijing-Tianjin-Hebei as 北京、天津、河北; the report writes 京津冀.
+    # Asked of Beijing and Shanghai, the same sentence names neither.
+    root = tmp_path / "regions"
+    root.mkdir()
+    (root / "regions.md").write_text(
+        "# 区域发展\n\n## 京津冀\n\n2023年，京津冀地区人工智能融资数量为178起。\n\n"
+        "## 全国\n\n2023年，全国人工智能行业融资数量为590起。\n",
+        encoding="utf-8",
+    )
+    for i, topic in enumerate(["量子计算", "虚拟电厂", "脑机接口"]):
+        (root / f"other{i}.md").write_text(
+            f"# {topic}\n\n{topic}取得了新的进展。\n", encoding="utf-8"
+        )
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    claim = "2023年，京津冀地区人工智能融资数量为178起。"
+    answer = Answerer(searcher, model(claim, "京津冀地区人工智能融资数量")).ask(
+        "2023年北京、天津、河北三地人工智能融资数量是多少？", AskOptions()
+    )
+    assert answer.answerable, answer.reason
+    answer = Answerer(searcher, model(claim, "京津冀地区人工智能融资数量")).ask(
+        "2023年北京、上海两地人工智能融资数量是多少？", AskOptions()
+    )
+    assert not answer.answerable, (answer.text, answer.reason)
+    assert answer.reason.startswith(("terms:", "subject:")), answer.reason

@@ -44,11 +44,13 @@ from trendqa.answer.claims import (
     join_lines,
     names_in,
     parts_with_wholes,
+    regions,
     sentence_in_full,
     split_claims,
     stated_in_full,
     states_figures,
     topic_line,
+    with_members,
 )
 from trendqa.answer.context import (
     NUMBERED,
@@ -582,7 +584,9 @@ class Answerer:
     # ------------------------------------------------------------------ gate
 
     def _support(self, question: str, hits: Sequence[Hit]) -> Support:
-        texts = [chunk_context(h.chunk, self.meta_text) for h in hits]
+        # A region the question names by its provinces is written as one (京津冀).
+        region = regions(question)
+        texts = [with_members(chunk_context(h.chunk, self.meta_text), region) for h in hits]
         bm25 = self.searcher.bm25
         return passage_support(question, texts, bm25.idf, bm25.max_idf)
 
@@ -1487,9 +1491,15 @@ class Answerer:
         if not probe:
             return "", None  # an English question whose Chinese terms are unknown
         bm25 = self.searcher.bm25
-        quotes = [c.quote for c in citations]
+        # A region the question names by its provinces is written as one (京津冀).
+        region = regions(analysis.question)
+        quotes = [with_members(c.quote, region) for c in citations]
         in_sentences = passage_support(probe, quotes, bm25.idf, bm25.max_idf).coverage
-        context = [chunk_context(p.hit.chunk, self.meta_text) for p in passages if p.n in cited]
+        context = [
+            with_members(chunk_context(p.hit.chunk, self.meta_text), region)
+            for p in passages
+            if p.n in cited
+        ]
         found = passage_support(probe, context, bm25.idf, bm25.max_idf)
         measures = (round(in_sentences, 3), round(found.coverage, 3))
         if in_sentences >= scale * ASKED_SENTENCES or found.coverage >= scale * ASKED_PASSAGES:
@@ -1704,20 +1714,35 @@ class Answerer:
     def _quotes_translated(self, answer: Answer, question: str, run: _Run) -> Answer:
         """Quotes in another language than the question's, shown translated: each
         translation held to its quote's figures and meaning as a claim's is, the verbatim
-        quotes kept in the citations. Any translation that fails leaves all verbatim."""
+        quotes kept in the citations. A quote with figures whose translation fails is asked
+        again alone, its figures named as the translation must write them (a small model
+        gives 263.6亿 as "263.6 billion"), as a claim's is. Any translation that still
+        fails leaves all verbatim."""
         quotes = [c.quote for c in answer.citations]
-        if not quotes or all(detect_language(q) == answer.language for q in quotes):
+        language = answer.language
+        if not quotes or all(detect_language(q) == language for q in quotes):
             return answer
-        texts = self._translate_claims(quotes, answer.language, run, question)
+        texts = self._translate_claims(quotes, language, run, question)
         if texts is None:
             return answer
         texts = [" ".join(t.split()) for t in texts]
-        cosines = self._similarity(texts, quotes) if self.searcher.embedder else None
         for i, (quote, text) in enumerate(zip(quotes, texts, strict=True)):
-            cosine = cosines[i][i] if cosines else 1.0
-            if _translation_fault(quote, text, answer.language, cosine):
+            if not self._translation_fails(quote, text, language):
+                continue
+            figures = _figures_in(quote, language)
+            again = figures and self._translate_claims(
+                [quote], language, run, question, keep=figures
+            )
+            if not again:
+                return answer
+            texts[i] = " ".join(again[0].split())
+            if self._translation_fails(quote, texts[i], language):
                 return answer
         return quote_answer(answer, answer.citations, texts)
+
+    def _translation_fails(self, quote: str, text: str, language: str) -> bool:
+        cosine = self._similarity([text], [quote])[0][0] if self.searcher.embedder else 1.0
+        return bool(_translation_fault(quote, text, language, cosine))
 
     def _translate_claims(
         self,
@@ -1977,7 +2002,7 @@ def _least_quoted_share(analysis: QuestionAnalysis, text: str) -> float:
 def _names_all(analysis: QuestionAnalysis, text: str) -> bool:
     """Whether `text` states each year the question names and names one of its other
     subjects at least (a name may be written otherwise: NVIDIA, 英伟达)."""
-    folded = fold(text)
+    folded = with_members(fold(text), regions(analysis.question))
 
     def named(entity: str) -> bool:
         return any(fold(f) in folded for f in (entity, *analysis.entities_zh.get(entity, ())))
@@ -2257,10 +2282,15 @@ def _translation_fault(
 
 
 def _figures_of(claim: Claim, language: str) -> list[str]:
-    """A claim's figures as its translation into `language` writes them: 727.2亿 is
+    """A claim's figures as its translation into `language` writes them."""
+    return _figures_in(claim.text, language)
+
+
+def _figures_in(text: str, language: str) -> list[str]:
+    """The figures of `text` as its translation into `language` writes them: 727.2亿 is
     "72.72 billion" in English."""
     out = []
-    for n in find_numbers(claim.text):
+    for n in find_numbers(text):
         scaled = language == "en" and any(c in n.text for c in "万亿")
         out.append(in_english(n.value) if scaled else n.text)
     return list(dict.fromkeys(out))

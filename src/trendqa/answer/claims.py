@@ -1488,7 +1488,14 @@ class ClaimChecker:
             # no shown passage writes it: then no cited sentence can be about it.
             forms.append(folded)
         forms.extend(fold(f) for form in list(forms) for f in _SAME_PLACE.get(form, ()))
+        if forms and entity in self._region:
+            forms.append(self._region[entity])
         return [f for f in dict.fromkeys(forms) if f]
+
+    @cached_property
+    def _region(self) -> dict[str, str]:
+        """Each province the question names in a run of provinces, with their region."""
+        return regions(self.analysis.question)
 
     def _one_name(self, entity: str) -> bool:
         return (
@@ -1646,7 +1653,10 @@ class ClaimChecker:
         if not stating:
             return None
         weights = {t: self.idf.get(t, self.default_idf) for t in terms}
-        return max(_share(weights, self._sentence_context(p, s)) for p, s in stating)
+        return max(
+            _share(weights, with_members(self._sentence_context(p, s), self._region))
+            for p, s in stating
+        )
 
     def _defining_claim(self, claim: str, entities: Sequence[str]) -> bool:
         """Whether the claim, answering a question that asks what a term is, opens by
@@ -2031,6 +2041,41 @@ _NO_PLACE = frozenset(
 )
 _PLACE = frozenset({"place"})
 _PLACE_SUFFIX = re.compile(r"(?:省|市|县|区|自治区|特别行政区)$")
+# The one-character name of each provincial-level division, which Chinese joins to name
+# a region of several (京津冀 for 北京、天津、河北; 苏浙沪, 川渝, 粤港澳).
+PROVINCE_ABBREVIATIONS = {
+    "北京": "京", "天津": "津", "河北": "冀", "山西": "晋", "内蒙古": "蒙", "辽宁": "辽",
+    "吉林": "吉", "黑龙江": "黑", "上海": "沪", "江苏": "苏", "浙江": "浙", "安徽": "皖",
+    "福建": "闽", "江西": "赣", "山东": "鲁", "河南": "豫", "湖北": "鄂", "湖南": "湘",
+    "广东": "粤", "广西": "桂", "海南": "琼", "重庆": "渝", "四川": "川", "贵州": "黔",
+    "云南": "滇", "西藏": "藏", "陕西": "陕", "甘肃": "甘", "青海": "青", "宁夏": "宁",
+    "新疆": "新", "香港": "港", "澳门": "澳", "台湾": "台",
+}  # fmt: skip
+_PROVINCE_SUFFIX = re.compile(r"(?:省|市|自治区|特别行政区)$")
+_PROVINCE = "(?:" + "|".join(PROVINCE_ABBREVIATIONS) + ")(?:省|市|自治区|特别行政区)?"
+_PROVINCE_SEP = re.compile(r"、|和|与|及")
+_PROVINCE_RUN = re.compile(f"{_PROVINCE}(?:(?:、|和|与|及){_PROVINCE})+")
+
+
+@lru_cache(maxsize=256)
+def regions(question: str) -> dict[str, str]:
+    """Each province `question` names in a run of provinces ("北京、天津、河北三地"), with
+    the run as Chinese writes the region they make: their one-character names in the
+    order asked (京津冀)."""
+    out: dict[str, str] = {}
+    for m in _PROVINCE_RUN.finditer(question):
+        names = [_PROVINCE_SUFFIX.sub("", n) for n in _PROVINCE_SEP.split(m.group(0))]
+        region = "".join(PROVINCE_ABBREVIATIONS[n] for n in names)
+        out.update(dict.fromkeys(names, region))
+    return out
+
+
+def with_members(folded: str, region_of: Mapping[str, str]) -> str:
+    """`folded` text, with the provinces of each region it writes (京津冀) named after it."""
+    members = [name for name, region in region_of.items() if region in folded]
+    return f"{folded} {' '.join(members)}" if members else folded
+
+
 # Words naming the whole country or the world: a figure stated for one is no city's or
 # province's (全国 融资金额 for 深圳's), however common the word is in the corpus.
 _WIDER_PLACE = re.compile(r"全国|全球|全世界|我国")

@@ -229,11 +229,12 @@ class Answerer:
         }
         self.reports = ReportNames({d: e.meta for d, e in documents.items()})
         # The lead-in of each passage asked for, and the last few documents' passages in
-        # order (a long-running server must not come to hold the whole shelf this way).
+        # order, their text put together and the lines they repeat (a long-running server
+        # must not come to hold the whole shelf this way).
         self._lead_ins: dict[str, str] = {}
-        self._repeated: dict[str, frozenset[str]] = {}
-        self._texts: dict[str, str] = {}
         self._document = lru_cache(maxsize=8)(self._read_document)
+        self._document_text = lru_cache(maxsize=8)(self._join_document)
+        self._repeated_lines = lru_cache(maxsize=8)(self._find_repeated_lines)
 
     @cached_property
     def shelf(self) -> Shelf:
@@ -1143,12 +1144,9 @@ class Answerer:
             document_text=self._document_text,
         )
 
-    def _document_text(self, doc: str) -> str:
+    def _join_document(self, doc: str) -> str:
         """`doc`'s text as its passages quote it, at the offsets they give (what no
-        passage holds, page furniture, is blank). Put together once per document."""
-        known = self._texts.get(doc)
-        if known is not None:
-            return known
+        passage holds, page furniture, is blank)."""
         pieces: list[str] = []
         end = 0
         for chunk in self._document(doc):
@@ -1157,16 +1155,11 @@ class Answerer:
                 pieces.append("\n" * (start - end))
             pieces.append(chunk.text[max(0, end - start) :])
             end = max(end, start + len(chunk.text))
-        text = "".join(pieces)
-        self._texts[doc] = text
-        return text
+        return "".join(pieces)
 
-    def _repeated_lines(self, doc: str) -> frozenset[str]:
+    def _find_repeated_lines(self, doc: str) -> frozenset[str]:
         """The lines `doc` writes on their own at two or more places, folded (statements
-        aside): the headings its chapters repeat. Worked out once per document."""
-        known = self._repeated.get(doc)
-        if known is not None:
-            return known
+        aside): the headings its chapters repeat."""
         places: dict[str, set[int]] = {}
         for chunk in self._document(doc):
             offset = chunk.location.start
@@ -1176,9 +1169,7 @@ class Answerer:
                     # Passages overlap: a line is counted once per place in the document.
                     places.setdefault(fold(text), set()).add(offset)
                 offset += len(line) + 1
-        found = frozenset(line for line, at in places.items() if len(at) >= 2)
-        self._repeated[doc] = found
-        return found
+        return frozenset(line for line, at in places.items() if len(at) >= 2)
 
     def _text_before(self, chunk: Chunk) -> str:
         """The text of the passage before `chunk` in its document up to where `chunk`

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
@@ -1160,16 +1161,12 @@ class Answerer:
     def _find_repeated_lines(self, doc: str) -> frozenset[str]:
         """The lines `doc` writes on their own at two or more places, folded (statements
         aside): the headings its chapters repeat."""
-        places: dict[str, set[int]] = {}
-        for chunk in self._document(doc):
-            offset = chunk.location.start
-            for line in chunk.text.split("\n"):
-                text = line.strip()
-                if text and text[-1] not in STATEMENT_END:
-                    # Passages overlap: a line is counted once per place in the document.
-                    places.setdefault(fold(text), set()).add(offset)
-                offset += len(line) + 1
-        return frozenset(line for line, at in places.items() if len(at) >= 2)
+        counts = Counter(
+            fold(text)
+            for line in self._document_text(doc).split("\n")
+            if (text := line.strip()) and text[-1] not in STATEMENT_END
+        )
+        return frozenset(line for line, n in counts.items() if n >= 2)
 
     def _text_before(self, chunk: Chunk) -> str:
         """The text of the passage before `chunk` in its document up to where `chunk`
@@ -1638,11 +1635,15 @@ class Answerer:
         )
 
     def _fidelity(self, texts: Sequence[str], claims: Sequence[Claim]) -> list[float]:
-        """How close each translation is in meaning to its claim (1.0 for each when
-        there is nothing to compare meanings with)."""
+        """How close each translation is in meaning to its claim."""
+        return self._paired(texts, [c.text for c in claims])
+
+    def _paired(self, texts: Sequence[str], originals: Sequence[str]) -> list[float]:
+        """How close each translation is in meaning to its original, in one embedding
+        call (1.0 for each when there is nothing to compare meanings with)."""
         if self.searcher.embedder is None or not texts:
             return [1.0] * len(texts)
-        cosines = self._similarity(list(texts), [c.text for c in claims])
+        cosines = self._similarity(list(texts), list(originals))
         return [cosines[i][i] for i in range(len(texts))]
 
     def _merged(
@@ -1717,8 +1718,9 @@ class Answerer:
         if texts is None:
             return answer
         texts = [" ".join(t.split()) for t in texts]
+        cosines = self._paired(texts, quotes)
         for i, (quote, text) in enumerate(zip(quotes, texts, strict=True)):
-            if not self._translation_fails(quote, text, language):
+            if not _translation_fault(quote, text, language, cosines[i]):
                 continue
             figures = _figures_in(quote, language)
             again = figures and self._translate_claims(
@@ -1727,13 +1729,10 @@ class Answerer:
             if not again:
                 return answer
             texts[i] = " ".join(again[0].split())
-            if self._translation_fails(quote, texts[i], language):
+            (cosine,) = self._paired([texts[i]], [quote])
+            if _translation_fault(quote, texts[i], language, cosine):
                 return answer
         return quote_answer(answer, answer.citations, texts)
-
-    def _translation_fails(self, quote: str, text: str, language: str) -> bool:
-        cosine = self._similarity([text], [quote])[0][0] if self.searcher.embedder else 1.0
-        return bool(_translation_fault(quote, text, language, cosine))
 
     def _translate_claims(
         self,

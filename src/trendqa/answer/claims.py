@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
+from types import MappingProxyType
 
 from trendqa.answer.cite import overlap
 from trendqa.answer.context import NUMBERED, heading_at
@@ -1275,9 +1276,7 @@ class ClaimChecker:
         if self.document_text is not None:
             head = self.document_text(chunk.doc)[: chunk.location.start + sentence.offset]
         else:
-            head = chunk.text[: sentence.offset]
-            if self.text_before is not None:
-                head = f"{self.text_before(chunk)}\n{head}"
+            head = self._text_up_to(passage, sentence)
         repeated = self.repeated_lines(chunk.doc) if self.repeated_lines else frozenset()
         statements = 0
         for line in reversed([line.strip() for line in head.split("\n") if line.strip()]):
@@ -1493,7 +1492,7 @@ class ClaimChecker:
         return [f for f in dict.fromkeys(forms) if f]
 
     @cached_property
-    def _region(self) -> dict[str, str]:
+    def _region(self) -> Mapping[str, str]:
         """Each province the question names in a run of provinces, with their region."""
         return regions(self.analysis.question)
 
@@ -1832,11 +1831,17 @@ class ClaimChecker:
     def _lines_before(self, passage: Passage, sentence: Sentence) -> list[str]:
         """The sentences before `sentence` in its chunk and, under the same heading, in the
         text before the chunk: nearest first."""
+        head = self._text_up_to(passage, sentence)
+        return [head[a:b] for a, b in reversed(split_sentences(head))]
+
+    def _text_up_to(self, passage: Passage, sentence: Sentence) -> str:
+        """The text before `sentence` in its chunk and, under the same heading, the text
+        of the chunk before it (`text_before`)."""
         chunk = passage.hit.chunk
         head = chunk.text[: sentence.offset]
         if self.text_before is not None:
             head = f"{self.text_before(chunk)}\n{head}"
-        return [head[a:b] for a, b in reversed(split_sentences(head))]
+        return head
 
     def _said(self, term: str, folded_context: str) -> bool:
         """A (folded) term in the context: as written, a two-character word written apart
@@ -2058,16 +2063,16 @@ _PROVINCE_RUN = re.compile(f"{_PROVINCE}(?:(?:、|和|与|及){_PROVINCE})+")
 
 
 @lru_cache(maxsize=256)
-def regions(question: str) -> dict[str, str]:
+def regions(question: str) -> Mapping[str, str]:
     """Each province `question` names in a run of provinces ("北京、天津、河北三地"), with
     the run as Chinese writes the region they make: their one-character names in the
-    order asked (京津冀)."""
+    order asked (京津冀). Read-only: the cache hands the same mapping to every caller."""
     out: dict[str, str] = {}
     for m in _PROVINCE_RUN.finditer(question):
         names = [_PROVINCE_SUFFIX.sub("", n) for n in _PROVINCE_SEP.split(m.group(0))]
         region = "".join(PROVINCE_ABBREVIATIONS[n] for n in names)
         out.update(dict.fromkeys(names, region))
-    return out
+    return MappingProxyType(out)
 
 
 def with_members(folded: str, region_of: Mapping[str, str]) -> str:

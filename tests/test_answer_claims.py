@@ -4332,3 +4332,77 @@ def test_a_region_named_by_its_provinces_is_stated_under_its_own_name(  # type: 
     )
     assert not answer.answerable, (answer.text, answer.reason)
     assert answer.reason.startswith(("terms:", "subject:")), answer.reason
+
+
+def test_a_cited_sentence_saying_what_was_asked_is_quoted_over_a_claim_from_one_that_does_not(
+    tmp_path: Path, settings: Settings
+) -> None:
+    # An English question, answered through its translation (whose attribute words are
+    # the model's guesses, so not held to the attribute check). The model cites the
+    # sentence on the opening ceremony and the mascot's, and writes the mascot's: stated,
+    # and no answer to what the opening's programme highlights.
+    root = tmp_path / "games"
+    root.mkdir()
+    (root / "games.md").write_text(GAMES, encoding="utf-8")
+    glossary = {
+        "winter": "冬季运动会",
+        "games": "冬季运动会",
+        "opening": "开幕式",
+        "ceremony": "开幕式",
+        "programme": "节目",
+        "highlight": "突出",
+        "highlights": "突出",
+        "community": "人类命运共同体",
+        "shared": "共同体",
+        "future": "命运",
+        "mascot": "吉祥物形象",
+        "emblem": "运动会标识",
+        "released": "官方发布",
+    }
+    loader = FakeEmbedderLoader(glossary=glossary)
+    ingest_paths(settings, [root], loader=loader)
+    searcher = open_searcher(settings, loader=loader)[0]
+    question = "What does the programme of the Winter Games opening ceremony highlight?"
+    zh = "冬季运动会开幕式的节目突出什么？"
+    opening = "The opening ceremony's programme highlights a community with a shared future."
+
+    def ask(claim: str, english: str) -> Answer:
+        gen = model(claim, "人类命运共同体", "吉祥物形象", question=zh, translations=[english])
+        return Answerer(searcher, gen).ask(question, AskOptions())
+
+    answer = ask("吉祥物形象和运动会标识已官方发布。", "The mascot and the emblem were released.")
+    assert answer.answerable, answer.reason
+    assert answer.reason.startswith("quoted: the claims' sentences do not say what was asked"), (
+        answer.reason,
+        [(c.reason, c.asked) for c in answer.claims],
+    )
+    assert [c.quote for c in answer.citations] == ["冬季运动会开幕式的节目突出人类命运共同体。"]
+    assert "吉祥物" not in answer.text and "mascot" not in answer.text
+    # Written from the sentence that says what was asked, the model's claim stands.
+    answer = ask("开幕式的节目突出人类命运共同体。", opening)
+    assert answer.answerable and answer.mode == "llm", answer.reason
+
+
+def test_a_claim_from_further_on_in_the_quoted_sentences_passage_stands(
+    tmp_path: Path, settings: Settings
+) -> None:
+    # "此次国葬" names the funeral no more, yet says where it is held: a sentence of the
+    # same passage as the one naming the subject is about that subject. Its claim stands;
+    # the opening sentence (the date, no place) is not quoted in its place.
+    root = tmp_path / "news"
+    root.mkdir()
+    (root / "news.md").write_text(
+        "伊丽莎白二世的国葬将于19日举行，当天英国将举行两分钟的默哀仪式。各国政要陆续抵达伦敦。"
+        "民众在街头排起长队。媒体进行全程直播。"
+        "此次国葬在威斯敏斯特教堂举办，是二战以来规模最大的活动之一。\n",
+        encoding="utf-8",
+    )
+    loader = FakeEmbedderLoader()
+    ingest_paths(settings, [root], loader=loader)
+    searcher = open_searcher(settings, loader=loader)[0]
+    gen = model("此次国葬在威斯敏斯特教堂举办。", "默哀仪式", "威斯敏斯特教堂")
+    answer = Answerer(searcher, gen).ask("伊丽莎白二世的国葬将在哪里举行？", AskOptions())
+    assert answer.answerable and answer.mode == "llm", answer.reason
+    assert "威斯敏斯特教堂" in answer.text
+    (claim,) = answer.claims
+    assert claim.asked is not None and claim.asked < 0.5  # it names little of the question

@@ -1280,6 +1280,9 @@ class Answerer:
             if held is not None:
                 return replace(held, claims=(*claims, *held.claims))
             return replace(base, reason=why, claims=claims)
+        aside = self._asked_aside(base, analysis, chosen, kept)
+        if aside is not None:
+            return replace(aside, claims=(*claims, *aside.claims))
         if analysis.wants and not any(
             states_form(r.text, analysis.wants, analysis.question) for r in kept
         ):
@@ -1307,6 +1310,37 @@ class Answerer:
             claims=claims,
             asked=asked,
         )
+
+    def _asked_aside(
+        self,
+        base: Answer,
+        analysis: QuestionAnalysis,
+        chosen: Sequence[tuple[Passage, Sentence]],
+        kept: Sequence[ClaimResult],
+    ) -> Answer | None:
+        """A fact's or a figure's answer as the cited sentence that says what was asked,
+        quoted, when the model wrote its claims from a cited sentence that does not. Asked
+        around what the software-hardware cloud architecture is centred, the model cited
+        the trend's own sentence (云计算向以 CIPU 为中心的…架构) and the next trend's, then
+        wrote the next trend's: every word of it stated, none of it asked. The claims'
+        sentences must hold less than the least share of the question's terms a quote
+        must hold, and the quote at least that share (`_quoted`), from another passage: a
+        sentence further on in the passage that says what was asked may answer it while
+        naming the subject no more ("此次国葬…在威斯敏斯特教堂…" after "伊丽莎白二世的国葬
+        将于19日举行"). None otherwise."""
+        if analysis.type not in ("number", "fact"):
+            return None
+        shares = [r.asked for r in kept if r.asked is not None]
+        least = QUOTE_ASKED_SHARE * (ASKED_TRANSLATED if analysis.original else 1.0)
+        if not shares or max(shares) >= least:
+            return None
+        reason = "quoted: the claims' sentences do not say what was asked; a cited one does"
+        held = self._quoted(base, analysis, chosen, reason)
+        if held is None:
+            return None
+        claimed = {p.hit.chunk.id for r in kept for p, _s in r.evidence}
+        quoted = {p.hit.chunk.id for p in base.passages if p.n in {c.n for c in held.citations}}
+        return None if claimed & quoted else held
 
     def _cited_elsewhere(
         self,

@@ -4378,6 +4378,9 @@ def test_a_cited_sentence_saying_what_was_asked_is_quoted_over_a_claim_from_one_
     )
     assert [c.quote for c in answer.citations] == ["冬季运动会开幕式的节目突出人类命运共同体。"]
     assert "吉祥物" not in answer.text and "mascot" not in answer.text
+    dropped, quoted = answer.claims
+    assert not dropped.supported and dropped.reason.startswith("asked:"), dropped
+    assert quoted.supported
     # Written from the sentence that says what was asked, the model's claim stands.
     answer = ask("开幕式的节目突出人类命运共同体。", opening)
     assert answer.answerable and answer.mode == "llm", answer.reason

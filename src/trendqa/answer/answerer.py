@@ -1282,7 +1282,22 @@ class Answerer:
             return replace(base, reason=why, claims=claims)
         aside = self._asked_aside(base, analysis, chosen, kept)
         if aside is not None:
-            return replace(aside, claims=(*claims, *aside.claims))
+            # The model's claims are dropped for the quote: recorded as such, with why.
+            dropped = tuple(
+                _claim(
+                    replace(
+                        r,
+                        supported=False,
+                        check="asked",
+                        detail="its sentence is about something else; a cited one says "
+                        "what was asked",
+                    )
+                )
+                if r.supported
+                else _claim(r)
+                for r in results
+            )
+            return replace(aside, claims=(*dropped, *aside.claims))
         if analysis.wants and not any(
             states_form(r.text, analysis.wants, analysis.question) for r in kept
         ):

@@ -84,6 +84,8 @@ def model(
     asked again in Latin script only).
     """
 
+    translated = 0
+
     def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
         kind = prompts.request_kind(options)
         if kind == "confirm":
@@ -93,7 +95,12 @@ def model(
                 return untranslated(messages)
             return json.dumps({"zh": question}, ensure_ascii=False)
         if kind == "translate":
-            given = list(latin if prompts.latin_only(options) else translations)
+            nonlocal translated
+            translated += 1
+            # A backend that holds no reply to the grammar's pattern (an endpoint may not)
+            # gives `translations` first; asked again, Latin only, it gives `latin`.
+            again = latin and translated > 1 and prompts.latin_only(options)
+            given = list(latin if again else translations)
             given = given[: len(prompts.statements(messages))]
             return json.dumps({"translations": given}, ensure_ascii=False)
         if kind == "terms":

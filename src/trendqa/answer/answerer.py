@@ -1282,22 +1282,13 @@ class Answerer:
             return replace(base, reason=why, claims=claims)
         aside = self._asked_aside(base, analysis, chosen, kept)
         if aside is not None:
-            # The model's claims are dropped for the quote: recorded as such, with why.
-            dropped = tuple(
-                _claim(
-                    replace(
-                        r,
-                        supported=False,
-                        check="asked",
-                        detail="its sentence is about something else; a cited one says "
-                        "what was asked",
-                    )
-                )
-                if r.supported
-                else _claim(r)
+            # The model's claims give way to the quote: recorded as dropped, and why.
+            why = "its sentence is about something else; a cited one says what was asked"
+            claims = tuple(
+                _claim(replace(r, supported=False, check="asked", detail=why) if r.supported else r)
                 for r in results
             )
-            return replace(aside, claims=(*dropped, *aside.claims))
+            return replace(aside, claims=(*claims, *aside.claims))
         if analysis.wants and not any(
             states_form(r.text, analysis.wants, analysis.question) for r in kept
         ):
@@ -1354,7 +1345,8 @@ class Answerer:
         if held is None:
             return None
         claimed = {p.hit.chunk.id for r in kept for p, _s in r.evidence}
-        quoted = {p.hit.chunk.id for p in base.passages if p.n in {c.n for c in held.citations}}
+        cited = {c.n for c in held.citations}
+        quoted = {p.hit.chunk.id for p in base.passages if p.n in cited}
         return None if claimed & quoted else held
 
     def _cited_elsewhere(
@@ -1727,20 +1719,17 @@ class Answerer:
         analysis: QuestionAnalysis,
         run: _Run,
     ) -> list[str]:
-        """English translations that left Chinese words in their text ("in Chinese乘用车")
-        translated again, held to Latin script; a retranslation that is empty or changes a
-        figure is not used."""
+        """English translations that left Chinese words in their text ("in Chinese乘用车"),
+        from a backend that does not hold its reply to the Latin-only grammar: those
+        statements translated again on their own; a retranslation that is empty or changes
+        a figure is not used."""
         if language != "en":
             return texts
         residue = [i for i, t in enumerate(texts) if _chinese_left(t)]
         if not residue:
             return texts
         again = self._translate_claims(
-            [kept[i].text for i in residue],
-            language,
-            run,
-            analysis.asked,
-            latin_only=True,
+            [kept[i].text for i in residue], language, run, analysis.asked
         )
         if again is None:
             return texts
@@ -1789,7 +1778,6 @@ class Answerer:
         language: str,
         run: _Run,
         question: str,
-        latin_only: bool = False,
         keep: Sequence[str] = (),
     ) -> list[str] | None:
         """One translation per statement, or None when the reply is unusable (also when
@@ -1808,7 +1796,7 @@ class Answerer:
         # translations on dev and dev2, each asked again whole. Greedy decoding under the
         # grammar writes what the free reply would have up to its first Chinese
         # character or quotation mark.
-        schema = prompts.translate_schema(len(statements), latin_only or language == "en")
+        schema = prompts.translate_schema(len(statements), latin_only=language == "en")
         result, cut = self._complete(
             messages, schema, max(16, min(budget, room)), run, key="translate_answer_s"
         )

@@ -4423,3 +4423,25 @@ def test_a_claim_from_further_on_in_the_quoted_sentences_passage_stands(
     assert "威斯敏斯特教堂" in answer.text
     (claim,) = answer.claims
     assert claim.asked is not None and claim.asked < 0.5  # it names little of the question
+
+
+def test_a_claim_about_one_of_two_joined_subjects_needs_that_ones_sentence_only() -> None:
+    # "Condor和Heron…有多少个量子位？" is asked of each: Condor's figure stands in Condor's
+    # sentence, which does not name Heron (it came two lines before, and was dropped as
+    # Heron's missing subject). A claim giving Condor's figure for Heron is still refused.
+    text = (
+        "千级量子计算机达成：IBM 发布了1121量子比特的 Condor 处理器；\n"
+        "Atom Computing将在24年推出全球首台超过1000量子比特的中性原子量子计算机。\n"
+        "芯片互联出现：IBM 发布133比特具备互联结构的 Heron 处理器。\n"
+        "这是国际首次完成芯片互联的结构，模块化量子计算机时代即将到来。"
+    )
+    chunk = Chunk("c1", text, Location("t.txt", "趋势", 0, len(text), 1, 4), heading="QPU")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    condor = [(passages[0], passages[0].sentences[0])]
+    question = "IBM的Condor和Heron处理器有多少个量子位？Heron有什么特别之处？"
+    idf = {"ibm": 2.0, "condor": 5.0, "heron": 5.0, "量子": 2.0, "处理器": 3.0}
+    checker = ClaimChecker(analyze(question, ReportNames({})), idf, 6.0, {})
+    checker._shown_texts = (fold(text),)
+    checker._shown_passages = tuple(passages)
+    assert checker._missing_subject("IBM的Condor处理器有1121量子位", condor) == ""
+    assert checker._missing_subject("Heron处理器有1121量子位", condor) == "Heron"

@@ -10,6 +10,7 @@ satisfy; none depends on particular questions.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -1043,7 +1044,7 @@ class ClaimChecker:
         the one whose subjects it names, when it names one part's only ("GPT-4于11月6日
         发布" answers "GPT-4是哪天发布的？", not "…比GPT-3.5进步了多少？")."""
         parts = _questions(self.analysis.question)
-        entities = self.analysis.entities
+        entities = self._of_its_alternatives(claim, self.analysis.entities)
         if len(parts) < 2:
             return self._missing_subject_of(claim, evidence, entities)
         anywhere = [e for e in entities if not any(fold(e) in fold(q) for q in parts)]
@@ -1059,6 +1060,17 @@ class ClaimChecker:
             own, parts = [own[named[0]]], [parts[named[0]]]
         missing = [self._missing_subject_of(claim, evidence, [*es, *anywhere]) for es in own]
         return "" if "" in missing else missing[0]
+
+    def _of_its_alternatives(self, claim: str, entities: Sequence[str]) -> list[str]:
+        """The subjects a claim must be about, less those joined to one it names ("Condor和
+        Heron处理器有多少个量子位？" is asked of each: "Condor处理器有1121量子位" needs
+        Condor's sentence, not Heron's)."""
+        folded = fold(claim)
+        out = list(entities)
+        for group in _joined_subjects(self._question, entities):
+            if any(fold(e) in folded for e in group):
+                out = [e for e in out if e not in group or fold(e) in folded]
+        return out
 
     def _missing_subject_of(
         self, claim: str, evidence: Sequence[Evidence], entities: Sequence[str]
@@ -2322,6 +2334,22 @@ _CAPTION_LABEL = re.compile(
 def states_figures(text: str) -> bool:
     """Whether `text` states a figure, a caption's own label number aside."""
     return bool(find_numbers(_CAPTION_LABEL.sub("", text)))
+
+
+def _joined_subjects(question: str, entities: Sequence[str]) -> list[set[str]]:
+    """Runs of the question's subjects written one after another, joined by 和, 与, 及,
+    、 or "and" (folded question): each is asked of separately."""
+    names = {fold(e): e for e in entities if len(e) > 1}
+    joiner = rf"(?:{_JOINED.pattern}|,|，|\band\b)"
+    groups: list[set[str]] = []
+    for (a, first), (b, second) in itertools.permutations(names.items(), 2):
+        if re.search(rf"{re.escape(a)}\s*{joiner}\s*{re.escape(b)}", question):
+            joined = next((g for g in groups if first in g or second in g), None)
+            if joined is None:
+                groups.append({first, second})
+            else:
+                joined.update((first, second))
+    return groups
 
 
 def topic_line(text: str, sentence: Sentence) -> bool:

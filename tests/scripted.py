@@ -73,6 +73,7 @@ def model(
     question: str = "",
     translations: Sequence[str] = (),
     latin: Sequence[str] = (),
+    named: Sequence[str] = (),
 ) -> FakeGenerator:
     """A model citing the shown sentences that contain `needles` (then the ids `extra`).
 
@@ -81,7 +82,7 @@ def model(
     question's Chinese terms, it gives `terms` ((en, zh) pairs); asked to translate the
     question, it gives `question` (by default the question unchanged: no translation);
     asked to translate the checked claims, it gives `translations` (and `latin` when
-    asked again in Latin script only).
+    asked again in Latin script only, `named` when asked again with names to keep).
     """
 
     translated = 0
@@ -101,6 +102,8 @@ def model(
             # gives `translations` first; asked again, Latin only, it gives `latin`.
             again = latin and translated > 1 and prompts.latin_only(options)
             given = list(latin if again else translations)
+            if named and prompts.names_kept(messages):
+                given = list(named)
             given = given[: len(prompts.statements(messages))]
             return json.dumps({"translations": given}, ensure_ascii=False)
         if kind == "terms":

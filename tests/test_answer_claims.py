@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import trendqa.answer.answerer as answerer_module
 import trendqa.answer.claims as claims_module
 from conftest import trends_text
 from scripted import YES, answer_requests, model, reply, shown
@@ -1271,6 +1272,33 @@ def test_an_english_translation_is_asked_for_in_latin_script_from_the_first_requ
     assert answer.answerable, answer.reason
     translations = [o for _m, o in gen.calls if prompts.request_kind(o) == "translate"]
     assert len(translations) == 1 and prompts.latin_only(translations[0])
+
+
+def test_a_translation_that_leaves_out_a_latin_name_is_asked_again_with_the_names(
+    shelf: Path, settings: Settings, fake_loader: FakeEmbedderLoader, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    # The claim writes Chiplet; its translation does not ("Interconnect standards…"):
+    # asked again alone, Chiplet named, the translation that writes it is shown. (The
+    # fake embedder's cross-lingual cosines are no measure of meaning: not checked here.)
+    monkeypatch.setattr(answerer_module, "TRANSLATION_SIMILARITY", 0.0)
+    ingest_paths(settings, [shelf], loader=fake_loader)
+    glossary = {"interconnect": "互联", "standards": "标准", "unified": "统一", "gradually": "逐渐"}
+    searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary=glossary))[0]
+    question = "What will happen to Chiplet interconnect standards?"
+    lost = "Interconnect standards gradually unified."
+    kept = "Chiplet interconnect standards gradually unified."
+    gen = model(
+        "Chiplet 的互联标准将逐渐统一。",
+        "互联标准",
+        question="Chiplet的互联标准将会怎样？",
+        translations=[lost],
+        named=[kept],
+    )
+    answer = Answerer(searcher, gen).ask(question, AskOptions())
+    assert answer.answerable, answer.reason
+    translated = [m for m, o in gen.calls if prompts.request_kind(o) == "translate"]
+    assert [prompts.names_kept(m) for m in translated] == [[], ["Chiplet"]]
+    assert answer.text.startswith(kept[:-1]), answer.text
 
 
 def test_chinese_left_in_an_english_translation_is_translated_again(ask) -> None:  # type: ignore[no-untyped-def]

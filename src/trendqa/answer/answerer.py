@@ -1635,6 +1635,29 @@ class Answerer:
             )
             for i, text, cosine in zip(faulty, redone, self._fidelity(redone, redo), strict=True):
                 lines[i], fidelity[i] = text, cosine
+        # A translation that leaves out a Latin name its claim writes ("Quantum computers
+        # have reached 1121 qubits" for IBM's Condor) is asked again alone, the names
+        # named; used if it keeps them and passes every check (else the first stays).
+        for i in range(len(kept)):
+            lost = _names_left_out(kept[i].text, lines[i]) if language == "en" else []
+            if not lost or fault_of(i):
+                continue
+            again = self._translate_claims(
+                [kept[i].text],
+                language,
+                run,
+                asked,
+                keep=_figures_of(kept[i], language),
+                names=_latin_names(kept[i].text),
+            )
+            if not again:
+                continue
+            text = _tidied(again[0], kept[i].text, analysis)
+            (cosine,) = self._fidelity([text], [kept[i]])
+            framing = _framing(analysis.asked, answer.passages, kept[i].citations)
+            fault = _translation_fault(kept[i].text, text, language, cosine, framing)
+            if not fault and not _chinese_left(text) and not _names_left_out(kept[i].text, text):
+                lines[i], fidelity[i] = text, cosine
         translated: dict[int, Claim] = {}
         within: set[int] = set()  # claims another's translation says too
         for i, (claim, text) in enumerate(zip(kept, lines, strict=True)):
@@ -1779,6 +1802,7 @@ class Answerer:
         run: _Run,
         question: str,
         keep: Sequence[str] = (),
+        names: Sequence[str] = (),
     ) -> list[str] | None:
         """One translation per statement, or None when the reply is unusable (also when
         it is still cut after the larger budget `_complete` retries with). `question`, in
@@ -1786,7 +1810,7 @@ class Answerer:
         assert self.generator is not None
         if detect_language(question) != language:
             question = ""  # a pivoted question's working text names things otherwise
-        messages = prompts.translate_prompt(statements, language, question, keep)
+        messages = prompts.translate_prompt(statements, language, question, keep, names)
         prompt = sum(self.generator.count_tokens(m.content) + 8 for m in messages)
         room = self.generator.context_length - prompt - 16
         # English takes about three tokens for each of a Chinese statement's.
@@ -2349,6 +2373,25 @@ def _tidied(text: str, checked: str, analysis: QuestionAnalysis) -> str:
 # Chinese an English sentence may keep: a title in 《》 or quotes, a term glossed in
 # brackets ("exascale (百亿亿级)").
 _KEPT_CHINESE = re.compile(r"《[^》]*》|“[^”]*”|\"[^\"]*\"|[（(][^）)]*[）)]")
+
+
+# A Latin name a Chinese claim writes (IBM, Condor, H200, GFlops): three characters at
+# least, so that "AI" in 的AI技术 may become "artificial intelligence".
+_LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9.+\-]*[A-Za-z0-9](?![A-Za-z0-9])")
+
+
+def _latin_names(text: str) -> list[str]:
+    """The Latin names of a Chinese text, three characters or more."""
+    if han_share(text) == 0:
+        return []
+    return list(dict.fromkeys(m for m in _LATIN_NAME.findall(text) if len(m) >= 3))
+
+
+def _names_left_out(checked: str, text: str) -> list[str]:
+    """The Latin names of a Chinese claim its translation does not write (letters and
+    digits compared, case aside: GPT-4 is GPT4)."""
+    written = re.sub(r"[^a-z0-9]", "", text.lower())
+    return [n for n in _latin_names(checked) if re.sub(r"[^a-z0-9]", "", n.lower()) not in written]
 
 
 def _chinese_left(text: str) -> bool:

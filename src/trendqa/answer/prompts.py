@@ -295,8 +295,15 @@ _TRANSLATE_SHOT = {
 }
 
 
+_NAMES_LINE = "\nWrite these names as they are: "
+
+
 def _statements(
-    statements: Sequence[str], language: str, question: str = "", keep: Sequence[str] = ()
+    statements: Sequence[str],
+    language: str,
+    question: str = "",
+    keep: Sequence[str] = (),
+    names: Sequence[str] = (),
 ) -> str:
     body = "\n".join(f"({i}) {shown(s, language)}" for i, s in enumerate(statements, 1))
     words = (
@@ -306,22 +313,29 @@ def _statements(
         else ""
     )
     figures = f"\nWrite every one of these figures: {', '.join(keep)}." if keep else ""
+    if names:
+        figures += f"{_NAMES_LINE}{', '.join(names)}."
     return f"{words}Statements:\n{body}\nTranslate into {LANGUAGE_NAME[language]}.{figures}"
 
 
 def translate_prompt(
-    statements: Sequence[str], language: str, question: str = "", keep: Sequence[str] = ()
+    statements: Sequence[str],
+    language: str,
+    question: str = "",
+    keep: Sequence[str] = (),
+    names: Sequence[str] = (),
 ) -> list[ChatMessage]:
     """The checked claims of an answer, to be shown in the question's language. With
     `question` (the one asked, in that language) the translation uses its words for what
     it names: "Sophgo", "hot research directions", as the reader wrote them. `keep`
-    names the figures a translation must write (asked again after one left a figure out)."""
+    names the figures a translation must write (asked again after one left a figure out),
+    `names` the Latin names (asked again after one left a name out)."""
     shot_in, shot_out = _TRANSLATE_SHOT[language]
     return [
         ChatMessage("system", _TRANSLATE_SYSTEM.format(language=LANGUAGE_NAME[language])),
         ChatMessage("user", _statements(shot_in, language)),
         ChatMessage("assistant", json.dumps({"translations": shot_out}, ensure_ascii=False)),
-        ChatMessage("user", _statements(statements, language, question, keep)),
+        ChatMessage("user", _statements(statements, language, question, keep, names)),
     ]
 
 
@@ -342,6 +356,13 @@ def request_kind(options: GenerationOptions) -> RequestKind:
     if "evidence" in props:
         return "answer"
     return "rewrite"
+
+
+def names_kept(messages: Sequence[ChatMessage]) -> list[str]:
+    """The names a translation request asks to be written as they are ([] for none)."""
+    text = messages[-1].content
+    at = text.find(_NAMES_LINE)
+    return text[at + len(_NAMES_LINE) :].rstrip(".").split(", ") if at >= 0 else []
 
 
 def latin_only(options: GenerationOptions) -> bool:

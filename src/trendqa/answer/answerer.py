@@ -1635,29 +1635,12 @@ class Answerer:
             )
             for i, text, cosine in zip(faulty, redone, self._fidelity(redone, redo), strict=True):
                 lines[i], fidelity[i] = text, cosine
-        # A translation that leaves out a Latin name its claim writes ("Quantum computers
-        # have reached 1121 qubits" for IBM's Condor) is asked again alone, the names
-        # named; used if it keeps them and passes every check (else the first stays).
-        for i in range(len(kept)):
-            lost = _names_left_out(kept[i].text, lines[i]) if language == "en" else []
-            if not lost or fault_of(i):
-                continue
-            again = self._translate_claims(
-                [kept[i].text],
-                language,
-                run,
-                asked,
-                keep=_figures_of(kept[i], language),
-                names=_latin_names(kept[i].text),
-            )
-            if not again:
-                continue
-            text = _tidied(again[0], kept[i].text, analysis)
-            (cosine,) = self._fidelity([text], [kept[i]])
-            framing = _framing(analysis.asked, answer.passages, kept[i].citations)
-            fault = _translation_fault(kept[i].text, text, language, cosine, framing)
-            if not fault and not _chinese_left(text) and not _names_left_out(kept[i].text, text):
-                lines[i], fidelity[i] = text, cosine
+        if language == "en":
+            for i in range(len(kept)):
+                if not fault_of(i) and _names_left_out(kept[i].text, lines[i]):
+                    named = self._named_again(kept[i], answer, analysis, run)
+                    if named is not None:
+                        lines[i], fidelity[i] = named
         translated: dict[int, Claim] = {}
         within: set[int] = set()  # claims another's translation says too
         for i, (claim, text) in enumerate(zip(kept, lines, strict=True)):
@@ -1697,6 +1680,32 @@ class Answerer:
             citations=tuple(c for c in answer.citations if c.n in cited),
             claims=claims,
         )
+
+    def _named_again(
+        self, claim: Claim, answer: Answer, analysis: QuestionAnalysis, run: _Run
+    ) -> tuple[str, float] | None:
+        """A claim's English translation asked again alone with its Latin names named, the
+        first having left one out ("Quantum computers have reached 1121 qubits" for IBM's
+        Condor): with its cosine, or None unless it writes them and passes every check
+        (the first translation then stays; a lost name alone drops no claim)."""
+        again = self._translate_claims(
+            [claim.text],
+            "en",
+            run,
+            analysis.asked,
+            keep=_figures_of(claim, "en"),
+            names=_latin_names(claim.text),
+        )
+        if not again:
+            return None
+        text = _tidied(again[0], claim.text, analysis)
+        (cosine,) = self._fidelity([text], [claim])
+        framing = _framing(analysis.asked, answer.passages, claim.citations)
+        if _translation_fault(claim.text, text, "en", cosine, framing):
+            return None
+        if _chinese_left(text) or _names_left_out(claim.text, text):
+            return None
+        return text, cosine
 
     def _fidelity(self, texts: Sequence[str], claims: Sequence[Claim]) -> list[float]:
         """How close each translation is in meaning to its claim."""

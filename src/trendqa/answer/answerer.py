@@ -1637,7 +1637,7 @@ class Answerer:
                 lines[i], fidelity[i] = text, cosine
         if language == "en":
             for i in range(len(kept)):
-                if not fault_of(i) and _names_left_out(kept[i].text, lines[i]):
+                if not fault_of(i) and names.left_out(kept[i].text, lines[i]):
                     named = self._named_again(kept[i], answer, analysis, run)
                     if named is not None:
                         lines[i], fidelity[i] = named
@@ -1694,7 +1694,7 @@ class Answerer:
             run,
             analysis.asked,
             keep=_figures_of(claim, "en"),
-            names=_latin_names(claim.text),
+            names=names.latin_words(claim.text),
         )
         if not again:
             return None
@@ -1703,7 +1703,7 @@ class Answerer:
         framing = _framing(analysis.asked, answer.passages, claim.citations)
         if _translation_fault(claim.text, text, "en", cosine, framing):
             return None
-        if _chinese_left(text) or _names_left_out(claim.text, text):
+        if _chinese_left(text) or names.left_out(claim.text, text):
             return None
         return text, cosine
 
@@ -2382,25 +2382,6 @@ def _tidied(text: str, checked: str, analysis: QuestionAnalysis) -> str:
 # Chinese an English sentence may keep: a title in 《》 or quotes, a term glossed in
 # brackets ("exascale (百亿亿级)").
 _KEPT_CHINESE = re.compile(r"《[^》]*》|“[^”]*”|\"[^\"]*\"|[（(][^）)]*[）)]")
-
-
-# A Latin name a Chinese claim writes (IBM, Condor, H200, GFlops): three characters at
-# least, so that "AI" in 的AI技术 may become "artificial intelligence".
-_LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9.+\-]*[A-Za-z0-9](?![A-Za-z0-9])")
-
-
-def _latin_names(text: str) -> list[str]:
-    """The Latin names of a Chinese text, three characters or more."""
-    if han_share(text) == 0:
-        return []
-    return list(dict.fromkeys(m for m in _LATIN_NAME.findall(text) if len(m) >= 3))
-
-
-def _names_left_out(checked: str, text: str) -> list[str]:
-    """The Latin names of a Chinese claim its translation does not write (letters and
-    digits compared, case aside: GPT-4 is GPT4)."""
-    written = re.sub(r"[^a-z0-9]", "", text.lower())
-    return [n for n in _latin_names(checked) if re.sub(r"[^a-z0-9]", "", n.lower()) not in written]
 
 
 def _chinese_left(text: str) -> bool:

@@ -1061,13 +1061,19 @@ class ClaimChecker:
         missing = [self._missing_subject_of(claim, evidence, [*es, *anywhere]) for es in own]
         return "" if "" in missing else missing[0]
 
+    @cached_property
+    def _joined(self) -> list[set[str]]:
+        """The runs of the question's subjects joined by 和 (`_joined_subjects`): worked
+        out once, not per claim."""
+        return _joined_subjects(self._question, self.analysis.entities)
+
     def _of_its_alternatives(self, claim: str, entities: Sequence[str]) -> list[str]:
         """The subjects a claim must be about, less those joined to one it names ("Condor和
         Heron处理器有多少个量子位？" is asked of each: "Condor处理器有1121量子位" needs
         Condor's sentence, not Heron's)."""
         folded = fold(claim)
         out = list(entities)
-        for group in _joined_subjects(self._question, entities):
+        for group in self._joined:
             if any(fold(e) in folded for e in group):
                 out = [e for e in out if e not in group or fold(e) in folded]
         return out

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 from functools import cache
 
-from trendqa.textnorm import fold
+from trendqa.textnorm import cjk_count, fold
 
 # Runs of capitalised words: "Feng Zhang", "Terence Tao" (a sentence's first word too,
 # which matches nobody's pinyin and is dropped then).
@@ -245,6 +245,32 @@ def latin_kept(text: str, checked: str) -> str:
         return close[0] if len(close) == 1 else word
 
     return _LATIN_NAME.sub(restored, text)
+
+
+# Any Latin word of a Chinese text, three characters at least (IBM, Condor, H200,
+# GFlops): a Chinese claim writes only names so, but "AI" in 的AI技术 may become
+# "artificial intelligence". Looser than `_LATIN_NAME`, which also reads the English
+# translation and must pass over its ordinary words.
+_LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9.+\-]*[A-Za-z0-9](?![A-Za-z0-9])")
+
+
+def latin_words(text: str) -> list[str]:
+    """The Latin words of a Chinese text, three characters or more ([] for a text
+    without Chinese)."""
+    if not cjk_count(text):
+        return []
+    return list(dict.fromkeys(m for m in _LATIN_WORD.findall(text) if len(m) >= 3))
+
+
+def left_out(checked: str, text: str) -> list[str]:
+    """The Latin words of a Chinese claim its translation does not write (letters and
+    digits compared, case aside: GPT-4 is GPT4) — left out even after `latin_kept`."""
+    written = _alnum(text)
+    return [w for w in latin_words(checked) if _alnum(w) not in written]
+
+
+def _alnum(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
 # A word a small model wrote half in Chinese and half in Latin letters: 斯坦ford.

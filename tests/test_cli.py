@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CliRunner
+from trendqa import __version__
+from trendqa.cli.app import GC_THRESHOLD
 from trendqa.config import Settings
 from trendqa.errors import ExitStatus
 from trendqa.store import write_lock
@@ -471,3 +473,18 @@ def test_api_is_light_to_import() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_the_command_collects_garbage_rarely_and_not_at_exit() -> None:
+    """The console script raises the collector's threshold before the heavy imports and
+    freezes what is alive before the interpreter's final walk over it."""
+    code = (
+        "import atexit, gc, sys\n"
+        "from trendqa.cli import main\n"
+        "atexit.register(lambda: print(gc.get_threshold()[0], gc.get_freeze_count() > 0))\n"
+        "sys.argv = ['trendqa', '--version']\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == ExitStatus.OK, done.stderr
+    assert done.stdout.split() == [__version__, str(GC_THRESHOLD), "True"]

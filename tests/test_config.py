@@ -88,3 +88,20 @@ def test_isolated_state_keeps_tests_away_from_the_real_home(isolated_state: Path
     settings = load_settings()
     assert settings.home == isolated_state.resolve()
     assert settings.index_path.is_relative_to(isolated_state)
+
+
+def test_prompt_states_default_to_the_user_cache_and_can_be_turned_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    home = {"TRENDQA_HOME": str(tmp_path)}
+    default = load_settings(home).prompt_states_path()
+    assert default == tmp_path / "cache" / "trendqa" / "prompt-states"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "user"))
+    assert load_settings(home).prompt_states_path() == (
+        tmp_path / "user" / ".cache" / "trendqa" / "prompt-states"
+    )
+    assert load_settings({**home, "TRENDQA_PROMPT_STATES": "off"}).prompt_states_path() is None
+    moved = load_settings({**home, "TRENDQA_PROMPT_STATES": "states"}).prompt_states_path()
+    assert moved == tmp_path / "states"

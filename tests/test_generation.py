@@ -32,6 +32,16 @@ QUESTION = [
     ChatMessage("system", "You are a concise assistant."),
     ChatMessage("user", "What is the capital of France?"),
 ]
+# A system message long enough for its state to be saved (MIN_SAVED_TOKENS).
+LONG_SYSTEM = [
+    ChatMessage(
+        "system",
+        "You are a concise assistant. Answer in one short sentence, using only facts you "
+        "are sure of; never add a greeting, a caveat or a question of your own. If you do "
+        "not know, say so in five words or fewer.",
+    ),
+    ChatMessage("user", "What is the capital of France?"),
+]
 VERDICT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
@@ -163,6 +173,19 @@ def test_fake_checks_the_context_like_a_real_model() -> None:
 # --------------------------------------------------------------------------- llama.cpp
 
 
+def _tokens_read(generator: LlamaCppGenerator) -> list[int]:
+    """Records how many tokens each of the model's reads takes in (the real reads run)."""
+    read: list[int] = []
+    evaluate = generator._llm.eval
+
+    def recorded(tokens: Any) -> None:
+        read.append(len(tokens))
+        evaluate(tokens)
+
+    generator._llm.eval = recorded
+    return read
+
+
 @pytest.mark.models
 @requires_gguf
 class TestLlamaCpp:
@@ -243,6 +266,80 @@ class TestLlamaCpp:
         options = GenerationOptions(max_tokens=8)
         assert warm.generate(QUESTION, options).text == warm.generate(QUESTION, options).text
         warm.close()
+
+    def test_a_new_process_loads_the_system_prompts_state_instead_of_reading_it(
+        self, tmp_path: Path
+    ) -> None:
+        # The first generator reads the system message and saves its state; a later one
+        # (a new process's) loads the file and reads only the rest of the prompt.
+        assert GGUF is not None
+        folder = tmp_path / "states"
+        options = GenerationOptions(max_tokens=12)
+        first = LlamaCppGenerator(GGUF, n_ctx=2048, threads=1, states=folder)
+        reply = first.generate(LONG_SYSTEM, options).text
+        first.close()
+        (saved,) = folder.glob("*.state")
+        later = LlamaCppGenerator(GGUF, n_ctx=2048, threads=1, states=folder)
+        read = _tokens_read(later)
+        system = later._system_ids(LONG_SYSTEM, later._prompt_ids(LONG_SYSTEM))
+        assert len(system) >= llamacpp.MIN_SAVED_TOKENS
+        assert later.generate(LONG_SYSTEM, options).text == reply
+        prompt = later.prompt_tokens(LONG_SYSTEM)
+        assert read[0] == prompt - len(system)  # the user message and the reply's start
+        assert list(folder.glob("*.state")) == [saved]
+        # A second question in the same process reuses the state in memory, not the file.
+        saved.unlink()
+        later.generate([LONG_SYSTEM[0], ChatMessage("user", "Name a colour.")], options)
+        assert not list(folder.glob("*.state"))
+        later.close()
+
+    def test_a_damaged_state_file_is_replaced_and_the_prompt_read_as_usual(
+        self, tmp_path: Path
+    ) -> None:
+        assert GGUF is not None
+        folder = tmp_path / "states"
+        options = GenerationOptions(max_tokens=12)
+        first = LlamaCppGenerator(GGUF, n_ctx=2048, threads=1, states=folder)
+        reply = first.generate(LONG_SYSTEM, options).text
+        first.close()
+        (saved,) = folder.glob("*.state")
+        whole = saved.read_bytes()
+        saved.write_bytes(whole[: len(whole) // 2])
+        later = LlamaCppGenerator(GGUF, n_ctx=2048, threads=1, states=folder)
+        read = _tokens_read(later)
+        assert later.generate(LONG_SYSTEM, options).text == reply
+        system = later._system_ids(LONG_SYSTEM, later._prompt_ids(LONG_SYSTEM))
+        prompt = later.prompt_tokens(LONG_SYSTEM)
+        assert read[:2] == [len(system), prompt - len(system)]  # all of it, in two parts
+        assert saved.read_bytes() == whole  # saved again, whole
+        later.close()
+
+    def test_the_states_folder_keeps_the_most_recently_used_within_its_budget(
+        self, tmp_path: Path
+    ) -> None:
+        assert GGUF is not None
+        folder = tmp_path / "states"
+        options = GenerationOptions(max_tokens=4)
+        model = LlamaCppGenerator(GGUF, n_ctx=2048, threads=1, states=folder)
+        model.generate(LONG_SYSTEM, options)
+        (first,) = folder.glob("*.state")
+        assert model._states is not None
+        model._states.budget_bytes = first.stat().st_size  # room for one state
+        other = ChatMessage("system", LONG_SYSTEM[0].content.replace("one short", "a single"))
+        model.generate([other, LONG_SYSTEM[1]], options)
+        (second,) = folder.glob("*.state")
+        assert second != first
+        model.close()
+
+    def test_states_are_neither_saved_nor_loaded_when_replies_must_be_reproducible(
+        self, tmp_path: Path
+    ) -> None:
+        assert GGUF is not None
+        folder = tmp_path / "states"
+        exact = LlamaCppGenerator(GGUF, n_ctx=2048, threads=1, states=folder, reuse_prefix=False)
+        exact.generate(LONG_SYSTEM, GenerationOptions(max_tokens=4))
+        exact.close()
+        assert not folder.exists()
 
     def test_a_servers_generator_reads_in_smaller_batches_and_caches_less(
         self, settings: Settings

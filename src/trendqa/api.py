@@ -239,6 +239,7 @@ def open_generator(
         reuse_prefix=not reproducible,
         batch=LEAN_BATCH if lean else DEFAULT_BATCH,
         cache_bytes=LEAN_PREFIX_CACHE_BYTES if lean else PREFIX_CACHE_BYTES,
+        states=settings.prompt_states_path(),
     )
 
 

@@ -30,6 +30,7 @@ _ENV = {
     "embed_url": "TRENDQA_EMBED_URL",
     "embed_model": "TRENDQA_EMBED_MODEL",
     "pdf_password": "TRENDQA_PDF_PASSWORD",
+    "prompt_states": "TRENDQA_PROMPT_STATES",
 }
 
 
@@ -66,6 +67,14 @@ class Settings:
         repr=False,  # never printed with the settings
     )
 
+    prompt_states: str | None = field(
+        default=None,
+        metadata={
+            "doc": "folder of saved prompt states (default: $XDG_CACHE_HOME/trendqa/"
+            "prompt-states); off to save none"
+        },
+    )
+
     def resolve(self, path: Path) -> Path:
         """`path` made absolute against the home directory."""
         return path if path.is_absolute() else self.home / path
@@ -98,6 +107,16 @@ class Settings:
             return default
         ggufs = sorted(self.models_path.glob("*.gguf")) if self.models_path.is_dir() else []
         return ggufs[0] if len(ggufs) == 1 else None
+
+    def prompt_states_path(self) -> Path | None:
+        """Where a local model's prompt states are kept, or None when turned off."""
+        if self.prompt_states is None:
+            from trendqa.llm.states import default_folder
+
+            return default_folder()
+        if self.prompt_states.strip().lower() in {"off", "none", "no", "0", ""}:
+            return None
+        return self.resolve(Path(self.prompt_states).expanduser())
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the non-None overrides applied."""

@@ -25,6 +25,7 @@ from trendqa.llm.base import (
     check_fits,
 )
 from trendqa.llm.grammar import GreedyGrammar
+from trendqa.llm.states import PromptStates
 
 GGUF_MAGIC = b"GGUF"
 INSTALL_HINT = "run `trendqa models install` or pass --model PATH.gguf"
@@ -278,6 +279,8 @@ def _gguf_chat_formatter(llm: Any, path: Path) -> Any:
 
 # Memory for the states of recent prompts (see LlamaCppGenerator).
 PREFIX_CACHE_BYTES = 256 << 20
+# A system prompt shorter than this is read again rather than loaded from a file.
+MIN_SAVED_TOKENS = 32
 
 
 class LlamaCppGenerator:
@@ -289,6 +292,9 @@ class LlamaCppGenerator:
     greedy reply can depend on what was asked before. Pass `reuse_prefix=False` where runs
     must be reproducible regardless of order (evaluations): every prompt is then evaluated
     from scratch and the same input always gives the same reply.
+
+    With `states` as well, the state of each system message is saved to a file the first
+    time it is read and loaded from it by later processes (see `trendqa.llm.states`).
     """
 
     def __init__(
@@ -302,6 +308,7 @@ class LlamaCppGenerator:
         reuse_prefix: bool = True,
         batch: int = DEFAULT_BATCH,
         cache_bytes: int = PREFIX_CACHE_BYTES,
+        states: Path | None = None,
     ) -> None:
         self.path = Path(path)
         check_gguf(self.path, expected_sha256)
@@ -325,6 +332,8 @@ class LlamaCppGenerator:
             self._llm.set_cache(_prefix_cache(cache_bytes))
             self._llm.save_state = functools.partial(_save_state, self._llm)
             self._llm.load_state = functools.partial(_load_state, self._llm)
+        self._states = PromptStates(states, self.path) if reuse_prefix and states else None
+        self._systems_read: set[tuple[int, ...]] = set()
 
     def count_tokens(self, text: str) -> int:
         """Exact tokens of `text` in this model's vocabulary, without BOS."""
@@ -332,11 +341,48 @@ class LlamaCppGenerator:
 
     def prompt_tokens(self, messages: Sequence[ChatMessage]) -> int:
         """Exact tokens of the prompt `messages` become under the model's chat template."""
+        return len(self._prompt_ids(messages))
+
+    def _prompt_ids(self, messages: Sequence[ChatMessage]) -> list[int]:
         rendered = self._formatter(messages=[m.as_dict() for m in messages])
-        tokens = self._llm.tokenize(
-            rendered.prompt.encode("utf-8"), add_bos=not rendered.added_special, special=True
+        return list(
+            self._llm.tokenize(
+                rendered.prompt.encode("utf-8"), add_bos=not rendered.added_special, special=True
+            )
         )
-        return len(tokens)
+
+    def _system_ids(self, messages: Sequence[ChatMessage], prompt: Sequence[int]) -> list[int]:
+        """The tokens `prompt` starts with that render its system message."""
+        if not messages or messages[0].role != "system":
+            return []
+        alone = self._formatter(messages=[messages[0].as_dict()])
+        whole = self._formatter(messages=[m.as_dict() for m in messages])
+        shared = os.path.commonprefix([alone.prompt, whole.prompt])
+        ids = self._llm.tokenize(
+            shared.encode("utf-8"), add_bos=not whole.added_special, special=True
+        )
+        # The last token of a text cut short may merge differently: keep what agrees.
+        n = 0
+        while n < min(len(ids), len(prompt)) and ids[n] == prompt[n]:
+            n += 1
+        return list(prompt[:n])
+
+    def _read_system(self, messages: Sequence[ChatMessage], prompt: Sequence[int]) -> None:
+        """Have the model hold its system message's state before the first request of each
+        kind: loaded from a file a process saved, else read now and saved."""
+        assert self._states is not None
+        system = self._system_ids(messages, prompt)
+        if len(system) < MIN_SAVED_TOKENS or tuple(system) in self._systems_read:
+            return  # read already in this process: the prompt cache holds it
+        self._systems_read.add(tuple(system))
+        held = self._llm.input_ids[: self._llm.n_tokens]
+        if len(held) >= len(system) and list(held[: len(system)]) == system:
+            return
+        if self._states.restore(self._llm, system):
+            return
+        self._llm.reset()
+        self._llm.eval(system)
+        self._states.save(self._llm, system)
 
     def generate(
         self,
@@ -346,10 +392,13 @@ class LlamaCppGenerator:
     ) -> GenerationResult:
         """Reply to `messages`; greedy at temperature 0 (see the class doc on reproducibility)."""
         start = time.perf_counter()
-        prompt_tokens = self.prompt_tokens(messages)
+        prompt = self._prompt_ids(messages)
+        prompt_tokens = len(prompt)
         check_fits(prompt_tokens, options.max_tokens, self.context_length)
         if not self.reuse_prefix:
             self._llm.reset()  # forget the cached prefix: evaluate the prompt from scratch
+        elif self._states is not None:
+            self._read_system(messages, prompt)
         grammar = self.grammar(options.json_schema)
         greedy = None
         constraint: dict[str, Any] = {"grammar": grammar}

@@ -169,26 +169,40 @@ def main() -> None:
     print(table(results))
 
 
+def priming(rows: list[dict[str, Any]], measured: int) -> list[str]:
+    """A question of each language the measured ones are in, from after them."""
+    languages = {row.get("lang") for row in rows[:measured]}
+    chosen: dict[Any, str] = {}
+    for row in rows[measured:]:
+        chosen.setdefault(row.get("lang"), row["question"])
+    return [question for lang, question in chosen.items() if lang in languages]
+
+
 def bench_ask(args: argparse.Namespace) -> dict[str, Any]:
-    questions = [
-        json.loads(line)["question"]
-        for line in args.questions.read_text().splitlines()
-        if line.strip()
-    ]
-    cold = []
-    for q in questions[: args.ask_runs]:
-        res = run(trendqa("ask", q, "--json"))
+    rows = [json.loads(line) for line in args.questions.read_text().splitlines() if line.strip()]
+    questions = [row["question"] for row in rows]
+
+    def cold_ask(question: str, states: str) -> dict[str, Any]:
+        res = run(trendqa("ask", question, "--json"), env={"TRENDQA_PROMPT_STATES": states})
         t = json.loads(res["stdout"])["timings"]
         # Time to first answer token as the user feels it: process start to the token.
         after_first = t["total_s"] - t.get("first_token_s", t["total_s"])
-        cold.append(
-            {
-                "wall_s": res["wall_s"],
-                "ttft_s": res["wall_s"] - after_first,
-                "peak_mb": res["peak_mb"],
-                **t,
-            }
-        )
+        return {
+            "wall_s": res["wall_s"],
+            "ttft_s": res["wall_s"] - after_first,
+            "peak_mb": res["peak_mb"],
+            **t,
+        }
+
+    with tempfile.TemporaryDirectory() as folder:
+        # Questions not among the measured ones (one per language) save the system prompts'
+        # states first, as earlier runs on the machine would have; the measured cold asks
+        # then load them, each beside the same question with saved states turned off.
+        first_ever = [cold_ask(q, folder) for q in priming(rows, args.ask_runs)]
+        cold, unsaved = [], []
+        for q in questions[: args.ask_runs]:
+            unsaved.append(cold_ask(q, "off"))
+            cold.append(cold_ask(q, folder))
     batch_in = "\n".join(questions[: args.batch]) + "\n"
     res = run(trendqa("ask", "-", "--json"), stdin=batch_in)
     answers = [json.loads(line) for line in res["stdout"].splitlines()]
@@ -200,6 +214,10 @@ def bench_ask(args: argparse.Namespace) -> dict[str, Any]:
         "cold_total_s_median": statistics.median(c["wall_s"] for c in cold),
         "cold_peak_mb": max(c["peak_mb"] for c in cold),
         "cold_runs": cold,
+        "cold_unsaved_total_s_median": statistics.median(c["wall_s"] for c in unsaved),
+        "cold_unsaved_ttft_s_median": statistics.median(c["ttft_s"] for c in unsaved),
+        "cold_unsaved_runs": unsaved,
+        "cold_first_ever_total_s": first_ever[0]["wall_s"],
         "batch_total_s_median": statistics.median(t["total_s"] for t in per_q),
         "batch_wall_s": res["wall_s"],
         "batch_questions": len(per_q),
@@ -297,7 +315,16 @@ def table(r: dict[str, Any]) -> str:
             (
                 "cold `trendqa ask`: first token / total (median)",
                 f"{a['cold_ttft_s_median']:.1f} s / {a['cold_total_s_median']:.1f} s",
-                f"peak {a['cold_peak_mb']:.0f} MB",
+                f"peak {a['cold_peak_mb']:.0f} MB; saved prompt states loaded",
+            )
+        )
+        rows.append(
+            (
+                "same, prompt states off: first token / total (median)",
+                f"{a['cold_unsaved_ttft_s_median']:.1f} s / "
+                f"{a['cold_unsaved_total_s_median']:.1f} s",
+                f"{a['cold_total_s_median'] / a['cold_unsaved_total_s_median']:.2f}x with states; "
+                f"the run that saved them: {a['cold_first_ever_total_s']:.1f} s",
             )
         )
         rows.append(

@@ -293,6 +293,34 @@ class TestLlamaCpp:
         assert not list(folder.glob("*.state"))
         later.close()
 
+    def test_the_start_two_system_messages_share_is_saved_for_a_third_to_load(
+        self, tmp_path: Path
+    ) -> None:
+        # Prompts of one kind differ only in their last rule (the question's type): once two
+        # of them have been read, a third loads their shared start and reads only its end.
+        assert GGUF is not None
+        folder = tmp_path / "states"
+        options = GenerationOptions(max_tokens=4)
+        rules = LONG_SYSTEM[0].content
+        systems = [
+            [ChatMessage("system", f"{rules}\n{last}"), LONG_SYSTEM[1]]
+            for last in ("Give a city.", "Give a country and its river.", "Give a year.")
+        ]
+        for messages in systems[:2]:
+            model = LlamaCppGenerator(GGUF, n_ctx=2048, threads=1, states=folder)
+            model.generate(messages, options)
+            model.close()
+        assert len(list(folder.glob("*.state"))) == 3  # each message, and their shared start
+        third = LlamaCppGenerator(GGUF, n_ctx=2048, threads=1, states=folder)
+        read = _tokens_read(third)
+        ids = [third._system_ids(m, third._prompt_ids(m)) for m in systems]
+        shared = llamacpp._shared_length(ids[0], ids[1])
+        assert shared == llamacpp._shared_length(ids[0], ids[2]) >= llamacpp.MIN_SAVED_TOKENS
+        third.generate(systems[2], options)
+        prompt = third.prompt_tokens(systems[2])
+        assert read[:2] == [len(ids[2]) - shared, prompt - len(ids[2])]
+        third.close()
+
     def test_a_damaged_state_file_is_replaced_and_the_prompt_read_as_usual(
         self, tmp_path: Path
     ) -> None:

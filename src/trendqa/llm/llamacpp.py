@@ -248,6 +248,13 @@ def _load_state(llm: Any, state: Any) -> None:
         del view
 
 
+def _shared_length(a: Sequence[int], b: Sequence[int]) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
 def _token_text(llm: Any, token: int) -> str:
     if token < 0:
         return ""
@@ -378,10 +385,23 @@ class LlamaCppGenerator:
         held = self._llm.input_ids[: self._llm.n_tokens]
         if len(held) >= len(system) and list(held[: len(system)]) == system:
             return
-        if self._states.restore(self._llm, system):
+        saved = self._states.prefixes()
+        # The longest saved start of this system message: loaded, then its rest read.
+        starts = [s for s in saved if len(s) >= MIN_SAVED_TOKENS and s == tuple(system[: len(s)])]
+        start = max(starts, key=len, default=())
+        if not (start and self._states.restore(self._llm, start)):
+            self._llm.reset()
+            start = ()
+        if len(start) == len(system):
             return
-        self._llm.reset()
-        self._llm.eval(system)
+        # Where another saved system message branches off this one: that start's state too.
+        shared = max((_shared_length(s, system) for s in saved), default=0)
+        read = len(start)
+        if read < shared < len(system) and shared >= MIN_SAVED_TOKENS:
+            self._llm.eval(system[read:shared])
+            self._states.save(self._llm, system[:shared])
+            read = shared
+        self._llm.eval(system[read:])
         self._states.save(self._llm, system)
 
     def generate(

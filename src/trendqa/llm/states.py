@@ -5,7 +5,10 @@ a new process has to read them before each kind it sends: ~400 prompt tokens ove
 calls of an English question, 2.7 s on 2 cores. llama.cpp saves the KV state of a context
 to a file and loads it back (`llama_state_save_file` / `llama_state_load_file`). The first
 process to read a system message saves the state of exactly its tokens; later processes
-load that file and read only the rest of the prompt.
+load that file and read only the rest of the prompt. Where two system messages share a
+start (the answer rules, before the lines that vary with the question's type and
+language), the state of the shared start is saved too, when the second is first read:
+a message with that start loads it and reads only its own end.
 
 A file is named by a hash of the model file (name, size, modification time), the
 llama-cpp-python version and the tokens, so an edited or replaced model, or another
@@ -20,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Sequence
@@ -30,6 +34,7 @@ from typing import Any
 # the system prompts of every request kind and language take ~60 MB.
 STATES_BYTES = 256 << 20
 SUFFIX = ".state"
+TOKENS = ".tokens"  # beside each state: the tokens it holds and its model, as JSON
 
 
 def default_folder(environ: dict[str, str] | os._Environ[str] | None = None) -> Path:
@@ -57,6 +62,26 @@ class PromptStates:
         digest.update(b"\0" + ",".join(map(str, tokens)).encode("ascii"))
         return self.folder / f"{digest.hexdigest()[:32]}{SUFFIX}"
 
+    def prefixes(self) -> list[tuple[int, ...]]:
+        """The token sequences whose states are saved for this model."""
+        try:
+            sidecars = list(self.folder.glob(f"*{TOKENS}"))
+        except OSError:
+            return []
+        found = []
+        for sidecar in sidecars:
+            try:
+                record = json.loads(sidecar.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if (
+                isinstance(record, dict)
+                and record.get("model") == self._model_key
+                and sidecar.with_suffix(SUFFIX).is_file()
+            ):
+                found.append(tuple(int(t) for t in record.get("tokens", ())))
+        return found
+
     def restore(self, llm: Any, tokens: Sequence[int]) -> bool:
         """Put `llm` in the state of having read `tokens`, from a saved file; False (and
         `llm` reset) when there is none or llama.cpp cannot load it."""
@@ -73,6 +98,7 @@ class PromptStates:
         if not loaded or list(out[: count.value]) != list(tokens):
             llm.reset()
             path.unlink(missing_ok=True)  # damaged or foreign: the next reader remakes it
+            path.with_suffix(TOKENS).unlink(missing_ok=True)
             return False
         llm.input_ids[: len(tokens)] = tokens
         llm.n_tokens = len(tokens)
@@ -96,6 +122,9 @@ class PromptStates:
             array = (llama_cpp.llama_token * len(tokens))(*tokens)
             if llama_cpp.llama_state_save_file(llm._ctx.ctx, os.fsencode(temp), array, len(tokens)):
                 os.replace(temp, path)  # whole or not at all, for a process loading it now
+                record = {"model": self._model_key, "tokens": list(tokens)}
+                Path(temp).write_text(json.dumps(record), encoding="utf-8")
+                os.replace(temp, path.with_suffix(TOKENS))
         except OSError:
             pass
         finally:
@@ -113,3 +142,4 @@ class PromptStates:
             total += stat.st_size
             if total > self.budget_bytes:
                 path.unlink(missing_ok=True)
+                path.with_suffix(TOKENS).unlink(missing_ok=True)

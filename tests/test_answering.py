@@ -393,6 +393,18 @@ def test_an_answer_stuck_in_the_wrong_language_falls_back_to_quotes(
     assert_checkable(answer, qa_corpus)
 
 
+def test_a_fact_stuck_in_the_wrong_language_quotes_only_a_sentence_stating_it(
+    answerer: MakeAnswerer,
+) -> None:
+    # Asked of Japan, the model cites China's figure and answers in English: its sentence,
+    # checked as a claim, states the figure for another subject, so nothing is quoted.
+    gen = model("The industry reached 72.72 billion yuan.", SIZE_NEEDLE)
+    answer = answerer(gen).ask("2024年日本人工智能核心产业规模是多少？")
+    assert_refused(answer, "zh")
+    assert answer.reason.startswith("language:")
+    assert "no cited sentence states it" in answer.reason
+
+
 def test_empty_answer_with_evidence_falls_back_to_quotes(
     answerer: MakeAnswerer, qa_corpus: Path
 ) -> None:

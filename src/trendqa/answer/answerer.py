@@ -1257,8 +1257,20 @@ class Answerer:
                 # nothing: the sentences cited for it are not quoted as the answer.
                 return replace(base, reason=f"content: {RESTATES}")
             chosen = add_number_evidence(text, question, chosen, base.passages)
-            citations = [citation(p, sent, self._page_of) for p, sent in chosen]
             reason = "language: the model's answer was empty or in the wrong language; quoting"
+            shown_in = detect_language(" ".join(p.hit.chunk.text for p in base.passages))
+            if analysis.type in ("number", "fact") and detect_language(analysis.asked) == shown_in:
+                # A fact or a figure is quoted from a sentence that states it for the
+                # question's subject, year and attribute, checked as any claim is — not
+                # every sentence cited: rows of a table's other chips answer no question
+                # about H100 and H20. Asked in another language than the passages', the
+                # subject's words cannot be looked up in them: that quote stays unchecked.
+                held = self._quoted(base, analysis, chosen, reason=reason)
+                if held is None:
+                    why = "language: the model's answer was empty or in the wrong language"
+                    return replace(base, reason=f"{why}, and no cited sentence states it")
+                return held
+            citations = [citation(p, sent, self._page_of) for p, sent in chosen]
             quoted = quote_answer(base, [c for c in citations if c.verified])
             return replace(quoted, reason=reason)
         text = join_lines(_without_reading_frame(text))

@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import priming  # the cold asks' priming runs, as `make bench` does them
+
 ROOT = Path(__file__).resolve().parents[1]
 
 CHILD = r"""
@@ -65,16 +67,6 @@ def one(setting: str, question: str, states: str) -> dict[str, object]:
         raise SystemExit(f"ask failed for {question!r}")
     line = [ln for ln in done.stderr.splitlines() if ln.startswith("@@")][-1]
     return {"wall_s": wall, "collections": json.loads(line[2:])}
-
-
-def priming(rows: list[dict[str, str]], measured: int) -> list[str]:
-    """A question of each language the measured ones are in, from after them: the prompt
-    states an earlier run on the machine would have saved."""
-    languages = {row.get("lang") for row in rows[:measured]}
-    chosen: dict[str | None, str] = {}
-    for row in rows[measured:]:
-        chosen.setdefault(row.get("lang"), row["question"])
-    return [question for lang, question in chosen.items() if lang in languages]
 
 
 def main() -> None:

@@ -353,10 +353,15 @@ class TestLlamaCpp:
         (first,) = folder.glob("*.state")
         assert model._states is not None
         model._states.budget_bytes = first.stat().st_size  # room for one state
+        killed = folder / "left-by-a-killed-process.part"  # written two hours ago
+        killed.write_bytes(b"half a state")
+        os.utime(killed, (killed.stat().st_atime - 7200, killed.stat().st_mtime - 7200))
         other = ChatMessage("system", LONG_SYSTEM[0].content.replace("one short", "a single"))
         model.generate([other, LONG_SYSTEM[1]], options)
         (second,) = folder.glob("*.state")
         assert second != first
+        assert not first.with_suffix(".tokens").exists()
+        assert not killed.exists()
         model.close()
 
     def test_states_are_neither_saved_nor_loaded_when_replies_must_be_reproducible(

@@ -104,9 +104,9 @@ def run(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
 # The collector's first threshold (objects allocated between young collections) while
 # trendqa runs; Python's default is 700. Importing torch and transformers and loading the
 # models allocate millions of long-lived objects, and at the default every few thousand of
-# them set off a collection that walks them all again: 12 full collections, 1.9 s, in one
-# cold `ask` (measured with gc.callbacks), against none at this threshold. Garbage cycles
-# are still collected, later.
+# them set off a collection that walks them all again: 10-12 full collections, 1.4-1.9 s,
+# in a cold `ask` (bench/gc_cold.py), against none at this threshold. Garbage cycles are
+# still collected, later.
 GC_THRESHOLD = 50_000
 
 

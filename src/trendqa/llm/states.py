@@ -26,7 +26,8 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ SUFFIX = ".state"
 TOKENS = ".tokens"  # beside each state: the tokens it holds and its model, as JSON
 
 
-def default_folder(environ: dict[str, str] | os._Environ[str] | None = None) -> Path:
+def default_folder(environ: Mapping[str, str] | None = None) -> Path:
     """`$XDG_CACHE_HOME/trendqa/prompt-states`, `~/.cache/...` when that is unset."""
     env = os.environ if environ is None else environ
     base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
@@ -132,14 +133,20 @@ class PromptStates:
         self._keep_budget()
 
     def _keep_budget(self) -> None:
+        """Delete the least recently used states past the budget, and what a killed process
+        left half-written an hour ago or more."""
         try:
             files = [(p.stat(), p) for p in self.folder.glob(f"*{SUFFIX}")]
+            parts = [(p.stat(), p) for p in self.folder.glob("*.part")]
         except OSError:
             return
         files.sort(key=lambda item: item[0].st_mtime, reverse=True)
         total = 0
+        stale = [path for stat, path in parts if time.time() - stat.st_mtime > 3600]
         for stat, path in files:
             total += stat.st_size
             if total > self.budget_bytes:
+                stale += [path, path.with_suffix(TOKENS)]
+        for path in stale:
+            with contextlib.suppress(OSError):
                 path.unlink(missing_ok=True)
-                path.with_suffix(TOKENS).unlink(missing_ok=True)

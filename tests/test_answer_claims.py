@@ -1784,6 +1784,20 @@ def test_claims_are_lines_items_and_sentences() -> None:
     ]
 
 
+def test_points_numbered_in_brackets_within_a_line_are_claims_of_their_own() -> None:
+    # The report runs its three ways on one line, "(1)…(2)…(3)…"; the model copied two of
+    # them into one claim. A bracketed year or figure after a name is no point.
+    text = (
+        "- 端侧原生集成AI模型, 类似siri, 从而可能成为硬件新入口 (2) 将大模型作为独立app[1]\n"
+        "- GPT-4 (2023) 发布，性能提升40%[2]"
+    )
+    assert split_claims(text, listing=True) == [
+        "端侧原生集成AI模型, 类似siri, 从而可能成为硬件新入口",
+        "将大模型作为独立app",
+        "GPT-4 (2023) 发布，性能提升40%",
+    ]
+
+
 def test_a_titles_own_semicolons_do_not_part_claims() -> None:
     # A rule's title lists its parts with semicolons: one name, one claim.
     text = (

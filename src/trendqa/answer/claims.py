@@ -203,7 +203,12 @@ _LATIN_NAMES = re.compile(rf"\b{_LATIN_WORD}(?:\s+{_LATIN_WORD})*\b")
 _ITEM = re.compile(
     r"^\s*(?:(?:[-*•·●▪]|\(?\d{1,2}(?:\.(?!\d)|[)、）])|[①-⑳]|[（(][一二三四五六七八九十]+[)）])\s*)+"
 )
-_INLINE_ITEM = re.compile(r"(?=[①-⑳])|(?<=[；;])\s*")
+# Where a line's inline items start: a circled number, after a semicolon, or a number in
+# brackets after a pause ("…成为硬件新入口 (2) 将大模型作为独立app…"): a point of an
+# enumeration, not a figure of the text ("GPT-4 (2023)").
+_INLINE_ITEM = re.compile(
+    r"(?=[①-⑳])|(?<=[；;])\s*|(?<=[\s，,。：:])(?=[（(][1-9]\d?[)）]\s*[\u4e00-\u9fffA-Za-z])"
+)
 
 
 @dataclass(frozen=True)

@@ -1258,8 +1258,8 @@ class Answerer:
                 return replace(base, reason=f"content: {RESTATES}")
             chosen = add_number_evidence(text, question, chosen, base.passages)
             reason = "language: the model's answer was empty or in the wrong language; quoting"
-            shown_in = detect_language(" ".join(p.hit.chunk.text for p in base.passages))
-            if analysis.type in ("number", "fact") and detect_language(analysis.asked) == shown_in:
+            checkable = analysis.type in ("number", "fact")
+            if checkable and detect_language(analysis.asked) == _shown_language(base):
                 # A fact or a figure is quoted from a sentence that states it for the
                 # question's subject, year and attribute, checked as any claim is — not
                 # every sentence cited: rows of a table's other chips answer no question
@@ -2107,6 +2107,11 @@ def _unanswered_parts(parts: Sequence[str], shares: Sequence[float | None]) -> l
 def _is_part(passages: Sequence[Passage]) -> bool:
     """Whether `passages` are a comparison's part's: labelled with their report."""
     return any(p.for_part for p in passages)
+
+
+def _shown_language(answer: Answer) -> str:
+    """The language of the passages shown for an answer, read together."""
+    return detect_language(" ".join(p.hit.chunk.text for p in answer.passages))
 
 
 def _beside(

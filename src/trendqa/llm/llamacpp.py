@@ -340,7 +340,7 @@ class LlamaCppGenerator:
             self._llm.save_state = functools.partial(_save_state, self._llm)
             self._llm.load_state = functools.partial(_load_state, self._llm)
         self._states = PromptStates(states, self.path) if reuse_prefix and states else None
-        self._systems_read: set[tuple[int, ...]] = set()
+        self._systems_read: set[str] = set()  # system messages read in this process
 
     def count_tokens(self, text: str) -> int:
         """Exact tokens of `text` in this model's vocabulary, without BOS."""
@@ -369,21 +369,20 @@ class LlamaCppGenerator:
             shared.encode("utf-8"), add_bos=not whole.added_special, special=True
         )
         # The last token of a text cut short may merge differently: keep what agrees.
-        n = 0
-        while n < min(len(ids), len(prompt)) and ids[n] == prompt[n]:
-            n += 1
-        return list(prompt[:n])
+        return list(prompt[: _shared_length(ids, prompt)])
 
     def _read_system(self, messages: Sequence[ChatMessage], prompt: Sequence[int]) -> None:
         """Have the model hold its system message's state before the first request of each
         kind: loaded from a file a process saved, else read now and saved."""
         assert self._states is not None
-        system = self._system_ids(messages, prompt)
-        if len(system) < MIN_SAVED_TOKENS or tuple(system) in self._systems_read:
+        if not messages or messages[0].content in self._systems_read:
             return  # read already in this process: the prompt cache holds it
-        self._systems_read.add(tuple(system))
+        self._systems_read.add(messages[0].content)
+        system = self._system_ids(messages, prompt)
+        if len(system) < MIN_SAVED_TOKENS:
+            return
         held = self._llm.input_ids[: self._llm.n_tokens]
-        if len(held) >= len(system) and list(held[: len(system)]) == system:
+        if _shared_length(held, system) == len(system):
             return
         saved = self._states.prefixes()
         # The longest saved start of this system message: loaded, then its rest read.

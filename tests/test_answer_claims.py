@@ -1111,7 +1111,7 @@ def test_a_question_translation_must_end_as_a_question() -> None:
     # default model otherwise turns "by what year does … expect …?" into a statement.
     from llama_cpp import LlamaGrammar
 
-    schema = prompts.question_schema("zh")
+    schema = prompts.question_schema("zh", ["AI"])
     pattern = schema["properties"]["zh"]["pattern"]
     assert re.fullmatch(pattern[1:-1], "陶哲轩预计AI到哪一年将成为合著者？")
     assert not re.fullmatch(pattern[1:-1], "陶哲轩预计AI将成为合著者。")
@@ -1119,6 +1119,34 @@ def test_a_question_translation_must_end_as_a_question() -> None:
     # mark after it writes on past the string ("…能源。'}......").
     assert not re.fullmatch(pattern[1:-1], "图像生成比文本分类使用更多的能源。'}...？")
     LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)  # a grammar it can build
+
+
+def test_a_question_in_chinese_keeps_only_names_and_the_passages_words_in_latin(  # type: ignore[no-untyped-def]
+    ask,
+) -> None:
+    # Left free, the default model kept a word it did not translate ("量子utility" for
+    # "quantum utility"); allowed any capitalised word, it wrote "量子Utility". Neither is
+    # written by a passage, so the search could not find the one that defines the term.
+    from llama_cpp import LlamaGrammar
+
+    gen = model(
+        SHANGHAI_ZH, "上海市人工智能企业数量", question=ZH_SHANGHAI, translations=[SHANGHAI_EN]
+    )
+    asked = "How many AI companies did Shanghai have at the end of 2023 on the web?"
+    answer = ask(gen, asked)
+    assert answer.answerable, answer.reason
+    ((_messages, options),) = [c for c in gen.calls if prompts.request_kind(c[1]) == "question"]
+    schema = options.json_schema or {}
+    pattern = schema["properties"]["zh"]["pattern"][1:-1]
+    assert re.fullmatch(pattern, ZH_SHANGHAI)
+    assert re.fullmatch(pattern, "2023年底上海有多少家AI企业？")  # a name the question writes
+    assert not re.fullmatch(pattern, "2023年底上海web上有多少家企业？")  # no passage writes it
+    assert not re.fullmatch(pattern, "2023年底上海有多少家AI companies？")
+    assert not re.fullmatch(pattern, "2023年底上海有多少家AI Companies？")
+    assert not re.fullmatch(pattern, "2023年底上海有多少家Ai企业？")  # not as the question has it
+    LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)  # a grammar it can build
+    # A lowercase word the passages write (a shelf's "web 服务") is theirs to keep.
+    assert re.fullmatch(prompts.chinese_question_form(["web"])[1:-1], "哪些web服务？")
 
 
 Q_SHANGHAI = "How many AI companies did Shanghai have at the end of 2023?"

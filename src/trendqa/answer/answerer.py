@@ -374,6 +374,13 @@ class Answerer:
         out = _LATIN_WORD.sub(lambda m: m[0] if m[0].lower() in idf else " ", term)
         return " ".join(out.split())
 
+    def _latin_words(self, question: str) -> set[str]:
+        """The Latin words of `question` that its Chinese translation may keep: names,
+        as it writes them (GPT, iPhone, x86), and words the passages write (web)."""
+        idf = self.searcher.bm25.idf
+        found = re.findall("(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*", question)
+        return {w for w in found if not (w.isalpha() and w.islower()) or w in idf}
+
     def _passages_language(
         self, question: str, docs: Sequence[str], k: int, run: _Run
     ) -> str | None:
@@ -395,7 +402,7 @@ class Answerer:
             GenerationOptions(
                 max_tokens=prompts.QUESTION_MAX_TOKENS,
                 temperature=0.0,
-                json_schema=prompts.question_schema(working),
+                json_schema=prompts.question_schema(working, self._latin_words(question)),
             ),
             run,
             "translate_s",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, Literal
 
 from trendqa.answer.types import Passage, Sentence
@@ -221,12 +221,30 @@ QUESTION_MAX_TOKENS = 120
 # question mark after it, writes on past the string's end (no quotes or backslashes,
 # which would need JSON escapes).
 QUESTION_FORM = '^[^"\\\\\n。]*[?？]$'
+# A question in Chinese writes its words in Chinese, and Latin script only for the words
+# given: the names the question writes (GPT, iPhone, Weijin) and the words its passages
+# write (web). Left free, the default model keeps a word it does not translate
+# ("量子utility" for "quantum utility", "生态 niches"), which no passage writes, so the
+# search cannot find its passage; allowed any capitalised word, it writes "量子Utility".
+_NOT_LATIN = '[^"\\\\\n。A-Za-z]'
 
 
-def question_schema(language: str) -> dict[str, Any]:
+def chinese_question_form(words: Collection[str] = ()) -> str:
+    """QUESTION_FORM for a question written in Chinese whose only Latin words are
+    `words` (each followed by a character that is no Latin letter)."""
+    kept = sorted({w for w in words if re.fullmatch("[A-Za-z][A-Za-z0-9]*", w)})
+    if not kept:
+        return f"^{_NOT_LATIN}*[?？]$"
+    word = "|".join(kept)
+    return f"^({_NOT_LATIN}|({word}){_NOT_LATIN})*({word})?[?？]$"
+
+
+def question_schema(language: str, words: Collection[str] = ()) -> dict[str, Any]:
     """The reply shape of a question translation: the question under its language's code,
-    ending with a question mark."""
-    prop = {"type": "string", "pattern": QUESTION_FORM}
+    ending with a question mark; in Chinese, with no Latin word but names and `words`
+    (see `chinese_question_form`)."""
+    form = chinese_question_form(words) if language == "zh" else QUESTION_FORM
+    prop = {"type": "string", "pattern": form}
     return {"type": "object", "properties": {language: prop}, "required": [language]}
 
 

@@ -1198,6 +1198,51 @@ def test_a_reply_closed_with_a_look_alike_quote_is_read_where_it_closed(  # type
     assert_checkable(answer, shelf)
 
 
+def test_a_translation_names_no_publisher_its_statement_does_not(  # type: ignore[no-untyped-def]
+    ask, shelf: Path
+) -> None:
+    # Lent the question's words, the small default model wrote "Tencent's ChatGLM3" for
+    # 智谱 AI 的 ChatGLM3: the report's publisher credited with another's work. Such a
+    # translation is asked again without the question; one that still names it is not shown.
+    asked = "How many AI companies did Shanghai have at the end of 2023, says Bing Association?"
+    borrowed = "Bing Association had 1,100 AI companies in Shanghai at the end of 2023."
+    base = model(SHANGHAI_ZH, "上海市人工智能企业数量", question=ZH_SHANGHAI)
+
+    def script(faithful: str) -> FakeGenerator:
+        def reply(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+            if prompts.request_kind(options) != "translate":
+                return base._script(messages, options)  # type: ignore[misc]
+            lent = "They answer the question" in messages[-1].content
+            return json.dumps({"translations": [borrowed if lent else faithful]})
+
+        return FakeGenerator(reply)
+
+    gen = script(SHANGHAI_EN)
+    answer = ask(gen, asked)
+    assert answer.answerable, answer.reason
+    assert answer.text.startswith(SHANGHAI_EN[:-1]) and "Bing" not in answer.text
+    unlent = [
+        m
+        for m, o in gen.calls
+        if prompts.request_kind(o) == "translate" and "They answer" not in m[-1].content
+    ]
+    assert unlent  # asked again without the question
+    assert_checkable(answer, shelf)
+    # Still borrowed without the question: not shown.
+    answer = ask(script(borrowed), asked)
+    assert not answer.answerable
+    assert "Bing" in answer.reason and "Bing" not in answer.text
+    # A statement that names the publisher (丙协会, or its first word 丙) may be so translated.
+    from trendqa.answer.question import ReportNames
+
+    reports = ReportNames(
+        {"a.md": DocumentMeta("城市人工智能白皮书", publisher="丙协会 (Bing Association)")}
+    )
+    assert reports.publisher_added(SHANGHAI_ZH, borrowed) == "Bing"
+    assert reports.publisher_added("丙协会统计，" + SHANGHAI_ZH, borrowed) == ""
+    assert reports.publisher_added(SHANGHAI_ZH, SHANGHAI_EN) == ""
+
+
 def test_a_translation_may_carry_the_questions_frame_that_the_passage_states(  # type: ignore[no-untyped-def]
     ask, shelf: Path
 ) -> None:

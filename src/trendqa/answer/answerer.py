@@ -1630,21 +1630,30 @@ class Answerer:
 
         def fault_of(i: int) -> str:
             framing = _framing(analysis.asked, answer.passages, kept[i].citations)
-            return _translation_fault(kept[i].text, lines[i], language, fidelity[i], framing)
+            fault = _translation_fault(kept[i].text, lines[i], language, fidelity[i], framing)
+            return fault or self._publisher_fault(kept[i].text, lines[i])
 
         # A list's translations can slip by one (one statement written as two), and a
         # small model drops a figure ("48 SG2042 chips" for 48颗SG2042 64核芯片): each
         # statement whose translation fails is asked again alone, with its figures named.
         # (A lone statement without figures would only be asked the same again.)
+        # One that names a publisher its statement does not is asked again without the
+        # question, whose words it borrowed.
         faulty = [
             i
             for i in range(len(kept))
-            if fault_of(i) and (len(kept) > 1 or find_numbers(kept[i].text))
+            if fault_of(i)
+            and (
+                len(kept) > 1
+                or find_numbers(kept[i].text)
+                or self._publisher_fault(kept[i].text, lines[i])
+            )
         ]
         if faulty:
             for i in faulty:
+                lent = "" if self._publisher_fault(kept[i].text, lines[i]) else asked
                 again = self._translate_claims(
-                    [kept[i].text], language, run, asked, keep=_figures_of(kept[i], language)
+                    [kept[i].text], language, run, lent, keep=_figures_of(kept[i], language)
                 )
                 if again:
                     lines[i] = _tidied(again[0], kept[i].text, analysis)
@@ -1699,6 +1708,14 @@ class Answerer:
             citations=tuple(c for c in answer.citations if c.n in cited),
             claims=claims,
         )
+
+    def _publisher_fault(self, statement: str, translation: str) -> str:
+        """Why an English translation may not stand for `statement`: it names a publisher
+        the statement does not ('' when it names none)."""
+        if detect_language(translation) != "en":
+            return ""
+        added = self.reports.publisher_added(statement, translation)
+        return f"the translation names {added}, which the checked claim does not" if added else ""
 
     def _named_again(
         self, claim: Claim, answer: Answer, analysis: QuestionAnalysis, run: _Run
@@ -1808,18 +1825,24 @@ class Answerer:
             return answer
         texts = [" ".join(t.split()) for t in texts]
         cosines = self._paired(texts, quotes)
-        for i, (quote, text) in enumerate(zip(quotes, texts, strict=True)):
-            if not _translation_fault(quote, text, language, cosines[i]):
+
+        def fault(i: int, cosine: float) -> str:
+            found = _translation_fault(quotes[i], texts[i], language, cosine)
+            return found or self._publisher_fault(quotes[i], texts[i])
+
+        for i, quote in enumerate(quotes):
+            if not fault(i, cosines[i]):
                 continue
             figures = _figures_in(quote, language)
-            again = figures and self._translate_claims(
-                [quote], language, run, question, keep=figures
+            borrowed = self._publisher_fault(quote, texts[i])
+            again = (figures or borrowed) and self._translate_claims(
+                [quote], language, run, "" if borrowed else question, keep=figures
             )
             if not again:
                 return answer
             texts[i] = " ".join(again[0].split())
             (cosine,) = self._paired([texts[i]], [quote])
-            if _translation_fault(quote, texts[i], language, cosine):
+            if fault(i, cosine):
                 return answer
         return quote_answer(answer, answer.citations, texts)
 

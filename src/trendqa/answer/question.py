@@ -18,7 +18,7 @@ from trendqa.evidence import without_gloss
 from trendqa.numbers import HOW_MUCH, chinese_numerals, find_numbers
 from trendqa.records import DocumentMeta
 from trendqa.textnorm import detect_language, fold, han_share
-from trendqa.tokens import STOPWORDS
+from trendqa.tokens import STOPWORDS, tokenize, words
 
 QuestionType = Literal["fact", "number", "list", "definition", "comparison", "overview"]
 QUESTION_TYPES: tuple[QuestionType, ...] = (
@@ -382,6 +382,26 @@ class ReportNames:
                 if chinese and detect_language(chinese) == "zh":
                     out = out[:at] + chinese + out[at + len(name) :]
         return out
+
+    def publisher_added(self, source: str, translation: str) -> str:
+        """The publisher `translation` names (its Latin name's first word: Tencent,
+        Weijin) that `source`, the statement it translates, names in neither language
+        ('' when none). A translation is lent the question's words for what it names, and
+        the small default model took "Tencent" from a question about the Tencent report
+        for 智谱 AI: "Tencent's ChatGLM3" credits the publisher with another's work."""
+        folded = fold(source)
+        for doc, meta in self.documents.items():
+            publisher = meta.publisher or ""
+            latin = _publisher_in(publisher, "en").split()[:1]
+            if not latin or not re.search(rf"\b{re.escape(latin[0])}\b", translation):
+                continue
+            # Its names, and its Chinese name's first word as the Latin's (深圳 of 深圳市
+            # 人工智能行业协会: "Shenzhen has…" for 深圳有…).
+            first = words(_publisher_in(publisher, "zh"))[:1]
+            own = {*self.names.get(doc, ()), *(w for f in first for w in tokenize(f) if len(w) > 1)}
+            if not any(fold(name) in folded for name in own):
+                return latin[0]
+        return ""
 
     def strip(self, question: str) -> str:
         """`question` with the report names it contains cut out (they say nothing of its type)."""

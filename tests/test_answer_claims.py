@@ -4560,3 +4560,13 @@ def test_a_claim_about_one_of_two_joined_subjects_needs_that_ones_sentence_only(
     checker._shown_passages = tuple(passages)
     assert checker._missing_subject("IBM的Condor处理器有1121量子位", condor) == ""
     assert checker._missing_subject("Heron处理器有1121量子位", condor) == "Heron"
+
+
+def test_a_wrapped_sentence_is_shown_to_the_model_as_one_line() -> None:
+    # A Chinese PDF's article wrapped at the column's edge: shown with a space where the
+    # line broke ("国 家发展"), the model copied the space into its answer.
+    assert (
+        prompts.shown("原环境保护部、国\n家发展和改革委员会", "zh")
+        == "原环境保护部、国家发展和改革委员会"
+    )
+    assert prompts.shown("The FAA must receive\ncomments", "en") == "The FAA must receive comments"

@@ -548,3 +548,61 @@ def test_a_wrapped_sentence_is_shown_on_one_line() -> None:
         "The FAA estimates that this proposed AD affects 73 airplanes."
     )
     assert one_line("人工智能核心产业\n规模持续扩大") == "人工智能核心产业规模持续扩大"
+
+
+def test_a_hard_wrapped_chinese_line_goes_on_into_the_next() -> None:
+    # A Chinese PDF's column cuts its lines wherever they are full: the statute's article
+    # is one sentence, not three pieces, so a quote of it reads as the article does. A
+    # narrower line (a heading), a line that ends in a stop, a numbered item opening the
+    # next line, and a table's row of cells still end their lines.
+    text = (
+        "国家危险废物名录（2021 年版）\n"
+        "第一条  根据《中华人民共和国固体废物污染环境防治法》的\n"
+        "有关规定，制定本名录。\n"
+        "第二条  具有下列情形之一的固体废物（包括液态废物），列\n"
+        "（一）具有毒性、腐蚀性、易燃性、反应性或者感染性一种或\n"
+        "者几种危险特性的；\n"
+        "第八条  本名录自 2021 年 1 月 1 日起施行。原环境保护部、国\n"
+        "家发展和改革委员会、公安部发布的《国家危险废物名录》（环境\n"
+        "保护部令第 39 号）同时废止。\n"
+        "根据全国人大常委会 2015 年 8 月 29 日修订通过的大气污染防治法 8\n"
+        "月 29 日起施行。\n"
+        "序号 类别 违法行为 违反条款 不予处罚的情节的条款\n"
+        "违法行为"
+    )
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "国家危险废物名录（2021 年版）",
+        "第一条  根据《中华人民共和国固体废物污染环境防治法》的\n有关规定，制定本名录。",
+        "第二条  具有下列情形之一的固体废物（包括液态废物），列",
+        "（一）具有毒性、腐蚀性、易燃性、反应性或者感染性一种或\n者几种危险特性的；",
+        "第八条  本名录自 2021 年 1 月 1 日起施行。",
+        "原环境保护部、国\n家发展和改革委员会、公安部发布的《国家危险废物名录》（环境\n"
+        "保护部令第 39 号）同时废止。",
+        "根据全国人大常委会 2015 年 8 月 29 日修订通过的大气污染防治法 8\n月 29 日起施行。",
+        "序号 类别 违法行为 违反条款 不予处罚的情节的条款",
+        "违法行为",
+    ]
+
+
+def test_lines_one_paragraph_each_are_not_joined() -> None:
+    # Where each line is a paragraph, the widest lines are paragraphs ending in a stop: a
+    # caption or a label that ends without one is far narrower, and stands alone.
+    paragraph = "人工智能核心产业规模持续扩大，企业数量稳步增长，应用场景不断丰富。" * 3
+    text = "\n".join([paragraph, "图表 3：深圳人工智能企业分布情况", paragraph, paragraph])
+    assert len(split_sentences(text)) == 1 + 3 * 3
+
+
+def test_a_real_chinese_pdfs_wrapped_article_is_one_sentence() -> None:
+    doc = load_file(DATA / "mee-hazardous-waste-list-2021.pdf", "mee.pdf")
+    sentences = [doc.text[a:b] for a, b in split_sentences(doc.text)]
+    whole = re.compile(
+        r"^原环境保护部、国\s*家发展和改革委员会.*（环境\s*保护部令第 39 号）同时废止。$", re.S
+    )
+    assert any(whole.match(s) for s in sentences)
+    assert "保护部令第 39 号）同时废止。" not in sentences
+
+
+def test_an_english_line_ending_in_a_comma_goes_on() -> None:
+    # "…by September 21," / "2020.": a comma ends no sentence, whatever the next line opens.
+    text = "DATES: The FAA must receive comments on this proposed AD by September 21,\n2020."
+    assert [text[a:b] for a, b in split_sentences(text)] == [text]

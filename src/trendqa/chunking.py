@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,8 +46,10 @@ from trendqa.textnorm import fold
 # sentence; 10: BM25 tokens know technology words jieba lacks (大模型, 算力: `DOMAIN_WORDS`);
 # 11: a text file's repeated short lines are content (a timeline's dateline, a table's
 # header row, a source line): without pages nothing tells them from a running head;
-# 12: a line break inside a 《title》 closed on the next line is no sentence boundary
-CHUNKER_VERSION = "12"
+# 12: a line break inside a 《title》 closed on the next line is no sentence boundary;
+# 13: nor is a hard-wrapped Chinese line's (a full line ending mid-sentence), nor an
+# English line's that ends in a comma
+CHUNKER_VERSION = "13"
 
 _Span = tuple[int, int]  # (start, end) character offsets, end exclusive
 _Group = tuple[int, int]  # (first, last) indices of the units making up one chunk
@@ -124,9 +128,12 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """
     spans: list[_Span] = []
     start = 0
+    columns = _Columns(text)
     for match in _BOUNDARY.finditer(text):
         if match.group() == "\n" and (
-            _wrapped(text, match.start()) or _inside_title(text, start, match.start())
+            _wrapped(text, match.start())
+            or _inside_title(text, start, match.start())
+            or _wrapped_chinese(text, match.start(), columns.at(match.start()))
         ):
             continue
         end = match.start() if match.group() == "\n" else match.end()
@@ -160,6 +167,8 @@ def _wrapped(text: str, newline: int) -> bool:
         return False
     if _WRAP_AFTER.match(text, newline + 1):
         return True
+    if line.endswith(",") and _WRAP_AFTER_ANY.match(text, newline + 1):
+        return True  # a comma ends no sentence ("…by September 21," / "2020.")
     words = _WORD.findall(line)
     capitalised = sum(w[0].isupper() for w in words)
     return (
@@ -168,6 +177,90 @@ def _wrapped(text: str, newline: int) -> bool:
         and capitalised * 2 < len(words)
         and bool(_WRAP_AFTER_ANY.match(text, newline + 1))
     )
+
+
+# A Chinese PDF's text comes one printed line per line, each as wide as the column, cut
+# wherever the column ends: "第一条  根据《…防治法》的" / "有关规定，制定本名录。". Such a
+# line is full (near the column's width, which half-width figures and spaces make vary by
+# a few columns) and ends mid-sentence; a heading, a caption or a table's label is
+# narrower, or ends in a stop. The column is the width of the text's widest lines but a
+# few (a table row or a stray long line is wider). Where paragraphs come one per line,
+# the widest lines are whole paragraphs, which end in a stop, and no line that does not
+# is as wide.
+_FULL_SHARE = 0.85
+_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_MIN_COLUMN = 40  # display columns (a Han character is two): a column of 20 characters
+_EDGE = 0.1
+_MIN_EDGE = 2
+_NEAR = 8  # lines each way
+# What a wrapped line ends in: a Han character or a mark that opens or joins (a table's
+# row ends in a cell of its own, "… 残余物 T"; a sentence in a stop).
+_GOES_ON = "，、（《“‘"
+_UNIT_FIRST = re.compile(r"\s*[年月日号时万亿元个项家%‰]")
+_OPENS_ITEM = re.compile(
+    rf"\s*(?:[-•·*#]|[{_NUMERAL}]+、|[（(][{_NUMERAL}\d]{{1,3}}[）)]|第[{_NUMERAL}\d]+[章节条款篇部]"
+    r"|\d{1,2}(?:\.\d{1,2})*[.、．]|[①-⑳])"
+)
+
+
+# A table's row: cells parted by tabs, or by spaces between Han words more than once
+# ("序号 类别 违法行为 违反条款"; a statute's "第一条  根据…" has one such space).
+_CELL_GAP = re.compile(r"[\u4e00-\u9fff）)][ \u3000]+(?=[\u4e00-\u9fff（(])")
+
+
+def _table_row(line: str) -> bool:
+    """Whether `line` reads as a table's row of cells rather than running text."""
+    return "\t" in line or len(_CELL_GAP.findall(line)) >= 2
+
+
+def _width(line: str) -> int:
+    """A line's printed width: two columns for a wide (Han) character, one otherwise."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line.strip())
+
+
+class _Columns:
+    """The column width of a text's Chinese lines near each line end: the widest width
+    that at least `_MIN_EDGE` of the lines around it (`_NEAR` each way) come within a
+    tenth of — a column's lines end at its edge, while a table's row or a stray long
+    line is wider alone, and slide bullets are of many widths; 0 when none is. Measured
+    near the line, a page of wrapped articles is told from the wider table after it, and
+    a passage's few lines are split as the whole document's are."""
+
+    def __init__(self, text: str) -> None:
+        lines = text.split("\n")
+        self._ends = list(itertools.accumulate(len(line) + 1 for line in lines))
+        self._widths = [_width(line) if _HAN_CHAR.search(line) else None for line in lines]
+
+    def at(self, newline: int) -> int:
+        k = bisect.bisect_right(self._ends, newline)
+        near = self._widths[max(0, k - _NEAR) : k + _NEAR + 1]
+        widths = sorted((w for w in near if w is not None), reverse=True)
+        for column in widths:
+            if column < _MIN_COLUMN:
+                break
+            if sum(column * (1 - _EDGE) <= w <= column for w in widths) >= _MIN_EDGE:
+                return column
+        return 0
+
+
+def _wrapped_chinese(text: str, newline: int, full: int) -> bool:
+    """Whether the line end at `newline` only wraps a Chinese sentence at the column's end:
+    a full line (of width `full`, see `_Columns`) that ends in a Han character or a
+    mark that goes on (`_GOES_ON`), and a next line that goes on with text rather than
+    open a heading or a numbered item."""
+    if not full:
+        return False
+    line_start = text.rfind("\n", 0, newline) + 1
+    line = text[line_start:newline]
+    last = line.rstrip()[-1:]
+    after = text.find("\n", newline + 1)
+    rest = text[newline + 1 : after if after >= 0 else len(text)]
+    goes_on = _HAN_CHAR.match(last) or last in _GOES_ON
+    if last.isdigit():  # "…常委会 2015 年 8" / "月 29 日…": a figure's unit opens no sentence
+        goes_on = bool(_UNIT_FIRST.match(rest))
+    if not goes_on or _width(line) < _FULL_SHARE * full or _table_row(line) or _table_row(rest):
+        return False
+    return bool(rest.strip()) and not _OPENS_ITEM.match(rest)
 
 
 # How far past a line break a 《title》 left open may close: a title's wrapped rest.

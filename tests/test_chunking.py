@@ -13,7 +13,7 @@ from trendqa.chunking import CHUNKER_VERSION, chunk_document, is_table_row, spli
 from trendqa.errors import InputError
 from trendqa.loaders import load_file
 from trendqa.records import Chunk, DocumentMeta, PageSpan, SourceDocument
-from trendqa.textnorm import fold
+from trendqa.textnorm import fold, one_line
 
 PdfMaker = Callable[..., Path]  # the `make_pdf` fixture
 CORPUS = Path(__file__).parents[1] / "corpus"
@@ -542,12 +542,14 @@ def test_a_line_of_running_text_ending_in_a_lower_case_word_goes_on() -> None:
 
 
 def test_a_wrapped_sentence_is_shown_on_one_line() -> None:
-    from trendqa.textnorm import one_line
 
     assert one_line("The FAA estimates that this proposed\nAD affects 73 airplanes.") == (
         "The FAA estimates that this proposed AD affects 73 airplanes."
     )
     assert one_line("人工智能核心产业\n规模持续扩大") == "人工智能核心产业规模持续扩大"
+    # A compound broken after its hyphen is written whole; a dash between words is not.
+    assert one_line("$85 per work- \nhour") == "$85 per work-hour"
+    assert one_line("in 2023 - \nand after") == "in 2023 - and after"
 
 
 def test_a_hard_wrapped_chinese_line_goes_on_into_the_next() -> None:
@@ -606,3 +608,14 @@ def test_an_english_line_ending_in_a_comma_goes_on() -> None:
     # "…by September 21," / "2020.": a comma ends no sentence, whatever the next line opens.
     text = "DATES: The FAA must receive comments on this proposed AD by September 21,\n2020."
     assert [text[a:b] for a, b in split_sentences(text)] == [text]
+
+
+def test_a_wrapped_english_line_goes_on_into_an_amount() -> None:
+    # The FAA's cost of compliance: "…the average total cost per operator to be" / "$7,650
+    # (90 work-hours × $85 per work-" / "hour)." is one sentence, which states the rate.
+    doc = load_file(DATA / "federal-register-2020-17221.pdf", "fr.pdf")
+    sentences = [one_line(doc.text[a:b]) for a, b in split_sentences(doc.text)]
+    assert (
+        "Therefore, the FAA estimates the average total cost per operator to be $7,650 "
+        "(90 work-hours × $85 per work-hour)."
+    ) in sentences

@@ -48,8 +48,9 @@ from trendqa.textnorm import fold
 # header row, a source line): without pages nothing tells them from a running head;
 # 12: a line break inside a 《title》 closed on the next line is no sentence boundary;
 # 13: nor is a hard-wrapped Chinese line's (a full line ending mid-sentence), nor an
-# English line's that ends in a comma
-CHUNKER_VERSION = "13"
+# English line's that ends in a comma; 14: a wrapped English line goes on into a figure
+# opening with its currency sign ("…cost per operator to be" / "$7,650 (…)")
+CHUNKER_VERSION = "14"
 
 _Span = tuple[int, int]  # (start, end) character offsets, end exclusive
 _Group = tuple[int, int]  # (first, last) indices of the units making up one chunk
@@ -153,7 +154,7 @@ _WRAP_MIN_LINE = 20  # shorter lines are headings, labels, table cells
 # A line of running text ending in a lower-case word goes on whatever the next line opens
 # with ("The FAA estimates that this proposed" / "AD affects 73 airplanes"): a heading is
 # short or capitalises its words, a sentence ends in a stop.
-_WRAP_AFTER_ANY = re.compile(r"[ \t]*[A-Za-z0-9(“\"‘']")
+_WRAP_AFTER_ANY = re.compile(r"[ \t]*[A-Za-z0-9(“\"‘'$€£¥]")
 _LAST_WORD_LOWER = re.compile(r"(?<![A-Za-z])[a-z]+$")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 _WRAP_MIN_WORDS = 4

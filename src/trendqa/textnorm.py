@@ -119,11 +119,15 @@ _LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 
 def one_line(text: str) -> str:
     """A sentence a PDF's column wrapped, as one line: a line break between Latin words is a
-    space, one between Chinese characters nothing."""
+    space, one between Chinese characters nothing, and one after a word's hyphen too (a
+    compound the PDF broke there, "work-" / "hour": the loader joins other words)."""
 
     def join(m: re.Match[str]) -> str:
         before = text[m.start() - 1] if m.start() else ""
         after = text[m.end()] if m.end() < len(text) else ""
-        return "" if _CJK.match(before) and _CJK.match(after) else " "
+        if _CJK.match(before) and _CJK.match(after):
+            return ""
+        hyphen = before == "-" and m.start() >= 2 and text[m.start() - 2].isalpha()
+        return "" if hyphen and after.isalpha() else " "
 
     return _LINE_BREAK.sub(join, text.strip())

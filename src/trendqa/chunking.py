@@ -184,10 +184,9 @@ def _wrapped(text: str, newline: int) -> bool:
 # wherever the column ends: "第一条  根据《…防治法》的" / "有关规定，制定本名录。". Such a
 # line is full (near the column's width, which half-width figures and spaces make vary by
 # a few columns) and ends mid-sentence; a heading, a caption or a table's label is
-# narrower, or ends in a stop. The column is the width of the text's widest lines but a
-# few (a table row or a stray long line is wider). Where paragraphs come one per line,
-# the widest lines are whole paragraphs, which end in a stop, and no line that does not
-# is as wide.
+# narrower, or ends in a stop. The column is measured near each line (`_Columns`). Where
+# paragraphs come one per line, the widest lines are whole paragraphs, which end in a
+# stop, and no line that does not is as wide.
 _FULL_SHARE = 0.85
 _HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _MIN_COLUMN = 40  # display columns (a Han character is two): a column of 20 characters

@@ -1132,7 +1132,7 @@ def test_a_question_in_chinese_keeps_only_names_and_the_passages_words_in_latin(
     gen = model(
         SHANGHAI_ZH, "上海市人工智能企业数量", question=ZH_SHANGHAI, translations=[SHANGHAI_EN]
     )
-    asked = "How many AI companies did Shanghai have at the end of 2023 on the web?"
+    asked = "How many AI companies did Shanghai have at the end of 2023 on the web, with 7nm chips?"
     answer = ask(gen, asked)
     assert answer.answerable, answer.reason
     ((_messages, options),) = [c for c in gen.calls if prompts.request_kind(c[1]) == "question"]
@@ -1141,6 +1141,7 @@ def test_a_question_in_chinese_keeps_only_names_and_the_passages_words_in_latin(
     assert re.fullmatch(pattern, ZH_SHANGHAI)
     assert re.fullmatch(pattern, "2023年底上海有多少家AI企业？")  # a name the question writes
     assert not re.fullmatch(pattern, "2023年底上海web上有多少家企业？")  # no passage writes it
+    assert re.fullmatch(pattern, "2023年底上海有多少家用7nm芯片的AI企业？")  # a figure's letters
     assert not re.fullmatch(pattern, "2023年底上海有多少家AI companies？")
     assert not re.fullmatch(pattern, "2023年底上海有多少家AI Companies？")
     assert not re.fullmatch(pattern, "2023年底上海有多少家Ai企业？")  # not as the question has it

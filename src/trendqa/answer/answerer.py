@@ -376,10 +376,16 @@ class Answerer:
 
     def _latin_words(self, question: str) -> set[str]:
         """The Latin words of `question` that its Chinese translation may keep: names,
-        as it writes them (GPT, iPhone, x86), and words the passages write (web)."""
+        as it writes them (GPT, iPhone, x86), a figure's letters (5G, 7nm), and words the
+        passages write (web)."""
         idf = self.searcher.bm25.idf
-        found = re.findall("(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*", question)
-        return {w for w in found if not (w.isalpha() and w.islower()) or w in idf}
+        return {
+            m[0]
+            for m in re.finditer("[A-Za-z][A-Za-z0-9]*", question)
+            if not (m[0].isalpha() and m[0].islower())
+            or m[0] in idf
+            or question[max(0, m.start() - 1)].isdigit()
+        }
 
     def _passages_language(
         self, question: str, docs: Sequence[str], k: int, run: _Run

@@ -619,3 +619,18 @@ def test_a_wrapped_english_line_goes_on_into_an_amount() -> None:
         "Therefore, the FAA estimates the average total cost per operator to be $7,650 "
         "(90 work-hours × $85 per work-hour)."
     ) in sentences
+
+
+def test_a_short_line_in_lower_case_goes_on_into_one_in_lower_case() -> None:
+    # A passage that begins mid-line: its first line is short, "Send your", and the
+    # sentence goes on below. Lower case on both sides of a break is a wrap; a short
+    # heading, capitalised, still ends its line.
+    text = (
+        "Send your\ncomments to an address listed under the ADDRESSES section.\n"
+        "Comments Invited\nthe FAA invites you to send any written relevant data."
+    )
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "Send your\ncomments to an address listed under the ADDRESSES section.",
+        "Comments Invited",
+        "the FAA invites you to send any written relevant data.",
+    ]

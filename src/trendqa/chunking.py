@@ -49,8 +49,10 @@ from trendqa.textnorm import fold
 # 12: a line break inside a 《title》 closed on the next line is no sentence boundary;
 # 13: nor is a hard-wrapped Chinese line's (a full line ending mid-sentence), nor an
 # English line's that ends in a comma; 14: a wrapped English line goes on into a figure
-# opening with its currency sign ("…cost per operator to be" / "$7,650 (…)")
-CHUNKER_VERSION = "14"
+# opening with its currency sign ("…cost per operator to be" / "$7,650 (…)"); 15: a line
+# of any length ending in a lower-case word goes on into one opening in lower case (a
+# passage that begins mid-line: "Send your" / "comments to an address…")
+CHUNKER_VERSION = "15"
 
 _Span = tuple[int, int]  # (start, end) character offsets, end exclusive
 _Group = tuple[int, int]  # (first, last) indices of the units making up one chunk
@@ -164,7 +166,11 @@ def _wrapped(text: str, newline: int) -> bool:
     """Whether the line end at `newline` only wraps an English sentence."""
     line_start = text.rfind("\n", 0, newline) + 1
     line = text[line_start:newline].strip()
-    if len(line) < _WRAP_MIN_LINE or line.startswith("#") or not _WRAP_BEFORE.search(line):
+    if line.startswith("#") or not _WRAP_BEFORE.search(line):
+        return False
+    if _LAST_WORD_LOWER.search(line) and _WRAP_AFTER.match(text, newline + 1):
+        return True  # lower case on both sides of the break, however short the line
+    if len(line) < _WRAP_MIN_LINE:
         return False
     if _WRAP_AFTER.match(text, newline + 1):
         return True

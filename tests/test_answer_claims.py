@@ -2127,6 +2127,37 @@ def test_one_reports_part_of_a_comparison_is_asked_without_the_other_reports_nam
     assert reports.without(english, ["trends.md"]) == "How do Yi Research see humanoid robots?"
 
 
+def test_a_reports_short_name_with_a_qualifier_is_cut_whole() -> None:
+    # "深圳AI白皮书": the white paper named by its publisher's place and a Latin qualifier.
+    # Cut down to "白皮书", the Tencent part still asked of "腾讯报告和深圳AI", and the model,
+    # given Tencent's passages, answered from another line and was refused.
+    reports = ReportNames(
+        {
+            "tencent.txt": DocumentMeta(
+                title="2024数字科技前沿应用趋势",
+                publisher="腾讯研究院 (Tencent Research Institute)",
+            ),
+            "szaiia.txt": DocumentMeta(
+                title="2024人工智能发展白皮书",
+                publisher="深圳市人工智能行业协会 (Shenzhen AI Industry Association)",
+            ),
+        }
+    )
+    question = "腾讯报告和深圳AI白皮书将脑机接口用于让失语者再次讲话的团队是谁？"
+    assert (
+        reports.without(question, ["szaiia.txt"])
+        == "腾讯报告将脑机接口用于让失语者再次讲话的团队是谁？"
+    )
+    assert (
+        reports.without(question, ["tencent.txt"])
+        == "深圳AI白皮书将脑机接口用于让失语者再次讲话的团队是谁？"
+    )
+    assert (
+        reports.without("腾讯报告和深圳白皮书如何看待智谱AI？", ["szaiia.txt"])
+        == "腾讯报告如何看待智谱AI？"
+    )
+
+
 # ------------------------------------------------------------------ 2c. what was asked
 
 GAMES = """# 冬季运动会观察

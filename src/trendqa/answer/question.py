@@ -892,13 +892,20 @@ _LEAD_CHARS = 2
 
 
 def _name_lead(head: str, others: Collection[str]) -> int:
-    """How many of `head`'s last Han characters begin another (longer) name of the same
-    report: "深圳" before "白皮书", of 深圳市 (0 when none do)."""
-    for k in range(min(len(head), 8), _LEAD_CHARS - 1, -1):
-        lead = head[-k:]
+    """How many of `head`'s last characters begin another (longer) name of the same
+    report: "深圳" before "白皮书", of 深圳市 — with a short Latin qualifier between them,
+    "深圳AI" before "白皮书" (0 when none do)."""
+    qualifier = _QUALIFIER.search(head)
+    bare = head[: qualifier.start()] if qualifier else head
+    for k in range(min(len(bare), 8), _LEAD_CHARS - 1, -1):
+        lead = bare[-k:]
         if han_share(lead) == 1 and any(o != lead and o.startswith(lead) for o in others):
-            return k
+            return k + len(head) - len(bare)
     return 0
+
+
+# A short Latin word between a report's place and its report noun: 深圳AI白皮书.
+_QUALIFIER = re.compile(r"(?<=[\u4e00-\u9fff])\s*[A-Za-z]{1,4}\s*$")
 
 
 # What follows a report's name as part of it: "腾讯报告", "the Shenzhen white paper".

@@ -314,8 +314,9 @@ class TestLlamaCpp:
         third = LlamaCppGenerator(GGUF, n_ctx=2048, threads=1, states=folder)
         read = _tokens_read(third)
         ids = [third._system_ids(m, third._prompt_ids(m)) for m in systems]
-        shared = llamacpp._shared_length(ids[0], ids[1])
-        assert shared == llamacpp._shared_length(ids[0], ids[2]) >= llamacpp.MIN_SAVED_TOKENS
+        common = third._llm.longest_token_prefix  # llama-cpp-python's own helper
+        shared = common(ids[0], ids[1])
+        assert shared == common(ids[0], ids[2]) >= llamacpp.MIN_SAVED_TOKENS
         third.generate(systems[2], options)
         prompt = third.prompt_tokens(systems[2])
         assert read[:2] == [len(ids[2]) - shared, prompt - len(ids[2])]

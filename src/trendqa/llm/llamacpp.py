@@ -248,13 +248,6 @@ def _load_state(llm: Any, state: Any) -> None:
         del view
 
 
-def _shared_length(a: Sequence[int], b: Sequence[int]) -> int:
-    n = 0
-    while n < min(len(a), len(b)) and a[n] == b[n]:
-        n += 1
-    return n
-
-
 def _token_text(llm: Any, token: int) -> str:
     if token < 0:
         return ""
@@ -369,7 +362,7 @@ class LlamaCppGenerator:
             shared.encode("utf-8"), add_bos=not whole.added_special, special=True
         )
         # The last token of a text cut short may merge differently: keep what agrees.
-        return list(prompt[: _shared_length(ids, prompt)])
+        return list(prompt[: self._llm.longest_token_prefix(ids, prompt)])
 
     def _read_system(self, messages: Sequence[ChatMessage], prompt: Sequence[int]) -> None:
         """Have the model hold its system message's state before the first request of each
@@ -382,7 +375,7 @@ class LlamaCppGenerator:
         if len(system) < MIN_SAVED_TOKENS:
             return
         held = self._llm.input_ids[: self._llm.n_tokens]
-        if _shared_length(held, system) == len(system):
+        if self._llm.longest_token_prefix(held, system) == len(system):
             return
         saved = self._states.prefixes()
         # The longest saved start of this system message: loaded, then its rest read.
@@ -394,7 +387,7 @@ class LlamaCppGenerator:
         if len(start) == len(system):
             return
         # Where another saved system message branches off this one: that start's state too.
-        shared = max((_shared_length(s, system) for s in saved), default=0)
+        shared = max((self._llm.longest_token_prefix(s, system) for s in saved), default=0)
         read = len(start)
         if read < shared < len(system) and shared >= MIN_SAVED_TOKENS:
             self._llm.eval(system[read:shared])

@@ -35,7 +35,7 @@ from trendqa.contents import contents_entries, contents_region, contents_titles,
 from trendqa.errors import InputError
 from trendqa.furniture import edge_lines, furniture_key
 from trendqa.records import Chunk, Location, SourceDocument
-from trendqa.textnorm import fold
+from trendqa.textnorm import cjk_count, fold
 
 # 2: page furniture, printed page labels; 3: wrapped English lines; 4: a paged document's
 # repeated short lines are content unless they open or close most pages; 5: sub-numbered
@@ -194,7 +194,6 @@ def _wrapped(text: str, newline: int) -> bool:
 # paragraphs come one per line, the widest lines are whole paragraphs, which end in a
 # stop, and no line that does not is as wide.
 _FULL_SHARE = 0.85
-_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _MIN_COLUMN = 40  # display columns (a Han character is two): a column of 20 characters
 _EDGE = 0.1
 _MIN_EDGE = 2
@@ -235,7 +234,7 @@ class _Columns:
     def __init__(self, text: str) -> None:
         lines = text.split("\n")
         self._ends = list(itertools.accumulate(len(line) + 1 for line in lines))
-        self._widths = [_width(line) if _HAN_CHAR.search(line) else None for line in lines]
+        self._widths = [_width(line) if cjk_count(line) else None for line in lines]
 
     def at(self, newline: int) -> int:
         k = bisect.bisect_right(self._ends, newline)
@@ -261,7 +260,7 @@ def _wrapped_chinese(text: str, newline: int, full: int) -> bool:
     last = line.rstrip()[-1:]
     after = text.find("\n", newline + 1)
     rest = text[newline + 1 : after if after >= 0 else len(text)]
-    goes_on = _HAN_CHAR.match(last) or last in _GOES_ON
+    goes_on = cjk_count(last) == 1 or last in _GOES_ON
     if last.isdigit():  # "…常委会 2015 年 8" / "月 29 日…": a figure's unit opens no sentence
         goes_on = bool(_UNIT_FIRST.match(rest))
     if not goes_on or _width(line) < _FULL_SHARE * full or _table_row(line) or _table_row(rest):

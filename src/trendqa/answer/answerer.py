@@ -1636,8 +1636,7 @@ class Answerer:
 
         def fault_of(i: int) -> str:
             framing = _framing(analysis.asked, answer.passages, kept[i].citations)
-            fault = _translation_fault(kept[i].text, lines[i], language, fidelity[i], framing)
-            return fault or self._publisher_fault(kept[i].text, lines[i])
+            return self._fault(kept[i].text, lines[i], language, fidelity[i], framing)
 
         # A list's translations can slip by one (one statement written as two), and a
         # small model drops a figure ("48 SG2042 chips" for 48颗SG2042 64核芯片): each
@@ -1714,6 +1713,14 @@ class Answerer:
             citations=tuple(c for c in answer.citations if c.n in cited),
             claims=claims,
         )
+
+    def _fault(
+        self, checked: str, text: str, language: str, cosine: float, framing: str = ""
+    ) -> str:
+        """Why `text`, a translation of `checked`, may not be shown ('' when it may): its
+        figures, language and meaning (`_translation_fault`), or a publisher it names."""
+        fault = _translation_fault(checked, text, language, cosine, framing)
+        return fault or self._publisher_fault(checked, text)
 
     def _publisher_fault(self, statement: str, translation: str) -> str:
         """Why an English translation may not stand for `statement`: it names a publisher
@@ -1831,13 +1838,8 @@ class Answerer:
             return answer
         texts = [" ".join(t.split()) for t in texts]
         cosines = self._paired(texts, quotes)
-
-        def fault(i: int, cosine: float) -> str:
-            found = _translation_fault(quotes[i], texts[i], language, cosine)
-            return found or self._publisher_fault(quotes[i], texts[i])
-
         for i, quote in enumerate(quotes):
-            if not fault(i, cosines[i]):
+            if not self._fault(quote, texts[i], language, cosines[i]):
                 continue
             figures = _figures_in(quote, language)
             borrowed = self._publisher_fault(quote, texts[i])
@@ -1848,7 +1850,7 @@ class Answerer:
                 return answer
             texts[i] = " ".join(again[0].split())
             (cosine,) = self._paired([texts[i]], [quote])
-            if fault(i, cosine):
+            if self._fault(quote, texts[i], language, cosine):
                 return answer
         return quote_answer(answer, answer.citations, texts)
 

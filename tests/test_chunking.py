@@ -634,3 +634,17 @@ def test_a_short_line_in_lower_case_goes_on_into_one_in_lower_case() -> None:
         "Comments Invited",
         "the FAA invites you to send any written relevant data.",
     ]
+
+
+def test_a_run_of_spaces_where_a_pdf_lost_its_stop_ends_a_sentence() -> None:
+    # The FBI's NICS report draws its full stops so that no text extraction finds them:
+    # "…initiated through the NICS   They do not represent the number of firearms sold
+    # Based on…". Between two stretches of prose the run of spaces is the stop; between a
+    # table's short cells it is no boundary.
+    doc = load_file(DATA / "nics-background-checks-2015-11.pdf", "nics.pdf")
+    sentences = [doc.text[a:b] for a, b in split_sentences(doc.text)]
+    assert "They do not represent the number of firearms sold" in sentences
+    row = "Labor cost   Parts cost   Cost per product   Cost on U.S. operators"
+    assert [row[a:b] for a, b in split_sentences(row)] == [row]
+    prose = "Handgun statistics are often balanced out by permit checks  Some states may differ"
+    assert len(split_sentences(prose)) == 1  # the clause after the run is a cell's length

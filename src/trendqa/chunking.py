@@ -51,8 +51,10 @@ from trendqa.textnorm import cjk_count, fold
 # English line's that ends in a comma; 14: a wrapped English line goes on into a figure
 # opening with its currency sign ("…cost per operator to be" / "$7,650 (…)"); 15: a line
 # of any length ending in a lower-case word goes on into one opening in lower case (a
-# passage that begins mid-line: "Send your" / "comments to an address…")
-CHUNKER_VERSION = "15"
+# passage that begins mid-line: "Send your" / "comments to an address…"); 16: a run of
+# spaces between prose and a capitalised word ends a sentence whose stop the PDF's text
+# lost ("…through the NICS   They do not represent…")
+CHUNKER_VERSION = "16"
 
 _Span = tuple[int, int]  # (start, end) character offsets, end exclusive
 _Group = tuple[int, int]  # (first, last) indices of the units making up one chunk
@@ -77,10 +79,14 @@ _ABBREVIATION = (
 # digits or a percent sign stand before the stop and a capital or the end comes after it
 # (a list's "1. " is no sentence).
 _FIGURE_END = r"(?:(?<=\d\d\d)|(?<=%))\.(?=\s+[A-Z“\"(]|\s*$)"
+# A run of spaces between two words of a line, the second capitalised, where some PDFs
+# drew the stop their text extraction lost ("…through the NICS   They do not represent…").
+_LOST_STOP = r"(?<=[A-Za-z0-9%)]) {2,}(?=[A-Z][a-z])"
 _BOUNDARY = re.compile(
     rf"(?:[。！？；!?]+|(?<=[A-Za-z]){_ABBREVIATION}\.(?=\s|$)|{_FIGURE_END})"
-    r"[”’」』）)\"']*|\n"
+    rf"[”’」』）)\"']*|\n|{_LOST_STOP}"
 )
+_SPACE_RUN = re.compile(r" {2,}")
 _SOFT_BREAK = re.compile(r"[，、,：:；;\s]")
 _PAGE_NUMBER = re.compile(
     r"[-–—]?\s*\d{1,4}\s*[-–—]?"
@@ -127,12 +133,15 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
     A line end is a boundary, except where an English sentence was wrapped: a line that
     ends in a word, figure or comma and a next line that opens in lower case (a PDF's
-    column text, one visual line each).
+    column text, one visual line each). A run of spaces inside a line is one where a
+    stop was lost between two stretches of prose (`_lost_stop`).
     """
     spans: list[_Span] = []
     start = 0
     columns = _Columns(text)
     for match in _BOUNDARY.finditer(text):
+        if match.group().startswith("  ") and not _lost_stop(text, match.start(), match.end()):
+            continue
         if match.group() == "\n" and (
             _wrapped(text, match.start())
             or _inside_title(text, start, match.start())
@@ -144,6 +153,17 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         start = match.end()
     _append_stripped(spans, text, start, len(text))
     return spans
+
+
+def _lost_stop(text: str, start: int, end: int) -> bool:
+    """Whether the run of spaces `text[start:end]` stands where a stop was lost: prose on
+    both sides, each longer than a table's cell (a table's cells are set apart by runs of
+    spaces too)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    before = _SPACE_RUN.split(text[line_start:start])[-1]
+    after = _SPACE_RUN.split(text[end : len(text) if line_end < 0 else line_end])[0]
+    return len(before.strip()) > _MAX_CELL and len(after.strip()) > _MAX_CELL
 
 
 _WRAP_BEFORE = re.compile(r"[A-Za-z0-9,;:()\-–]$")

@@ -4602,3 +4602,39 @@ def test_a_wrapped_sentence_is_shown_to_the_model_as_one_line() -> None:
         == "原环境保护部、国家发展和改革委员会"
     )
     assert prompts.shown("The FAA must receive\ncomments", "en") == "The FAA must receive comments"
+
+
+def test_a_figure_is_stated_with_its_documents_subject_and_its_words_inflected() -> None:
+    # The FAA's 737 MAX rule gives its labor rate in a cost row: "1 work-hour × $85 per
+    # hour". Asked for the hourly labor rate of the 737 MAX AD, the claim repeats the
+    # question's words; the row says "Labor cost", "per hour" and "estimated", and the
+    # document's title names the 737 MAX. A compound is its words ("cost-of-compliance"
+    # is cost and compliance) and a word is said in any inflection ("hourly" by "hour").
+    row = (
+        "ESTIMATED COSTS Action Labor cost Parts cost Cost per product Cost on U.S. "
+        "operators FCC OPS installation and verification .. 1 work-hour × $85 per hour = $85"
+    )
+    title = "Airworthiness Directives; The Boeing Company Airplanes (737 MAX)"
+    chunk = Chunk("c1", row, Location("fr.pdf", title, 0, len(row), 1, 1))
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    evidence = [(passages[0], passages[0].sentences[0])]
+    asked = analyze(
+        "What hourly labor rate does the FAA use in its cost-of-compliance estimate for the "
+        "737 MAX AD?",
+        ReportNames({}),
+    )
+    claim = (
+        "The FAA uses an hourly labor rate of $85 per hour in its cost-of-compliance "
+        "estimate for the 737 MAX AD."
+    )
+    labels = {"fr.pdf": title}
+    assert ClaimChecker(asked, {}, 4.0, labels)._measured_elsewhere(claim, evidence) == ""
+    # A row about something else holds few of the claim's words, whatever its document.
+    other = "Fuel burn per flight hour .. 850 gallons"
+    other_chunk = Chunk("c2", other, Location("fr.pdf", title, 0, len(other), 1, 1))
+    other_passages = number_passages([Hit(other_chunk, 1, 1.0)])
+    fuel = "The FAA uses an hourly labor rate of 850 in its cost-of-compliance estimate."
+    held = ClaimChecker(asked, {}, 4.0, labels)._measured_elsewhere(
+        fuel, [(other_passages[0], other_passages[0].sentences[0])]
+    )
+    assert held.startswith("the sentence stating 850 is about something else")

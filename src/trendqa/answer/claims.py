@@ -497,13 +497,18 @@ def holds_claim(text: str, claim: str) -> bool:
     )
 
 
+# An English compound written with hyphens ("cost-of-compliance") is its words.
+_ENGLISH_COMPOUND = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)+")
+
+
 def _measure_words(text: str) -> set[str]:
     """The (folded) words `text` says its figures with: its words, figures and stopwords
     aside."""
     return {
-        fold(t)
+        fold(part)
         for t in tokenize(NUMBER_PATTERN.sub(" ", text))
-        if len(t) > 1 and fold(t) not in STOPWORDS
+        for part in (t.split("-") if _ENGLISH_COMPOUND.fullmatch(t) else [t])
+        if len(part) > 1 and fold(part) not in STOPWORDS
     }
 
 
@@ -761,7 +766,10 @@ class ClaimChecker:
         the words of the claim's clause that gives it — "2023年立项数量为97家" citing "97家
         企业被认定为小巨人企业", whose 97 counts something else. A figure is stated with
         what it measures; the entity the question names it of may be named just before
-        ("腾讯云高性能计算集群 HCC …。算力调度总规模超过 1.5 亿核"). Only where claim,
+        ("腾讯云高性能计算集群 HCC …。算力调度总规模超过 1.5 亿核"), and what the whole
+        document is about by its title and labels (an FAA rule on the 737 MAX need not say
+        "737 MAX" in each cost row). An English word is held in any of its inflections
+        ("hourly" by "per hour"), a hyphenated compound word by word. Only where claim,
         question and sentence share a language: a
         translated question's words are guesses at the report's ("空气冷却" for 风冷), and
         a translation's words are not the sentence's. Years are dates, not measures."""
@@ -781,7 +789,9 @@ class ClaimChecker:
             for figure in figures:
                 holders = [
                     (
-                        fold(f"{heading_at(p.hit.chunk, s.offset)} {s.text}"),
+                        fold(
+                            f"{self._sentence_and_report(p, s)} {heading_at(p.hit.chunk, s.offset)}"
+                        ),
                         self._sentence_context(p, s) if named else "",
                     )
                     for p, s in evidence
@@ -790,7 +800,7 @@ class ClaimChecker:
                 if not holders:
                     continue
                 held = max(
-                    sum(w in own or (w in named and w in around) for w in words) / len(words)
+                    sum(_holds(own, w) or (w in named and w in around) for w in words) / len(words)
                     for own, around in holders
                 )
                 if held < MEASURE_SHARE:

@@ -648,3 +648,29 @@ def test_a_run_of_spaces_where_a_pdf_lost_its_stop_ends_a_sentence() -> None:
     assert [row[a:b] for a, b in split_sentences(row)] == [row]
     prose = "Handgun statistics are often balanced out by permit checks  Some states may differ"
     assert len(split_sentences(prose)) == 1  # the clause after the run is a cell's length
+
+
+def test_a_table_row_broken_over_lines_is_one_sentence() -> None:
+    # The FAA's cost table: pypdf's text flow breaks the AOA sensor row after its "=" and
+    # after its first amount's stop; the row's last cell, the cost on U.S. operators,
+    # belongs to the same sentence as the action it costs.
+    doc = load_file(DATA / "federal-register-2020-17221.pdf", "fr.pdf")
+    sentences = [one_line(doc.text[a:b]) for a, b in split_sentences(doc.text)]
+    row = next(s for s in sentences if s.startswith("AOA sensor system test"))
+    assert row.endswith("$248,200.")
+    wiring = next(s for s in sentences if s.startswith("Stabilizer wiring change"))
+    assert wiring.endswith("Up to $766,865.")
+    # A figure's stop before a new capitalised sentence still ends its sentence.
+    text = "The total cost was $6,205.\n$0 is what the parts cost."
+    assert len(split_sentences(text)) == 2
+
+
+def test_a_line_ending_in_a_stop_after_a_word_is_no_heading() -> None:
+    # "13 More than 10 degrees difference for more than" / "10 seconds.": the footnote's
+    # last line looks like a numbered heading ("10 seconds") but ends a sentence.
+    doc = load_file(DATA / "federal-register-2020-17221.pdf", "fr.pdf")
+    headings = {c.heading for c in chunk_document(doc)}
+    assert "10 seconds." not in headings
+    text = "1. Background\nThe FAA issued a rule.\n2 Discussion\nIt was discussed at length."
+    chunks = chunk_document(make_doc(text, doc="t.txt"), size=10, overlap=0)
+    assert {c.heading for c in chunks} == {"1. Background", "2 Discussion"}

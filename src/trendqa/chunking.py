@@ -53,8 +53,10 @@ from trendqa.textnorm import cjk_count, fold
 # of any length ending in a lower-case word goes on into one opening in lower case (a
 # passage that begins mid-line: "Send your" / "comments to an address…"); 16: a run of
 # spaces between prose and a capitalised word ends a sentence whose stop the PDF's text
-# lost ("…through the NICS   They do not represent…")
-CHUNKER_VERSION = "16"
+# lost ("…through the NICS   They do not represent…"); 17: a heading does not end in a
+# stop after a lower-case word ("10 seconds." ends a footnote), and a table row broken
+# over lines after an operator or before a figure cell and its leader is one sentence
+CHUNKER_VERSION = "17"
 
 _Span = tuple[int, int]  # (start, end) character offsets, end exclusive
 _Group = tuple[int, int]  # (first, last) indices of the units making up one chunk
@@ -107,6 +109,9 @@ _HEADINGS = (
     re.compile(r"(?P<h>\d{1,2}(?:\.\d{1,2})*(?:[.、．]\s*|\s+)(?=\D).+)"),  # 1. Title, 2.1 Title
 )
 _NOT_IN_HEADING = re.compile(r"[。！？；;!?]")
+# A stop after a lower-case word ends a sentence, not a heading: "10 seconds." is the last
+# line of a numbered footnote ("13 More than 10 degrees difference for more than").
+_ENDS_SENTENCE = re.compile(r"[a-z]\.$")
 # Lines printers and layout programs put on every page.
 _SLUG = re.compile(r".*\.indd\s+\d+.*|VerDate\b.*\bJkt\b.*", re.IGNORECASE)
 _FURNITURE_SHARE = 0.5  # ... when they recur on at least this share of pages (and 3)
@@ -141,6 +146,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     columns = _Columns(text)
     for match in _BOUNDARY.finditer(text):
         if match.group().startswith("  ") and not _lost_stop(text, match.start(), match.end()):
+            continue
+        if match.group() != "\n" and _row_goes_on(text, match.end()):
             continue
         if match.group() == "\n" and (
             _wrapped(text, match.start())
@@ -182,10 +189,31 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 _WRAP_MIN_WORDS = 4
 
 
+# A table row a PDF's text flow breaks over lines: one ending in an operator
+# ("… 40 work-hours × $85 per hour =") goes on into its result, and a line opening with a
+# figure cell and a dot leader ("$0 ...... $3,400 ...... $248,200.") goes on the row above.
+_OPERATOR_END = re.compile(r"[=×+]$")
+_ROW_GOES_ON = re.compile(
+    r"[ \t]*(?:[A-Za-z][A-Za-z ]{0,8} )?[-–+(]?[$¥€£]?\d(?:[\d,.]*\d)?%?\)?[ \t]*\.{2,}"
+)
+
+
+def _row_goes_on(text: str, end: int) -> bool:
+    """Whether the line after the stop ending at `end` goes on the table row it ends."""
+    newline = text.find("\n", end)
+    return (
+        newline >= 0
+        and not text[end:newline].strip()
+        and _ROW_GOES_ON.match(text, newline + 1) is not None
+    )
+
+
 def _wrapped(text: str, newline: int) -> bool:
     """Whether the line end at `newline` only wraps an English sentence."""
     line_start = text.rfind("\n", 0, newline) + 1
     line = text[line_start:newline].strip()
+    if _OPERATOR_END.search(line) or _ROW_GOES_ON.match(text, newline + 1):
+        return True
     if line.startswith("#") or not _WRAP_BEFORE.search(line):
         return False
     if _LAST_WORD_LOWER.search(line) and _WRAP_AFTER.match(text, newline + 1):
@@ -406,7 +434,12 @@ def _heading(stripped: str, max_chars: int = _MAX_HEADING) -> str | None:
         if match:
             heading = _clean_heading(match.group("h"))
             # Length and punctuation keep numbered body sentences from passing as headings.
-            if heading and len(heading) <= max_chars and not _NOT_IN_HEADING.search(heading):
+            if (
+                heading
+                and len(heading) <= max_chars
+                and not _NOT_IN_HEADING.search(heading)
+                and not _ENDS_SENTENCE.search(heading)
+            ):
                 return heading
             return None
     return None
@@ -447,11 +480,11 @@ def _sections(lines: list[_Line]) -> list[_Section]:
 
 def _units(text: str, section: _Section, size: int, overlap: int) -> list[_Span]:
     """The section's sentences as absolute spans, over-long ones cut into windows
-    unless they are table rows."""
+    unless they are table rows (one the text flow broke over lines too)."""
     units: list[_Span] = []
     for start, end in split_sentences(text[section.start : section.end]):
         start, end = section.start + start, section.start + end
-        if end - start > size and is_table_row(text[start:end]):
+        if end - start > size and is_table_row(text[start:end].replace("\n", " ")):
             units.append((start, end))
         else:
             units.extend(_windows(text, start, end, size, overlap))

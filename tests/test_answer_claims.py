@@ -53,7 +53,7 @@ from trendqa.loaders import load_file
 from trendqa.records import Chunk, DocumentMeta, Hit, Location
 from trendqa.retrieval import SearchOptions
 from trendqa.testing import FakeEmbedderLoader, FakeGenerator
-from trendqa.textnorm import detect_language, fold
+from trendqa.textnorm import detect_language, fold, without_leaders
 
 TRENDS = """# 2023年五大科技趋势
 
@@ -4638,3 +4638,21 @@ def test_a_figure_is_stated_with_its_documents_subject_and_its_words_inflected()
         fuel, [(other_passages[0], other_passages[0].sentences[0])]
     )
     assert held.startswith("the sentence stating 850 is about something else")
+
+
+def test_a_tables_dot_leaders_are_shown_as_one_ellipsis() -> None:
+    # The FAA's cost rows set their cells apart with dot leaders, which the model copied
+    # into its answer ("test ....................... 40 work-hours"). An ellipsis in
+    # prose stays as written.
+    row = (
+        "AOA sensor system test ....................... 40 work-hours × $85 per hour = \n"
+        "$3,400.\n$0 .......................... $3,400 ................... $248,200."
+    )
+    assert prompts.shown(row, "en") == (
+        "AOA sensor system test … 40 work-hours × $85 per hour = $3,400. $0 … $3,400 … $248,200."
+    )
+    assert prompts.shown("verification .. 1 work-hour", "en") == "verification … 1 work-hour"
+    assert prompts.shown("3.14 and U.S. rules", "en") == "3.14 and U.S. rules"
+    assert prompts.shown("Feb 8, 2022 ... 北京冬奥会", "zh") == "Feb 8, 2022 ... 北京冬奥会"
+    # An answer shown in its sentence's words reads the row the same way.
+    assert without_leaders("Up to $3,790 ......... Up to $10,505") == "Up to $3,790 … Up to $10,505"

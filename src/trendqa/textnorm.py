@@ -131,3 +131,14 @@ def one_line(text: str) -> str:
         return "" if hyphen and after.isalpha() else " "
 
     return _LINE_BREAK.sub(join, text.strip())
+
+
+# A table's dot leaders between its cells ("AOA sensor system test ....... 40 work-hours",
+# "verification .. 1 work-hour"); an ellipsis in prose (" ... ") is left as written.
+_LEADER = re.compile(r"[ \t]*(?:[.·]{4,}|(?<=\s)\.\.(?=\s))[ \t]*")
+
+
+def without_leaders(text: str) -> str:
+    """`text` with each run of dot leaders written as one ellipsis, as a reader would set a
+    table row's cells apart in a sentence."""
+    return _LEADER.sub(" … ", text)

@@ -102,7 +102,7 @@ from trendqa.numbers import (
 )
 from trendqa.records import Chunk, Hit
 from trendqa.retrieval import Searcher, SearchOptions
-from trendqa.textnorm import detect_language, fold, han_share, one_line
+from trendqa.textnorm import detect_language, fold, han_share, one_line, without_leaders
 from trendqa.tokens import STOPWORDS, tokenize, words
 
 MAX_QUESTION_CHARS = 600
@@ -2238,7 +2238,7 @@ def _in_full(answer: Answer, sentences: bool = False) -> Answer:
             ):
                 full = core
             if full != core:
-                full = one_line(full)
+                full = without_leaders(one_line(full))
                 text = text[:at] + full + text[at + len(core) :]
                 claim = replace(claim, text=full + claim.text.strip()[len(core) :])
             cursor = at + len(full)

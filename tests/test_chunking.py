@@ -674,3 +674,14 @@ def test_a_line_ending_in_a_stop_after_a_word_is_no_heading() -> None:
     text = "1. Background\nThe FAA issued a rule.\n2 Discussion\nIt was discussed at length."
     chunks = chunk_document(make_doc(text, doc="t.txt"), size=10, overlap=0)
     assert {c.heading for c in chunks} == {"1. Background", "2 Discussion"}
+
+
+def test_a_wrapped_english_line_does_not_go_on_into_a_page_number() -> None:
+    # The NICS report's last line of prose ends mid-page, without its stop, above "Page 1
+    # of 205": a page's number is no part of the sentence.
+    doc = load_file(DATA / "nics-background-checks-2015-11.pdf", "nics.pdf")
+    sentences = [doc.text[a:b] for a, b in split_sentences(doc.text)]
+    assert sentences[-1] == "Page 1 of 205"
+    assert sentences[-2].endswith("between a firearm background check and a firearm sale")
+    text = "The FAA estimates that this proposed\nAD affects 73 airplanes of U.S. registry."
+    assert len(split_sentences(text)) == 1

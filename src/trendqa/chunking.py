@@ -55,8 +55,9 @@ from trendqa.textnorm import cjk_count, fold
 # spaces between prose and a capitalised word ends a sentence whose stop the PDF's text
 # lost ("…through the NICS   They do not represent…"); 17: a heading does not end in a
 # stop after a lower-case word ("10 seconds." ends a footnote), and a table row broken
-# over lines after an operator or before a figure cell and its leader is one sentence
-CHUNKER_VERSION = "17"
+# over lines after an operator or before a figure cell and its leader is one sentence;
+# 18: an English line does not go on into a page number below it ("Page 1 of 205")
+CHUNKER_VERSION = "18"
 
 _Span = tuple[int, int]  # (start, end) character offsets, end exclusive
 _Group = tuple[int, int]  # (first, last) indices of the units making up one chunk
@@ -212,6 +213,9 @@ def _wrapped(text: str, newline: int) -> bool:
     """Whether the line end at `newline` only wraps an English sentence."""
     line_start = text.rfind("\n", 0, newline) + 1
     line = text[line_start:newline].strip()
+    next_end = text.find("\n", newline + 1)
+    if _PAGE_NUMBER.fullmatch(text[newline + 1 : None if next_end < 0 else next_end].strip()):
+        return False  # a page's number ("Page 1 of 205") goes on no sentence
     if _OPERATOR_END.search(line) or _ROW_GOES_ON.match(text, newline + 1):
         return True
     if line.startswith("#") or not _WRAP_BEFORE.search(line):

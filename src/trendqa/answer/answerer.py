@@ -2256,10 +2256,18 @@ def _alone(forms: Sequence[str], core: str, cores: Sequence[str]) -> str:
         if not (LEAD_MARKER.match(core) or _POINT_NUMBER.match(core)):
             form = _POINT_NUMBER.sub("", LEAD_MARKER.sub("", form))
         if form == core or not any(
-            len(o) > 1 and o not in own and holds_claim(form, o) for o in cores
+            len(o) > 1 and not _part_of(o, own) and holds_claim(form, o) for o in cores
         ):
             return form
     return core
+
+
+def _part_of(part: str, whole: str) -> bool:
+    """Whether (folded) `part` stands in `whole` as itself, not inside a longer word: "i类"
+    (Ⅰ类) is no part of "iii类" (Ⅲ类)."""
+    edge = r"(?<![a-z0-9])" if part[:1].isascii() and part[:1].isalnum() else ""
+    end = r"(?![a-z0-9])" if part[-1:].isascii() and part[-1:].isalnum() else ""
+    return re.search(f"{edge}{re.escape(part)}{end}", whole) is not None
 
 
 # A sentence that is mostly the term it states ("芯片架构从异构转向超异构。") states the

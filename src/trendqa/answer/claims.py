@@ -28,6 +28,7 @@ from trendqa.answer.question import (
     topic_lead,
 )
 from trendqa.answer.reply import MARKER
+from trendqa.answer.tables import labelled_rows
 from trendqa.answer.types import Passage, Sentence
 from trendqa.chunking import split_sentences
 from trendqa.evidence import REQUEST_WORDS, TRANSLATED_SHARE, asked_text, key_terms, unframed
@@ -1828,7 +1829,7 @@ class ClaimChecker:
         chunk = passage.hit.chunk
         labels = " ".join(self.labels.get(d, "") for d in chunk.docs)
         heading = heading_at(chunk, sentence.offset)
-        text = sentence.text
+        text = _read(passage, sentence)
         earlier = [s for s in passage.sentences if s.id < sentence.id]
         if "\t" in text:
             # A table row's cells are read under the table's header row.
@@ -1959,7 +1960,7 @@ class ClaimChecker:
         """Folded: the sentence itself and its report's title and (`labels`) labels."""
         chunk = passage.hit.chunk
         named = " ".join(self.labels.get(d, "") for d in chunk.docs) if labels else ""
-        return fold(f"{named} {chunk.title} {sentence.text}")
+        return fold(f"{named} {chunk.title} {_read(passage, sentence)}")
 
     def _context(
         self,
@@ -1979,7 +1980,7 @@ class ClaimChecker:
         if own:
             # What the sentence itself states, under its heading. Not the report's title:
             # a year in 《看DAO2024》 is no evidence that a sentence states "2024".
-            return fold(f"{heading} {sentence.text}")
+            return fold(f"{heading} {_read(passage, sentence)}")
         if wide:
             body = chunk.text
             heading = chunk.heading or ""
@@ -2298,6 +2299,12 @@ def _entry_run(passage: Passage, sentence: Sentence) -> list[str]:
     while hi + 1 < len(sentences) and _entry_label(sentences[hi + 1].text):
         hi += 1
     return [_entry_label(s.text) for s in sentences[lo : hi + 1]]
+
+
+def _read(passage: Passage, sentence: Sentence) -> str:
+    """A sentence as a reader reads it: a table's row with each figure under its column's
+    name (as the model was shown it), any other sentence as written."""
+    return labelled_rows(passage.sentences).get(sentence.id, sentence.text)
 
 
 def _share(weights: Mapping[str, float], folded_context: str) -> float:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Collection, Sequence
 from typing import Any, Literal
 
+from trendqa.answer.tables import labelled_rows
 from trendqa.answer.types import Passage, Sentence
 from trendqa.llm import ChatMessage, GenerationOptions
 from trendqa.numbers import annotate_chinese_scales
@@ -90,7 +91,8 @@ def answer_prompt(
     original: str = "",
     part_of: tuple[str, str] = ("", ""),
 ) -> list[ChatMessage]:
-    """The main request: numbered sentences under their passage headers, then the question
+    """The main request: numbered sentences under their passage headers (a table's rows
+    with each figure under its column's name: `labelled_rows`), then the question
     — and, for a translated question, the reader's own wording beside it: a translation
     that left out a clause ("across the foundation, technology and application layers")
     would otherwise ask less than the reader did. A part of a question asked on its own
@@ -100,7 +102,8 @@ def answer_prompt(
     for p in passages:
         section = f" — {p.hit.chunk.heading}" if p.hit.chunk.heading else ""
         lines.append(f"Passage [{p.n}] from 《{p.hit.chunk.title}》{section}:")
-        lines.extend(f"({s.id}) {shown(s.text, language)}" for s in p.sentences)
+        rows = labelled_rows(p.sentences)
+        lines.extend(f"({s.id}) {shown(rows.get(s.id, s.text), language)}" for s in p.sentences)
         lines.append("")
     asked = f"{_AS_WRITTEN}{original}\n" if original else ""
     whole, stated = part_of

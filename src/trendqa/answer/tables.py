@@ -1,0 +1,88 @@
+"""A table's rows read under its header row, as a reader reads them.
+
+PDF text gives a table as lines of cells set apart by spaces: "项目 本报告期 上年同期 增减"
+then "营业收入 125,430.6 108,215.2 15.91%". A small model shown such rows cannot count
+columns: asked for the operating revenue it may give last year's, asked for coke's ash
+limit the sulphur one. Where a header's cells can be matched one to one with a row's
+figures, the row is shown with each figure under its column's name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from trendqa.answer.types import Sentence
+
+# A figure cell: "125,430.6", "-2,306.5", "15.91%", "$6,205", "(1.2)"; or a cell that
+# stands for none ("-", "—", "不适用", "n/a").
+_FIGURE_CELL = re.compile(r"[-–+(]?[$¥€£]?\d(?:[\d,.]*\d)?%?\)?")
+_EMPTY_CELL = re.compile(r"[-–—]|不适用|无|n/?a|N/?A")
+_SPACES = re.compile(r"[ \u3000]+")
+_MIN_COLUMNS = 2  # figures under named columns; one figure needs no header
+_MAX_HEADER_CELL = 24
+
+
+def _cells(text: str) -> list[str]:
+    """A line's cells: between tabs when it has them, else between spaces."""
+    line = " ".join(text.split("\n")).strip()
+    if "\t" in line:
+        return [c.strip() for c in line.split("\t") if c.strip()]
+    return [c for c in _SPACES.split(line) if c]
+
+
+def _figure_or_empty(cell: str) -> bool:
+    return bool(_FIGURE_CELL.fullmatch(cell) or _EMPTY_CELL.fullmatch(cell))
+
+
+# Prose: a stop, a Chinese comma, or a sentence's full stop at its end.
+_PROSE = re.compile(r"[。，；！？]|[.!?]$")
+
+
+def _header(text: str) -> list[str] | None:
+    """The cells of a header row: at least three, none a figure, each short; no prose."""
+    if _PROSE.search(text.strip()):
+        return None
+    cells = _cells(text)
+    if len(cells) < _MIN_COLUMNS + 1 or any(_FIGURE_CELL.search(c) for c in cells):
+        return None
+    # A column's name opens with a capital; a word in lower case is one of several
+    # that name a column together ("Labor cost"), or prose.
+    if any(c[0].islower() for c in cells):
+        return None
+    return cells if all(len(c) <= _MAX_HEADER_CELL for c in cells) else None
+
+
+def _row(text: str, columns: int) -> tuple[str, list[str]] | None:
+    """A row's label and its `columns` last cells, when those are figures (or stand for
+    none, at least one a figure) and something else labels them."""
+    cells = _cells(text)
+    if len(cells) <= columns:
+        return None
+    values = cells[-columns:]
+    if not all(_figure_or_empty(c) for c in values):
+        return None
+    if not any(_FIGURE_CELL.fullmatch(c) for c in values):
+        return None
+    label = " ".join(cells[:-columns])
+    if _figure_or_empty(cells[-columns - 1]) or _FIGURE_CELL.fullmatch(label):
+        return None  # more figures than columns: the header does not name them all
+    return label, values
+
+
+def labelled_rows(sentences: Sequence[Sentence]) -> dict[int, str]:
+    """For each sentence that is a row of a table whose header row stands above it in
+    `sentences`: the row with each figure after its column's name ("营业收入 | 本报告期
+    125,430.6 | 上年同期 108,215.2 | 增减 15.91%"). A table's rows run on below its header
+    until a sentence that is no row of it."""
+    out: dict[int, str] = {}
+    header: list[str] | None = None
+    for sentence in sentences:
+        row = _row(sentence.text, len(header) - 1) if header is not None else None
+        if header is not None and row is not None:
+            label, values = row
+            named = " | ".join(f"{h} {v}" for h, v in zip(header[1:], values, strict=True))
+            out[sentence.id] = f"{label} | {named}"
+            continue
+        header = _header(sentence.text)
+    return out

@@ -1,0 +1,106 @@
+"""A table's rows read under its header row: shown so to the model, checked so."""
+
+from __future__ import annotations
+
+from trendqa.answer import Answer, analyze, prompts
+from trendqa.answer.answerer import _in_full
+from trendqa.answer.claims import ClaimChecker
+from trendqa.answer.context import number_passages
+from trendqa.answer.question import ReportNames
+from trendqa.answer.tables import labelled_rows
+from trendqa.answer.types import Citation, Claim, Sentence
+from trendqa.records import Chunk, Hit, Location
+
+QUARTER = (
+    "项目 本报告期 上年同期 增减\n"
+    "营业收入 125,430.6 108,215.2 15.91%\n"
+    "归属于上市公司股东的净利润 18,602.3 15,117.9 23.05%\n"
+    "经营活动产生的现金流量净额 9,871.4 -2,306.5 不适用"
+)
+
+
+def sentences(*lines: str) -> list[Sentence]:
+    return [Sentence(i, 1, text, 0) for i, text in enumerate(lines, 1)]
+
+
+def test_each_figure_of_a_row_is_shown_under_its_columns_name() -> None:
+    rows = labelled_rows(sentences(*QUARTER.split("\n")))
+    assert rows == {
+        2: "营业收入 | 本报告期 125,430.6 | 上年同期 108,215.2 | 增减 15.91%",
+        3: "归属于上市公司股东的净利润 | 本报告期 18,602.3 | 上年同期 15,117.9 | 增减 23.05%",
+        4: "经营活动产生的现金流量净额 | 本报告期 9,871.4 | 上年同期 -2,306.5 | 增减 不适用",
+    }
+    # The 2017 catalogue's limits: a letter-spaced label, a cell standing for none.
+    fuels = labelled_rows(
+        sentences(
+            "表 2 部分煤炭制品的组分含量限值",
+            "燃料种类 含硫量(St,d) 灰分(Ad) 挥发分(Vdaf)",
+            "型 煤 0.5% - 12.0%",
+            "焦 炭 0.5% 10.0% 5.0%",
+            "注：限值为上限。",
+            "兰 炭 0.5% 10.0% 10.0%",
+        )
+    )
+    assert fuels == {
+        3: "型 煤 | 含硫量(St,d) 0.5% | 灰分(Ad) - | 挥发分(Vdaf) 12.0%",
+        4: "焦 炭 | 含硫量(St,d) 0.5% | 灰分(Ad) 10.0% | 挥发分(Vdaf) 5.0%",
+    }  # a sentence that is no row ends the table
+
+
+def test_rows_are_not_labelled_where_the_header_cannot_name_each_figure() -> None:
+    # Prose is no header, nor are words in lower case (several naming one column: "Labor
+    # cost"), and a row with more figures than the header has columns is left as written.
+    assert labelled_rows(sentences("The FAA issued a rule on this", "Alabama 18,870 23,022")) == {}
+    assert labelled_rows(sentences("Action Labor cost Parts cost", "Test 1 2 3 4")) == {}
+    gpu = "GPU 内存 GB 内存带宽 Tbps 算力 TFLOPS 位宽 TPP 算力 算力 × 位宽 晶粒尺寸 mm² 性能密度"
+    assert labelled_rows(sentences(gpu, "H100 SXM 80 3.4 1979 8 15832 814 19.4")) == {}
+    assert labelled_rows(sentences("截至2023年底，深圳有企业。", "营业收入 1 2")) == {}
+    # Tab-separated cells may hold spaces.
+    tabbed = labelled_rows(sentences("Item\tNet income\tRevenue", "Acme Corp\t1.2\t3.4"))
+    assert tabbed == {2: "Acme Corp | Net income 1.2 | Revenue 3.4"}
+
+
+def passage_of(text: str) -> tuple[Chunk, list]:  # type: ignore[type-arg]
+    where = Location("q.pdf", "华东智能装备2024年第三季度报告", 0, len(text), 1, 1)
+    chunk = Chunk("c1", text, where, heading="一、主要财务数据 单位：万元")
+    return chunk, list(number_passages([Hit(chunk, 1, 1.0)]))
+
+
+def test_the_model_is_shown_a_row_under_its_columns_names() -> None:
+    _chunk, passages = passage_of(QUARTER)
+    messages = prompts.answer_prompt("营业收入是多少？", passages, "zh", "number")
+    assert (
+        "(2) 营业收入 | 本报告期 125,430.6 | 上年同期 108,215.2 | 增减 15.91%"
+        in messages[1].content
+    )
+    assert "(1) 项目 本报告期 上年同期 增减" in messages[1].content
+
+
+def test_a_claim_is_checked_against_the_row_under_its_columns_names() -> None:
+    # "上年同期营业收入为108,215.2万元": last year's column names the figure; the row
+    # alone ("营业收入 125,430.6 108,215.2 15.91%") does not say which year it is.
+    _chunk, passages = passage_of(QUARTER)
+    row = passages[0].sentences[1]
+    asked = analyze("华东智能装备2024年第三季度的营业收入是多少？", ReportNames({}))
+    checker = ClaimChecker(asked, {"营业收入": 3.0, "上年同期": 3.0, "同期": 2.0}, 4.0, {})
+    result = checker.check("上年同期营业收入为108,215.2万元", [(passages[0], row)], passages)
+    assert result.supported, result.detail
+
+
+def test_an_item_is_not_shown_in_a_sentence_that_repeats_the_other_items() -> None:
+    # "Ⅰ类、Ⅱ类、Ⅲ类" from "…分为 Ⅰ类（一般）、Ⅱ类（较严）和Ⅲ类（严格）。": shown in its
+    # sentence's words, the third item would state the first two again. Folded, "i类" is
+    # inside "iii类", but no item of the other.
+    quote = "将禁燃区内禁止燃用的燃料组合分为 Ⅰ类（一般）、Ⅱ类（较严）和Ⅲ类（严格）。"
+    answer = Answer(
+        "q",
+        "zh",
+        True,
+        "Ⅰ类[1]、Ⅱ类[1]、Ⅲ类[1]",
+        (Citation(1, "m.pdf", "M", None, 0, len(quote), 1, 1, quote, True),),
+        (),
+        "llm",
+        claims=(Claim("Ⅰ类", (1,), True), Claim("Ⅱ类", (1,), True), Claim("Ⅲ类", (1,), True)),
+    )
+    shown = _in_full(answer).text
+    assert shown.count("Ⅰ类") == 1, shown

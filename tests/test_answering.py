@@ -358,6 +358,27 @@ def test_an_english_question_over_english_passages_asks_no_chinese_terms(
     assert_checkable(answer, qa_corpus)
 
 
+def test_a_question_is_answered_in_the_language_most_of_its_passages_are_in() -> None:
+    # A mixed shelf: its one English note shares the English question's words and ranks
+    # first by them, above the Chinese catalogue's table the question is about. The
+    # passages' language is the one most of the best passages are in, the best one's on
+    # a tie.
+    def hit(text: str, rank: int) -> Hit:
+        return Hit(Chunk(f"c{rank}", text, Location("d", "D", 0, len(text), 1, 1)), rank, 1.0)
+
+    note = "The 2017 high-pollution fuels catalogue, issued by the ministry, as printed."
+    table = "燃料种类 含硫量(St,d) 灰分(Ad) 挥发分(Vdaf)\n焦 炭 0.5% 10.0% 5.0%"
+    rows = "表 2 部分煤炭制品的组分含量限值"
+    answerer = Answerer.__new__(Answerer)
+    for hits, expected in (
+        ([hit(note, 1), hit(table, 2), hit(rows, 3)], "zh"),
+        ([hit(note, 1), hit(table, 2)], "en"),
+        ([hit(table, 1), hit(note, 2), hit(note, 3)], "en"),
+    ):
+        answerer._search = lambda _q, _o, _r, found=hits: found  # type: ignore[method-assign]
+        assert answerer._passages_language("coke?", (), 3, None) == expected  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     "question, lang, expected",
     [

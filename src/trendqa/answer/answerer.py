@@ -390,15 +390,19 @@ class Answerer:
     def _passages_language(
         self, question: str, docs: Sequence[str], k: int, run: _Run
     ) -> str | None:
-        """The language of the best passage, or None when no passage is related at all: a
-        translation costs a call, for nothing when the question is off the shelf, and a
-        mixed shelf's English reports are searched and checked by an English question's
-        own words."""
+        """The language most of the best passages are in (the best one's on a tie), or
+        None when no passage is related at all: a translation costs a call, for nothing
+        when the question is off the shelf, and a mixed shelf's English reports are
+        searched and checked by an English question's own words. A mixed shelf's one
+        English note that shares the question's words ranks first by them, above the
+        Chinese document the question is about."""
         hits = self._search(question, SearchOptions(k=k, docs=tuple(docs)), run)
         best = max((h.similarity for h in hits if h.similarity is not None), default=None)
         if not hits or (best is not None and best < MIN_SIMILARITY):
             return None
-        return detect_language(hits[0].chunk.text)
+        languages = [detect_language(h.chunk.text) for h in hits]
+        counts = Counter(languages)
+        return max(dict.fromkeys(languages), key=lambda lang: counts[lang])
 
     def _translated(self, question: str, working: str, run: _Run) -> str:
         """`question` in the passages' language by one short constrained call; '' when

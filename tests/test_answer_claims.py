@@ -4656,3 +4656,36 @@ def test_a_tables_dot_leaders_are_shown_as_one_ellipsis() -> None:
     assert prompts.shown("Feb 8, 2022 ... 北京冬奥会", "zh") == "Feb 8, 2022 ... 北京冬奥会"
     # An answer shown in its sentence's words reads the row the same way.
     assert without_leaders("Up to $3,790 ......... Up to $10,505") == "Up to $3,790 … Up to $10,505"
+
+
+def test_a_translation_that_drops_the_questions_negation_is_asked_again_keeping_it(ask) -> None:  # type: ignore[no-untyped-def]
+    # "In which areas does the list not apply?" came back as "…豁免处罚的区域有哪些？",
+    # which asks the opposite. Asked again, keeping the negation; a translation that
+    # still drops it is not used (the question is answered across languages instead).
+    question = "Which AI companies did Shanghai not count at the end of 2023?"
+    dropped, kept = "2023年底上海统计了哪些人工智能企业？", "2023年底上海未统计哪些人工智能企业？"
+
+    def translating(second: str) -> FakeGenerator:
+        base = model(SHANGHAI_ZH, "上海市人工智能企业数量", translations=[SHANGHAI_EN])
+
+        def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+            if prompts.request_kind(options) == "question":
+                again = prompts.KEEP_NEGATION in messages[-1].content
+                return json.dumps({"zh": second if again else dropped}, ensure_ascii=False)
+            return base._script(messages, options)  # type: ignore[misc]
+
+        return FakeGenerator(script)
+
+    gen = translating(kept)
+    answer = ask(gen, question)
+    assert kinds(gen)[:2] == ["question", "question"]
+    assert answer.answered_as == kept
+    gen = translating(dropped)
+    answer = ask(gen, question)
+    assert answer.answered_as == ""
+    # A question without a negation is translated once.
+    gen = model(
+        SHANGHAI_ZH, "上海市人工智能企业数量", question=ZH_SHANGHAI, translations=[SHANGHAI_EN]
+    )
+    ask(gen, Q_SHANGHAI)
+    assert kinds(gen).count("question") == 1

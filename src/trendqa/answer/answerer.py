@@ -70,6 +70,7 @@ from trendqa.answer.question import (
     asked_parts,
     asks,
     defined_terms,
+    negated,
     question_type,
     quoted_terms,
     standalone,
@@ -404,11 +405,11 @@ class Answerer:
         counts = Counter(languages)
         return max(dict.fromkeys(languages), key=lambda lang: counts[lang])
 
-    def _translated(self, question: str, working: str, run: _Run) -> str:
+    def _translated(self, question: str, working: str, run: _Run, note: str = "") -> str:
         """`question` in the passages' language by one short constrained call; '' when
         the reply is cut or not in that language."""
         result = self._call(
-            prompts.question_prompt(question, working),
+            prompts.question_prompt(question, working, note),
             GenerationOptions(
                 max_tokens=prompts.QUESTION_MAX_TOKENS,
                 temperature=0.0,
@@ -447,6 +448,11 @@ class Answerer:
                 source = self.reports.written_in_chinese(asked, analysis.docs)
                 if source != asked:
                     translated = self._translated(source, working, run) or translated
+            if translated and working == "zh" and negated(asked) and not negated(translated):
+                # "In which areas does the list not apply?" translated "…豁免处罚的区域有
+                # 哪些？" asks the opposite: asked again, keeping the negation, or not asked.
+                again = self._translated(asked, working, run, prompts.KEEP_NEGATION)
+                translated = again if negated(again) else ""
             if not translated:
                 return None
             asked = translated

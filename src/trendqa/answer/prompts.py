@@ -254,8 +254,13 @@ def question_schema(language: str, words: Collection[str] = ()) -> dict[str, Any
     return {"type": "object", "properties": {language: prop}, "required": [language]}
 
 
-def question_prompt(question: str, language: str) -> list[ChatMessage]:
-    """Ask for the question in the passages' language, so it is answered and checked there."""
+# Said again to a translation that dropped the question's negation.
+KEEP_NEGATION = " Keep its negation: where it says not, write 不 or 未."
+
+
+def question_prompt(question: str, language: str, note: str = "") -> list[ChatMessage]:
+    """Ask for the question in the passages' language, so it is answered and checked there
+    (`note`: what an earlier translation left out, said after the question)."""
     name = LANGUAGE_NAME[language]
     shot_q, shot_a = _QUESTION_SHOT[language]
     ask = f"\nTranslate it into {name}."
@@ -263,7 +268,7 @@ def question_prompt(question: str, language: str) -> list[ChatMessage]:
         ChatMessage("system", _QUESTION_SYSTEM.format(language=name, key=language)),
         ChatMessage("user", f"Question: {shot_q}{ask}"),
         ChatMessage("assistant", json.dumps({language: shot_a}, ensure_ascii=False)),
-        ChatMessage("user", f"Question: {question}{ask}"),
+        ChatMessage("user", f"Question: {question}{ask}{note}"),
     ]
 
 

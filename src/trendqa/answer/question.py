@@ -205,6 +205,21 @@ def asks(question: str) -> bool:
     return bool(_ASKING.search(question))
 
 
+# A question's negation: "not", "never", "n't"…, or 不/未/没/非/无/勿 (as in 不适用, 未列入,
+# 无需). Han words that only hold a negating character (无人机) pass for one: it is only
+# asked of a translation whose question is negated.
+_NEGATION = re.compile(
+    r"n't\b|\b(?:not|no|never|without|none|neither|nor|cannot)\b|[不未没非无勿]",
+    re.IGNORECASE,
+)
+
+
+def negated(question: str) -> bool:
+    """Whether a question says what is not so ("In which areas does the list not
+    apply?"): a translation that drops the negation asks the opposite."""
+    return bool(_NEGATION.search(question))
+
+
 def wanted_form(question: str) -> str:
     """ "year", "date", "time" or "quantity" when the question asks for one, else ""."""
     if _WANTS_YEAR.search(question):

@@ -550,6 +550,9 @@ def test_a_wrapped_sentence_is_shown_on_one_line() -> None:
     # A compound broken after its hyphen is written whole; a dash between words is not.
     assert one_line("$85 per work- \nhour") == "$85 per work-hour"
     assert one_line("in 2023 - \nand after") == "in 2023 - and after"
+    # A Chinese mark at the break is set without a space, as a Han character is.
+    assert one_line("兰炭等）、\n油类等常规燃料") == "兰炭等）、油类等常规燃料"
+    assert one_line("国民经济行业分类\n（GB/T 4754-2017）") == "国民经济行业分类（GB/T 4754-2017）"
 
 
 def test_a_hard_wrapped_chinese_line_goes_on_into_the_next() -> None:
@@ -685,3 +688,26 @@ def test_a_wrapped_english_line_does_not_go_on_into_a_page_number() -> None:
     assert sentences[-2].endswith("between a firearm background check and a firearm sale")
     text = "The FAA estimates that this proposed\nAD affects 73 airplanes of U.S. registry."
     assert len(split_sentences(text)) == 1
+
+
+def test_a_sentence_a_page_break_cut_goes_on_across_the_pages_number() -> None:
+    # The hazardous-waste list's "…为 8 位数字。其" ends a page; "—  4  —" is printed below
+    # it and the next page goes on "中，第 1-3 位…": one sentence, shown without the number.
+    doc = load_file(DATA / "mee-hazardous-waste-list-2021.pdf", "mee.pdf")
+    sentences = [doc.text[a:b] for a, b in split_sentences(doc.text)]
+    whole = next(s for s in sentences if s.startswith("其") and "第 1-3 位" in s)
+    assert one_line(whole).startswith("其中，第 1-3 位为危险废物产生行业代码")
+    assert "—  4  —" in whole and "— " not in one_line(whole)
+    # The passage holds the whole sentence: the page's number splits no section here.
+    assert any(whole in c.text for c in chunk_document(doc))
+    fuels = load_file(DATA / "mee-high-pollution-fuels-2017.pdf", "fuels.pdf")
+    cut = [one_line(fuels.text[a:b]) for a, b in split_sentences(fuels.text)]
+    assert any(s.endswith("兰炭等）、油类等常规燃料。") for s in cut)
+    # A sentence that ends before the page's number stays apart from the next page; a bare
+    # number between lines may be a table's row number, and is no page's.
+    text = "第一条内容到此为止。\n— 5 —\n第二条另起一段内容。"
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "第一条内容到此为止。",
+        "— 5 —",
+        "第二条另起一段内容。",
+    ]

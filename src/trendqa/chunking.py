@@ -35,7 +35,7 @@ from trendqa.contents import contents_entries, contents_region, contents_titles,
 from trendqa.errors import InputError
 from trendqa.furniture import edge_lines, furniture_key
 from trendqa.records import Chunk, Location, SourceDocument
-from trendqa.textnorm import cjk_count, fold
+from trendqa.textnorm import PAGE_MARK, cjk_count, fold
 
 # 2: page furniture, printed page labels; 3: wrapped English lines; 4: a paged document's
 # repeated short lines are content unless they open or close most pages; 5: sub-numbered
@@ -56,12 +56,14 @@ from trendqa.textnorm import cjk_count, fold
 # lost ("…through the NICS   They do not represent…"); 17: a heading does not end in a
 # stop after a lower-case word ("10 seconds." ends a footnote), and a table row broken
 # over lines after an operator or before a figure cell and its leader is one sentence;
-# 18: an English line does not go on into a page number below it ("Page 1 of 205")
-CHUNKER_VERSION = "18"
+# 18: an English line does not go on into a page number below it ("Page 1 of 205"); 19: a
+# sentence a page break cut goes on across the page's printed number ("…其" / "— 4 —" /
+# "中，第 1-3 位…")
+CHUNKER_VERSION = "19"
 
 _Span = tuple[int, int]  # (start, end) character offsets, end exclusive
 _Group = tuple[int, int]  # (first, last) indices of the units making up one chunk
-_Kind = Literal["blank", "noise", "heading", "body"]
+_Kind = Literal["blank", "noise", "page", "heading", "body"]
 
 _MAX_HEADING = 40
 _MIN_REPEATS = 3
@@ -145,7 +147,14 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[_Span] = []
     start = 0
     columns = _Columns(text)
+    resume = -1  # where a sentence goes on past a page's number the page break put in it
     for match in _BOUNDARY.finditer(text):
+        if match.start() < resume:
+            continue
+        if match.group() == "\n":
+            resume = _across_page(text, match.start(), columns)
+            if resume >= 0:
+                continue
         if match.group().startswith("  ") and not _lost_stop(text, match.start(), match.end()):
             continue
         if match.group() != "\n" and _row_goes_on(text, match.end()):
@@ -161,6 +170,25 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         start = match.end()
     _append_stripped(spans, text, start, len(text))
     return spans
+
+
+def _across_page(text: str, newline: int, columns: _Columns) -> int:
+    """Where the text goes on past the page's number below `newline` (blank lines around
+    it skipped), when the sentence the page break cut goes on there ("…其" / "—  4  —" /
+    "中，第 1-3 位…"): the line before the number wraps into the line after it as if they
+    stood together. -1 otherwise."""
+    lines = _NEXT_LINES.match(text, newline + 1)
+    if lines is None or not PAGE_MARK.fullmatch(lines.group("mark").strip()):
+        return -1
+    resume = lines.end()
+    joined = f"{text[:newline]}\n{text[resume:]}"
+    if _wrapped(joined, newline) or _wrapped_chinese(joined, newline, columns.at(newline)):
+        return resume
+    return -1
+
+
+# The lines after a line end: blank ones, one that may be a page's number, blank ones.
+_NEXT_LINES = re.compile(r"(?:[ \t\u00a0\u3000]*\n)*(?P<mark>[^\n]*)\n(?:[ \t\u00a0\u3000]*\n)*")
 
 
 def _lost_stop(text: str, start: int, end: int) -> bool:
@@ -383,7 +411,17 @@ def _classify(
     raw = _lines(text)
     after, titles = chapters
     lines = []
+    columns: _Columns | None = None
     for start, end, s in raw:
+        if s and PAGE_MARK.fullmatch(s):
+            # A page's printed number ("—  4  —") that a sentence the page break cut goes
+            # on past breaks no section; any other is noise, as below.
+            columns = columns or _Columns(text)
+            before = len(text[:start].rstrip(" \t\u00a0\u3000\n"))
+            newline = text.find("\n", before)
+            if 0 <= newline < start and _across_page(text, newline, columns) >= 0:
+                lines.append(_Line(start, end, "page"))
+                continue
         if s and ((furniture and furniture_key(s) in furniture) or _SLUG.fullmatch(s)):
             lines.append(_Line(start, end, "noise"))
             continue
@@ -457,12 +495,13 @@ def _clean_heading(raw: str) -> str:
 
 
 def _sections(lines: list[_Line]) -> list[_Section]:
-    """Runs of lines under one heading, broken at headings and noise lines."""
+    """Runs of lines under one heading, broken at headings and noise lines (not at a
+    page's printed number that a sentence goes on past)."""
     sections: list[_Section] = []
     current: _Section | None = None
     heading: str | None = None
     for line in lines:
-        if line.kind == "blank":
+        if line.kind in ("blank", "page"):
             continue
         if line.kind == "noise":
             current = None
@@ -488,6 +527,8 @@ def _units(text: str, section: _Section, size: int, overlap: int) -> list[_Span]
     units: list[_Span] = []
     for start, end in split_sentences(text[section.start : section.end]):
         start, end = section.start + start, section.start + end
+        if PAGE_MARK.fullmatch(text[start:end]):
+            continue  # a page's number between two sentences is no part of either
         if end - start > size and is_table_row(text[start:end].replace("\n", " ")):
             units.append((start, end))
         else:

@@ -115,17 +115,35 @@ def detect_language(text: str) -> str:
 
 
 _LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+# Han characters and the CJK marks and full-width forms set among them ("、", "（"): a line
+# break between two of them is no space.
+_CJK_TEXT = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+# A page's printed number, decorated as no line of text is ("—  4  —", "- 12 -", "第 3 页",
+# "Page 1 of 205"): the one that stands between two halves of a sentence the page break cut.
+PAGE_MARK = re.compile(
+    r"[-–—]\s*\d{1,4}\s*[-–—]"
+    r"|第\s*[\d一二三四五六七八九十百]+\s*页(?:\s*[/／,，]?\s*共\s*\d+\s*页)?"
+    r"|(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?",
+    re.IGNORECASE,
+)
 
 
 def one_line(text: str) -> str:
     """A sentence a PDF's column wrapped, as one line: a line break between Latin words is a
     space, one between Chinese characters nothing, and one after a word's hyphen too (a
-    compound the PDF broke there, "work-" / "hour": the loader joins other words)."""
+    compound the PDF broke there, "work-" / "hour": the loader joins other words). A page's
+    number printed inside it, where a page break cut it, is left out with the blank lines
+    around it."""
+    if "\n" in text:
+        kept = (line for line in text.split("\n") if line.strip())
+        text = "\n".join(line for line in kept if not PAGE_MARK.fullmatch(line.strip()))
 
     def join(m: re.Match[str]) -> str:
         before = text[m.start() - 1] if m.start() else ""
         after = text[m.end()] if m.end() < len(text) else ""
-        if _CJK.match(before) and _CJK.match(after):
+        if _CJK_TEXT.match(before) and _CJK_TEXT.match(after):
             return ""
         hyphen = before == "-" and m.start() >= 2 and text[m.start() - 2].isalpha()
         return "" if hyphen and after.isalpha() else " "

@@ -18,7 +18,7 @@ from trendqa.chunking import heading_of, split_sentences
 from trendqa.contents import contents_spans, ends_in_page
 from trendqa.numbers import han_value
 from trendqa.records import Chunk, Hit, Location
-from trendqa.textnorm import fold
+from trendqa.textnorm import PAGE_MARK, fold
 
 # Characters of evidence per question type: ~1.5 characters a token for Chinese, so a
 # section of 1,000 characters is ~670 prompt tokens (~12 s of prompt on 2 cores).
@@ -62,7 +62,7 @@ def heading_at(chunk: Chunk, offset: int) -> str:
 
 def sentences_of(hit: Hit, n: int, first_id: int, headings: bool = False) -> tuple[Sentence, ...]:
     """The numbered sentences of a passage (headings and table-of-contents lines left out
-    unless `headings`)."""
+    unless `headings`, and a page's printed number always)."""
     text = hit.chunk.text
     out: list[Sentence] = []
     contents = [] if headings else contents_spans(text)
@@ -70,6 +70,8 @@ def sentences_of(hit: Hit, n: int, first_id: int, headings: bool = False) -> tup
         piece = text[start:end].strip()
         if len(fold(piece)) < 2 or (not headings and is_heading(piece, hit.chunk.heading)):
             continue
+        if PAGE_MARK.fullmatch(piece):
+            continue  # a page's printed number between two sentences of a passage
         if any(a <= start and end <= b for a, b in contents):
             continue
         out.append(Sentence(first_id + len(out), n, piece, start + text[start:end].find(piece)))

@@ -42,9 +42,9 @@ def test_each_figure_of_a_row_is_shown_under_its_columns_name() -> None:
         )
     )
     assert fuels == {
-        3: "型 煤 | 含硫量(St,d) 0.5% | 灰分(Ad) - | 挥发分(Vdaf) 12.0%",
-        4: "焦 炭 | 含硫量(St,d) 0.5% | 灰分(Ad) 10.0% | 挥发分(Vdaf) 5.0%",
-    }  # a sentence that is no row ends the table
+        3: "型煤 | 含硫量(St,d) 0.5% | 灰分(Ad) - | 挥发分(Vdaf) 12.0%",
+        4: "焦炭 | 含硫量(St,d) 0.5% | 灰分(Ad) 10.0% | 挥发分(Vdaf) 5.0%",
+    }  # a sentence that is no row ends the table; a letter-spaced label is one word
 
 
 def test_rows_are_not_labelled_where_the_header_cannot_name_each_figure() -> None:

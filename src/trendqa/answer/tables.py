@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from trendqa.answer.types import Sentence
+from trendqa.textnorm import cjk_count
 
 # A figure cell: "125,430.6", "-2,306.5", "15.91%", "$6,205", "(1.2)"; or a cell that
 # stands for none ("-", "—", "不适用", "n/a").
@@ -64,7 +65,10 @@ def _row(text: str, columns: int) -> tuple[str, list[str]] | None:
         return None
     if not any(_FIGURE_CELL.fullmatch(c) for c in values):
         return None
-    label = " ".join(cells[:-columns])
+    words = cells[:-columns]
+    # A short label set letter-spaced ("焦 炭"), as Chinese tables print them: one word.
+    spaced = len(words) > 1 and all(len(w) == 1 and cjk_count(w) == 1 for w in words)
+    label = "".join(words) if spaced else " ".join(words)
     if _figure_or_empty(cells[-columns - 1]) or _FIGURE_CELL.fullmatch(label):
         return None  # more figures than columns: the header does not name them all
     return label, values

@@ -93,12 +93,10 @@ _BOUNDARY = re.compile(
 )
 _SPACE_RUN = re.compile(r" {2,}")
 _SOFT_BREAK = re.compile(r"[，、,：:；;\s]")
+# A line that is a page's number: a decorated one (`PAGE_MARK`), or a bare figure ("12",
+# "3/20"), which may also be a table's row number.
 _PAGE_NUMBER = re.compile(
-    r"[-–—]?\s*\d{1,4}\s*[-–—]?"
-    r"|第\s*[\d一二三四五六七八九十百]+\s*页(?:\s*[/／,，]?\s*共\s*\d+\s*页)?"
-    r"|(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?"
-    r"|\d+\s*[/／]\s*\d+",
-    re.IGNORECASE,
+    rf"[-–—]?\s*\d{{1,4}}\s*[-–—]?|\d+\s*[/／]\s*\d+|{PAGE_MARK.pattern}", re.IGNORECASE
 )
 _MARKDOWN_HEADING = re.compile(r"#{1,6}[ \t]+(?P<h>.+?)[ \t#]*")
 _NUMERAL = "一二三四五六七八九十百零〇"
@@ -181,8 +179,12 @@ def _across_page(text: str, newline: int, columns: _Columns) -> int:
     if lines is None or not PAGE_MARK.fullmatch(lines.group("mark").strip()):
         return -1
     resume = lines.end()
-    joined = f"{text[:newline]}\n{text[resume:]}"
-    if _wrapped(joined, newline) or _wrapped_chinese(joined, newline, columns.at(newline)):
+    # The two lines as if they stood together (only they are read: no copy of the text).
+    line_start = text.rfind("\n", 0, newline) + 1
+    next_end = text.find("\n", resume)
+    joined = f"{text[line_start:newline]}\n{text[resume : len(text) if next_end < 0 else next_end]}"
+    at = newline - line_start
+    if _wrapped(joined, at) or _wrapped_chinese(joined, at, columns.at(newline)):
         return resume
     return -1
 
@@ -417,7 +419,9 @@ def _classify(
             # A page's printed number ("—  4  —") that a sentence the page break cut goes
             # on past breaks no section; any other is noise, as below.
             columns = columns or _Columns(text)
-            before = len(text[:start].rstrip(" \t\u00a0\u3000\n"))
+            before = start
+            while before and text[before - 1] in " \t\u00a0\u3000\n":
+                before -= 1
             newline = text.find("\n", before)
             if 0 <= newline < start and _across_page(text, newline, columns) >= 0:
                 lines.append(_Line(start, end, "page"))

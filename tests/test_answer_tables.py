@@ -104,3 +104,22 @@ def test_an_item_is_not_shown_in_a_sentence_that_repeats_the_other_items() -> No
     )
     shown = _in_full(answer).text
     assert shown.count("Ⅰ类") == 1, shown
+
+
+def test_a_claim_is_cited_from_the_rows_it_names() -> None:
+    # "焦炭的灰分是10.0%" citing the rows of 型煤, 焦炭 and 兰炭: 10.0% is in two of them, and
+    # the claim rests on the row of 焦炭 alone. A claim naming no row keeps every row.
+    text = (
+        "表 2 部分煤炭制品的组分含量限值\n燃料种类 含硫量(St,d) 灰分(Ad) 挥发分(Vdaf)\n"
+        "型 煤 0.5% - 12.0%\n焦 炭 0.5% 10.0% 5.0%\n兰 炭 0.5% 10.0% 10.0%"
+    )
+    where = Location("f.pdf", "高污染燃料目录", 0, len(text), 1, 1)
+    passages = list(number_passages([Hit(Chunk("c1", text, where), 1, 1.0)]))
+    rows = [(passages[0], s) for s in passages[0].sentences[2:]]
+    asked = analyze("高污染燃料目录中焦炭的灰分是多少？", ReportNames({}))
+    checker = ClaimChecker(asked, {"焦炭": 4.0, "灰分": 3.0}, 4.0, {})
+    result = checker.check("焦炭的灰分是10.0%", rows, passages)
+    assert result.supported, result.detail
+    assert [s.text for _p, s in result.evidence] == ["焦 炭 0.5% 10.0% 5.0%"]
+    unnamed = checker.check("灰分是10.0%", rows[1:], passages)
+    assert len(unnamed.evidence) == 2

@@ -28,7 +28,7 @@ from trendqa.answer.question import (
     topic_lead,
 )
 from trendqa.answer.reply import MARKER
-from trendqa.answer.tables import labelled_rows
+from trendqa.answer.tables import labelled_rows, row_label
 from trendqa.answer.types import Passage, Sentence
 from trendqa.chunking import split_sentences
 from trendqa.evidence import REQUEST_WORDS, TRANSLATED_SHARE, asked_text, key_terms, unframed
@@ -829,7 +829,7 @@ class ClaimChecker:
             better, better_score = self._evidence(claim, pool, None)
             if better_score > score:
                 evidence, score = better[:1], better_score
-        evidence = self._figure_evidence(claim, evidence, chosen, passages)
+        evidence = _named_rows(claim, self._figure_evidence(claim, evidence, chosen, passages))
         if not evidence:
             return ClaimResult(claim, (), False, "content", "no cited sentence states it", score)
         other = self._other_report(claim, evidence)
@@ -2299,6 +2299,24 @@ def _entry_run(passage: Passage, sentence: Sentence) -> list[str]:
     while hi + 1 < len(sentences) and _entry_label(sentences[hi + 1].text):
         hi += 1
     return [_entry_label(s.text) for s in sentences[lo : hi + 1]]
+
+
+def _named_rows(claim: str, evidence: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
+    """The evidence less the table rows the claim does not name, where it names some: "焦炭
+    的灰分为10.0%" citing the rows of 型煤, 焦炭 and 兰炭, which all hold 10.0%, rests on
+    焦炭's row alone."""
+    folded = fold(claim)
+    labels = {
+        (p.n, s.id): fold(row_label(row))
+        for p, s in evidence
+        if (row := labelled_rows(p.sentences).get(s.id))
+    }
+    named = {key for key, label in labels.items() if label and label in folded}
+    if not named or len(named) == len(labels):
+        return evidence
+    return tuple(
+        e for e in evidence if (e[0].n, e[1].id) not in labels or (e[0].n, e[1].id) in named
+    )
 
 
 def _read(passage: Passage, sentence: Sentence) -> str:

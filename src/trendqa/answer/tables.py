@@ -90,3 +90,9 @@ def labelled_rows(sentences: Sequence[Sentence]) -> dict[int, str]:
             continue
         header = _header(sentence.text)
     return out
+
+
+def row_label(labelled: str) -> str:
+    """The label of a row as `labelled_rows` shows it ("焦炭" of "焦炭 | 含硫量(St,d) 0.5% |
+    …")."""
+    return labelled.split(" | ", 1)[0]

@@ -92,6 +92,10 @@ _BOUNDARY = re.compile(
     rf"[”’」』）)\"']*|\n|{_LOST_STOP}"
 )
 _SPACE_RUN = re.compile(r" {2,}")
+# A table's figure cell: "18,870", "-2,306.5", "15.91%", "$6,205", "(1.2)"; a list's "1, 2,
+# 3." is none. With a short label before it: "Up to $3,790".
+FIGURE = r"[-–+(]?[$¥€£]?\d(?:[\d,.]*\d)?%?\)?"
+_LABELLED_FIGURE = rf"(?:[A-Za-z][A-Za-z ]{{0,8}} )?{FIGURE}"
 _SOFT_BREAK = re.compile(r"[，、,：:；;\s]")
 # A line that is a page's number: a decorated one (`PAGE_MARK`), or a bare figure ("12",
 # "3/20"), which may also be a table's row number.
@@ -224,9 +228,7 @@ _WRAP_MIN_WORDS = 4
 # ("… 40 work-hours × $85 per hour =") goes on into its result, and a line opening with a
 # figure cell and a dot leader ("$0 ...... $3,400 ...... $248,200.") goes on the row above.
 _OPERATOR_END = re.compile(r"[=×+]$")
-_ROW_GOES_ON = re.compile(
-    r"[ \t]*(?:[A-Za-z][A-Za-z ]{0,8} )?[-–+(]?[$¥€£]?\d(?:[\d,.]*\d)?%?\)?[ \t]*\.{2,}"
-)
+_ROW_GOES_ON = re.compile(rf"[ \t]*{_LABELLED_FIGURE}[ \t]*\.{{2,}}")
 
 
 def _row_goes_on(text: str, end: int) -> bool:
@@ -544,10 +546,8 @@ _TAB_CELLS = re.compile(r"\t+")
 # Dot leaders ("AFM revisions ...... 1 work-hour", and the two dots of "verification .. 1"
 # between spaces) or a run of spaces; an ellipsis in prose ("……") is two characters.
 _LEADER_CELLS = re.compile(r"[ \t]*(?:(?<=\s)\.{2,}(?=\s)|[.·…]{3,})[ \t]*| {2,}")
-# A figure: "18,870", "-2,306.5", "15.91%", "$6,205", "(1.2)"; a list's "1, 2, 3." is none.
-_FIGURE = r"[-–+(]?[$¥€£]?\d(?:[\d,.]*\d)?%?\)?"
-_FIGURE_CELL = re.compile(rf"(?:[A-Za-z][A-Za-z ]{{0,8}} )?{_FIGURE}\.?")  # "Up to $3,790"
-_LABELLED_FIGURES = re.compile(rf"\S.{{0,39}}?(?:\s+{_FIGURE}){{3,}}\.?")
+_FIGURE_CELL = re.compile(rf"{_LABELLED_FIGURE}\.?")  # "Up to $3,790", "$6,205."
+_LABELLED_FIGURES = re.compile(rf"\S.{{0,39}}?(?:\s+{FIGURE}){{3,}}\.?")
 _MIN_CELLS = 3
 _MAX_CELL = 40  # a label or a figure; a longer cell is prose that stands in a table
 

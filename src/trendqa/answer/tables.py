@@ -13,11 +13,12 @@ import re
 from collections.abc import Sequence
 
 from trendqa.answer.types import Sentence
+from trendqa.chunking import FIGURE
 from trendqa.textnorm import cjk_count
 
 # A figure cell: "125,430.6", "-2,306.5", "15.91%", "$6,205", "(1.2)"; or a cell that
 # stands for none ("-", "—", "不适用", "n/a").
-_FIGURE_CELL = re.compile(r"[-–+(]?[$¥€£]?\d(?:[\d,.]*\d)?%?\)?")
+_FIGURE_CELL = re.compile(FIGURE)
 _EMPTY_CELL = re.compile(r"[-–—]|不适用|无|n/?a|N/?A")
 _SPACES = re.compile(r"[ \u3000]+")
 _MIN_COLUMNS = 2  # figures under named columns; one figure needs no header

@@ -653,6 +653,51 @@ def test_a_refused_parts_claims_are_not_reported_as_shown(ask, shelf: Path) -> N
     assert all(c.supported for c in answer.claims if "2万美元" in c.text)
 
 
+def test_a_refused_part_is_asked_again_over_the_passages_its_reply_did_not_cite(  # type: ignore[no-untyped-def]
+    shelf: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # For 乙研究's part the model first answers from the passage on what the robots' cost
+    # is made of, which the confirmation rejects; the report's other passages were never
+    # judged. Asked once more without the rejected passage, it answers from the one that
+    # states what 乙研究 expects of the cost. A part is "not found" only after that.
+    decoy = "人形机器人的成本主要来自执行器和传感器。"
+    outlook = OUTLOOK + "\n## 4. 人形机器人的成本构成\n\n" + decoy + "\n"
+    (shelf / "outlook.md").write_text(outlook, encoding="utf-8")
+    ingest_paths(settings, [shelf], loader=fake_loader)
+    searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary=GLOSSARY))[0]
+
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        said = " ".join(m.content for m in messages)
+        if prompts.request_kind(options) == "confirm":
+            return json.dumps({"verdict": "no" if "执行器" in said else "yes"})
+        sentences = shown(messages).items()
+        for needle in ("存算一体旨在", "执行器", "成本降到"):
+            for n, text in sentences:
+                if needle in text:
+                    return reply(text, [n])
+        return reply("", [])
+
+    gen = FakeGenerator(script)
+    question = "甲研究院的报告如何描述存算一体？乙研究如何看待人形机器人的成本？"
+    answer = Answerer(searcher, gen).ask(question)
+    assert answer.answerable, answer.reason
+    assert "2万美元" in answer.text and "未找到相关内容" not in answer.text, answer.text
+    assert "执行器" not in answer.text
+    assert {c.doc for c in answer.citations} == {"trends.md", "outlook.md"}
+    rejected = [c for c in answer.claims if "执行器" in c.text]
+    assert rejected and not rejected[0].supported, [(c.text, c.reason) for c in answer.claims]
+    assert rejected[0].reason.startswith("confirm:"), rejected
+    assert len(answer_requests(gen)) == 3  # 甲's part, 乙's, 乙's again
+    # The part's passages keep their numbers: every citation names a passage it read.
+    numbers = [p.n for p in answer.passages]
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert {c.n for c in answer.citations} <= set(numbers)
+    assert_checkable(answer, shelf)
+    # A whole question's refusal is its answer: it is not asked again.
+    alone = Answerer(searcher, FakeGenerator(script)).ask("乙研究如何看待人形机器人的成本？")
+    assert not alone.answerable and alone.reason.startswith("confirm:"), alone.reason
+
+
 def test_a_parts_report_sentence_is_quoted_when_the_model_finds_none(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
     # For 乙研究's part the model finds no sentence, though the report's sentence stating
     # what the part asks was shown to it: that sentence, passing every claim check on its

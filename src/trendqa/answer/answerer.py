@@ -689,7 +689,46 @@ class Answerer:
         answer = self._answer_here(
             analysis, question, docs, opts, on_token, run, first_n, first_id, part
         )
-        return self._shown(answer, analysis, run) if analysis.shown_in else answer
+        answer = self._shown(answer, analysis, run) if analysis.shown_in else answer
+        if part and not answer.answerable and not opts.extractive:
+            answer = self._part_again(analysis, question, answer, opts, run)
+        return answer
+
+    def _part_again(
+        self,
+        analysis: QuestionAnalysis,
+        question: str,
+        refused: Answer,
+        opts: AskOptions,
+        run: _Run,
+    ) -> Answer:
+        """A comparison's part refused for what its reply cited, asked once more over the
+        part's passages the reply did not cite: those were judged and failed, the others
+        were not read. (A whole question is not: its refusal is the answer; a part's is
+        "not stated" beside the other reports' answers.) The new reply is checked as the
+        first was; the first's dropped claims stay listed."""
+        # (A claim whose translation failed lost its citations: its passage is the one
+        # holding the statement it was checked as.)
+        said = [fold(c.checked_as or c.text) for c in refused.claims if not c.citations]
+        cited = {n for c in refused.claims for n in c.citations} | {
+            p.n for p in refused.passages if any(s and s in fold(p.hit.chunk.text) for s in said)
+        }
+        rest = tuple(p for p in refused.passages if p.n not in cited)
+        if not cited or not rest or len(rest) == len(refused.passages):
+            return refused
+        base = self._refused(question, analysis.language, rest)
+        again = self._generate(base, analysis, question, rest, opts, None, run)
+        if analysis.shown_in:
+            again = self._shown(again, analysis, run)
+        if not again.answerable:
+            return refused
+        # The first reply's claims stay listed, as not shown and why; the part's numbering
+        # stays whole, since the next part's passages are numbered after it.
+        dropped = tuple(
+            replace(c, supported=False, reason=refused.reason) if c.supported else c
+            for c in refused.claims
+        )
+        return replace(again, passages=refused.passages, claims=(*dropped, *again.claims))
 
     def _answer_here(
         self,

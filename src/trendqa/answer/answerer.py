@@ -73,9 +73,12 @@ from trendqa.answer.question import (
     negated,
     question_type,
     quoted_terms,
+    says_year,
     standalone,
     sub_questions,
     topic_lead,
+    wanted_form,
+    with_subjects,
 )
 from trendqa.answer.reply import MARKER, lookalike_closed, parse_answer, parse_json
 from trendqa.answer.types import REFUSAL, Answer, AskOptions, Citation, Claim, Passage, Sentence
@@ -653,8 +656,16 @@ class Answerer:
                     continue
                 if any(year in self._dateline(h.chunk) for h in hits):
                     continue
+                if any(self._says_year(h.chunk, int(year)) for h in hits):
+                    continue
             out.append(figure)
         return out
+
+    def _says_year(self, chunk: Chunk, year: int) -> bool:
+        """Whether `chunk` dates what it says by its report's year ("截至今年三季度") in a
+        way that can mean `year`."""
+        meta = self.reports.documents.get(chunk.doc)
+        return says_year(fold(chunk.text), meta.year if meta else None, year)
 
     def _dateline(self, chunk: Chunk) -> str:
         """The nearest line dating the entries that follow it ("2023 chronicle of events
@@ -1363,8 +1374,10 @@ class Answerer:
                 for r in results
             )
             return replace(aside, claims=(*claims, *aside.claims))
-        if analysis.wants and not any(
-            states_form(r.text, analysis.wants, analysis.question) for r in kept
+        if (
+            analysis.wants
+            and not _asked_by_one_part(analysis)
+            and not any(states_form(r.text, analysis.wants, analysis.question) for r in kept)
         ):
             # "How many volunteers?" answered with the universities that recruit them.
             reason = f"form: the question asks for a {analysis.wants} and no claim states one"
@@ -1951,7 +1964,7 @@ class Answerer:
             # "关于美国对华半导体出口管制：…？未尽研究称BIS多久审核一次？": the topic set out
             # first is every sub-question's.
             clauses = [c if c.startswith(lead) else lead + c for c in clauses]
-        clauses = standalone(clauses, self.reports)
+        clauses = with_subjects(standalone(clauses, self.reports), self.reports)
         answers: list[tuple[str, Answer]] = []
         first_n = first_id = 1
         part_opts = replace(opts, k=max(opts.k, PART_K))
@@ -2189,6 +2202,14 @@ def _unanswered_parts(parts: Sequence[str], shares: Sequence[float | None]) -> l
     if not any(shares):
         return []
     return [p for p, s in zip(parts, shares, strict=True) if s == 0]
+
+
+def _asked_by_one_part(analysis: QuestionAnalysis) -> bool:
+    """Whether the form a question wants is what only some of its parts ask ("…是怎么判
+    的？哪家法院、什么时候判的？"): an answer without it leaves that part unstated, which is
+    then asked on its own — not an answer of the wrong form."""
+    parts = asked_parts(analysis.question)
+    return len(parts) > 1 and any(not wanted_form(p) for p in parts)
 
 
 def _is_part(passages: Sequence[Passage]) -> bool:

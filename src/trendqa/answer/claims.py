@@ -25,6 +25,7 @@ from trendqa.answer.question import (
     asked_parts,
     defined_terms,
     quoted_terms,
+    says_year,
     topic_lead,
 )
 from trendqa.answer.reply import MARKER
@@ -113,6 +114,9 @@ _HEDGE = frozenset({"大约", "大概", "约为", "左右", "接近", "将近", 
 # word ending in one glued it to the word before ("C罗在哪个球队" cut 罗在/哪个/球队).
 _FUNCTION_CHARS = frozenset("在是的了和与于把被向从对")
 # A "label：value" entry (脑机接口：吴朋阳), and the short line naming a run of them (主笔).
+# A chart's source line, and a question asking for a source.
+_SOURCE_LINE = re.compile(r"\s*(?:资料|数据)?来源\s*[：:]|\s*(?:data\s+)?sources?\s*[：:]", re.I)
+_ASKS_SOURCE = re.compile(r"来源|出处|\bsources?\b|\bwhere .+ come from\b", re.IGNORECASE)
 _ENTRY = re.compile(r"[^：:，。；,;]{1,16}[：:]\s*\S")
 _LIST_LABEL = re.compile(r"[^：:，。；！？,;.!?]{1,12}")
 # A sentence that goes on from the one before it: its subject or topic is named there.
@@ -832,6 +836,13 @@ class ClaimChecker:
         evidence = _named_rows(claim, self._figure_evidence(claim, evidence, chosen, passages))
         if not evidence:
             return ClaimResult(claim, (), False, "content", "no cited sentence states it", score)
+        if all(_SOURCE_LINE.match(s.text) for _p, s in evidence) and not _ASKS_SOURCE.search(
+            self.analysis.question
+        ):
+            # "来源：Pitchbook，未尽研究" under a chart says where its figures come from, and
+            # answers no question but one asking that.
+            why = "its cited sentence only names a chart's source"
+            return ClaimResult(claim, evidence, False, "content", why, score)
         other = self._other_report(claim, evidence)
         if other:
             return ClaimResult(
@@ -1488,6 +1499,11 @@ class ClaimChecker:
             return True  # (also a year the sentence only counts from or compares with)
         if _YEAR.search(own):
             return False  # the sentence dates its figure, and not to the asked year
+        if self.reports is not None and year.isdigit():
+            # "截至今年三季度" in a report written in the asked year
+            meta = self.reports.documents.get(passage.hit.chunk.doc)
+            if says_year(own, meta.year if meta else None, int(year)):
+                return True
         return not figure or year in self._context(passage, sentence, wide=True)
 
     def _forms(self, entity: str) -> list[str]:
@@ -1789,6 +1805,8 @@ class ClaimChecker:
                 continue
             if _WHEN_WORD.fullmatch(folded) or _EACH.fullmatch(folded) or find_numbers(token):
                 continue
+            if folded[0] in "年月日" and not known_word(folded):
+                continue  # a date's unit cut with the word after it: 年定 of "2025年定了"
             if folded in _HEDGE:
                 continue
             if _TO_ANSWER.fullmatch(folded):

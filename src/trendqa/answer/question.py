@@ -118,7 +118,7 @@ _IDENTITY = re.compile(
     re.IGNORECASE,
 )
 _DEFINITION = re.compile(
-    r"是什么|什么是|指什么|是指|含义|定义|意思|何谓|如何理解|怎么理解|"
+    r"是什么|什么是|指什么|是指|含义|定义|意思|何谓|如何理解|怎么理解|是个什么|怎么一?回事|"
     r"\bwhat is\b|\bwhat are\b|\bwhat does .+ mean\b|\bdefin|\bmeaning\b|\bexplain\b|"
     r"\bwhat .+ refers? to\b|\bhow does .+ work\b|"
     # How a report bounds or portrays a notion: a definition, asked another way.
@@ -218,6 +218,25 @@ def negated(question: str) -> bool:
     """Whether a question says what is not so ("In which areas does the list not
     apply?"): a translation that drops the negation asks the opposite."""
     return bool(_NEGATION.search(question))
+
+
+# Years written relative to the year a report is written in, and how far from it.
+_RELATIVE_YEARS = {
+    "今年": 0, "本年": 0, "this year": 0, "去年": -1, "last year": -1, "明年": 1, "next year": 1,
+}  # fmt: skip
+
+
+def says_year(text: str, dated: int | None, year: int) -> bool:
+    """Whether folded `text`, of a report dated `dated`, names a year relative to its own
+    ("截至今年三季度", "last year") that can be `year`. A report is dated with the year it
+    is published in, and written in that year or the one before (a 2024 outlook looks
+    back at 2023): its 今年 is one of the two."""
+    if dated is None:
+        return False
+    return any(
+        word in text and year - shift in (dated, dated - 1)
+        for word, shift in _RELATIVE_YEARS.items()
+    )
 
 
 def wanted_form(question: str) -> str:
@@ -489,7 +508,8 @@ def _publisher_in(publisher: str, language: str) -> str:
 
 _REPORT_KIND = re.compile(r"白皮书|报告|研究院|white paper")
 _REPORT_WORD_ZH = re.compile(
-    r"^.{0,4}?(?:报告|研究院|白皮书|趋势|认为|称|指出|提到|预测|统计|估计|总结|梳理|整理|引用|给出|列举|《)"
+    r"^.{0,4}?(?:报告|研究院|白皮书|趋势|认为|称|说|讲|写|指出|提到|预测|统计|估计|总结|梳理|整理|引用|"
+    r"给出|列举|《)"
 )
 _REPORT_WORD_EN = re.compile(
     r"^(?:'s)?(?:\W+\w+){0,2}?\W+(?:reports?|papers?|white paper|research|institute|trends|study)\b"
@@ -705,6 +725,7 @@ def _chinese_names(question: str) -> list[str]:
         and len(pair.word.strip()) >= 2
         and not _TOWARD_COUNTRY.fullmatch(pair.word.strip())
         and not (pair.flag == "nz" and _pointed_at(pair.word, question))
+        and not _asked_kind(pair.word, question)
         and not _LOWER_LATIN.fullmatch(pair.word.strip())
     ]
 
@@ -721,6 +742,15 @@ _POINTER = r"[哪该此这那][一]?[个篇项家部款位种条份本]?"
 
 def _pointed_at(word: str, question: str) -> bool:
     return re.search(_POINTER + re.escape(word), question) is not None
+
+
+# The kind of thing a question asks for, written right after its interrogative ("是个什么
+# 东西", jieba's place name 东西 "east-west"): what is asked, never a subject it names.
+_ASKED = r"(?:什么|哪一?(?:[个篇项家部款位种条份本些])?)"
+
+
+def _asked_kind(word: str, question: str) -> bool:
+    return re.search(_ASKED + re.escape(word), question) is not None
 
 
 # A relation to a country written as one word (对华, 赴美, 驻日): which way a policy or a
@@ -871,6 +901,23 @@ def standalone(clauses: Sequence[str], reports: ReportNames) -> list[str]:
     return out
 
 
+def with_subjects(clauses: Sequence[str], reports: ReportNames) -> list[str]:
+    """Sub-questions each asked alone of its own report: one naming no subject of its own
+    ("未尽研究又怎么定位这份文件？") asks of the subject the one before it names, set out
+    first as its topic ("人形机器人创新发展指导意见：未尽研究又怎么定位这份文件？"). A report
+    named is no subject; nor is a year."""
+    names = [n for group in reports.names.values() for n in group]
+    out = list(clauses)
+    for i in range(1, len(out)):
+        if topic_lead(out[i]) or _names_a_subject(reports.without(out[i], reports.named(out[i]))):
+            continue
+        before = [e for e in entities(clauses[i - 1], names) if not _YEAR.fullmatch(e)]
+        if before:
+            colon = "：" if detect_language(out[i]) == "zh" else ": "
+            out[i] = f"{before[0]}{colon}{out[i]}"
+    return out
+
+
 # A sub-question that leans on the one before it ("它们分别由谁研发？") asks nothing alone.
 _LEANS = re.compile(
     r"[它其他她]们?|该|此|这些|那些|\b(?:it|its|they|their|them|these|those|this|that)\b",
@@ -892,6 +939,11 @@ def _shelf_wide_parts(
     out: list[tuple[str, ...]] = []
     for clause in sub_questions(question):
         if reports.named(clause):
+            if not _names_a_subject(reports.without(clause, parts[0])):
+                # "硅谷说的“云洗钱”是什么意思？未尽研究是怎么解释的？": naming the report and
+                # nothing else, it asks of the subject before it, in that report — the
+                # whole question is held to the report, asked as one.
+                return ()
             group = parts[0]
         elif not _LEANS.search(clause) and asks(clause) and entities(clause, ()):
             group = ()
@@ -900,6 +952,43 @@ def _shelf_wide_parts(
         if group not in out:
             out.append(group)
     return tuple(out) if len(out) == 2 else ()
+
+
+# What a clause asks for, from its interrogative to its end ("哪些量化数字？"): the kind of
+# answer, not what it asks about.
+_ASKED_FOR = re.compile(r"(?:什么|哪些|哪一?[个篇项家部款位种条份本类])[^？?，,。；;]*")
+_HOW = frozenset({"怎么", "如何", "怎样", "怎么样", "为何", "为什么"})
+# What points back at a thing ("这份文件", "该技术"): named before, not by this clause.
+_POINTER_WORD = re.compile(r"[这那][一]?[个篇项家部款位种条份本些类]?|[该此]|[这那]")
+
+
+def _names_a_subject(clause: str) -> bool:
+    """Whether a sub-question, its report's name cut out, names something it asks about: a
+    noun outside what it asks for ("如何看待人形机器人的成本？" does; "是怎么解释的？" and
+    "给了哪些量化数字？" do not) — in English, any capitalised name or content word."""
+    if detect_language(clause) != "zh":
+        return bool(entities(clause, ()))
+    from trendqa.tokens import warm_up
+
+    warm_up()
+    import jieba.posseg
+
+    before = ""
+    for pair in jieba.posseg.cut(_ASKED_FOR.sub(" ", clause)):
+        # The word after 怎么/如何 is what is done ("怎么定位", jieba's noun 定位); the one
+        # after 这份/该 was named before ("这份文件").
+        # (A term of trendqa's own dictionary, "人形机器人", comes untagged: x.)
+        if (
+            (pair.flag.startswith("n") or pair.flag == "eng" or pair.flag == "x")
+            and len(pair.word.strip()) >= 2
+            and re.search(r"\w", pair.word) is not None
+            and fold(pair.word) not in STOPWORDS
+            and before not in _HOW
+            and not _POINTER_WORD.fullmatch(before)
+        ):
+            return True
+        before = pair.word
+    return False
 
 
 # The fewest Han characters of another name written before a report noun that are its lead.

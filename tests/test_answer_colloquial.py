@@ -1,0 +1,180 @@
+"""Questions as an analyst types them: a report named as a speaker ("达摩院说的…"), a
+second sub-question that only names the report ("…？未尽研究是怎么解释的？"), a time asked
+beside other things, a year the report writes as 今年, a chart's source line. Each answer
+comes from a real index (fake embedder) and scripted model replies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scripted import model
+from trendqa.answer import Answer, Answerer, AskOptions, analyze
+from trendqa.answer.question import ReportNames, entities, question_type, with_subjects
+from trendqa.api import ingest_paths, open_searcher
+from trendqa.config import Settings
+from trendqa.records import DocumentMeta
+from trendqa.testing import FakeEmbedderLoader, FakeGenerator
+
+MANIFEST = """
+[[document]]
+file = "weijin.md"
+title = "看DAO2024"
+publisher = "未尽研究 (Weijin Research)"
+year = 2024
+
+[[document]]
+file = "szaiia.md"
+title = "2024人工智能发展白皮书"
+publisher = "深圳市人工智能行业协会 (Shenzhen Artificial Intelligence Industry Association)"
+year = 2024
+
+[[document]]
+file = "tencent.md"
+title = "2024数字科技前沿应用趋势"
+publisher = "腾讯研究院 (Tencent Research Institute)"
+year = 2024
+"""
+
+WEIJIN = """# 看DAO2024
+
+## 自动驾驶换道大模型
+
+北京速度仍在延伸。截至今年三季度，百度的萝卜快跑累计服务订单超过了 400 万单，去年同期累计 140 万。
+
+## 瞧，这些万亿巨头
+
+巨头投资大模型初创公司，其中相当大的金额就是算力信用的投入。硅谷人称“云洗钱”。
+
+巨头主导生成式 AI 风险融资
+
+来源：Pitchbook，未尽研究
+"""
+
+SZAIIA = """# 2024人工智能发展白皮书
+
+## AI 生成图片著作权侵权案
+
+2023 年 11 月 27 日，北京互联网法院判定被告侵害了原告的署名权和信息网络传播权，\
+该案是国内首例 AI 生成图片著作权侵权案。
+"""
+
+TENCENT = """# 2024数字科技前沿应用趋势
+
+## 人形机器人
+
+根据工信部印发的《人形机器人创新发展指导意见》，到 2025 年，人形机器人创新体系初步建立。
+"""
+
+REPORTS = {
+    "weijin.md": DocumentMeta("看DAO2024", "未尽研究 (Weijin Research)", year=2024),
+    "szaiia.md": DocumentMeta("2024人工智能发展白皮书", "深圳市人工智能行业协会", year=2024),
+    "tencent.md": DocumentMeta("2024数字科技前沿应用趋势", "腾讯研究院", year=2024),
+    "damo.md": DocumentMeta("2023年十大科技趋势", "阿里巴巴达摩院 (Alibaba DAMO Academy)"),
+}
+
+
+@pytest.fixture
+def ask(tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader):  # type: ignore[no-untyped-def]
+    root = tmp_path / "shelf"
+    root.mkdir()
+    for name, text in [("weijin.md", WEIJIN), ("szaiia.md", SZAIIA), ("tencent.md", TENCENT)]:
+        (root / name).write_text(text, encoding="utf-8")
+    (root / "manifest.toml").write_text(MANIFEST, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+
+    def asker(gen: FakeGenerator, question: str) -> Answer:
+        return Answerer(searcher, gen).ask(question, AskOptions())
+
+    return asker
+
+
+def test_a_year_the_report_writes_as_this_year_frames_its_figure(ask) -> None:  # type: ignore[no-untyped-def]
+    # 看DAO2024 is written in 2023 or 2024: its 今年三季度 can be 2023's third quarter, as
+    # asked — not 2021's, which stays unstated.
+    gen = model("截至今年三季度，萝卜快跑累计服务订单超过了400万单。", "萝卜快跑")
+    answer = ask(gen, "百度萝卜快跑到2023年三季度累计接了多少单？")
+    assert answer.answerable, answer.reason
+    assert "400" in answer.text
+    other = ask(gen, "百度萝卜快跑到2021年三季度累计接了多少单？")
+    assert not other.answerable and other.reason.startswith(("year:", "figure:")), other.reason
+
+
+def test_a_time_asked_beside_other_things_is_a_part_not_the_answers_form(ask) -> None:  # type: ignore[no-untyped-def]
+    # Asked how a case was decided, by which court and when, an answer naming the court
+    # and the ruling without the date answers two parts of three: not one of the wrong
+    # form. Asked only when, the same answer is.
+    gen = model("北京互联网法院判定被告侵害了原告的署名权和信息网络传播权。", "北京互联网法院")
+    answer = ask(gen, "国内首例AI生成图片著作权侵权案是怎么判的？哪家法院判的、什么时候判的？")
+    assert answer.answerable, answer.reason
+    assert "北京互联网法院" in answer.text
+    when = ask(gen, "国内首例AI生成图片著作权侵权案是什么时候判的？")
+    assert not when.answerable and when.reason.startswith("form:"), when.reason
+
+
+def test_a_chart_source_line_answers_only_a_question_asking_the_source(ask) -> None:  # type: ignore[no-untyped-def]
+    gen = model("来源是Pitchbook，未尽研究。", "来源：Pitchbook")
+    answer = ask(gen, "未尽研究如何看待巨头主导生成式AI风险融资？")
+    assert not answer.answerable, answer.text
+    dropped = [c for c in answer.claims if "Pitchbook" in c.text]
+    assert dropped and not dropped[0].supported
+    assert "source" in dropped[0].reason, dropped[0].reason
+    asked = ask(gen, "未尽研究巨头主导生成式AI风险融资一图的数据来源是什么？")
+    assert asked.answerable, asked.reason
+    assert "Pitchbook" in asked.text
+
+
+def test_a_date_unit_cut_with_the_verb_after_it_is_no_attribute(ask) -> None:  # type: ignore[no-untyped-def]
+    # "给2025年定了什么目标" is cut "2025 / 年定": 年定 is no word a sentence must hold.
+    gen = model("到2025年，人形机器人创新体系初步建立。", "创新体系")
+    answer = ask(gen, "腾讯报告说《人形机器人创新发展指导意见》给2025年定了什么目标？")
+    assert answer.answerable, answer.reason
+    assert "创新体系" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question, docs",
+    [
+        # Naming only the report, the second sub-question asks of the first's subject.
+        ("硅谷说的“云洗钱”是什么意思？未尽研究是怎么解释的？", ("weijin.md",)),
+        ("eVTOL用的分布式电推进强在哪？腾讯报告给了哪些量化数字？", ("tencent.md",)),
+    ],
+)
+def test_a_sub_question_naming_only_its_report_holds_the_question_to_it(
+    question: str, docs: tuple[str, ...]
+) -> None:
+    analysis = analyze(question, ReportNames(REPORTS))
+    assert analysis.parts == () and analysis.docs == docs
+
+
+def test_a_sub_question_with_a_subject_of_its_own_is_still_asked_of_the_shelf() -> None:
+    reports = ReportNames(REPORTS)
+    analysis = analyze("GPT-4是哪天发布的？腾讯报告认为它比GPT-3.5进步了多少？", reports)
+    assert analysis.parts == ((), ("tencent.md",))
+    costs = analyze("Chiplet的互联标准会怎样？未尽研究如何看待人形机器人的成本？", reports)
+    assert costs.parts == ((), ("weijin.md",))
+
+
+def test_a_comparisons_part_pointing_back_is_asked_of_the_subject_before_it() -> None:
+    reports = ReportNames(REPORTS)
+    first = "工信部的《人形机器人创新发展指导意见》，腾讯报告说它给2025年定了什么目标？"
+    second = "未尽研究又怎么定位这份文件？"
+    assert with_subjects([first, second], reports) == [
+        first,
+        "人形机器人创新发展指导意见：" + second,
+    ]
+    own = "未尽研究如何看待人形机器人的成本？"
+    assert with_subjects([first, own], reports) == [first, own]
+
+
+def test_a_report_named_as_the_speaker_and_a_thing_asked_what_it_is() -> None:
+    question = "达摩院说的“可预期网络”到底是个什么东西？"
+    reports = ReportNames(REPORTS)
+    assert reports.named(question) == ("damo.md",)
+    assert question_type(reports.strip(question)) == "definition"
+    assert question_type("联邦元学习是怎么一回事？") == "definition"
+    # 东西 ("thing"; jieba's place name "east-west") is what is asked for, no subject.
+    assert "东西" not in entities(question)
+    assert "可预期网络" in entities(question)

@@ -10,8 +10,15 @@ from pathlib import Path
 import pytest
 
 from scripted import model
-from trendqa.answer import Answer, Answerer, AskOptions, analyze
-from trendqa.answer.question import ReportNames, entities, question_type, with_subjects
+from trendqa.answer import Answer, Answerer, AskOptions, analyze, prompts
+from trendqa.answer.claims import ClaimChecker
+from trendqa.answer.question import (
+    ReportNames,
+    entities,
+    question_type,
+    with_subjects,
+    without_added_years,
+)
 from trendqa.api import ingest_paths, open_searcher
 from trendqa.config import Settings
 from trendqa.records import DocumentMeta
@@ -58,6 +65,11 @@ SZAIIA = """# 2024人工智能发展白皮书
 
 2023 年 11 月 27 日，北京互联网法院判定被告侵害了原告的署名权和信息网络传播权，\
 该案是国内首例 AI 生成图片著作权侵权案。
+
+## 术语
+
+人工智能大模型(AI Large Model),也称基础模型,是指一种在大量数据基础上训练出来的,\
+可以适应各种任务和操作的人工智能技术。
 """
 
 TENCENT = """# 2024数字科技前沿应用趋势
@@ -66,6 +78,9 @@ TENCENT = """# 2024数字科技前沿应用趋势
 
 根据工信部印发的《人形机器人创新发展指导意见》，到 2025 年，人形机器人创新体系初步建立。
 """
+
+# English words as the fake embedder reads them across languages.
+GLOSSARY = {"ai": "人工智能", "model": "大模型", "large": "基础模型", "counts": "是指"}
 
 REPORTS = {
     "weijin.md": DocumentMeta("看DAO2024", "未尽研究 (Weijin Research)", year=2024),
@@ -83,7 +98,7 @@ def ask(tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader):  #
         (root / name).write_text(text, encoding="utf-8")
     (root / "manifest.toml").write_text(MANIFEST, encoding="utf-8")
     ingest_paths(settings, [root], loader=fake_loader)
-    searcher = open_searcher(settings, loader=fake_loader)[0]
+    searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary=GLOSSARY))[0]
 
     def asker(gen: FakeGenerator, question: str) -> Answer:
         return Answerer(searcher, gen).ask(question, AskOptions())
@@ -178,3 +193,35 @@ def test_a_report_named_as_the_speaker_and_a_thing_asked_what_it_is() -> None:
     # 东西 ("thing"; jieba's place name "east-west") is what is asked for, no subject.
     assert "东西" not in entities(question)
     assert "可预期网络" in entities(question)
+
+
+def test_a_translation_names_no_year_the_question_does_not() -> None:
+    # "Over the next five years" translated "到2028年": every year check would hold the
+    # answer to a year the reader never wrote.
+    original = (
+        "What growth does the Tencent report expect for the HPC market over the next five years?"
+    )
+    added = "腾讯报告预计，到2028年，HPC市场将增长多少？"
+    assert without_added_years(added, original) == "腾讯报告预计，HPC市场将增长多少？"
+    named = "How many AI firms did Shenzhen have at the end of 2023?"
+    assert without_added_years("截至2023年底，深圳有多少家人工智能企业？", named) == (
+        "截至2023年底，深圳有多少家人工智能企业？"
+    )
+
+
+def test_html_tags_a_text_file_kept_are_not_shown_to_the_model() -> None:
+    # A text extraction kept '<ul style="list-style-type: none">' between a table's cells;
+    # the model copied 'none">' into its answer.
+    row = '效率\t<ul style="list-style-type: none"> DEP推进效率达95%-97%，比涡扇发动机高出20%。'
+    assert prompts.shown(row, "zh") == "效率 DEP推进效率达95%-97%，比涡扇发动机高出20%。"
+    assert prompts.shown("x < y 且 y > z", "zh") == "x < y 且 y > z"  # no tag, as written
+
+
+def test_ai_and_its_chinese_name_are_one_word() -> None:
+    # A question quoting 'AI大模型' asks of what the white paper defines as 人工智能大模型
+    # (its "Al Large Model"): a sentence or section writing either names it.
+    asked = analyze("白皮书中的“AI大模型”是什么？", ReportNames(REPORTS))
+    checker = ClaimChecker(asked, {"ai": 3.0, "大模型": 4.0, "人工智能": 2.0}, 6.0, {})
+    forms = checker._forms("AI大模型")
+    assert "ai大模型" in forms and "人工智能大模型" in forms
+    assert "人工智能" in ClaimChecker(asked, {"ai": 3.0}, 6.0, {})._forms("AI")

@@ -156,6 +156,16 @@ def one_line(text: str) -> str:
 _LEADER = re.compile(r"[ \t]*(?:[.·]{4,}|(?<=\s)\.\.(?=\s))[ \t]*")
 
 
+# An HTML tag left in a text file by whatever extracted it ('<ul style="list-style-type:
+# none">' between a table's cells): markup, not words a reader reads.
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>")
+
+
+def without_markup(text: str) -> str:
+    """`text` with its HTML tags left out, each a space."""
+    return _TAG.sub(" ", text) if "<" in text else text
+
+
 def without_leaders(text: str) -> str:
     """`text` with each run of dot leaders written as one ellipsis, as a reader would set a
     table row's cells apart in a sentence."""

@@ -79,6 +79,7 @@ from trendqa.answer.question import (
     topic_lead,
     wanted_form,
     with_subjects,
+    without_added_years,
 )
 from trendqa.answer.reply import MARKER, lookalike_closed, parse_answer, parse_json
 from trendqa.answer.types import REFUSAL, Answer, AskOptions, Citation, Claim, Passage, Sentence
@@ -106,7 +107,14 @@ from trendqa.numbers import (
 )
 from trendqa.records import Chunk, Hit
 from trendqa.retrieval import Searcher, SearchOptions
-from trendqa.textnorm import detect_language, fold, han_share, one_line, without_leaders
+from trendqa.textnorm import (
+    detect_language,
+    fold,
+    han_share,
+    one_line,
+    without_leaders,
+    without_markup,
+)
 from trendqa.tokens import STOPWORDS, tokenize, words
 
 MAX_QUESTION_CHARS = 600
@@ -468,7 +476,7 @@ class Answerer:
                 SearchOptions(k=opts.k, docs=tuple(opts.docs or analysis.docs)),
                 run,
             )
-            asked = keep_figures(asked, analysis.question)
+            asked = keep_figures(without_added_years(asked, analysis.question), analysis.question)
             asked, people = names.align(analysis.question, asked, (h.chunk.text for h in found))
         inner = analyze(asked, self.reports, working, opts.docs)
         # The question as asked says best what it asks for; its translation, where the
@@ -2308,7 +2316,7 @@ def _in_full(answer: Answer, sentences: bool = False) -> Answer:
             ):
                 full = core
             if full != core:
-                full = without_leaders(one_line(full))
+                full = without_leaders(without_markup(one_line(full)))
                 text = text[:at] + full + text[at + len(core) :]
                 claim = replace(claim, text=full + claim.text.strip()[len(core) :])
             cursor = at + len(full)

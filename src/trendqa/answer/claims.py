@@ -114,6 +114,14 @@ _HEDGE = frozenset({"大约", "大概", "约为", "左右", "接近", "将近", 
 # word ending in one glued it to the word before ("C罗在哪个球队" cut 罗在/哪个/球队).
 _FUNCTION_CHARS = frozenset("在是的了和与于把被向从对")
 # A "label：value" entry (脑机接口：吴朋阳), and the short line naming a run of them (主笔).
+# "AI" (folded) as a word of its own, or 人工智能.
+_AI = re.compile(r"(?<![a-z])ai(?![a-z])|人工智能")
+
+
+def _other_ai(m: re.Match[str]) -> str:
+    return "人工智能" if m.group(0) == "ai" else "ai"
+
+
 # A chart's source line, and a question asking for a source.
 _SOURCE_LINE = re.compile(r"\s*(?:资料|数据)?来源\s*[：:]|\s*(?:data\s+)?sources?\s*[：:]", re.I)
 _ASKS_SOURCE = re.compile(r"来源|出处|\bsources?\b|\bwhere .+ come from\b", re.IGNORECASE)
@@ -1537,6 +1545,9 @@ class ClaimChecker:
             # no shown passage writes it: then no cited sentence can be about it.
             forms.append(folded)
         forms.extend(fold(f) for form in list(forms) for f in _SAME_PLACE.get(form, ()))
+        # AI and 人工智能 are one word, which Chinese reports write either way ("人工智能大
+        # 模型(AI Large Model)" for a question's "AI大模型").
+        forms.extend([_AI.sub(_other_ai, f) for f in forms])
         if forms and entity in self._region:
             forms.append(self._region[entity])
         return [f for f in dict.fromkeys(forms) if f]

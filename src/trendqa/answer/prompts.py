@@ -17,7 +17,7 @@ from trendqa.answer.tables import labelled_rows
 from trendqa.answer.types import Passage, Sentence
 from trendqa.llm import ChatMessage, GenerationOptions
 from trendqa.numbers import annotate_chinese_scales
-from trendqa.textnorm import one_line, without_leaders
+from trendqa.textnorm import one_line, without_leaders, without_markup
 
 LANGUAGE_NAME = {"zh": "Chinese (简体中文)", "en": "English"}
 REPLY_IN = {"zh": "请用中文回答。", "en": "Answer in English."}
@@ -72,9 +72,9 @@ def answer_schema(ids: Sequence[int], max_evidence: int) -> dict[str, Any]:
 
 def shown(text: str, language: str) -> str:
     """A sentence as the model sees it: one line (a wrapped Chinese line joined without a
-    space, which the model would copy), a table's dot leaders one ellipsis, Chinese scales
-    read out for English."""
-    text = without_leaders(" ".join(one_line(text).split()))
+    space, which the model would copy), a table's dot leaders one ellipsis, no HTML tag,
+    Chinese scales read out for English."""
+    text = without_leaders(" ".join(without_markup(one_line(text)).split()))
     return annotate_chinese_scales(text) if language == "en" else text
 
 

@@ -239,6 +239,23 @@ def says_year(text: str, dated: int | None, year: int) -> bool:
     )
 
 
+# A year as a translation may add it to a question: with the word before it that dates
+# ("到2028年，"), the part of the year after it, and the comma that sets it off.
+_ADDED_YEAR = r"(?:到|在|截至|截止|于|从|自)?\s*{year}\s*年?(?:[底初末中前后内]|以来)?\s*[，,]?"
+
+
+def without_added_years(translated: str, original: str) -> str:
+    """`translated` without the years its original question does not name: "over the next
+    five years" translated "到2028年" asks about a year the reader never wrote, which every
+    year check would then hold the answer to."""
+    years = set(_YEAR.findall(original))
+    out = translated
+    for year in dict.fromkeys(_YEAR.findall(translated)):
+        if year not in years:
+            out = re.sub(_ADDED_YEAR.format(year=year), "", out)
+    return out if asks(out) else translated
+
+
 def wanted_form(question: str) -> str:
     """ "year", "date", "time" or "quantity" when the question asks for one, else ""."""
     if _WANTS_YEAR.search(question):

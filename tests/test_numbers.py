@@ -14,6 +14,7 @@ from trendqa.numbers import (
     in_english,
     keep_figures,
     repair_scales,
+    states_form,
     supported,
     unsupported_numbers,
 )
@@ -266,3 +267,29 @@ def test_a_date_is_a_month_or_a_day_not_a_year_alone() -> None:
     assert not states_form("2022北京冬奥会开幕式节目设计突出人类命运共同体的理念。", "date")
     for text in ("2022年2月4日开幕", "September 21, 2020", "on 29 October 2018", "2021-01-01"):
         assert states_form(text, "date"), text
+
+
+@pytest.mark.parametrize(
+    "text, states",
+    [
+        # A date is when, not how much: the sentence names the plant's capacity, no figure.
+        ("2023年中，该虚拟电厂成功参与首轮精准响应，响应容量位于运营商前列。", False),
+        ("On May 19, 2023, the plant joined the first response round.", False),
+        ("2023年11月27日，法院作出判决。", False),
+        ("2023年，响应容量达到20MW。", True),
+        ("In 2023, capacity reached 20 MW.", True),
+        ("投资增长了一倍。", True),
+        ("项目周期为6个月。", True),
+    ],
+)
+def test_a_date_states_no_quantity(text: str, states: bool) -> None:
+    assert states_form(text, "quantity", "响应容量是多少MW？") is states
+
+
+def test_a_count_is_not_the_digits_of_a_scaled_amount() -> None:
+    # "40 亿美元" invested is no "40笔" deals; the amount's digits without its scale still
+    # are the amount ("投资了40", a model dropping 亿), and a count of the same value is.
+    evidence = "亚马逊以 40 亿美元投资大模型初创公司 Anthropic。另有 40 家企业参投。"
+    assert unsupported_numbers("亚马逊做了40笔AI创业交易。", evidence.split("另")[0]) == ["40"]
+    assert unsupported_numbers("亚马逊投资了40。", evidence) == []
+    assert unsupported_numbers("共有40家企业参投。", evidence) == []

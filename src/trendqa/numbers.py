@@ -149,15 +149,25 @@ def unsupported_numbers(answer: str, evidence_text: str, question: str = "") -> 
     """Figures in `answer` that neither the evidence nor the question contains (the
     evidence's figures in digits or in characters)."""
     known = figures(evidence_text) + find_numbers(question)
-    return [
-        n.text
-        for n in find_numbers(answer)
-        if not supported(n, known) and not _counted_in_characters(n.value, evidence_text)
-    ]
+    out = []
+    at = 0
+    for n in find_numbers(answer):
+        at = answer.find(n.text, at)
+        after = answer[at + len(n.text) :].lstrip() if at >= 0 else ""
+        at = max(at, 0) + len(n.text)
+        # A count ("40笔交易") is not the digits of a scaled amount ("40 亿美元"): its
+        # measure word says what it counts, and only the same value states it.
+        counted = after[:1] in _COUNTED and n.value == n.raw
+        held = any(_close(n.value, e.value) for e in known) if counted else supported(n, known)
+        if not held and not _counted_in_characters(n.value, evidence_text):
+            out.append(n.text)
+    return out
 
 
 # A numeral counts only before a measure word (三大系统, 十项抓手), not inside words (统一).
 _MEASURE = "大项个种类条家位名次倍款代层点步期轮批所座台部章节年月天"
+# The measure words that count things (笔 deals, 家 firms, 人 people…).
+_COUNTED = frozenset("笔件人个家位名次项款台辆架艘颗枚场所座部张只")
 
 
 def _counted_in_characters(value: float, text: str) -> bool:
@@ -255,6 +265,15 @@ _ANY_QUANTITY = re.compile(
     r"billions?|trillions?|dozens?|half|percent|double[ds]?|tripled?|twice|\w+fold)\b",
     re.IGNORECASE,
 )
+# Dates as a sentence writes them: a year (2023年, 2023年底, "in 2023"), a month and day
+# (11月27日), "May 19, 2023".
+_DATES = re.compile(
+    r"(?<![\d.])(?:19|20)\d{2}\s*年(?:[底初中末]|代)?|(?<![\d.])\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?|"
+    r"\b(?:in|by|since|from|until|through|of|during)\s+(?:19|20)\d{2}\b|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?"
+    r"(?:\s+(?:19|20)\d{2})?",
+    re.IGNORECASE,
+)
 # The interrogatives that ask for a measure: 多少, 多大/多高/多久…, and 多重 ("how heavy")
 # where it ends a clause (多重影响 is "multiple").
 HOW_MUCH = r"多少|多[大高长久远快宽深]|多重(?=\s*(?:[？?，,；;]|$))"
@@ -313,7 +332,8 @@ def states_form(text: str, form: str, question: str = "") -> bool:
             text = _NAME_DIGITS.sub(" ", text)
             for n in find_numbers(_NAME_DIGITS.sub(" ", question)):
                 text = text.replace(n.text, " ")
-        return bool(_ANY_QUANTITY.search(text))
+        # A date is when, not how much: "2023年中，…响应容量位于前列" gives no capacity.
+        return bool(_ANY_QUANTITY.search(_DATES.sub(" ", text)))
     return True
 
 

@@ -4199,6 +4199,12 @@ def test_who_holds_a_role_is_answered_by_naming_a_person() -> None:
     assert _names_person("月之暗面的创始人是杨植麟。", question)
     assert _names_person("OpenAI was founded by Sam Altman.", "Who founded OpenAI?")
     assert not _names_person("OpenAI was founded in 2015.", "Who founded OpenAI?")
+    # Capitalised role words name the role, not who holds it.
+    who = "Who is the president of the NFL?"
+    assert _WANTS_PERSON.search(who)
+    roles = "The executive officers include the President and ten (10) Vice Presidents."
+    assert not _names_person(roles, who)
+    assert _names_person("Roger Goodell is the Commissioner.", who)
 
 
 def test_what_a_question_asks_of_its_subject_is_not_the_verb_opening_its_slot() -> None:

@@ -25,7 +25,6 @@ from trendqa.answer.question import (
     asked_parts,
     defined_terms,
     quoted_terms,
-    says_year,
     topic_lead,
 )
 from trendqa.answer.reply import MARKER
@@ -1507,11 +1506,6 @@ class ClaimChecker:
             return True  # (also a year the sentence only counts from or compares with)
         if _YEAR.search(own):
             return False  # the sentence dates its figure, and not to the asked year
-        if self.reports is not None and year.isdigit():
-            # "截至今年三季度" in a report written in the asked year
-            meta = self.reports.documents.get(passage.hit.chunk.doc)
-            if says_year(own, meta.year if meta else None, int(year)):
-                return True
         return not figure or year in self._context(passage, sentence, wide=True)
 
     def _forms(self, entity: str) -> list[str]:

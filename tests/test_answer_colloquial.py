@@ -229,3 +229,10 @@ def test_ai_and_its_chinese_name_are_one_word() -> None:
     forms = checker._forms("AI大模型")
     assert "ai大模型" in forms and "人工智能大模型" in forms
     assert "人工智能" in ClaimChecker(asked, {"ai": 3.0}, 6.0, {})._forms("AI")
+
+
+def test_a_role_asked_for_is_no_subject() -> None:
+    # "Who is the CEO of Tesla in 2021?" asks of Tesla; a sentence naming Musk as its
+    # chief executive need not write "CEO".
+    assert entities("Who is the CEO of Tesla in 2021?") == ("2021", "Tesla")
+    assert "NFL" in entities("Who is the president of the NFL?")

@@ -63,6 +63,7 @@ from trendqa.answer.context import (
     numbered_run,
 )
 from trendqa.answer.question import (
+    ROLE_WORDS,
     QuestionAnalysis,
     ReportNames,
     acronyms,
@@ -2173,47 +2174,9 @@ def _names_person(text: str, question: str) -> bool:
         return any(kind == "person" and fold(word) not in asked for word, kind in names_in(text))
     return any(
         fold(m.group(0)) not in asked
-        and not all(w.lower() in _ROLE_WORDS for w in m.group(0).replace(".", " ").split())
+        and not all(w.lower() in ROLE_WORDS for w in m.group(0).replace(".", " ").split())
         for m in _TWO_CAPITALISED.finditer(text)
     )
-
-
-# Capitalised words that name a role, not who holds it ("the President and ten Vice
-# Presidents").
-_ROLE_WORDS = frozenset(
-    [
-        "vice",
-        "president",
-        "presidents",
-        "chief",
-        "executive",
-        "executives",
-        "officer",
-        "officers",
-        "director",
-        "directors",
-        "chair",
-        "chairman",
-        "chairwoman",
-        "chairperson",
-        "head",
-        "heads",
-        "deputy",
-        "general",
-        "manager",
-        "managers",
-        "board",
-        "secretary",
-        "minister",
-        "prime",
-        "senior",
-        "founder",
-        "founders",
-        "ceo",
-        "cfo",
-        "cto",
-    ]
-)
 
 
 def _least_quoted_share(analysis: QuestionAnalysis, text: str) -> float:

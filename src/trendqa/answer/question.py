@@ -701,6 +701,44 @@ def defined_terms(question: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+# Capitalised words that name a role, not who holds it ("the President and ten Vice
+# Presidents").
+ROLE_WORDS = frozenset(
+    [
+        "vice",
+        "president",
+        "presidents",
+        "chief",
+        "executive",
+        "executives",
+        "officer",
+        "officers",
+        "director",
+        "directors",
+        "chair",
+        "chairman",
+        "chairwoman",
+        "chairperson",
+        "head",
+        "heads",
+        "deputy",
+        "general",
+        "manager",
+        "managers",
+        "board",
+        "secretary",
+        "minister",
+        "prime",
+        "senior",
+        "founder",
+        "founders",
+        "ceo",
+        "cfo",
+        "cto",
+    ]
+)
+
+
 def entities(question: str, report_names: Sequence[str] = ()) -> tuple[str, ...]:
     """The question's subject: proper names, quoted terms and years, minus report names."""
     found: list[str] = quoted_terms(question)
@@ -722,6 +760,8 @@ def entities(question: str, report_names: Sequence[str] = ()) -> tuple[str, ...]
         folded = fold(term)
         if len(folded) < 2 or folded in STOPWORDS or folded in _GENERIC:
             continue
+        if all(w in ROLE_WORDS for w in folded.split()):
+            continue  # "the CEO of Tesla": the role asked for, not a subject
         if any(folded in n or n in folded for n in names):
             continue  # naming the report is not naming the subject
         if folded not in (fold(o) for o in out):

@@ -164,3 +164,26 @@ def test_the_evals_own_check_reads_figures_written_in_characters(text: str, ok: 
 
     quote = "二〇二三年全国数据中心用电量约为一千五百亿千瓦时，占全社会用电量的百分之一点六。"
     assert shown_claim_supported(text, "", [quote]) is ok
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("name", ["dev.jsonl", "dev2.jsonl", "dev3.jsonl"])
+def test_every_answerable_questions_evidence_is_in_the_report_it_names(name: str) -> None:
+    # A question set over the default corpus is only as good as its gold: each evidence
+    # string must be stated by one of the documents the question names (whitespace,
+    # width and quotes folded as the harness folds them), and each unanswerable question
+    # names none.
+    from trendqa.evaluation import contains
+
+    texts = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "corpus").glob("*.txt")}
+    questions = load_questions(ROOT / "eval" / name)
+    assert questions
+    for q in questions:
+        if not q.answerable:
+            assert not q.docs and not q.evidence, q.id
+            continue
+        assert q.docs and all(d in texts for d in q.docs), (q.id, q.docs)
+        for evidence in q.evidence:
+            assert any(contains(texts[d], evidence) for d in q.docs), (q.id, evidence)

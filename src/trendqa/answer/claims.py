@@ -112,7 +112,6 @@ _HEDGE = frozenset({"大约", "大概", "约为", "左右", "接近", "将近", 
 # Characters that are words of their own (a preposition, a particle, a copula): a guessed
 # word ending in one glued it to the word before ("C罗在哪个球队" cut 罗在/哪个/球队).
 _FUNCTION_CHARS = frozenset("在是的了和与于把被向从对")
-# A "label：value" entry (脑机接口：吴朋阳), and the short line naming a run of them (主笔).
 # "AI" (folded) as a word of its own, or 人工智能.
 _AI = re.compile(r"(?<![a-z])ai(?![a-z])|人工智能")
 
@@ -124,6 +123,7 @@ def _other_ai(m: re.Match[str]) -> str:
 # A chart's source line, and a question asking for a source.
 _SOURCE_LINE = re.compile(r"\s*(?:资料|数据)?来源\s*[：:]|\s*(?:data\s+)?sources?\s*[：:]", re.I)
 _ASKS_SOURCE = re.compile(r"来源|出处|\bsources?\b|\bwhere .+ come from\b", re.IGNORECASE)
+# A "label：value" entry (脑机接口：吴朋阳), and the short line naming a run of them (主笔).
 _ENTRY = re.compile(r"[^：:，。；,;]{1,16}[：:]\s*\S")
 _LIST_LABEL = re.compile(r"[^：:，。；！？,;.!?]{1,12}")
 # A sentence that goes on from the one before it: its subject or topic is named there.

@@ -1016,13 +1016,13 @@ def _shelf_wide_parts(
 _ASKED_FOR = re.compile(r"(?:什么|哪些|哪一?[个篇项家部款位种条份本类])[^？?，,。；;]*")
 _HOW = frozenset({"怎么", "如何", "怎样", "怎么样", "为何", "为什么"})
 # What points back at a thing ("这份文件", "该技术"): named before, not by this clause.
-_POINTER_WORD = re.compile(r"[这那][一]?[个篇项家部款位种条份本些类]?|[该此]|[这那]")
+_POINTER_WORD = re.compile(r"[这那]一?[个篇项家部款位种条份本些类]?|[该此]")
 
 
 def _names_a_subject(clause: str) -> bool:
     """Whether a sub-question, its report's name cut out, names something it asks about: a
     noun outside what it asks for ("如何看待人形机器人的成本？" does; "是怎么解释的？" and
-    "给了哪些量化数字？" do not) — in English, any capitalised name or content word."""
+    "给了哪些量化数字？" do not) — in English, a name of its own (`entities`)."""
     if detect_language(clause) != "zh":
         return bool(entities(clause, ()))
     from trendqa.tokens import warm_up
@@ -1030,11 +1030,11 @@ def _names_a_subject(clause: str) -> bool:
     warm_up()
     import jieba.posseg
 
+    # The word after 怎么/如何 is what is done ("怎么定位", jieba's noun 定位); the one after
+    # 这份/该 was named before ("这份文件"). A term of trendqa's own dictionary ("人形机器
+    # 人") comes untagged: x.
     before = ""
     for pair in jieba.posseg.cut(_ASKED_FOR.sub(" ", clause)):
-        # The word after 怎么/如何 is what is done ("怎么定位", jieba's noun 定位); the one
-        # after 这份/该 was named before ("这份文件").
-        # (A term of trendqa's own dictionary, "人形机器人", comes untagged: x.)
         if (
             (pair.flag.startswith("n") or pair.flag == "eng" or pair.flag == "x")
             and len(pair.word.strip()) >= 2

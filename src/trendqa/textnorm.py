@@ -170,3 +170,9 @@ def without_leaders(text: str) -> str:
     """`text` with each run of dot leaders written as one ellipsis, as a reader would set a
     table row's cells apart in a sentence."""
     return _LEADER.sub(" … ", text)
+
+
+def as_read(text: str) -> str:
+    """A passage's sentence as a reader reads it, the model is shown it and an answer
+    quotes it: one line, no HTML tag, a table's dot leaders one ellipsis."""
+    return without_leaders(without_markup(one_line(text)))

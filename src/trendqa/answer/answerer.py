@@ -108,14 +108,7 @@ from trendqa.numbers import (
 )
 from trendqa.records import Chunk, Hit
 from trendqa.retrieval import Searcher, SearchOptions
-from trendqa.textnorm import (
-    detect_language,
-    fold,
-    han_share,
-    one_line,
-    without_leaders,
-    without_markup,
-)
+from trendqa.textnorm import as_read, detect_language, fold, han_share
 from trendqa.tokens import STOPWORDS, tokenize, words
 
 MAX_QUESTION_CHARS = 600
@@ -2321,7 +2314,7 @@ def _in_full(answer: Answer, sentences: bool = False) -> Answer:
             ):
                 full = core
             if full != core:
-                full = without_leaders(without_markup(one_line(full)))
+                full = as_read(full)
                 text = text[:at] + full + text[at + len(core) :]
                 claim = replace(claim, text=full + claim.text.strip()[len(core) :])
             cursor = at + len(full)

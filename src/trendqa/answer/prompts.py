@@ -17,7 +17,7 @@ from trendqa.answer.tables import labelled_rows
 from trendqa.answer.types import Passage, Sentence
 from trendqa.llm import ChatMessage, GenerationOptions
 from trendqa.numbers import annotate_chinese_scales
-from trendqa.textnorm import one_line, without_leaders, without_markup
+from trendqa.textnorm import as_read
 
 LANGUAGE_NAME = {"zh": "Chinese (简体中文)", "en": "English"}
 REPLY_IN = {"zh": "请用中文回答。", "en": "Answer in English."}
@@ -74,7 +74,7 @@ def shown(text: str, language: str) -> str:
     """A sentence as the model sees it: one line (a wrapped Chinese line joined without a
     space, which the model would copy), a table's dot leaders one ellipsis, no HTML tag,
     Chinese scales read out for English."""
-    text = without_leaders(" ".join(without_markup(one_line(text)).split()))
+    text = " ".join(as_read(text).split())
     return annotate_chinese_scales(text) if language == "en" else text
 
 

@@ -703,40 +703,12 @@ def defined_terms(question: str) -> tuple[str, ...]:
 
 # Capitalised words that name a role, not who holds it ("the President and ten Vice
 # Presidents").
-ROLE_WORDS = frozenset(
-    [
-        "vice",
-        "president",
-        "presidents",
-        "chief",
-        "executive",
-        "executives",
-        "officer",
-        "officers",
-        "director",
-        "directors",
-        "chair",
-        "chairman",
-        "chairwoman",
-        "chairperson",
-        "head",
-        "heads",
-        "deputy",
-        "general",
-        "manager",
-        "managers",
-        "board",
-        "secretary",
-        "minister",
-        "prime",
-        "senior",
-        "founder",
-        "founders",
-        "ceo",
-        "cfo",
-        "cto",
-    ]
-)
+ROLE_WORDS = frozenset((
+    "vice", "president", "presidents", "chief", "executive", "executives", "officer", "officers",
+    "director", "directors", "chair", "chairman", "chairwoman", "chairperson", "head", "heads",
+    "deputy", "general", "manager", "managers", "board", "secretary", "minister", "prime",
+    "senior", "founder", "founders", "ceo", "cfo", "cto",
+))  # fmt: skip
 
 
 def entities(question: str, report_names: Sequence[str] = ()) -> tuple[str, ...]:
@@ -794,7 +766,8 @@ _LOWER_LATIN = re.compile(r"[a-z]{3,}")
 
 # A word the question points at ("哪篇论文", "该论文"): the kind of thing it asks for, or one
 # it named already — jieba tags many common nouns nz (论文, 通讯), and these are no name.
-_POINTER = r"[哪该此这那][一]?[个篇项家部款位种条份本]?"
+_MEASURE_WORDS = "个篇项家部款位种条份本"  # 哪家, 这份, 该项…
+_POINTER = rf"[哪该此这那][一]?[{_MEASURE_WORDS}]?"
 
 
 def _pointed_at(word: str, question: str) -> bool:
@@ -803,7 +776,7 @@ def _pointed_at(word: str, question: str) -> bool:
 
 # The kind of thing a question asks for, written right after its interrogative ("是个什么
 # 东西", jieba's place name 东西 "east-west"): what is asked, never a subject it names.
-_ASKED = r"(?:什么|哪一?(?:[个篇项家部款位种条份本些])?)"
+_ASKED = rf"(?:什么|哪一?(?:[{_MEASURE_WORDS}些])?)"
 
 
 def _asked_kind(word: str, question: str) -> bool:
@@ -1013,10 +986,10 @@ def _shelf_wide_parts(
 
 # What a clause asks for, from its interrogative to its end ("哪些量化数字？"): the kind of
 # answer, not what it asks about.
-_ASKED_FOR = re.compile(r"(?:什么|哪些|哪一?[个篇项家部款位种条份本类])[^？?，,。；;]*")
+_ASKED_FOR = re.compile(rf"(?:什么|哪些|哪一?[{_MEASURE_WORDS}类])[^？?，,。；;]*")
 _HOW = frozenset({"怎么", "如何", "怎样", "怎么样", "为何", "为什么"})
 # What points back at a thing ("这份文件", "该技术"): named before, not by this clause.
-_POINTER_WORD = re.compile(r"[这那]一?[个篇项家部款位种条份本些类]?|[该此]")
+_POINTER_WORD = re.compile(rf"[这那]一?[{_MEASURE_WORDS}些类]?|[该此]")
 
 
 def _names_a_subject(clause: str) -> bool:

@@ -4740,3 +4740,39 @@ def test_a_translation_that_drops_the_questions_negation_is_asked_again_keeping_
     )
     ask(gen, Q_SHANGHAI)
     assert kinds(gen).count("question") == 1
+
+
+HOSTS = """# Olympic hosts
+
+## Beijing
+
+Having hosted the Summer Games in 2008, Beijing then hosted the Winter Games in 2022.
+Beijing is therefore the first city to have hosted both the summer and the winter Games.
+
+## Bids
+
+No fewer than eleven cities applied to host the 2004 Summer Olympics, and ten bid for 2008.
+The bidding cost the cities millions of dollars before a single vote was cast.
+"""
+
+
+@pytest.mark.parametrize("year", ["2004", "2008"])
+def test_an_answer_without_figures_from_a_passage_of_another_year_is_refused(  # type: ignore[no-untyped-def]
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader, year: str
+) -> None:
+    # The answer states no figure, yet the question's year frames it all the same: the
+    # passage cited never names 2004 (the one after it does), so it cannot say who hosted
+    # 2004's Games. Asked of 2008, the same answer stands.
+    root = tmp_path / "hosts"
+    root.mkdir()
+    (root / "hosts.md").write_text(HOSTS, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model("Beijing hosted the summer Games.", "Beijing is therefore the first city")
+    answer = Answerer(searcher, gen).ask(f"Which city hosted the summer Games in {year}?")
+    if year == "2008":
+        assert answer.answerable, answer.reason
+        assert "Beijing" in answer.text
+        return
+    assert not answer.answerable
+    assert answer.reason == "year: the cited passages never mention 2004", answer.reason

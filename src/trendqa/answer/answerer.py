@@ -1310,12 +1310,13 @@ class Answerer:
         # passages hold the whole's terms (the subject, the year), not its own few words.
         s = self._support(analysis.whole or question, cited_hits)
         framed = len(set(_YEAR.findall(question))) == 1
-        if framed and self._unframed(s.missing_numbers, cited_hits) and find_numbers(text):
-            # A figure from a passage that never names the question's year is likely another
-            # year's. Answers without figures pass: the date framing a question often sits
-            # in the passage next to the one stating the answer (checked before asking). A
-            # question spanning several years ("从2000年到2023年…？2022年…？") is framed by
-            # none: each claim's years are checked where it states them (`subject`).
+        if framed and self._unframed(s.missing_numbers, cited_hits):
+            # A passage that never names the question's year, nor sits just after one that
+            # does or under a dateline of it, answers for another year: a figure from it is
+            # likely another year's, and so is a name ("Which city hosted the Games in
+            # 2004?" answered from a passage on 2008's). A question spanning several years
+            # ("从2000年到2023年…？2022年…？") is framed by none: each claim's years are
+            # checked where it states them (`subject`).
             why = f"year: the cited passages never mention {s.missing_numbers[0]}"
             return self._cited_elsewhere(base, analysis, chosen, why)
         scale = TRANSLATED_SHARE if analysis.original else 1.0

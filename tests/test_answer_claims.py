@@ -1634,6 +1634,29 @@ def test_a_translation_that_joins_two_checked_claims_is_shown_citing_both(ask, s
     assert_checkable(answer, shelf)
 
 
+def test_a_translation_joining_two_claims_names_no_publisher_they_do_not(ask) -> None:  # type: ignore[no-untyped-def]
+    # Faithful to the two claims together but for the publisher it credits, which
+    # neither states: not shown; the second claim's own translation is.
+    gen = model(
+        "北京市人工智能企业数量为2,200家。上海市人工智能企业数量为1,100家。",
+        "北京市人工智能企业数量",
+        question="2023年底北京和上海各有多少家人工智能企业？",
+        translations=[
+            "Bing Association: at the end of 2023, Beijing had 2,200 AI companies and "
+            "Shanghai had 1,100.",
+            "Shanghai had 1,100 AI companies.",
+        ],
+    )
+    answer = ask(
+        gen, "How many AI companies did Beijing and Shanghai each have at the end of 2023?"
+    )
+    assert answer.answerable, answer.reason
+    assert "Bing" not in answer.text, answer.text
+    assert "Shanghai had 1,100 AI companies" in answer.text
+    first = answer.claims[0]
+    assert not first.supported and first.reason.startswith("translation:"), answer.claims
+
+
 def test_translations_that_slip_by_one_are_asked_again_one_by_one(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
     # The translator wrote the first statement as two: every translation after it is the
     # wrong one's. Each statement whose translation fails is translated again alone.
@@ -1666,6 +1689,75 @@ def test_translations_that_slip_by_one_are_asked_again_one_by_one(ask, shelf: Pa
     assert all(c.supported for c in answer.claims), answer.claims
     assert kinds(gen).count("translate") == 3  # the list once, then each statement alone
     assert_checkable(answer, shelf)
+
+
+LAYERS = """# 人工智能产业挑战
+
+## 三个层面的挑战
+
+基础层的挑战是高质量数据集严重短缺。技术层的挑战是人工智能框架生态不足。应用层的挑战是成本压力高、商业化难。
+"""
+LAYERS_ZH = ["基础层的挑战是高质量数据集严重短缺。", "技术层的挑战是人工智能框架生态不足。"]
+LAYERS_ZH.append("应用层的挑战是成本压力高、商业化难。")
+LAYERS_EN = [
+    "At the foundation layer, the challenge is a shortage of datasets.",
+    "At the technology layer, the challenge is an AI frameworks ecosystem that falls short.",
+    "At the application layer, the challenge is high cost and hard commercialisation.",
+]
+
+
+def test_a_list_translation_closer_to_a_neighbours_statement_is_asked_again(  # type: ignore[no-untyped-def]
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # Translated together, the second statement came back blended with the first: close
+    # enough to its own to pass the bar, closer still to its neighbour's. It says the
+    # first layer's challenge again, so it is translated again alone.
+    root = tmp_path / "layers"
+    root.mkdir()
+    (root / "layers.md").write_text(LAYERS, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    glossary = {
+        "foundation": "基础层",
+        "technology": "技术层",
+        "application": "应用层",
+        "datasets": "高质量数据集",
+        "shortage": "严重短缺",
+        "frameworks": "人工智能框架",
+        "ecosystem": "生态不足",
+        "cost": "成本压力高",
+        "commercialisation": "商业化难",
+        "challenge": "的挑战是",
+    }
+    searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary=glossary))[0]
+    blended = (
+        "At the technology and foundation layers, the challenge is a shortage of datasets "
+        "for frameworks."
+    )
+    base = model(
+        "\n".join(f"- {s}" for s in LAYERS_ZH),
+        "基础层的挑战",
+        "技术层的挑战",
+        "应用层的挑战",
+        question="基础层、技术层和应用层的挑战分别有哪些？",
+    )
+
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        if prompts.request_kind(options) != "translate":
+            return base._script(messages, options)  # type: ignore[misc]
+        given = prompts.statements(messages)
+        if len(given) > 1:
+            return json.dumps({"translations": [LAYERS_EN[0], blended, LAYERS_EN[2]]})
+        return json.dumps({"translations": [LAYERS_EN[LAYERS_ZH.index(given[0])]]})
+
+    gen = FakeGenerator(script)
+    question = "What challenges exist at the foundation, technology and application layers?"
+    answer = Answerer(searcher, gen).ask(question, AskOptions())
+    assert answer.answerable, answer.reason
+    assert blended not in answer.text
+    assert all(line.rstrip(".") in answer.text for line in LAYERS_EN), answer.text
+    asked = [prompts.statements(m) for m, o in gen.calls if prompts.request_kind(o) == "translate"]
+    alone = [given for given in asked if len(given) == 1]
+    assert alone and all(given == [LAYERS_ZH[1]] for given in alone), asked  # only the slipped
 
 
 def test_a_translation_adding_a_figure_no_neighbour_states_is_never_shown(ask) -> None:  # type: ignore[no-untyped-def]

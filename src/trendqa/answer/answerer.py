@@ -1696,12 +1696,18 @@ class Answerer:
             for c, t in zip(kept, texts, strict=True)
         ]
         texts = self._without_chinese(kept, tidied, language, analysis, run)
-        fidelity = self._fidelity(texts, kept)
+        fidelity, rival = self._closeness(texts, statements)
         lines: list[str] = texts
 
         def fault_of(i: int) -> str:
             framing = _framing(analysis.asked, answer.passages, kept[i].citations)
-            return self._fault(kept[i].text, lines[i], language, fidelity[i], framing)
+            fault = self._fault(kept[i].text, lines[i], language, fidelity[i], framing)
+            if not fault and rival[i] > fidelity[i]:
+                # A list's translation slipped onto its neighbour's statement (the second
+                # layer's challenge written as the first's again) can pass the bar for its
+                # own: it must mean its own statement more than any other.
+                fault = "the translation is closer to another checked claim than to its own"
+            return fault
 
         # A list's translations can slip by one (one statement written as two), and a
         # small model drops a figure ("48 SG2042 chips" for 48颗SG2042 64核芯片): each
@@ -1731,14 +1737,16 @@ class Answerer:
             redone = self._without_chinese(
                 redo, [lines[i] for i in faulty], language, analysis, run
             )
-            for i, text, cosine in zip(faulty, redone, self._fidelity(redone, redo), strict=True):
-                lines[i], fidelity[i] = text, cosine
+            redone_fidelity, redone_rival = self._closeness(redone, statements, faulty)
+            for n, i in enumerate(faulty):
+                lines[i], fidelity[i], rival[i] = redone[n], redone_fidelity[n], redone_rival[n]
         if language == "en":
             for i in range(len(kept)):
                 if not fault_of(i) and names.left_out(kept[i].text, lines[i]):
                     named = self._named_again(kept[i], answer, analysis, run)
                     if named is not None:
                         lines[i], fidelity[i] = named
+                        rival[i] = self._closeness([lines[i]], statements, [i])[1][0]
         translated: dict[int, Claim] = {}
         within: set[int] = set()  # claims another's translation says too
         for i, (claim, text) in enumerate(zip(kept, lines, strict=True)):
@@ -1821,6 +1829,23 @@ class Answerer:
             return None
         return text, cosine
 
+    def _closeness(
+        self, texts: Sequence[str], statements: Sequence[str], own: Sequence[int] = ()
+    ) -> tuple[list[float], list[float]]:
+        """How close each translation is in meaning to its own statement (`own[i]`, by
+        default the i-th), and to the closest other statement (-1.0 when there is none),
+        in one embedding call."""
+        own = list(own) or list(range(len(texts)))
+        if self.searcher.embedder is None or not texts:
+            return [1.0] * len(texts), [-1.0] * len(texts)
+        cosines = self._similarity(list(texts), list(statements))
+        fidelity = [row[own[i]] for i, row in enumerate(cosines)]
+        rival = [
+            max((c for j, c in enumerate(row) if j != own[i]), default=-1.0)
+            for i, row in enumerate(cosines)
+        ]
+        return fidelity, rival
+
     def _fidelity(self, texts: Sequence[str], claims: Sequence[Claim]) -> list[float]:
         """How close each translation is in meaning to its claim."""
         return self._paired(texts, [c.text for c in claims])
@@ -1848,6 +1873,8 @@ class Answerer:
             if not text.strip() or detect_language(text) != language:
                 continue
             if unsupported_numbers(text, checked) or dropped_numbers(kept[i].text, text):
+                continue
+            if self._publisher_fault(checked, text):
                 continue
             # Embedded only once the cheap checks pass: the one costly step.
             cosine = self._similarity([text], [checked])[0][0]

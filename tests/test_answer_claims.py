@@ -4868,3 +4868,41 @@ def test_an_answer_without_figures_from_a_passage_of_another_year_is_refused(  #
         return
     assert not answer.answerable
     assert answer.reason == "year: the cited passages never mention 2004", answer.reason
+
+
+EMPTY_TREND = """# 2023年五大科技趋势
+
+**趋势三：存算一体**
+
+存算一体旨在计算单元与存储单元融合，在实现数据存储的同时直接进行计算。
+
+**趋势四：云原生安全**
+
+{body}**趋势五：软硬融合云计算体系架构**
+
+云计算向以 CIPU 为中心的全新云计算体系架构深度演进，带来云上应用的全面加速。
+"""
+
+
+@pytest.mark.parametrize("body", ["", "云原生安全从面向资产的安全走向面向应用的安全。\n\n"])
+def test_a_heading_with_no_body_is_answered_by_no_other_sections_sentence(  # type: ignore[no-untyped-def]
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader, body: str
+) -> None:
+    # Trend four's heading is followed straight by trend five's: the report says nothing
+    # under it, and trend five's sentence is about trend five. With a body, that body
+    # answers.
+    root = tmp_path / "trends"
+    root.mkdir()
+    (root / "trends.md").write_text(EMPTY_TREND.format(body=body), encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    needle = "云原生安全从" if body else "云计算向以"
+    gen = model("云计算向以 CIPU 为中心的全新云计算体系架构深度演进。", needle)
+    if body:
+        gen = model("云原生安全从面向资产的安全走向面向应用的安全。", needle)
+    answer = Answerer(searcher, gen).ask("趋势四云原生安全有哪些趋势？", AskOptions())
+    if body:
+        assert answer.answerable, answer.reason
+        return
+    assert not answer.answerable
+    assert answer.reason.startswith("heading: the question asks of 趋势四：云原生安全")

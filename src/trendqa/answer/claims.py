@@ -194,6 +194,14 @@ _KIND_NOUNS = frozenset({"领域", "行业", "板块", "方面", "类别", "门�
 # A line that may be a heading: short, no clause or label punctuation (a caption's
 # "来源：…" is none).
 _HEADING_LINE = re.compile(r"[^：:，,。；！？;!?]{1,40}")
+# A numbered section's heading: its label, then its title.
+_SECTION_TITLE = re.compile(
+    r"(?P<label>趋势[一二三四五六七八九十\d]{1,3}|第[一二三四五六七八九十\d]{1,3}[章节部分篇]"
+    r"|[一二三四五六七八九十]{1,3}、|\d{1,2}(?:[、.．]|\s))"
+    r"\s*[:：]?\s*(?P<title>[^:：，,。；;！？!?\t]{2,30})"
+)
+_NUMERAL = re.compile(r"[一二三四五六七八九十\d]")
+SECTION_TITLE_CHARS = 3  # a shorter title (算力) is a word many questions use otherwise
 # A bulleted line: an item of a run.
 _LIST_ITEM = re.compile(r"^[-*•·●▪]\s*\S")
 # How many sentences an entry under a topic line may hold before the claim's sentence.
@@ -879,6 +887,17 @@ class ClaimChecker:
                 f"the cited sentences state it for another subject, not {missing}",
                 score,
             )
+        empty = self._empty_section(evidence)
+        if empty:
+            return ClaimResult(
+                claim,
+                evidence,
+                False,
+                "heading",
+                f"the question asks of {empty}, a heading with no body, and no cited "
+                "sentence names it",
+                score,
+            )
         unheaded = self._unheaded(claim, evidence)
         if unheaded:
             return ClaimResult(
@@ -1289,6 +1308,26 @@ class ClaimChecker:
             if _section(q) in sections or id(q) in cited
         ]
         return not any(f in text for f in forms for text in shown)
+
+    def _empty_section(self, evidence: Sequence[Evidence]) -> str:
+        """The numbered section the question asks of whose heading a shown passage gives
+        with no body — the next line is the next section's heading ("趋势四：云原生安全"
+        over "趋势五：…") — when none of the claim's sentences names its title ('' when
+        there is none). The report says nothing under it; a sentence of the next section
+        is about that section's topic, not the one asked."""
+        asked = fold(self.analysis.question)
+        for passage in self._shown_passages:
+            lines = [line for line in passage.hit.chunk.text.split("\n") if line.strip()]
+            for line, after in itertools.pairwise(lines):
+                this, following = section_title(line), section_title(after)
+                if this is None or following is None or this[0] != following[0]:
+                    continue
+                title = fold(this[1])
+                if len(title) < SECTION_TITLE_CHARS or title not in asked:
+                    continue
+                if not any(title in fold(s.text) for _p, s in evidence):
+                    return line.strip(" *#\t")
+        return ""
 
     def _unheaded(self, claim: str, evidence: Sequence[Evidence]) -> str:
         """For a list, a definition or an overview: the quoted term the question asks under
@@ -2261,6 +2300,16 @@ def _section(passage: Passage) -> tuple[str, str]:
     if passage.part == "outline":
         return chunk.location.doc, fold(chunk.text)
     return chunk.location.doc, fold(chunk.heading or "")
+
+
+def section_title(line: str) -> tuple[str, str] | None:
+    """A numbered section's heading line as (the kind of its label, its title): ("趋势#",
+    "云原生安全") of "**趋势四：云原生安全**", ("#、", "引言") of "一、引言"; None for
+    any other line."""
+    m = _SECTION_TITLE.fullmatch(line.strip(" *#\t"))
+    if m is None:
+        return None
+    return _NUMERAL.sub("#", m.group("label")).strip(), m.group("title").strip(" *")
 
 
 def _kinds(names: Sequence[str]) -> frozenset[str]:

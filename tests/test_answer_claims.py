@@ -3014,6 +3014,24 @@ def test_an_enumeration_whose_last_item_was_dropped_does_not_end_on_its_separato
     assert _compose(text, results) == "要点包括高性能渲染、工具链成熟"
 
 
+@pytest.mark.parametrize("separator", ["、", "，", ","])
+def test_an_enumeration_with_an_item_dropped_between_others_keeps_one_separator(
+    separator: str,
+) -> None:
+    from trendqa.answer.answerer import _compose
+    from trendqa.answer.claims import ClaimResult
+
+    # "微软、谷歌、微软、特斯拉" with the repeated item dropped: "…谷歌、特斯拉", never "、、".
+    text = separator.join(["微软", "谷歌", "微软", "特斯拉"])
+    results = [
+        ClaimResult("微软", (), True),
+        ClaimResult("谷歌", (), True),
+        ClaimResult("微软", (), False),
+        ClaimResult("特斯拉", (), True),
+    ]
+    assert _compose(text, results) == separator.join(["微软", "谷歌", "特斯拉"])
+
+
 def test_a_bare_claim_is_not_shown_with_the_clause_of_the_next_claim() -> None:
     # Two claims from one sentence of a timeline: shown in full, the first would take in
     # the second's clause and the answer would state it twice.

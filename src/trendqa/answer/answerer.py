@@ -2451,8 +2451,8 @@ def _compose(text: str, results: Sequence[ClaimResult]) -> str:
         end = at + len(r.text)
         stop = end + 1 if end < len(text) and text[end] in "。.!！?？；;" else end
         gap = text[cursor:at]
-        if not r.supported and gap.strip() in ("，", ","):
-            # "A，B。" without B: "A。"
+        if not r.supported and gap.strip() in ("，", ",", "、"):
+            # "A，B。" without B: "A。"; "A、B、C" without B: "A、C"
             gap = text[end:stop] or (r.text[-1] if r.text[-1] in "。.!！?？；;" else "")
         out.append(gap)
         if r.supported:

@@ -491,6 +491,8 @@ class Answerer:
             shown_in=analysis.language,
             people=tuple(people.items()),
             defines=analysis.defines or (kind == "definition"),
+            ordinal=inner.ordinal or analysis.ordinal,
+            ordinal_of=inner.ordinal_of or analysis.ordinal_of,
         )
 
     # ------------------------------------------------------------------ retrieval
@@ -571,7 +573,11 @@ class Answerer:
         return list(dict.fromkeys(out))
 
     def _evidence(self, analysis: QuestionAnalysis, hits: Sequence[Hit]) -> list[Hit]:
-        """What the model reads: the hits, grown into their section for research questions."""
+        """What the model reads: the hits, grown into their section for research questions;
+        first, for a section asked for by its number, that section."""
+        numbered = self._numbered(analysis, hits)
+        if numbered:
+            hits = [*numbered, *(h for h in hits if not _within(h, numbered))]
         if analysis.type not in ("list", "definition", "overview") or not hits:
             return list(hits)
         # The section read is the best hit's — or the best one's that writes the terms
@@ -610,6 +616,23 @@ class Answerer:
             if outline and len(outline) > 2:
                 out = outline + out[:1]  # the outline, then the section it was found from
         return out
+
+    def _numbered(self, analysis: QuestionAnalysis, hits: Sequence[Hit]) -> list[Hit]:
+        """The section a question asks for by its number ("第三个趋势是什么？"), in the
+        report it names or else the first report found that numbers its headings so:
+        the words "third trend" are in no passage, and the passages found for the rest
+        of the question are the first trend's as likely as the third's."""
+        if not analysis.ordinal or not hits:
+            return []
+        docs = list(analysis.docs) or list(dict.fromkeys(h.chunk.doc for h in hits))
+        idf = self.searcher.bm25.idf
+        words = [*key_terms(self.reports.strip(analysis.question)), *analysis.terms_zh]
+        terms = {t: idf[t] for t in words if t in idf}
+        for doc in docs:
+            found = self.shelf.numbered(doc, analysis.ordinal, analysis.ordinal_of, terms)
+            if found:
+                return found
+        return []
 
     # ------------------------------------------------------------------ gate
 
@@ -2438,6 +2461,17 @@ def _repeated(piece: str, text: str) -> bool:
         0, len(piece), 0, len(text)
     )
     return match.size >= max(4, REPEATED_SHARE * len(piece))
+
+
+def _within(hit: Hit, hits: Sequence[Hit]) -> bool:
+    """Whether `hit`'s text lies inside one of `hits`' spans of the same document."""
+    loc = hit.chunk.location
+    return any(
+        loc.doc == h.chunk.location.doc
+        and h.chunk.location.start <= loc.start
+        and loc.end <= h.chunk.location.end
+        for h in hits
+    )
 
 
 def _compose(text: str, results: Sequence[ClaimResult]) -> str:

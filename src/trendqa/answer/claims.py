@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from types import MappingProxyType
+from typing import NamedTuple
 
 from trendqa.answer.cite import overlap
 from trendqa.answer.context import NUMBERED, heading_at
@@ -37,6 +38,7 @@ from trendqa.numbers import (
     dropped_numbers,
     find_numbers,
     han_figures,
+    han_value,
     in_unit,
     table_unit,
     unsupported_numbers,
@@ -887,6 +889,17 @@ class ClaimChecker:
                 f"the cited sentences state it for another subject, not {missing}",
                 score,
             )
+        other = self._other_numbered(evidence)
+        if other:
+            return ClaimResult(
+                claim,
+                evidence,
+                False,
+                "heading",
+                f"the question asks for {self._asked_numbered}; its cited sentences stand "
+                f"under {other}",
+                score,
+            )
         empty = self._empty_section(evidence)
         if empty:
             return ClaimResult(
@@ -1309,6 +1322,36 @@ class ClaimChecker:
         ]
         return not any(f in text for f in forms for text in shown)
 
+    @property
+    def _asked_numbered(self) -> str:
+        word = self.analysis.ordinal_of
+        return f"{word} {self.analysis.ordinal}" if word else f"number {self.analysis.ordinal}"
+
+    def _other_numbered(self, evidence: Sequence[Evidence]) -> str:
+        """For a section asked for by its number ("第三个趋势"): the numbered heading the
+        claim's sentences stand under instead — "趋势一：多模态预训练大模型" — when none
+        stands under the one asked for ('' when one does, or none stands under a numbered
+        heading: nothing says it is another's). The heading in force is the nearest one
+        above of each kind of label; of the kind whose label names what the question
+        numbers (趋势) when there is one."""
+        number, word = self.analysis.ordinal, self.analysis.ordinal_of
+        if not number or self.document_text is None or not evidence:
+            return ""
+        other = ""
+        for p, s in evidence:
+            chunk = p.hit.chunk
+            head = self.document_text(chunk.doc)[: chunk.location.start + s.offset + len(s.text)]
+            in_force: dict[str, tuple[int, str]] = {}
+            for line in reversed(head.split("\n")):
+                title = section_title(line)
+                if title is not None and title.kind not in in_force:
+                    in_force[title.kind] = (title.number, line.strip(" *#\t"))
+            kinds = [k for k in in_force if word and word in k] or list(in_force)
+            if not kinds or any(in_force[k][0] == number for k in kinds):
+                return ""
+            other = other or in_force[kinds[0]][1]
+        return other
+
     def _empty_section(self, evidence: Sequence[Evidence]) -> str:
         """The numbered section the question asks of whose heading a shown passage gives
         with no body — the next line is the next section's heading ("趋势四：云原生安全"
@@ -1320,9 +1363,9 @@ class ClaimChecker:
             lines = [line for line in passage.hit.chunk.text.split("\n") if line.strip()]
             for line, after in itertools.pairwise(lines):
                 this, following = section_title(line), section_title(after)
-                if this is None or following is None or this[0] != following[0]:
+                if this is None or following is None or this.kind != following.kind:
                     continue
-                title = fold(this[1])
+                title = fold(this.title)
                 if len(title) < SECTION_TITLE_CHARS or title not in asked:
                     continue
                 if not any(title in fold(s.text) for _p, s in evidence):
@@ -2302,14 +2345,24 @@ def _section(passage: Passage) -> tuple[str, str]:
     return chunk.location.doc, fold(chunk.heading or "")
 
 
-def section_title(line: str) -> tuple[str, str] | None:
-    """A numbered section's heading line as (the kind of its label, its title): ("趋势#",
-    "云原生安全") of "**趋势四：云原生安全**", ("#、", "引言") of "一、引言"; None for
-    any other line."""
+class SectionTitle(NamedTuple):
+    """A numbered section's heading line: the kind of its label, its number, its title."""
+
+    kind: str
+    number: int
+    title: str
+
+
+def section_title(line: str) -> SectionTitle | None:
+    """A numbered section's heading line read: ("趋势#", 4, "云原生安全") of
+    "**趋势四：云原生安全**", ("#、", 1, "引言") of "一、引言"; None for any other line."""
     m = _SECTION_TITLE.fullmatch(line.strip(" *#\t"))
     if m is None:
         return None
-    return _NUMERAL.sub("#", m.group("label")).strip(), m.group("title").strip(" *")
+    label = m.group("label")
+    numeral = "".join(_NUMERAL.findall(label))
+    number = int(numeral) if numeral.isdigit() else int(han_value(numeral))
+    return SectionTitle(_NUMERAL.sub("#", label).strip(), number, m.group("title").strip(" *"))
 
 
 def _kinds(names: Sequence[str]) -> frozenset[str]:

@@ -230,16 +230,57 @@ class Shelf:
             return max(0, run[0].start - near, near - run[-1].start)
 
         def weight(run: list[OutlineEntry]) -> float:
-            if not terms:
-                return 0.0
-            end = run[-1].start + len(run[-1].text)
-            text = fold(self._text(doc, run[0].start - OUTLINE_LEAD_CHARS, end))
-            return round(sum(w for t, w in terms.items() if fold(t) in text), 6)
+            return self._weight(doc, run, terms)
 
         best = min(runs, key=lambda r: (-weight(r), abs(len(r) - count), distance(r)))
         found = weight(best)
         under = self._heading_before(doc, best[0].start)
         return [_heading_hit(e, i, found, under) for i, e in enumerate(best, 1)]
+
+    def _weight(
+        self, doc: str, run: Sequence[OutlineEntry], terms: Mapping[str, float] | None
+    ) -> float:
+        """The idf of the question's `terms` a run's words hold: its headings and what
+        introduces it."""
+        if not terms:
+            return 0.0
+        end = run[-1].start + len(run[-1].text)
+        text = fold(self._text(doc, run[0].start - OUTLINE_LEAD_CHARS, end))
+        return round(sum(w for t, w in terms.items() if fold(t) in text), 6)
+
+    def numbered(
+        self, doc: str, number: int, word: str = "", terms: Mapping[str, float] | None = None
+    ) -> list[Hit]:
+        """The section of `doc` a question asks for by its number ("第三个趋势"): the
+        heading numbered `number` in a numbered run of `doc`'s headings — of a series
+        whose label holds `word` (趋势) when one does; of the run holding the most of the
+        question's `terms`, then the first — with the passages under it. [] when no run
+        has that number."""
+        runs = [
+            r for r in _runs(self._outlines.get(doc, [])) if r[0].number <= number <= r[-1].number
+        ]
+        runs = [r for r in runs if word and word in r[0].series] or runs
+        if not runs:
+            return []
+        best = min(runs, key=lambda r: -self._weight(doc, r, terms))  # the first of equals
+        entry = next(e for e in best if e.number == number)
+        heading = fold(entry.text)
+        rows = self.by_doc[doc]
+        under = [
+            self.chunks[r]
+            for r in rows
+            if self.chunks[r].location.end > entry.start
+            and heading in fold(self.chunks[r].heading or "")
+        ]
+        holding = [
+            self.chunks[r]
+            for r in rows
+            if self.chunks[r].location.start <= entry.start < self.chunks[r].location.end
+        ]
+        found = under or holding
+        if not found:
+            return []
+        return self.section(Hit(found[0], 1, 1.0, retrievers={"numbered": 1}))
 
     def _heading_before(self, doc: str, start: int) -> str | None:
         """The heading in force just before `start` in `doc`: the section a numbered run of

@@ -64,6 +64,10 @@ class QuestionAnalysis:
     # and what its answer states already.
     whole: str = ""
     stated: str = ""
+    # A numbered section asked for by its number ("第三个趋势", "the third trend"): the
+    # number, and the word naming what is numbered (趋势; "" when none is named).
+    ordinal: int = 0
+    ordinal_of: str = ""
 
     @property
     def asked(self) -> str:
@@ -833,6 +837,7 @@ def analyze(
     report_names = [n for d in named for n in reports.names[d]]
     # An English gloss of a Chinese term (科技巨头（Big Tech）) names no second subject.
     found = entities(without_gloss(question), report_names)
+    ordinal = asked_ordinal(reports.strip(question))
     return QuestionAnalysis(
         question=question,
         language=language or detect_language(question),
@@ -845,7 +850,58 @@ def analyze(
         count=expected_count(question) if kind == "list" else None,
         wants=wanted_form(reports.strip(question)) if kind in ("number", "fact") else "",
         defines=asks_definition(reports.strip(question), kind),
+        ordinal=ordinal[0] if ordinal else 0,
+        ordinal_of=ordinal[1] if ordinal else "",
     )
+
+
+# What a report numbers its sections as: "第三个趋势", "趋势三", "第2章", "the third trend",
+# "trend 3". A rank (排名第三), a quarter (第三季度) or an edition (第七届) numbers no
+# section: the number must come with the word for one.
+_SECTION_WORDS_ZH = "趋势|方向|要点|挑战|路径|原则|特征|部分|章|节|篇"
+_ORDINAL_ZH = re.compile(
+    rf"第\s*(?P<n>[一二三四五六七八九十]{{1,3}}|\d{{1,2}})\s*(?:个|项|条|大|点)?\s*"
+    rf"(?:科技|技术|发展|关键)?(?P<what>{_SECTION_WORDS_ZH})"
+    rf"|(?P<what2>趋势|要点)\s*(?P<n2>[一二三四五六七八九十]{{1,3}}|\d{{1,2}})"
+)
+_ENGLISH_ORDINALS: tuple[str, ...] = ("first", "second", "third", "fourth", "fifth")
+_ENGLISH_ORDINALS += ("sixth", "seventh", "eighth", "ninth", "tenth")
+_ENGLISH_NUMBERS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_SECTION_WORDS_EN = "trend|direction|challenge|path|principle|point|chapter|section|part"
+_ORDINAL_EN = re.compile(
+    rf"\b(?P<n>{'|'.join(_ENGLISH_ORDINALS)}|\d{{1,2}}(?:st|nd|rd|th))\s+(?:\w+\s+)?"
+    rf"(?P<what>{_SECTION_WORDS_EN})s?\b"
+    rf"|\b(?P<what2>trend|chapter|section|part)\s+(?P<n2>\d{{1,2}}|{'|'.join(_ENGLISH_NUMBERS)})\b",
+    re.IGNORECASE,
+)
+# The Chinese a report's headings use for what an English question numbers.
+_SECTION_WORDS_IN_ZH = {"trend": "趋势", "chapter": "章", "section": "节", "challenge": "挑战"}
+
+
+def asked_ordinal(question: str) -> tuple[int, str] | None:
+    """The numbered section `question` asks for, as (its number, the word naming what is
+    numbered, in Chinese where a report's headings would write it), or None."""
+    from trendqa.numbers import han_value
+
+    m = _ORDINAL_ZH.search(question)
+    if m:
+        numeral, what = (
+            (m.group("n"), m.group("what")) if m.group("n") else (m.group("n2"), m.group("what2"))
+        )
+        number = int(numeral) if numeral.isdigit() else int(han_value(numeral))
+        return (number, what) if number > 0 else None
+    m = _ORDINAL_EN.search(question)
+    if not m:
+        return None
+    numeral = (m.group("n") or m.group("n2")).lower()
+    what = (m.group("what") or m.group("what2")).lower()
+    if numeral in _ENGLISH_ORDINALS:
+        number = _ENGLISH_ORDINALS.index(numeral) + 1
+    elif numeral in _ENGLISH_NUMBERS:
+        number = _ENGLISH_NUMBERS.index(numeral) + 1
+    else:
+        number = int(re.sub(r"\D", "", numeral))
+    return (number, _SECTION_WORDS_IN_ZH.get(what, what)) if number > 0 else None
 
 
 def sub_questions(question: str) -> list[str]:

@@ -78,6 +78,7 @@ from trendqa.answer.question import (
     standalone,
     sub_questions,
     topic_lead,
+    unnumbered,
     wanted_form,
     with_subjects,
     without_added_years,
@@ -637,6 +638,9 @@ class Answerer:
     # ------------------------------------------------------------------ gate
 
     def _support(self, question: str, hits: Sequence[Hit]) -> Support:
+        # A section asked for by its number: the passages write neither the number nor
+        # its measure word (第三个).
+        question = unnumbered(question)
         # A region the question names by its provinces is written as one (京津冀).
         region = regions(question)
         texts = [with_members(chunk_context(h.chunk, self.meta_text), region) for h in hits]

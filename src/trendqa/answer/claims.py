@@ -38,7 +38,6 @@ from trendqa.numbers import (
     dropped_numbers,
     find_numbers,
     han_figures,
-    han_value,
     in_unit,
     table_unit,
     unsupported_numbers,
@@ -889,15 +888,15 @@ class ClaimChecker:
                 f"the cited sentences state it for another subject, not {missing}",
                 score,
             )
-        other = self._other_numbered(evidence)
-        if other:
+        numbered = self._outside_numbered(evidence)
+        if numbered:
             return ClaimResult(
                 claim,
                 evidence,
                 False,
                 "heading",
-                f"the question asks for {self._asked_numbered}; its cited sentences stand "
-                f"under {other}",
+                f"the question asks for the section numbered {self.analysis.ordinal} "
+                f"({numbered}); no cited sentence stands in it",
                 score,
             )
         empty = self._empty_section(evidence)
@@ -1322,35 +1321,24 @@ class ClaimChecker:
         ]
         return not any(f in text for f in forms for text in shown)
 
-    @property
-    def _asked_numbered(self) -> str:
-        word = self.analysis.ordinal_of
-        return f"{word} {self.analysis.ordinal}" if word else f"number {self.analysis.ordinal}"
-
-    def _other_numbered(self, evidence: Sequence[Evidence]) -> str:
-        """For a section asked for by its number ("第三个趋势"): the numbered heading the
-        claim's sentences stand under instead — "趋势一：多模态预训练大模型" — when none
-        stands under the one asked for ('' when one does, or none stands under a numbered
-        heading: nothing says it is another's). The heading in force is the nearest one
-        above of each kind of label; of the kind whose label names what the question
-        numbers (趋势) when there is one."""
-        number, word = self.analysis.ordinal, self.analysis.ordinal_of
-        if not number or self.document_text is None or not evidence:
+    def _outside_numbered(self, evidence: Sequence[Evidence]) -> str:
+        """For a section asked for by its number ("第三个趋势"): the heading of that
+        section — the passages shown for it, found by its number — when none of the
+        claim's sentences stands in it ('' when one does, or when no section was found
+        by the number: nothing says which the claim must be in)."""
+        if not self.analysis.ordinal:
             return ""
-        other = ""
+        numbered = [p for p in self._shown_passages if "numbered" in p.hit.retrievers]
+        if not numbered:
+            return ""
         for p, s in evidence:
-            chunk = p.hit.chunk
-            head = self.document_text(chunk.doc)[: chunk.location.start + s.offset + len(s.text)]
-            in_force: dict[str, tuple[int, str]] = {}
-            for line in reversed(head.split("\n")):
-                title = section_title(line)
-                if title is not None and title.kind not in in_force:
-                    in_force[title.kind] = (title.number, line.strip(" *#\t"))
-            kinds = [k for k in in_force if word and word in k] or list(in_force)
-            if not kinds or any(in_force[k][0] == number for k in kinds):
-                return ""
-            other = other or in_force[kinds[0]][1]
-        return other
+            loc = p.hit.chunk.location
+            at = loc.start + s.offset
+            for q in numbered:
+                span = q.hit.chunk.location
+                if span.doc == loc.doc and span.start <= at < span.end:
+                    return ""
+        return numbered[0].hit.chunk.heading or numbered[0].hit.chunk.text.split("\n")[0]
 
     def _empty_section(self, evidence: Sequence[Evidence]) -> str:
         """The numbered section the question asks of whose heading a shown passage gives
@@ -2346,23 +2334,19 @@ def _section(passage: Passage) -> tuple[str, str]:
 
 
 class SectionTitle(NamedTuple):
-    """A numbered section's heading line: the kind of its label, its number, its title."""
+    """A numbered section's heading line: the kind of its label, and its title."""
 
     kind: str
-    number: int
     title: str
 
 
 def section_title(line: str) -> SectionTitle | None:
-    """A numbered section's heading line read: ("趋势#", 4, "云原生安全") of
-    "**趋势四：云原生安全**", ("#、", 1, "引言") of "一、引言"; None for any other line."""
+    """A numbered section's heading line read: ("趋势#", "云原生安全") of "**趋势四：
+    云原生安全**", ("#、", "引言") of "一、引言"; None for any other line."""
     m = _SECTION_TITLE.fullmatch(line.strip(" *#\t"))
     if m is None:
         return None
-    label = m.group("label")
-    numeral = "".join(_NUMERAL.findall(label))
-    number = int(numeral) if numeral.isdigit() else int(han_value(numeral))
-    return SectionTitle(_NUMERAL.sub("#", label).strip(), number, m.group("title").strip(" *"))
+    return SectionTitle(_NUMERAL.sub("#", m.group("label")).strip(), m.group("title").strip(" *"))
 
 
 def _kinds(names: Sequence[str]) -> frozenset[str]:

@@ -280,7 +280,8 @@ class Shelf:
         found = under or holding
         if not found:
             return []
-        return self.section(Hit(found[0], 1, 1.0, retrievers={"numbered": 1}))
+        section = self.section(Hit(found[0], 1, 1.0))
+        return [replace(h, retrievers={"numbered": 1}) for h in section]
 
     def _heading_before(self, doc: str, start: int) -> str | None:
         """The heading in force just before `start` in `doc`: the section a numbered run of

@@ -878,6 +878,17 @@ _ORDINAL_EN = re.compile(
 _SECTION_WORDS_IN_ZH = {"trend": "趋势", "chapter": "章", "section": "节", "challenge": "挑战"}
 
 
+def unnumbered(question: str) -> str:
+    """`question` without the number of the section it asks for: "第三个趋势" is "趋势",
+    "the third trend" "trend" — the passages write neither the number nor its measure
+    word, and a question's terms are looked for in them."""
+
+    def word(m: re.Match[str]) -> str:
+        return m.group("what") or m.group("what2")
+
+    return _ORDINAL_EN.sub(word, _ORDINAL_ZH.sub(word, question))
+
+
 def asked_ordinal(question: str) -> tuple[int, str] | None:
     """The numbered section `question` asks for, as (its number, the word naming what is
     numbered, in Chinese where a report's headings would write it), or None."""

@@ -4970,3 +4970,63 @@ def test_a_numbered_section_asked_for_is_shown_first_and_answers_alone(ask) -> N
     assert not answer.answerable
     assert answer.reason.startswith("heading: the question asks for the section numbered 3")
     assert "趋势三" in answer.reason
+
+
+DISTRICTS = """# 深圳人工智能产业
+
+## 区域分布
+
+深圳市人工智能企业主要分布在南山区、龙华区和宝安区，三区合计占全市的六成以上。
+"""
+
+
+def test_a_district_is_translated_by_its_pinyin_not_a_city_the_model_knows(  # type: ignore[no-untyped-def]
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # Translated as a list, 龙华区 came back "Guangzhou District" and 宝安区 "Beijing".
+    # A district's English name is its pinyin: each translation that does not write it
+    # is asked again alone, with the name to write.
+    root = tmp_path / "districts"
+    root.mkdir()
+    (root / "districts.md").write_text(DISTRICTS, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary={"ai": "人工智能"}))[0]
+    first = {"南山区": "Nanshan District", "龙华区": "Guangzhou District", "宝安区": "Beijing"}
+    base = model(
+        "- 南山区\n- 龙华区\n- 宝安区",
+        "深圳市人工智能企业主要分布在",
+        question="深圳市人工智能企业主要分布在哪些区？",
+    )
+
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        if prompts.request_kind(options) != "translate":
+            return base._script(messages, options)  # type: ignore[misc]
+        given = prompts.statements(messages)
+        named = prompts.names_kept(messages)
+        out = named[:1] if named and len(given) == 1 else [first[g] for g in given]
+        return json.dumps({"translations": out})
+
+    gen = FakeGenerator(script)
+    answer = Answerer(searcher, gen).ask(
+        "Which districts of Shenzhen have the most AI companies?", AskOptions()
+    )
+    assert answer.answerable, answer.reason
+    for district in ("Nanshan District", "Longhua District", "Baoan District"):
+        assert district in answer.text, answer.text
+    assert "Guangzhou" not in answer.text and "Beijing" not in answer.text
+    asked = [prompts.names_kept(m) for m, o in gen.calls if prompts.request_kind(o) == "translate"]
+    assert ["Longhua District"] in asked and ["Baoan District"] in asked, asked
+
+
+def test_local_places_are_districts_counties_and_towns_read_by_their_pinyin() -> None:
+    from trendqa.answer.names import local_places, place_spelling, spells_place
+
+    text = "企业分布在南山区、浦东新区和昆山县，纽约市和西藏自治区不在其列。"
+    assert local_places(text) == ["南山区", "浦东新区", "昆山县"]
+    assert [place_spelling(p) for p in local_places(text)] == [
+        "Nanshan District",
+        "Pudong New Area",
+        "Kunshan County",
+    ]
+    assert spells_place("Bao'an District", "宝安区")
+    assert not spells_place("Salt Lake City", "盐田区")

@@ -1729,7 +1729,7 @@ class Answerer:
         def fault_of(i: int) -> str:
             framing = _framing(analysis.asked, answer.passages, kept[i].citations)
             fault = self._fault(kept[i].text, lines[i], language, fidelity[i], framing)
-            if not fault and rival[i] > fidelity[i]:
+            if not fault and rival[i] > fidelity[i] and not _spelled_place(kept[i].text, lines[i]):
                 # A list's translation slipped onto its neighbour's statement (the second
                 # layer's challenge written as the first's again) can pass the bar for its
                 # own: it must mean its own statement more than any other.
@@ -1750,13 +1750,19 @@ class Answerer:
                 len(kept) > 1
                 or find_numbers(kept[i].text)
                 or self._publisher_fault(kept[i].text, lines[i])
+                or _place_fault(kept[i].text, lines[i])
             )
         ]
         if faulty:
             for i in faulty:
                 lent = "" if self._publisher_fault(kept[i].text, lines[i]) else asked
                 again = self._translate_claims(
-                    [kept[i].text], language, run, lent, keep=_figures_of(kept[i], language)
+                    [kept[i].text],
+                    language,
+                    run,
+                    lent,
+                    keep=_figures_of(kept[i], language),
+                    names=_places_of(kept[i].text, language),
                 )
                 if again:
                     lines[i] = _tidied(again[0], kept[i].text, analysis)
@@ -1819,8 +1825,10 @@ class Answerer:
     ) -> str:
         """Why `text`, a translation of `checked`, may not be shown ('' when it may): its
         figures, language and meaning (`_translation_fault`), or a publisher it names."""
+        if _spelled_place(checked, text):
+            cosine = 1.0  # a bare place name's pinyin means it, whatever the embedder says
         fault = _translation_fault(checked, text, language, cosine, framing)
-        return fault or self._publisher_fault(checked, text)
+        return fault or self._publisher_fault(checked, text) or _place_fault(checked, text)
 
     def _publisher_fault(self, statement: str, translation: str) -> str:
         """Why an English translation may not stand for `statement`: it names a publisher
@@ -1901,7 +1909,7 @@ class Answerer:
                 continue
             if unsupported_numbers(text, checked) or dropped_numbers(kept[i].text, text):
                 continue
-            if self._publisher_fault(checked, text):
+            if self._publisher_fault(checked, text) or _place_fault(checked, text):
                 continue
             # Embedded only once the cheap checks pass: the one costly step.
             cosine = self._similarity([text], [checked])[0][0]
@@ -1962,8 +1970,9 @@ class Answerer:
                 continue
             figures = _figures_in(quote, language)
             borrowed = self._publisher_fault(quote, texts[i])
-            again = (figures or borrowed) and self._translate_claims(
-                [quote], language, run, "" if borrowed else question, keep=figures
+            places = _places_of(quote, language)
+            again = (figures or borrowed or places) and self._translate_claims(
+                [quote], language, run, "" if borrowed else question, figures, places
             )
             if not again:
                 return answer
@@ -2549,6 +2558,37 @@ def _translation_fault(
     if cosine < TRANSLATION_SIMILARITY:
         return f"the translation does not mean what the checked claim says ({cosine:.2f})"
     return ""
+
+
+def _place_fault(statement: str, translation: str) -> str:
+    """Why an English translation may not stand for `statement`: it does not write a
+    district, county or town the statement names by its pinyin ('' when it does, or
+    is not English)."""
+    if detect_language(translation) != "en":
+        return ""
+    for place in names.local_places(statement):
+        if not names.spells_place(translation, place):
+            return f"the translation does not write {place} as {names.place_spelling(place)}"
+    return ""
+
+
+def _spelled_place(statement: str, translation: str) -> bool:
+    """Whether `statement` is a local place's name alone ("盐田区") and `translation`
+    writes that name by its pinyin and nothing else ("Yantian District")."""
+    bare = statement.strip().rstrip("。.；;，,")
+    if names.local_places(bare) != [bare]:
+        return False
+    english = names.place_spelling(bare).lower().split()
+    written = re.sub(r"[^a-z ]", "", translation.lower()).split()
+    return names.spells_place(translation, bare) and len(written) <= len(english)
+
+
+def _places_of(statement: str, language: str) -> list[str]:
+    """The English names of the local places `statement` names, for a translation into
+    `language` to write as they are ([] for another language)."""
+    if language != "en":
+        return []
+    return [names.place_spelling(p) for p in names.local_places(statement)]
 
 
 def _figures_of(claim: Claim, language: str) -> list[str]:

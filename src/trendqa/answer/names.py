@@ -306,3 +306,49 @@ def half_written(text: str, source: str) -> str:
         return found.pop() if len(found) == 1 else piece
 
     return _HALF_WRITTEN.sub(whole, text)
+
+
+# A Chinese district, county or town (南山区, 浦东新区, 昆山县): its English name is its
+# pinyin ("Nanshan District"). A small model translating a bare list of them put cities
+# it knows in their place (盐田区 "Salt Lake City", 宝安区 "Beijing", 龙华区 "Guangzhou
+# District"). A city (市) may be a foreign one (纽约市, "New York"), and a region named
+# in English otherwise (西藏自治区, 香港特别行政区) is not spelled by its pinyin: neither
+# is held to it.
+_LOCAL_SUFFIX = re.compile(r"(?:新区|区|县|镇)$")
+_NOT_LOCAL = ("特别行政区", "自治区", "自治县", "特别合作区")
+
+
+def local_places(text: str) -> list[str]:
+    """The districts, counties and towns `text` names, as it writes them (the tagger's
+    place names ending 区, 县 or 镇, two characters or more before the suffix)."""
+    from trendqa.tokens import warm_up
+
+    warm_up()  # imports jieba the one way that keeps its import-time notices quiet
+    import jieba.posseg
+
+    out = []
+    for pair in jieba.posseg.cut(text):
+        word = pair.word.strip()
+        if pair.flag != "ns" or word.endswith(_NOT_LOCAL):
+            continue
+        m = _LOCAL_SUFFIX.search(word)
+        if m and m.start() >= 2:
+            out.append(word)
+    return list(dict.fromkeys(out))
+
+
+def place_spelling(place: str) -> str:
+    """A local place's English name as its pinyin writes it: 宝安区 "Baoan District"."""
+    base = _LOCAL_SUFFIX.sub("", place)
+    suffix = place[len(base) :]
+    english = {"区": "District", "新区": "New Area", "县": "County", "镇": "Town"}[suffix]
+    syllables = "".join(r[0] for r in readings(base))
+    return f"{syllables.capitalize()} {english}"
+
+
+def spells_place(text: str, place: str) -> bool:
+    """Whether English `text` writes the local place by its pinyin (any reading of a
+    character read several ways; "Bao'an" and "Baoan" alike)."""
+    letters = re.sub(r"[^a-z]", "", text.lower())
+    base = _LOCAL_SUFFIX.sub("", place)
+    return any(s and s in letters for s in _spellings(base))

@@ -4972,7 +4972,7 @@ def test_a_numbered_section_asked_for_is_shown_first_and_answers_alone(ask) -> N
     assert "趋势三" in answer.reason
 
 
-DISTRICTS = """# 深圳人工智能产业
+LOCAL_DISTRICTS = """# 深圳人工智能产业
 
 ## 区域分布
 
@@ -4988,7 +4988,7 @@ def test_a_district_is_translated_by_its_pinyin_not_a_city_the_model_knows(  # t
     # is asked again alone, with the name to write.
     root = tmp_path / "districts"
     root.mkdir()
-    (root / "districts.md").write_text(DISTRICTS, encoding="utf-8")
+    (root / "districts.md").write_text(LOCAL_DISTRICTS, encoding="utf-8")
     ingest_paths(settings, [root], loader=fake_loader)
     searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary={"ai": "人工智能"}))[0]
     first = {"南山区": "Nanshan District", "龙华区": "Guangzhou District", "宝安区": "Beijing"}

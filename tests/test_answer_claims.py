@@ -5022,7 +5022,7 @@ def test_local_places_are_districts_counties_and_towns_read_by_their_pinyin() ->
     from trendqa.answer.names import local_places, place_spelling, spells_place
 
     text = "企业分布在南山区、浦东新区和昆山县，纽约市和西藏自治区不在其列。"
-    assert local_places(text) == ["南山区", "浦东新区", "昆山县"]
+    assert local_places(text) == ("南山区", "浦东新区", "昆山县")
     assert [place_spelling(p) for p in local_places(text)] == [
         "Nanshan District",
         "Pudong New Area",

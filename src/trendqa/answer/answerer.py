@@ -2576,7 +2576,7 @@ def _spelled_place(statement: str, translation: str) -> bool:
     """Whether `statement` is a local place's name alone ("盐田区") and `translation`
     writes that name by its pinyin and nothing else ("Yantian District")."""
     bare = statement.strip().rstrip("。.；;，,")
-    if names.local_places(bare) != [bare]:
+    if names.local_places(bare) != (bare,):
         return False
     english = names.place_spelling(bare).lower().split()
     written = re.sub(r"[^a-z ]", "", translation.lower()).split()

@@ -16,10 +16,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from types import MappingProxyType
-from typing import NamedTuple
 
 from trendqa.answer.cite import overlap
-from trendqa.answer.context import NUMBERED, heading_at
+from trendqa.answer.context import NUMBERED, heading_at, numbered_heading
 from trendqa.answer.question import (
     QuestionAnalysis,
     ReportNames,
@@ -195,13 +194,6 @@ _KIND_NOUNS = frozenset({"领域", "行业", "板块", "方面", "类别", "门�
 # A line that may be a heading: short, no clause or label punctuation (a caption's
 # "来源：…" is none).
 _HEADING_LINE = re.compile(r"[^：:，,。；！？;!?]{1,40}")
-# A numbered section's heading: its label, then its title.
-_SECTION_TITLE = re.compile(
-    r"(?P<label>趋势[一二三四五六七八九十\d]{1,3}|第[一二三四五六七八九十\d]{1,3}[章节部分篇]"
-    r"|[一二三四五六七八九十]{1,3}、|\d{1,2}(?:[、.．]|\s))"
-    r"\s*[:：]?\s*(?P<title>[^:：，,。；;！？!?\t]{2,30})"
-)
-_NUMERAL = re.compile(r"[一二三四五六七八九十\d]")
 SECTION_TITLE_CHARS = 3  # a shorter title (算力) is a word many questions use otherwise
 # A bulleted line: an item of a run.
 _LIST_ITEM = re.compile(r"^[-*•·●▪]\s*\S")
@@ -1350,8 +1342,8 @@ class ClaimChecker:
         for passage in self._shown_passages:
             lines = [line for line in passage.hit.chunk.text.split("\n") if line.strip()]
             for line, after in itertools.pairwise(lines):
-                this, following = section_title(line), section_title(after)
-                if this is None or following is None or this.kind != following.kind:
+                this, following = numbered_heading(line), numbered_heading(after)
+                if this is None or following is None or this.series != following.series:
                     continue
                 title = fold(this.title)
                 if len(title) < SECTION_TITLE_CHARS or title not in asked:
@@ -2331,22 +2323,6 @@ def _section(passage: Passage) -> tuple[str, str]:
     if passage.part == "outline":
         return chunk.location.doc, fold(chunk.text)
     return chunk.location.doc, fold(chunk.heading or "")
-
-
-class SectionTitle(NamedTuple):
-    """A numbered section's heading line: the kind of its label, and its title."""
-
-    kind: str
-    title: str
-
-
-def section_title(line: str) -> SectionTitle | None:
-    """A numbered section's heading line read: ("趋势#", "云原生安全") of "**趋势四：
-    云原生安全**", ("#、", "引言") of "一、引言"; None for any other line."""
-    m = _SECTION_TITLE.fullmatch(line.strip(" *#\t"))
-    if m is None:
-        return None
-    return SectionTitle(_NUMERAL.sub("#", m.group("label")).strip(), m.group("title").strip(" *"))
 
 
 def _kinds(names: Sequence[str]) -> frozenset[str]:

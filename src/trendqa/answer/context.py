@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import NamedTuple
 
 from trendqa.answer.types import Passage, Sentence
 from trendqa.chunking import heading_of, split_sentences
@@ -229,11 +230,11 @@ class Shelf:
         def distance(run: list[OutlineEntry]) -> int:
             return max(0, run[0].start - near, near - run[-1].start)
 
-        def weight(run: list[OutlineEntry]) -> float:
-            return self._weight(doc, run, terms)
+        def key(run: list[OutlineEntry]) -> tuple[float, int, int]:
+            return -self._weight(doc, run, terms), abs(len(run) - count), distance(run)
 
-        best = min(runs, key=lambda r: (-weight(r), abs(len(r) - count), distance(r)))
-        found = weight(best)
+        best = min(runs, key=key)
+        found = self._weight(doc, best, terms)
         under = self._heading_before(doc, best[0].start)
         return [_heading_hit(e, i, found, under) for i, e in enumerate(best, 1)]
 
@@ -262,7 +263,7 @@ class Shelf:
         runs = [r for r in runs if word and word in r[0].series] or runs
         if not runs:
             return []
-        best = min(runs, key=lambda r: -self._weight(doc, r, terms))  # the first of equals
+        best = max(runs, key=lambda r: self._weight(doc, r, terms))  # the first of equals
         entry = next(e for e in best if e.number == number)
         heading = fold(entry.text)
         rows = self.by_doc[doc]
@@ -321,6 +322,28 @@ class Shelf:
                 text = self.chunks[row].text
                 parts.append(text[max(0, start - loc.start) : max(0, end - loc.start)])
         return "\n".join(parts)
+
+
+class NumberedHeading(NamedTuple):
+    """A heading line numbered in a series: "趋势四：云原生安全" is of series "趋势#:",
+    number 4, title "云原生安全"."""
+
+    series: str
+    number: int
+    title: str
+
+
+def numbered_heading(line: str) -> NumberedHeading | None:
+    """`line` read as an outline reads its headings, when it is one numbered in a series
+    (趋势四：, 一、, 01, 2.); None for any other line, and for a contents line."""
+    heading = heading_of(_BULLET.sub("", line), OUTLINE_HEADING_CHARS)
+    if not heading or ends_in_page(line):
+        return None
+    entry = OutlineEntry("", "", 0, 0, heading, heading)
+    m = _SERIES.match(heading)
+    if m is None or "#" not in entry.series or not entry.number:
+        return None
+    return NumberedHeading(entry.series, entry.number, heading[m.end() :].strip())
 
 
 def _runs(entries: Sequence[OutlineEntry]) -> list[list[OutlineEntry]]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, lru_cache
 
 from trendqa.textnorm import cjk_count, fold
 
@@ -318,9 +318,11 @@ _LOCAL_SUFFIX = re.compile(r"(?:新区|区|县|镇)$")
 _NOT_LOCAL = ("特别行政区", "自治区", "自治县", "特别合作区")
 
 
-def local_places(text: str) -> list[str]:
+@lru_cache(maxsize=256)
+def local_places(text: str) -> tuple[str, ...]:
     """The districts, counties and towns `text` names, as it writes them (the tagger's
-    place names ending 区, 县 or 镇, two characters or more before the suffix)."""
+    place names ending 区, 县 or 镇, two characters or more before the suffix). Cached:
+    a translation's checks ask it of the same statement several times."""
     from trendqa.tokens import warm_up
 
     warm_up()  # imports jieba the one way that keeps its import-time notices quiet
@@ -334,7 +336,7 @@ def local_places(text: str) -> list[str]:
         m = _LOCAL_SUFFIX.search(word)
         if m and m.start() >= 2:
             out.append(word)
-    return list(dict.fromkeys(out))
+    return tuple(dict.fromkeys(out))
 
 
 def place_spelling(place: str) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from trendqa.evidence import without_gloss
-from trendqa.numbers import HOW_MUCH, chinese_numerals, find_numbers
+from trendqa.numbers import HOW_MUCH, chinese_numerals, find_numbers, han_value
 from trendqa.records import DocumentMeta
 from trendqa.textnorm import detect_language, fold, han_share
 from trendqa.tokens import STOPWORDS, tokenize, words
@@ -892,8 +892,6 @@ def unnumbered(question: str) -> str:
 def asked_ordinal(question: str) -> tuple[int, str] | None:
     """The numbered section `question` asks for, as (its number, the word naming what is
     numbered, in Chinese where a report's headings would write it), or None."""
-    from trendqa.numbers import han_value
-
     m = _ORDINAL_ZH.search(question)
     if m:
         numeral, what = (

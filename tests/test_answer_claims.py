@@ -3060,6 +3060,27 @@ def test_a_bare_claim_is_not_shown_with_the_clause_of_the_next_claim() -> None:
         assert shown.count(claim) == 1, shown
 
 
+def test_a_claim_shown_in_its_sentences_words_shows_no_markdown_emphasis() -> None:
+    # The report's text marks words bold; the answer shows its words, not its markup.
+    from trendqa.answer.answerer import _in_full
+    from trendqa.answer.types import Citation, Claim
+
+    quote = "城市数字孪生实现了以及**大规模联合仿真推演**（更高精确性）。"
+    answer = Answer(
+        "q",
+        "zh",
+        True,
+        "大规模联合仿真推演[1]",
+        (Citation(1, "r.txt", "R", None, 0, len(quote), 1, 1, quote, True),),
+        (),
+        "llm",
+        claims=(Claim("大规模联合仿真推演", (1,), True),),
+    )
+    shown = _in_full(answer)
+    assert "大规模联合仿真推演" in shown.text and "（更高精确性）" in shown.text, shown.text
+    assert "**" not in shown.text and "**" not in shown.claims[0].text
+
+
 @pytest.mark.parametrize(
     ("question", "lead"),
     [

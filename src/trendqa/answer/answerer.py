@@ -2378,7 +2378,8 @@ def _in_full(answer: Answer, sentences: bool = False) -> Answer:
             ):
                 full = core
             if full != core:
-                full = as_read(full)
+                # The report's emphasis (**双引擎智能决策…**) is its Markdown, not its words.
+                full = _EMPHASIS.sub("", as_read(full))
                 text = text[:at] + full + text[at + len(core) :]
                 claim = replace(claim, text=full + claim.text.strip()[len(core) :])
             cursor = at + len(full)

@@ -589,20 +589,10 @@ class Answerer:
         anchor = writes[0] if writes else hits[0]
         out = self.shelf.section(anchor, SECTION_CHARS)
         used = sum(len(h.chunk.text) for h in out)
-
-        def inside(hit: Hit) -> bool:
-            loc = hit.chunk.location
-            return any(
-                loc.doc == h.chunk.doc
-                and h.chunk.location.start <= loc.start
-                and loc.end <= h.chunk.location.end
-                for h in out
-            )
-
         for hit in hits:
             if hit is anchor:
                 continue
-            if not inside(hit) and used + len(hit.chunk.text) <= SECTION_CHARS + 300:
+            if not _within(hit, out) and used + len(hit.chunk.text) <= SECTION_CHARS + 300:
                 out.append(hit)
                 used += len(hit.chunk.text)
         if analysis.type == "list" and analysis.count:
@@ -1888,10 +1878,7 @@ class Answerer:
     def _paired(self, texts: Sequence[str], originals: Sequence[str]) -> list[float]:
         """How close each translation is in meaning to its original, in one embedding
         call (1.0 for each when there is nothing to compare meanings with)."""
-        if self.searcher.embedder is None or not texts:
-            return [1.0] * len(texts)
-        cosines = self._similarity(list(texts), list(originals))
-        return [cosines[i][i] for i in range(len(texts))]
+        return self._closeness(texts, originals)[0]
 
     def _merged(
         self, kept: Sequence[Claim], i: int, text: str, language: str

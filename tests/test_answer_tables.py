@@ -123,3 +123,62 @@ def test_a_claim_is_cited_from_the_rows_it_names() -> None:
     assert [s.text for _p, s in result.evidence] == ["焦 炭 0.5% 10.0% 5.0%"]
     unnamed = checker.check("灰分是10.0%", rows[1:], passages)
     assert len(unnamed.evidence) == 2
+
+
+GPUS_HEAD = (
+    "美国对中国禁运的高端 AI 芯片\n\n"
+    "GPU\t内存 GB\t内存带宽 Tbps\t算力 TFLOPS\t位宽\n"
+    "H100 SXM\t80\t3.4\t1979\t8\n"
+    "H20 SXM\t96\t4\t296\t8\n"
+)
+GPUS_TAIL = "AMD MI250X\t128\t3.2\t383\t16\nAMD MI300X\t192\t5.6\t2400\t8\n\n来源：semianalysis\n"
+
+
+def gpu_passages() -> list:  # type: ignore[type-arg]
+    """A table cut in two: the second passage opens inside it, its header in the first."""
+    from trendqa.answer.context import Shelf
+
+    text = GPUS_HEAD + GPUS_TAIL
+    head = Chunk("c1", GPUS_HEAD, Location("g.txt", "算力报告", 0, len(GPUS_HEAD), 1, 5))
+    tail_at = Location("g.txt", "算力报告", len(GPUS_HEAD), len(text), 6, 9)
+    tail = Chunk("c2", GPUS_TAIL, tail_at)
+    shelf = Shelf([head, tail])
+    return list(number_passages([Hit(tail, 1, 1.0)], header_of=shelf.table_header))
+
+
+def test_a_passage_opening_inside_a_table_reads_its_rows_under_the_header_before_it() -> None:
+    passages = gpu_passages()
+    assert passages[0].table_header == "GPU\t内存 GB\t内存带宽 Tbps\t算力 TFLOPS\t位宽"
+    messages = prompts.answer_prompt("AMD MI300X的内存带宽是多少？", passages, "zh", "number")
+    shown = "AMD MI300X | 内存 GB 192 | 内存带宽 Tbps 5.6 | 算力 TFLOPS 2400 | 位宽 8"
+    assert shown in messages[1].content, messages[1].content
+
+
+def test_a_figure_from_another_column_than_the_one_the_claim_names_is_not_stated() -> None:
+    # "AMD MI300X的内存带宽是2400GB/s": 2400 is the row's 算力, its 内存带宽 is 5.6.
+    passages = gpu_passages()
+    row = next(s for s in passages[0].sentences if s.text.startswith("AMD MI300X"))
+    asked = analyze("AMD MI300X的内存带宽是多少？", ReportNames({}))
+    checker = ClaimChecker(asked, {"内存带宽": 4.0, "mi300x": 4.0, "amd": 2.0}, 4.0, {})
+    wrong = checker.check("AMD MI300X的内存带宽是2400GB/s", [(passages[0], row)], passages)
+    assert not wrong.supported
+    assert (wrong.check, wrong.detail) == (
+        "figure",
+        "2400 is AMD MI300X's 算力, not its 内存带宽 (5.6)",
+    )
+    right = checker.check("AMD MI300X的内存带宽是5.6Tbps", [(passages[0], row)], passages)
+    assert right.supported, right.detail
+    # 内存 is named inside 内存带宽, not on its own: its 192 is no other column's figure.
+    memory = checker.check("AMD MI300X的内存是192GB", [(passages[0], row)], passages)
+    assert memory.supported, memory.detail
+
+
+def test_a_claim_naming_one_column_and_stating_anothers_figure_is_refused() -> None:
+    _chunk, passages = passage_of(QUARTER)
+    row = passages[0].sentences[1]
+    asked = analyze("华东智能装备2024年第三季度营业收入的增减是多少？", ReportNames({}))
+    checker = ClaimChecker(asked, {"营业收入": 3.0, "增减": 3.0}, 4.0, {})
+    # 108,215.2 is last year's revenue, not the change.
+    result = checker.check("营业收入增减为108,215.2", [(passages[0], row)], passages)
+    assert not result.supported
+    assert result.detail == "108,215.2 is 营业收入's 上年同期, not its 增减 (15.91%)"

@@ -169,7 +169,7 @@ def test_the_evals_own_check_reads_figures_written_in_characters(text: str, ok: 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("name", ["dev.jsonl", "dev2.jsonl", "dev3.jsonl"])
+@pytest.mark.parametrize("name", ["dev.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl"])
 def test_every_answerable_questions_evidence_is_in_the_report_it_names(name: str) -> None:
     # A question set over the default corpus is only as good as its gold: each evidence
     # string must be stated by one of the documents the question names (whitespace,
@@ -187,3 +187,20 @@ def test_every_answerable_questions_evidence_is_in_the_report_it_names(name: str
         assert q.docs and all(d in texts for d in q.docs), (q.id, q.docs)
         for evidence in q.evidence:
             assert any(contains(texts[d], evidence) for d in q.docs), (q.id, evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "ok"),
+    [
+        ("The AMD MI300X uses 192GB of HBM3e memory[1]", "en", True),
+        # Mostly Latin letters, and Chinese to a reader of English.
+        ("AMD MI300X 采用 192GB HBM3e 内存[1]", "en", False),
+        ("英伟达 H200 采用 HBM3e 内存，能耗降至 H100 的一半[1]", "zh", True),
+    ],
+)
+def test_an_answer_is_in_its_language_when_its_reader_can_read_it(
+    text: str, language: str, ok: bool
+) -> None:
+    from trendqa.textnorm import written_in
+
+    assert written_in(text, language) is ok

@@ -293,3 +293,74 @@ def test_a_count_is_not_the_digits_of_a_scaled_amount() -> None:
     assert unsupported_numbers("亚马逊做了40笔AI创业交易。", evidence.split("另")[0]) == ["40"]
     assert unsupported_numbers("亚马逊投资了40。", evidence) == []
     assert unsupported_numbers("共有40家企业参投。", evidence) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("three thousand times faster", [3000]),
+        ("four hundred thousand times", [400_000]),
+        ("one hundred and twenty thousand people", [120_000]),
+        ("twenty-five billion dollars", [25e9]),
+        ("a million users", []),  # a scale without a number of its own
+        ("4 million users", []),  # a figure in digits, read with its scale by find_numbers
+        ("two layers, one of them", []),  # a number word alone is no figure here
+    ],
+)
+def test_figures_written_in_english_words_with_a_scale(text: str, values: list[float]) -> None:
+    from trendqa.numbers import scaled_words
+
+    assert [n.value for n in scaled_words(text)] == values
+
+
+def test_a_figure_in_words_the_evidence_does_not_state_is_unsupported() -> None:
+    source = "比同用途常规芯片快三千余倍，能效提升四百万余倍。"
+    assert unsupported_numbers("three thousand times, four hundred thousand times", source) == [
+        "four hundred thousand"
+    ]
+    assert unsupported_numbers("three thousand times, four million times", source) == []
+
+
+def test_figures_in_characters_are_read_out_for_an_english_translation() -> None:
+    from trendqa.numbers import annotate_chinese_scales
+
+    text = "快三千余倍，能效提升四百万余倍"
+    assert annotate_chinese_scales(text, characters=True) == (
+        "快三千 (=3,000)余倍，能效提升四百万 (=4 million)余倍"
+    )
+    assert annotate_chinese_scales(text) == text  # (figures in digits only, by default)
+    # A year's digits and small numbers are left as written.
+    assert (
+        annotate_chinese_scales("二〇二三年的十三五规划", characters=True)
+        == "二〇二三年的十三五规划"
+    )
+
+
+def test_a_reply_copying_an_annotated_sentence_loses_the_annotation() -> None:
+    from trendqa.numbers import annotate_chinese_scales, without_annotations
+
+    sentence = "2023年全国数据中心用电量约为一千五百亿千瓦时，投资达到70亿元。"
+    shown = annotate_chinese_scales(sentence, characters=True)
+    assert shown == (
+        "2023年全国数据中心用电量约为一千五百亿 (=150 billion)千瓦时，投资达到70亿 (=7 billion)元。"
+    )
+    assert without_annotations(shown) == sentence
+
+
+@pytest.mark.parametrize(
+    ("answer", "source", "repaired"),
+    [
+        # 750万 read as 750 thousand, written out: the digits with the wrong scale's zeros.
+        ("Fines from 750,000 euros", "罚款金额从 750 万欧元起", "Fines from 7.5 million euros"),
+        ("revenue of 1,751,000 yuan", "规模为1751亿元", "revenue of 175.1 billion yuan"),
+        # A figure the source states, or one no scaled figure's digits give, is left.
+        ("from 7,500,000 euros", "罚款金额从 750 万欧元起", "from 7,500,000 euros"),
+        ("about 3,000 firms", "罚款金额从 750 万欧元起", "about 3,000 firms"),
+    ],
+)
+def test_a_scaled_figures_digits_written_out_at_another_scale_are_repaired(
+    answer: str, source: str, repaired: str
+) -> None:
+    from trendqa.numbers import repair_scales
+
+    assert repair_scales(answer, source) == repaired

@@ -12,7 +12,7 @@ from typing import Any
 
 from trendqa.errors import InputError
 from trendqa.records import Hit
-from trendqa.textnorm import contains
+from trendqa.textnorm import contains, written_in
 
 CUTOFFS = (1, 3, 5, 10)
 
@@ -241,7 +241,7 @@ def _answer_row(q: Question, ans: Any) -> dict[str, Any]:
         "match": round(answer_match(q.answer, ans.text), 3)
         if q.answerable and ans.answerable
         else 0.0,
-        "language_ok": detect_language(ans.text) == q.lang if q.lang else True,
+        "language_ok": written_in(ans.text, q.lang) if q.lang else True,
         "first_token_s": ans.timings.get("first_token_s"),
         "total_s": ans.timings.get("total_s"),
         "stages": {k: v for k, v in ans.timings.items() if k.endswith("_s") and k != "total_s"},

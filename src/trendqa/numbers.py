@@ -141,8 +141,52 @@ def han_value(span: str) -> float:
 
 
 def figures(text: str) -> list[Number]:
-    """Every figure in `text`, written in digits or in characters."""
-    return find_numbers(text) + han_figures(text)
+    """Every figure in `text`, written in digits, in characters or in English words with a
+    scale ("four million")."""
+    return find_numbers(text) + han_figures(text) + scaled_words(text)
+
+
+_WORD_UNITS = {w: i for i, w in enumerate(
+    ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+     "eighteen", "nineteen"))} | {"a": 1, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}  # fmt: skip
+_WORD_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_NUMBER_WORD = re.compile(
+    r"\b(?:" + "|".join([*_WORD_UNITS, "hundred", *_WORD_SCALES]) + r")\b"
+    r"(?:[\s-]+(?:and[\s-]+)?(?:" + "|".join([*_WORD_UNITS, "hundred", *_WORD_SCALES]) + r")\b)*",
+    re.IGNORECASE,
+)
+
+
+def scaled_words(text: str) -> list[Number]:
+    """Figures an English text writes in words with a scale: "three thousand" is 3,000,
+    "four hundred thousand" 400,000 (a small model's slip for 四百万, four million). A
+    number word alone ("two layers", "one of") is no figure here: it is read where a
+    figure is looked for in words (`dropped_numbers`)."""
+    out = []
+    for m in _NUMBER_WORD.finditer(text):
+        words = [w for w in re.split(r"[\s-]+", m.group(0).lower()) if w != "and"]
+        if not any(w == "hundred" or w in _WORD_SCALES for w in words) or words == ["a"]:
+            continue
+        if words[0] not in _WORD_UNITS or words[0] == "a":
+            # "thousands of", "each thousand", "a thousand times" (每千次: per thousand):
+            # a scale without a number of its own.
+            continue
+        if re.search(r"\d[\d,.]*\s*$", text[: m.start()]):
+            continue  # the scale of a figure in digits ("4 million"), read with it
+        total, current = 0.0, 0.0
+        for w in words:
+            if w in _WORD_UNITS:
+                current += _WORD_UNITS[w]
+            elif w == "hundred":
+                current = (current or 1) * 100
+            else:
+                total += (current or 1) * _WORD_SCALES[w]
+                current = 0.0
+        value = total + current
+        out.append(Number(raw=value, value=value, text=m.group(0)))
+    return out
 
 
 def unsupported_numbers(answer: str, evidence_text: str, question: str = "") -> list[str]:
@@ -151,7 +195,7 @@ def unsupported_numbers(answer: str, evidence_text: str, question: str = "") -> 
     known = figures(evidence_text) + find_numbers(question)
     out = []
     at = 0
-    for n in find_numbers(answer):
+    for n in find_numbers(answer) + scaled_words(answer):
         at = answer.find(n.text, at)
         after = answer[at + len(n.text) :].lstrip() if at >= 0 else ""
         at = max(at, 0) + len(n.text)
@@ -207,7 +251,7 @@ def keep_figures(translated: str, original: str) -> str:
     return _rescaled(translated, original, han=True, write=in_chinese)
 
 
-def annotate_chinese_scales(text: str) -> str:
+def annotate_chinese_scales(text: str, characters: bool = False) -> str:
     """Add the English reading after Chinese-scaled figures: '70 亿' -> '70 亿 (=7 billion)'.
 
     Small models translate 亿 and 万 wrongly; reading the conversion beside the
@@ -221,7 +265,39 @@ def annotate_chinese_scales(text: str) -> str:
         number = find_numbers(m.group(0))[0]
         return f"{m.group(0)} (={in_english(number.value)})"
 
-    return _NUMBER.sub(note, text)
+    text = _NUMBER.sub(note, text)
+    if not characters:
+        return text
+    # With `characters`, figures written in characters too: 四百万 was translated "four
+    # hundred thousand".
+    out, at = [], 0
+    for n in han_figures(text):
+        where = text.find(n.text, at)
+        if where < 0:
+            continue
+        end = where + len(n.text)
+        if n.value < 100 or not re.search("[十百千万亿]", n.text):
+            continue  # a small number is translated right; 二〇二三 is a year's digits
+        value = in_english(n.value) if n.value >= 1e6 else f"{n.value:,.{_places(n.value)}f}"
+        value += "%" if n.text.startswith("百分之") else ""
+        out.append(f"{text[at:end]} (={value})")
+        at = end
+    return "".join(out) + text[at:]
+
+
+# The reading `annotate_chinese_scales` adds: a model copying its sentence copies it too.
+_ANNOTATION = re.compile(r" \(=[^()]{1,24}\)")
+
+
+def without_annotations(text: str) -> str:
+    """`text` without the English readings added to its Chinese figures ("一千五百亿
+    (=150 billion)千瓦时" is "一千五百亿千瓦时")."""
+    return _ANNOTATION.sub("", text)
+
+
+def _places(value: float) -> int:
+    """Decimal places to write `value` with: none for a whole number."""
+    return 0 if value == int(value) else len(repr(value).split(".")[1])
 
 
 _HAN_SCALE = re.compile(r"[万亿千百]")
@@ -242,9 +318,27 @@ def _rescaled(text: str, source_text: str, *, han: bool, write: Callable[[float]
     English ones) whose digits a scaled figure of `source_text` gives at another value,
     rewritten with `write` at the source's value."""
     scaled = [n for n in find_numbers(source_text) if n.value != n.raw]
+    stated = figures(source_text)
 
     def fix(m: re.Match[str]) -> str:
         scale = m.group(3)
+        if not scale and not han:
+            # The digits written out with the wrong scale's zeros: 750万 as "750,000".
+            number = find_numbers(m.group(0))[0]
+            if number.value < 1000 or any(_close(number.value, e.value) for e in stated):
+                return m.group(0)
+            source = next(
+                (
+                    e
+                    for e in scaled
+                    if any(_close(e.raw * k, number.value) for k in (1e3, 1e6, 1e9))
+                ),
+                None,
+            )
+            if source is None:
+                return m.group(0)
+            trailing = m.group(0)[len(m.group(0).rstrip()) :]
+            return write(source.value) + trailing
         if not scale or bool(_HAN_SCALE.match(scale)) != han:
             return m.group(0)
         number = find_numbers(m.group(0))[0]

@@ -114,6 +114,16 @@ def detect_language(text: str) -> str:
     return "zh" if han_share(text) >= 0.5 else "en"
 
 
+def written_in(text: str, language: str) -> bool:
+    """Whether a reader of `language` reads `text` as written in it. Chinese text is mostly
+    Han (names in Latin letters among it are Chinese writing's too); English text has no
+    Han character at all: "AMD MI300X 采用 192GB HBM3e 内存" is mostly Latin letters, and
+    not English."""
+    if language == "en":
+        return cjk_count(text) == 0
+    return detect_language(text) == language
+
+
 _LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 # Han characters and the CJK marks and full-width forms set among them ("、", "（"): a line
 # break between two of them is no space.

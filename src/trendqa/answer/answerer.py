@@ -52,6 +52,7 @@ from trendqa.answer.claims import (
     states_figures,
     topic_line,
     with_members,
+    without_answer_slot,
 )
 from trendqa.answer.context import (
     NUMBERED,
@@ -99,17 +100,21 @@ from trendqa.evidence import (
 from trendqa.evidence import support as passage_support
 from trendqa.llm import ChatMessage, GenerationOptions, GenerationResult, Generator
 from trendqa.numbers import (
+    NUMBER_PATTERN,
+    Number,
     dropped_numbers,
     find_numbers,
+    han_figures,
     in_english,
     keep_figures,
     repair_scales,
     states_form,
     unsupported_numbers,
+    without_annotations,
 )
 from trendqa.records import Chunk, Hit
 from trendqa.retrieval import Searcher, SearchOptions
-from trendqa.textnorm import as_read, detect_language, fold, han_share
+from trendqa.textnorm import as_read, detect_language, fold, han_share, written_in
 from trendqa.tokens import STOPWORDS, tokenize, words
 
 MAX_QUESTION_CHARS = 600
@@ -394,6 +399,23 @@ class Answerer:
             or question[max(0, m.start() - 1)].isdigit()
         }
 
+    def _names_lost(self, question: str, translated: str) -> list[str]:
+        """The names of `question` its translation does not write: capitalised words or
+        words with digits that the passages write as they are (Chiplet, MI300X, ACCEL),
+        other than the reports' own names (which a translation writes in Chinese)."""
+        idf = self.searcher.bm25.idf
+        reports = {w for names in self.reports.names.values() for n in names for w in n.split()}
+        lost = []
+        for m in re.finditer("[A-Za-z][A-Za-z0-9]*", question):
+            word, folded = m[0], fold(m[0])
+            if not (word[0].isupper() or any(c.isdigit() for c in word)) or m.start() == 0:
+                continue
+            if folded in reports or folded in STOPWORDS or folded not in idf:
+                continue
+            if folded not in fold(translated):
+                lost.append(word)
+        return list(dict.fromkeys(lost))
+
     def _passages_language(
         self, question: str, docs: Sequence[str], k: int, run: _Run
     ) -> str | None:
@@ -411,15 +433,23 @@ class Answerer:
         counts = Counter(languages)
         return max(dict.fromkeys(languages), key=lambda lang: counts[lang])
 
-    def _translated(self, question: str, working: str, run: _Run, note: str = "") -> str:
-        """`question` in the passages' language by one short constrained call; '' when
-        the reply is cut or not in that language."""
+    def _translated(
+        self,
+        question: str,
+        working: str,
+        run: _Run,
+        note: str = "",
+        names: Sequence[str] = (),
+    ) -> str:
+        """`question` in the passages' language by one short constrained call, writing
+        each of `names` as it is; '' when the reply is cut or not in that language."""
+        words = self._latin_words(question)
         result = self._call(
             prompts.question_prompt(question, working, note),
             GenerationOptions(
                 max_tokens=prompts.QUESTION_MAX_TOKENS,
                 temperature=0.0,
-                json_schema=prompts.question_schema(working, self._latin_words(question)),
+                json_schema=prompts.question_schema(working, words, names),
             ),
             run,
             "translate_s",
@@ -454,6 +484,15 @@ class Answerer:
                 source = self.reports.written_in_chinese(asked, analysis.docs)
                 if source != asked:
                     translated = self._translated(source, working, run) or translated
+            lost_names = self._names_lost(asked, translated) if working == "zh" else []
+            if translated and lost_names:
+                # "What does DAMO predict for Chiplet?" translated "…预测芯片是什么？": a
+                # name the passages write in Latin letters, written as another word, asks
+                # of something else. Asked again, told to keep it.
+                note = prompts.KEEP_NAMES.format(names=", ".join(lost_names))
+                again = self._translated(asked, working, run, note, lost_names)
+                if again and len(self._names_lost(asked, again)) < len(lost_names):
+                    translated = again
             if translated and working == "zh" and negated(asked) and not negated(translated):
                 # "In which areas does the list not apply?" translated "…豁免处罚的区域有
                 # 哪些？" asks the opposite: asked again, keeping the negation, or not asked.
@@ -625,6 +664,25 @@ class Answerer:
                 return found
         return []
 
+    def _beyond_numbering(self, analysis: QuestionAnalysis, hits: Sequence[Hit]) -> str:
+        """Why a section asked for by its number is not in the report ('' when it may be):
+        the report numbers that series of headings once (趋势一 … 趋势十) and the number
+        asked lies outside it ("十大科技趋势的第十二个趋势"), whose nearest sections would
+        otherwise be read as its answer. A report that numbers a series once per chapter
+        (三个趋势要点 in each) or not at all cannot tell."""
+        if not analysis.ordinal or not hits:
+            return ""
+        docs = list(analysis.docs) or list(dict.fromkeys(h.chunk.doc for h in hits))
+        spans = [self.shelf.numbering(doc, analysis.ordinal_of) for doc in docs]
+        if not all(len(s) == 1 for s in spans):
+            return ""
+        if any(lo <= analysis.ordinal <= hi for ((lo, hi),) in spans):
+            return ""
+        (lo, hi), *_ = spans[0]
+        label = self.reports.label(docs[:1]) or docs[0]
+        word = analysis.ordinal_of or "section"
+        return f"heading: {label} numbers its {word} {lo}–{hi}; none is numbered {analysis.ordinal}"
+
     # ------------------------------------------------------------------ gate
 
     def _support(self, question: str, hits: Sequence[Hit]) -> Support:
@@ -641,6 +699,9 @@ class Answerer:
         """Why the model should not even be asked, or '' when it should."""
         if not hits:
             return "report: the named report has no passage on this" if named else "nothing"
+        beyond = self._beyond_numbering(analysis, hits)
+        if beyond:
+            return beyond
         best = max((h.similarity for h in hits if h.similarity is not None), default=None)
         if best is not None and best < MIN_SIMILARITY:
             return f"similarity: no passage is related to the question (best {best:.2f})"
@@ -781,7 +842,7 @@ class Answerer:
             query = self.reports.without(question, docs) or question
         hits = self._retrieve(analysis, query, docs, opts.k, run)
         evidence = self._evidence(analysis, hits)
-        passages = number_passages(evidence, first_n, first_id, part)
+        passages = number_passages(evidence, first_n, first_id, part, self.shelf.table_header)
         run.add("retrieve_s", time.perf_counter() - started)
         base = self._refused(question, analysis.language, passages)
         gate = self._gate(analysis, hits, named=bool(docs) and not opts.docs)
@@ -1319,7 +1380,7 @@ class Answerer:
     ) -> Answer:
         """Keep the claims of the model's answer that its cited sentences state."""
         question = analysis.question
-        text = _EMPHASIS.sub("", MARKER.sub("", text)).strip()
+        text = without_annotations(_EMPHASIS.sub("", MARKER.sub("", text))).strip()
         if not chosen:
             return replace(base, reason="model: the model found no sentence that answers it")
         cited_hits = list({p.n: p.hit for p, _s in chosen}.values())
@@ -1376,8 +1437,9 @@ class Answerer:
             failed = next((r for r in results if not r.supported), None)
             why = f"{failed.check}: {failed.detail}" if failed else "claims: no claim left"
             held = self._quoted(base, analysis, chosen)
-            if held is None and any(r.check == "subject" for r in results):
-                # The model gave a neighbour's figure: a shown sentence that states the
+            if held is None and any(r.check in ("subject", "attribute") for r in results):
+                # The model gave a neighbour's figure, or wrote from a sentence about
+                # something else than what was asked: a shown sentence that states the
                 # question's own subject's, if one passes every check on its own.
                 held = self._quoted(base, analysis, _beside(base, chosen))
             if held is None:
@@ -1618,7 +1680,7 @@ class Answerer:
             # A translated question's words are the model's guesses, as its terms are. The
             # name of the report it was searched in says where to look, not what a sentence
             # there must say ("白皮书如何评价RLHF？" is answered by a sentence on RLHF).
-            probe = self.reports.without(analysis.question, analysis.docs)
+            probe = without_answer_slot(self.reports.without(analysis.question, analysis.docs))
             scale = ASKED_TRANSLATED if analysis.original else 1.0
         elif detect_language(" ".join(c.quote for c in citations)) == "zh":
             probe, scale = " ".join(analysis.terms_zh), ASKED_TRANSLATED
@@ -1689,7 +1751,7 @@ class Answerer:
         )
         if not answer.answerable:
             return refused
-        kept = [c for c in answer.claims if c.supported and detect_language(c.text) != language]
+        kept = [c for c in answer.claims if c.supported and not written_in(c.text, language)]
         if answer.mode != "llm":
             # Quoted sentences are shown translated, each held to its quote as a claim's
             # translation is; the verbatim quotes stay in the citations.
@@ -1738,7 +1800,7 @@ class Answerer:
             if fault_of(i)
             and (
                 len(kept) > 1
-                or find_numbers(kept[i].text)
+                or _figures_of(kept[i], language)
                 or self._publisher_fault(kept[i].text, lines[i])
                 or _place_fault(kept[i].text, lines[i])
             )
@@ -1945,7 +2007,7 @@ class Answerer:
         fails leaves all verbatim."""
         quotes = [c.quote for c in answer.citations]
         language = answer.language
-        if not quotes or all(detect_language(q) == language for q in quotes):
+        if not quotes or all(written_in(q, language) for q in quotes):
             return answer
         texts = self._translate_claims(quotes, language, run, question)
         if texts is None:
@@ -2145,7 +2207,10 @@ class Answerer:
         fresh = [h for h in self._evidence(sub, hits) if h.chunk.id not in read]
         first_n = max((p.n for p in answer.passages), default=0) + 1
         first_id = max((s.id for p in answer.passages for s in p.sentences), default=0) + 1
-        passages = (*answer.passages, *number_passages(fresh, first_n, first_id))
+        fresh_passages = number_passages(
+            fresh, first_n, first_id, header_of=self.shelf.table_header
+        )
+        passages = (*answer.passages, *fresh_passages)
         base = self._refused(part, analysis.language, passages)
         added = self._generate(base, sub, part, passages, opts, None, run)
         if added.mode != "llm" and not (added.reason.startswith("quoted:") and opts.confirm):
@@ -2591,6 +2656,9 @@ def _figures_in(text: str, language: str) -> list[str]:
     for n in find_numbers(text):
         scaled = language == "en" and any(c in n.text for c in "万亿")
         out.append(in_english(n.value) if scaled else n.text)
+    if language == "en":
+        # Written in characters (四百万, 三千): "4 million", "3 thousand".
+        out += [in_english(n.value) for n in han_figures(text)]
     return list(dict.fromkeys(out))
 
 
@@ -2603,7 +2671,7 @@ def _tidied(text: str, checked: str, analysis: QuestionAnalysis) -> str:
     """A claim's translation as shown: one statement (a list marker the model adds is the
     layout's), the checked claim's scales, and people and names the question writes in
     Latin letters written so (冯章 → Feng Zhang, 智谱 left in it → Zhipu)."""
-    text = _without_reading_frame(" ".join(text.split()))
+    text = _without_reading_frame(" ".join(without_annotations(text).split()))
     text = repair_scales(LEAD_MARKER.sub("", text), checked)
     for latin, chinese in analysis.people:
         text = names.restore(text, latin, chinese)
@@ -2705,10 +2773,47 @@ def _sentence_score(weights: Mapping[str, float], sentence: Sentence) -> float:
 
 def _gives_form(analysis: QuestionAnalysis, text: str) -> bool:
     """Whether quoted text can answer in the question's form: a figure for a figure
-    question, and the quantity or time it asks for (`wants`)."""
-    if analysis.type == "number" and not find_numbers(text):
+    question (not one the question gives, nor a list item's number: "优先条件2." and
+    "2022年" answer no "how many"), a name for "who", and the quantity or time it asks
+    for (`wants`)."""
+    if analysis.type == "number" and not _answer_figures(text, analysis.question):
         return False
+    if _ASKS_WHO.search(analysis.question) and not _names_anyone(text, analysis.question):
+        return False  # "金砖国家主席国是谁？" is not answered by "这些国家…是轮值主席国"
     return not analysis.wants or states_form(text, analysis.wants, analysis.question)
+
+
+_ASKS_WHO = re.compile(r"谁|\bwho\b", re.IGNORECASE)
+# A list item's number: "2." or "2、" before the item's words (not a decimal's point).
+_ITEM_NUMBER = re.compile(r"(?<![\d.])(\d{1,2})[.、．](?!\d)")
+
+
+def _answer_figures(text: str, question: str) -> list[str]:
+    """The figures of `text` that may answer a figure question: not the question's own,
+    nor a list item's number."""
+    asked = find_numbers(question)
+    items = {m.start(1) for m in _ITEM_NUMBER.finditer(text)}
+    out = []
+    for m in NUMBER_PATTERN.finditer(text):
+        if m.start() in items:
+            continue
+        number = find_numbers(m.group(0))
+        if number and not any(_same_figure(number[0], a) for a in asked):
+            out.append(m.group(0))
+    return out
+
+
+def _same_figure(a: Number, b: Number) -> bool:
+    return abs(a.value - b.value) <= 1e-6 * max(abs(a.value), abs(b.value), 1.0)
+
+
+def _names_anyone(text: str, question: str) -> bool:
+    """Whether `text` names someone or something by name that the question does not: a
+    person, an organisation or a place (a name in Latin letters too)."""
+    asked = fold(question)
+    if han_share(text) > 0:
+        return any(fold(word) not in asked for word, _kind in names_in(text))
+    return any(fold(m.group(0)) not in asked for m in re.finditer(r"(?<!^)\b[A-Z][\w-]+", text))
 
 
 def _wrong_language(

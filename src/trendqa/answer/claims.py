@@ -28,7 +28,7 @@ from trendqa.answer.question import (
     topic_lead,
 )
 from trendqa.answer.reply import MARKER
-from trendqa.answer.tables import labelled_rows, row_label
+from trendqa.answer.tables import column_name, labelled_rows, row_cells, row_label
 from trendqa.answer.types import Passage, Sentence
 from trendqa.chunking import split_sentences
 from trendqa.evidence import REQUEST_WORDS, TRANSLATED_SHARE, asked_text, key_terms, unframed
@@ -38,6 +38,7 @@ from trendqa.numbers import (
     find_numbers,
     han_figures,
     in_unit,
+    supported,
     table_unit,
     unsupported_numbers,
     without_dates,
@@ -137,8 +138,9 @@ _ANSWER_KIND = re.compile(
     r"[\u4e00-\u9fff]{1,4}$"
 )
 # A verb that only opens the answer's slot ("会给影视行业带来什么": what it brings is the
-# answer, the industry what is asked of).
-_SLOT_VERB = re.compile(r"(?:带来|产生|造成|引发|引起|导致|意味着)(?:了|着)?(?:什么|哪些)$")
+# answer, the industry what is asked of) — also once the slot's kind is cut off ("带来什么
+# 变化" read as "带来").
+_SLOT_VERB = re.compile(r"(?:带来|产生|造成|引发|引起|导致|意味着)(?:了|着)?(?:什么|哪些)?$")
 # A question asking for a place by its kind (哪个区, 哪座城市, 哪国) or for a person (谁,
 # 哪位): a name of that kind in the claim is its answer.
 _ASKS_NAME = re.compile(r"哪(?![天年月日里儿些])一?[个座所]?[\u4e00-\u9fff]?([区市省县镇州国])")
@@ -612,7 +614,7 @@ class ClaimChecker:
         self._shown_passages: tuple[Passage, ...] = ()
         self._question = fold(analysis.question)
         # The question's terms a sentence stating its answer should hold (answer slot aside).
-        self._question_terms = key_terms(asked_text(analysis.question))
+        self._question_terms = key_terms(asked_text(without_answer_slot(analysis.question)))
         # Words naming the question's own reports are no content of a claim.
         self._named = fold(" ".join(labels.get(d, "") for d in analysis.docs))
         # A translated question's words are the model's guesses at the report's (视频量 for
@@ -867,6 +869,9 @@ class ClaimChecker:
             return ClaimResult(
                 claim, evidence, False, "figure", f"no cited sentence states {bad[0]}", score
             )
+        column = _other_column(claim, evidence)
+        if column:
+            return ClaimResult(claim, evidence, False, "figure", column, score)
         dated = self._dated_otherwise(claim, evidence)
         if dated:
             return ClaimResult(claim, evidence, False, "year", dated, score)
@@ -2349,6 +2354,17 @@ def _asks_a_course(question: str) -> bool:
     return any(_COURSE.search(p) and not _YEAR.search(p) for p in asked_parts(question))
 
 
+def without_answer_slot(question: str) -> str:
+    """A Chinese question without the words of its answer's slot: the kind of thing it asks
+    for and the verb opening it ("Chiplet会带来什么变化？" asks of Chiplet; a sentence
+    answering it states the change — 互联标准将逐渐统一 — and need not say 带来 or 变化)."""
+    out = []
+    for q in _questions(question):
+        q = q.strip().rstrip(" ？?。.！!")
+        out.append(_SLOT_VERB.sub("", _ANSWER_KIND.sub("", q)))
+    return "？".join(out)
+
+
 def _questions(text: str) -> list[str]:
     """The questions asked in `text`, each up to its question mark; words after the last
     one ("…是多少？根据深圳白皮书。") belong to it."""
@@ -2394,7 +2410,7 @@ def _named_rows(claim: str, evidence: tuple[Evidence, ...]) -> tuple[Evidence, .
     labels = {
         (p.n, s.id): fold(row_label(row))
         for p, s in evidence
-        if (row := labelled_rows(p.sentences).get(s.id))
+        if (row := labelled_rows(p.sentences, p.table_header).get(s.id))
     }
     named = {key for key, label in labels.items() if label and label in folded}
     if not named or len(named) == len(labels):
@@ -2404,10 +2420,43 @@ def _named_rows(claim: str, evidence: tuple[Evidence, ...]) -> tuple[Evidence, .
     )
 
 
+def _other_column(claim: str, evidence: Sequence[Evidence]) -> str:
+    """Why a claim's figure is not what the claim calls it ('' when it may be): the claim
+    names a column of a cited table row and states none of that column's figures, but
+    another column's ("AMD MI300X的内存带宽是2400GB/s", from a row whose 内存带宽 is 5.6
+    and whose 算力 is 2400). A column named inside a longer named one (内存 in 内存带宽)
+    is not named on its own."""
+    folded = fold(claim)
+    stated = find_numbers(claim) + han_figures(claim)
+
+    def states(value: str) -> bool:
+        numbers = find_numbers(value)
+        return bool(numbers) and all(supported(n, stated) for n in numbers)
+
+    for passage, sentence in evidence:
+        row = row_cells(passage.sentences, passage.table_header).get(sentence.id)
+        if row is None:
+            continue
+        label, cells = row
+        names = {h: fold(column_name(h)) for h, _v in cells}
+        named = {h for h, n in names.items() if len(n) >= 2 and n in folded}
+        named = {h for h in named if not any(names[h] in names[o] != names[h] for o in named)}
+        if not named or any(states(v) for h, v in cells if h in named):
+            continue
+        other = next(((h, v) for h, v in cells if h not in named and states(v)), None)
+        if other is not None:
+            asked = next(h for h, _v in cells if h in named)
+            return (
+                f"{other[1]} is {label}'s {column_name(other[0])}, not its "
+                f"{column_name(asked)} ({dict(cells)[asked]})"
+            )
+    return ""
+
+
 def _read(passage: Passage, sentence: Sentence) -> str:
     """A sentence as a reader reads it: a table's row with each figure under its column's
     name (as the model was shown it), any other sentence as written."""
-    return labelled_rows(passage.sentences).get(sentence.id, sentence.text)
+    return labelled_rows(passage.sentences, passage.table_header).get(sentence.id, sentence.text)
 
 
 def _share(weights: Mapping[str, float], folded_context: str) -> float:

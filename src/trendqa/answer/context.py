@@ -9,11 +9,12 @@ needs that document's outline: the numbered headings it is organised by.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import NamedTuple
 
+from trendqa.answer.tables import header_above, opens_in_table
 from trendqa.answer.types import Passage, Sentence
 from trendqa.chunking import heading_of, split_sentences
 from trendqa.contents import contents_spans, ends_in_page
@@ -80,16 +81,29 @@ def sentences_of(hit: Hit, n: int, first_id: int, headings: bool = False) -> tup
 
 
 def number_passages(
-    hits: Sequence[Hit], first_n: int = 1, first_id: int = 1, part: str = ""
+    hits: Sequence[Hit],
+    first_n: int = 1,
+    first_id: int = 1,
+    part: str = "",
+    header_of: Callable[[Chunk], str] = lambda _chunk: "",
 ) -> tuple[Passage, ...]:
-    """Passages [first_n..] with their sentences numbered from `first_id` across all."""
+    """Passages [first_n..] with their sentences numbered from `first_id` across all;
+    `header_of` gives the header row of a table a passage opens inside."""
     passages: list[Passage] = []
     next_id = first_id
     for n, hit in enumerate(hits, first_n):
         outline = hit.retrievers.get("outline") is not None
         sentences = sentences_of(hit, n, next_id, headings=outline)
         next_id += len(sentences)
-        passages.append(Passage(n, hit, sentences, part="outline" if outline else part))
+        passages.append(
+            Passage(
+                n,
+                hit,
+                sentences,
+                part="outline" if outline else part,
+                table_header=header_of(hit.chunk),
+            )
+        )
     return tuple(passages)
 
 
@@ -283,6 +297,31 @@ class Shelf:
             return []
         section = self.section(Hit(found[0], 1, 1.0))
         return [replace(h, retrievers={"numbered": 1}) for h in section]
+
+    def numbering(self, doc: str, word: str = "") -> list[tuple[int, int]]:
+        """The first and last numbers of `doc`'s numbered runs of headings — of a series
+        whose label holds `word` (趋势) when any does: what a question asking for a
+        section by its number may ask for."""
+        runs = _runs(self._outlines.get(doc, []))
+        runs = [r for r in runs if word and word in r[0].series] or runs
+        return [(r[0].number, r[-1].number) for r in runs]
+
+    def table_header(self, chunk: Chunk) -> str:
+        """The header row of the table `chunk` opens inside ('' when it opens otherwise):
+        a long table's rows run on into the next passage, its header row left in the one
+        before."""
+        if not opens_in_table(chunk.text):
+            return ""
+        before = [
+            self.chunks[row]
+            for row in self.by_doc.get(chunk.doc, [])
+            if self.chunks[row].location.start < chunk.location.start
+        ]
+        before.sort(key=lambda c: c.location.start)
+        text = "\n".join(
+            c.text[: max(0, chunk.location.start - c.location.start)] for c in before[-2:]
+        )
+        return header_above(text)
 
     def _heading_before(self, doc: str, start: int) -> str | None:
         """The heading in force just before `start` in `doc`: the section a numbered run of

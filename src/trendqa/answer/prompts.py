@@ -70,12 +70,13 @@ def answer_schema(ids: Sequence[int], max_evidence: int) -> dict[str, Any]:
     }
 
 
-def shown(text: str, language: str) -> str:
+def shown(text: str, language: str, characters: bool = False) -> str:
     """A sentence as the model sees it: one line (a wrapped Chinese line joined without a
     space, which the model would copy), a table's dot leaders one ellipsis, no HTML tag,
-    Chinese scales read out for English."""
+    Chinese scales read out for English — with `characters` (a statement to translate),
+    figures written in characters too."""
     text = " ".join(as_read(text).split())
-    return annotate_chinese_scales(text) if language == "en" else text
+    return annotate_chinese_scales(text, characters) if language == "en" else text
 
 
 _AS_WRITTEN = "The same question as the reader wrote it: "
@@ -102,7 +103,7 @@ def answer_prompt(
     for p in passages:
         section = f" — {p.hit.chunk.heading}" if p.hit.chunk.heading else ""
         lines.append(f"Passage [{p.n}] from 《{p.hit.chunk.title}》{section}:")
-        rows = labelled_rows(p.sentences)
+        rows = labelled_rows(p.sentences, p.table_header)
         lines.extend(f"({s.id}) {shown(rows.get(s.id, s.text), language)}" for s in p.sentences)
         lines.append("")
     asked = f"{_AS_WRITTEN}{original}\n" if original else ""
@@ -235,25 +236,32 @@ QUESTION_FORM = '^[^"\\\\\n。]*[?？]$'
 _NOT_LATIN = '[^"\\\\\n。A-Za-z]'
 
 
-def chinese_question_form(words: Collection[str] = ()) -> str:
+def chinese_question_form(words: Collection[str] = (), required: Sequence[str] = ()) -> str:
     """QUESTION_FORM for a question written in Chinese whose only Latin words are
-    `words` (each followed by a character that is no Latin letter)."""
+    `words` (each followed by a character that is no Latin letter), writing each of
+    `required` (in that order)."""
     kept = sorted({w for w in words if re.fullmatch("[A-Za-z][A-Za-z0-9]*", w)})
     if not kept:
         return f"^{_NOT_LATIN}*[?？]$"
     word = "|".join(kept)
-    return f"^({_NOT_LATIN}|({word}){_NOT_LATIN})*({word})?[?？]$"
+    free = f"({_NOT_LATIN}|({word}){_NOT_LATIN})*"
+    names = "".join(f"{re.escape(n)}({_NOT_LATIN}{free})?" for n in required if n in kept)
+    return f"^{free}{names}({word})?[?？]$"
 
 
-def question_schema(language: str, words: Collection[str] = ()) -> dict[str, Any]:
+def question_schema(
+    language: str, words: Collection[str] = (), required: Sequence[str] = ()
+) -> dict[str, Any]:
     """The reply shape of a question translation: the question under its language's code,
-    ending with a question mark; in Chinese, with no Latin word but names and `words`
-    (see `chinese_question_form`)."""
-    form = chinese_question_form(words) if language == "zh" else QUESTION_FORM
+    ending with a question mark; in Chinese, with no Latin word but names and `words`,
+    and each of `required` (see `chinese_question_form`)."""
+    form = chinese_question_form(words, required) if language == "zh" else QUESTION_FORM
     prop = {"type": "string", "pattern": form}
     return {"type": "object", "properties": {language: prop}, "required": [language]}
 
 
+# Said again to a translation that wrote a name of the question as another word.
+KEEP_NAMES = " Write these names as they are: {names}."
 # Said again to a translation that dropped the question's negation.
 KEEP_NEGATION = " Keep its negation: where it says not, write 不 or 未."
 
@@ -334,7 +342,9 @@ def _statements(
     keep: Sequence[str] = (),
     names: Sequence[str] = (),
 ) -> str:
-    body = "\n".join(f"({i}) {shown(s, language)}" for i, s in enumerate(statements, 1))
+    body = "\n".join(
+        f"({i}) {shown(s, language, characters=True)}" for i, s in enumerate(statements, 1)
+    )
     words = (
         f"They answer the question: {question}\nWhere a statement speaks of something the "
         "question names, call it what the question calls it.\n"

@@ -528,8 +528,9 @@ def _publisher_in(publisher: str, language: str) -> str:
 
 
 _REPORT_KIND = re.compile(r"白皮书|报告|研究院|white paper")
+# After a publisher's short name, its report's year may come first ("达摩院2023十大科技趋势").
 _REPORT_WORD_ZH = re.compile(
-    r"^.{0,4}?(?:报告|研究院|白皮书|趋势|认为|称|说|讲|写|指出|提到|预测|统计|估计|总结|梳理|整理|引用|"
+    r"^(?:(?:19|20)\d{2}年?度?)?.{0,4}?(?:报告|研究院|白皮书|趋势|认为|称|说|讲|写|指出|提到|预测|统计|估计|总结|梳理|整理|引用|"
     r"给出|列举|《)"
 )
 _REPORT_WORD_EN = re.compile(
@@ -547,7 +548,9 @@ def _name_form(text: str) -> str:
 def _find_name(name: str, folded: str, lower: str, *, strong: bool) -> int:
     if re.fullmatch(r"[a-z0-9][a-z0-9 .\-]*", name):
         for m in re.finditer(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", lower):
-            if strong or _REPORT_WORD_EN.match(lower[m.end() :]):
+            # In Chinese text a Latin name says what its report does in Chinese ("DAMO预测").
+            after = lower[m.end() :]
+            if strong or _REPORT_WORD_EN.match(after) or _REPORT_WORD_ZH.match(after):
                 return m.start()
         return -1
     at = folded.find(name)
@@ -600,6 +603,8 @@ def _full_names(doc: str, meta: DocumentMeta) -> set[str]:
             part = re.sub(r"[\s（(]*(?:节选|试读节选|abridged)[)）]*", "", part).strip()
             if len(fold(part)) >= 3 and not fold(part).isdigit():
                 out.add(_name_form(part))
+                # Readers drop a year's 年 before a title's words ("2023十大科技趋势").
+                out.add(_name_form(re.sub(r"((?:19|20)\d{2})年(?=\D)", r"\1", part)))
     return out
 
 
@@ -613,6 +618,7 @@ def _names(doc: str, meta: DocumentMeta) -> set[str]:
             part = re.sub(r"[\s（(]*(?:节选|试读节选|abridged)[)）]*", "", part).strip()
             if part:
                 pieces.add(part)
+                pieces.add(re.sub(r"((?:19|20)\d{2})年(?=\D)", r"\1", part))
     stem = re.sub(r"\.\w+$", "", doc.rsplit("/", 1)[-1])
     pieces.update(w for w in re.split(r"[_\-\s]+", stem) if re.fullmatch(r"[a-z]{4,}", w))
     out: set[str] = set()

@@ -75,22 +75,68 @@ def _row(text: str, columns: int) -> tuple[str, list[str]] | None:
     return label, values
 
 
-def labelled_rows(sentences: Sequence[Sentence]) -> dict[int, str]:
+def row_cells(
+    sentences: Sequence[Sentence], above: str = ""
+) -> dict[int, tuple[str, list[tuple[str, str]]]]:
     """For each sentence that is a row of a table whose header row stands above it in
-    `sentences`: the row with each figure after its column's name ("营业收入 | 本报告期
-    125,430.6 | 上年同期 108,215.2 | 增减 15.91%"). A table's rows run on below its header
-    until a sentence that is no row of it."""
-    out: dict[int, str] = {}
-    header: list[str] | None = None
+    `sentences` (or is `above`, the header of a table a passage opens inside): its label
+    and each figure with its column's name. A table's rows run on below its header until
+    a sentence that is no row of it."""
+    out: dict[int, tuple[str, list[tuple[str, str]]]] = {}
+    header: list[str] | None = _header(above) if above else None
     for sentence in sentences:
         row = _row(sentence.text, len(header) - 1) if header is not None else None
         if header is not None and row is not None:
             label, values = row
-            named = " | ".join(f"{h} {v}" for h, v in zip(header[1:], values, strict=True))
-            out[sentence.id] = f"{label} | {named}"
+            out[sentence.id] = (label, list(zip(header[1:], values, strict=True)))
             continue
         header = _header(sentence.text)
     return out
+
+
+def labelled_rows(sentences: Sequence[Sentence], above: str = "") -> dict[int, str]:
+    """For each sentence that is a row of a table whose header row stands above it in
+    `sentences` (or is `above`): the row with each figure after its column's name ("营业收入
+    | 本报告期 125,430.6 | 上年同期 108,215.2 | 增减 15.91%")."""
+    return {
+        sid: " | ".join([label, *(f"{h} {v}" for h, v in cells)])
+        for sid, (label, cells) in row_cells(sentences, above).items()
+    }
+
+
+def _row_like(line: str) -> bool:
+    """Whether a line reads as a table's row: three cells or more, the last a figure."""
+    cells = _cells(line)
+    return len(cells) >= 3 and _figure_or_empty(cells[-1]) and not _PROSE.search(line.strip())
+
+
+def opens_in_table(text: str) -> bool:
+    """Whether a passage's text opens with a table's row: a passage cut inside a table."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return _row_like(first)
+
+
+def header_above(text: str) -> str:
+    """The header row of the table whose rows `text` ends with ('' when it ends otherwise,
+    or the rows run up to its start): where a passage opening inside that table reads its
+    columns' names."""
+    for line in reversed(text.splitlines()):
+        if not line.strip():
+            continue
+        if _header(line) is not None:
+            return line.strip()
+        if not _row_like(line):
+            return ""
+    return ""
+
+
+# A column name's unit ("内存带宽 Tbps", "晶粒尺寸 mm²", "Revenue (USD m)"): not its name.
+_COLUMN_UNIT = re.compile(r"[(（][^)）]*[)）]|(?<=[\u4e00-\u9fff])\s+[A-Za-z%²³/]+$")
+
+
+def column_name(header: str) -> str:
+    """What a column is called without its unit: "内存带宽" of "内存带宽 Tbps"."""
+    return _COLUMN_UNIT.sub("", header).strip()
 
 
 def row_label(labelled: str) -> str:

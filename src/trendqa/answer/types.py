@@ -30,6 +30,8 @@ class Passage:
     hit: Hit
     sentences: tuple[Sentence, ...]
     part: str = ""  # for comparisons: the report or entity this passage was retrieved for
+    # The header row of a table the passage opens inside (its rows' column names).
+    table_header: str = ""
 
     @property
     def for_part(self) -> bool:

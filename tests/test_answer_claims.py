@@ -5238,31 +5238,6 @@ def test_the_verb_opening_the_answers_slot_is_not_what_a_sentence_must_say(chipl
     assert "存算一体" not in answer.text
 
 
-def test_a_question_translation_that_loses_a_name_is_asked_again_to_write_it(chiplet) -> None:  # type: ignore[no-untyped-def]
-    # "What does Jia Academy predict for Chiplet?" came back "…预测芯片是什么？": Chiplet,
-    # which the passages write as it is, was written 芯片 (chip), another question. Asked
-    # again, the translation must write it (the reply's pattern requires it).
-    right = "Chiplet 的互联标准将逐渐统一，重构芯片研发流程。"
-    base = model(right, "Chiplet 的互联标准", translations=["Chiplet's standards will unify"])
-    patterns: list[str] = []
-
-    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
-        if prompts.request_kind(options) != "question":
-            return base._script(messages, options)  # type: ignore[misc]
-        schema = options.json_schema or {}
-        patterns.append(schema["properties"]["zh"]["pattern"])
-        kept = "Write these names as they are: Chiplet." in messages[-1].content
-        asked = "甲研究院对Chiplet有什么预测？" if kept else "甲研究院预测芯片是什么？"
-        return json.dumps({"zh": asked})
-
-    gen = FakeGenerator(script)
-    answer = chiplet(gen, "What does Jia Academy predict for Chiplet?")
-    assert answer.answered_as == "甲研究院对Chiplet有什么预测？", (answer.reason, patterns)
-    assert len(patterns) == 2
-    assert not re.fullmatch(patterns[1].strip("^$"), "甲研究院预测芯片是什么？")
-    assert re.fullmatch(patterns[1].strip("^$"), "甲研究院对Chiplet有什么预测？")
-
-
 def test_a_claim_crediting_a_report_by_its_latin_name_must_cite_it() -> None:
     # "DAMO预测芯片是…" citing another report's table: the Latin short name followed by a
     # Chinese reporting verb names the report as the claim's source.

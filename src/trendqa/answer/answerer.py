@@ -399,23 +399,6 @@ class Answerer:
             or question[max(0, m.start() - 1)].isdigit()
         }
 
-    def _names_lost(self, question: str, translated: str) -> list[str]:
-        """The names of `question` its translation does not write: capitalised words or
-        words with digits that the passages write as they are (Chiplet, MI300X, ACCEL),
-        other than the reports' own names (which a translation writes in Chinese)."""
-        idf = self.searcher.bm25.idf
-        reports = {w for names in self.reports.names.values() for n in names for w in n.split()}
-        lost = []
-        for m in re.finditer("[A-Za-z][A-Za-z0-9]*", question):
-            word, folded = m[0], fold(m[0])
-            if not (word[0].isupper() or any(c.isdigit() for c in word)) or m.start() == 0:
-                continue
-            if folded in reports or folded in STOPWORDS or folded not in idf:
-                continue
-            if folded not in fold(translated):
-                lost.append(word)
-        return list(dict.fromkeys(lost))
-
     def _passages_language(
         self, question: str, docs: Sequence[str], k: int, run: _Run
     ) -> str | None:
@@ -433,23 +416,15 @@ class Answerer:
         counts = Counter(languages)
         return max(dict.fromkeys(languages), key=lambda lang: counts[lang])
 
-    def _translated(
-        self,
-        question: str,
-        working: str,
-        run: _Run,
-        note: str = "",
-        names: Sequence[str] = (),
-    ) -> str:
-        """`question` in the passages' language by one short constrained call, writing
-        each of `names` as it is; '' when the reply is cut or not in that language."""
-        words = self._latin_words(question)
+    def _translated(self, question: str, working: str, run: _Run, note: str = "") -> str:
+        """`question` in the passages' language by one short constrained call; '' when
+        the reply is cut or not in that language."""
         result = self._call(
             prompts.question_prompt(question, working, note),
             GenerationOptions(
                 max_tokens=prompts.QUESTION_MAX_TOKENS,
                 temperature=0.0,
-                json_schema=prompts.question_schema(working, words, names),
+                json_schema=prompts.question_schema(working, self._latin_words(question)),
             ),
             run,
             "translate_s",
@@ -484,15 +459,6 @@ class Answerer:
                 source = self.reports.written_in_chinese(asked, analysis.docs)
                 if source != asked:
                     translated = self._translated(source, working, run) or translated
-            lost_names = self._names_lost(asked, translated) if working == "zh" else []
-            if translated and lost_names:
-                # "What does DAMO predict for Chiplet?" translated "…预测芯片是什么？": a
-                # name the passages write in Latin letters, written as another word, asks
-                # of something else. Asked again, told to keep it.
-                note = prompts.KEEP_NAMES.format(names=", ".join(lost_names))
-                again = self._translated(asked, working, run, note, lost_names)
-                if again and len(self._names_lost(asked, again)) < len(lost_names):
-                    translated = again
             if translated and working == "zh" and negated(asked) and not negated(translated):
                 # "In which areas does the list not apply?" translated "…豁免处罚的区域有
                 # 哪些？" asks the opposite: asked again, keeping the negation, or not asked.

@@ -236,32 +236,25 @@ QUESTION_FORM = '^[^"\\\\\n。]*[?？]$'
 _NOT_LATIN = '[^"\\\\\n。A-Za-z]'
 
 
-def chinese_question_form(words: Collection[str] = (), required: Sequence[str] = ()) -> str:
+def chinese_question_form(words: Collection[str] = ()) -> str:
     """QUESTION_FORM for a question written in Chinese whose only Latin words are
-    `words` (each followed by a character that is no Latin letter), writing each of
-    `required` (in that order)."""
+    `words` (each followed by a character that is no Latin letter)."""
     kept = sorted({w for w in words if re.fullmatch("[A-Za-z][A-Za-z0-9]*", w)})
     if not kept:
         return f"^{_NOT_LATIN}*[?？]$"
     word = "|".join(kept)
-    free = f"({_NOT_LATIN}|({word}){_NOT_LATIN})*"
-    names = "".join(f"{re.escape(n)}({_NOT_LATIN}{free})?" for n in required if n in kept)
-    return f"^{free}{names}({word})?[?？]$"
+    return f"^({_NOT_LATIN}|({word}){_NOT_LATIN})*({word})?[?？]$"
 
 
-def question_schema(
-    language: str, words: Collection[str] = (), required: Sequence[str] = ()
-) -> dict[str, Any]:
+def question_schema(language: str, words: Collection[str] = ()) -> dict[str, Any]:
     """The reply shape of a question translation: the question under its language's code,
-    ending with a question mark; in Chinese, with no Latin word but names and `words`,
-    and each of `required` (see `chinese_question_form`)."""
-    form = chinese_question_form(words, required) if language == "zh" else QUESTION_FORM
+    ending with a question mark; in Chinese, with no Latin word but names and `words`
+    (see `chinese_question_form`)."""
+    form = chinese_question_form(words) if language == "zh" else QUESTION_FORM
     prop = {"type": "string", "pattern": form}
     return {"type": "object", "properties": {language: prop}, "required": [language]}
 
 
-# Said again to a translation that wrote a name of the question as another word.
-KEEP_NAMES = " Write these names as they are: {names}."
 # Said again to a translation that dropped the question's negation.
 KEEP_NEGATION = " Keep its negation: where it says not, write 不 or 未."
 

@@ -353,6 +353,7 @@ def test_a_reply_copying_an_annotated_sentence_loses_the_annotation() -> None:
         # 750万 read as 750 thousand, written out: the digits with the wrong scale's zeros.
         ("Fines from 750,000 euros", "罚款金额从 750 万欧元起", "Fines from 7.5 million euros"),
         ("revenue of 1,751,000 yuan", "规模为1751亿元", "revenue of 175.1 billion yuan"),
+        ("up to 3500,000 euros", "最高 3500 万欧元", "up to 35 million euros"),  # grouped wrong
         # A figure the source states, or one no scaled figure's digits give, is left.
         ("from 7,500,000 euros", "罚款金额从 750 万欧元起", "from 7,500,000 euros"),
         ("about 3,000 firms", "罚款金额从 750 万欧元起", "about 3,000 firms"),

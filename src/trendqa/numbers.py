@@ -309,8 +309,13 @@ def repair_scales(answer: str, evidence_text: str) -> str:
     "130 billion" where the source says "130 亿" becomes "13 billion": copying the
     digits and translating the scale word is the slip small models make most.
     """
-    # Only English scale words are misreadings of 亿 and 万.
+    # Only English scale words are misreadings of 亿 and 万. A figure grouped wrong
+    # ("3500,000" for 3500万) is read as its digits say (3,500,000) first.
+    answer = _MISGROUPED.sub(lambda m: f"{int(m.group(0).replace(',', '')):,}", answer)
     return _rescaled(answer, evidence_text, han=False, write=in_english)
+
+
+_MISGROUPED = re.compile(r"(?<![\d,.])\d{4,}(?:,\d{3})+(?![\d,])")
 
 
 def _rescaled(text: str, source_text: str, *, han: bool, write: Callable[[float], str]) -> str:

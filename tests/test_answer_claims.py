@@ -5285,3 +5285,83 @@ def test_a_quote_answers_in_the_form_the_question_asks(
 
     analysis = replace(analyze(question, ReportNames({})), type=kind)
     assert _gives_form(analysis, text) is gives
+
+
+AGENTS = """# 大模型趋势
+
+## 从大脑到Agent
+
+Agent是主动释放LLM潜能的关键，让大模型从“有脑”到“有手有脚”。比尔盖茨表示AI Agent将是下一个平台。
+
+## Agent发展如火如荼
+
+Agent应具有社会交互性和智能性，Agent发展如火如荼。
+
+## 名词解释
+
+Agent是指能够独立思考、自主行动并可以与环境交互的软件程序或机器人等实体。
+"""
+
+
+def test_a_definition_question_reads_the_passage_that_defines_its_term(  # type: ignore[no-untyped-def]
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader, monkeypatch
+) -> None:
+    # "How does the Tencent report define an Agent?" was translated "…如何定义一个代理？":
+    # the passages found were about Agents, none of them the one defining it ("Agent是指
+    # …"). A definition question whose passages do not define its term reads the passage
+    # that does first — the term as the reader wrote it, where the passages write it so.
+    root = tmp_path / "agents"
+    root.mkdir()
+    (root / "agents.md").write_text(AGENTS, encoding="utf-8")
+    (root / "manifest.toml").write_text(
+        '[[document]]\nfile = "agents.md"\ntitle = "大模型趋势"\n'
+        'publisher = "腾讯研究院 (Tencent Research Institute)"\n',
+        encoding="utf-8",
+    )
+    ingest_paths(settings, [root], loader=fake_loader)
+    # (The fake embedder relates no passage to "代理": the similarity gate is not tested.)
+    monkeypatch.setattr(answerer_module, "MIN_SIMILARITY", 0.0)
+    glossary = {"agent": "Agent发展", "tencent": "大模型趋势", "report": "Agent应具有"}
+    searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary=glossary))[0]
+    gen = model(
+        "Agent是指能够独立思考、自主行动并可以与环境交互的软件程序或机器人等实体",
+        "Agent是指",
+        question="腾讯如何定义一个代理？",
+        translations=["An Agent is an entity that thinks and acts on its own"],
+    )
+    answer = Answerer(searcher, gen).ask(
+        "How does the Tencent report define an Agent?", AskOptions(k=2)
+    )
+    shown = [p.hit.chunk.text for p in answer.passages]
+    assert any("Agent是指" in text for text in shown), shown
+    defining = "Agent是指能够独立思考、自主行动并可以与环境交互的软件程序或机器人等实体。"
+    assert defining in prompt_sentences(gen)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("白皮书怎么解释人工智能幻觉？", "definition"),
+        ("白皮书如何解释人工智能幻觉？", "definition"),
+        ("How does the white paper explain AI hallucination?", "definition"),
+    ],
+)
+def test_asked_how_a_report_explains_a_term_is_a_definition(question: str, kind: str) -> None:
+    from trendqa.answer.question import ReportNames
+
+    assert analyze(question, ReportNames({})).type == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "terms"),
+    [
+        ("How does the Tencent report define an Agent?", ["Agent"]),
+        ("What is a vector database, according to the Shenzhen white paper?", ["vector database"]),
+        ("What does RLHF mean?", ["RLHF"]),
+        ("How many Agents are there?", []),
+    ],
+)
+def test_an_english_definition_questions_term_is_read(question: str, terms: list[str]) -> None:
+    from trendqa.answer.answerer import _english_defined
+
+    assert _english_defined(question) == terms

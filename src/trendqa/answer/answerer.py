@@ -521,7 +521,38 @@ class Answerer:
         if analysis.original and analysis.original != query and not analysis.whole:
             queries.append(analysis.original)
         hits = self._fused(hits, [self._search(q, opts, run) for q in queries], k)
-        return self._writing_quoted(analysis, hits, replace(opts, k=max(k, QUOTED_DEPTH)), run)
+        deeper = replace(opts, k=max(k, QUOTED_DEPTH))
+        hits = self._writing_quoted(analysis, hits, deeper, run)
+        return self._defining_first(analysis, hits, deeper, run)
+
+    def _defining_first(
+        self, analysis: QuestionAnalysis, hits: list[Hit], deeper: SearchOptions, run: _Run
+    ) -> list[Hit]:
+        """`hits`, or, for a definition question none of whose passages defines its term
+        ("T是指…", "T定义为…"), the best passage that does first: searched for as the
+        definition would be written. An English question's term counts as the passages
+        write it ("define an Agent": "Agent是指…", where its translation wrote 代理)."""
+        if not analysis.defines or not hits:
+            return hits
+        terms = [fold(t) for t in _defined_of(analysis.question)]
+        if analysis.original:
+            terms += [fold(t) for t in _english_defined(analysis.original)]
+        for term in dict.fromkeys(t for t in terms if len(t) >= 2):
+            stating = re.compile(re.escape(term) + _DEFINED_AS)
+            if any(stating.search(fold(h.chunk.text)) for h in hits):
+                return hits
+            shown = {h.chunk.id for h in hits}
+            found = next(
+                (
+                    h
+                    for h in self._search(f"{term}是指", deeper, run)
+                    if h.chunk.id not in shown and stating.search(fold(h.chunk.text))
+                ),
+                None,
+            )
+            if found is not None:
+                return [replace(found, rank=1), *(replace(h, rank=h.rank + 1) for h in hits)]
+        return hits
 
     @staticmethod
     def _fused(hits: list[Hit], others: Sequence[Sequence[Hit]], k: int) -> list[Hit]:
@@ -929,6 +960,11 @@ class Answerer:
         claims when they leave it out. The answer stays as it is when no shown sentence
         defines the term or the checks refuse it."""
         named = [fold(t) for t in _defined_of(analysis.question)]
+        if analysis.original:
+            # An English question's term, where the passages write it so ("define an
+            # Agent": "Agent是指…"); its translation may have written it otherwise (代理).
+            shown = fold(" ".join(p.hit.chunk.text for p in passages))
+            named += [fold(t) for t in _english_defined(analysis.original) if fold(t) in shown]
         terms = named
         if not terms:
             # No term quoted or named after a definition word (a translated question's
@@ -2484,6 +2520,23 @@ def _defined_of(question: str) -> list[str]:
     """The terms a definition question defines: the ones it quotes, else its unquoted one."""
     quoted = [t for t in quoted_terms(question, titles=False) if han_share(t) > 0]
     return quoted or list(defined_terms(question))
+
+
+# How a report writes a term's definition after the term.
+_DEFINED_AS = r"\s*(?:是指|指的是|定义为|被定义为|是一种)"
+_ENGLISH_DEFINED = (
+    re.compile(r"\bdefines?\s+(?:an?\s+|the\s+)?['\"‘“]?([A-Za-z][\w\- ]{0,40}?)['\"’”]?"
+               r"(?=\s+(?:in|according|as)\b|[?.,]|$)", re.IGNORECASE),
+    re.compile(r"\bwhat (?:is|are) (?:an?\s+|the\s+)?['\"‘“]?([A-Za-z][\w\- ]{0,40}?)['\"’”]?"
+               r"(?=,|\s+(?:in|according|as)\b|\?|$)", re.IGNORECASE),
+    re.compile(r"\bwhat does ['\"‘“]?([A-Za-z][\w\- ]{0,40}?)['\"’”]? mean\b", re.IGNORECASE),
+)  # fmt: skip
+
+
+def _english_defined(question: str) -> list[str]:
+    """The term an English definition question asks about ("Agent" of "How does the
+    Tencent report define an Agent?")."""
+    return [m.group(1).strip() for p in _ENGLISH_DEFINED for m in p.finditer(question)]
 
 
 def _repeated(piece: str, text: str) -> bool:

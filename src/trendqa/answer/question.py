@@ -126,7 +126,7 @@ _DEFINITION = re.compile(
     r"\bwhat is\b|\bwhat are\b|\bwhat does .+ mean\b|\bdefin|\bmeaning\b|\bexplain\b|"
     r"\bwhat .+ refers? to\b|\bhow does .+ work\b|"
     # How a report bounds or portrays a notion: a definition, asked another way.
-    r"[如怎][何样么]?(?:界定|定义|描述|刻画|诠释)|\bwhat counts as\b|"
+    r"[如怎][何样么]?(?:界定|定义|描述|刻画|诠释|解释)|\bwhat counts as\b|"
     r"\bhow (?:do|does|did) .+ (?:define|describe|characteri[sz]e)\b",
     re.IGNORECASE,
 )

@@ -5365,3 +5365,38 @@ def test_an_english_definition_questions_term_is_read(question: str, terms: list
     from trendqa.answer.answerer import _english_defined
 
     assert _english_defined(question) == terms
+
+
+def test_a_district_named_without_its_suffix_is_held_to_its_pinyin(  # type: ignore[no-untyped-def]
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # The model listed 福田 for 福田区, and "Fengtai" passed for it: a bare name is no
+    # district to the check. Its cited sentence writes 龙华区, so 龙华 is held to
+    # Longhua's pinyin and asked again with the name to write.
+    root = tmp_path / "districts"
+    root.mkdir()
+    (root / "districts.md").write_text(LOCAL_DISTRICTS, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary={"ai": "人工智能"}))[0]
+    first = {"南山": "Nanshan", "龙华": "Fengtai", "宝安": "Bao'an"}
+    base = model(
+        "- 南山\n- 龙华\n- 宝安",
+        "深圳市人工智能企业主要分布在",
+        question="深圳市人工智能企业主要分布在哪些区？",
+    )
+
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        if prompts.request_kind(options) != "translate":
+            return base._script(messages, options)  # type: ignore[misc]
+        given = prompts.statements(messages)
+        named = prompts.names_kept(messages)
+        out = named[:1] if named and len(given) == 1 else [first[g] for g in given]
+        return json.dumps({"translations": out})
+
+    gen = FakeGenerator(script)
+    answer = Answerer(searcher, gen).ask(
+        "Which districts of Shenzhen have the most AI companies?", AskOptions()
+    )
+    assert answer.answerable, answer.reason
+    assert "Fengtai" not in answer.text and "Longhua District" in answer.text, answer.text
+    assert "Nanshan" in answer.text and "Bao'an" in answer.text

@@ -1780,10 +1780,17 @@ class Answerer:
         fidelity, rival = self._closeness(texts, statements)
         lines: list[str] = texts
 
+        # A list item naming a district without its suffix (福田) is held to the district's
+        # pinyin as its cited sentence writes it (福田区): "Fengtai" had passed for it.
+        cited_text: dict[int, str] = {}
+        for c in answer.citations:
+            cited_text[c.n] = f"{cited_text.get(c.n, '')} {c.quote}"
+        placed = [_as_placed(c, cited_text) for c in kept]
+
         def fault_of(i: int) -> str:
             framing = _framing(analysis.asked, answer.passages, kept[i].citations)
-            fault = self._fault(kept[i].text, lines[i], language, fidelity[i], framing)
-            if not fault and rival[i] > fidelity[i] and not _spelled_place(kept[i].text, lines[i]):
+            fault = self._fault(placed[i], lines[i], language, fidelity[i], framing)
+            if not fault and rival[i] > fidelity[i] and not _spelled_place(placed[i], lines[i]):
                 # A list's translation slipped onto its neighbour's statement (the second
                 # layer's challenge written as the first's again) can pass the bar for its
                 # own: it must mean its own statement more than any other.
@@ -1804,7 +1811,7 @@ class Answerer:
                 len(kept) > 1
                 or _figures_of(kept[i], language)
                 or self._publisher_fault(kept[i].text, lines[i])
-                or _place_fault(kept[i].text, lines[i])
+                or _place_fault(placed[i], lines[i])
             )
         ]
         if faulty:
@@ -1816,7 +1823,7 @@ class Answerer:
                     run,
                     lent,
                     keep=_figures_of(kept[i], language),
-                    names=_places_of(kept[i].text, language),
+                    names=_places_of(placed[i], language),
                 )
                 if again:
                     lines[i] = _tidied(again[0], kept[i].text, analysis)
@@ -2642,6 +2649,19 @@ def _place_fault(statement: str, translation: str) -> str:
         if not names.spells_place(translation, place):
             return f"the translation does not write {place} as {names.place_spelling(place)}"
     return ""
+
+
+def _as_placed(claim: Claim, quoted: Mapping[int, str]) -> str:
+    """A claim that is a place's bare name ("福田"), as its cited sentences write it with
+    its suffix ("福田区"), for the district check; any other claim as it is."""
+    bare = claim.text.strip().rstrip("。.；;，,")
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", bare):
+        return claim.text
+    for n in claim.citations:
+        m = re.search(re.escape(bare) + "(新区|区|县|镇)", quoted.get(n, ""))
+        if m:
+            return bare + m.group(1)
+    return claim.text
 
 
 def _spelled_place(statement: str, translation: str) -> bool:

@@ -149,7 +149,7 @@ def figures(text: str) -> list[Number]:
 _WORD_UNITS = {w: i for i, w in enumerate(
     ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
      "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-     "eighteen", "nineteen"))} | {"a": 1, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+     "eighteen", "nineteen"))} | {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}  # fmt: skip
 _WORD_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _NUMBER_WORD = re.compile(
@@ -167,9 +167,9 @@ def scaled_words(text: str) -> list[Number]:
     out = []
     for m in _NUMBER_WORD.finditer(text):
         words = [w for w in re.split(r"[\s-]+", m.group(0).lower()) if w != "and"]
-        if not any(w == "hundred" or w in _WORD_SCALES for w in words) or words == ["a"]:
+        if not any(w == "hundred" or w in _WORD_SCALES for w in words):
             continue
-        if words[0] not in _WORD_UNITS or words[0] == "a":
+        if words[0] not in _WORD_UNITS:
             # "thousands of", "each thousand", "a thousand times" (每千次: per thousand):
             # a scale without a number of its own.
             continue
@@ -190,8 +190,9 @@ def scaled_words(text: str) -> list[Number]:
 
 
 def unsupported_numbers(answer: str, evidence_text: str, question: str = "") -> list[str]:
-    """Figures in `answer` that neither the evidence nor the question contains (the
-    evidence's figures in digits or in characters)."""
+    """Figures in `answer` (in digits, or in English words with a scale) that neither the
+    evidence nor the question contains (the evidence's figures in digits, in characters
+    or in words)."""
     known = figures(evidence_text) + find_numbers(question)
     out = []
     at = 0

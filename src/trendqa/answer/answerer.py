@@ -101,7 +101,6 @@ from trendqa.evidence import support as passage_support
 from trendqa.llm import ChatMessage, GenerationOptions, GenerationResult, Generator
 from trendqa.numbers import (
     NUMBER_PATTERN,
-    Number,
     dropped_numbers,
     find_numbers,
     han_figures,
@@ -109,6 +108,7 @@ from trendqa.numbers import (
     keep_figures,
     repair_scales,
     states_form,
+    supported,
     unsupported_numbers,
     without_annotations,
 )
@@ -2837,13 +2837,9 @@ def _answer_figures(text: str, question: str) -> list[str]:
         if m.start() in items:
             continue
         number = find_numbers(m.group(0))
-        if number and not any(_same_figure(number[0], a) for a in asked):
+        if number and not supported(number[0], asked):
             out.append(m.group(0))
     return out
-
-
-def _same_figure(a: Number, b: Number) -> bool:
-    return abs(a.value - b.value) <= 1e-6 * max(abs(a.value), abs(b.value), 1.0)
 
 
 def _names_anyone(text: str, question: str) -> bool:

@@ -2658,9 +2658,9 @@ def _as_placed(claim: Claim, quoted: Mapping[int, str]) -> str:
     if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", bare):
         return claim.text
     for n in claim.citations:
-        m = re.search(re.escape(bare) + "(新区|区|县|镇)", quoted.get(n, ""))
-        if m:
-            return bare + m.group(1)
+        placed = names.place_as_written(bare, quoted.get(n, ""))
+        if placed:
+            return placed
     return claim.text
 
 

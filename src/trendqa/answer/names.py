@@ -314,7 +314,8 @@ def half_written(text: str, source: str) -> str:
 # District"). A city (市) may be a foreign one (纽约市, "New York"), and a region named
 # in English otherwise (西藏自治区, 香港特别行政区) is not spelled by its pinyin: neither
 # is held to it.
-_LOCAL_SUFFIX = re.compile(r"(?:新区|区|县|镇)$")
+_SUFFIXES = "新区|区|县|镇"
+_LOCAL_SUFFIX = re.compile(f"(?:{_SUFFIXES})$")
 _NOT_LOCAL = ("特别行政区", "自治区", "自治县", "特别合作区")
 
 
@@ -337,6 +338,13 @@ def local_places(text: str) -> tuple[str, ...]:
         if m and m.start() >= 2:
             out.append(word)
     return tuple(dict.fromkeys(out))
+
+
+def place_as_written(bare: str, text: str) -> str:
+    """A place's bare name ("福田") with the suffix `text` writes it with ("福田区"), or ''
+    when `text` writes it with none."""
+    m = re.search(re.escape(bare) + f"({_SUFFIXES})", text)
+    return bare + m.group(1) if m else ""
 
 
 def place_spelling(place: str) -> str:

@@ -562,6 +562,12 @@ def _find_name(name: str, folded: str, lower: str, *, strong: bool) -> int:
 
 
 _YEAR_WORD = re.compile(r"\b(?:19|20)\d{2}\b")
+_YEAR_NIAN = re.compile(r"((?:19|20)\d{2})年(?=\D)")
+
+
+def _short_year(name: str) -> str:
+    """A name with its year written as readers shorten it, without 年 ("2023十大科技趋势")."""
+    return _YEAR_NIAN.sub(r"\1", name)
 
 
 _NAME_WORD = re.compile(r"[A-Za-z][A-Za-z&'-]*")
@@ -604,7 +610,7 @@ def _full_names(doc: str, meta: DocumentMeta) -> set[str]:
             if len(fold(part)) >= 3 and not fold(part).isdigit():
                 out.add(_name_form(part))
                 # Readers drop a year's 年 before a title's words ("2023十大科技趋势").
-                out.add(_name_form(re.sub(r"((?:19|20)\d{2})年(?=\D)", r"\1", part)))
+                out.add(_name_form(_short_year(part)))
     return out
 
 
@@ -618,7 +624,7 @@ def _names(doc: str, meta: DocumentMeta) -> set[str]:
             part = re.sub(r"[\s（(]*(?:节选|试读节选|abridged)[)）]*", "", part).strip()
             if part:
                 pieces.add(part)
-                pieces.add(re.sub(r"((?:19|20)\d{2})年(?=\D)", r"\1", part))
+                pieces.add(_short_year(part))
     stem = re.sub(r"\.\w+$", "", doc.rsplit("/", 1)[-1])
     pieces.update(w for w in re.split(r"[_\-\s]+", stem) if re.fullmatch(r"[a-z]{4,}", w))
     out: set[str] = set()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from trendqa.answer import Answer, analyze, prompts
 from trendqa.answer.answerer import _in_full
 from trendqa.answer.claims import ClaimChecker
@@ -106,6 +108,27 @@ def test_an_item_is_not_shown_in_a_sentence_that_repeats_the_other_items() -> No
     assert shown.count("Ⅰ类") == 1, shown
 
 
+def test_a_bare_figure_citing_a_table_row_is_not_shown_as_the_whole_row() -> None:
+    # "2.9" citing H20 SXM's row was shown as "H20 SXM 96 4 296 … 2.9": the row's every
+    # figure, none named, the asked one among them.
+    quote = "H20 SXM\t96\t4\t296\t8\t2368\t814\t2.9"
+    answer = Answer(
+        "q",
+        "zh",
+        True,
+        "296 TFLOPS[1]",
+        (Citation(1, "g.txt", "G", None, 0, len(quote), 1, 1, quote, True),),
+        (),
+        "llm",
+        claims=(Claim("296 TFLOPS", (1,), True),),
+    )
+    assert _in_full(answer, sentences=True).text == "296 TFLOPS[1]"
+    spaced = "焦 炭 0.5% 10.0% 5.0%"
+    cited = (Citation(1, "f.pdf", "F", None, 0, len(spaced), 1, 1, spaced, True),)
+    ash = replace(answer, text="10.0%[1]", citations=cited, claims=(Claim("10.0%", (1,), True),))
+    assert _in_full(ash, sentences=True).text == "10.0%[1]"
+
+
 def test_a_claim_is_cited_from_the_rows_it_names() -> None:
     # "焦炭的灰分是10.0%" citing the rows of 型煤, 焦炭 and 兰炭: 10.0% is in two of them, and
     # the claim rests on the row of 焦炭 alone. A claim naming no row keeps every row.
@@ -132,6 +155,9 @@ GPUS_HEAD = (
     "H20 SXM\t96\t4\t296\t8\n"
 )
 GPUS_TAIL = "AMD MI250X\t128\t3.2\t383\t16\nAMD MI300X\t192\t5.6\t2400\t8\n\n来源：semianalysis\n"
+
+
+GPU_AT = Location("g.txt", "算力报告", 0, len(GPUS_HEAD), 1, 5)
 
 
 def gpu_passages() -> list:  # type: ignore[type-arg]
@@ -171,6 +197,24 @@ def test_a_figure_from_another_column_than_the_one_the_claim_names_is_not_stated
     # 内存 is named inside 内存带宽, not on its own: its 192 is no other column's figure.
     memory = checker.check("AMD MI300X的内存是192GB", [(passages[0], row)], passages)
     assert memory.supported, memory.detail
+
+
+def test_a_bare_figure_from_another_column_than_the_one_asked_for_is_not_stated() -> None:
+    # Asked for H20 SXM's 算力, the model answered "296" right and, another time, "8": the
+    # row's 位宽. A claim naming no column answers the column the question names.
+    passages = list(number_passages([Hit(Chunk("c1", GPUS_HEAD, GPU_AT), 1, 1.0)]))
+    row = next(s for s in passages[0].sentences if s.text.startswith("H20 SXM"))
+    asked = analyze("表格里H20 SXM的算力是多少TFLOPS？", ReportNames({}))
+    checker = ClaimChecker(asked, {"算力": 4.0, "h20": 4.0, "sxm": 2.0}, 4.0, {})
+    wrong = checker.check("8", [(passages[0], row)], passages)
+    assert not wrong.supported
+    assert (wrong.check, wrong.detail) == ("figure", "8 is H20 SXM's 位宽, not its 算力 (296)")
+    right = checker.check("296 TFLOPS", [(passages[0], row)], passages)
+    assert right.supported, right.detail
+    # A question naming no column holds a bare figure to none.
+    vague = analyze("表格里H20 SXM的参数是多少？", ReportNames({}))
+    loose = ClaimChecker(vague, {"参数": 4.0, "h20": 4.0, "sxm": 2.0}, 4.0, {})
+    assert loose.check("8", [(passages[0], row)], passages).check != "figure"
 
 
 def test_a_claim_naming_one_column_and_stating_anothers_figure_is_refused() -> None:

@@ -28,7 +28,7 @@ from trendqa.answer.question import (
     topic_lead,
 )
 from trendqa.answer.reply import MARKER
-from trendqa.answer.tables import column_name, labelled_rows, row_cells, row_label
+from trendqa.answer.tables import column_name, labelled_rows, row_cells, row_label, row_like
 from trendqa.answer.types import Passage, Sentence
 from trendqa.chunking import split_sentences
 from trendqa.evidence import REQUEST_WORDS, TRANSLATED_SHARE, asked_text, key_terms, unframed
@@ -366,6 +366,11 @@ _SENTENCE_CLAUSE = re.compile(r"(?<=[，；：;])|(?<=[,:])(?!\d)")
 CLAIM_STOPS = "。.!！?？；;，,：: "
 
 
+def _table_row(sentence: str) -> bool:
+    """Whether a cited sentence is a table's row (cells between tabs, or spaced figures)."""
+    return "\t" in sentence or row_like(sentence)
+
+
 def stated_in_full(claim: str, sentence: str) -> str:
     """A bare claim — words the cited sentence writes verbatim, shorter than a statement —
     as the clauses of that sentence that hold it; the claim itself otherwise."""
@@ -373,6 +378,8 @@ def stated_in_full(claim: str, sentence: str) -> str:
     squeezed = fold(re.sub(r"\s+", "", core))
     if not squeezed or len(core) >= BARE_CHARS:
         return claim
+    if _table_row(sentence):
+        return claim  # a table's row is no clause: its cells are named by its header
     parts = [c for c in _SENTENCE_CLAUSE.split(sentence.strip()) if c.strip()]
     squeezed_parts = [fold(re.sub(r"\s+", "", c)) for c in parts]
     at = next((i for i, c in enumerate(squeezed_parts) if squeezed in c), None)
@@ -449,7 +456,7 @@ def figures_in_full(claim: str, sentence: str, language: str = "") -> str:
     core = claim.strip().rstrip(CLAIM_STOPS)
     worded = re.search(r"[A-Za-z\u4e00-\u9fff]", core) is not None
     own = detect_language(core) if worded else language
-    if own != detect_language(sentence) or "\t" in sentence:
+    if own != detect_language(sentence) or _table_row(sentence):
         return claim  # (a table row's cells are no clauses: which cell is which is its header's)
     full = figure_clauses(core, sentence)
     if len(full) <= len(core) or len(full) > FIGURES_IN_FULL_CHARS:
@@ -484,7 +491,7 @@ def sentence_in_full(claim: str, sentence: str) -> str:
     or what the figure equals, is what it is said with); the claim itself otherwise."""
     core = claim.strip().rstrip(CLAIM_STOPS)
     full = one_line(sentence).strip().rstrip(CLAIM_STOPS)
-    if not core or detect_language(core) != detect_language(full) or "\t" in sentence:
+    if not core or detect_language(core) != detect_language(full) or _table_row(sentence):
         return claim
     if not _SENTENCE_END.search(sentence):
         return claim  # a sentence a passage's edge cut ("…介绍了一种名为直") is no sentence
@@ -869,7 +876,7 @@ class ClaimChecker:
             return ClaimResult(
                 claim, evidence, False, "figure", f"no cited sentence states {bad[0]}", score
             )
-        column = _other_column(claim, evidence)
+        column = _other_column(claim, evidence, self.analysis.question)
         if column:
             return ClaimResult(claim, evidence, False, "figure", column, score)
         dated = self._dated_otherwise(claim, evidence)
@@ -2420,13 +2427,13 @@ def _named_rows(claim: str, evidence: tuple[Evidence, ...]) -> tuple[Evidence, .
     )
 
 
-def _other_column(claim: str, evidence: Sequence[Evidence]) -> str:
+def _other_column(claim: str, evidence: Sequence[Evidence], question: str = "") -> str:
     """Why a claim's figure is not what the claim calls it ('' when it may be): the claim
     names a column of a cited table row and states none of that column's figures, but
     another column's ("AMD MI300X的内存带宽是2400GB/s", from a row whose 内存带宽 is 5.6
-    and whose 算力 is 2400). A column named inside a longer named one (内存 in 内存带宽)
-    is not named on its own."""
-    folded = fold(claim)
+    and whose 算力 is 2400). A claim that names no column answers the one the `question`
+    names ("8" asked for H20 SXM's 算力 is its 位宽). A column named inside a longer named
+    one (内存 in 内存带宽) is not named on its own."""
     stated = find_numbers(claim) + han_figures(claim)
 
     def states(value: str) -> bool:
@@ -2439,8 +2446,7 @@ def _other_column(claim: str, evidence: Sequence[Evidence]) -> str:
             continue
         label, cells = row
         names = {h: fold(column_name(h)) for h, _v in cells}
-        named = {h for h, n in names.items() if len(n) >= 2 and n in folded}
-        named = {h for h in named if not any(names[h] in names[o] != names[h] for o in named)}
+        named = _columns_named(claim, names) or _columns_named(question, names)
         if not named or any(states(v) for h, v in cells if h in named):
             continue
         other = next(((h, v) for h, v in cells if h not in named and states(v)), None)
@@ -2451,6 +2457,14 @@ def _other_column(claim: str, evidence: Sequence[Evidence]) -> str:
                 f"{column_name(asked)} ({dict(cells)[asked]})"
             )
     return ""
+
+
+def _columns_named(text: str, names: dict[str, str]) -> set[str]:
+    """The columns (header cell: folded name) `text` names, less one named only inside a
+    longer named one (内存 in 内存带宽)."""
+    folded = fold(text)
+    named = {h for h, n in names.items() if len(n) >= 2 and n in folded}
+    return {h for h in named if not any(names[h] in names[o] != names[h] for o in named)}
 
 
 def _read(passage: Passage, sentence: Sentence) -> str:

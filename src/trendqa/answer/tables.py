@@ -104,7 +104,7 @@ def labelled_rows(sentences: Sequence[Sentence], above: str = "") -> dict[int, s
     }
 
 
-def _row_like(line: str) -> bool:
+def row_like(line: str) -> bool:
     """Whether a line reads as a table's row: three cells or more, the last a figure."""
     cells = _cells(line)
     return len(cells) >= 3 and _figure_or_empty(cells[-1]) and not _PROSE.search(line.strip())
@@ -113,7 +113,7 @@ def _row_like(line: str) -> bool:
 def opens_in_table(text: str) -> bool:
     """Whether a passage's text opens with a table's row: a passage cut inside a table."""
     first = next((line for line in text.splitlines() if line.strip()), "")
-    return _row_like(first)
+    return row_like(first)
 
 
 def header_above(text: str) -> str:
@@ -125,7 +125,7 @@ def header_above(text: str) -> str:
             continue
         if _header(line) is not None:
             return line.strip()
-        if not _row_like(line):
+        if not row_like(line):
             return ""
     return ""
 

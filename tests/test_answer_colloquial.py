@@ -199,6 +199,16 @@ def test_a_report_named_as_the_speaker_and_a_thing_asked_what_it_is() -> None:
     assert "可预期网络" in entities(question)
 
 
+def test_the_kind_a_question_counts_is_no_subject() -> None:
+    # "How many Chinese characters could Kimi Chat take…" translated "…多少个中文字符？":
+    # 中文 (jieba's proper noun) is what is counted, and "支持输入 20 万汉字" was refused
+    # for not naming it. A place counted in (多少家上海企业) is still a subject.
+    assert entities("月之暗面的Kimi Chat推出时可以输入多少个中文字符？") == ("Kimi", "Chat")
+    assert "汉字" not in entities("Kimi Chat最初支持输入多少汉字？")
+    assert "上海" in entities("有多少家上海企业？")
+    assert "中文" in entities("中文大模型有多少个？")
+
+
 def test_a_translation_names_no_year_the_question_does_not() -> None:
     # "Over the next five years" translated "到2028年": every year check would hold the
     # answer to a year the reader never wrote.

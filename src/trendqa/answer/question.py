@@ -771,6 +771,7 @@ def _chinese_names(question: str) -> list[str]:
         and not _TOWARD_COUNTRY.fullmatch(pair.word.strip())
         and not (pair.flag == "nz" and _pointed_at(pair.word, question))
         and not _asked_kind(pair.word, question)
+        and not (pair.flag == "nz" and _counted(pair.word, question))
         and not _LOWER_LATIN.fullmatch(pair.word.strip())
     ]
 
@@ -797,6 +798,16 @@ _ASKED = rf"(?:什么|哪一?(?:[{_MEASURE_WORDS}些])?)"
 
 def _asked_kind(word: str, question: str) -> bool:
     return re.search(_ASKED + re.escape(word), question) is not None
+
+
+# What a question counts, right after 多少 or 几 ("多少个中文字符", "几项专利"): the kind of
+# thing its figure is a number of, not a subject the figure's sentence must name. Only
+# jieba's other proper nouns (nz: 中文, 汉字); a place counted in ("多少家上海企业") is one.
+_COUNTED = rf"(?:多少|几)[{_MEASURE_WORDS}台次名件]?"
+
+
+def _counted(word: str, question: str) -> bool:
+    return re.search(_COUNTED + re.escape(word), question) is not None
 
 
 # A relation to a country written as one word (对华, 赴美, 驻日): which way a policy or a

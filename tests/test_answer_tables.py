@@ -129,6 +129,30 @@ def test_a_bare_figure_citing_a_table_row_is_not_shown_as_the_whole_row() -> Non
     assert _in_full(ash, sentences=True).text == "10.0%[1]"
 
 
+FRAMEWORKS = (
+    "图表 32:截至 2023 年底全球主流 AI 框架的 GitHub 指标 (单位:千个)\n"
+    "\t国别\t框架\t星星数\t阅读数\t分支数\t使用者数\t贡献者数\n"
+    "\t国外\tTensorFlow\t181\t7.7\t73.7\t340\t3.5\n"
+    "\t\tPyTorch\t75.9\t1.7\t20.6\t385\t3.2\n"
+    "\t\tCNTK\t17.4\t1.3\t4.3\t*****\t0.2\n"
+)
+
+
+def test_a_tab_table_labelled_by_two_columns_reads_each_figure_under_its_column() -> None:
+    # Labelled by 国别 and 框架, the rows were shown bare: TensorFlow's row has seven
+    # cells for six figure columns, PyTorch's (国别 merged with the row above) six. Asked
+    # for PyTorch's stars, the model wrote 1000000.
+    where = Location("w.txt", "白皮书", 0, len(FRAMEWORKS), 1, 1)
+    passages = list(number_passages([Hit(Chunk("c1", FRAMEWORKS, where), 1, 1.0)]))
+    rows = list(labelled_rows(passages[0].sentences).values())
+    assert rows == [
+        "国外 TensorFlow | 星星数 181 | 阅读数 7.7 | 分支数 73.7 | 使用者数 340 | 贡献者数 3.5",
+        "PyTorch | 星星数 75.9 | 阅读数 1.7 | 分支数 20.6 | 使用者数 385 | 贡献者数 3.2",
+        # A cell the extraction could not read is left out, not shown as a figure.
+        "CNTK | 星星数 17.4 | 阅读数 1.3 | 分支数 4.3 | 贡献者数 0.2",
+    ]
+
+
 def test_a_claim_is_cited_from_the_rows_it_names() -> None:
     # "焦炭的灰分是10.0%" citing the rows of 型煤, 焦炭 and 兰炭: 10.0% is in two of them, and
     # the claim rests on the row of 焦炭 alone. A claim naming no row keeps every row.

@@ -19,7 +19,8 @@ from trendqa.textnorm import cjk_count
 # A figure cell: "125,430.6", "-2,306.5", "15.91%", "$6,205", "(1.2)"; or a cell that
 # stands for none ("-", "—", "不适用", "n/a").
 _FIGURE_CELL = re.compile(FIGURE)
-_EMPTY_CELL = re.compile(r"[-–—]|不适用|无|n/?a|N/?A")
+_EMPTY_CELL = re.compile(r"[-–—]|\*+|不适用|无|n/?a|N/?A")
+_MASKED = re.compile(r"\*+")  # a cell the text extraction could not read
 _SPACES = re.compile(r"[ \u3000]+")
 _MIN_COLUMNS = 2  # figures under named columns; one figure needs no header
 _MAX_HEADER_CELL = 24
@@ -84,14 +85,53 @@ def row_cells(
     a sentence that is no row of it."""
     out: dict[int, tuple[str, list[tuple[str, str]]]] = {}
     header: list[str] | None = _header(above) if above else None
+    tabbed = "\t" in above
     for sentence in sentences:
+        if header is not None and tabbed and "\t" in sentence.text:
+            cells = _tab_row(sentence.text, header)
+            if cells is not None:
+                out[sentence.id] = cells
+                continue
+            lines = sentence.text.strip().split("\n")
+            if len(lines) > 1 and all(_tab_row(line, header) for line in lines):
+                continue  # rows one sentence holds together: the table runs on past them
         row = _row(sentence.text, len(header) - 1) if header is not None else None
         if header is not None and row is not None:
             label, values = row
             out[sentence.id] = (label, list(zip(header[1:], values, strict=True)))
             continue
         header = _header(sentence.text)
+        tabbed = "\t" in sentence.text
     return out
+
+
+def _tab_row(text: str, header: list[str]) -> tuple[str, list[tuple[str, str]]] | None:
+    """A row whose cells are set apart by tabs, under a header set apart by tabs: its
+    figures under the header's last columns, cell for cell from the right, and its label
+    the words before them. Between tabs an empty cell keeps its place, so a row whose
+    label cell is merged with the one above ("\t\tPyTorch\t75.9…" under "国外\tTensorFlow
+    \t181…") or a table labelled by two columns (国别, 框架) still reads each figure under
+    its own column."""
+    if "\n" in text.strip():
+        return None  # two rows in one sentence: which cell is whose is not clear
+    fields = [c.strip() for c in text.strip().split("\t")]
+    while fields and not fields[0]:
+        fields.pop(0)
+    if len(fields) > len(header):
+        return None
+    count = 0
+    while count < len(fields) and _figure_or_empty(fields[-1 - count]):
+        count += 1
+    if count < _MIN_COLUMNS or count == len(fields) or count >= len(header):
+        return None
+    values = fields[-count:]
+    if not any(_FIGURE_CELL.fullmatch(v) for v in values):
+        return None
+    label = " ".join(f for f in fields[:-count] if f)
+    if not label or _FIGURE_CELL.fullmatch(label):
+        return None
+    named = zip(header[-count:], values, strict=True)
+    return label, [(h, v) for h, v in named if v and not _MASKED.fullmatch(v)]
 
 
 def labelled_rows(sentences: Sequence[Sentence], above: str = "") -> dict[int, str]:

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from scripted import model
-from trendqa.answer import Answerer, AskOptions
+from trendqa.answer import Answerer, AskOptions, prompts
 from trendqa.answer.names import (
     align,
+    glossary,
+    glosses,
     half_written,
     latin_for_han,
     latin_names,
@@ -208,3 +210,59 @@ SOURCE = "Stanford、UCSF的读脑设备让失语者重新说话 (Nature)。预�
 )
 def test_a_name_written_half_in_chinese_is_the_sources_latin_word(reply: str, written: str) -> None:
     assert half_written(reply, SOURCE) == written
+
+
+# As the Tencent report and the white paper write them.
+CPSS = (
+    "EV 的充放电与出行由驾乘用户决定，形成以EV 为核心的信息-物理-社群系统(Cyber-Physical-"
+    "Social System, CPSS)，带来新的问题与调控潜力。"
+)
+FOUNDATION = "人工智能大模型，也称基础模型(Foundation Model)，是指参数规模巨大的模型。"
+
+
+def test_a_term_the_report_glosses_in_english_is_read_with_its_gloss() -> None:
+    assert glosses([CPSS, FOUNDATION, "检索增强生成（RAG）技术", "营收(亿元)"]) == {
+        "信息-物理-社群系统": "Cyber-Physical-Social System",
+        "基础模型": "Foundation Model",
+        # An abbreviation alone (RAG) is kept as a name anyway.
+    }
+    # Only the terms a statement names are given for its translation.
+    assert glossary(["CPSS是以EV为核心的信息-物理-社群系统"], [CPSS, FOUNDATION]) == [
+        ("信息-物理-社群系统", "Cyber-Physical-Social System")
+    ]
+
+
+def test_a_translation_is_given_the_reports_own_english_for_the_terms_it_names(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    # "the core information-physical-community system of electric vehicles": the report
+    # names it Cyber-Physical-Social System, in brackets after the Chinese.
+    import trendqa.answer.answerer as answerer_module
+
+    monkeypatch.setattr(answerer_module, "TRANSLATION_SIMILARITY", 0.0)
+    shelf = tmp_path / "shelf"
+    shelf.mkdir()
+    (shelf / "ev.md").write_text(f"# 电力与交通\n\n{CPSS}\n", encoding="utf-8")
+    ingest_paths(settings, [shelf], loader=fake_loader)
+    glossary_words = {
+        "system": "信息-物理-社群系统",
+        "evs": "EV 的充放电与出行由驾乘用户决定",
+        "form": "形成以EV 为核心的",
+        "problems": "带来新的问题与调控潜力",
+    }
+    searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary=glossary_words))[0]
+    gen = model(
+        "EV形成以EV为核心的信息-物理-社群系统。",
+        "信息-物理-社群系统",
+        question="EV的充放电与出行由驾乘用户决定，形成以EV为核心的什么系统？",
+        translations=["EVs form a Cyber-Physical-Social System with EVs at its core."],
+    )
+    answer = Answerer(searcher, gen).ask("What system do EVs form?", AskOptions())
+    assert answer.answerable, answer.reason
+    asked = [m for m, o in gen.calls if prompts.request_kind(o) == "translate"]
+    assert asked and all(
+        prompts.glossary_given(m) == [("信息-物理-社群系统", "Cyber-Physical-Social System")]
+        for m in asked
+    )
+    assert prompts.names_kept(asked[0]) == []
+    assert "Cyber-Physical-Social System" in answer.text

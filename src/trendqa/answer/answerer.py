@@ -63,6 +63,7 @@ from trendqa.answer.context import (
     number_passages,
     numbered_run,
 )
+from trendqa.answer.names import glossary
 from trendqa.answer.question import (
     ROLE_WORDS,
     QuestionAnalysis,
@@ -1763,11 +1764,15 @@ class Answerer:
             return replace(answer, language=language)
         asked = analysis.asked
         statements = [c.text for c in kept]
-        texts = self._translate_claims(statements, language, run, asked)
+        sources = answer.passages
+        texts = self._translate_claims(statements, language, run, asked, sources=sources)
         if texts is None and len(kept) > 1:
             # One unreadable reply (a list translated past its budget) loses no claim it
             # did not have to: each is asked alone, and one still unreadable is dropped.
-            each = [self._translate_claims([t], language, run, asked) for t in statements]
+            each = [
+                self._translate_claims([t], language, run, asked, sources=sources)
+                for t in statements
+            ]
             texts = [t[0] if t else "" for t in each]
         if texts is None:
             reason = "translation: the translation of the checked answer was unreadable"
@@ -1824,6 +1829,7 @@ class Answerer:
                     lent,
                     keep=_figures_of(kept[i], language),
                     names=_places_of(placed[i], language),
+                    sources=sources,
                 )
                 if again:
                     lines[i] = _tidied(again[0], kept[i].text, analysis)
@@ -1913,6 +1919,7 @@ class Answerer:
             analysis.asked,
             keep=_figures_of(claim, "en"),
             names=names.latin_words(claim.text),
+            sources=answer.passages,
         )
         if not again:
             return None
@@ -2018,7 +2025,7 @@ class Answerer:
         language = answer.language
         if not quotes or all(written_in(q, language) for q in quotes):
             return answer
-        texts = self._translate_claims(quotes, language, run, question)
+        texts = self._translate_claims(quotes, language, run, question, sources=answer.passages)
         if texts is None:
             return answer
         texts = [" ".join(t.split()) for t in texts]
@@ -2030,7 +2037,13 @@ class Answerer:
             borrowed = self._publisher_fault(quote, texts[i])
             places = _places_of(quote, language)
             again = (figures or borrowed or places) and self._translate_claims(
-                [quote], language, run, "" if borrowed else question, figures, places
+                [quote],
+                language,
+                run,
+                "" if borrowed else question,
+                figures,
+                places,
+                sources=answer.passages,
             )
             if not again:
                 return answer
@@ -2048,14 +2061,18 @@ class Answerer:
         question: str,
         keep: Sequence[str] = (),
         names: Sequence[str] = (),
+        sources: Sequence[Passage] = (),
     ) -> list[str] | None:
         """One translation per statement, or None when the reply is unusable (also when
         it is still cut after the larger budget `_complete` retries with). `question`, in
-        `language`, lends the translation its words for what it names."""
+        `language`, lends the translation its words for what it names; `sources`, the
+        passages the statements come from, their own English for a term a statement names
+        (信息-物理-社群系统(Cyber-Physical-Social System, CPSS))."""
         assert self.generator is not None
         if detect_language(question) != language:
             question = ""  # a pivoted question's working text names things otherwise
-        messages = prompts.translate_prompt(statements, language, question, keep, names)
+        own = glossary(statements, (p.hit.chunk.text for p in sources)) if language == "en" else []
+        messages = prompts.translate_prompt(statements, language, question, keep, names, own)
         prompt = sum(self.generator.count_tokens(m.content) + 8 for m in messages)
         room = self.generator.context_length - prompt - 16
         # English takes about three tokens for each of a Chinese statement's.

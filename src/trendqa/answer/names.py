@@ -362,3 +362,41 @@ def spells_place(text: str, place: str) -> bool:
     letters = re.sub(r"[^a-z]", "", text.lower())
     base = _LOCAL_SUFFIX.sub("", place)
     return any(s and s in letters for s in _spellings(base))
+
+
+# A report's own English for one of its terms, in brackets after it: "基础模型(Foundation
+# Model)", "信息-物理-社群系统(Cyber-Physical-Social System, CPSS)", "检索增强生成（RAG）".
+_GLOSS = re.compile(
+    r"(?P<han>[\u4e00-\u9fff][\u4e00-\u9fff\-—·]*)\s*[（(]\s*"
+    r"(?P<en>[A-Za-z][A-Za-z0-9\-' ]{0,60}[A-Za-z0-9])\s*"
+    r"(?:[,，;；]\s*[A-Za-z][A-Za-z0-9\-]{1,11}\s*)?[）)]"
+)
+# Where a term's run of characters opens: after the last of these ("也称基础模型", "以EV
+# 为核心的信息-物理-社群系统"), at most GLOSSED_CHARS back.
+_TERM_OPENS = re.compile("[的是为以在和与及、称叫即或将把被由对向从了着即]")
+GLOSSED_CHARS = 12
+
+
+def glosses(texts: Iterable[str]) -> dict[str, str]:
+    """The terms `texts` give their own English for, each with that English (the first
+    given): what a translation of a statement naming the term should write."""
+    out: dict[str, str] = {}
+    for text in texts:
+        for m in _GLOSS.finditer(text):
+            han = m["han"]
+            cut = [c.end() for c in _TERM_OPENS.finditer(han)]
+            term = han[cut[-1] :] if cut else han
+            term = term[-GLOSSED_CHARS:].strip("-—·")
+            english = " ".join(m["en"].split())
+            # An abbreviation alone (RLHF, FSD) is a name a translation keeps anyway, and
+            # says less than the words it stands for.
+            if cjk_count(term) >= 2 and re.search("[a-z]", english):
+                out.setdefault(term, english)
+    return out
+
+
+def glossary(statements: Sequence[str], texts: Iterable[str]) -> list[tuple[str, str]]:
+    """The `glosses` of `texts` whose terms the statements name, longest term first."""
+    found = glosses(texts)
+    named = [t for t in found if any(t in s for s in statements)]
+    return [(t, found[t]) for t in sorted(named, key=len, reverse=True)]

@@ -326,6 +326,8 @@ _TRANSLATE_SHOT = {
 
 
 _NAMES_LINE = "\nWrite these names as they are: "
+# The reports' own English for their terms, where a passage gives it in brackets.
+_GLOSSARY_LINE = "\nThe report's own English for these terms: "
 
 
 def _statements(
@@ -334,6 +336,7 @@ def _statements(
     question: str = "",
     keep: Sequence[str] = (),
     names: Sequence[str] = (),
+    glossary: Sequence[tuple[str, str]] = (),
 ) -> str:
     body = "\n".join(
         f"({i}) {shown(s, language, characters=True)}" for i, s in enumerate(statements, 1)
@@ -347,6 +350,8 @@ def _statements(
     figures = f"\nWrite every one of these figures: {', '.join(keep)}." if keep else ""
     if names:
         figures += f"{_NAMES_LINE}{', '.join(names)}."
+    if glossary:
+        figures += _GLOSSARY_LINE + "; ".join(f"{zh} = {en}" for zh, en in glossary) + "."
     return f"{words}Statements:\n{body}\nTranslate into {LANGUAGE_NAME[language]}.{figures}"
 
 
@@ -356,18 +361,21 @@ def translate_prompt(
     question: str = "",
     keep: Sequence[str] = (),
     names: Sequence[str] = (),
+    glossary: Sequence[tuple[str, str]] = (),
 ) -> list[ChatMessage]:
     """The checked claims of an answer, to be shown in the question's language. With
     `question` (the one asked, in that language) the translation uses its words for what
     it names: "Sophgo", "hot research directions", as the reader wrote them. `keep`
     names the figures a translation must write (asked again after one left a figure out),
-    `names` the Latin names (asked again after one left a name out)."""
+    `names` the Latin names (asked again after one left a name out), `glossary` the
+    English the reports give for terms the statements name (基础模型 = Foundation
+    Model)."""
     shot_in, shot_out = _TRANSLATE_SHOT[language]
     return [
         ChatMessage("system", _TRANSLATE_SYSTEM.format(language=LANGUAGE_NAME[language])),
         ChatMessage("user", _statements(shot_in, language)),
         ChatMessage("assistant", json.dumps({"translations": shot_out}, ensure_ascii=False)),
-        ChatMessage("user", _statements(statements, language, question, keep, names)),
+        ChatMessage("user", _statements(statements, language, question, keep, names, glossary)),
     ]
 
 
@@ -392,9 +400,19 @@ def request_kind(options: GenerationOptions) -> RequestKind:
 
 def names_kept(messages: Sequence[ChatMessage]) -> list[str]:
     """The names a translation request asks to be written as they are ([] for none)."""
-    text = messages[-1].content
+    text = messages[-1].content.split(_GLOSSARY_LINE)[0]
     at = text.find(_NAMES_LINE)
     return text[at + len(_NAMES_LINE) :].rstrip(".").split(", ") if at >= 0 else []
+
+
+def glossary_given(messages: Sequence[ChatMessage]) -> list[tuple[str, str]]:
+    """The terms a translation request gives the reports' English for ([] for none)."""
+    text = messages[-1].content
+    at = text.find(_GLOSSARY_LINE)
+    if at < 0:
+        return []
+    pairs = text[at + len(_GLOSSARY_LINE) :].rstrip(".").split("; ")
+    return [(zh, en) for zh, _eq, en in (p.partition(" = ") for p in pairs)]
 
 
 def latin_only(options: GenerationOptions) -> bool:

@@ -5172,7 +5172,7 @@ def test_a_translation_misreading_a_figure_in_characters_is_asked_again(accelera
         if prompts.request_kind(options) != "translate":
             return base._script(messages, options)  # type: ignore[misc]
         told = messages[-1].content
-        assert "四百万 (=4 million)" in told and "三千 (=3,000)" in told, told
+        assert "四百万 (=over 4 million)" in told and "三千 (=over 3,000)" in told, told
         again = "Write every one of these figures" in told
         return json.dumps({"translations": [right if again else wrong]})
 

@@ -326,7 +326,7 @@ def test_figures_in_characters_are_read_out_for_an_english_translation() -> None
 
     text = "快三千余倍，能效提升四百万余倍"
     assert annotate_chinese_scales(text, characters=True) == (
-        "快三千 (=3,000)余倍，能效提升四百万 (=4 million)余倍"
+        "快三千 (=over 3,000)余倍，能效提升四百万 (=over 4 million)余倍"
     )
     assert annotate_chinese_scales(text) == text  # (figures in digits only, by default)
     # A year's digits and small numbers are left as written.
@@ -334,6 +334,26 @@ def test_figures_in_characters_are_read_out_for_an_english_translation() -> None
         annotate_chinese_scales("二〇二三年的十三五规划", characters=True)
         == "二〇二三年的十三五规划"
     )
+
+
+def test_a_figure_followed_by_more_than_is_read_as_over_it() -> None:
+    # 三千余倍 was translated "three thousand times": 余 (more than) was dropped.
+    from trendqa.numbers import annotate_chinese_scales
+
+    assert (
+        annotate_chinese_scales("约1.2万余人，70亿元")
+        == "约1.2万 (=over 12 thousand)余人，70亿 (=7 billion)元"
+    )
+
+
+def test_an_english_answers_figures_in_words_are_written_in_digits() -> None:
+    # "outperforms conventional chips by three thousand times": the passages write 三千余倍,
+    # and a reader scans for figures.
+    from trendqa.numbers import figures_in_digits
+
+    text = "by three thousand times, four million times, four hundred thousand, two layers"
+    assert figures_in_digits(text) == "by 3,000 times, 4 million times, 400,000, two layers"
+    assert figures_in_digits("4 million and one of them") == "4 million and one of them"
 
 
 def test_a_reply_copying_an_annotated_sentence_loses_the_annotation() -> None:

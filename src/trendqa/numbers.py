@@ -264,7 +264,7 @@ def annotate_chinese_scales(text: str, characters: bool = False) -> str:
         if not scale or not _HAN_SCALE.match(scale):
             return m.group(0)
         number = find_numbers(m.group(0))[0]
-        return f"{m.group(0)} (={in_english(number.value)})"
+        return f"{m.group(0)} (={_over(text, m.end())}{in_english(number.value)})"
 
     text = _NUMBER.sub(note, text)
     if not characters:
@@ -281,8 +281,28 @@ def annotate_chinese_scales(text: str, characters: bool = False) -> str:
             continue  # a small number is translated right; 二〇二三 is a year's digits
         value = in_english(n.value) if n.value >= 1e6 else f"{n.value:,.{_places(n.value)}f}"
         value += "%" if n.text.startswith("百分之") else ""
-        out.append(f"{text[at:end]} (={value})")
+        out.append(f"{text[at:end]} (={_over(text, end)}{value})")
         at = end
+    return "".join(out) + text[at:]
+
+
+def _over(text: str, end: int) -> str:
+    """ "over " when the figure ending at `end` is followed by 余 or 多 (三千余倍, 3000多家:
+    more than it), which a translation otherwise drops."""
+    return "over " if text[end : end + 1] in ("余", "多") else ""
+
+
+def figures_in_digits(text: str) -> str:
+    """An English text with each figure it writes in words with a scale written in
+    digits: "three thousand times" as "3,000 times", "four million" as "4 million"."""
+    out, at = [], 0
+    for n in scaled_words(text):
+        where = text.find(n.text, at)
+        if where < 0:
+            continue
+        value = in_english(n.value) if n.value >= 1e6 else f"{n.value:,.{_places(n.value)}f}"
+        out.append(text[at:where] + value)
+        at = where + len(n.text)
     return "".join(out) + text[at:]
 
 

@@ -103,6 +103,7 @@ from trendqa.llm import ChatMessage, GenerationOptions, GenerationResult, Genera
 from trendqa.numbers import (
     NUMBER_PATTERN,
     dropped_numbers,
+    figures_in_digits,
     find_numbers,
     han_figures,
     in_english,
@@ -2029,6 +2030,8 @@ class Answerer:
         if texts is None:
             return answer
         texts = [" ".join(t.split()) for t in texts]
+        if language == "en":
+            texts = [figures_in_digits(t) for t in texts]
         cosines = self._paired(texts, quotes)
         for i, quote in enumerate(quotes):
             if not self._fault(quote, texts[i], language, cosines[i]):
@@ -2732,7 +2735,8 @@ def _tidied(text: str, checked: str, analysis: QuestionAnalysis) -> str:
     for latin, chinese in analysis.people:
         text = names.restore(text, latin, chinese)
     if detect_language(analysis.asked) == "en":
-        text = names.latin_for_han(text, analysis.asked)
+        # A figure in digits, as the passages write it ("three thousand times" for 三千余倍).
+        text = figures_in_digits(names.latin_for_han(text, analysis.asked))
     return text
 
 

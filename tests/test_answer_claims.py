@@ -1420,6 +1420,23 @@ def test_a_translation_that_leaves_out_a_latin_name_is_asked_again_with_the_name
     assert answer.text.startswith(kept[:-1]), answer.text
 
 
+def test_an_english_question_asking_no_definition_is_not_read_as_one_from_its_translation(
+    shelf: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # "What does DAMO predict for Chiplet?" was translated "…预测…是什么？": Chinese asks
+    # many things with 是什么, and the question was answered as a definition.
+    ingest_paths(settings, [shelf], loader=fake_loader)
+    near = {"chiplet": "Chiplet 的互联标准将逐渐统一，重构芯片研发流程", "predict": "预测"}
+    searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary=near))[0]
+    sentence = "Chiplet 的互联标准将逐渐统一，重构芯片研发流程。"
+    gen = model(sentence, "Chiplet 的互联标准", question="报告预测Chiplet是什么？")
+    answer = Answerer(searcher, gen).ask("What does the report predict for Chiplet?")
+    assert answer.answered_as == "报告预测Chiplet是什么？"
+    assert answer.kind == "fact", answer.kind
+    gen = model(sentence, "Chiplet 的互联标准", question="Chiplet是什么？")
+    assert Answerer(searcher, gen).ask("What is Chiplet?").kind == "definition"
+
+
 def test_chinese_left_in_an_english_translation_is_translated_again(ask) -> None:  # type: ignore[no-untyped-def]
     # A backend that does not hold its reply to the grammar's pattern (an endpoint may
     # ignore it) can still leave Chinese in: that translation is asked for again.

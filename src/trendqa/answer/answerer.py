@@ -487,6 +487,11 @@ class Answerer:
         # report titled 十大科技趋势) reads the name's words as the question's: no type.
         lost_name = bool(analysis.docs) and not inner.docs
         kind = analysis.type if analysis.type != "fact" or lost_name else inner.type
+        if kind == "definition" and analysis.language == "en" and not analysis.defines:
+            # Chinese asks many things with 是什么 ("What does DAMO predict for Chiplet?"
+            # translated "DAMO预测芯片是什么？"): an English question whose own words ask
+            # for no definition is not read as asking for one.
+            kind = "fact"
         parts = (inner.parts or analysis.parts) if kind == "comparison" else ()
         return replace(
             inner,

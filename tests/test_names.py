@@ -226,43 +226,42 @@ def test_a_term_the_report_glosses_in_english_is_read_with_its_gloss() -> None:
         "基础模型": "Foundation Model",
         # An abbreviation alone (RAG) is kept as a name anyway.
     }
-    # Only the terms a statement names are given for its translation.
+    # Only the terms a statement names are given for its translation, read beside their
+    # first mention (a term glossed in the statement itself is left as it is).
     assert glossary(["CPSS是以EV为核心的信息-物理-社群系统"], [CPSS, FOUNDATION]) == [
         ("信息-物理-社群系统", "Cyber-Physical-Social System")
     ]
+    both = [("基础模型", "Foundation Model"), ("模型", "Model")]
+    assert prompts.glossed("基础模型是大模型，基础模型(Foundation Model)也是", both) == (
+        "基础模型 (=Foundation Model)是大模型 (=Model)，基础模型(Foundation Model)也是"
+    )
 
 
 def test_a_translation_is_given_the_reports_own_english_for_the_terms_it_names(
     tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     # "the core information-physical-community system of electric vehicles": the report
-    # names it Cyber-Physical-Social System, in brackets after the Chinese.
+    # names it Cyber-Physical-Social System, in brackets after the Chinese, once.
     import trendqa.answer.answerer as answerer_module
 
     monkeypatch.setattr(answerer_module, "TRANSLATION_SIMILARITY", 0.0)
     shelf = tmp_path / "shelf"
     shelf.mkdir()
-    (shelf / "ev.md").write_text(f"# 电力与交通\n\n{CPSS}\n", encoding="utf-8")
+    guided = "信息-物理-社群系统可通过价格对营运车辆进行适当引导。"
+    (shelf / "ev.md").write_text(f"# 电力与交通\n\n{CPSS}\n\n{guided}\n", encoding="utf-8")
     ingest_paths(settings, [shelf], loader=fake_loader)
-    glossary_words = {
-        "system": "信息-物理-社群系统",
-        "evs": "EV 的充放电与出行由驾乘用户决定",
-        "form": "形成以EV 为核心的",
-        "problems": "带来新的问题与调控潜力",
-    }
-    searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary=glossary_words))[0]
+    near = {"system": "信息-物理-社群系统", "guided": "可通过价格对营运车辆进行适当引导"}
+    searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary=near))[0]
     gen = model(
-        "EV形成以EV为核心的信息-物理-社群系统。",
-        "信息-物理-社群系统",
-        question="EV的充放电与出行由驾乘用户决定，形成以EV为核心的什么系统？",
-        translations=["EVs form a Cyber-Physical-Social System with EVs at its core."],
+        guided,
+        "可通过价格",
+        question="信息-物理-社群系统可以怎样引导？",
+        translations=["The Cyber-Physical-Social System can guide operating vehicles by price."],
     )
-    answer = Answerer(searcher, gen).ask("What system do EVs form?", AskOptions())
+    answer = Answerer(searcher, gen).ask("How can the system be guided?", AskOptions())
     assert answer.answerable, answer.reason
     asked = [m for m, o in gen.calls if prompts.request_kind(o) == "translate"]
-    assert asked and all(
-        prompts.glossary_given(m) == [("信息-物理-社群系统", "Cyber-Physical-Social System")]
-        for m in asked
-    )
+    assert prompts.glossary_given(asked[0]) == ["Cyber-Physical-Social System"]
+    assert "信息-物理-社群系统 (=Cyber-Physical-Social System)" in asked[0][-1].content
     assert prompts.names_kept(asked[0]) == []
     assert "Cyber-Physical-Social System" in answer.text

@@ -307,7 +307,7 @@ def figures_in_digits(text: str) -> str:
 
 
 # The reading `annotate_chinese_scales` adds: a model copying its sentence copies it too.
-_ANNOTATION = re.compile(r" \(=[^()]{1,24}\)")
+_ANNOTATION = re.compile(r" \(=[^()]{1,60}\)")
 
 
 def without_annotations(text: str) -> str:

@@ -326,8 +326,27 @@ _TRANSLATE_SHOT = {
 
 
 _NAMES_LINE = "\nWrite these names as they are: "
-# The reports' own English for their terms, where a passage gives it in brackets.
-_GLOSSARY_LINE = "\nThe report's own English for these terms: "
+
+
+def glossed(text: str, glossary: Sequence[tuple[str, str]]) -> str:
+    """`text` with the reports' own English for each term of `glossary` read beside its
+    first mention ("信息-物理-社群系统 (=Cyber-Physical-Social System)"), as a figure's
+    reading is: a line of its own after the statements was translated as one more
+    statement. A term the text glosses itself is left as it is."""
+    if not glossary:
+        return text
+    english = dict(glossary)
+    terms = sorted(english, key=len, reverse=True)
+    pattern = re.compile("(" + "|".join(map(re.escape, terms)) + r")(?!\s*[（(])")
+    seen: set[str] = set()
+
+    def note(m: re.Match[str]) -> str:
+        if m[1] in seen:
+            return m[0]
+        seen.add(m[1])
+        return f"{m[1]} (={english[m[1]]})"
+
+    return pattern.sub(note, text)
 
 
 def _statements(
@@ -339,7 +358,8 @@ def _statements(
     glossary: Sequence[tuple[str, str]] = (),
 ) -> str:
     body = "\n".join(
-        f"({i}) {shown(s, language, characters=True)}" for i, s in enumerate(statements, 1)
+        f"({i}) {glossed(shown(s, language, characters=True), glossary)}"
+        for i, s in enumerate(statements, 1)
     )
     words = (
         f"They answer the question: {question}\nWhere a statement speaks of something the "
@@ -350,8 +370,6 @@ def _statements(
     figures = f"\nWrite every one of these figures: {', '.join(keep)}." if keep else ""
     if names:
         figures += f"{_NAMES_LINE}{', '.join(names)}."
-    if glossary:
-        figures += _GLOSSARY_LINE + "; ".join(f"{zh} = {en}" for zh, en in glossary) + "."
     return f"{words}Statements:\n{body}\nTranslate into {LANGUAGE_NAME[language]}.{figures}"
 
 
@@ -400,19 +418,16 @@ def request_kind(options: GenerationOptions) -> RequestKind:
 
 def names_kept(messages: Sequence[ChatMessage]) -> list[str]:
     """The names a translation request asks to be written as they are ([] for none)."""
-    text = messages[-1].content.split(_GLOSSARY_LINE)[0]
+    text = messages[-1].content
     at = text.find(_NAMES_LINE)
     return text[at + len(_NAMES_LINE) :].rstrip(".").split(", ") if at >= 0 else []
 
 
-def glossary_given(messages: Sequence[ChatMessage]) -> list[tuple[str, str]]:
-    """The terms a translation request gives the reports' English for ([] for none)."""
-    text = messages[-1].content
-    at = text.find(_GLOSSARY_LINE)
-    if at < 0:
-        return []
-    pairs = text[at + len(_GLOSSARY_LINE) :].rstrip(".").split("; ")
-    return [(zh, en) for zh, _eq, en in (p.partition(" = ") for p in pairs)]
+def glossary_given(messages: Sequence[ChatMessage]) -> list[str]:
+    """The reports' English a translation request reads beside its terms ([] for none;
+    a figure's reading, which writes digits, is none)."""
+    found = re.findall(r" \(=([A-Za-z][^()]*)\)", messages[-1].content)
+    return [g for g in found if not re.search(r"\d", g)]
 
 
 def latin_only(options: GenerationOptions) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from trendqa.answer import Answer, analyze, prompts
 from trendqa.answer.answerer import _in_full
 from trendqa.answer.claims import ClaimChecker
@@ -151,6 +153,31 @@ def test_a_tab_table_labelled_by_two_columns_reads_each_figure_under_its_column(
         # A cell the extraction could not read is left out, not shown as a figure.
         "CNTK | 星星数 17.4 | 阅读数 1.3 | 分支数 4.3 | 贡献者数 0.2",
     ]
+
+
+def test_a_passage_cut_after_a_tables_header_is_followed_by_its_rows(
+    shelf_of_frameworks: tuple[Chunk, Chunk],
+) -> None:
+    # "PyTorch在GitHub上的星星数是多少？" found the passage ending at the GitHub table's
+    # header (its words: GitHub, 星星数) and not the next, which holds the rows: the model
+    # was shown the columns and no figure, and wrote 1000000.
+    from trendqa.answer.context import Shelf
+
+    head, rows = shelf_of_frameworks
+    shelf = Shelf([head, rows])
+    assert shelf.rows_after(head) is rows
+    assert shelf.rows_after(rows) is None  # the table ends in it
+
+
+@pytest.fixture
+def shelf_of_frameworks() -> tuple[Chunk, Chunk]:
+    prose = "国内开源文化相对欠缺,不利于 AI 框架的持续创新和进步。\n\n"
+    table_at = len(prose) + FRAMEWORKS.index("\t国别")
+    text = prose + FRAMEWORKS + "\n人工智能幻觉是指人工智能系统产生与实际情况不符的判断。\n"
+    head_end = table_at + len("\t国别\t框架\t星星数\t阅读数\t分支数\t使用者数\t贡献者数")
+    head = Chunk("c1", text[:head_end], Location("w.txt", "白皮书", 0, head_end, 1, 5))
+    rows = Chunk("c2", text[table_at:], Location("w.txt", "白皮书", table_at, len(text), 5, 9))
+    return head, rows
 
 
 def test_a_claim_is_cited_from_the_rows_it_names() -> None:

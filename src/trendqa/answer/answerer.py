@@ -617,8 +617,10 @@ class Answerer:
         return list(dict.fromkeys(out))
 
     def _evidence(self, analysis: QuestionAnalysis, hits: Sequence[Hit]) -> list[Hit]:
-        """What the model reads: the hits, grown into their section for research questions;
-        first, for a section asked for by its number, that section."""
+        """What the model reads: the hits, each cut after a table's header followed by the
+        table's rows, grown into their section for research questions; first, for a
+        section asked for by its number, that section."""
+        hits = self._with_table_rows(hits)
         numbered = self._numbered(analysis, hits)
         if numbered:
             hits = [*numbered, *(h for h in hits if not _within(h, numbered))]
@@ -649,6 +651,19 @@ class Answerer:
             outline = self.shelf.outline(doc, analysis.count, near, terms)
             if outline and len(outline) > 2:
                 out = outline + out[:1]  # the outline, then the section it was found from
+        return out
+
+    def _with_table_rows(self, hits: Sequence[Hit]) -> list[Hit]:
+        """`hits`, each ending in a table whose rows run on into the next passage followed
+        by that passage (`Shelf.rows_after`), unless it is among them already."""
+        out: list[Hit] = []
+        ids = {h.chunk.id for h in hits}
+        for hit in hits:
+            out.append(hit)
+            rows = self.shelf.rows_after(hit.chunk)
+            if rows is not None and rows.id not in ids:
+                out.append(replace(hit, chunk=rows))
+                ids.add(rows.id)
         return out
 
     def _numbered(self, analysis: QuestionAnalysis, hits: Sequence[Hit]) -> list[Hit]:

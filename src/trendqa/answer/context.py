@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import NamedTuple
 
-from trendqa.answer.tables import header_above, opens_in_table
+from trendqa.answer.tables import header_above, opens_in_table, row_like
 from trendqa.answer.types import Passage, Sentence
 from trendqa.chunking import heading_of, split_sentences
 from trendqa.contents import contents_spans, ends_in_page
@@ -322,6 +322,23 @@ class Shelf:
             c.text[: max(0, chunk.location.start - c.location.start)] for c in before[-2:]
         )
         return header_above(text)
+
+    def rows_after(self, chunk: Chunk) -> Chunk | None:
+        """The passage after `chunk` when `chunk` ends in a table whose rows run on into
+        it (None otherwise): a passage cut after a table's header row shows the reader
+        the columns and none of the rows a question about the table asks for."""
+        if not header_above(chunk.text):
+            return None
+        after = [
+            self.chunks[row]
+            for row in self.by_doc.get(chunk.doc, [])
+            if self.chunks[row].location.start > chunk.location.start
+        ]
+        if not after:
+            return None
+        nxt = min(after, key=lambda c: c.location.start)
+        tail = nxt.text[max(0, chunk.location.end - nxt.location.start) :]
+        return nxt if any(row_like(line) for line in tail.splitlines()) else None
 
     def _heading_before(self, doc: str, start: int) -> str | None:
         """The heading in force just before `start` in `doc`: the section a numbered run of

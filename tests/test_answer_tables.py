@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from trendqa.answer import Answer, analyze, prompts
-from trendqa.answer.answerer import _in_full
+from trendqa.answer.answerer import _in_full, _joined_chunks
 from trendqa.answer.claims import ClaimChecker
 from trendqa.answer.context import number_passages
 from trendqa.answer.question import ReportNames
@@ -167,6 +167,15 @@ def test_a_passage_cut_after_a_tables_header_is_followed_by_its_rows(
     shelf = Shelf([head, rows])
     assert shelf.rows_after(head) is rows
     assert shelf.rows_after(rows) is None  # the table ends in it
+    # Read as one passage, from the table's title (its year, its unit) to its rows.
+    joined = _joined_chunks(head, rows)
+    assert joined is not None
+    assert joined.text.startswith(head.text) and joined.text.endswith(rows.text)
+    assert (joined.location.start, joined.location.end) == (0, rows.location.end)
+    passage = next(iter(number_passages([Hit(joined, 1, 1.0)])))
+    row = next(s for s in passage.sentences if s.text.startswith("PyTorch"))
+    assert labelled_rows(passage.sentences)[row.id].startswith("PyTorch | 星星数 75.9")
+    assert _joined_chunks(rows, head) is None
 
 
 @pytest.fixture

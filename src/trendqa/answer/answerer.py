@@ -654,16 +654,23 @@ class Answerer:
         return out
 
     def _with_table_rows(self, hits: Sequence[Hit]) -> list[Hit]:
-        """`hits`, each ending in a table whose rows run on into the next passage followed
-        by that passage (`Shelf.rows_after`), unless it is among them already."""
+        """`hits`, each ending in a table whose rows run on into the next passage read on
+        through those rows (`Shelf.rows_after`): one passage from the table's title to its
+        rows, so a row is read under its header and its title's year and unit. Where the
+        two do not join (no shared text), the next passage follows as one of its own."""
         out: list[Hit] = []
         ids = {h.chunk.id for h in hits}
         for hit in hits:
-            out.append(hit)
             rows = self.shelf.rows_after(hit.chunk)
-            if rows is not None and rows.id not in ids:
-                out.append(replace(hit, chunk=rows))
-                ids.add(rows.id)
+            if rows is None or rows.id in ids:
+                out.append(hit)
+                continue
+            ids.add(rows.id)
+            joined = _joined_chunks(hit.chunk, rows)
+            if joined is not None:
+                out.append(replace(hit, chunk=joined))
+            else:
+                out.extend((hit, replace(hit, chunk=rows)))
         return out
 
     def _numbered(self, analysis: QuestionAnalysis, hits: Sequence[Hit]) -> list[Hit]:
@@ -2443,6 +2450,23 @@ def _citations(
             if c.verified:
                 out.append(c)
     return sorted(out, key=lambda c: (c.n, c.start))
+
+
+def _joined_chunks(first: Chunk, second: Chunk) -> Chunk | None:
+    """One passage of two overlapping or adjacent passages of a document, `second`
+    starting inside or right after `first`; None when their texts do not agree where
+    they overlap (the passage text is the document's, at the offsets each gives)."""
+    a, b = first.location, second.location
+    if a.doc != b.doc or not a.start <= b.start <= a.end:
+        return None
+    shared = a.end - b.start
+    if shared > len(second.text) or first.text[len(first.text) - shared :] != second.text[:shared]:
+        return None
+    return replace(
+        first,
+        text=first.text + second.text[shared:],
+        location=replace(a, end=b.end, line_end=b.line_end),
+    )
 
 
 def _in_full(answer: Answer, sentences: bool = False) -> Answer:

@@ -178,6 +178,25 @@ def test_a_passage_cut_after_a_tables_header_is_followed_by_its_rows(
     assert _joined_chunks(rows, head) is None
 
 
+def test_a_bare_figure_citing_a_table_row_is_shown_as_its_cell_in_the_tables_unit(
+    shelf_of_frameworks: tuple[Chunk, Chunk],
+) -> None:
+    # "75.9[1]" answered PyTorch's stars: the row's label, the column and the unit the
+    # title declares (单位:千个) say what 75.9 is.
+    joined = _joined_chunks(*shelf_of_frameworks)
+    assert joined is not None
+    passage = next(iter(number_passages([Hit(joined, 1, 1.0)])))
+    row = next(s for s in passage.sentences if s.text.startswith("PyTorch"))
+    cited = (Citation(1, "w.txt", "白皮书", None, 0, 1, 1, 1, row.text, True),)
+    answer = Answer(
+        "q", "zh", True, "75.9[1]", cited, (passage,), "llm", claims=(Claim("75.9", (1,), True),)
+    )
+    assert _in_full(answer, sentences=True).text == "PyTorch 星星数 75.9千个[1]"
+    # A figure no cell of the cited row holds is left as written.
+    other = replace(answer, text="18.8[1]", claims=(Claim("18.8", (1,), True),))
+    assert _in_full(other, sentences=True).text == "18.8[1]"
+
+
 @pytest.fixture
 def shelf_of_frameworks() -> tuple[Chunk, Chunk]:
     prose = "国内开源文化相对欠缺,不利于 AI 框架的持续创新和进步。\n\n"

@@ -38,6 +38,7 @@ from trendqa.answer.claims import (
     LEAD_MARKER,
     RESTATES,
     STATEMENT_END,
+    TABLE_UNIT_CHARS,
     ClaimChecker,
     ClaimResult,
     figures_in_full,
@@ -60,6 +61,7 @@ from trendqa.answer.context import (
     Shelf,
     body_after,
     bulleted_run,
+    heading_at,
     number_passages,
     numbered_run,
 )
@@ -86,6 +88,7 @@ from trendqa.answer.question import (
     without_added_years,
 )
 from trendqa.answer.reply import MARKER, lookalike_closed, parse_answer, parse_json
+from trendqa.answer.tables import column_name, row_cells
 from trendqa.answer.types import REFUSAL, Answer, AskOptions, Citation, Claim, Passage, Sentence
 from trendqa.chunking import split_sentences
 from trendqa.errors import InputError
@@ -2452,6 +2455,33 @@ def _citations(
     return sorted(out, key=lambda c: (c.n, c.start))
 
 
+# A table's unit line: the unit its figures are in ("单位:千个", "单位：万元").
+_UNIT_WORDS = re.compile(r"单位\s*[:：]\s*([\u4e00-\u9fff]{1,4})")
+
+
+def _cell_in_full(core: str, quotes: Sequence[str], passages: Sequence[Passage]) -> str:
+    """A bare figure citing a table's row, as the cell it is: the row's label, the
+    column's name and the figure, in the unit the table's title declares ("75.9" as
+    "PyTorch 星星数 75.9千个"); `core` itself when it is no one cell of a cited row."""
+    if not re.fullmatch(r"[\d.,%\s]+", core):
+        return core
+    for passage in passages:
+        rows = row_cells(passage.sentences, passage.table_header)
+        for sentence in passage.sentences:
+            if sentence.text not in quotes or sentence.id not in rows:
+                continue
+            label, cells = rows[sentence.id]
+            named = [h for h, v in cells if v == core.strip()]
+            if len(named) != 1:
+                continue
+            chunk = passage.hit.chunk
+            above = f"{heading_at(chunk, sentence.offset)}\n{chunk.text[: sentence.offset]}"
+            units = _UNIT_WORDS.findall(above[-TABLE_UNIT_CHARS:])
+            unit = units[-1] if units and not re.search(r"[%％]", core) else ""
+            return f"{label} {column_name(named[0])} {core.strip()}{unit}"
+    return core
+
+
 def _joined_chunks(first: Chunk, second: Chunk) -> Chunk | None:
     """One passage of two overlapping or adjacent passages of a document, `second`
     starting inside or right after `first`; None when their texts do not agree where
@@ -2480,7 +2510,10 @@ def _in_full(answer: Answer, sentences: bool = False) -> Answer:
         at = text.find(core, cursor) if claim.supported and core else -1
         if at >= 0:
             quotes = [c.quote for c in answer.citations if c.n in claim.citations]
+            cited = [p for p in answer.passages if p.n in claim.citations]
             full = next((f for q in quotes if (f := stated_in_full(core, q)) != core), core)
+            if full == core:
+                full = _cell_in_full(core, quotes, cited)
             if full == core:
                 full = next(
                     (f for q in quotes if (f := figures_in_full(core, q, answer.language)) != core),

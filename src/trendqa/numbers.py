@@ -279,7 +279,7 @@ def annotate_chinese_scales(text: str, characters: bool = False) -> str:
         end = where + len(n.text)
         if n.value < 100 or not re.search("[十百千万亿]", n.text):
             continue  # a small number is translated right; 二〇二三 is a year's digits
-        value = in_english(n.value) if n.value >= 1e6 else f"{n.value:,.{_places(n.value)}f}"
+        value = _in_digits(n.value)
         value += "%" if n.text.startswith("百分之") else ""
         out.append(f"{text[at:end]} (={_over(text, end)}{value})")
         at = end
@@ -300,7 +300,7 @@ def figures_in_digits(text: str) -> str:
         where = text.find(n.text, at)
         if where < 0:
             continue
-        value = in_english(n.value) if n.value >= 1e6 else f"{n.value:,.{_places(n.value)}f}"
+        value = _in_digits(n.value)
         out.append(text[at:where] + value)
         at = where + len(n.text)
     return "".join(out) + text[at:]
@@ -314,6 +314,11 @@ def without_annotations(text: str) -> str:
     """`text` without the English readings added to its Chinese figures ("一千五百亿
     (=150 billion)千瓦时" is "一千五百亿千瓦时")."""
     return _ANNOTATION.sub("", text)
+
+
+def _in_digits(value: float) -> str:
+    """A figure as an English reader scans for it: "4 million", "3,000", "12.5"."""
+    return in_english(value) if value >= 1e6 else f"{value:,.{_places(value)}f}"
 
 
 def _places(value: float) -> int:

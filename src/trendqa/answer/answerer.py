@@ -38,7 +38,6 @@ from trendqa.answer.claims import (
     LEAD_MARKER,
     RESTATES,
     STATEMENT_END,
-    TABLE_UNIT_CHARS,
     ClaimChecker,
     ClaimResult,
     figures_in_full,
@@ -51,6 +50,7 @@ from trendqa.answer.claims import (
     split_claims,
     stated_in_full,
     states_figures,
+    text_above,
     topic_line,
     with_members,
     without_answer_slot,
@@ -61,7 +61,6 @@ from trendqa.answer.context import (
     Shelf,
     body_after,
     bulleted_run,
-    heading_at,
     number_passages,
     numbered_run,
 )
@@ -2474,9 +2473,7 @@ def _cell_in_full(core: str, quotes: Sequence[str], passages: Sequence[Passage])
             named = [h for h, v in cells if v == core.strip()]
             if len(named) != 1:
                 continue
-            chunk = passage.hit.chunk
-            above = f"{heading_at(chunk, sentence.offset)}\n{chunk.text[: sentence.offset]}"
-            units = _UNIT_WORDS.findall(above[-TABLE_UNIT_CHARS:])
+            units = _UNIT_WORDS.findall(text_above(passage, sentence))
             unit = units[-1] if units and not re.search(r"[%％]", core) else ""
             return f"{label} {column_name(named[0])} {core.strip()}{unit}"
     return core

@@ -366,6 +366,14 @@ _SENTENCE_CLAUSE = re.compile(r"(?<=[，；：;])|(?<=[,:])(?!\d)")
 CLAIM_STOPS = "。.!！?？；;，,：: "
 
 
+def text_above(passage: Passage, sentence: Sentence) -> str:
+    """Where a table row's unit line stands: its heading, and its passage's text up to
+    TABLE_UNIT_CHARS above it."""
+    chunk = passage.hit.chunk
+    above = chunk.text[: sentence.offset][-TABLE_UNIT_CHARS:]
+    return f"{heading_at(chunk, sentence.offset)}\n{above}"
+
+
 def _table_row(sentence: str) -> bool:
     """Whether a cited sentence is a table's row (cells between tabs, or spaced figures)."""
     return "\t" in sentence or row_like(sentence)
@@ -1067,9 +1075,7 @@ class ClaimChecker:
         """What a sentence states of figures: its text, and for a row of a table whose unit
         line ("单位：万元", "(in millions)") stands in its heading or above it in its
         passage, its bare figures read in that unit too."""
-        chunk = passage.hit.chunk
-        above = chunk.text[: sentence.offset][-TABLE_UNIT_CHARS:]
-        scale = table_unit(f"{heading_at(chunk, sentence.offset)}\n{above}")
+        scale = table_unit(text_above(passage, sentence))
         return f"{sentence.text} {in_unit(sentence.text, scale)}" if scale else sentence.text
 
     # ------------------------------------------------------------------ checks

@@ -5417,3 +5417,44 @@ def test_a_district_named_without_its_suffix_is_held_to_its_pinyin(  # type: ign
     assert answer.answerable, answer.reason
     assert "Fengtai" not in answer.text and "Longhua District" in answer.text, answer.text
     assert "Nanshan" in answer.text and "Bao'an" in answer.text
+
+
+def test_an_english_claims_function_words_and_unknown_compounds_state_nothing() -> None:
+    # The FAA's 737 MAX rule states its labor rate as "(90 work-hours × $85 per work-hour)",
+    # the question naming the rule. The model answered "The FAA uses $85 per hour in its
+    # cost-of-compliance estimate for the 737 MAX AD" and the claim was refused as not
+    # stated: "uses" (a rare word in the rule, so weighed heavily) and "cost-of-compliance"
+    # (a compound the corpus never writes, weighed as its rarest word) were looked for as
+    # written.
+    text = (
+        "Since operators incorporate MEL changes for their affected fleet(s), the FAA has "
+        "determined that a per-operator estimate is more accurate than a per-airplane "
+        "estimate. Therefore, the FAA estimates the average total cost per operator to be "
+        "$7,650 (90 work-hours × $85 per work-hour)."
+    )
+    title = "Airworthiness Directives; The Boeing Company Airplanes (737 MAX), proposed rule"
+    chunk = Chunk("c1", text, Location("fr.pdf", title, 0, len(text), 1, 1))
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    rate = [s for s in passages[0].sentences if "$85" in s.text]
+    evidence = [(passages[0], rate[0])]
+    asked = analyze(
+        "What hourly labor rate does the FAA use in its cost-of-compliance estimate for the "
+        "737 MAX AD?",
+        ReportNames({}),
+    )
+    idf = {
+        "uses": 5.3, "use": 5.3, "faa": 1.7, "85": 4.0, "hour": 4.3, "estimate": 5.8,
+        "737": 2.3, "max": 2.9, "ad": 1.8, "cost": 4.2, "compliance": 5.0, "their": 4.0,
+    }  # fmt: skip
+    # The rule's labels name its register volume: "85" of "Vol. 85" names no figure of
+    # the claim, and "ad" of "Administration" is no word of it.
+    labels = {"fr.pdf": f"{title} Federal Aviation Administration, Federal Register Vol. 85"}
+    asked = replace(asked, docs=("fr.pdf",))
+    checker = ClaimChecker(asked, idf, 6.9, labels)
+    claim = "The FAA uses $85 per hour in its cost-of-compliance estimate for the 737 MAX AD."
+    assert checker._content_ok(claim, evidence, 0.9)
+    # What the claim states is still looked for: a rate for overtime inspections of the
+    # engines is stated by no sentence here.
+    other = "The FAA pays $85 per hour for overtime inspections of their engines."
+    assert not checker._content_ok(other, evidence, 0.9)
+

@@ -631,7 +631,9 @@ class ClaimChecker:
         # The question's terms a sentence stating its answer should hold (answer slot aside).
         self._question_terms = key_terms(asked_text(without_answer_slot(analysis.question)))
         # Words naming the question's own reports are no content of a claim.
-        self._named = fold(" ".join(labels.get(d, "") for d in analysis.docs))
+        named = " ".join(labels.get(d, "") for d in analysis.docs)
+        self._named = fold(named)
+        self._named_latin = frozenset(fold(t) for t in tokenize(named) if not han_share(t))
         # A translated question's words are the model's guesses at the report's (视频量 for
         # 体积视频): a claim echoing them is not unsupported for it, so its content may also
         # be read without them. The subject check still holds the figure to its subject.
@@ -1738,7 +1740,6 @@ class ClaimChecker:
         if any(_cross_lingual(claim, s.text) for _p, s in evidence):
             return []  # across languages, words cannot be looked up (the cosine decides)
         asked = self._question
-        named = self._named
         added = {
             word
             for t in tokenize(claim)
@@ -1746,7 +1747,7 @@ class ClaimChecker:
             for word in [self._word_of(t, asked)]
             if word
             and not _holds(asked, word)
-            and not (named and fold(word) in named)
+            and not self._names_report(fold(word))
             and fold(word) not in STOPWORDS
         }
         if not added:
@@ -1896,7 +1897,7 @@ class ClaimChecker:
                 continue
             if _TO_ANSWER.fullmatch(folded):
                 continue
-            if self._named and folded in self._named:
+            if self._names_report(folded):
                 continue
             out.append(folded)
         return out
@@ -2100,11 +2101,10 @@ class ClaimChecker:
 
         Words that name the question's reports ("《看DAO2024》认为") are no content.
         """
-        named = self._named
         terms = {
             t
-            for t in tokenize(claim)
-            if (len(t) > 1 or t.isdigit()) and not (named and fold(t) in named)
+            for t in self._stating_words(claim)
+            if (len(t) > 1 or t.isdigit()) and not self._names_report(fold(t))
         }
         if not terms:
             return 1.0 if fold(claim) in folded_context else 0.0
@@ -2123,6 +2123,28 @@ class ClaimChecker:
             if own:
                 share = max(share, _share(own, folded_context))
         return share
+
+    def _names_report(self, word: str) -> bool:
+        """Whether a (folded) word is one of the words naming the question's reports: a
+        Han word anywhere in their labels, a Latin word or a figure only as a whole word
+        of them ("85" of "Vol. 85", "ad" of "Administration" name nothing)."""
+        if not self._named:
+            return False
+        if han_share(word):
+            return word in self._named
+        return word in self._named_latin
+
+    def _stating_words(self, claim: str) -> list[str]:
+        """The claim's tokens that can state something: not its English function words
+        ("has", "their", "uses" — a paraphrase changes them freely), and a hyphenated
+        compound the corpus never writes ("cost-of-compliance") read as its parts."""
+        out: list[str] = []
+        for t in tokenize(claim):
+            if "-" in t and t not in self.idf and _ENGLISH_WORD.search(t):
+                out.extend(p for p in t.split("-") if p and p not in FUNCTION_WORDS)
+            elif t not in FUNCTION_WORDS:
+                out.append(t)
+        return out
 
     def _latin_coverage(self, claim: str, sentence: str) -> float:
         """For an English claim: the share of its corpus-known Latin names in the sentence."""
@@ -2487,6 +2509,20 @@ def _share(weights: Mapping[str, float], folded_context: str) -> float:
 
 
 _ENGLISH_WORD = re.compile(r"[A-Za-z]+")
+# English words that state nothing a sentence must state: auxiliaries, pronouns,
+# determiners, prepositions, conjunctions and the verbs an answer frames a figure with
+# ("the FAA uses $85 per hour" says what "× $85 per hour" states). Negations, comparisons,
+# quantities and relations of time and place (not, more, all, before, under) are content.
+# Beyond tokens.STOPWORDS, which BM25 also drops; these stay searchable.
+_FUNCTION_TEXT = """
+has have had having will would shall should can could may might must being
+i me my we our ours you your he him his she her they them their theirs there here
+some any each every either other another such same
+onto upon via within along across around toward towards
+but so yet if then because while although though whether also too very just
+use uses used using include includes included including
+"""
+FUNCTION_WORDS = STOPWORDS | frozenset(_FUNCTION_TEXT.split())
 # An English word's inflections and its -ly adverb: "hourly" is said by "per hour",
 # "estimated" by "estimates", "uses" by "use", "studies" by "study".
 _ENGLISH_SUFFIXES = ("ies", "ied", "ing", "ly", "ed", "es", "s", "d")

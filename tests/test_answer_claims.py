@@ -35,6 +35,7 @@ from trendqa.answer.context import (
     body_after,
     bulleted_run,
     contents_spans,
+    enumeration,
     number_passages,
     numbered_run,
 )
@@ -5458,3 +5459,66 @@ def test_an_english_claims_function_words_and_unknown_compounds_state_nothing() 
     other = "The FAA pays $85 per hour for overtime inspections of their engines."
     assert not checker._content_ok(other, evidence, 0.9)
 
+
+GIANTS = (
+    "# 看DAO2024\n\n## 瞧，这些万亿巨头\n\n"
+    "苹果，微软，字母表（谷歌），亚马逊，英伟达，Meta，特斯拉（马斯克），"
+    "这些公司之间有什么共同点？是的，它们都是科技巨头（Big Tech）。"
+    "它们的市值目前都在万亿美元以上，或者曾经达到过。"
+    "其中的 5 家，每年研发支出达到了 250 亿美元以上。\n\n"
+    "科技巨头的概念也在随着技术演变。它们实现了软硬件一体，除了软件，"
+    "它们也设计和制造终端设备，包括 PC、手机、可穿戴、AR/VR、传感器、机器人、智驾汽车，"
+    "它们也正在渗入到制造业的流程中。\n\n"
+    "这样看来，华为也是这样一家科技巨头，它也已经建立起了从芯片到软硬件应用的全栈技术能力，"
+    "以计算和智能为核心展开业务范围。但华为是其中几家巨头的挑战者。\n"
+)
+
+
+def test_a_counted_list_is_answered_with_the_sentence_enumerating_that_many(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # "Which seven companies are the trillion-dollar tech giants?" was answered 华为, the
+    # challenger a later paragraph names; the report enumerates the seven in one sentence
+    # ("苹果，微软，…，特斯拉（马斯克），这些公司…"). Another sentence of the section
+    # enumerates seven devices, away from the question's words (公司, 万亿).
+    root = tmp_path / "giants"
+    root.mkdir()
+    (root / "dao.md").write_text(GIANTS, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model("华为", "华为也是这样一家科技巨头")
+    answer = Answerer(searcher, gen).ask("哪七家公司是万亿科技巨头？", AskOptions())
+    assert answer.answerable, answer.reason
+    for name in ("苹果", "微软", "字母表（谷歌）", "亚马逊", "英伟达", "Meta", "特斯拉（马斯克）"):
+        assert name in answer.text, answer.text
+    assert "华为" not in answer.text and "手机" not in answer.text, answer.text
+    assert_checkable(answer, root)
+    # Asked for three, no sentence enumerates three: the model's answer stands.
+    gen = model("华为", "华为也是这样一家科技巨头")
+    answer = Answerer(searcher, gen).ask("哪三家公司是万亿科技巨头？", AskOptions())
+    assert "华为" in answer.text and "苹果" not in answer.text, answer.text
+
+
+def test_an_enumeration_is_a_run_of_exactly_that_many_names() -> None:
+    first = (
+        "苹果，微软，字母表（谷歌），亚马逊，英伟达，Meta，特斯拉（马斯克），"
+        "这些公司之间有什么共同点？"
+    )
+    assert enumeration(first, 7)[-1] == "特斯拉（马斯克）"
+    assert enumeration(first, 6) == []  # seven names, not six
+    assert enumeration(
+        "包括消费者金融保护局、司法部民权司、平等就业机会委员会和联邦贸易委员会。", 4
+    ) == [
+        "消费者金融保护局",
+        "司法部民权司",
+        "平等就业机会委员会",
+        "联邦贸易委员会",
+    ]
+    assert enumeration("The agencies are the CFPB, the DOJ, the EEOC and the FTC.", 4) == [
+        "CFPB",
+        "DOJ",
+        "EEOC",
+        "FTC",
+    ]
+    # Clauses are no names: "2023年" and "售价3499美元" around a clause.
+    assert enumeration("2023年，苹果发布了Vision Pro，售价3499美元。", 3) == []

@@ -61,6 +61,8 @@ from trendqa.answer.context import (
     Shelf,
     body_after,
     bulleted_run,
+    enumeration,
+    heading_at,
     number_passages,
     numbered_run,
 )
@@ -167,6 +169,8 @@ _READING_FRAME = re.compile(
 # A sentence announcing the list that follows it ends with a colon; the list's first
 # point starts within this many characters after it.
 ANNOUNCING = ("：", ":")
+# What sets a list's items apart inside one claim ("苹果、微软和谷歌").
+_ITEM_SEPARATOR = re.compile(r"[、，,；;]|(?:和|及|与|\band\b)")
 ANNOUNCED_WITHIN = 200
 _POINT_NUMBER = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})[.、．:：)）]\s*")
 # A fact's or a figure's cited sentence is quoted, when every claim written from it was
@@ -941,6 +945,8 @@ class Answerer:
         counted = (
             None if announced else self._counted_outline(base, analysis, passages, chosen, answer)
         )
+        if announced is None and counted is None:
+            counted = self._counted_enumeration(base, analysis, passages, chosen, answer)
         if announced is not None:
             answer = announced
         elif counted is not None:
@@ -1157,6 +1163,64 @@ class Answerer:
         )
         listed = self._check(base, analysis, [*points, *chosen], text)
         return listed if listed.answerable else None
+
+    def _counted_enumeration(
+        self,
+        base: Answer,
+        analysis: QuestionAnalysis,
+        passages: Sequence[Passage],
+        chosen: Sequence[tuple[Passage, Sentence]],
+        answer: Answer,
+    ) -> Answer | None:
+        """A list question that says how many it asks for ("哪七家公司", "which four
+        agencies"), answered with fewer, is answered with the names a sentence enumerates:
+        a shown sentence enumerating exactly that many, in a passage the model drew from
+        and among the question's own words (its heading or the sentences around it; of
+        two such sentences, the one among more of them). Only an answer the checks kept is
+        replaced (a refusal stays one); each name is then a claim checked like any other,
+        and the enumeration is kept only if every one holds."""
+        count = analysis.count
+        if analysis.type != "list" or not count or count < 3 or not answer.answerable:
+            return None
+        kept = [c for c in answer.claims if c.supported]
+        if sum(len(_ITEM_SEPARATOR.split(c.text.strip())) for c in kept) >= count:
+            return None
+        terms = {
+            fold(t)
+            for t in tokenize(analysis.question)
+            if len(t) > 1 and not find_numbers(t) and fold(t) not in self._report_words(analysis)
+        }
+        found: list[tuple[int, Passage, Sentence, list[str]]] = []
+        drawn = {p.n for p, _s in chosen}
+        for p in passages:
+            if p.n not in drawn:
+                continue
+            for sentence in p.sentences:
+                items = enumeration(sentence.text, count)
+                near = len(terms.intersection(self._words_around(p, sentence)))
+                if items and near >= 2:
+                    found.append((near, p, sentence, items))
+        found.sort(key=lambda f: -f[0])
+        if not found or (len(found) > 1 and found[1][0] == found[0][0]):
+            return None  # none, or two as near the question's words: which is meant?
+        _near, p, sentence, items = found[0]
+        text = "\n".join(f"- {item}" for item in items)
+        listed = self._check(base, analysis, [(p, sentence), *chosen], text)
+        if listed.answerable and all(c.supported for c in listed.claims):
+            return listed
+        return None
+
+    @staticmethod
+    def _words_around(passage: Passage, sentence: Sentence) -> set[str]:
+        """The (folded) words of a sentence, its heading and the two sentences either side."""
+        near = [s.text for s in passage.sentences if abs(s.id - sentence.id) <= 2]
+        heading = heading_at(passage.hit.chunk, sentence.offset)
+        return {fold(t) for t in tokenize(" ".join([heading, *near]))}
+
+    def _report_words(self, analysis: QuestionAnalysis) -> set[str]:
+        """The (folded) words of the labels of the reports a question names."""
+        labels = " ".join(self.meta_text.get(d, "") for d in analysis.docs)
+        return {fold(t) for t in tokenize(labels)}
 
     def _whole_run(
         self,

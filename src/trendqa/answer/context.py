@@ -21,6 +21,7 @@ from trendqa.contents import contents_spans, ends_in_page
 from trendqa.numbers import han_value
 from trendqa.records import Chunk, Hit, Location
 from trendqa.textnorm import PAGE_MARK, fold
+from trendqa.tokens import words as words_of
 
 # Characters of evidence per question type: ~1.5 characters a token for Chinese, so a
 # section of 1,000 characters is ~670 prompt tokens (~12 s of prompt on 2 cores).
@@ -485,6 +486,72 @@ def bulleted_run(passage: Passage, sentence: Sentence, count: int | None) -> lis
     elif not all(_LABELLED.match(s.text) for s in run):
         return []
     return [s for s in run if s.id != sentence.id]
+
+
+# An enumeration written in one sentence ("苹果，微软，字母表（谷歌），亚马逊…"): its items
+# are set apart by 、，; — the last one perhaps joined by 和/及/与/and — and each is a name,
+# not a clause: at most ENUMERATED_CHARS characters, or ENUMERATED_WORDS Latin words.
+_ENUM_SEPARATOR = re.compile(r"\s*[、，,；;]\s*")
+_ENUM_LAST = re.compile(r"\s*(?:以及|和|及|与|\band\b)\s*")
+_ENUM_LEAD = re.compile(
+    r"^.*?(?:包括|包含|例如|比如|分别是|分别为|[：:]|\b(?:including|such as|are|were|include)\b)\s*"
+)
+# Words no name is made of, which a clause has: 这些公司之间有什么共同点.
+_CLAUSE_TEXT = "是 有 在 的 了 将 被 把 这些 那些 什么 之间 我们 它们 他们 其中"
+_CLAUSE_WORDS = frozenset(_CLAUSE_TEXT.split())
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_ENUM_TAIL = re.compile(r"(?:等(?:等)?|\s*etc\.?)[。.！!？?]?$|[。.！!？?]$")
+ENUMERATED_CHARS = 12
+ENUMERATED_WORDS = 4
+
+
+def enumeration(text: str, count: int) -> list[str]:
+    """The `count` items of the one run of exactly that many names `text` enumerates
+    ([] when it has no such run, or more than one): how a report lists "seven companies"
+    inside a sentence rather than as lines."""
+    segments = _ENUM_SEPARATOR.split(text.strip())
+    runs: list[list[str]] = []
+    run: list[str] = []
+    for segment in [*segments, ""]:
+        item = _item(segment, first=not run)
+        if item is not None:
+            run.append(item)
+            continue
+        if run:
+            # The last item joined to the one before by 和/及/and: "A、B和C".
+            pair = [_item(part, first=False) for part in _ENUM_LAST.split(segment)]
+            if len(pair) == 2 and None not in pair:
+                run.extend(p for p in pair if p is not None)
+            runs.append(run)
+            run = []
+    found = []
+    for items in runs:
+        if len(items) == count - 1:
+            last = [p for p in (_item(x, first=False) for x in _ENUM_LAST.split(items[-1])) if p]
+            if len(last) == 2:
+                items = [*items[:-1], *last]
+        if len(items) == count:
+            found.append(items)
+    return found[0] if len(found) == 1 else []
+
+
+def _item(segment: str, *, first: bool) -> str | None:
+    """`segment` as an enumerated name, or None when it is a clause."""
+    text = _ENUM_TAIL.sub("", segment.strip()).strip()
+    if first:
+        text = _ENUM_LEAD.sub("", text).strip()
+    text = _ARTICLE.sub("", text)
+    if not text or any(c in text for c in "。！？!?"):
+        return None
+    if _CLAUSE_WORDS.intersection(words_of(text)):
+        return None
+    words = text.split()
+    latin = all(c.isascii() for c in text)
+    if latin and len(words) > ENUMERATED_WORDS:
+        return None
+    if not latin and len(text) > ENUMERATED_CHARS:
+        return None
+    return text
 
 
 def _line_start(text: str, sentence: Sentence) -> bool:

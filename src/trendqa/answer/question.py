@@ -85,6 +85,8 @@ _COMPARISON = re.compile(
 _LIST = re.compile(
     r"哪些|哪几|有几|几大|几个方面|几项|几条|几类|几种|列举|列出|包括什么|包含什么|都有什么|"
     r"[二三四五六七八九十两\d]+大|[二三四五六七八九十两\d]+[个项条类种点方](?:面|向|个)?|"
+    # "哪七家公司", "哪三位科学家": which N of a kind counted by its measure word.
+    r"哪些?[二三四五六七八九十两\d]+[家位名所座国]|"
     r"\bwhat are the\b|\bwhich\b.*\b(?:are|were)\b|\blist\b|\bname the\b|"
     r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:\w+\s+){0,3}"
     r"(?:trends|ways|paths|steps|factors|directions|measures|areas|types|kinds|points|"
@@ -354,6 +356,8 @@ def expected_count(question: str) -> int | None:
     for value in range(2, 21):
         for numeral in chinese_numerals(value):
             if re.search(f"(?<![一二三四五六七八九十]){numeral}(?:大|个|项|条|类|种|点)", question):
+                return value
+            if re.search(f"哪些?{numeral}[家位名所座国]", question):
                 return value
     m = re.search(r"(\d{1,2})\s*(?:大|个|项|条|类|种|点)", question)
     if m:

@@ -679,6 +679,26 @@ def test_a_line_ending_in_a_stop_after_a_word_is_no_heading() -> None:
     assert {c.heading for c in chunks} == {"1. Background", "2 Discussion"}
 
 
+def test_a_numbered_english_line_that_is_prose_is_no_heading() -> None:
+    # The FAA rule's footnotes and wrapped sentences open with a figure: "12 The magnitude
+    # of the command varies" / "according to parameters…" headed the cost table 100
+    # passages later, and the claims about it were read under that heading.
+    doc = load_file(DATA / "federal-register-2020-17221.pdf", "fr.pdf")
+    headings = {c.heading for c in chunk_document(doc)}
+    for prose in (
+        "12 The magnitude of the command varies",  # goes on in lower case below
+        "39 as follows:",  # opens in lower case
+        "9 (737 MAX) airplanes. Since AD 2018–",  # a sentence ends inside it
+        "11.43 and 11.45, by any of the following",
+        "14 CFR 39.19, send your request to your",
+    ):
+        assert prose not in headings
+    assert "14 CFR Part 39" in headings
+    text = "2.1 Market Overview\nThe market grew.\n3 Outlook\nIt will grow."
+    chunks = chunk_document(make_doc(text, doc="t.txt"), size=10, overlap=0)
+    assert {c.heading for c in chunks} == {"2.1 Market Overview", "3 Outlook"}
+
+
 def test_a_wrapped_english_line_does_not_go_on_into_a_page_number() -> None:
     # The NICS report's last line of prose ends mid-page, without its stop, above "Page 1
     # of 205": a page's number is no part of the sentence.

@@ -58,8 +58,9 @@ from trendqa.textnorm import PAGE_MARK, cjk_count, fold
 # over lines after an operator or before a figure cell and its leader is one sentence;
 # 18: an English line does not go on into a page number below it ("Page 1 of 205"); 19: a
 # sentence a page break cut goes on across the page's printed number ("…其" / "— 4 —" /
-# "中，第 1-3 位…")
-CHUNKER_VERSION = "19"
+# "中，第 1-3 位…"); 20: a numbered English line that is prose is no heading (a footnote
+# wrapped onto a lower-case line, "39 as follows:", "…airplanes. Since AD…")
+CHUNKER_VERSION = "20"
 
 _Span = tuple[int, int]  # (start, end) character offsets, end exclusive
 _Group = tuple[int, int]  # (first, last) indices of the units making up one chunk
@@ -438,7 +439,31 @@ def _classify(
         if line.kind == "body" and start >= after and title_key(s) in titles:
             line = _Line(start, end, "heading", " ".join(s.split()))
         lines.append(line)
-    return lines
+    return _numbered_prose(lines, raw)
+
+
+# A numbered English line ("12 The magnitude of the command varies") is a heading only if
+# it reads as a title: a footnote or a sentence wrapped from it goes on in lower case on
+# the next line ("according to parameters…"), opens in lower case after its number ("39
+# as follows:"), or holds a sentence's end ("9 (737 MAX) airplanes. Since AD 2018–").
+_LATIN_NUMBERED = re.compile(r"\d{1,2}(?:\.\d{1,2})*[.、．]?\s+(?P<rest>[^\u3400-\u9fff]+)")
+_SENTENCE_END_INSIDE = re.compile(r"[a-z)][.:]\s+[A-Z(]")
+
+
+def _numbered_prose(lines: list[_Line], raw: list[tuple[int, int, str]]) -> list[_Line]:
+    """`lines` with each numbered English heading that is prose read as body."""
+    out = list(lines)
+    for i, line in enumerate(lines):
+        if line.kind != "heading" or line.heading is None:
+            continue
+        numbered = _LATIN_NUMBERED.fullmatch(raw[i][2])
+        if numbered is None or _MARKDOWN_HEADING.fullmatch(raw[i][2]):
+            continue
+        rest = numbered.group("rest")
+        after = next((s for _a, _b, s in raw[i + 1 :] if s), "")
+        if rest[:1].islower() or _SENTENCE_END_INSIDE.search(rest) or after[:1].islower():
+            out[i] = _Line(line.start, line.end, "body")
+    return out
 
 
 def _lines(text: str, offset: int = 0) -> list[tuple[int, int, str]]:

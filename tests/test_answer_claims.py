@@ -1914,6 +1914,17 @@ def test_expected_counts() -> None:
     assert expected_count("十大科技趋势有哪些？") == 10
     assert expected_count("three possible ways") == 3
     assert expected_count("四个关键点") == 4
+    # Which N of a kind, counted by its measure word.
+    assert expected_count("哪七家公司是万亿科技巨头？") == 7
+    assert expected_count("威金研究将哪些七家公司列为万亿级科技巨头？") == 7
+    assert question_type("万亿科技巨头是哪七家公司？") == "list"
+    # A count inside a report's title is the title's: it counts nothing asked.
+    assert expected_count("《2023年十大科技趋势》认为计算光学成像未来可能带来哪些新应用？") is None
+    titled = "In the '2023 top ten technology trends', which companies lead?"
+    assert expected_count(titled) == 10
+    assert expected_count(titled, lambda t: "technology trends" in t) is None
+    # A quoted list's own name counts its items.
+    assert expected_count("《看DAO2024》提出的“生成式AI十大展望”分别是什么？") == 10
 
 
 REPORTS = {
@@ -5522,3 +5533,68 @@ def test_an_enumeration_is_a_run_of_exactly_that_many_names() -> None:
     ]
     # Clauses are no names: "2023年" and "售价3499美元" around a clause.
     assert enumeration("2023年，苹果发布了Vision Pro，售价3499美元。", 3) == []
+
+
+QUANTUM = (
+    "# 2024数字科技前沿应用趋势\n\n"
+    "## 高性能芯片多元发展\n\n"
+    "芯片技术多元化发展加剧。量子计算芯片发展开始追求质量和实用。"
+    "量子计算芯片的实用化仍需时间，实用的量子计算芯片尚在研发。\n\n"
+    "## 量子计算集群\n\n"
+    "量子计算集群出现，实用的量子计算系统可容纳更多量子比特，量子计算走向实用。\n\n"
+    "## 高算集群“四算”融合\n\n"
+    "高算集群、量子计算、云计算和边缘计算“四算”融合，衍生新技术路径。\n\n"
+    "## 追求“量子效用”\n\n"
+    "IBM 提出“当量子计算机能够以超出暴力经典计算方法的规模执行可靠的计算，"
+    "从而为计算问题提供精确的解决方案时，即能获得量子效用”。\n"
+)
+
+
+def test_a_quoted_english_term_is_read_as_the_term_the_corpus_quotes(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    # "What is 'quantum utility'…?" was translated ‘量子实用’; the report writes “量子效用”,
+    # and the passages found were the chip sections that write 量子 and 实用. Of the
+    # Chinese terms quoted in the passages found for the English term, the one meaning it
+    # (by the embedder's cosine; the fake's glossary stands in for a cross-lingual model)
+    # is what the question asks about: the question is asked with it, and its passage
+    # read. (The fake's cosines between an English question and Chinese passages measure
+    # no relatedness: not gated here.)
+    monkeypatch.setattr(answerer_module, "MIN_SIMILARITY", 0.0)
+    monkeypatch.setattr(answerer_module, "TRANSLATION_SIMILARITY", 0.0)
+    root = tmp_path / "quantum"
+    root.mkdir()
+    (root / "tencent.md").write_text(QUANTUM, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    glossary = {"quantum": "量子", "utility": "效用"}
+    searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary=glossary))[0]
+    defined = "即能获得量子效用"
+
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        kind = prompts.request_kind(options)
+        if kind == "question":
+            return json.dumps({"zh": "报告中的‘量子实用’是什么？"}, ensure_ascii=False)
+        if kind == "confirm":
+            return YES
+        if kind == "translate":
+            n = len(prompts.statements(messages))
+            return json.dumps({"translations": ["Quantum utility is reached."] * n})
+        if kind != "answer":
+            return json.dumps({"terms": []})
+        ids = [n for n, text in shown(messages).items() if defined in text]
+        if ids:
+            return reply(
+                "当量子计算机能够以超出暴力经典计算方法的规模执行可靠的计算时，即能获得量子效用。",
+                ids,
+            )
+        chip = [n for n, text in shown(messages).items() if "追求质量和实用" in text]
+        return reply("量子实用是指量子计算芯片发展开始追求质量和实用。", chip)
+
+    gen = FakeGenerator(script)
+    answer = Answerer(searcher, gen).ask("What is 'quantum utility' in the report?", AskOptions())
+    asked = [m for m, o in gen.calls if prompts.request_kind(o) == "answer"]
+    assert asked and defined in " ".join(shown(asked[0]).values())
+    assert answer.answerable, answer.reason
+    assert any("暴力经典计算" in c.quote for c in answer.citations), answer.citations
+    assert answer.answered_as == "报告中的‘量子效用’是什么？"
+

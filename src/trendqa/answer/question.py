@@ -10,7 +10,7 @@ claim must be about to count as supported.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -351,8 +351,18 @@ def _single_number(question: str) -> bool:
     return bool(re.search(r"多少|\bhow many\b|\bhow much\b", question, re.IGNORECASE))
 
 
-def expected_count(question: str) -> int | None:
-    """How many items a list question names: 十大 -> 10, "three ways" -> 3."""
+def expected_count(
+    question: str, is_title: Callable[[str], object] = lambda _t: False
+) -> int | None:
+    """How many items a list question names: 十大 -> 10, "three ways" -> 3. A count inside
+    a report's title, in 《》 or quoted and named by `is_title` (《2023年十大科技趋势》认为…
+    哪些新应用, "In the '2023 top ten technology trends', which companies…"), is part of the
+    title: it counts nothing asked. A quoted list's own name counts its items (“生成式AI十
+    大展望”分别是什么)."""
+    question = _QUOTED.sub(
+        lambda m: " " if m.group(0).startswith("《") or is_title(m.group(0)) else m.group(0),
+        question,
+    )
     for value in range(2, 21):
         for numeral in chinese_numerals(value):
             if re.search(f"(?<![一二三四五六七八九十]){numeral}(?:大|个|项|条|类|种|点)", question):
@@ -874,7 +884,7 @@ def analyze(
         entities=found,
         sources=sources(question, found),
         figures=figures(question),
-        count=expected_count(question) if kind == "list" else None,
+        count=expected_count(question, reports.named) if kind == "list" else None,
         wants=wanted_form(reports.strip(question)) if kind in ("number", "fact") else "",
         defines=asks_definition(reports.strip(question), kind),
         ordinal=ordinal[0] if ordinal else 0,

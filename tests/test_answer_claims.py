@@ -5598,3 +5598,20 @@ def test_a_quoted_english_term_is_read_as_the_term_the_corpus_quotes(
     assert any("暴力经典计算" in c.quote for c in answer.citations), answer.citations
     assert answer.answered_as == "报告中的‘量子效用’是什么？"
 
+
+def test_an_english_name_whose_words_the_shelf_writes_apart_is_the_readers_wording() -> None:
+    # "What movie won the Oscar for Best Animated Film in 2021?" over sentences writing
+    # "Best Animated Feature": each word of the question's name is in the corpus, only
+    # not together. It is the reader's wording of what the sentences name, not a name
+    # the shelf never speaks of (as "Airbus A320neo" is over the 737 MAX rule).
+    text = "Pixar's Soul has won the Oscar for Best Animated Feature, a first for the film."
+    chunk = Chunk("c1", text, Location("oscars.txt", "Oscars", 0, len(text), 1, 1))
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    evidence = [(passages[0], passages[0].sentences[0])]
+    idf = {w: 3.0 for w in ("pixar", "soul", "won", "oscar", "best", "animated", "feature")}
+    idf["film"] = 3.0
+    asked = analyze("What movie won the Oscar for Best Animated Film in 2021?", ReportNames({}))
+    checker = ClaimChecker(asked, idf, 4.0, {})
+    checker._shown_texts = (fold(text),)
+    assert not checker._never_written("Best Animated Film", evidence)
+    assert checker._never_written("Best Animated Short", evidence)  # "short": never written

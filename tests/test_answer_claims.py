@@ -5040,9 +5040,10 @@ LOCAL_DISTRICTS = """# 深圳人工智能产业
 def test_a_district_is_translated_by_its_pinyin_not_a_city_the_model_knows(  # type: ignore[no-untyped-def]
     tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
 ) -> None:
-    # Translated as a list, 龙华区 came back "Guangzhou District" and 宝安区 "Beijing".
-    # A district's English name is its pinyin: each translation that does not write it
-    # is asked again alone, with the name to write.
+    # Translated as a list, 龙华区 came back "Guangzhou District" and 宝安区 "Beijing"
+    # (and 南山区 "Nanjing" on the Shenzhen white paper). A district's English name is its
+    # pinyin: the translation is given it beside the district's name, and one that still
+    # does not write it is asked again alone, with the name to write.
     root = tmp_path / "districts"
     root.mkdir()
     (root / "districts.md").write_text(LOCAL_DISTRICTS, encoding="utf-8")
@@ -5060,7 +5061,7 @@ def test_a_district_is_translated_by_its_pinyin_not_a_city_the_model_knows(  # t
             return base._script(messages, options)  # type: ignore[misc]
         given = prompts.statements(messages)
         named = prompts.names_kept(messages)
-        out = named[:1] if named and len(given) == 1 else [first[g] for g in given]
+        out = named[:1] if named and len(given) == 1 else [first[g.split(" (=")[0]] for g in given]
         return json.dumps({"translations": out})
 
     gen = FakeGenerator(script)
@@ -5073,6 +5074,13 @@ def test_a_district_is_translated_by_its_pinyin_not_a_city_the_model_knows(  # t
     assert "Guangzhou" not in answer.text and "Beijing" not in answer.text
     asked = [prompts.names_kept(m) for m, o in gen.calls if prompts.request_kind(o) == "translate"]
     assert ["Longhua District"] in asked and ["Baoan District"] in asked, asked
+    first_request = next(m for m, o in gen.calls if prompts.request_kind(o) == "translate")
+    given = prompts.statements(first_request)
+    assert given == [
+        "南山区 (=Nanshan District)",
+        "龙华区 (=Longhua District)",
+        "宝安区 (=Baoan District)",
+    ]
 
 
 def test_local_places_are_districts_counties_and_towns_read_by_their_pinyin() -> None:
@@ -5419,7 +5427,7 @@ def test_a_district_named_without_its_suffix_is_held_to_its_pinyin(  # type: ign
             return base._script(messages, options)  # type: ignore[misc]
         given = prompts.statements(messages)
         named = prompts.names_kept(messages)
-        out = named[:1] if named and len(given) == 1 else [first[g] for g in given]
+        out = named[:1] if named and len(given) == 1 else [first[g.split(" (=")[0]] for g in given]
         return json.dumps({"translations": out})
 
     gen = FakeGenerator(script)
@@ -5615,3 +5623,29 @@ def test_an_english_name_whose_words_the_shelf_writes_apart_is_the_readers_wordi
     checker._shown_texts = (fold(text),)
     assert not checker._never_written("Best Animated Film", evidence)
     assert checker._never_written("Best Animated Short", evidence)  # "short": never written
+
+
+SKY = (
+    "# 2024人工智能发展白皮书\n\n## 天空计算为云计算开辟新道路\n\n"
+    "天空计算作为一种新的云计算概念，它解决了云计算异构互联的问题，将为云计算的发展开辟新的道路。\n\n"
+    "天空计算(Sky Computing)是由云间经纪人中介的云计算。在天空计算中，用户不是直接与特定的云交互，"
+    "而是将任务及其描述发送给云间经纪人。\n"
+)
+
+
+def test_a_definition_with_the_reports_english_between_term_and_verb_is_the_definition(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # "天空计算(Sky Computing)是由云间经纪人中介的云计算" defines its term with the report's
+    # own English between the term and 是; the model answered with the sentence before,
+    # which says what the concept does, not what it is.
+    root = tmp_path / "sky"
+    root.mkdir()
+    (root / "szaiia.md").write_text(SKY, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model("天空计算解决了云计算异构互联的问题。", "作为一种新的云计算概念")
+    answer = Answerer(searcher, gen).ask("白皮书对“天空计算”是怎么定义的？", AskOptions())
+    assert answer.answerable, answer.reason
+    assert "云间经纪人中介的云计算" in answer.text, answer.text
+    assert_checkable(answer, root)

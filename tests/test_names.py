@@ -265,3 +265,20 @@ def test_a_translation_is_given_the_reports_own_english_for_the_terms_it_names(
     assert "信息-物理-社群系统 (=Cyber-Physical-Social System)" in asked[0][-1].content
     assert prompts.names_kept(asked[0]) == []
     assert "Cyber-Physical-Social System" in answer.text
+
+
+def test_a_district_the_translation_misspells_is_written_by_its_pinyin() -> None:
+    # Given "南山区 (=Nanshan District)" and asked again with the name to write, the model
+    # still wrote "Nanjing District": the one name of the district's kind it gives is the
+    # district, spelled as its pinyin writes it.
+    from trendqa.answer.names import place_glossary, respelled_places
+
+    statement = "截至 2023 年底,南山区集聚了 645 家人工智能相关企业,数量占比高达 39.2%。"
+    assert place_glossary([statement]) == [("南山区", "Nanshan District")]
+    wrong = "As of the end of 2023, Nanjing District had 645 AI-related companies."
+    assert respelled_places(wrong, statement) == wrong.replace("Nanjing", "Nanshan")
+    # Written without its kind word, it is not guessed at (the check refuses it).
+    assert respelled_places("Nanjing had 645 companies.", statement) == "Nanjing had 645 companies."
+    # Two names of its kind: which one is the district is not known.
+    two = "Nanjing District and Futian District had 645 companies."
+    assert respelled_places(two, statement) == two

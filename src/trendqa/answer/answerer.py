@@ -66,7 +66,7 @@ from trendqa.answer.context import (
     number_passages,
     numbered_run,
 )
-from trendqa.answer.names import glossary
+from trendqa.answer.names import glossary, place_glossary
 from trendqa.answer.question import (
     ROLE_WORDS,
     QuestionAnalysis,
@@ -2215,7 +2215,11 @@ class Answerer:
         assert self.generator is not None
         if detect_language(question) != language:
             question = ""  # a pivoted question's working text names things otherwise
-        own = glossary(statements, (p.hit.chunk.text for p in sources)) if language == "en" else []
+        own = []
+        if language == "en":
+            own = glossary(statements, (p.hit.chunk.text for p in sources))
+            glossed = {term for term, _english in own}
+            own += [(p, e) for p, e in place_glossary(statements) if p not in glossed]
         messages = prompts.translate_prompt(statements, language, question, keep, names, own)
         prompt = sum(self.generator.count_tokens(m.content) + 8 for m in messages)
         room = self.generator.context_length - prompt - 16
@@ -2684,10 +2688,13 @@ STATED_TERM_SHARE = 0.6
 # A definition's answer is a statement, longer than a label ("腾讯IDC") unless it names
 # the term it defines.
 LABEL_CHARS = 12
-# Where a sentence defines its term (written \x00 here): "所谓T", "T是指/即/：…", or the
-# term, a few words and then "，即…" ("大模型的价值对齐日益成为一个关键问题，即让…").
+# Where a sentence defines its term (written \x00 here): "所谓T", "T是指/即/：…" — the
+# report's own English for it may stand between, in brackets ("天空计算(Sky Computing)是
+# 由…") — or the term, a few words and then "，即…" ("大模型的价值对齐日益成为一个关键问
+# 题，即让…").
 _DEFINES = re.compile(
-    rf"所谓[“\"]?\x00|\x00[”\"]?(?:曾经|通常|一般|主要|原本|本身)?{DEFINING}"
+    rf"所谓[“\"]?\x00|\x00[”\"]?(?:[(（][^()（）]{{1,60}}[)）])?"
+    rf"(?:曾经|通常|一般|主要|原本|本身)?{DEFINING}"
     r"|\x00[^。；;！？]{0,20}[,，]\s*即"
 )
 _DEFINING_WORD = re.compile(DEFINING)
@@ -2914,10 +2921,12 @@ def _without_reading_frame(text: str) -> str:
 
 def _tidied(text: str, checked: str, analysis: QuestionAnalysis) -> str:
     """A claim's translation as shown: one statement (a list marker the model adds is the
-    layout's), the checked claim's scales, and people and names the question writes in
-    Latin letters written so (冯章 → Feng Zhang, 智谱 left in it → Zhipu)."""
+    layout's), the checked claim's scales and districts (Nanshan District, not "Nanjing
+    District"), and people and names the question writes in Latin letters written so (冯章
+    → Feng Zhang, 智谱 left in it → Zhipu)."""
     text = _without_reading_frame(" ".join(without_annotations(text).split()))
     text = repair_scales(LEAD_MARKER.sub("", text), checked)
+    text = names.respelled_places(text, checked)
     for latin, chinese in analysis.people:
         text = names.restore(text, latin, chinese)
     if detect_language(analysis.asked) == "en":

@@ -1664,9 +1664,7 @@ class ClaimChecker:
         if self._shown(folded):
             return False
         # Its words as written apart: folded, "Best Animated Film" is one unknown word.
-        words = [
-            w for w in re.findall(r"[a-z][a-z0-9]{2,}", entity.lower()) if w not in STOPWORDS
-        ]
+        words = [w for w in re.findall(r"[a-z][a-z0-9]{2,}", entity.lower()) if w not in STOPWORDS]
         return any(w not in self.idf for w in words)
 
     def _never_written_place(self, entity: str, evidence: Sequence[Evidence]) -> bool:

@@ -400,3 +400,29 @@ def glossary(statements: Sequence[str], texts: Iterable[str]) -> list[tuple[str,
     found = glosses(texts)
     named = [t for t in found if any(t in s for s in statements)]
     return [(t, found[t]) for t in sorted(named, key=len, reverse=True)]
+
+
+def place_glossary(statements: Sequence[str]) -> list[tuple[str, str]]:
+    """The districts, counties and towns the statements name, each with its English as
+    its pinyin writes it (南山区: Nanshan District): what a translation must write for the
+    place (`spells_place`), given to it rather than guessed (the model wrote "Nanjing")."""
+    places = dict.fromkeys(p for s in statements for p in local_places(s))
+    return [(p, place_spelling(p)) for p in places]
+
+
+def respelled_places(translation: str, statement: str) -> str:
+    """`translation` with each local place of `statement` it misspells written by its
+    pinyin: the one name it gives of the place's kind ("Nanjing District" for 南山区,
+    Nanshan District). A place it writes without its kind word ("Beijing") is left as
+    it is, for the translation's check to find."""
+    for place in local_places(statement):
+        if spells_place(translation, place):
+            continue
+        english = place_spelling(place)
+        kind = english.split(" ", 1)[1]
+        written = re.findall(
+            rf"\b[A-Z][A-Za-z'’\-]*(?: [A-Z][A-Za-z'’\-]*)*? {kind}\b", translation
+        )
+        if len(set(written)) == 1:
+            translation = translation.replace(written[0], english)
+    return translation

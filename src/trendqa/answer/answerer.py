@@ -169,9 +169,9 @@ _READING_FRAME = re.compile(
 # A sentence announcing the list that follows it ends with a colon; the list's first
 # point starts within this many characters after it.
 ANNOUNCING = ("：", ":")
+ANNOUNCED_WITHIN = 200
 # What sets a list's items apart inside one claim ("苹果、微软和谷歌").
 _ITEM_SEPARATOR = re.compile(r"[、，,；;]|(?:和|及|与|\band\b)")
-ANNOUNCED_WITHIN = 200
 _POINT_NUMBER = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})[.、．:：)）]\s*")
 # A fact's or a figure's cited sentence is quoted, when every claim written from it was
 # dropped, if it holds this share of the question's terms (with its heading and labels,
@@ -642,7 +642,7 @@ class Answerer:
             if not candidates or any(q in question for q in quoted):
                 continue
             cosines = self._similarity([term], candidates)[0]
-            best = max(range(len(candidates)), key=lambda i: cosines[i])
+            best = max(range(len(candidates)), key=lambda j: cosines[j])
             if cosines[best] < QUOTE_TRANSLATED:
                 continue
             by_entity[term] = (*by_entity.get(term, ()), candidates[best])
@@ -1233,10 +1233,11 @@ class Answerer:
         kept = [c for c in answer.claims if c.supported]
         if sum(len(_ITEM_SEPARATOR.split(c.text.strip())) for c in kept) >= count:
             return None
+        naming = self._report_words(analysis)
         terms = {
             fold(t)
             for t in tokenize(analysis.question)
-            if len(t) > 1 and not find_numbers(t) and fold(t) not in self._report_words(analysis)
+            if len(t) > 1 and not find_numbers(t) and fold(t) not in naming
         }
         found: list[tuple[int, Passage, Sentence, list[str]]] = []
         drawn = {p.n for p, _s in chosen}

@@ -5651,3 +5651,36 @@ def test_a_definition_with_the_reports_english_between_term_and_verb_is_the_defi
     assert answer.answerable, answer.reason
     assert "云间经纪人中介的云计算" in answer.text, answer.text
     assert_checkable(answer, root)
+
+
+def test_an_answer_cited_to_the_wrong_sentence_is_checked_against_the_one_stating_it(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # "What is the date of the 2021 NBA Draft?": the model wrote "The 2021 NBA draft was
+    # held on July 29, 2021." and numbered two headlines of another passage, which never
+    # mention 2021; it was refused for citing passages that cannot hold the answer. The
+    # shown sentence that states the answer word for word is what it stands on.
+    root = tmp_path / "nba"
+    root.mkdir()
+    (root / "board.md").write_text(
+        "# Draft board\n\nA look at the full Draft board and every reported deal. NBA.com Staff.\n",
+        encoding="utf-8",
+    )
+    (root / "draft.md").write_text(
+        "# The draft\n\nThe 2021 NBA draft, the 75th edition of the annual draft, was held on "
+        "July 29, 2021, at Barclays Center in Brooklyn.\n",
+        encoding="utf-8",
+    )
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model(
+        "The 2021 NBA draft was held on July 29, 2021.", "full Draft board", "NBA.com Staff"
+    )
+    answer = Answerer(searcher, gen).ask("What is the date of the 2021 NBA Draft?", AskOptions())
+    assert answer.answerable, answer.reason
+    assert [c.quote for c in answer.citations if "Barclays" in c.quote], answer.citations
+    assert_checkable(answer, root)
+    # An answer no shown sentence states is still refused for its citations.
+    gen = model("The 2021 NBA draft was held on July 30, 2021.", "full Draft board")
+    other = Answerer(searcher, gen).ask("What is the date of the 2021 NBA Draft?", AskOptions())
+    assert not other.answerable

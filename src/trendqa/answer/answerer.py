@@ -1542,7 +1542,7 @@ class Answerer:
             # ("从2000年到2023年…？2022年…？") is framed by none: each claim's years are
             # checked where it states them (`subject`).
             why = f"year: the cited passages never mention {s.missing_numbers[0]}"
-            return self._cited_elsewhere(base, analysis, chosen, why)
+            return self._cited_elsewhere(base, analysis, chosen, why, text)
         scale = TRANSLATED_SHARE if analysis.original else 1.0
         if s.coverage < scale * CITED_COVERAGE:
             missing = ", ".join(s.missing_terms[:5])
@@ -1670,10 +1670,21 @@ class Answerer:
         analysis: QuestionAnalysis,
         chosen: Sequence[tuple[Passage, Sentence]],
         why: str,
+        text: str = "",
     ) -> Answer:
         """The model cited passages that cannot hold the answer (they never name the
         question's year, or lack its terms): a shown sentence elsewhere that states it,
-        quoted if one passes every claim check on its own — else refused for `why`."""
+        quoted if one passes every claim check on its own — else refused for `why`. With
+        the model's `text` (passages that never name the year), first its answer checked
+        against the shown sentence that states it, when the model numbered another ("The
+        2021 NBA draft was held on July 29, 2021", citing two headlines, where a third
+        sentence says so word for word). Not for passages lacking the question's terms:
+        an answer written from them is about something else, whatever sentence echoes it."""
+        echo = self._checker(analysis).echoed(text, base.passages) if text else None
+        if echo is not None and echo not in chosen:
+            again = self._check(base, analysis, [echo], text)
+            if again.answerable:
+                return again
         held = self._quoted(base, analysis, _beside(base, chosen), f"quoted: {why}")
         return held if held is not None else replace(base, reason=why)
 

@@ -1675,18 +1675,22 @@ class Answerer:
         """The model cited passages that cannot hold the answer (they never name the
         question's year, or lack its terms): a shown sentence elsewhere that states it,
         quoted if one passes every claim check on its own — else refused for `why`. With
-        the model's `text` (passages that never name the year), first its answer checked
-        against the shown sentence that states it, when the model numbered another ("The
-        2021 NBA draft was held on July 29, 2021", citing two headlines, where a third
-        sentence says so word for word). Not for passages lacking the question's terms:
-        an answer written from them is about something else, whatever sentence echoes it."""
+        the model's `text` (passages that never name the year), when no sentence is quoted,
+        its answer checked against the shown sentence that states it: the model numbered
+        another ("The 2021 NBA draft was held on July 29, 2021", citing two headlines,
+        where a third sentence says so word for word). A quote comes first: the claim
+        checks do not always tell a figure's measure ("规模达到65.4%" is echoed by "规模达到
+        727.2亿元，增长65.4%"). Not for passages lacking the question's terms: an answer
+        written from them is about something else, whatever sentence echoes it."""
+        held = self._quoted(base, analysis, _beside(base, chosen), f"quoted: {why}")
+        if held is not None:
+            return held
         echo = self._checker(analysis).echoed(text, base.passages) if text else None
         if echo is not None and echo not in chosen:
             again = self._check(base, analysis, [echo], text)
             if again.answerable:
                 return again
-        held = self._quoted(base, analysis, _beside(base, chosen), f"quoted: {why}")
-        return held if held is not None else replace(base, reason=why)
+        return replace(base, reason=why)
 
     def _quoted(
         self,

@@ -457,10 +457,10 @@ def _numbered_prose(lines: list[_Line], raw: list[tuple[int, int, str]]) -> list
         if line.kind != "heading" or line.heading is None:
             continue
         numbered = _LATIN_NUMBERED.fullmatch(raw[i][2])
-        if numbered is None or _MARKDOWN_HEADING.fullmatch(raw[i][2]):
+        if numbered is None:
             continue
         rest = numbered.group("rest")
-        after = next((s for _a, _b, s in raw[i + 1 :] if s), "")
+        after = next((s for _a, _b, s in itertools.islice(raw, i + 1, None) if s), "")
         if rest[:1].islower() or _SENTENCE_END_INSIDE.search(rest) or after[:1].islower():
             out[i] = _Line(line.start, line.end, "body")
     return out

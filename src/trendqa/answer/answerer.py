@@ -56,6 +56,7 @@ from trendqa.answer.claims import (
     without_answer_slot,
 )
 from trendqa.answer.context import (
+    ITEM_SEPARATOR,
     NUMBERED,
     SECTION_CHARS,
     Shelf,
@@ -170,8 +171,6 @@ _READING_FRAME = re.compile(
 # point starts within this many characters after it.
 ANNOUNCING = ("：", ":")
 ANNOUNCED_WITHIN = 200
-# What sets a list's items apart inside one claim ("苹果、微软和谷歌").
-_ITEM_SEPARATOR = re.compile(r"[、，,；;]|(?:和|及|与|\band\b)")
 _POINT_NUMBER = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})[.、．:：)）]\s*")
 # A fact's or a figure's cited sentence is quoted, when every claim written from it was
 # dropped, if it holds this share of the question's terms (with its heading and labels,
@@ -1231,7 +1230,7 @@ class Answerer:
         if analysis.type != "list" or not count or count < 3 or not answer.answerable:
             return None
         kept = [c for c in answer.claims if c.supported]
-        if sum(len(_ITEM_SEPARATOR.split(c.text.strip())) for c in kept) >= count:
+        if sum(len(ITEM_SEPARATOR.split(c.text.strip())) for c in kept) >= count:
             return None
         naming = self._report_words(analysis)
         terms = {
@@ -1246,8 +1245,10 @@ class Answerer:
                 continue
             for sentence in p.sentences:
                 items = enumeration(sentence.text, count)
+                if not items:
+                    continue
                 near = len(terms.intersection(self._words_around(p, sentence)))
-                if items and near >= 2:
+                if near >= 2:
                     found.append((near, p, sentence, items))
         found.sort(key=lambda f: -f[0])
         if not found or (len(found) > 1 and found[1][0] == found[0][0]):
@@ -2909,7 +2910,7 @@ def _places_of(statement: str, language: str) -> list[str]:
     `language` to write as they are ([] for another language)."""
     if language != "en":
         return []
-    return [names.place_spelling(p) for p in names.local_places(statement)]
+    return [english for _place, english in names.place_glossary([statement])]
 
 
 def _figures_of(claim: Claim, language: str) -> list[str]:

@@ -493,6 +493,8 @@ def bulleted_run(passage: Passage, sentence: Sentence, count: int | None) -> lis
 # not a clause: at most ENUMERATED_CHARS characters, or ENUMERATED_WORDS Latin words.
 _ENUM_SEPARATOR = re.compile(r"\s*[、，,；;]\s*")
 _ENUM_LAST = re.compile(r"\s*(?:以及|和|及|与|\band\b)\s*")
+# Either: what sets any two of a list's items apart inside one text ("苹果、微软和谷歌").
+ITEM_SEPARATOR = re.compile(f"{_ENUM_SEPARATOR.pattern}|{_ENUM_LAST.pattern}")
 _ENUM_LEAD = re.compile(
     r"^.*?(?:包括|包含|例如|比如|分别是|分别为|[：:]|\b(?:including|such as|are|were|include)\b)\s*"
 )

@@ -2291,6 +2291,11 @@ def test_one_reports_part_of_a_comparison_is_asked_without_the_other_reports_nam
         == "How do the Jia Academy report see humanoid robots?"
     )
     assert reports.without(english, ["trends.md"]) == "How do Yi Research see humanoid robots?"
+    # The reports named after a comma: the 和 after the first joined the two; the comma
+    # closes the clause before them and stays (not "…行政令和乙研究…").
+    after = "那道行政令，甲研究院和乙研究分别是怎么描述它的？"
+    assert reports.without(after, ["trends.md"]) == "那道行政令，乙研究是怎么描述它的？"
+    assert reports.without(after, ["outlook.md"]) == "那道行政令，甲研究院是怎么描述它的？"
 
 
 def test_a_reports_short_name_with_a_qualifier_is_cut_whole() -> None:
@@ -3609,6 +3614,55 @@ def test_a_restated_statement_is_answered_by_the_sentence_after_it(airspace) -> 
     assert "芯片设计领域" not in answer.text  # a statement's elaboration is one sentence
 
 
+NAMED = """# 算力
+
+## 巨头
+
+它们投资的战略性也越来越强。巨头投资大模型初创公司，其中相当大的金额就是算力信用的投入。\
+例如微软对 OpenAI 投资 130 亿美元，其中很大一部分是 Azure 云计算。谷歌则更早建立起这样一个\
+共生链条。硅谷人称“云洗钱”。
+
+但目前食物链的顶端仍然是英伟达。
+
+## 内存
+
+在内存和计算之间高速移动 TB 级别的数据量，需要 TB/秒级的数据传输带宽，这远远超出了目前的\
+内存能力，被称为“内存墙”。处理器没有及时接收到数据时，就会处于空闲状态。
+"""
+
+
+@pytest.fixture
+def named(tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader):  # type: ignore[no-untyped-def]
+    root = tmp_path / "named"
+    root.mkdir()
+    (root / "named.md").write_text(NAMED, encoding="utf-8")
+    (root / "trends.md").write_text(trends_text(), encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    return lambda gen, question: Answerer(searcher, gen).ask(question, AskOptions())
+
+
+def test_a_term_named_after_its_description_is_defined_by_its_paragraph(named) -> None:  # type: ignore[no-untyped-def]
+    # "硅谷人称“云洗钱”" names what the sentences before it in its paragraph describe;
+    # the model, quoting only the naming sentence, defined nothing.
+    gen = model("云洗钱是硅谷人的叫法。", "硅谷人称")
+    answer = named(gen, "巨头投资中，硅谷人称的“云洗钱”是什么意思？")
+    assert answer.answerable, answer.reason
+    for said in ("算力信用的投入", "Azure 云计算", "共生链条"):
+        assert said in answer.text, [(c.text, c.supported, c.reason) for c in answer.claims]
+    assert "英伟达" not in answer.text  # the next paragraph describes something else
+    assert all(c.verified for c in answer.citations)
+
+
+def test_a_naming_sentence_that_holds_its_description_leads_the_answer(named) -> None:  # type: ignore[no-untyped-def]
+    # The model defined the term from the sentence after the one that names it: the
+    # report's own description, in the naming sentence, comes first.
+    gen = model("内存墙是指处理器没有及时接收到数据时就会处于空闲状态。", "处于空闲状态")
+    answer = named(gen, "报告中的‘内存墙’是什么？")
+    assert answer.answerable, answer.reason
+    assert answer.text.index("数据传输带宽") < answer.text.index("空闲状态"), answer.text
+
+
 def test_a_restated_heading_with_no_body_is_still_refused(airspace) -> None:  # type: ignore[no-untyped-def]
     line = "全自动无人驾驶eVTOL是未来低空出行的演进方向"
     answer = airspace(model(line, line), "为什么说全自动无人驾驶eVTOL是未来低空出行的演进方向？")
@@ -3993,6 +4047,58 @@ def test_a_comparisons_part_searches_its_report_without_its_name(
     assert {docs for _q, docs in parts} == {("trends.md",), ("outlook.md",)}, queries
     for query, _docs in parts:
         assert "甲研究院" not in query and "乙研究" not in query and "智能体" in query, query
+
+
+def test_a_comparisons_part_is_stated_near_the_name_it_asks_of() -> None:
+    # One report's passage on self-driving: Dojo is named in its first paragraph; a chart's
+    # note further on speaks of road tests. Asked what the report says of Dojo, the note
+    # states nothing about it, though the passage names Dojo — a fact's claim, not only a
+    # list's or a definition's, must be stated near the name in a comparison's part.
+    text = (
+        "特斯拉的超算 Dojo 已经投入生产。但 Dojo 架构早在几年前就定下。"
+        "如果拿它来跑大型语言模型，内存带宽恐怕不够友好。\n\n"
+        "马斯克渴望让完全体的 FSD 进入中国。安全监管的障碍正在有序撤去。\n"
+        "来源：DMV，未尽研究\n说明：萝卜运力为北京路测数据。\nWaymo 与 Cruise 为加州路测数据。\n"
+    )
+    chunk = Chunk("w1", text, Location("w.md", "w", 0, len(text), 1, 6), heading="自动驾驶")
+    passages = [replace(p, part="w.md") for p in number_passages([Hit(chunk, 1, 1.0)])]
+    chosen = [(p, s) for p in passages for s in p.sentences]
+    asked = analyze("特斯拉的Dojo超算：它跑大型语言模型如何？", ReportNames(REPORTS))
+    idf = {"dojo": 6.0, "特斯拉": 4.0, "萝卜": 6.0, "路测": 5.0, "内存": 4.0, "带宽": 4.0}
+    checker = ClaimChecker(asked, idf, 6.0, {})
+    near, far = checker.check_all(
+        ["如果拿它来跑大型语言模型，内存带宽恐怕不够友好。", "萝卜运力为北京路测数据。"],
+        chosen,
+        passages,
+    )
+    assert near.supported, near.detail
+    assert not far.supported and far.check == "subject", far.detail
+
+
+def test_a_figure_of_another_subjects_measure_is_not_the_asked_subjects() -> None:
+    # A brain-computer-interface section quotes a forecast for the humanoid-robot market.
+    # Asked for the BCI market in 2035, that figure is the robots' — "人形机器人市场" is
+    # what the sentence measures — though its passage is about BCIs. A bare "市场规模"
+    # in the same section is the section's subject's.
+    text = (
+        "脑机接口产业正在加速。到2030年市场规模将达到64.2亿美元。"
+        "高盛预测，2035年人形机器人市场或将达到1540亿美元。"
+    )
+    chunk = Chunk("b1", text, Location("t.md", "t", 0, len(text), 1, 1), heading="脑机接口")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    chosen = [(p, s) for p in passages for s in p.sentences]
+    idf = {"脑机接口": 6.0, "市场": 2.0, "人形机器人": 5.0, "规模": 2.0}
+    asked = analyze("全球脑机接口市场到2035年会有多大规模？", ReportNames(REPORTS))
+    (robots,) = ClaimChecker(asked, idf, 6.0, {}).check_all(
+        ["2035年全球脑机接口市场将达到1540亿美元。"], chosen, passages
+    )
+    assert not robots.supported and robots.check == "subject", robots.detail
+    assert "人形机器人" in robots.detail
+    asked = analyze("全球脑机接口市场到2030年会有多大规模？", ReportNames(REPORTS))
+    (own,) = ClaimChecker(asked, idf, 6.0, {}).check_all(
+        ["到2030年全球脑机接口市场规模将达到64.2亿美元。"], chosen, passages
+    )
+    assert own.supported, own.detail
 
 
 def test_a_table_rows_figure_is_read_in_the_unit_its_table_declares() -> None:
@@ -5397,6 +5503,12 @@ def test_asked_how_a_report_explains_a_term_is_a_definition(question: str, kind:
         ("How does the Tencent report define an Agent?", ["Agent"]),
         ("What is a vector database, according to the Shenzhen white paper?", ["vector database"]),
         ("What does RLHF mean?", ["RLHF"]),
+        # What a report means by a term: the term, not the report.
+        (
+            "What does the Tencent report mean by power-transport network coupling?",
+            ["power-transport network coupling"],
+        ),
+        ("What does Weijin Research mean by the 'end-to-end' training behind FSD?", ["end-to-end"]),
         ("How many Agents are there?", []),
     ],
 )
@@ -5518,6 +5630,44 @@ def test_a_counted_list_is_answered_with_the_sentence_enumerating_that_many(
     gen = model("华为", "华为也是这样一家科技巨头")
     answer = Answerer(searcher, gen).ask("哪三家公司是万亿科技巨头？", AskOptions())
     assert "华为" in answer.text and "苹果" not in answer.text, answer.text
+
+
+LOADS = (
+    "# 前沿趋势\n\n## 虚拟电厂\n\n"
+    "以往虚拟电厂更多应用在较为狭窄的应用场景，接下来应该将其上升到城市的尺度。"
+    "城市运行中有三类调节性负荷，分别是工业、算力和交通。"
+    "随着工业革新、大模型算力、新能源汽车等领域的发展，其电力需求仍在不断攀升。\n\n"
+    "新型虚拟电厂须寻找城市运行当中的调节性负荷并进行整合。\n"
+    "工业-电力协同\n生产节奏调整，短流程\n钢铁华容道\n智能充电\n"
+)
+
+
+def test_a_list_whose_count_the_report_gives_is_the_sentence_enumerating_it(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # "哪几类" leaves the count to the report: "有三类调节性负荷，分别是工业、算力和交通"
+    # says how many and names them. The model listed the labels of a slide instead.
+    root = tmp_path / "loads"
+    root.mkdir()
+    (root / "loads.md").write_text(LOADS, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model(
+        "工业-电力协同、生产节奏调整、智能充电", "工业-电力协同", "生产节奏调整", "智能充电"
+    )
+    asked = "城市运行中，虚拟电厂的调节性负荷主要是哪几类？"
+    answer = Answerer(searcher, gen).ask(asked, AskOptions())
+    assert answer.answerable, answer.reason
+    items = [line.lstrip("- ").split("[")[0] for line in answer.text.splitlines()]
+    assert items == ["工业", "算力", "交通"], answer.text
+    assert_checkable(answer, root)
+    from trendqa.answer.answerer import _asked_kind, _self_counted
+
+    # A sentence counting another kind (三项) is no count of 类.
+    assert _self_counted("城市运行中有三类调节性负荷，分别是工业、算力和交通。", "类") == 3
+    assert _self_counted("城市运行中有三类调节性负荷，分别是工业、算力和交通。", "种") is None
+    assert _asked_kind("负荷主要是哪几类？") == "类"
+    assert _asked_kind("负荷主要是哪些？") is None
 
 
 def test_an_enumeration_is_a_run_of_exactly_that_many_names() -> None:
@@ -5684,3 +5834,29 @@ def test_an_answer_cited_to_the_wrong_sentence_is_checked_against_the_one_statin
     gen = model("The 2021 NBA draft was held on July 30, 2021.", "full Draft board")
     other = Answerer(searcher, gen).ask("What is the date of the 2021 NBA Draft?", AskOptions())
     assert not other.answerable
+
+
+def test_a_year_a_translation_adds_as_its_time_is_taken_out() -> None:
+    # "全球全年火箭发射次数首次突破 200 次" (the whole year, of no year) was translated
+    # "…exceeded 200 times in 2024" twice over, and the quote shown in Chinese: the year
+    # the statement never writes goes, with the words tying it to the sentence.
+    from trendqa.answer.answerer import _without_added_years
+
+    statement = "全球全年火箭发射次数首次突破 200 次, 主要由 SpaceX 贡献。"
+    assert (
+        _without_added_years(
+            "Global launches exceeded 200 times in 2024, mainly by SpaceX.", statement
+        )
+        == "Global launches exceeded 200 times, mainly by SpaceX."
+    )
+    assert (
+        _without_added_years("In 2024, launches exceeded 200.", statement)
+        == "Launches exceeded 200."
+    )
+    # A year the statement writes, in characters too, stays; so does one it is compared
+    # with (left to the figure checks) and a figure that only holds a year's digits.
+    assert _without_added_years("In 2023 launches exceeded 200.", "二〇二三年发射突破200次") == (
+        "In 2023 launches exceeded 200."
+    )
+    assert _without_added_years("Up 5% from 2022.", "增长5%") == "Up 5% from 2022."
+    assert _without_added_years("It sold 12050 units.", "销量12050台") == "It sold 12050 units."

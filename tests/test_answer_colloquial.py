@@ -12,6 +12,7 @@ import pytest
 from scripted import model
 from trendqa.answer import Answer, Answerer, AskOptions, analyze, prompts
 from trendqa.answer.claims import ClaimChecker
+from trendqa.answer.context import number_passages
 from trendqa.answer.question import (
     ReportNames,
     entities,
@@ -22,7 +23,7 @@ from trendqa.answer.question import (
 )
 from trendqa.api import ingest_paths, open_searcher
 from trendqa.config import Settings
-from trendqa.records import DocumentMeta
+from trendqa.records import Chunk, DocumentMeta, Hit, Location
 from trendqa.testing import FakeEmbedderLoader, FakeGenerator
 
 MANIFEST = """
@@ -51,6 +52,11 @@ WEIJIN = """# 看DAO2024
 
 北京速度仍在延伸。截至今年三季度，百度的萝卜快跑累计服务订单超过了 400 万单，去年同期累计 140 万。
 
+## 元宇宙
+
+Meta 的未来是“具身互联网”，人与人的社交关系，将进化为包含数字化身与虚拟角色的合成社交网络。\
+明年，Meta 将允许用户将游戏里的数字奖杯放置在物理世界的书架上。
+
 ## 瞧，这些万亿巨头
 
 巨头投资大模型初创公司，其中相当大的金额就是算力信用的投入。硅谷人称“云洗钱”。
@@ -78,6 +84,15 @@ TENCENT = """# 2024数字科技前沿应用趋势
 ## 人形机器人
 
 根据工信部印发的《人形机器人创新发展指导意见》，到 2025 年，人形机器人创新体系初步建立。
+
+## 算力平台
+
+特斯拉计划利用Dojo对海量的视频数据进行无监督学习，以加速特斯拉的自动驾驶系统的迭代。
+
+## 星地直连
+
+根据ABI研究预测，随着NTN技术的发展，未来手机直连卫星会进入到快速增长阶段。\
+到2030年全球会有1.7亿台NTN移动终端设备，总共带来163亿美元的收入。
 """
 
 # English words as the fake embedder reads them across languages.
@@ -151,6 +166,54 @@ def test_a_date_unit_cut_with_the_verb_after_it_is_no_attribute(ask) -> None:  #
     answer = ask(gen, "腾讯报告说《人形机器人创新发展指导意见》给2025年定了什么目标？")
     assert answer.answerable, answer.reason
     assert "创新体系" in answer.text
+
+
+def test_an_answer_copying_a_sentence_is_cited_to_it_whatever_number_it_gave(ask) -> None:  # type: ignore[no-untyped-def]
+    # The model copied the report's sentence word for word but numbered one of another
+    # passage, which lacks the question's terms: the copied sentence is what it read.
+    said = (
+        "Meta的未来是‘具身互联网’，人与人的社交关系，将进化为包含数字化身与虚拟角色的合成社交网络。"
+    )
+    answer = ask(model(said, "萝卜快跑"), "未尽研究说Meta的未来是“具身互联网”，这是什么意思？")
+    assert answer.answerable, answer.reason
+    assert "合成社交网络" in answer.text
+    assert all("具身互联网" in c.quote for c in answer.citations), answer.citations
+    # An answer only echoing some words of a sentence, after restating the question, was
+    # written from the passage it cited, which is about something else.
+    restated = "未尽研究对具身互联网做出了解释：Meta将允许用户将数字奖杯放在书架上。"
+    refused = ask(model(restated, "萝卜快跑"), "未尽研究说Meta的未来是“具身互联网”，这是什么意思？")
+    assert not refused.answerable, refused.text
+    from trendqa.answer.answerer import _copies
+
+    sentence = "明年，Meta 将允许用户将游戏里的数字奖杯放置在物理世界的书架上。"
+    assert _copies("Meta将允许用户将游戏里的数字奖杯放置在物理世界的书架上[2]。", sentence)
+    assert not _copies("《2023年十大科技趋势》对具身互联网做出了预测：" + sentence, sentence)
+
+
+def test_a_question_asking_what_a_thing_is_for_is_answered_by_its_purpose(ask) -> None:  # type: ignore[no-untyped-def]
+    # "拿来干什么" asks a purpose: the sentence saying what Dojo is used for need not
+    # write 拿来, the question's colloquial verb.
+    gen = model("特斯拉计划利用Dojo对海量的视频数据进行无监督学习。", "利用Dojo")
+    answer = ask(gen, "腾讯报告说，特斯拉计划利用Dojo拿来干什么？")
+    assert answer.answerable, answer.reason
+    assert "无监督学习" in answer.text
+
+
+def test_an_acronym_is_no_persons_name() -> None:
+    # jieba tags 终端设备 as a person's name. ABI, the research firm the forecast is
+    # attributed to the sentence before, is an acronym: no person rivals it — a place or
+    # an organisation still does.
+    from trendqa.answer.claims import _kinds
+
+    assert "person" not in _kinds(["ABI"]) and {"org", "place"} <= _kinds(["ABI"])
+    assert "person" in _kinds(["Musk"])  # a capitalised word may be anyone's name
+    text = "根据ABI研究预测，手机直连会快速增长。\n到2030年全球会有1.7亿台NTN移动终端设备。"
+    chunk = Chunk("t1", text, Location("tencent.md", "t", 0, len(text), 1, 2), heading="星地直连")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    (p,) = passages
+    asked = analyze("腾讯报告引用的ABI预测里，到2030年NTN终端能有多少台？", ReportNames(REPORTS))
+    checker = ClaimChecker(asked, {"终端设备": 6.0, "abi": 6.0}, 6.0, {})
+    assert checker._rival("ABI", ["abi"], p, p.sentences[-1], "1.7亿台") == ""
 
 
 @pytest.mark.parametrize(

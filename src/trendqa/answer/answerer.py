@@ -57,6 +57,8 @@ from trendqa.answer.claims import (
 )
 from trendqa.answer.context import (
     ITEM_SEPARATOR,
+    NAMED_SENTENCES,
+    NAMING,
     NUMBERED,
     SECTION_CHARS,
     Shelf,
@@ -64,8 +66,10 @@ from trendqa.answer.context import (
     bulleted_run,
     enumeration,
     heading_at,
+    names_what_precedes,
     number_passages,
     numbered_run,
+    paragraph_before,
 )
 from trendqa.answer.names import glossary, place_glossary
 from trendqa.answer.question import (
@@ -111,6 +115,7 @@ from trendqa.numbers import (
     figures_in_digits,
     find_numbers,
     han_figures,
+    han_value,
     in_english,
     keep_figures,
     repair_scales,
@@ -193,6 +198,8 @@ DATELINE_REACH = 1000
 # A clause shown in full repeats an item the answer gives elsewhere when one run of this
 # share of its characters is written there.
 REPEATED_SHARE = 0.6
+# An answer copies a sentence when one run of this share of its characters is written there.
+COPIED_SHARE = 0.8
 # How deep a term the question quotes is searched for the passages that write it.
 QUOTED_DEPTH = 10
 # The cosine (the embedder's, both read as queries) at which a term the corpus quotes
@@ -1059,23 +1066,25 @@ class Answerer:
             longest = max(map(len, spans), default=0)
             terms = [t for t in dict.fromkeys(spans) if t and len(t) == longest]
         found = [
-            (p, s, opening)
+            (p, [s], opening)
             for p in passages
             for s in p.sentences
             if not _ASKS.search(s.text) and not topic_line(p.hit.chunk.text, s)
             for opening in [_defines_at(fold(s.text), terms)]
             if opening is not None
-        ]
+        ] or [(p, run, False) for p, run in _named_after(passages, terms)]
         if not found:
             return self._elaborated(base, analysis, passages, answer, named)
         # The sentence that opens with the term it defines ("T是…") before one that
-        # defines it on the way ("…的T，即…").
-        p, sentence, _opening = min(found, key=lambda f: not f[2])
+        # defines it on the way ("…的T，即…"); a term the report names only after
+        # describing it ("…，被称为“内存墙”") is defined by the sentences that describe it.
+        p, run, _opening = min(found, key=lambda f: not f[2])
+        stated = _joined(run)
         if not self._defines(answer, named):
-            defined = self._check(base, analysis, [(p, sentence)], sentence.text)
+            defined = self._check(base, analysis, [(p, s) for s in run], stated)
             return defined if defined.answerable else answer
-        quoted = fold(sentence.text)
-        if any(fold(c.quote) == quoted for c in answer.citations):
+        quoted = fold(stated)
+        if {fold(s.text) for s in run} <= {fold(c.quote) for c in answer.citations}:
             return answer
         kept = [
             MARKER.sub("", c.text).strip()
@@ -1086,10 +1095,10 @@ class Answerer:
         by_quote = {fold(s.text): (q, s) for q in passages for s in q.sentences}
         cited = [by_quote[fold(c.quote)] for c in answer.citations if fold(c.quote) in by_quote]
         led = self._check(
-            base, analysis, [(p, sentence), *cited], "\n".join([sentence.text, *kept])
+            base, analysis, [*((p, s) for s in run), *cited], "\n".join([stated, *kept])
         )
         first = next((c for c in led.claims if c.supported), None)
-        if not led.answerable or first is None or fold(sentence.text)[:8] not in fold(first.text):
+        if not led.answerable or first is None or fold(run[0].text)[:8] not in fold(first.text):
             return answer
         return led
 
@@ -1227,10 +1236,15 @@ class Answerer:
         replaced (a refusal stays one); each name is then a claim checked like any other,
         and the enumeration is kept only if every one holds."""
         count = analysis.count
-        if analysis.type != "list" or not count or count < 3 or not answer.answerable:
+        if analysis.type != "list" or not answer.answerable:
+            return None
+        # "哪几类": how many is the report's to say — a sentence saying so ("有三类调节性负
+        # 荷，分别是工业、算力和交通") counts the items it then enumerates.
+        kind = None if count else _asked_kind(analysis.question)
+        if kind is None and (not count or count < 3):
             return None
         kept = [c for c in answer.claims if c.supported]
-        if sum(len(ITEM_SEPARATOR.split(c.text.strip())) for c in kept) >= count:
+        if count and sum(len(ITEM_SEPARATOR.split(c.text.strip())) for c in kept) >= count:
             return None
         naming = self._report_words(analysis)
         terms = {
@@ -1241,10 +1255,11 @@ class Answerer:
         found: list[tuple[int, Passage, Sentence, list[str]]] = []
         drawn = {p.n for p, _s in chosen}
         for p in passages:
-            if p.n not in drawn:
+            if p.n not in drawn and kind is None:
                 continue
             for sentence in p.sentences:
-                items = enumeration(sentence.text, count)
+                n = count or _self_counted(sentence.text, kind or "")
+                items = enumeration(sentence.text, n) if n else []
                 if not items:
                     continue
                 near = len(terms.intersection(self._words_around(p, sentence)))
@@ -1254,6 +1269,8 @@ class Answerer:
         if not found or (len(found) > 1 and found[1][0] == found[0][0]):
             return None  # none, or two as near the question's words: which is meant?
         _near, p, sentence, items = found[0]
+        if kind is not None and any(fold(c.quote) == fold(sentence.text) for c in answer.citations):
+            return None  # the model drew its list from that very sentence
         text = "\n".join(f"- {item}" for item in items)
         listed = self._check(base, analysis, [(p, sentence), *chosen], text)
         if listed.answerable and all(c.supported for c in listed.claims):
@@ -1548,7 +1565,7 @@ class Answerer:
         if s.coverage < scale * CITED_COVERAGE:
             missing = ", ".join(s.missing_terms[:5])
             why = f"terms: the cited passages lack the question's terms: {missing}"
-            return self._cited_elsewhere(base, analysis, chosen, why)
+            return self._cited_elsewhere(base, analysis, chosen, why, text, copied=True)
         shown = " ".join(p.hit.chunk.text for p in base.passages)
         text = names.half_written(repair_scales(text, shown), shown)
         checker = self._checker(analysis)
@@ -1672,21 +1689,27 @@ class Answerer:
         chosen: Sequence[tuple[Passage, Sentence]],
         why: str,
         text: str = "",
+        copied: bool = False,
     ) -> Answer:
         """The model cited passages that cannot hold the answer (they never name the
         question's year, or lack its terms): a shown sentence elsewhere that states it,
         quoted if one passes every claim check on its own — else refused for `why`. With
-        the model's `text` (passages that never name the year), when no sentence is quoted,
-        its answer checked against the shown sentence that states it: the model numbered
-        another ("The 2021 NBA draft was held on July 29, 2021", citing two headlines,
-        where a third sentence says so word for word). A quote comes first: the claim
-        checks do not always tell a figure's measure ("规模达到65.4%" is echoed by "规模达到
-        727.2亿元，增长65.4%"). Not for passages lacking the question's terms: an answer
-        written from them is about something else, whatever sentence echoes it."""
+        the model's `text`, when no sentence is quoted, its answer checked against the
+        shown sentence that states it: the model numbered another ("The 2021 NBA draft
+        was held on July 29, 2021", citing two headlines, where a third sentence says so
+        word for word). A quote comes first: the claim checks do not always tell a
+        figure's measure ("规模达到65.4%" is echoed by "规模达到727.2亿元，增长65.4%").
+        For passages lacking the question's terms (`copied`), only a sentence the answer
+        copies: an answer written from such passages is about something else, whatever
+        sentence echoes some of its words (a restated question, then a sentence on
+        business decisions, is no prediction on brain-computer interfaces); one copying a
+        sentence word for word was read from that sentence, whatever number it gave."""
         held = self._quoted(base, analysis, _beside(base, chosen), f"quoted: {why}")
         if held is not None:
             return held
         echo = self._checker(analysis).echoed(text, base.passages) if text else None
+        if echo is not None and copied and not _copies(text, echo[1].text):
+            echo = None
         if echo is not None and echo not in chosen:
             again = self._check(base, analysis, [echo], text)
             if again.answerable:
@@ -2256,7 +2279,9 @@ class Answerer:
         got = parse_json(result.text).get("translations")
         if not isinstance(got, list) or len(got) != len(statements):
             return None
-        return [str(t) for t in got]
+        if language != "en":
+            return [str(t) for t in got]
+        return [_without_added_years(str(t), s) for t, s in zip(got, statements, strict=True)]
 
     # ------------------------------------------------------------------ comparisons
 
@@ -2736,6 +2761,64 @@ def _defines_at(folded: str, terms: Sequence[str]) -> bool | None:
     return found
 
 
+# A list question leaving the count to the report: "哪几类", "分为哪几种", "哪几个方面".
+_ASKED_KIND = re.compile(r"几(类|种|个方面|大类|大方面|方面|项|条|个)")
+# A sentence counting what it then enumerates: "有三类调节性负荷，分别是…", "分为两种：…".
+_COUNTING = re.compile(
+    r"(\d{1,2}|[两二三四五六七八九十]{1,2})\s*(?:大)?(类|种|个方面|方面|项|条|个)"
+)
+
+
+def _asked_kind(question: str) -> str | None:
+    """The classifier of a list question that asks how many the report lists ("哪几类" ->
+    类), or None."""
+    m = _ASKED_KIND.search(question)
+    return None if m is None else m.group(1).replace("大", "")
+
+
+def _self_counted(text: str, kind: str) -> int | None:
+    """How many items of `kind` (类, 种, …) a sentence says it counts ("有三类…" -> 3):
+    the one such count it states, of two at least; None otherwise."""
+    counts = {
+        int(m.group(1)) if m.group(1).isdigit() else int(han_value(m.group(1)))
+        for m in _COUNTING.finditer(text)
+        if m.group(2) == kind
+    }
+    if len(counts) != 1:
+        return None
+    (n,) = counts
+    return n if 2 <= n <= 12 else None
+
+
+def _named_after(
+    passages: Sequence[Passage], terms: Sequence[str]
+) -> list[tuple[Passage, list[Sentence]]]:
+    """For each shown sentence that names one of `terms` (folded) after describing it
+    ("…，被称为“内存墙”", "硅谷人称“云洗钱”"), the sentences that define it: that sentence
+    alone when it holds the description, else its paragraph's sentences before it and it."""
+    found: list[tuple[Passage, list[Sentence]]] = []
+    for p in passages:
+        for s in p.sentences:
+            folded = fold(s.text)
+            m = NAMING.search(folded)
+            if m is None or _ASKS.search(s.text):
+                continue
+            if not any(t and t in folded[m.end() :] for t in terms):
+                continue
+            if not names_what_precedes(s):
+                found.append((p, [s]))
+            elif before := paragraph_before(p, s, NAMED_SENTENCES):
+                found.append((p, [*before, s]))
+    return found
+
+
+def _joined(run: Sequence[Sentence]) -> str:
+    """The sentences of one paragraph as one text: Chinese ones run on, others spaced."""
+    return "".join(
+        s.text if s.text.rstrip()[-1:] in "。！？；" else s.text.rstrip() + " " for s in run
+    ).strip()
+
+
 def _defined_span(folded: str, asked: set[str]) -> str:
     """The term a (folded) sentence opens by defining ("人工智能相关企业是指…"), when each
     of its words is one of `asked` and it has two words of two characters or more; ''."""
@@ -2766,7 +2849,13 @@ _ENGLISH_DEFINED = (
                r"(?=\s+(?:in|according|as)\b|[?.,]|$)", re.IGNORECASE),
     re.compile(r"\bwhat (?:is|are) (?:an?\s+|the\s+)?['\"‘“]?([A-Za-z][\w\- ]{0,40}?)['\"’”]?"
                r"(?=,|\s+(?:in|according|as)\b|\?|$)", re.IGNORECASE),
-    re.compile(r"\bwhat does ['\"‘“]?([A-Za-z][\w\- ]{0,40}?)['\"’”]? mean\b", re.IGNORECASE),
+    re.compile(r"\bwhat does ['\"‘“]?([A-Za-z][\w\- ]{0,40}?)['\"’”]? mean\b(?!\s+by\b)",
+               re.IGNORECASE),
+    # "What does the report mean by T": T, not the report.
+    re.compile(r"\bmean\s+by\s+(?:an?\s+|the\s+)?['\"‘“]?([A-Za-z][\w\- ]{0,40}?)['\"’”]?"
+               r"(?=\s*[(,?.]|\s+(?:in|according|and|as)\b|$)", re.IGNORECASE),
+    re.compile(r"\bmean\s+by\s+[^'\"‘“?]{0,20}['\"‘“]([A-Za-z][\w\- ]{0,40}?)['\"’”]",
+               re.IGNORECASE),
 )  # fmt: skip
 
 
@@ -2774,6 +2863,46 @@ def _english_defined(question: str) -> list[str]:
     """The term an English definition question asks about ("Agent" of "How does the
     Tencent report define an Agent?")."""
     return [m.group(1).strip() for p in _ENGLISH_DEFINED for m in p.finditer(question)]
+
+
+# A year an English translation adds as the time of what it states: "in 2024", "during
+# 2023", ", as of 2022" (a year it compares with, "up from 2022", is left to the checks).
+_ADDED_YEAR_EN = (
+    r"\s*,?\s*\b(?:in|during|by|as of|through|for the year)\s+"
+    r"(?<![\d.,]){year}(?![\d%]|[.,]\d|\s*[-–])"
+)
+# A year standing alone, not part of a longer figure ("12050", "2,025").
+_LONE_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d{2}(?![\d%]|[.,]\d)")
+
+
+def _without_added_years(translation: str, statement: str) -> str:
+    """An English translation without the years its Chinese statement never writes: the
+    default model wrote "in 2024" into "全球全年火箭发射次数首次突破200次" (the whole
+    year, of no year), which the figure check then refuses. A year the statement writes,
+    in digits or characters, stays."""
+    written = set(_YEAR.findall(fold(statement)))
+    out = translation
+    for year in dict.fromkeys(_LONE_YEAR.findall(translation)):
+        if year not in written:
+            out = re.sub(_ADDED_YEAR_EN.format(year=year), "", out, flags=re.IGNORECASE)
+    if out == translation:
+        return translation
+    out = re.sub(r"\s+([,.;:])", r"\1", re.sub(r"\s{2,}", " ", out))
+    out = re.sub(r"^[\s,;:]+", "", out)
+    return out[:1].upper() + out[1:] if translation[:1].isupper() else out
+
+
+def _copies(answer: str, sentence: str) -> bool:
+    """Whether an answer (its citation marks aside) is mostly one run of a sentence's
+    words: COPIED_SHARE of its characters, folded, at least."""
+    folded = re.sub(r"[\W_]+", "", fold(MARKER.sub("", answer)))
+    own = re.sub(r"[\W_]+", "", fold(sentence))
+    if not folded:
+        return False
+    match = SequenceMatcher(None, folded, own, autojunk=False).find_longest_match(
+        0, len(folded), 0, len(own)
+    )
+    return match.size >= COPIED_SHARE * len(folded)
 
 
 def _repeated(piece: str, text: str) -> bool:

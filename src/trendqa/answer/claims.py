@@ -18,7 +18,7 @@ from functools import cached_property, lru_cache
 from types import MappingProxyType
 
 from trendqa.answer.cite import overlap
-from trendqa.answer.context import NUMBERED, heading_at, numbered_heading
+from trendqa.answer.context import NUMBERED, heading_at, naming_below, numbered_heading
 from trendqa.answer.question import (
     QuestionAnalysis,
     ReportNames,
@@ -45,7 +45,7 @@ from trendqa.numbers import (
 )
 from trendqa.records import Chunk
 from trendqa.textnorm import detect_language, fold, han_share, one_line
-from trendqa.tokens import STOPWORDS, known_word, tokenize
+from trendqa.tokens import STOPWORDS, known_word, tokenize, words
 
 # A claim's informative words (idf-weighted) its cited sentences must contain.
 CLAIM_COVERAGE = 0.5
@@ -149,9 +149,12 @@ _COUNT_KIND = re.compile(r"(?:多少|几)[个支家位种项名款部只条次�
 # A verb with the complement that leads to the answer (降到, 达到, 增至, 分为): it relates
 # what is measured to the answer and is no attribute itself (成本 of "成本降到多少").
 _TO_ANSWER = re.compile(r"[\u4e00-\u9fff][到至]|[分变成降增改]为")
-# A question asking for a description (怎样的调整, 如何实现, 为什么): its answer says what
-# happened in its own words, without naming the kind of thing asked for.
-_DESCRIBED = re.compile(r"怎样|怎么|如何|为什么|为何|什么样|何种|有何")
+# A question asking for a description (怎样的调整, 如何实现, 为什么) or a purpose (拿来干什
+# 么, 用来做什么): its answer says what happened, or what a thing is for, in its own words,
+# without naming the kind of thing asked for.
+_DESCRIBED = re.compile(
+    r"怎样|怎么|如何|为什么|为何|什么样|何种|有何|[干做]什么|干嘛|用来|用于|拿来"
+)
 # Words that spread a question over its parts (各是多少, 分别为).
 _EACH = re.compile(r"[各均皆][是为有自]|分别[是为]?|各自")
 # A count question's counted thing: 多少支球队, 几家企业.
@@ -953,7 +956,7 @@ class ClaimChecker:
                 f"the cited entry is {entry}'s, not one the question asks of",
                 score,
             )
-        owner = self._figure_of_another(claim, evidence)
+        owner = self._figure_of_another(claim, evidence) or self._owned_otherwise(claim, evidence)
         if owner:
             return ClaimResult(claim, evidence, False, "subject", owner, score)
         if self.restates_question(claim):
@@ -1185,11 +1188,20 @@ class ClaimChecker:
                     claim, naming, [e for e in evidence if e not in naming]
                 ):
                     return entity
-        if not has_figure and self.analysis.type in ("list", "definition", "overview"):
+        part = any(p.for_part for p, _s in evidence)
+        sectioned = self.analysis.type in ("list", "definition", "overview")
+        if not has_figure and part and not sectioned:
+            # A comparison's part asking a fact is stated near the Latin name or the quoted
+            # term it asks of, as a section's part is (below); its other subjects are
+            # checked as any fact's are.
+            near = next((e for e in entities if self._unnamed_near(e, evidence)), "")
+            if near:
+                return near
+        elif not has_figure and sectioned:
             # What a section or a definition is about is its heading's business; a name
             # the question asks about (RLHF, ChatGLM), or the term it defines, is still
             # written in the section.
-            if any(p.for_part for p, _s in evidence):
+            if part:
                 # A comparison's part is one report's few sentences on the name, read among
                 # its other sections: a sentence about something else is no part of its
                 # answer for sharing a section that mentions the name in passing (a Hunyuan
@@ -1251,6 +1263,58 @@ class ClaimChecker:
                 return entity
             if has_figure and all(self._rival(entity, forms, p, s, claim) for p, s in in_passage):
                 return entity  # the figure's sentence names another subject of its kind
+        return ""
+
+    def _owned_otherwise(self, claim: str, evidence: Sequence[Evidence]) -> str:
+        """Why a claim's figure is another subject's measure ('' when it may be the one
+        asked): the question measures something of a subject ("脑机接口市场"), and every
+        cited sentence stating the figure writes that measure after another word, not
+        naming the question's subject — "2035年人形机器人市场或将达到1540亿美元" gives the
+        humanoid-robot market, whatever its passage is about. A word the question writes
+        too (全球) owns nothing else. Chinese only: a translation's words are the model's."""
+        figures = [
+            f for f in find_numbers(without_dates(claim)) if not _YEAR_ONLY.fullmatch(f.text)
+        ]
+        if not figures or detect_language(claim) != "zh":
+            return ""
+        for subject, measure in self._measured:
+            stating = [
+                s
+                for _p, s in evidence
+                if any(not unsupported_numbers(f.text, s.text) for f in figures)
+                and detect_language(s.text) == "zh"
+            ]
+            owners = [self._owner_in(s.text, measure) for s in stating]
+            named = any(subject in fold(s.text) for s in stating)
+            if stating and all(owners) and not named:
+                return f"the cited sentence states the {measure} of {owners[0]}, not of {subject}"
+        return ""
+
+    @cached_property
+    def _measured(self) -> list[tuple[str, str]]:
+        """(subject, measure) pairs a Chinese question writes: 脑机接口, 市场 of "全球脑机
+        接口市场到2035年会有多大规模"."""
+        if detect_language(self.analysis.question) != "zh":
+            return []
+        cut = [fold(w) for w in words(self.analysis.question)]
+        return [
+            (before, word)
+            for before, word in itertools.pairwise(cut)
+            if word in _MEASURES
+            and len(before) >= 2
+            and _HAN_WORD.fullmatch(before)
+            and before not in STOPWORDS
+        ]
+
+    def _owner_in(self, text: str, measure: str) -> str:
+        """The word `text` writes right before `measure` when the question does not write
+        it ('' otherwise)."""
+        cut = [fold(w) for w in words(text)]
+        for before, word in itertools.pairwise(cut):
+            if word != measure or len(before) < 2 or not _HAN_WORD.fullmatch(before):
+                continue
+            if before not in STOPWORDS and before not in self._question:
+                return before
         return ""
 
     def _another_entry(self, evidence: Sequence[Evidence]) -> str:
@@ -2028,11 +2092,14 @@ class ClaimChecker:
     def _sentence_context(self, passage: Passage, sentence: Sentence) -> str:
         """What a sentence is about: itself and the two before it (a subject named once,
         then "其…"), its heading and its report's labels — not the sentences after it,
-        which are about what comes next."""
+        which are about what comes next, but for one of its paragraph that names what the
+        paragraph described ("…共生链条。硅谷人称“云洗钱”。")."""
         chunk = passage.hit.chunk
         labels = " ".join(self.labels.get(d, "") for d in chunk.docs)
         heading = heading_at(chunk, sentence.offset)
-        body = f"{self._before(passage, sentence, 2)} {sentence.text}"
+        naming = naming_below(passage, sentence)
+        named = naming.text if naming else ""
+        body = f"{self._before(passage, sentence, 2)} {sentence.text} {named}"
         return fold(f"{labels} {chunk.title} {heading} {body}")
 
     def _content_ok(self, claim: str, evidence: Sequence[Evidence], score: float) -> bool:
@@ -2159,6 +2226,18 @@ class ClaimChecker:
 # jieba's part-of-speech tags for names, by kind: a rival must be of the asked name's kind.
 _KIND = {"ns": "place", "nr": "person", "nrt": "person", "nrfg": "person", "nt": "org"}
 _ANY_NAME = frozenset({"place", "person", "org"})
+# What a figure measures of the subject written just before it: "脑机接口市场", "新能源汽车
+# 销量", "机器人产业规模".
+_MEASURES = frozenset(
+    (
+        *("市场", "规模", "市场规模", "产值", "销量", "产量", "营收", "收入", "出货量"),
+        *("渗透率", "占比", "市值", "估值", "融资", "投资", "用户", "装机量"),
+    )
+)
+_HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
+_NOT_PERSON = frozenset({"place", "org"})
+# An acronym: capitals (and digits, &, -) only, two at least.
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&\-]*[A-Z0-9]")
 # Common words jieba's dictionary tags as places (ns) though they name none: "深度融合"
 # would make 深度 a rival of 深圳. From the dictionary's most frequent ns entries.
 _NO_PLACE = frozenset(
@@ -2367,9 +2446,12 @@ def _section(passage: Passage) -> tuple[str, str]:
 
 
 def _kinds(names: Sequence[str]) -> frozenset[str]:
-    """The kinds of name an entity is; any kind when the tagger does not know it."""
+    """The kinds of name an entity is; any kind when the tagger does not know it, but a
+    person's for an acronym (ABI, NASA, EU), which names an organisation or a place."""
     found = {kind for name in names for _w, kind in names_in(name)}
     latin = {"latin" for n in names if han_share(n) == 0 and _LATIN_PROPER.search(n)}
+    if not found and names and all(_ACRONYM.fullmatch(n) for n in names):
+        return _NOT_PERSON | latin
     return frozenset(found or _ANY_NAME) | latin
 
 

@@ -593,6 +593,48 @@ def body_after(passage: Passage, sentence: Sentence, limit: int) -> list[Sentenc
     return body
 
 
+# A sentence naming a term after describing it, folded (no spaces, lowercase): "…，被称为
+# “内存墙”", "硅谷人称“云洗钱”", "…, known as the memory wall". An abbreviation ("简称")
+# names a company, not a concept.
+NAMING = re.compile(r"称之为|称为|称作|人称|叫做|叫作|俗称|谓之|knownas|called|dubbed|termed")
+# A naming sentence with fewer characters than this before its naming word ("硅谷人称“云
+# 洗钱”", "这被称为…") names what the sentences before it in its paragraph describe.
+NAMED_BEFORE_CHARS = 12
+# At most this many sentences before such a sentence are read as what it names (the
+# nearest ones): a bound on a definition's length, not a guess at where it starts.
+NAMED_SENTENCES = 6
+
+
+def names_what_precedes(sentence: Sentence) -> bool:
+    """Whether a sentence names what the sentences before it describe ("硅谷人称“云洗钱”")."""
+    folded = fold(sentence.text)
+    m = NAMING.search(folded)
+    return m is not None and len(re.sub(r"\W+", "", folded[: m.start()])) < NAMED_BEFORE_CHARS
+
+
+def paragraph_before(passage: Passage, sentence: Sentence, limit: int) -> list[Sentence]:
+    """The sentences of `sentence`'s paragraph before it, nearest `limit` at most, in order
+    (no line break between them, no heading line among them)."""
+    text = passage.hit.chunk.text
+    run = [sentence]
+    for before in reversed([s for s in passage.sentences if s.id < sentence.id][-limit:]):
+        gap = text[before.offset + len(before.text) : run[0].offset]
+        if before.id != run[0].id - 1 or "\n" in gap or titles_a_body(before):
+            break
+        run.insert(0, before)
+    return run[:-1]
+
+
+def naming_below(passage: Passage, sentence: Sentence) -> Sentence | None:
+    """The later sentence of `sentence`'s paragraph that names what it and those before it
+    describe ("…共生链条。硅谷人称“云洗钱”。"), if any."""
+    later = [s for s in passage.sentences if s.id > sentence.id][:NAMED_SENTENCES]
+    for s in later:
+        if sentence in paragraph_before(passage, s, NAMED_SENTENCES) and names_what_precedes(s):
+            return s
+    return None
+
+
 def _touching(left: Chunk, right: Chunk) -> bool:
     return right.location.start <= left.location.end < right.location.end
 

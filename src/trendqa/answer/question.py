@@ -670,6 +670,7 @@ _NAME_TAGS = ("ns", "nr", "nt", "nz", "nrt", "eng", "nrfg")
 # Chinese characters may ("中，'行业预测'部分").
 _QUOTED = re.compile(
     r"[“\"「『《]([^”\"」』》]{2,30})[”\"」』》]|(?<![A-Za-z0-9])'([^']{2,40})'(?![A-Za-z0-9])"
+    r"|‘([^‘’]{2,40})’"
 )
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 _EN_NAME = re.compile(r"\b(?:[A-Z][\w\-+.]*[A-Za-z0-9+]|[A-Z]{2,}\w*)(?:\s+[A-Z][\w\-+.]*)*")
@@ -699,7 +700,7 @@ def quoted_terms(text: str, titles: bool = True) -> list[str]:
     """The terms `text` quotes (“数字交互引擎”, '行业预测'), and titles in 《》 unless
     `titles` is false."""
     return [
-        m.group(1) or m.group(2)
+        m.group(1) or m.group(2) or m.group(3)
         for m in _QUOTED.finditer(text)
         if titles or not m.group(0).startswith("《")
     ]
@@ -1153,6 +1154,7 @@ _REPORT_NOUN = re.compile(
 # What joins two named reports: before the name ("A和B" cuts "和B") or after it ("B和A").
 _JOIN_BEFORE = re.compile(r"(?:和|与|及|以及|跟|同|、|，|,|\s+and(?:\s+the)?|\s+vs\.?)\s*$", re.I)
 _JOIN_AFTER = re.compile(r"^\s*(?:和|与|及|以及|跟|同|、|，|,|and\b|vs\.?)\s*", re.I)
+_JOINING_AFTER = re.compile(r"^\s*(?:和|与|及|以及|跟|同|、|and\b|vs\.?)", re.I)
 _SPLITTING = re.compile(r"分别|各自|\b(?:each|both|respectively)\b", re.IGNORECASE)
 
 
@@ -1171,6 +1173,10 @@ def _cut_name(question: str, name: str, others: Collection[str] = ()) -> str:
         end += _REPORT_NOUN.match(out[end:]).end()  # type: ignore[union-attr]
         head = re.sub(r"(?:\bthe\s+)$", "", out[:start], flags=re.IGNORECASE)
         joined = _JOIN_BEFORE.search(head)
+        if joined and joined.group(0).strip() in "，," and _JOINING_AFTER.match(out[end:]):
+            # "…行政令，深圳白皮书和未尽研究…": the 和 after the name joined it to the other
+            # report; the comma before it closes the clause before and stays.
+            joined = None
         if joined:
             head = head[: joined.start()]
             tail = out[end:]

@@ -5860,3 +5860,26 @@ def test_a_year_a_translation_adds_as_its_time_is_taken_out() -> None:
     )
     assert _without_added_years("Up 5% from 2022.", "增长5%") == "Up 5% from 2022."
     assert _without_added_years("It sold 12050 units.", "销量12050台") == "It sold 12050 units."
+
+
+def test_a_sentence_a_page_break_cut_is_read_with_its_rest() -> None:
+    from trendqa.answer.claims import _read
+
+    # The white paper's PDF broke "名为直 / 接偏好优化" across a page: the date's sentence
+    # does not name DPO until its rest, the next "sentence". Read whole, it is DPO's date.
+    text = (
+        "2023 年 5 月 29 日,来自斯坦福大学等机构的研究人员发表论文,介绍了一种名为直\n\n"
+        "接偏好优化(Direct Preference Optimization,DPO)的算法,它稳定、性能好。\n\n"
+        "2023 年 5 月 23 日,Tim Dettmers 等研究人员发表《QLoRA》论文。"
+    )
+    chunk = Chunk("d1", text, Location("w.md", "w", 0, len(text), 1, 5), heading="大事记")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    chosen = [(p, s) for p in passages for s in p.sentences]
+    asked = analyze("DPO论文是哪天发表的？", ReportNames(REPORTS))
+    checker = ClaimChecker(asked, {"dpo": 6.0, "qlora": 6.0, "论文": 2.0}, 6.0, {})
+    (dpo,) = checker.check_all(["2023年5月29日。"], chosen, passages)
+    assert dpo.supported, dpo.detail
+    # The cut sentence is read with its rest; a whole one, and a heading line, are not.
+    first, second, third = passages[0].sentences
+    assert "DPO" in _read(passages[0], first)
+    assert _read(passages[0], second) == second.text

@@ -73,6 +73,10 @@ SZAIIA = """# 2024人工智能发展白皮书
 2023 年 11 月 27 日，北京互联网法院判定被告侵害了原告的署名权和信息网络传播权，\
 该案是国内首例 AI 生成图片著作权侵权案。
 
+## 智能助理
+
+智能助理是基于人工智能技术构建的能够通过文字、语音或其它方式与用户沟通,协助用户完成各种任务的软件。
+
 ## 术语
 
 人工智能大模型(AI Large Model),也称基础模型,是指一种在大量数据基础上训练出来的,\
@@ -96,7 +100,17 @@ TENCENT = """# 2024数字科技前沿应用趋势
 """
 
 # English words as the fake embedder reads them across languages.
-GLOSSARY = {"ai": "人工智能", "model": "大模型", "large": "基础模型", "counts": "是指"}
+GLOSSARY = {
+    "ai": "人工智能",
+    "model": "大模型",
+    "large": "基础模型",
+    "counts": "是指",
+    "assistant": "智能助理",
+    "software": "软件",
+    "technology": "技术构建",
+    # Two ways of writing one term, as a cross-lingual model reads them.
+    "智能助手": "智能助理",
+}
 
 REPORTS = {
     "weijin.md": DocumentMeta("看DAO2024", "未尽研究 (Weijin Research)", year=2024),
@@ -188,6 +202,30 @@ def test_an_answer_copying_a_sentence_is_cited_to_it_whatever_number_it_gave(ask
     sentence = "明年，Meta 将允许用户将游戏里的数字奖杯放置在物理世界的书架上。"
     assert _copies("Meta将允许用户将游戏里的数字奖杯放置在物理世界的书架上[2]。", sentence)
     assert not _copies("《2023年十大科技趋势》对具身互联网做出了预测：" + sentence, sentence)
+
+
+def test_a_translated_term_the_corpus_defines_otherwise_is_asked_as_the_corpus_writes_it(  # type: ignore[no-untyped-def]
+    ask,
+) -> None:
+    # "intelligent assistant" was translated 智能助手; the white paper defines 智能助理. No
+    # passage defines the translation's term, and the one it does define is the same term
+    # written another way: the question is asked, and its definition found, with it.
+    english = "An intelligent assistant is software built on AI technology."
+    gen = model(
+        "智能助理是基于人工智能技术构建的软件。",
+        "智能助理是基于",
+        question="深圳白皮书如何定义智能助手？",
+        translations=[english],
+    )
+    answer = ask(gen, "How does the Shenzhen white paper define an intelligent assistant?")
+    assert answer.answerable, answer.reason
+    assert answer.answered_as == "深圳白皮书如何定义智能助理？"
+    assert english.rstrip(".") in answer.text
+    assert all("智能助理" in c.quote for c in answer.citations), answer.citations
+    # Another thing (a smart speaker) is not the term the corpus defines near it.
+    gen = model("", question="深圳白皮书如何定义智能音箱？")
+    other = ask(gen, "How does the Shenzhen white paper define a smart speaker?")
+    assert not other.answerable, other.text
 
 
 def test_a_question_asking_what_a_thing_is_for_is_answered_by_its_purpose(ask) -> None:  # type: ignore[no-untyped-def]

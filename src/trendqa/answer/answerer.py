@@ -208,6 +208,12 @@ QUOTED_DEPTH = 10
 # 'digital interaction engine' 数字交互引擎 0.86) and a related term below it (量子计算
 # 0.62, 绿色计算 0.65, 存储墙 0.69, 错觉 0.64).
 QUOTE_TRANSLATED = 0.7
+# Two Chinese terms are one term written two ways when the embedder's cosine reaches this.
+# Measured on the default embedder: variants 智能助手/智能助理 0.92, 数字孪生体/数字孪生 0.94,
+# 生成式人工智能/生成式AI 0.93 (but 大语言模型/大模型 0.84, 虚拟电站/虚拟电厂 0.83, 云运算/云计算
+# 0.76); different things up to 0.83 (自动驾驶/辅助驾驶; 量子计算/量子通信 0.75, 智能助手/人工智
+# 能 0.71). A wrong replacement answers a question nobody asked, so the bar is above both.
+SAME_TERM = 0.85
 # A Chinese term a report quotes: “量子效用”, 「数字交互引擎」.
 _HAN_QUOTED = re.compile(r"[“「『‘\"]([\u4e00-\u9fff]{2,12})[”」』’\"]")
 # Reply budgets relative to --max-tokens: a list or a definition with its parts is longer.
@@ -299,6 +305,7 @@ class Answerer:
             analysis = self._translate(analysis, opts, run)
         if analysis.original and use_llm:
             analysis = self._quoted_by_corpus(analysis, opts.docs or analysis.docs, run)
+            analysis = self._defined_by_corpus(analysis, opts.docs or analysis.docs, run)
         run.add("analyze_s", time.perf_counter() - run.started)
         if analysis.shown_in:
             on_token = None  # the answer is written in the passages' language, shown translated
@@ -658,6 +665,40 @@ class Answerer:
         if by_entity == analysis.entities_zh:
             return analysis
         return replace(analysis, question=question, entities_zh=by_entity)
+
+    def _defined_by_corpus(
+        self, analysis: QuestionAnalysis, docs: Sequence[str], run: _Run
+    ) -> QuestionAnalysis:
+        """`analysis` with the term a translated definition question defines written as
+        the corpus defines it, when no passage defines the translation's (智能助手 for
+        "intelligent assistant", where the white paper defines 智能助理): among the terms
+        that passages found for the definition, or for the English term, open a sentence
+        defining ("智能助理是…"), the one whose meaning is the translation's
+        (`QUOTE_TRANSLATED`)."""
+        if not analysis.defines or not analysis.original or self.searcher.embedder is None:
+            return analysis
+        terms = [t for t in _defined_of(analysis.question) if han_share(t) == 1]
+        if len(terms) != 1:
+            return analysis
+        (term,) = terms
+        opts = SearchOptions(k=QUOTED_DEPTH, docs=tuple(docs))
+        hits = self._search(f"{term}是指", opts, run)
+        stating = re.compile(re.escape(fold(term)) + _DEFINED_AS)
+        if any(stating.search(fold(h.chunk.text)) for h in hits):
+            return analysis  # the corpus defines it as translated
+        for english in _english_defined(analysis.original):
+            hits += self._search(english, opts, run)
+        spans = dict.fromkeys(
+            m.group(1) for h in hits for m in _OPENS_DEFINING.finditer(h.chunk.text)
+        )
+        candidates = [c for c in spans if c != term]
+        if not candidates:
+            return analysis
+        cosines = self._similarity([term], candidates)[0]
+        best = max(range(len(candidates)), key=lambda j: cosines[j])
+        if cosines[best] < SAME_TERM:
+            return analysis
+        return replace(analysis, question=analysis.question.replace(term, candidates[best]))
 
     def _quoted_forms(self, analysis: QuestionAnalysis) -> list[str]:
         """How the corpus writes the terms the question quotes ('quantum utility' ->
@@ -2857,6 +2898,12 @@ _ENGLISH_DEFINED = (
     re.compile(r"\bmean\s+by\s+[^'\"‘“?]{0,20}['\"‘“]([A-Za-z][\w\- ]{0,40}?)['\"’”]",
                re.IGNORECASE),
 )  # fmt: skip
+
+
+# A term a passage's sentence opens by defining: "智能助理是基于…", "可预期网络是由…".
+_OPENS_DEFINING = re.compile(
+    r"(?:^|[。！？\n]\s*)([\u4e00-\u9fff]{2,10}?)(?:是指|指的是|是一种|是基于|是由|是)"
+)
 
 
 def _english_defined(question: str) -> list[str]:

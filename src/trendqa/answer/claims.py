@@ -18,7 +18,13 @@ from functools import cached_property, lru_cache
 from types import MappingProxyType
 
 from trendqa.answer.cite import overlap
-from trendqa.answer.context import NUMBERED, heading_at, naming_below, numbered_heading
+from trendqa.answer.context import (
+    NUMBERED,
+    heading_at,
+    naming_below,
+    numbered_heading,
+    titles_a_body,
+)
 from trendqa.answer.question import (
     QuestionAnalysis,
     ReportNames,
@@ -2580,8 +2586,29 @@ def _columns_named(text: str, names: dict[str, str]) -> set[str]:
 
 def _read(passage: Passage, sentence: Sentence) -> str:
     """A sentence as a reader reads it: a table's row with each figure under its column's
-    name (as the model was shown it), any other sentence as written."""
-    return labelled_rows(passage.sentences, passage.table_header).get(sentence.id, sentence.text)
+    name (as the model was shown it); a sentence a page break cut ("…介绍了一种名为直" /
+    "接偏好优化(…,DPO)的算法…") with the rest of it; any other sentence as written."""
+    row = labelled_rows(passage.sentences, passage.table_header).get(sentence.id)
+    if row is not None:
+        return row
+    rest = _cut_off(passage, sentence)
+    return f"{sentence.text}{rest.text}" if rest else sentence.text
+
+
+def _cut_off(passage: Passage, sentence: Sentence) -> Sentence | None:
+    """The rest of a sentence a line or page break cut: the next one, when this one is a
+    statement's length and ends mid-word (a character, not a stop or a comma: a sentence
+    the splitter ended at "表示，" before a quote is read as written), and the next is no
+    heading or item."""
+    text = sentence.text.rstrip()
+    if not text or not text[-1].isalnum() or titles_a_body(sentence):
+        return None
+    after = next((s for s in passage.sentences if s.id == sentence.id + 1), None)
+    if after is None or titles_a_body(after) or NUMBERED.match(after.text):
+        return None
+    if not re.match(r"[\u4e00-\u9fff]", after.text.lstrip()):
+        return None  # a cut Chinese sentence goes on in Chinese, not with "- " or a label
+    return after
 
 
 def _share(weights: Mapping[str, float], folded_context: str) -> float:

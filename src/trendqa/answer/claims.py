@@ -2004,7 +2004,7 @@ class ClaimChecker:
         chunk = passage.hit.chunk
         labels = " ".join(self.labels.get(d, "") for d in chunk.docs)
         heading = heading_at(chunk, sentence.offset)
-        text = _read(passage, sentence)
+        text = _read(passage, sentence, whole=True)
         earlier = [s for s in passage.sentences if s.id < sentence.id]
         if "\t" in text:
             # A table row's cells are read under the table's header row.
@@ -2138,7 +2138,7 @@ class ClaimChecker:
         """Folded: the sentence itself and its report's title and (`labels`) labels."""
         chunk = passage.hit.chunk
         named = " ".join(self.labels.get(d, "") for d in chunk.docs) if labels else ""
-        return fold(f"{named} {chunk.title} {_read(passage, sentence)}")
+        return fold(f"{named} {chunk.title} {_read(passage, sentence, whole=True)}")
 
     def _context(
         self,
@@ -2584,14 +2584,16 @@ def _columns_named(text: str, names: dict[str, str]) -> set[str]:
     return {h for h in named if not any(names[h] in names[o] != names[h] for o in named)}
 
 
-def _read(passage: Passage, sentence: Sentence) -> str:
+def _read(passage: Passage, sentence: Sentence, *, whole: bool = False) -> str:
     """A sentence as a reader reads it: a table's row with each figure under its column's
-    name (as the model was shown it); a sentence a page break cut ("…介绍了一种名为直" /
-    "接偏好优化(…,DPO)的算法…") with the rest of it; any other sentence as written."""
+    name (as the model was shown it), any other sentence as written — or, read `whole`
+    for what it speaks of, a sentence a page break cut ("…介绍了一种名为直" / "接偏好优化
+    (…,DPO)的算法…") with the rest of it. (What it states is its own words: a claim the
+    rest states cites the rest.)"""
     row = labelled_rows(passage.sentences, passage.table_header).get(sentence.id)
     if row is not None:
         return row
-    rest = _cut_off(passage, sentence)
+    rest = _cut_off(passage, sentence) if whole else None
     return f"{sentence.text}{rest.text}" if rest else sentence.text
 
 

@@ -3628,6 +3628,16 @@ NAMED = """# 算力
 
 在内存和计算之间高速移动 TB 级别的数据量，需要 TB/秒级的数据传输带宽，这远远超出了目前的\
 内存能力，被称为“内存墙”。处理器没有及时接收到数据时，就会处于空闲状态。
+
+## 医疗
+
+短期内，生成式人工智能用于医疗服务，确定性最高的应用场景，是扮演医生的“文书助理”。\
+医生希望人工智能带走他们工作中最无聊和最乏味的部分。
+
+## 医疗智能体
+
+智能体是医疗平台的中央调度中心。最终，医生负责审核并给出最终方案。\
+2024 年，生成式人工智能扮演的“医生助理”，会先从文书工作与调度工作做起。
 """
 
 
@@ -3661,6 +3671,33 @@ def test_a_naming_sentence_that_holds_its_description_leads_the_answer(named) ->
     answer = named(gen, "报告中的‘内存墙’是什么？")
     assert answer.answerable, answer.reason
     assert answer.text.index("数据传输带宽") < answer.text.index("空闲状态"), answer.text
+
+
+def test_a_term_a_sentence_ends_by_introducing_is_explained_by_the_next(named) -> None:  # type: ignore[no-untyped-def]
+    # "…是扮演医生的“文书助理”。" introduces the term as its last words; the sentence
+    # after says what it is. The model answered with another sentence that defines nothing.
+    gen = model("生成式人工智能扮演的医生助理会先从文书工作与调度工作做起。", "调度工作")
+    answer = named(gen, "生成式人工智能用于医疗服务，这个“文书助理”具体指的是什么？")
+    assert answer.answerable, answer.reason
+    assert "最无聊和最乏味" in answer.text, answer.text
+
+
+def test_a_definition_is_read_where_its_term_is_written() -> None:
+    # "报告里提到的 VoxPoser 是什么？": the best hit, about EV charging, never writes
+    # VoxPoser; the definition is read from the hit that does, whose section is read whole.
+    from trendqa.answer.answerer import _writing_defined
+
+    def hit(cid: str, text: str, rank: int) -> Hit:
+        return Hit(Chunk(cid, text, Location("t.md", "t", 0, len(text), 1, 1)), rank, 1.0)
+
+    hits = [
+        hit("a", "腾讯研究院的报告讲电动车充电。", 1),
+        hit("b", "李飞飞团队发布的VoxPoser系统将大模型接入机器人。", 2),
+    ]
+    asked = analyze("腾讯研究院报告里提到的 VoxPoser 是什么？", ReportNames({}))
+    assert [h.chunk.id for h in _writing_defined(asked, hits)] == ["b", "a"]
+    fact = analyze("腾讯研究院报告讲了什么充电技术？", ReportNames({}))
+    assert _writing_defined(fact, hits) == hits
 
 
 def test_a_restated_heading_with_no_body_is_still_refused(airspace) -> None:  # type: ignore[no-untyped-def]
@@ -5884,3 +5921,22 @@ def test_a_sentence_a_page_break_cut_is_read_with_its_rest() -> None:
     assert "DPO" in _read(passages[0], first, whole=True)
     assert "DPO" not in _read(passages[0], first)  # what it states is its own words
     assert _read(passages[0], second, whole=True) == second.text
+
+
+def test_a_subject_the_question_only_gives_rivals_the_one_it_asks_of() -> None:
+    from trendqa.answer.question import premise
+
+    # "中国…渗透率已经超过42%，那同期美国…是多少？" states China's rate and asks America's:
+    # China's sentence states another subject's figure, though the question names China.
+    text = "中国当前乘用车 L2 及以上智驾渗透率超过了 42%, 较去年 30% 大幅提升。"
+    chunk = Chunk("c1", text, Location("w.md", "w", 0, len(text), 1, 1), heading="自动驾驶")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    chosen = [(p, s) for p in passages for s in p.sentences]
+    idf = {"渗透率": 4.0, "乘用车": 4.0, "l2": 5.0}
+    question = "中国乘用车L2渗透率已经超过42%，那同期美国乘用车的渗透率是多少？"
+    asked = analyze(question, ReportNames({}))
+    (claim,) = ClaimChecker(asked, idf, 6.0, {}).check_all([text], chosen, passages)
+    assert not claim.supported and claim.check == "subject", claim.detail
+
+    assert premise(question) == "中国乘用车L2渗透率已经超过42%，"
+    assert premise("中国乘用车L2渗透率是多少？和美国比呢？") == ""

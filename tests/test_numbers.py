@@ -270,6 +270,26 @@ def test_a_date_is_a_month_or_a_day_not_a_year_alone() -> None:
 
 
 @pytest.mark.parametrize(
+    "question, form",
+    [
+        ("When was GPT-4 released?", "time"),
+        ("When and by whom was the initiative released?", "time"),
+        ("How much will it cost, and when is it due to be completed?", "time"),
+        ("GPT-4 was released when?", "time"),
+        # "when" opening a clause, not the question, asks no time.
+        ("When DAMO Academy talks about large-scale digital twins, what does it mean?", ""),
+        ("What else did the app offer when it launched?", ""),
+    ],
+)
+def test_an_english_question_asks_a_time_by_its_when_not_a_clauses(
+    question: str, form: str
+) -> None:
+    from trendqa.answer.question import wanted_form
+
+    assert wanted_form(question) == form
+
+
+@pytest.mark.parametrize(
     "text, states",
     [
         # A date is when, not how much: the sentence names the plant's capacity, no figure.

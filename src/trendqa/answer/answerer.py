@@ -559,7 +559,7 @@ class Answerer:
         hits = self._fused(hits, [self._search(q, opts, run) for q in queries], k)
         deeper = replace(opts, k=max(k, QUOTED_DEPTH))
         hits = self._writing_quoted(analysis, hits, deeper, run)
-        return self._defining_first(analysis, hits, deeper, run)
+        return self._defining_first(analysis, _writing_defined(analysis, hits), deeper, run)
 
     def _defining_first(
         self, analysis: QuestionAnalysis, hits: list[Hit], deeper: SearchOptions, run: _Run
@@ -1152,16 +1152,20 @@ class Answerer:
         terms: Sequence[str],
     ) -> Answer:
         """A term the report states as a sentence of its own and then explains ("芯片架构
-        从异构转向超异构。CPU、GPU…越来越多地集成到单个芯片中"), asked what it means: the
-        sentence after it answers, when the model's answer defines nothing. The explanation
-        is checked as a claim, the statement of the term beside it as its evidence."""
+        从异构转向超异构。CPU、GPU…越来越多地集成到单个芯片中"), or introduces as its
+        sentence's last words ("…最高的应用场景，是扮演医生的“文书助理”。医生希望人工智能带
+        走…"), asked what it means: the sentence after it answers, when the model's answer
+        defines nothing. The explanation is checked as a claim, the statement of the term
+        beside it as its evidence."""
         if not terms or self._defines(answer, terms):
             return answer
         for p in passages:
             for i, sentence in enumerate(p.sentences[:-1]):
                 own = re.sub(r"[\W_]+", "", fold(sentence.text))
                 term = next((t for t in terms if t and t in own), "")
-                if not term or len(term) < STATED_TERM_SHARE * len(own):
+                if not term:
+                    continue
+                if len(term) < STATED_TERM_SHARE * len(own) and not own.endswith(term):
                     continue
                 after = p.sentences[i + 1]
                 if topic_line(p.hit.chunk.text, after) or _ASKS.search(after.text):
@@ -2904,6 +2908,26 @@ _ENGLISH_DEFINED = (
 _OPENS_DEFINING = re.compile(
     r"(?:^|[。！？\n]\s*)([\u4e00-\u9fff]{2,10}?)(?:是指|指的是|是一种|是基于|是由|是)"
 )
+
+
+def _writing_defined(analysis: QuestionAnalysis, hits: list[Hit]) -> list[Hit]:
+    """For a definition question, the hits writing the term it defines before those that
+    do not, when the best does not: a definition of VoxPoser is where VoxPoser is written,
+    and the best hit's section is the one read whole."""
+    if not analysis.defines or not hits:
+        return hits
+    named = [*_defined_of(analysis.question), *defined_terms(analysis.question, latin=True)]
+    terms = [fold(t) for t in dict.fromkeys(named) if len(fold(t)) >= 2]
+    if analysis.original:
+        terms += [fold(t) for t in _english_defined(analysis.original)]
+
+    def writes(hit: Hit) -> bool:
+        return any(t in fold(hit.chunk.text) for t in terms)
+
+    if not terms or writes(hits[0]) or not any(writes(h) for h in hits):
+        return hits
+    ordered = [h for h in hits if writes(h)] + [h for h in hits if not writes(h)]
+    return [replace(h, rank=i) for i, h in enumerate(ordered, 1)]
 
 
 def _english_defined(question: str) -> list[str]:

@@ -30,6 +30,7 @@ from trendqa.answer.question import (
     ReportNames,
     asked_parts,
     defined_terms,
+    premise,
     quoted_terms,
     topic_lead,
 )
@@ -1573,7 +1574,7 @@ class ClaimChecker:
             folded = fold(word)
             if kind not in kinds or folded in labels:
                 continue
-            if self._asked_name(folded, forms):
+            if self._asked_name(folded, forms) and not self._given_only(folded, entity):
                 continue
             if answer and folded in answer and self._fills_slot(folded, kind, answer):
                 continue
@@ -1599,6 +1600,20 @@ class ClaimChecker:
             len(noun) == 1 and (folded.endswith(noun) or folded + noun in answer)
             for noun in self._answer_slot
         )
+
+    def _given_only(self, folded: str, entity: str) -> bool:
+        """Whether the question names `folded` only in what it states before asking, and
+        asks of `entity`: "中国…已经超过42%，那同期美国…是多少？" gives China's rate and asks
+        America's, so a sentence stating China's is another subject's."""
+        given = fold(self._premise)
+        if not given or folded not in given:
+            return False
+        asked = self._question[len(given) :]
+        return folded not in asked and fold(entity) in asked
+
+    @cached_property
+    def _premise(self) -> str:
+        return premise(self.analysis.question)
 
     def _asked_name(self, folded: str, forms: Sequence[str] = ()) -> bool:
         """Whether the question itself names this (folded) name: whatever it names is no

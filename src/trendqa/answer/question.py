@@ -160,7 +160,11 @@ _OVERVIEW = re.compile(
 # Questions whose answer is a quantity or a point in time, whatever else it says.
 _WANTS_TIME = re.compile(
     r"何时|什么时候|哪一年|哪年|哪一天|哪天|哪个月|几月|时间(?!线|表)|日期|"
-    r"\bwhen\b|\bwhat (?:year|date|month|day|time)\b|\bwhich (?:year|month|day)\b",
+    # "When did/was…?", "…released when?" — not "When DAMO talks about X, what…", whose
+    # "when" opens a clause, not the question.
+    r"\bwhen\s+(?:did|was|were|is|are|will|would|does|do|has|have|had|can|could|should)\b|"
+    r"\bwhen\s*\?|\bwhen and\b|\bsince when\b|"
+    r"\bwhat (?:year|date|month|day|time)\b|\bwhich (?:year|month|day)\b",
     re.IGNORECASE,
 )
 # Asked for the day, an answer names a month or a day: a year alone ("2022北京冬奥会…") is
@@ -719,14 +723,15 @@ _DEFINED = (
 )
 
 
-def defined_terms(question: str) -> tuple[str, ...]:
+def defined_terms(question: str, latin: bool = False) -> tuple[str, ...]:
     """The unquoted terms a Chinese definition question defines (quoted ones are
-    `quoted_terms`)."""
+    `quoted_terms`): Chinese terms, and with `latin` also Latin-script ones (VoxPoser of
+    "报告里提到的 VoxPoser 是什么？")."""
     out: list[str] = []
     for part in re.split(r"(?<=[？?])", question):
         for pattern in _DEFINED:
             m = pattern.search(part.strip())
-            if m and not quoted_terms(m.group("t")) and han_share(m.group("t")) > 0.5:
+            if m and not quoted_terms(m.group("t")) and (latin or han_share(m.group("t")) > 0.5):
                 out.append(m.group("t").strip())
                 break
     return tuple(dict.fromkeys(out))
@@ -974,6 +979,21 @@ _ASKS_EN = re.compile(
     r"does|did|do|has|have|had|can)\b",
     re.IGNORECASE,
 )
+
+
+def premise(question: str) -> str:
+    """What a question states before it asks ("未尽研究说中国…渗透率已经超过42%，" of "…，那
+    同期美国乘用车的渗透率是多少？"): its clauses before the first that asks, '' when it
+    opens by asking."""
+    zh = detect_language(question) == "zh"
+    asking = _INTERROGATIVE_ZH if zh else _ASKS_EN
+    clauses = [c for c in re.split(r"(?<=[，,；;])", question) if c]
+    given = ""
+    for clause in clauses[:-1]:
+        if asking.search(clause):
+            break
+        given += clause
+    return given
 
 
 def asked_parts(question: str) -> list[str]:

@@ -3671,6 +3671,16 @@ def test_a_naming_sentence_that_holds_its_description_leads_the_answer(named) ->
     answer = named(gen, "报告中的‘内存墙’是什么？")
     assert answer.answerable, answer.reason
     assert answer.text.index("数据传输带宽") < answer.text.index("空闲状态"), answer.text
+    from trendqa.answer.context import names_what_precedes
+
+    def said(text: str) -> Sentence:
+        return Sentence(1, 1, text, 0)
+
+    assert names_what_precedes(said("硅谷人称“云洗钱”。"))
+    assert names_what_precedes(said("This is known as the memory wall."))
+    # The description before the naming word is the sentence's own; "recalled" names none.
+    assert not names_what_precedes(said("处理器空等数据的时间越来越长，这被称为“内存墙”。"))
+    assert not names_what_precedes(said("He recalled the market."))
 
 
 def test_a_term_a_sentence_ends_by_introducing_is_explained_by_the_next(named) -> None:  # type: ignore[no-untyped-def]

@@ -673,8 +673,8 @@ class Answerer:
         the corpus defines it, when no passage defines the translation's (智能助手 for
         "intelligent assistant", where the white paper defines 智能助理): among the terms
         that passages found for the definition, or for the English term, open a sentence
-        defining ("智能助理是…"), the one whose meaning is the translation's
-        (`QUOTE_TRANSLATED`)."""
+        defining ("智能助理是…"), the one the embedder reads as the same term
+        (`SAME_TERM`)."""
         if not analysis.defines or not analysis.original or self.searcher.embedder is None:
             return analysis
         terms = [t for t in _defined_of(analysis.question) if han_share(t) == 1]
@@ -682,7 +682,7 @@ class Answerer:
             return analysis
         (term,) = terms
         opts = SearchOptions(k=QUOTED_DEPTH, docs=tuple(docs))
-        hits = self._search(f"{term}是指", opts, run)
+        hits = list(self._search(f"{term}是指", opts, run))  # (the run's cache stays as is)
         stating = re.compile(re.escape(fold(term)) + _DEFINED_AS)
         if any(stating.search(fold(h.chunk.text)) for h in hits):
             return analysis  # the corpus defines it as translated
@@ -2844,11 +2844,11 @@ def _named_after(
     found: list[tuple[Passage, list[Sentence]]] = []
     for p in passages:
         for s in p.sentences:
-            folded = fold(s.text)
-            m = NAMING.search(folded)
+            m = NAMING.search(s.text)
             if m is None or _ASKS.search(s.text):
                 continue
-            if not any(t and t in folded[m.end() :] for t in terms):
+            named = fold(s.text[m.end() :])
+            if not any(t and t in named for t in terms):
                 continue
             if not names_what_precedes(s):
                 found.append((p, [s]))

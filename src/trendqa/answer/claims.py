@@ -1284,13 +1284,13 @@ class ClaimChecker:
         ]
         if not figures or detect_language(claim) != "zh":
             return ""
+        stating = [
+            s
+            for _p, s in evidence
+            if any(not unsupported_numbers(f.text, s.text) for f in figures)
+            and detect_language(s.text) == "zh"
+        ]
         for subject, measure in self._measured:
-            stating = [
-                s
-                for _p, s in evidence
-                if any(not unsupported_numbers(f.text, s.text) for f in figures)
-                and detect_language(s.text) == "zh"
-            ]
             owners = [self._owner_in(s.text, measure) for s in stating]
             named = any(subject in fold(s.text) for s in stating)
             if stating and all(owners) and not named:
@@ -2467,7 +2467,7 @@ def _section(passage: Passage) -> tuple[str, str]:
 
 
 def _kinds(names: Sequence[str]) -> frozenset[str]:
-    """The kinds of name an entity is; any kind when the tagger does not know it, but a
+    """The kinds of name an entity is; any kind when the tagger does not know it — save a
     person's for an acronym (ABI, NASA, EU), which names an organisation or a place."""
     found = {kind for name in names for _w, kind in names_in(name)}
     latin = {"latin" for n in names if han_share(n) == 0 and _LATIN_PROPER.search(n)}

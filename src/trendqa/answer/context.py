@@ -593,10 +593,13 @@ def body_after(passage: Passage, sentence: Sentence, limit: int) -> list[Sentenc
     return body
 
 
-# A sentence naming a term after describing it, folded (no spaces, lowercase): "…，被称为
-# “内存墙”", "硅谷人称“云洗钱”", "…, known as the memory wall". An abbreviation ("简称")
-# names a company, not a concept.
-NAMING = re.compile(r"称之为|称为|称作|人称|叫做|叫作|俗称|谓之|knownas|called|dubbed|termed")
+# A sentence naming a term after describing it: "…，被称为“内存墙”", "硅谷人称“云洗钱”",
+# "…, known as the memory wall" (English words whole: "recalled" names nothing). An
+# abbreviation ("简称") names a company, not a concept.
+NAMING = re.compile(
+    r"称之为|称为|称作|人称|叫做|叫作|俗称|谓之|\b(?:known as|called|dubbed|termed)\b",
+    re.IGNORECASE,
+)
 # A naming sentence with fewer characters than this before its naming word ("硅谷人称“云
 # 洗钱”", "这被称为…") names what the sentences before it in its paragraph describe.
 NAMED_BEFORE_CHARS = 12
@@ -607,9 +610,9 @@ NAMED_SENTENCES = 6
 
 def names_what_precedes(sentence: Sentence) -> bool:
     """Whether a sentence names what the sentences before it describe ("硅谷人称“云洗钱”")."""
-    folded = fold(sentence.text)
-    m = NAMING.search(folded)
-    return m is not None and len(re.sub(r"\W+", "", folded[: m.start()])) < NAMED_BEFORE_CHARS
+    m = NAMING.search(sentence.text)
+    before = sentence.text[: m.start()] if m else ""
+    return m is not None and len(re.sub(r"[\W_]+", "", before)) < NAMED_BEFORE_CHARS
 
 
 def paragraph_before(passage: Passage, sentence: Sentence, limit: int) -> list[Sentence]:
@@ -630,7 +633,7 @@ def naming_below(passage: Passage, sentence: Sentence) -> Sentence | None:
     describe ("…共生链条。硅谷人称“云洗钱”。"), if any."""
     later = [s for s in passage.sentences if s.id > sentence.id][:NAMED_SENTENCES]
     for s in later:
-        if sentence in paragraph_before(passage, s, NAMED_SENTENCES) and names_what_precedes(s):
+        if names_what_precedes(s) and sentence in paragraph_before(passage, s, NAMED_SENTENCES):
             return s
     return None
 

@@ -1193,7 +1193,7 @@ def _cut_name(question: str, name: str, others: Collection[str] = ()) -> str:
         end += _REPORT_NOUN.match(out[end:]).end()  # type: ignore[union-attr]
         head = re.sub(r"(?:\bthe\s+)$", "", out[:start], flags=re.IGNORECASE)
         joined = _JOIN_BEFORE.search(head)
-        if joined and joined.group(0).strip() in "，," and _JOINING_AFTER.match(out[end:]):
+        if joined and joined.group(0).strip() in ("，", ",") and _JOINING_AFTER.match(out[end:]):
             # "…行政令，深圳白皮书和未尽研究…": the 和 after the name joined it to the other
             # report; the comma before it closes the clause before and stays.
             joined = None

@@ -126,7 +126,7 @@ from trendqa.numbers import (
 )
 from trendqa.records import Chunk, Hit
 from trendqa.retrieval import Searcher, SearchOptions
-from trendqa.textnorm import as_read, detect_language, fold, han_share, written_in
+from trendqa.textnorm import as_read, detect_language, fold, han_share, one_line, written_in
 from trendqa.tokens import STOPWORDS, tokenize, words
 
 MAX_QUESTION_CHARS = 600
@@ -570,10 +570,7 @@ class Answerer:
         write it ("define an Agent": "Agent是指…", where its translation wrote 代理)."""
         if not analysis.defines or not hits:
             return hits
-        terms = [fold(t) for t in _defined_of(analysis.question)]
-        if analysis.original:
-            terms += [fold(t) for t in _english_defined(analysis.original)]
-        for term in dict.fromkeys(t for t in terms if len(t) >= 2):
+        for term in _terms_to_define(analysis):
             stating = re.compile(re.escape(term) + _DEFINED_AS)
             if any(stating.search(fold(h.chunk.text)) for h in hits):
                 return hits
@@ -654,14 +651,13 @@ class Answerer:
             candidates = [q for q in quoted if q not in question]
             if not candidates or any(q in question for q in quoted):
                 continue
-            cosines = self._similarity([term], candidates)[0]
-            best = max(range(len(candidates)), key=lambda j: cosines[j])
-            if cosines[best] < QUOTE_TRANSLATED:
+            best = self._closest(term, candidates, QUOTE_TRANSLATED)
+            if best is None:
                 continue
-            by_entity[term] = (*by_entity.get(term, ()), candidates[best])
+            by_entity[term] = (*by_entity.get(term, ()), best)
             if len(translated) == len(asked):
                 # The question is asked, and checked, with the corpus's term.
-                question = question.replace(translated[i], candidates[best])
+                question = question.replace(translated[i], best)
         if by_entity == analysis.entities_zh:
             return analysis
         return replace(analysis, question=question, entities_zh=by_entity)
@@ -691,14 +687,18 @@ class Answerer:
         spans = dict.fromkeys(
             m.group(1) for h in hits for m in _OPENS_DEFINING.finditer(h.chunk.text)
         )
-        candidates = [c for c in spans if c != term]
-        if not candidates:
+        best = self._closest(term, [c for c in spans if c != term], SAME_TERM)
+        if best is None:
             return analysis
+        return replace(analysis, question=analysis.question.replace(term, best))
+
+    def _closest(self, term: str, candidates: Sequence[str], bar: float) -> str | None:
+        """The candidate the embedder reads as nearest `term`, if its cosine reaches `bar`."""
+        if not candidates:
+            return None
         cosines = self._similarity([term], candidates)[0]
         best = max(range(len(candidates)), key=lambda j: cosines[j])
-        if cosines[best] < SAME_TERM:
-            return analysis
-        return replace(analysis, question=analysis.question.replace(term, candidates[best]))
+        return candidates[best] if cosines[best] >= bar else None
 
     def _quoted_forms(self, analysis: QuestionAnalysis) -> list[str]:
         """How the corpus writes the terms the question quotes ('quantum utility' ->
@@ -1120,7 +1120,7 @@ class Answerer:
         # defines it on the way ("…的T，即…"); a term the report names only after
         # describing it ("…，被称为“内存墙”") is defined by the sentences that describe it.
         p, run, _opening = min(found, key=lambda f: not f[2])
-        stated = _joined(run)
+        stated = one_line("\n".join(s.text for s in run))
         if not self._defines(answer, named):
             defined = self._check(base, analysis, [(p, s) for s in run], stated)
             return defined if defined.answerable else answer
@@ -2857,13 +2857,6 @@ def _named_after(
     return found
 
 
-def _joined(run: Sequence[Sentence]) -> str:
-    """The sentences of one paragraph as one text: Chinese ones run on, others spaced."""
-    return "".join(
-        s.text if s.text.rstrip()[-1:] in "。！？；" else s.text.rstrip() + " " for s in run
-    ).strip()
-
-
 def _defined_span(folded: str, asked: set[str]) -> str:
     """The term a (folded) sentence opens by defining ("人工智能相关企业是指…"), when each
     of its words is one of `asked` and it has two words of two characters or more; ''."""
@@ -2910,16 +2903,25 @@ _OPENS_DEFINING = re.compile(
 )
 
 
+def _terms_to_define(analysis: QuestionAnalysis, *, latin: bool = False) -> list[str]:
+    """The terms, folded, a definition question asks to define: those it quotes or names
+    after a definition word (Latin-script ones too when `latin`: VoxPoser), and for a
+    translated question the one its English asks about ("define an Agent")."""
+    named = list(_defined_of(analysis.question))
+    if latin:
+        named += defined_terms(analysis.question, latin=True)
+    if analysis.original:
+        named += _english_defined(analysis.original)
+    return [t for t in dict.fromkeys(fold(n) for n in named) if len(t) >= 2]
+
+
 def _writing_defined(analysis: QuestionAnalysis, hits: list[Hit]) -> list[Hit]:
     """For a definition question, the hits writing the term it defines before those that
     do not, when the best does not: a definition of VoxPoser is where VoxPoser is written,
     and the best hit's section is the one read whole."""
     if not analysis.defines or not hits:
         return hits
-    named = [*_defined_of(analysis.question), *defined_terms(analysis.question, latin=True)]
-    terms = [fold(t) for t in dict.fromkeys(named) if len(fold(t)) >= 2]
-    if analysis.original:
-        terms += [fold(t) for t in _english_defined(analysis.original)]
+    terms = _terms_to_define(analysis, latin=True)
 
     def writes(hit: Hit) -> bool:
         return any(t in fold(hit.chunk.text) for t in terms)

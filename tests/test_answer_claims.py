@@ -858,6 +858,27 @@ def test_a_claim_copied_from_a_heading_is_not_stated_by_the_sentence_under_it() 
     assert stated.supported, stated.detail
 
 
+def test_a_figure_given_for_more_things_than_its_sentence_gives_it_is_not_stated() -> None:
+    # The sentence gives Huawei's 240亿美元 once; the model gave it to four other companies
+    # too ("分别为240亿美元、240亿美元…"). The figure is in the sentence; what it is said of is not.
+    text = "它们每年研发支出在250亿美元以上。华为2022年的研发投入达到了240亿美元。"
+    chunk = Chunk("c9", text, Location("t.md", "t", 0, len(text), 1, 1), heading="科技巨头")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    chosen = [(passages[0], s) for s in passages[0].sentences]
+    asked = analyze("华为2022年的研发投入和科技巨头的年研发支出相比如何？", ReportNames(REPORTS))
+    checker = ClaimChecker(asked, {"研发": 3.0, "投入": 3.0, "支出": 3.0}, 6.0, {})
+    stated, spread = checker.check_all(
+        [
+            "华为2022年的研发投入达到了240亿美元。",
+            "科技巨头的年研发支出分别为240亿美元、240亿美元、240亿美元和240亿美元。",
+        ],
+        chosen,
+        passages,
+    )
+    assert stated.supported, stated.detail
+    assert not spread.supported and spread.check == "figure", spread.detail
+
+
 def test_a_claim_whose_passages_never_write_the_latin_name_asked_is_about_something_else() -> None:
     # A comparison's part for a report that never discusses RLHF is shown that report's
     # nearest passages: a verbatim policy sentence from them answers nothing about RLHF.
@@ -3634,6 +3655,20 @@ NAMED = """# 算力
 短期内，生成式人工智能用于医疗服务，确定性最高的应用场景，是扮演医生的“文书助理”。\
 医生希望人工智能带走他们工作中最无聊和最乏味的部分。
 
+## 网络
+
+可预期网络（Predictable Fabric）是由云计算定义，服务器端侧和网络协同的高性能网络互联系统。\
+计算体系和网络体系正在相互融合。可预期网络不仅支持高性能计算场景，也适用于通用计算场景。\
+可预期网络有望成为下一代数据中心网络的基本特征。
+
+可预期网络的市场由三家厂商主导。
+
+## 高性能电池
+
+高能量密度电池技术被航空界认为是提升电动飞机续航里程的关键性技术。
+2023年4月，宁德时代发布了单体能量密度500Wh/kg的凝聚态电池，用于电动飞机研发。
+Amprion Technologies(美国) 400Wh/kg的硅阳极锂离子电池 2024年商用。
+
 ## 医疗智能体
 
 智能体是医疗平台的中央调度中心。最终，医生负责审核并给出最终方案。\
@@ -3690,6 +3725,55 @@ def test_a_term_a_sentence_ends_by_introducing_is_explained_by_the_next(named) -
     answer = named(gen, "生成式人工智能用于医疗服务，这个“文书助理”具体指的是什么？")
     assert answer.answerable, answer.reason
     assert "最无聊和最乏味" in answer.text, answer.text
+
+
+def test_a_definition_goes_on_with_what_its_paragraph_says_of_the_term(named) -> None:  # type: ignore[no-untyped-def]
+    # The model gave the defining sentence alone; the sentences after it in its paragraph
+    # that name the term again say what it serves and where it goes. A sentence not about
+    # it, and the next paragraph, are not part of the definition.
+    gen = model(
+        "可预期网络是由云计算定义，服务器端侧和网络协同的高性能网络互联系统。", "由云计算定义"
+    )
+    answer = named(gen, "报告说的“可预期网络”是什么？")
+    assert answer.answerable, answer.reason
+    assert "由云计算定义" in answer.text
+    for said in ("通用计算场景", "基本特征"):
+        assert said in answer.text, [(c.text, c.supported, c.reason) for c in answer.claims]
+    assert "相互融合" not in answer.text  # does not speak of the term
+    assert "三家厂商" not in answer.text  # another paragraph
+    assert all(c.supported for c in answer.claims)
+    assert all(c.verified for c in answer.citations)
+
+
+def test_two_subjects_figures_joined_by_a_comma_are_each_checked_by_their_sentence(named) -> None:  # type: ignore[no-untyped-def]
+    # "在eVTOL部分" says where to look, not what the figures are about; the claim joins
+    # two subjects' figures with a half-width comma, each stated by its own sentence; and
+    # "Amprion Technologies" is the company's full name, not a variant of Amprion.
+    gen = model(
+        "宁德时代的电池能量密度为500Wh/kg, Amprion的电池能量密度为400Wh/kg。",
+        "宁德时代发布",
+        "Amprion Technologies",
+    )
+    asked = "在eVTOL部分，宁德时代和Amprion发布的高能量密度电池的单体能量密度分别是多少？"
+    answer = named(gen, asked)
+    assert answer.answerable, (answer.reason, [(c.text, c.reason) for c in answer.claims])
+    assert "500Wh/kg" in answer.text and "400Wh/kg" in answer.text, answer.text
+    assert all(c.supported for c in answer.claims)
+
+
+def test_a_part_of_the_report_to_look_in_is_no_subject() -> None:
+    from trendqa.answer.question import scopes
+
+    def scoped(question: str, found: tuple[str, ...]) -> tuple[str, ...]:
+        return scopes(question, found)
+
+    assert scoped("在eVTOL部分，宁德时代的电池是多少？", ("eVTOL", "宁德时代")) == ("eVTOL",)
+    assert scoped("In Tencent's eVTOL section, what is CATL's?", ("eVTOL", "CATL")) == ("eVTOL",)
+    assert scoped("In the section on Vision Pro, what is said?", ("Vision Pro",)) == ("Vision Pro",)
+    assert scoped("人形机器人一章里，特斯拉做了什么？", ("人形机器人", "特斯拉")) == ("人形机器人",)
+    # An amount, a possessive and a subject next to the word are not parts of a report.
+    assert scoped("GPT-4在大部分任务上的表现如何？", ("GPT-4",)) == ()
+    assert scoped("腾讯在eVTOL部分怎么说？", ("腾讯", "eVTOL")) == ("eVTOL",)
 
 
 def test_a_definition_is_read_where_its_term_is_written() -> None:
@@ -5062,6 +5146,40 @@ def test_a_translation_that_drops_the_questions_negation_is_asked_again_keeping_
     assert kinds(gen).count("question") == 1
 
 
+def test_a_translation_that_adds_a_figure_is_asked_again_adding_none(ask) -> None:  # type: ignore[no-untyped-def]
+    # "…a world-first memristor chip…" came back as "…能效高10倍的…芯片": a figure the
+    # reader never gave asks about another thing. Asked again, adding no figure; a
+    # translation that still adds one is not used.
+    question = "How many AI companies did Shanghai have at the end of 2023?"
+    added, faithful = "截至2023年底，上海有多少家能效高10倍的人工智能企业？", ZH_SHANGHAI
+
+    def translating(second: str) -> FakeGenerator:
+        base = model(SHANGHAI_ZH, "上海市人工智能企业数量", translations=[SHANGHAI_EN])
+
+        def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+            if prompts.request_kind(options) == "question":
+                again = prompts.ADD_NO_FIGURES in messages[-1].content
+                return json.dumps({"zh": second if again else added}, ensure_ascii=False)
+            return base._script(messages, options)  # type: ignore[misc]
+
+        return FakeGenerator(script)
+
+    gen = translating(faithful)
+    answer = ask(gen, question)
+    assert kinds(gen)[:2] == ["question", "question"]
+    assert answer.answered_as == faithful
+    gen = translating(added)
+    answer = ask(gen, question)
+    assert answer.answered_as == ""
+    from trendqa.answer.answerer import _adds_figures
+
+    # Figures the question gives, in Chinese scales, and a year it is asked of, add nothing.
+    assert not _adds_figures("英伟达投资了250亿美元吗？", "Did Nvidia invest US$25 billion?")
+    assert not _adds_figures(ZH_SHANGHAI, question)
+    asked = "Which four US agencies issued the April 2023 joint statement?"
+    assert not _adds_figures("2023年4月发布联合声明的4家美国机构是哪些？", asked)
+
+
 HOSTS = """# Olympic hosts
 
 ## Beijing
@@ -5717,7 +5835,43 @@ def test_a_list_whose_count_the_report_gives_is_the_sentence_enumerating_it(
     assert _asked_kind("负荷主要是哪些？") is None
 
 
+SATELLITES = (
+    "# 前沿趋势\n\n## 卫星互联网\n\n"
+    "近年来，商业航天实现突破性进展，通过使用工业级COTS器件、批量生产和可回收技术，"
+    "卫星的研制和发射成本大幅度下降，服务能力大幅度提升。\n\n"
+    "工业级器件大规模使用\n\n"
+    "基于工业级器件降低卫星研制成本：商业航天公司使用工业级器件替代传统的宇航级器件。\n"
+)
+
+
+def test_a_counted_list_the_model_composed_is_the_enumeration_it_cites(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # Asked for the three causes, the model gave three items of its own — a line, the
+    # heading under it and one cause — citing the sentence that enumerates the three.
+    # The report's own list is that sentence's run of three, inside its clause.
+    root = tmp_path / "satellites"
+    root.mkdir()
+    (root / "sat.md").write_text(SATELLITES, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model(
+        "工业级器件大规模使用，基于工业级器件降低卫星研制成本，可回收技术",
+        "通过使用工业级COTS器件",
+        "工业级器件大规模使用",
+    )
+    asked = "卫星的研制和发射成本大幅度下降的三个原因是什么？"
+    answer = Answerer(searcher, gen).ask(asked, AskOptions())
+    assert answer.answerable, answer.reason
+    items = [line.lstrip("- ").split("[")[0] for line in answer.text.splitlines()]
+    assert items == ["工业级COTS器件", "批量生产", "可回收技术"], answer.text
+    assert_checkable(answer, root)
+
+
 def test_an_enumeration_is_a_run_of_exactly_that_many_names() -> None:
+    # A run of 、 inside one clause of a longer sentence, after the means it enumerates.
+    cut = "近年来，商业航天实现突破性进展，通过使用工业级COTS器件、批量生产和可回收技术，成本下降。"
+    assert enumeration(cut, 3) == ["工业级COTS器件", "批量生产", "可回收技术"]
     first = (
         "苹果，微软，字母表（谷歌），亚马逊，英伟达，Meta，特斯拉（马斯克），"
         "这些公司之间有什么共同点？"

@@ -495,6 +495,11 @@ class Answerer:
                 # 哪些？" asks the opposite: asked again, keeping the negation, or not asked.
                 again = self._translated(asked, working, run, prompts.KEEP_NEGATION)
                 translated = again if negated(again) else ""
+            if translated and _adds_figures(translated, asked):
+                # "…a world-first memristor chip…" translated "…能效比传统处理器高10倍的…芯
+                # 片": a figure the reader never gave asks about another thing.
+                again = self._translated(asked, working, run, prompts.ADD_NO_FIGURES)
+                translated = again if again and not _adds_figures(again, asked) else ""
             if not translated:
                 return None
             asked = translated
@@ -1062,7 +1067,71 @@ class Answerer:
             # model's own words.)
             full = analysis.type in ("fact", "number", "definition")
             answer = _in_full(answer, sentences=full)
+        if analysis.type == "definition":
+            answer = self._with_parts(base, analysis, passages, answer)
         return answer
+
+    def _with_parts(
+        self,
+        base: Answer,
+        analysis: QuestionAnalysis,
+        passages: Sequence[Passage],
+        answer: Answer,
+    ) -> Answer:
+        """A definition answered with the sentence that defines its term, and what the
+        same paragraph goes on to say of that term: the sentences after it that name the
+        term again ("可预期网络不仅支持…") or point back to it ("它…", "其…"), PARTS_MAX at
+        most. A report defines a term in one sentence and gives its parts, uses and
+        prospects in the next; each is checked as a claim like any other, and the answer
+        stays as it was when any fails."""
+        if not answer.answerable:
+            return answer
+        by_quote = {fold(s.text): (p, s) for p in passages for s in p.sentences}
+        cited = [by_quote[fold(c.quote)] for c in answer.citations if fold(c.quote) in by_quote]
+        asked = _terms_to_define(analysis, latin=True)
+        taken = {(p.n, s.id) for p, s in cited}
+        added: list[tuple[Passage, Sentence]] = []
+        for p, s in cited:
+            # The sentence's own term, when the question asks of it (可预期网络 for the
+            # translated "可预测的网络").
+            subject = _defined_subject(s.text)
+            if not _shares_pair(subject, fold(analysis.question)):
+                subject = ""
+            terms = [t for t in (*asked, subject) if t and t in fold(s.text)]
+            if not terms:
+                continue
+            text = p.hit.chunk.text
+            end = s.offset + len(s.text)
+            for after in p.sentences:
+                if after.offset < end:
+                    continue
+                if _PARAGRAPH_BREAK.search(text[end : after.offset]):
+                    break
+                end = after.offset + len(after.text)
+                if (p.n, after.id) in taken or _ASKS.search(after.text):
+                    continue
+                if topic_line(text, after):
+                    break
+                own = fold(after.text)
+                if any(t in own for t in terms) or _POINTS_BACK.match(after.text):
+                    added.append((p, after))
+                    taken.add((p.n, after.id))
+                if len(added) >= PARTS_MAX:
+                    break
+            if added:
+                break
+        if not added:
+            return answer
+        stated = MARKER.sub("", answer.text).strip()
+        if not stated.endswith(tuple(CLAIM_STOPS)):
+            stated += "。" if han_share(stated) >= 0.3 else "."
+        whole = self._check(
+            base, analysis, [*cited, *added], "\n".join([stated, *(s.text for _p, s in added)])
+        )
+        kept = [c for c in whole.claims if c.supported]
+        if not whole.answerable or len(kept) < len(whole.claims):
+            return answer
+        return whole
 
     @staticmethod
     def _defines(answer: Answer, terms: Sequence[str]) -> bool:
@@ -1289,8 +1358,13 @@ class Answerer:
         if kind is None and (not count or count < 3):
             return None
         kept = [c for c in answer.claims if c.supported]
-        if count and sum(len(ITEM_SEPARATOR.split(c.text.strip())) for c in kept) >= count:
-            return None
+        # An answer giving as many may still have composed them its own way (a heading and
+        # the line under it as two of "three causes"): the enumeration of that many in a
+        # sentence it cites is the report's own list.
+        enough = bool(count) and (
+            sum(len(ITEM_SEPARATOR.split(c.text.strip())) for c in kept) >= (count or 0)
+        )
+        quoted = {fold(c.quote) for c in answer.citations}
         naming = self._report_words(analysis)
         terms = {
             fold(t)
@@ -1303,6 +1377,8 @@ class Answerer:
             if p.n not in drawn and kind is None:
                 continue
             for sentence in p.sentences:
+                if enough and fold(sentence.text) not in quoted:
+                    continue
                 n = count or _self_counted(sentence.text, kind or "")
                 items = enumeration(sentence.text, n) if n else []
                 if not items:
@@ -2772,6 +2848,38 @@ def _part_of(part: str, whole: str) -> bool:
 # A sentence that is mostly the term it states ("芯片架构从异构转向超异构。") states the
 # term itself; the sentence after it explains it.
 STATED_TERM_SHARE = 0.6
+# What a definition's paragraph says of its term after defining it: at most this many
+# sentences more.
+PARTS_MAX = 3
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# A sentence pointing back to the term the sentence before defined.
+_POINTS_BACK = re.compile(r"\s*(?:它|其|该技术|这一|这种|此类|这类|(?:It|They|This|These)\b)")
+# The term a sentence opens by defining: "可预期网络（Predictable Fabric）是由…" -> 可预期网络.
+_DEFINED_SUBJECT = re.compile(
+    rf"^\s*(?:所谓)?[“\"]?([^，,。；;：:（(“”\"\s]{{2,20}}?)[”\"]?\s*"
+    rf"(?:[(（][^()（）]{{1,60}}[)）])?\s*(?:曾经|通常|一般|主要|原本|本身)?{DEFINING}"
+)
+
+
+def _adds_figures(translated: str, original: str) -> bool:
+    """Whether a translation states a figure its original does not (a year it adds as the
+    statement's time aside, which `without_added_years` drops)."""
+    kept = keep_figures(without_added_years(translated, original), original)
+    # In digits, characters or words (four, April) the question gives them.
+    return bool(dropped_numbers(kept, original))
+
+
+def _shares_pair(term: str, text: str) -> bool:
+    """Whether `text` holds two adjacent characters of `term` (both folded)."""
+    return any(term[i : i + 2] in text for i in range(len(term) - 1))
+
+
+def _defined_subject(sentence: str) -> str:
+    """The term, folded, a sentence opens by defining, or ""."""
+    m = _DEFINED_SUBJECT.match(_EMPHASIS.sub("", sentence))
+    return fold(m.group(1)) if m else ""
+
+
 # A definition's answer is a statement, longer than a label ("腾讯IDC") unless it names
 # the term it defines.
 LABEL_CHARS = 12

@@ -334,19 +334,39 @@ def _inline_items(line: str) -> list[str]:
 # Where a Chinese sentence's clauses part; a clause shorter than CLAUSE_CHARS (folded) is
 # a frame ("截至2023年底") read with the clause after it.
 _CLAUSE_BREAK = re.compile(r"(?<=[，；;])")
+# With a half-width comma too (not one inside a figure: 1,000).
+_CLAUSE_BREAK_WIDE = re.compile(r"(?<=[，；;])|(?<=,)(?!\d)")
 CLAUSE_CHARS = 10
 
 
-def clauses(claim: str, figure: bool = False) -> list[str]:
+# A figure a claim gives this many times or more is given for several things.
+REPEATED_FIGURE = 3
+
+
+def _repeated_figure(claim: str, cited: str) -> str:
+    """A figure the claim gives REPEATED_FIGURE times or more, for as many things
+    ("分别为240亿美元、240亿美元、240亿美元"), where its cited sentences give it fewer times:
+    they state it of fewer things ('' when none)."""
+    given = find_numbers(claim)
+    stated = find_numbers(cited)
+    for n in given:
+        times = sum(1 for m in given if m.value == n.value)
+        if times >= REPEATED_FIGURE and sum(1 for m in stated if supported(m, [n])) < times:
+            return n.text
+    return ""
+
+
+def clauses(claim: str, figure: bool = False, half_width: bool = False) -> list[str]:
     """A Chinese claim's clauses, each long enough to state something ([claim] when it has
     one, or is not Chinese: English commas part too much that belongs together). A short
     tail goes with the clause before it — unless, for a claim that failed on a figure
-    (`figure`), the tail gives a figure of its own: it may be the one not stated."""
+    (`figure`), the tail gives a figure of its own: it may be the one not stated. With
+    `half_width`, a half-width comma parts clauses too."""
     if han_share(claim) < 0.3:
         return [claim]
     out: list[str] = []
     pending = ""
-    for piece in _CLAUSE_BREAK.split(claim):
+    for piece in (_CLAUSE_BREAK_WIDE if half_width else _CLAUSE_BREAK).split(claim):
         pending += piece
         if len(fold(pending.strip(" ，；;。"))) >= CLAUSE_CHARS:
             out.append(pending.strip(" ，；;"))
@@ -668,11 +688,15 @@ class ClaimChecker:
             if result.supported:
                 out.extend(self._each_answer(claim, result, chosen, passages))
                 continue
-            parts = clauses(claim, result.check == "figure")
-            if result.check in ("content", "figure") and len(parts) > 1:
+            subject = result.check == "subject"
+            parts = clauses(claim, result.check == "figure", half_width=subject)
+            if len(parts) > 1 and (
+                result.check in ("content", "figure") or (subject and self._each_named(parts))
+            ):
                 # A sentence joining a stated fact and an unstated one ("起售价3,500美元，
-                # 运行visionOS"): its clauses are checked one by one, and only the ones
-                # stated are shown.
+                # 运行visionOS"), or statements of several subjects each naming its own
+                # ("CATL的电池为500Wh/kg，Amprion的为400Wh/kg", stated by two sentences):
+                # its clauses are checked one by one, and only the ones stated are shown.
                 part_sims = self._similarities(parts, chosen)
                 each = [
                     self.check(part, chosen, passages, part_sims[j] if part_sims else None)
@@ -686,6 +710,14 @@ class ClaimChecker:
                     continue
             out.append(result)
         return out
+
+    def _each_named(self, parts: Sequence[str]) -> bool:
+        """Whether each clause names a subject of the question, no two the same one."""
+        named = [
+            next((e for e in self.analysis.entities if fold(e) in fold(part)), None)
+            for part in parts
+        ]
+        return None not in named and len(set(named)) == len(named)
 
     def _each_answer(
         self,
@@ -896,6 +928,10 @@ class ClaimChecker:
             return ClaimResult(
                 claim, evidence, False, "figure", f"no cited sentence states {bad[0]}", score
             )
+        repeated = _repeated_figure(claim, cited)
+        if repeated:
+            why = f"it gives {repeated} for more things than its cited sentences do"
+            return ClaimResult(claim, evidence, False, "figure", why, score)
         column = _other_column(claim, evidence, self.analysis.question)
         if column:
             return ClaimResult(claim, evidence, False, "figure", column, score)
@@ -2357,7 +2393,13 @@ _VERSIONED = re.compile(r"([A-Za-z][A-Za-z\-. ]*?)[\s\-]*(\d+(?:\.\d+)?)")
 # A name written in Latin script ("RLHF", "ChatGLM", "GPT-4 Turbo").
 _LATIN_ENTITY = re.compile(r"[A-Za-z][A-Za-z0-9\-.+ ]*")
 # A capitalised word right after a name: the variant it names ("Turbo", "Ultra", "Pro").
-_VARIANT_WORD = re.compile(r"[\s\-]?([A-Z][a-z]+)(?![a-z])")
+# A capitalised word after a name, naming a variant of it — not the company's full name
+# ("Amprion Technologies", "Horizon Robotics": the same subject).
+_VARIANT_WORD = re.compile(
+    r"[\s\-]?(?!(?:Technolog(?:y|ies)|Inc|Corp(?:oration)?|Ltd|Limited|Group|Holdings?|"
+    r"Company|Co|Labs?|Robotics|Systems|Industries|Dynamics|Motors|Electronics)\b)"
+    r"([A-Z][a-z]+)(?![a-z])"
+)
 
 
 def _other_version(entity: str, sentence: str) -> str:

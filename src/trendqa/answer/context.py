@@ -497,7 +497,11 @@ _ENUM_LAST = re.compile(r"\s*(?:以及|和|及|与|\band\b)\s*")
 ITEM_SEPARATOR = re.compile(f"{_ENUM_SEPARATOR.pattern}|{_ENUM_LAST.pattern}")
 _ENUM_LEAD = re.compile(
     r"^.*?(?:包括|包含|例如|比如|分别是|分别为|[：:]|\b(?:including|such as|are|were|include)\b)\s*"
+    # The means a clause enumerates: "通过使用工业级COTS器件、批量生产和可回收技术，…".
+    r"|^(?:通过|借助|凭借|依靠|得益于)(?:使用|采用|利用)?"
 )
+# Where a Chinese text enumerates with 、, a full-width comma ends a clause, not an item.
+_CLAUSE_END = re.compile(r"\s*[，；;]\s*")
 # Words no name is made of, which a clause has: 这些公司之间有什么共同点.
 _CLAUSE_TEXT = "是 有 在 的 了 将 被 把 这些 那些 什么 之间 我们 它们 他们 其中"
 _CLAUSE_WORDS = frozenset(_CLAUSE_TEXT.split())
@@ -511,7 +515,13 @@ def enumeration(text: str, count: int) -> list[str]:
     """The `count` items of the one run of exactly that many names `text` enumerates
     ([] when it has no such run, or more than one): how a report lists "seven companies"
     inside a sentence rather than as lines."""
-    segments = _ENUM_SEPARATOR.split(text.strip())
+    text = text.strip()
+    if "、" in text:
+        # "…进展，通过使用A、B和C，成本大幅度下降": the items are the run inside a clause.
+        clauses = [c for c in _CLAUSE_END.split(text) if c]
+        segments = [seg for c in clauses for seg in (*c.split("、"), "")]
+    else:
+        segments = _ENUM_SEPARATOR.split(text)
     runs: list[list[str]] = []
     run: list[str] = []
     for segment in [*segments, ""]:

@@ -257,6 +257,8 @@ def question_schema(language: str, words: Collection[str] = ()) -> dict[str, Any
 
 # Said again to a translation that dropped the question's negation.
 KEEP_NEGATION = " Keep its negation: where it says not, write 不 or 未."
+# Said again to a translation that stated a figure the question does not.
+ADD_NO_FIGURES = " Translate only what it says: add no figure it does not give."
 
 
 def question_prompt(question: str, language: str, note: str = "") -> list[ChatMessage]:

@@ -859,6 +859,30 @@ def sources(question: str, found: Sequence[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+# Where a question says to look ("in Tencent's eVTOL section", "在eVTOL部分", "人形机器人
+# 一章里"): a name before the word for a part of a report, with only its other words
+# between. (大部分, 一部分 are amounts, not parts of a report.)
+_SCOPE_AFTER = (
+    r"(?:\s+[a-z][a-z-]*){0,3}\s+(?:section|chapter)s?\b|"
+    r"[^\W\da-zA-Z的在和与及、]{0,6}?(?:章节|一章|这一章|这章|一节|这一节|这节|板块|(?<![大一小])部分)"
+)
+_SCOPE_BEFORE = r"\b(?:section|chapter)\s+(?:on|about)\s+(?:the\s+)?[\w'’ -]{0,30}?"
+
+
+def scopes(question: str, found: Sequence[str]) -> tuple[str, ...]:
+    """The entities `question` names only as the part of a report to look in ("In
+    Tencent's eVTOL section, how do CATL's and Amprion's batteries compare?"): where the
+    answer is written, not what it is about — a battery's figure need not name eVTOL."""
+    out = []
+    for entity in found:
+        name = re.escape(entity)
+        if re.search(name + f"(?:{_SCOPE_AFTER})", question) or re.search(
+            _SCOPE_BEFORE + name, question, re.IGNORECASE
+        ):
+            out.append(entity)
+    return tuple(out)
+
+
 def figures(question: str) -> tuple[str, ...]:
     """The figures a question states (years, amounts)."""
     return tuple(n.text for n in find_numbers(question))
@@ -880,6 +904,7 @@ def analyze(
     report_names = [n for d in named for n in reports.names[d]]
     # An English gloss of a Chinese term (科技巨头（Big Tech）) names no second subject.
     found = entities(without_gloss(question), report_names)
+    found = tuple(e for e in found if e not in scopes(question, found))
     ordinal = asked_ordinal(reports.strip(question))
     return QuestionAnalysis(
         question=question,

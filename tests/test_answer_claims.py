@@ -3141,6 +3141,22 @@ def test_a_claim_shown_in_its_sentences_words_shows_no_markdown_emphasis() -> No
     assert "**" not in shown.text and "**" not in shown.claims[0].text
 
 
+def test_a_bare_claim_is_shown_in_full_only_by_a_sentence_in_its_language() -> None:
+    # An English answer's "IBM", citing a Chinese sentence, was shown as "IBM 研发出基于相变
+    # 存储器…": the sentence's words, in the wrong language.
+    from trendqa.answer.answerer import _in_full
+    from trendqa.answer.types import Citation, Claim
+
+    quote = "IBM 研发出基于相变存储器、用于深度学习推理的存算一体芯片 AIMC。"
+    citation = Citation(1, "r.txt", "R", None, 0, len(quote), 1, 1, quote, True)
+    answer = Answer(
+        "q", "en", True, "IBM[1]", (citation,), (), "llm", claims=(Claim("IBM", (1,), True),)
+    )
+    assert _in_full(answer, sentences=True).text == "IBM[1]"
+    chinese = replace(answer, language="zh")
+    assert "存算一体芯片" in _in_full(chinese, sentences=True).text
+
+
 @pytest.mark.parametrize(
     ("question", "lead"),
     [
@@ -5844,22 +5860,18 @@ SATELLITES = (
 )
 
 
-def test_a_counted_list_the_model_composed_is_the_enumeration_it_cites(
+def test_a_counted_list_is_the_run_of_that_many_inside_a_clause(
     tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
 ) -> None:
-    # Asked for the three causes, the model gave three items of its own — a line, the
-    # heading under it and one cause — citing the sentence that enumerates the three.
-    # The report's own list is that sentence's run of three, inside its clause.
+    # Asked for the three causes, the model gave one line. The sentence it cites
+    # enumerates the three inside one of its clauses ("通过使用A、B和C"), between clauses
+    # that are no items of it.
     root = tmp_path / "satellites"
     root.mkdir()
     (root / "sat.md").write_text(SATELLITES, encoding="utf-8")
     ingest_paths(settings, [root], loader=fake_loader)
     searcher = open_searcher(settings, loader=fake_loader)[0]
-    gen = model(
-        "工业级器件大规模使用，基于工业级器件降低卫星研制成本，可回收技术",
-        "通过使用工业级COTS器件",
-        "工业级器件大规模使用",
-    )
+    gen = model("工业级器件大规模使用", "通过使用工业级COTS器件", "工业级器件大规模使用")
     asked = "卫星的研制和发射成本大幅度下降的三个原因是什么？"
     answer = Answerer(searcher, gen).ask(asked, AskOptions())
     assert answer.answerable, answer.reason

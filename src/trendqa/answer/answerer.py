@@ -126,7 +126,15 @@ from trendqa.numbers import (
 )
 from trendqa.records import Chunk, Hit
 from trendqa.retrieval import Searcher, SearchOptions
-from trendqa.textnorm import as_read, detect_language, fold, han_share, one_line, written_in
+from trendqa.textnorm import (
+    as_read,
+    cjk_count,
+    detect_language,
+    fold,
+    han_share,
+    one_line,
+    written_in,
+)
 from trendqa.tokens import STOPWORDS, tokenize, words
 
 MAX_QUESTION_CHARS = 600
@@ -1358,13 +1366,8 @@ class Answerer:
         if kind is None and (not count or count < 3):
             return None
         kept = [c for c in answer.claims if c.supported]
-        # An answer giving as many may still have composed them its own way (a heading and
-        # the line under it as two of "three causes"): the enumeration of that many in a
-        # sentence it cites is the report's own list.
-        enough = bool(count) and (
-            sum(len(ITEM_SEPARATOR.split(c.text.strip())) for c in kept) >= (count or 0)
-        )
-        quoted = {fold(c.quote) for c in answer.citations}
+        if count and sum(len(ITEM_SEPARATOR.split(c.text.strip())) for c in kept) >= count:
+            return None
         naming = self._report_words(analysis)
         terms = {
             fold(t)
@@ -1377,8 +1380,6 @@ class Answerer:
             if p.n not in drawn and kind is None:
                 continue
             for sentence in p.sentences:
-                if enough and fold(sentence.text) not in quoted:
-                    continue
                 n = count or _self_counted(sentence.text, kind or "")
                 items = enumeration(sentence.text, n) if n else []
                 if not items:
@@ -2785,7 +2786,13 @@ def _in_full(answer: Answer, sentences: bool = False) -> Answer:
         core = claim.text.strip().rstrip(CLAIM_STOPS)
         at = text.find(core, cursor) if claim.supported and core else -1
         if at >= 0:
-            quotes = [c.quote for c in answer.citations if c.n in claim.citations]
+            # Only a sentence in the answer's own language shows the claim in its words:
+            # "IBM" of an English answer is not shown as "IBM 研发出…".
+            quotes = [
+                c.quote
+                for c in answer.citations
+                if c.n in claim.citations and _same_script(c.quote, answer.language)
+            ]
             cited = [p for p in answer.passages if p.n in claim.citations]
             full = next((f for q in quotes if (f := stated_in_full(core, q)) != core), core)
             if full == core:
@@ -2859,6 +2866,12 @@ _DEFINED_SUBJECT = re.compile(
     rf"^\s*(?:所谓)?[“\"]?([^，,。；;：:（(“”\"\s]{{2,20}}?)[”\"]?\s*"
     rf"(?:[(（][^()（）]{{1,60}}[)）])?\s*(?:曾经|通常|一般|主要|原本|本身)?{DEFINING}"
 )
+
+
+def _same_script(text: str, language: str) -> bool:
+    """Whether `text` can be shown in an answer in `language`: an English answer's writes
+    no Chinese (a Chinese answer may show a table row of Latin names and figures)."""
+    return language != "en" or cjk_count(text) == 0
 
 
 def _adds_figures(translated: str, original: str) -> bool:

@@ -858,6 +858,23 @@ def test_a_claim_copied_from_a_heading_is_not_stated_by_the_sentence_under_it() 
     assert stated.supported, stated.detail
 
 
+def test_a_line_crediting_who_made_the_report_answers_only_who_made_it() -> None:
+    # Asked which companies the US added to its Entity List (a near-miss: the report names
+    # none), the model listed the white paper's authors from its colophon line.
+    text = "深圳市人工智能行业协会、深圳市易行网数字科技有限公司/组织编写"
+    chunk = Chunk("c7", text, Location("w.txt", "w", 0, len(text), 1, 1), heading="白皮书")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    chosen = [(passages[0], passages[0].sentences[0])]
+    idf = {"深圳市": 2.0, "易行网": 6.0, "数字科技": 4.0, "有限公司": 2.0}
+    claim = "深圳市人工智能行业协会、深圳市易行网数字科技有限公司"
+    listed = analyze("美国将哪两家中国公司列入了实体名单？", ReportNames(REPORTS))
+    (result,) = ClaimChecker(listed, idf, 6.0, {}).check_all([claim], chosen, passages)
+    assert not result.supported and result.check == "content", result.detail
+    made = analyze("这份白皮书是由哪些单位编写的？", ReportNames(REPORTS))
+    (result,) = ClaimChecker(made, idf, 6.0, {}).check_all([claim], chosen, passages)
+    assert result.supported, result.detail
+
+
 def test_a_figure_given_for_more_things_than_its_sentence_gives_it_is_not_stated() -> None:
     # The sentence gives Huawei's 240亿美元 once; the model gave it to four other companies
     # too ("分别为240亿美元、240亿美元…"). The figure is in the sentence; what it is said of is not.
@@ -1957,7 +1974,9 @@ REPORTS = {
         "2024数字科技前沿应用趋势", "腾讯研究院 (Tencent Research Institute)"
     ),
     "damo.txt": DocumentMeta("2023年十大科技趋势", "阿里巴巴达摩院 (Alibaba DAMO Academy)"),
-    "weijin.txt": DocumentMeta("看DAO2024", "未尽研究 (Weijin Research)", source="《看DAO2024》"),
+    "weijin.txt": DocumentMeta(
+        "看DAO2024", "未尽研究 (Weijin Research)", source="《看DAO2024》", aliases=("Kan DAO 2024",)
+    ),
 }
 
 
@@ -1971,6 +1990,8 @@ REPORTS = {
         ("《看DAO2024》如何看待苹果？", ("weijin.txt",)),
         ("腾讯发布的混元大模型有多少参数？", ()),  # a company named, not its report
         ("深圳有多少家人工智能企业？", ()),  # a city, not the Shenzhen association's report
+        # A romanised title written as one word, after a possessive short name.
+        ("What does Weijin's Kandao 2024 mean by Big Tech?", ("weijin.txt",)),
     ],
 )
 def test_reports_named_loosely(question: str, docs: tuple[str, ...]) -> None:
@@ -2277,6 +2298,9 @@ def test_the_verb_for_what_a_named_report_does_is_not_what_is_asked() -> None:
     # Without a report, what was shown is what the question asks of its subject.
     plain = analyze("混元大模型在发布会上展示了什么能力？", ReportNames({}))
     assert ClaimChecker(plain, idf, 4.0, {})._attribute_terms == ["展示"]
+    # The unit a sum is asked in (亿元 of "多少亿元") is the answer's, not a thing counted.
+    target = analyze("甲研究院报告记录的产业规模目标是多少亿元？", reports)
+    assert ClaimChecker(target, idf, 4.0, labels)._attribute_terms == ["目标"]
 
 
 def test_a_mis_segmented_name_is_no_subject_to_check() -> None:
@@ -3675,7 +3699,9 @@ NAMED = """# 算力
 
 可预期网络（Predictable Fabric）是由云计算定义，服务器端侧和网络协同的高性能网络互联系统。\
 计算体系和网络体系正在相互融合。可预期网络不仅支持高性能计算场景，也适用于通用计算场景。\
-可预期网络有望成为下一代数据中心网络的基本特征。
+可预期网络有望成为下一代数据中心网络的基本特征。可预期网络的部署需要更先进
+
+的交换芯片。
 
 可预期网络的市场由三家厂商主导。
 
@@ -3757,8 +3783,30 @@ def test_a_definition_goes_on_with_what_its_paragraph_says_of_the_term(named) ->
         assert said in answer.text, [(c.text, c.supported, c.reason) for c in answer.claims]
     assert "相互融合" not in answer.text  # does not speak of the term
     assert "三家厂商" not in answer.text  # another paragraph
+    assert "更先进" not in answer.text  # a sentence a page break cut
     assert all(c.supported for c in answer.claims)
     assert all(c.verified for c in answer.citations)
+
+
+def test_a_label_after_the_questions_words_defines_nothing() -> None:
+    # 'What does Weijin's Kandao 2024 mean by "Big Tech"?' was translated without its term;
+    # the model restated the question and added a label. Long as it is, it defines
+    # nothing: the report's own definition is then looked for.
+    from trendqa.answer.answerer import Answerer
+    from trendqa.answer.types import Citation, Claim
+
+    quote = "科技巨头曾经是指那些通过互联网建立起强大平台经济的企业。"
+    cited = (Citation(1, "w.txt", "W", None, 0, len(quote), 1, 1, quote, True),)
+
+    def said(text: str) -> Answer:
+        return Answer("q", "zh", True, text, cited, (), "llm", claims=(Claim(text, (1,), True),))
+
+    asked = "Weijin的Kandao 2024意味着什么？"
+    label = said("Weijin的Kandao 2024意味着科技巨头。")
+    assert not Answerer._defines(label, ["科技巨头"], asked)
+    assert Answerer._defines(label, ["科技巨头"])  # without the question: a long statement
+    assert Answerer._defines(said(quote), ["科技巨头"], asked)
+    assert Answerer._defines(said("科技巨头是平台企业。"), ["科技巨头"], asked)
 
 
 def test_two_subjects_figures_joined_by_a_comma_are_each_checked_by_their_sentence(named) -> None:  # type: ignore[no-untyped-def]
@@ -5601,6 +5649,15 @@ def test_a_claim_crediting_a_report_by_its_latin_name_must_cite_it() -> None:
         ("2022年金砖国家主席国是谁？", "fact", "2022年金砖国家主席国是中国。", True),
         ("Who chairs BRICS in 2022?", "fact", "The chair in 2022 is South Africa.", True),
         ("Who chairs BRICS in 2022?", "fact", "The chair rotates every year.", False),
+        # A sum asked in 元 is not answered by a sentence giving no sum in 元 (its figures
+        # count chapters and tasks).
+        (
+            "行动计划为2023年设定的产业规模目标是多少亿元？",
+            "number",
+            "2019.05 该文件共分为4章，确立了两个阶段的总体目标，提出7大主要任务。",
+            False,
+        ),
+        ("行动计划设定的产业规模目标是多少亿元？", "number", "目标为 1500亿元。", True),
     ],
 )
 def test_a_quote_answers_in_the_form_the_question_asks(

@@ -492,7 +492,8 @@ class Answerer:
             # A translation that names some of the reports but not all (Weijin written
             # 微信), or none of a comparison's, asks another question than the one asked:
             # asked again with the names written as the reports write themselves. (One
-            # that leaves a single report's name out still answers it from that report.)
+            # that leaves a single report's name out still answers it from that report:
+            # asked again, "What does 未尽研究 mean by…" came back "…中未尽研究是什么？".)
             lost = kept != named and (bool(kept) or len(analysis.parts) >= 2)
             if translated and working == "zh" and lost:
                 source = self.reports.written_in_chinese(asked, analysis.docs)
@@ -1120,6 +1121,8 @@ class Answerer:
                     continue
                 if topic_line(text, after):
                     break
+                if not after.text.rstrip().endswith(_ENDS_STATEMENT):
+                    continue  # cut by its passage's end, or a line that is no statement
                 own = fold(after.text)
                 if any(t in own for t in terms) or _POINTS_BACK.match(after.text):
                     added.append((p, after))
@@ -1142,16 +1145,26 @@ class Answerer:
         return whole
 
     @staticmethod
-    def _defines(answer: Answer, terms: Sequence[str]) -> bool:
+    def _defines(answer: Answer, terms: Sequence[str], question: str = "") -> bool:
         """Whether a checked answer to a definition question can be its definition: it
         keeps a claim, and one that is a statement or names a term it defines (`terms`,
-        folded) — not a label alone ("腾讯IDC", a point of the slide beside the definition)."""
+        folded) — not a label alone ("腾讯IDC", a point of the slide beside the definition),
+        nor a label after the question's own words ("Weijin的Kandao 2024意味着科技巨头",
+        asked "Weijin的Kandao 2024意味着什么？")."""
         kept = [c for c in answer.claims if c.supported]
         if not answer.answerable or not kept:
             return False
+        asked = fold(question)
+
+        def own(text: str) -> int:
+            said = MARKER.sub("", text).strip()
+            for t in terms:
+                said = re.sub(re.escape(t), " ", said, flags=re.IGNORECASE) if t else said
+            return sum(len(t) for t in tokenize(said) if not asked or fold(t) not in asked)
+
         return any(
-            len(MARKER.sub("", c.text).strip()) >= LABEL_CHARS
-            or any(t in fold(c.text) for t in terms)
+            own(c.text) >= LABEL_CHARS
+            or (any(t in fold(c.text) for t in terms) and own(c.text) >= NAMED_LABEL_CHARS)
             for c in kept
         )
 
@@ -1173,7 +1186,12 @@ class Answerer:
             # An English question's term, where the passages write it so ("define an
             # Agent": "Agent是指…"); its translation may have written it otherwise (代理).
             shown = fold(" ".join(p.hit.chunk.text for p in passages))
-            named += [fold(t) for t in _english_defined(analysis.original) if fold(t) in shown]
+            english = [fold(t) for t in _english_defined(analysis.original)]
+            named += [t for t in english if t in shown]
+            # The report's own Chinese for it, where it glosses the term ("科技巨头（Big
+            # Tech）"): the translation may have left the term out.
+            glossed = names.glosses(p.hit.chunk.text for p in passages)
+            named += [fold(zh) for zh, en in glossed.items() if fold(en) in english]
         terms = named
         if not terms:
             # No term quoted or named after a definition word (a translated question's
@@ -1198,7 +1216,7 @@ class Answerer:
         # describing it ("…，被称为“内存墙”") is defined by the sentences that describe it.
         p, run, _opening = min(found, key=lambda f: not f[2])
         stated = one_line("\n".join(s.text for s in run))
-        if not self._defines(answer, named):
+        if not self._defines(answer, named, analysis.question):
             defined = self._check(base, analysis, [(p, s) for s in run], stated)
             return defined if defined.answerable else answer
         quoted = fold(stated)
@@ -1234,7 +1252,7 @@ class Answerer:
         走…"), asked what it means: the sentence after it answers, when the model's answer
         defines nothing. The explanation is checked as a claim, the statement of the term
         beside it as its evidence."""
-        if not terms or self._defines(answer, terms):
+        if not terms or self._defines(answer, terms, analysis.question):
             return answer
         for p in passages:
             for i, sentence in enumerate(p.sentences[:-1]):
@@ -2859,6 +2877,7 @@ STATED_TERM_SHARE = 0.6
 # sentences more.
 PARTS_MAX = 3
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_ENDS_STATEMENT = ("。", "！", "？", ".", "!", "?", "”", "」", "）", ")")
 # A sentence pointing back to the term the sentence before defined.
 _POINTS_BACK = re.compile(r"\s*(?:它|其|该技术|这一|这种|此类|这类|(?:It|They|This|These)\b)")
 # The term a sentence opens by defining: "可预期网络（Predictable Fabric）是由…" -> 可预期网络.
@@ -2896,6 +2915,8 @@ def _defined_subject(sentence: str) -> str:
 # A definition's answer is a statement, longer than a label ("腾讯IDC") unless it names
 # the term it defines.
 LABEL_CHARS = 12
+# ... or, naming the term, says this much of it besides the question's words.
+NAMED_LABEL_CHARS = 4
 # Where a sentence defines its term (written \x00 here): "所谓T", "T是指/即/：…" — the
 # report's own English for it may stand between, in brackets ("天空计算(Sky Computing)是
 # 由…") — or the term, a few words and then "，即…" ("大模型的价值对齐日益成为一个关键问
@@ -3373,12 +3394,17 @@ def _gives_form(analysis: QuestionAnalysis, text: str) -> bool:
     for (`wants`)."""
     if analysis.type == "number" and not _answer_figures(text, analysis.question):
         return False
+    unit = _ASKED_UNIT.search(analysis.question)
+    if unit and not re.search(rf"\d\s*[万亿千百十兆]*\s*{unit.group(1)}", text):
+        return False  # "目标是多少亿元？" is not answered by a sentence giving no sum in 元
     if _ASKS_WHO.search(analysis.question) and not _names_anyone(text, analysis.question):
         return False  # "金砖国家主席国是谁？" is not answered by "这些国家…是轮值主席国"
     return not analysis.wants or states_form(text, analysis.wants, analysis.question)
 
 
 _ASKS_WHO = re.compile(r"谁|\bwho\b", re.IGNORECASE)
+# The unit a Chinese figure question asks its answer in: 元 of "多少亿元", 美元, 吨.
+_ASKED_UNIT = re.compile(r"(?:多少|几)[万亿千百十兆]*(元|美元|欧元|日元|英镑|港元|吨|千瓦时|公里)")
 # A list item's number: "2." or "2、" before the item's words (not a decimal's point).
 _ITEM_NUMBER = re.compile(r"(?<![\d.])(\d{1,2})[.、．](?!\d)")
 

@@ -131,6 +131,17 @@ def _other_ai(m: re.Match[str]) -> str:
 # A chart's source line, and a question asking for a source.
 _SOURCE_LINE = re.compile(r"\s*(?:资料|数据)?来源\s*[：:]|\s*(?:data\s+)?sources?\s*[：:]", re.I)
 _ASKS_SOURCE = re.compile(r"来源|出处|\bsources?\b|\bwhere .+ come from\b", re.IGNORECASE)
+# A line crediting who made the report ("深圳市人工智能行业协会、…有限公司/组织编写",
+# "Prepared by …"): it answers who made it, nothing the report says.
+_CREDIT_LINE = re.compile(
+    r"(?:[/／\s]|^)(?:组织)?(?:编写|编制|编著|撰写|出品|联合发布|主编)\s*$"
+    r"|^\s*(?:prepared|compiled|written|edited|published)\s+by\b",
+    re.IGNORECASE,
+)
+_ASKS_MAKER = re.compile(
+    r"编写|编制|撰写|出品|发布|作者|谁写|\bwho\b.*\b(?:wrote|prepared|authored|published)\b|\bauthors?\b",
+    re.IGNORECASE,
+)
 # A "label：value" entry (脑机接口：吴朋阳), and the short line naming a run of them (主笔).
 _ENTRY = re.compile(r"[^：:，。；,;]{1,16}[：:]\s*\S")
 _LIST_LABEL = re.compile(r"[^：:，。；！？,;.!?]{1,12}")
@@ -165,6 +176,10 @@ _DESCRIBED = re.compile(
 # Words that spread a question over its parts (各是多少, 分别为).
 _EACH = re.compile(r"[各均皆][是为有自]|分别[是为]?|各自")
 # A count question's counted thing: 多少支球队, 几家企业.
+# A unit a figure is given in (亿元, 美元, 千瓦时), not a thing a count question counts.
+_UNIT_WORD = re.compile(
+    r"[万亿千百十兆]*(?:元|美元|欧元|日元|英镑|港元|人民币|吨|瓦|千瓦|千瓦时|公里|千米|米|平方米|公顷)"
+)
 _COUNTED = re.compile(r"(?:多少|几)[个支家位种项名款部只条人次台辆座所]?([\u4e00-\u9fff]{2,8})")
 # The most characters between the two of a word written apart (偷逃个人所得税 for 逃税).
 SPLIT_WORD_GAP = 6
@@ -911,6 +926,11 @@ class ClaimChecker:
             # "来源：Pitchbook，未尽研究" under a chart says where its figures come from, and
             # answers no question but one asking that.
             why = "its cited sentence only names a chart's source"
+            return ClaimResult(claim, evidence, False, "content", why, score)
+        if all(
+            _CREDIT_LINE.search(s.text.strip()) for _p, s in evidence
+        ) and not _ASKS_MAKER.search(self.analysis.question):
+            why = "its cited sentence only credits who made the report"
             return ClaimResult(claim, evidence, False, "content", why, score)
         other = self._other_report(claim, evidence)
         if other:
@@ -1975,7 +1995,12 @@ class ClaimChecker:
         # thing it points at is no word of its own.
         question = _POINTING.sub("", question)
         # What a count question counts is what it asks (球队 of "多少支球队参赛").
-        counted = [w for m in _COUNTED.finditer(question) for w in self._content_words(m.group(1))]
+        counted = [
+            w
+            for m in _COUNTED.finditer(question)
+            for w in self._content_words(m.group(1))
+            if not _UNIT_WORD.fullmatch(w)  # 亿元 of "多少亿元" is the answer's unit
+        ]
         question = _SLOT_VERB.sub("", _ANSWER_KIND.sub("", question))
         kind = _COUNT_KIND.search(question)
         if kind and len(tokenize(kind.group(1))) <= 1:

@@ -629,7 +629,13 @@ def _full_names(doc: str, meta: DocumentMeta) -> set[str]:
                 out.add(_name_form(part))
                 # Readers drop a year's 年 before a title's words ("2023十大科技趋势").
                 out.add(_name_form(_short_year(part)))
+                # ... and write a romanised title as one word ("Kandao 2024" for Kan DAO 2024).
+                out.add(_name_form(_LATIN_GAP.sub("", part)))
     return out
+
+
+# The space between two Latin words of a name.
+_LATIN_GAP = re.compile(r"(?<=[A-Za-z])\s+(?=[A-Za-z])")
 
 
 def _names(doc: str, meta: DocumentMeta) -> set[str]:
@@ -643,6 +649,7 @@ def _names(doc: str, meta: DocumentMeta) -> set[str]:
             if part:
                 pieces.add(part)
                 pieces.add(_short_year(part))
+                pieces.add(_LATIN_GAP.sub("", part))
     stem = re.sub(r"\.\w+$", "", doc.rsplit("/", 1)[-1])
     pieces.update(w for w in re.split(r"[_\-\s]+", stem) if re.fullmatch(r"[a-z]{4,}", w))
     out: set[str] = set()

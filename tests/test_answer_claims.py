@@ -3165,6 +3165,20 @@ def test_a_claim_shown_in_its_sentences_words_shows_no_markdown_emphasis() -> No
     assert "**" not in shown.text and "**" not in shown.claims[0].text
 
 
+def test_a_translated_scale_is_the_claims_when_the_claim_writes_it_in_characters() -> None:
+    # "拥有十亿用户级别的软件" was translated "ten billion user-level software" twice over,
+    # and the claim refused: 十亿 is one billion.
+    from trendqa.answer.answerer import _tidied
+    from trendqa.answer.question import ReportNames
+
+    asked = analyze('What does the report mean by "Big Tech"?', ReportNames({}))
+    checked = "科技巨头曾经是指拥有十亿用户级别的软件及应用的企业。"
+    text = "Big Tech once meant firms with ten billion user-level software and applications."
+    assert "1 billion user-level" in _tidied(text, checked, asked)
+    # A figure the claim gives in digits, or a small count, is left as it is.
+    assert "two stages" in _tidied("It has two stages.", "它分为两个阶段。", asked)
+
+
 def test_a_bare_claim_is_shown_in_full_only_by_a_sentence_in_its_language() -> None:
     # An English answer's "IBM", citing a Chinese sentence, was shown as "IBM 研发出基于相变
     # 存储器…": the sentence's words, in the wrong language.
@@ -5532,13 +5546,14 @@ def test_a_report_named_with_its_year_written_short_is_named(question: str, tmp_
 
 
 def test_a_translation_misreading_a_figure_in_characters_is_asked_again(accelerators) -> None:  # type: ignore[no-untyped-def]
-    # 四百万 came back "four hundred thousand": a figure the statement does not state. The
-    # translator is shown what 四百万 is (4 million), and a translation stating another
-    # figure is asked again with the figures it must write.
+    # 四百万 came back "four thousand": a figure the statement does not state (nor a
+    # scale misread, which is written as the statement's: "four hundred thousand" for
+    # 四百万 is 4 million's digits). The translator is shown what 四百万 is (4 million),
+    # and a translation stating another figure is asked again with the figures it must
+    # write.
     statement = "清华大学研发的 ACCEL 光电计算芯片比常规芯片快三千余倍，能效提升四百万余倍"
     wrong = (
-        "Tsinghua's ACCEL chip is three thousand times faster, "
-        "and four hundred thousand times as efficient"
+        "Tsinghua's ACCEL chip is three thousand times faster, and four thousand times as efficient"
     )
     right = "Tsinghua's ACCEL chip is over 3,000 times faster, and 4 million times as efficient"
 
@@ -5555,7 +5570,7 @@ def test_a_translation_misreading_a_figure_in_characters_is_asked_again(accelera
     answer = accelerators(gen, "How much faster is the ACCEL chip than conventional chips?")
     assert answer.answerable, answer.reason
     assert answer.text.startswith(right), answer.text
-    assert "hundred thousand" not in answer.text
+    assert "4,000" not in answer.text and "four thousand" not in answer.text
 
 
 CHIPLET = """# 2023年五大科技趋势

@@ -116,6 +116,7 @@ from trendqa.numbers import (
     find_numbers,
     han_figures,
     han_value,
+    in_chinese,
     in_english,
     keep_figures,
     repair_scales,
@@ -3293,6 +3294,18 @@ def _tidied(text: str, checked: str, analysis: QuestionAnalysis) -> str:
     if detect_language(analysis.asked) == "en":
         # A figure in digits, as the passages write it ("three thousand times" for 三千余倍).
         text = figures_in_digits(names.latin_for_han(text, analysis.asked))
+        # ... and then its scale as the claim's, where the claim writes it in characters
+        # ("ten billion users" for 十亿用户: 十亿 is 10亿, one billion).
+        text = repair_scales(text, _scaled_in_digits(checked))
+    return text
+
+
+def _scaled_in_digits(text: str) -> str:
+    """`text` with each scaled figure written in characters in digits and a Chinese scale
+    word (十亿 -> 10亿), as `repair_scales` reads a source."""
+    for n in han_figures(text):
+        if n.value >= 1e4:
+            text = text.replace(n.text, in_chinese(n.value), 1)
     return text
 
 

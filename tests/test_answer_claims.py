@@ -3175,8 +3175,13 @@ def test_a_translated_scale_is_the_claims_when_the_claim_writes_it_in_characters
     checked = "科技巨头曾经是指拥有十亿用户级别的软件及应用的企业。"
     text = "Big Tech once meant firms with ten billion user-level software and applications."
     assert "1 billion user-level" in _tidied(text, checked, asked)
-    # A figure the claim gives in digits, or a small count, is left as it is.
+    # A small count is left as it is; a claim writing its figures in digits (70亿, 700亿)
+    # is not repaired a second time (70 billion, right for 700亿, read as 70亿 misread).
+    from trendqa.answer.answerer import _scaled_in_characters
+
     assert "two stages" in _tidied("It has two stages.", "它分为两个阶段。", asked)
+    assert _scaled_in_characters("Llama 2包含70亿、130亿、700亿多个参数规模版本。") == ""
+    assert _scaled_in_characters(checked) == "10亿"
 
 
 def test_a_bare_claim_is_shown_in_full_only_by_a_sentence_in_its_language() -> None:

@@ -3295,18 +3295,18 @@ def _tidied(text: str, checked: str, analysis: QuestionAnalysis) -> str:
         # A figure in digits, as the passages write it ("three thousand times" for 三千余倍).
         text = figures_in_digits(names.latin_for_han(text, analysis.asked))
         # ... and then its scale as the claim's, where the claim writes it in characters
-        # ("ten billion users" for 十亿用户: 十亿 is 10亿, one billion).
-        text = repair_scales(text, _scaled_in_digits(checked))
+        # ("ten billion users" for 十亿用户: 十亿 is 10亿, one billion). Only those: a
+        # figure the first repair wrote right is not read again.
+        written = _scaled_in_characters(checked)
+        if written:
+            text = repair_scales(text, written)
     return text
 
 
-def _scaled_in_digits(text: str) -> str:
-    """`text` with each scaled figure written in characters in digits and a Chinese scale
-    word (十亿 -> 10亿), as `repair_scales` reads a source."""
-    for n in han_figures(text):
-        if n.value >= 1e4:
-            text = text.replace(n.text, in_chinese(n.value), 1)
-    return text
+def _scaled_in_characters(text: str) -> str:
+    """The scaled figures `text` writes in characters, in digits and a Chinese scale word
+    (十亿 -> "10亿"), as `repair_scales` reads a source; '' when it writes none."""
+    return " ".join(in_chinese(n.value) for n in han_figures(text) if n.value >= 1e4)
 
 
 # Chinese an English sentence may keep: a title in 《》 or quotes, a term glossed in

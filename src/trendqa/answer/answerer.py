@@ -36,6 +36,7 @@ from trendqa.answer.claims import (
     CLAIM_STOPS,
     DEFINING,
     LEAD_MARKER,
+    MONEY_UNITS,
     RESTATES,
     STATEMENT_END,
     ClaimChecker,
@@ -3417,7 +3418,7 @@ def _gives_form(analysis: QuestionAnalysis, text: str) -> bool:
 
 _ASKS_WHO = re.compile(r"谁|\bwho\b", re.IGNORECASE)
 # The unit a Chinese figure question asks its answer in: 元 of "多少亿元", 美元, 吨.
-_ASKED_UNIT = re.compile(r"(?:多少|几)[万亿千百十兆]*(元|美元|欧元|日元|英镑|港元|吨|千瓦时|公里)")
+_ASKED_UNIT = re.compile(rf"(?:多少|几)[万亿千百十兆]*({MONEY_UNITS}|吨|千瓦时|公里)")
 # A list item's number: "2." or "2、" before the item's words (not a decimal's point).
 _ITEM_NUMBER = re.compile(r"(?<![\d.])(\d{1,2})[.、．](?!\d)")
 

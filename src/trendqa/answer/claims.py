@@ -176,9 +176,11 @@ _DESCRIBED = re.compile(
 # Words that spread a question over its parts (各是多少, 分别为).
 _EACH = re.compile(r"[各均皆][是为有自]|分别[是为]?|各自")
 # A count question's counted thing: 多少支球队, 几家企业.
+# The currencies a sum is given in.
+MONEY_UNITS = "元|美元|欧元|日元|英镑|港元"
 # A unit a figure is given in (亿元, 美元, 千瓦时), not a thing a count question counts.
 _UNIT_WORD = re.compile(
-    r"[万亿千百十兆]*(?:元|美元|欧元|日元|英镑|港元|人民币|吨|瓦|千瓦|千瓦时|公里|千米|米|平方米|公顷)"
+    rf"[万亿千百十兆]*(?:{MONEY_UNITS}|人民币|吨|瓦|千瓦|千瓦时|公里|千米|米|平方米|公顷)"
 )
 _COUNTED = re.compile(r"(?:多少|几)[个支家位种项名款部只条人次台辆座所]?([\u4e00-\u9fff]{2,8})")
 # The most characters between the two of a word written apart (偷逃个人所得税 for 逃税).
@@ -350,7 +352,7 @@ def _inline_items(line: str) -> list[str]:
 # a frame ("截至2023年底") read with the clause after it.
 _CLAUSE_BREAK = re.compile(r"(?<=[，；;])")
 # With a half-width comma too (not one inside a figure: 1,000).
-_CLAUSE_BREAK_WIDE = re.compile(r"(?<=[，；;])|(?<=,)(?!\d)")
+_CLAUSE_BREAK_WIDE = re.compile(rf"{_CLAUSE_BREAK.pattern}|(?<=,)(?!\d)")
 CLAUSE_CHARS = 10
 
 

@@ -911,7 +911,8 @@ def analyze(
     report_names = [n for d in named for n in reports.names[d]]
     # An English gloss of a Chinese term (科技巨头（Big Tech）) names no second subject.
     found = entities(without_gloss(question), report_names)
-    found = tuple(e for e in found if e not in scopes(question, found))
+    scoped = scopes(question, found)
+    found = tuple(e for e in found if e not in scoped)
     ordinal = asked_ordinal(reports.strip(question))
     return QuestionAnalysis(
         question=question,

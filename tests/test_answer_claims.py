@@ -1998,6 +1998,65 @@ def test_reports_named_loosely(question: str, docs: tuple[str, ...]) -> None:
     assert ReportNames(REPORTS).named(question) == docs
 
 
+@pytest.mark.parametrize(
+    "question, titled",
+    [
+        # A possessive short name running on into the title is one name.
+        (
+            "In Weijin's Kan DAO 2024, where do US and Chinese tech giants compete?",
+            "In 《看DAO2024》, where do US and Chinese tech giants compete?",
+        ),
+        # The words that go on naming it go with it, and so does "the".
+        (
+            "What does DAMO's 2023 trends report say about chiplets?",
+            "What does 《2023年十大科技趋势》 say about chiplets?",
+        ),
+        (
+            "How many AI firms are there, according to the Shenzhen AI Industry Association?",
+            "How many AI firms are there, according to 《2024人工智能发展白皮书》?",
+        ),
+        # A short name that names no report here is left as it is.
+        ("How did Tencent's Hunyuan model do?", "How did Tencent's Hunyuan model do?"),
+    ],
+)
+def test_a_question_names_its_reports_by_their_titles_for_translation(
+    question: str, titled: str
+) -> None:
+    # The small model renders a report's Latin name its own way ("Weijin's Kan DAO 2024"
+    # became 韦金的Kan DAO, the association 深圳市人工智能产业协会): names no report has,
+    # read as the question's subjects. A title in 《》 it copies as it is.
+    names = ReportNames(REPORTS)
+    assert names.titled(question, names.named(question)) == titled
+
+
+def test_a_report_is_named_as_the_source_it_is_cited_as() -> None:
+    names = ReportNames(REPORTS)
+    # "according to"/根据 before a short name makes it a report's, as a report word after
+    # it does; Artificial Intelligence goes by AI; "US" is no part of "Industry".
+    analysis = analyze(
+        "How does China's count of AI firms compare with the US's, according to the "
+        "Shenzhen AI Industry Association?",
+        names,
+    )
+    assert analysis.docs == ("szaiia.txt",)
+    assert "US" in analysis.entities and "China" in analysis.entities
+    analysis = analyze(
+        "中国人工智能企业数量与美国相比如何，根据深圳市人工智能产业协会的数据？", names
+    )
+    assert analysis.docs == ("szaiia.txt",)
+    assert "深圳市" not in analysis.entities
+    # A third party cited as the source is the source, not the subject.
+    analysis = analyze("根据IDC的数据，中国人工智能市场规模是多少？", names)
+    assert analysis.sources == ("IDC",)
+
+
+def test_the_year_of_a_quoted_title_is_no_figure_asked() -> None:
+    names = ReportNames(REPORTS)
+    analysis = analyze("《2023年十大科技趋势》怎样看Chiplet的互联标准？", names)
+    assert analysis.docs == ("damo.txt",) and analysis.figures == ()
+    assert analyze("《2023年十大科技趋势》说2022年有多少芯片？", names).figures == ("2022",)
+
+
 def test_a_comparisons_part_is_headed_by_its_publisher_and_title() -> None:
     # The reader asks of "the Tencent report" and "Weijin Research": a part headed by its
     # title alone names neither. In English, a publisher without an English form is left
@@ -2298,6 +2357,9 @@ def test_the_verb_for_what_a_named_report_does_is_not_what_is_asked() -> None:
     # Without a report, what was shown is what the question asks of its subject.
     plain = analyze("混元大模型在发布会上展示了什么能力？", ReportNames({}))
     assert ClaimChecker(plain, idf, 4.0, {})._attribute_terms == ["展示"]
+    # "分别强调了什么": what each report stresses is what it writes, not a word it writes.
+    stressed = analyze("关于指导意见，甲研究院报告强调了什么？", reports)
+    assert "强调" not in ClaimChecker(stressed, idf, 4.0, labels)._attribute_terms
     # The unit a sum is asked in (亿元 of "多少亿元") is the answer's, not a thing counted.
     target = analyze("甲研究院报告记录的产业规模目标是多少亿元？", reports)
     assert ClaimChecker(target, idf, 4.0, labels)._attribute_terms == ["目标"]
@@ -5178,6 +5240,23 @@ def test_a_figure_is_stated_with_its_documents_subject_and_its_words_inflected()
     assert held.startswith("the sentence stating 850 is about something else")
 
 
+def test_a_figures_currency_is_no_word_of_what_it_measures() -> None:
+    # "100亿元人民币" for "北京设立 100 亿元规模的机器人产业基金": 人民币 is what 元 is, and a
+    # sentence without it is still about the figure the claim gives.
+    text = "北京设立 100 亿元规模的机器人产业基金；河北省 20 亿元的机器人产业基金成立。"
+    chunk = Chunk("c1", text, Location("w.txt", "看DAO2024", 0, len(text), 1, 1))
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    evidence = [(passages[0], passages[0].sentences[0])]
+    asked = analyze("北京设立的机器人产业基金规模是多少？", ReportNames({}))
+    checker = ClaimChecker(asked, {}, 4.0, {"w.txt": "看DAO2024"})
+    assert checker._measured_elsewhere("100亿元人民币", evidence) == ""
+    assert checker._measured_elsewhere("100 billion yuan", evidence) == ""
+    # A word that says what it measures still must be the sentence's.
+    assert checker._measured_elsewhere("100亿元的半导体基金", evidence).startswith(
+        "the sentence stating 100亿"
+    )
+
+
 def test_a_tables_dot_leaders_are_shown_as_one_ellipsis() -> None:
     # The FAA's cost rows set their cells apart with dot leaders, which the model copied
     # into its answer ("test ....................... 40 work-hours"). An ellipsis in
@@ -5955,6 +6034,40 @@ def test_a_counted_list_is_the_run_of_that_many_inside_a_clause(
     items = [line.lstrip("- ").split("[")[0] for line in answer.text.splitlines()]
     assert items == ["工业级COTS器件", "批量生产", "可回收技术"], answer.text
     assert_checkable(answer, root)
+
+
+SPARSE = (
+    "# 白皮书\n\n## 稀疏模型有望取得突破性进展\n\n"
+    "促使稀疏模型取得突破性进展的驱动因素包括计算资源的限制、模型部署挑战、合规要求。"
+    "随着人工智能模型规模的增大，对计算资源的需求急剧增加。"
+    "随着数据安全与人工智能可信赖性日益受到重视，支持在本地处理数据的可解释模型更加受到用户的青睐。\n"
+)
+
+
+def test_a_list_is_the_enumeration_of_the_sentence_that_restates_its_question(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # "促使稀疏模型取得突破性进展的驱动因素有哪些？" was answered with the paragraph's last
+    # sentence, which names no driver; its first sentence restates the question and
+    # enumerates the three (one of them written with 的, which makes no clause).
+    root = tmp_path / "sparse"
+    root.mkdir()
+    (root / "sparse.md").write_text(SPARSE, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    last = "支持在本地处理数据的可解释模型更加受到用户的青睐"
+    gen = model(last, last)
+    answer = Answerer(searcher, gen).ask(
+        "促使稀疏模型取得突破性进展的驱动因素有哪些？", AskOptions()
+    )
+    assert answer.answerable, answer.reason
+    items = [line.lstrip("- ").split("[")[0] for line in answer.text.splitlines()]
+    assert items == ["计算资源的限制", "模型部署挑战", "合规要求"], answer.text
+    assert_checkable(answer, root)
+    # A question the first sentence does not restate keeps the model's answer.
+    gen = model(last, last)
+    answer = Answerer(searcher, gen).ask("用户青睐哪些模型？", AskOptions())
+    assert "计算资源" not in answer.text, answer.text
 
 
 def test_an_enumeration_is_a_run_of_exactly_that_many_names() -> None:

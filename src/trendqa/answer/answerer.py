@@ -65,6 +65,7 @@ from trendqa.answer.context import (
     Shelf,
     body_after,
     bulleted_run,
+    enumerated,
     enumeration,
     heading_at,
     names_what_precedes,
@@ -186,6 +187,9 @@ _READING_FRAME = re.compile(
 # point starts within this many characters after it.
 ANNOUNCING = ("：", ":")
 ANNOUNCED_WITHIN = 200
+# A sentence restates a question when it holds this share of the question's words
+# (idf-weighted): "…的驱动因素包括A、B、C" restates "…的驱动因素有哪些？" whole.
+RESTATED_SHARE = 0.8
 _POINT_NUMBER = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})[.、．:：)）]\s*")
 # A fact's or a figure's cited sentence is quoted, when every claim written from it was
 # dropped, if it holds this share of the question's terms (with its heading and labels,
@@ -471,7 +475,9 @@ class Answerer:
             "translate_s",
         )
         asked = " ".join(str(parse_json(result.text).get(working, "")).split())
-        if result.truncated or not asked or detect_language(asked) != working:
+        # In that language besides the report titles it copies from `question`.
+        own = self.reports.untitled(asked)
+        if result.truncated or not own.strip() or detect_language(own) != working:
             return ""
         return unquoted(asked, question, self.reports)
 
@@ -488,7 +494,10 @@ class Answerer:
         asked = analysis.question
         people: dict[str, str] = {}
         if detect_language(asked) != working:
-            translated = self._translated(asked, working, run)
+            # The reports it names are written as their Chinese titles, which the model
+            # copies (its own rendering of a name names no report and reads as a subject).
+            source = self.reports.titled(asked, analysis.docs) if working == "zh" else asked
+            translated = self._translated(source, working, run)
             named = set(analysis.docs)
             kept = set(self.reports.named(translated)) if translated else named
             # A translation that names some of the reports but not all (Weijin written
@@ -498,19 +507,19 @@ class Answerer:
             # asked again, "What does 未尽研究 mean by…" came back "…中未尽研究是什么？".)
             lost = kept != named and (bool(kept) or len(analysis.parts) >= 2)
             if translated and working == "zh" and lost:
-                source = self.reports.written_in_chinese(asked, analysis.docs)
-                if source != asked:
-                    translated = self._translated(source, working, run) or translated
+                written = self.reports.written_in_chinese(asked, analysis.docs)
+                if written not in (asked, source):
+                    translated = self._translated(written, working, run) or translated
             if translated and working == "zh" and negated(asked) and not negated(translated):
                 # "In which areas does the list not apply?" translated "…豁免处罚的区域有
                 # 哪些？" asks the opposite: asked again, keeping the negation, or not asked.
-                again = self._translated(asked, working, run, prompts.KEEP_NEGATION)
+                again = self._translated(source, working, run, prompts.KEEP_NEGATION)
                 translated = again if negated(again) else ""
-            if translated and _adds_figures(translated, asked):
+            if translated and _adds_figures(translated, source):
                 # "…a world-first memristor chip…" translated "…能效比传统处理器高10倍的…芯
                 # 片": a figure the reader never gave asks about another thing.
-                again = self._translated(asked, working, run, prompts.ADD_NO_FIGURES)
-                translated = again if again and not _adds_figures(again, asked) else ""
+                again = self._translated(source, working, run, prompts.ADD_NO_FIGURES)
+                translated = again if again and not _adds_figures(again, source) else ""
             if not translated:
                 return None
             asked = translated
@@ -523,7 +532,7 @@ class Answerer:
                 SearchOptions(k=opts.k, docs=tuple(opts.docs or analysis.docs)),
                 run,
             )
-            asked = keep_figures(without_added_years(asked, analysis.question), analysis.question)
+            asked = keep_figures(without_added_years(asked, source), analysis.question)
             asked, people = names.align(analysis.question, asked, (h.chunk.text for h in found))
         inner = analyze(asked, self.reports, working, opts.docs)
         # The question as asked says best what it asks for; its translation, where the
@@ -1058,6 +1067,8 @@ class Answerer:
         )
         if announced is None and counted is None:
             counted = self._counted_enumeration(base, analysis, passages, chosen, answer)
+        if announced is None and counted is None:
+            counted = self._restated_list(base, analysis, passages, chosen, answer)
         if announced is not None:
             answer = announced
         elif counted is not None:
@@ -1419,6 +1430,50 @@ class Answerer:
             return listed
         return None
 
+    def _restated_list(
+        self,
+        base: Answer,
+        analysis: QuestionAnalysis,
+        passages: Sequence[Passage],
+        chosen: Sequence[tuple[Passage, Sentence]],
+        answer: Answer,
+    ) -> Answer | None:
+        """A list question answered from a sentence that does not restate it, where a
+        sentence of a passage the model drew from does and enumerates what it asks for
+        ("促使稀疏模型取得突破性进展的驱动因素包括计算资源的限制、模型部署挑战、合规要求" for
+        "…驱动因素有哪些？", answered with the paragraph's last sentence): that sentence's
+        items are the answer. Only an answer the checks kept is replaced; each item is a
+        claim checked like any other, and the enumeration is kept only if every one holds."""
+        if analysis.type != "list" or not answer.answerable:
+            return None
+        if detect_language(analysis.question) != "zh":
+            return None  # its words are looked up in Chinese passages only
+        probe = without_answer_slot(self.reports.without(analysis.question, analysis.docs))
+        bm25 = self.searcher.bm25
+
+        def restates(text: str) -> float:
+            return passage_support(probe, [text], bm25.idf, bm25.max_idf).coverage
+
+        cited = max((restates(c.quote) for c in answer.citations), default=0.0)
+        drawn = {p.n for p, _s in chosen}
+        found: list[tuple[float, Passage, Sentence, list[str]]] = []
+        for p in passages:
+            for sentence in p.sentences if p.n in drawn else ():
+                share = restates(sentence.text)
+                items = (
+                    enumerated(sentence.text) if share >= RESTATED_SHARE and share > cited else []
+                )
+                if len(items) >= 2:
+                    found.append((share, p, sentence, items))
+        if not found:
+            return None
+        _share, p, sentence, items = max(found, key=lambda f: f[0])
+        text = "\n".join(f"- {item}" for item in items)
+        listed = self._check(base, analysis, [(p, sentence), *chosen], text)
+        if listed.answerable and all(c.supported for c in listed.claims):
+            return listed
+        return None
+
     @staticmethod
     def _words_around(passage: Passage, sentence: Sentence) -> set[str]:
         """The (folded) words of a sentence, its heading and the two sentences either side."""
@@ -1693,7 +1748,7 @@ class Answerer:
         # A part asked on its own ("新立项情况如何？") is framed by the whole question: its
         # passages hold the whole's terms (the subject, the year), not its own few words.
         s = self._support(analysis.whole or question, cited_hits)
-        framed = len(set(_YEAR.findall(question))) == 1
+        framed = len(set(_YEAR.findall(self.reports.untitled(question)))) == 1
         if framed and self._unframed(s.missing_numbers, cited_hits):
             # A passage that never names the question's year, nor sits just after one that
             # does or under a dateline of it, answers for another year: a figure from it is

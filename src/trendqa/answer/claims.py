@@ -215,7 +215,8 @@ _REPORTING = frozenset({
     "展示", "介绍", "提到", "提及", "指出", "认为", "记录", "记载", "列举",
     "列出", "给出", "描述", "描绘", "总结", "梳理", "整理", "引用", "预测",
     "统计", "估计", "显示", "表示", "写道", "说", "称", "披露", "盘点",
-    "点名", "评价", "看待", "分析", "讨论",
+    "点名", "评价", "看待", "分析", "讨论", "强调", "谈到", "谈及", "论述",
+    "阐述", "解读", "展望",
 })  # fmt: skip
 # Words naming the kind of what a question asks about (智能医疗领域, 汽车行业): they tell
 # what 智能医疗 is, and a sentence on any other field says 领域 too.
@@ -579,14 +580,18 @@ _ENGLISH_COMPOUND = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)+")
 
 
 def _measure_words(text: str) -> set[str]:
-    """The (folded) words `text` says its figures with: its words, figures and stopwords
-    aside."""
+    """The (folded) words `text` says its figures with: its words, figures, stopwords and
+    units aside (人民币 of "100亿元人民币" is what 元 is, not what the figure measures)."""
     return {
         fold(part)
-        for t in tokenize(NUMBER_PATTERN.sub(" ", text))
+        for t in tokenize(NUMBER_PATTERN.sub(" ", _CURRENCY.sub(" ", text)))
         for part in (t.split("-") if _ENGLISH_COMPOUND.fullmatch(t) else [t])
         if len(part) > 1 and fold(part) not in STOPWORDS
     }
+
+
+# A currency named after a sum (100亿元人民币, 100 billion yuan).
+_CURRENCY = re.compile(r"人民币|\b(?:yuan|RMB|renminbi|dollars?|USD|euros?)\b", re.IGNORECASE)
 
 
 def _parallel_clause(full: str, core: str) -> bool:
@@ -1168,7 +1173,8 @@ class ClaimChecker:
         its figure only to others ("2023年清明档票房突破1.92亿元" for 2022's), or every
         sentence stating it does in the clauses that lead up to it ("2023年清明档总票房已
         突破1.92亿元，超过2022年…" dates it to 2023, whatever year the claim writes)."""
-        asked = set(_YEAR.findall(self.analysis.question))
+        question = self.analysis.question
+        asked = set(_YEAR.findall(self.reports.untitled(question) if self.reports else question))
         if len(asked) != 1 or self._asks_a_course:
             return ""
         year = next(iter(asked))

@@ -503,12 +503,22 @@ _ENUM_LEAD = re.compile(
 # Where a Chinese text enumerates with 、, a full-width comma ends a clause, not an item.
 _CLAUSE_END = re.compile(r"\s*[，；;]\s*")
 # Words no name is made of, which a clause has: 这些公司之间有什么共同点.
-_CLAUSE_TEXT = "是 有 在 的 了 将 被 把 这些 那些 什么 之间 我们 它们 他们 其中"
+_CLAUSE_TEXT = "是 有 在 了 将 被 把 这些 那些 什么 之间 我们 它们 他们 其中"
 _CLAUSE_WORDS = frozenset(_CLAUSE_TEXT.split())
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _ENUM_TAIL = re.compile(r"(?:等(?:等)?|\s*etc\.?)[。.！!？?]?$|[。.！!？?]$")
 ENUMERATED_CHARS = 12
 ENUMERATED_WORDS = 4
+
+
+def enumerated(text: str) -> list[str]:
+    """The items of the one longest run of names `text` enumerates, of any length up to
+    `MAX_RUN_ITEMS` ([] when it has none)."""
+    for count in range(MAX_RUN_ITEMS, 1, -1):
+        items = enumeration(text, count)
+        if items:
+            return items
+    return []
 
 
 def enumeration(text: str, count: int) -> list[str]:

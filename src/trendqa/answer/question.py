@@ -456,6 +456,45 @@ class ReportNames:
                     out = out[:at] + chinese + out[at + len(name) :]
         return out
 
+    def titled(self, question: str, docs: Sequence[str]) -> str:
+        """`question` with each Latin name it gives the reports `docs`, with the words that
+        make it a report's name ("DAMO's 2023 trends report", "the Shenzhen white paper"),
+        written as the report's Chinese title in 《》: for a translation into Chinese, which
+        copies a title as it is but writes a name its own way (韦金的Kan DAO for "Weijin's
+        Kan DAO 2024", 深圳市人工智能产业协会), each way a name no report goes by, read as
+        the question's subject — and a publisher's Chinese name (未尽研究) as words."""
+        lower = question.lower()
+        spans: list[tuple[int, int, str, bool]] = []
+        for doc in docs:
+            title = _TITLE_NOTE.sub("", self.documents[doc].title).strip()
+            if not title or detect_language(title) != "zh":
+                continue
+            for name in self.names.get(doc, ()):
+                strong = name in self.strong
+                if not _LATIN_NAME.fullmatch(name) or (len(name) < 4 and not strong):
+                    continue
+                for m in re.finditer(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", lower):
+                    # A short name counts where a report word follows it, "according to"
+                    # comes before it, or it runs on into a name that counts ("Weijin's
+                    # Kan DAO 2024").
+                    tail = _REPORT_WORD_EN.match(lower[m.end() :])
+                    counts = strong or bool(tail) or bool(_SOURCE_LEAD.search(lower[: m.start()]))
+                    end = m.end() + (tail.end() if tail else 0)
+                    more = _MORE_REPORT_WORDS.match(lower[end:])
+                    end += more.end() if more else 0
+                    the = re.search(r"\bthe\s+$", lower[: m.start()])
+                    spans.append((the.start() if the else m.start(), end, title, counts))
+        out = question
+        for start, end, title, counts in reversed(_merged_spans(spans, lower)):
+            if counts:
+                out = f"{out[:start]}《{title}》{out[end:]}"
+        return out
+
+    def untitled(self, question: str) -> str:
+        """`question` without the titles it quotes of reports on the shelf: the year of
+        《2023年十大科技趋势》 names the report, not the year asked about."""
+        return _TITLE_QUOTED.sub(lambda m: " " if self.named(m[0]) else m[0], question)
+
     def publisher_added(self, source: str, translation: str) -> str:
         """The publisher `translation` names (its Latin name's first word: Tencent,
         Weijin) that `source`, the statement it translates, names in neither language
@@ -556,6 +595,37 @@ _REPORT_WORD_EN = re.compile(
 )
 
 
+_LATIN_NAME = re.compile(r"[a-z0-9][a-z0-9 .\-]*")
+# A report's title as a question writes it: without the note of an abridged copy.
+_TITLE_NOTE = re.compile(r"[（(][^）)]*[）)]")
+_TITLE_QUOTED = re.compile(r"《[^》]{1,60}》")
+# Words after a report's name that go on naming it ("…'s trends report", "white paper").
+_MORE_REPORT_WORDS = re.compile(r"(?:\s+(?:reports?|papers?|white paper|study))+\b")
+# What names a source before it: a name after these is a report's name, as a name before
+# a report word is ("according to the Shenzhen AI Industry Association", "根据深圳市…").
+_SOURCE_LEAD = re.compile(
+    r"(?:\baccording to|\bper|\bas reported by|根据|依据|按照)\s*(?:the\s+)?$", re.IGNORECASE
+)
+
+
+_Span = tuple[int, int, str, bool]
+
+
+def _merged_spans(spans: list[_Span], text: str) -> list[_Span]:
+    """Report-name spans (start, end, title, whether it counts as one) that overlap, or
+    touch but for a possessive or a space ("Weijin's Kan DAO 2024"), as one span with the
+    first one's title, counting if either does."""
+    out: list[_Span] = []
+    for start, end, title, counts in sorted(spans):
+        between = text[out[-1][1] : start] if out and start > out[-1][1] else ""
+        if out and re.fullmatch(r"(?:['’]s)?\s*", between):
+            first, last, kept, counted = out[-1]
+            out[-1] = (first, max(last, end), kept, counted or counts)
+            continue
+        out.append((start, end, title, counts))
+    return out
+
+
 def _name_form(text: str) -> str:
     """How a name is matched: folded for Han text, lowercased with single spaces for Latin."""
     if re.search(r"[\u4e00-\u9fff]", text):
@@ -570,10 +640,14 @@ def _find_name(name: str, folded: str, lower: str, *, strong: bool) -> int:
             after = lower[m.end() :]
             if strong or _REPORT_WORD_EN.match(after) or _REPORT_WORD_ZH.match(after):
                 return m.start()
+            if _SOURCE_LEAD.search(lower[: m.start()]):
+                return m.start()
         return -1
     at = folded.find(name)
     while at >= 0:
         if strong or _REPORT_WORD_ZH.match(folded[at + len(name) :]):
+            return at
+        if _SOURCE_LEAD.search(folded[:at]):
             return at
         at = folded.find(name, at + 1)
     return -1
@@ -631,11 +705,14 @@ def _full_names(doc: str, meta: DocumentMeta) -> set[str]:
                 out.add(_name_form(_short_year(part)))
                 # ... and write a romanised title as one word ("Kandao 2024" for Kan DAO 2024).
                 out.add(_name_form(_LATIN_GAP.sub("", part)))
+                # ... and Artificial Intelligence as AI ("the Shenzhen AI Industry Association").
+                out.add(_name_form(_AI_WORDS.sub("AI", part)))
     return out
 
 
 # The space between two Latin words of a name.
 _LATIN_GAP = re.compile(r"(?<=[A-Za-z])\s+(?=[A-Za-z])")
+_AI_WORDS = re.compile(r"\bartificial intelligence\b", re.IGNORECASE)
 
 
 def _names(doc: str, meta: DocumentMeta) -> set[str]:
@@ -650,6 +727,7 @@ def _names(doc: str, meta: DocumentMeta) -> set[str]:
                 pieces.add(part)
                 pieces.add(_short_year(part))
                 pieces.add(_LATIN_GAP.sub("", part))
+                pieces.add(_AI_WORDS.sub("AI", part))
     stem = re.sub(r"\.\w+$", "", doc.rsplit("/", 1)[-1])
     pieces.update(w for w in re.split(r"[_\-\s]+", stem) if re.fullmatch(r"[a-z]{4,}", w))
     out: set[str] = set()
@@ -777,11 +855,24 @@ def entities(question: str, report_names: Sequence[str] = ()) -> tuple[str, ...]
             continue
         if all(w in ROLE_WORDS for w in folded.split()):
             continue  # "the CEO of Tesla": the role asked for, not a subject
-        if any(folded in n or n in folded for n in names):
+        if any(_shares_name(term, n) for n in names):
             continue  # naming the report is not naming the subject
         if folded not in (fold(o) for o in out):
             out.append(term)
     return tuple(out)
+
+
+def _shares_name(term: str, name: str) -> bool:
+    """Whether `term` is part of a report's `name` (folded), or the name part of it; a
+    short Latin one (US, AI) as a whole word: "US" is no part of "industry association"."""
+    folded = fold(term)
+    for part, whole in ((folded, name), (name, _name_form(term))):
+        if re.fullmatch(r"[a-z0-9]{1,3}", part):
+            if re.search(rf"(?<![a-z0-9]){part}(?![a-z0-9])", whole):
+                return True
+        elif part in whole or part in fold(whole):
+            return True
+    return False
 
 
 def _chinese_names(question: str) -> list[str]:
@@ -849,7 +940,7 @@ _SOURCE_AFTER = (
     r"(?:'s)?\s+(?:study|studies|survey|data|research|analysis|estimates?)\b|"
     r"(?:的)?(?:研究|调查|数据|报告)(?:显示|表明|指出|发现|称)|(?:的)?(?:统计|测算|预测)(?!局)"
 )
-_SOURCE_BEFORE = r"(?:according to|cited by|引用)\s*(?:the\s+)?(?:的)?"
+_SOURCE_BEFORE = r"(?:according to|cited by|引用|根据|依据|按照)\s*(?:the\s+)?(?:的)?"
 
 
 def sources(question: str, found: Sequence[str]) -> tuple[str, ...]:
@@ -922,7 +1013,7 @@ def analyze(
         parts=parts if kind == "comparison" and len(parts) >= 2 else (),
         entities=found,
         sources=sources(question, found),
-        figures=figures(question),
+        figures=figures(reports.untitled(question)),
         count=expected_count(question, reports.named) if kind == "list" else None,
         wants=wanted_form(reports.strip(question)) if kind in ("number", "fact") else "",
         defines=asks_definition(reports.strip(question), kind),

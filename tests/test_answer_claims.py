@@ -1372,6 +1372,33 @@ def test_a_translated_question_is_answered_beside_the_readers_own_words(ask) -> 
     assert prompts.as_written(messages) == ""
 
 
+def test_a_word_the_translation_made_a_name_of_is_no_subject(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # "Baidu's fully driverless fleet" was translated 百度的全自动驾驶车队, and 全自动,
+    # read as a proper noun, was held as a subject of its kind beside the fleet's
+    # sentence's 全无人: refused. A word the question does not write and that
+    # translates none of its own names is no subject; a place it translates still is.
+    root = tmp_path / "cities"
+    root.mkdir()
+    text = CITIES + "\n## 交通\n\n全自动驾驶出租车已在多个城市运营。\n"
+    (root / "cities.md").write_text(text, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary=GLOSSARY))[0]
+    made = "2023年底上海的全自动人工智能企业有多少家？"
+    gen = model(SHANGHAI_ZH, "上海市人工智能企业数量", question=made, translations=[SHANGHAI_EN])
+    answerer = Answerer(searcher, gen)
+    answer = answerer.ask(Q_SHANGHAI, AskOptions())
+    assert answer.answerable, answer.reason
+    assert answer.answered_as == made
+    reports = answerer.reports
+    asked = analyze(Q_SHANGHAI, reports)
+    assert answerer._translated_subjects(analyze(made, reports, "zh"), asked) == ("2023", "上海")
+    kept = analyze("2023年底杭州的全自动人工智能企业有多少家？", reports, "zh")
+    hangzhou = analyze("How many AI companies did Hangzhou have at the end of 2023?", reports)
+    assert "杭州" in answerer._translated_subjects(kept, hangzhou)
+
+
 def test_a_translation_is_asked_in_the_words_of_the_question_asked(ask) -> None:  # type: ignore[no-untyped-def]
     # The reader's names for things ("Sophgo" for 算能, "hot directions" for 热点方向)
     # are the ones to show: the translation request carries the English question, not

@@ -84,6 +84,7 @@ from trendqa.answer.question import (
     asks,
     defined_terms,
     negated,
+    other_proper_nouns,
     question_type,
     quoted_terms,
     says_year,
@@ -535,6 +536,8 @@ class Answerer:
             asked = keep_figures(without_added_years(asked, source), analysis.question)
             asked, people = names.align(analysis.question, asked, (h.chunk.text for h in found))
         inner = analyze(asked, self.reports, working, opts.docs)
+        if asked != analysis.question:
+            inner = replace(inner, entities=self._translated_subjects(inner, analysis))
         # The question as asked says best what it asks for; its translation, where the
         # original's wording matched no type (a fact) or named no report. A translation
         # that lost the name of the report the question named ("十大技术趋势" for the
@@ -561,6 +564,27 @@ class Answerer:
             ordinal=inner.ordinal or analysis.ordinal,
             ordinal_of=inner.ordinal_of or analysis.ordinal_of,
         )
+
+    def _translated_subjects(
+        self, inner: QuestionAnalysis, analysis: QuestionAnalysis
+    ) -> tuple[str, ...]:
+        """The subjects of a translated question, less the words its translation made
+        names of: a word read only as some proper noun (全自动 of "Baidu's fully driverless
+        fleet") that the question does not write and that translates none of its own
+        subjects (cosine below `QUOTE_TRANSLATED`). Held as a subject, it refuses every
+        sentence that writes the thing otherwise (全无人自动驾驶)."""
+        nouns = other_proper_nouns(inner.question)
+        loose = [e for e in inner.entities if e in nouns and fold(e) not in fold(analysis.question)]
+        if not loose or self.searcher.embedder is None:
+            return inner.entities
+        own = [e for e in analysis.entities if not _YEAR.fullmatch(e)]
+        cosines = self._similarity(loose, own) if own else [[] for _ in loose]
+        made = {
+            e
+            for e, row in zip(loose, cosines, strict=True)
+            if max(row, default=0.0) < QUOTE_TRANSLATED
+        }
+        return tuple(e for e in inner.entities if e not in made)
 
     # ------------------------------------------------------------------ retrieval
 

@@ -894,6 +894,22 @@ def _chinese_names(question: str) -> list[str]:
     ]
 
 
+def other_proper_nouns(question: str) -> set[str]:
+    """The Chinese words jieba reads only as some proper noun (nz), not as a place, a
+    person or an organisation: in a translated question often the model's word for plain
+    English (全自动 of "fully driverless"), not a name."""
+    from trendqa.tokens import warm_up
+
+    warm_up()
+    import jieba.posseg
+
+    return {
+        pair.word.strip()
+        for pair in jieba.posseg.cut(question)
+        if pair.flag == "nz" and re.fullmatch(r"[\u4e00-\u9fff]{2,}", pair.word.strip())
+    }
+
+
 # A lower-case English word in a Chinese question ("腾讯报告中 humanoid-机器人章节") is a
 # word a translation left as it was, not a name (names are written GPT-4, iPhone, BIS).
 _LOWER_LATIN = re.compile(r"[a-z]{3,}")

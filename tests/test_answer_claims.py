@@ -2081,6 +2081,9 @@ def test_the_year_of_a_quoted_title_is_no_figure_asked() -> None:
     names = ReportNames(REPORTS)
     analysis = analyze("《2023年十大科技趋势》怎样看Chiplet的互联标准？", names)
     assert analysis.docs == ("damo.txt",) and analysis.figures == ()
+    # A translation that drops the title's brackets still names the report by it.
+    bare = analyze("2024数字科技前沿应用趋势中，哪家机构让瘫痪的人重新行走？", names)
+    assert bare.docs == ("tencent.txt",) and bare.figures == ()
     assert analyze("《2023年十大科技趋势》说2022年有多少芯片？", names).figures == ("2022",)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from trendqa.evidence import without_gloss
@@ -491,9 +492,20 @@ class ReportNames:
         return out
 
     def untitled(self, question: str) -> str:
-        """`question` without the titles it quotes of reports on the shelf: the year of
-        《2023年十大科技趋势》 names the report, not the year asked about."""
-        return _TITLE_QUOTED.sub(lambda m: " " if self.named(m[0]) else m[0], question)
+        """`question` without the titles it gives reports on the shelf, quoted or not: the
+        year of 《2023年十大科技趋势》 or of "2024数字科技前沿应用趋势中…" names the report,
+        not the year asked about."""
+        out = _TITLE_QUOTED.sub(lambda m: " " if self.named(m[0]) else m[0], question)
+        for name in self._dated_titles:
+            out = re.sub(re.escape(name), " ", out, flags=re.IGNORECASE)
+        return out
+
+    @cached_property
+    def _dated_titles(self) -> list[str]:
+        """The full names of reports that hold a year, longest first."""
+        dated = {n for n in self.strong if _YEAR_WORD.search(n) or _YEAR_NIAN.search(n)}
+        dated |= {n for n in self.strong if re.search(r"(?:19|20)\d{2}", n)}
+        return sorted(dated, key=len, reverse=True)
 
     def publisher_added(self, source: str, translation: str) -> str:
         """The publisher `translation` names (its Latin name's first word: Tencent,

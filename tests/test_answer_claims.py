@@ -2025,37 +2025,6 @@ def test_reports_named_loosely(question: str, docs: tuple[str, ...]) -> None:
     assert ReportNames(REPORTS).named(question) == docs
 
 
-@pytest.mark.parametrize(
-    "question, titled",
-    [
-        # A possessive short name running on into the title is one name.
-        (
-            "In Weijin's Kan DAO 2024, where do US and Chinese tech giants compete?",
-            "In 《看DAO2024》, where do US and Chinese tech giants compete?",
-        ),
-        # The words that go on naming it go with it, and so does "the".
-        (
-            "What does DAMO's 2023 trends report say about chiplets?",
-            "What does 《2023年十大科技趋势》 say about chiplets?",
-        ),
-        (
-            "How many AI firms are there, according to the Shenzhen AI Industry Association?",
-            "How many AI firms are there, according to 《2024人工智能发展白皮书》?",
-        ),
-        # A short name that names no report here is left as it is.
-        ("How did Tencent's Hunyuan model do?", "How did Tencent's Hunyuan model do?"),
-    ],
-)
-def test_a_question_names_its_reports_by_their_titles_for_translation(
-    question: str, titled: str
-) -> None:
-    # The small model renders a report's Latin name its own way ("Weijin's Kan DAO 2024"
-    # became 韦金的Kan DAO, the association 深圳市人工智能产业协会): names no report has,
-    # read as the question's subjects. A title in 《》 it copies as it is.
-    names = ReportNames(REPORTS)
-    assert names.titled(question, names.named(question)) == titled
-
-
 def test_a_report_is_named_as_the_source_it_is_cited_as() -> None:
     names = ReportNames(REPORTS)
     # "according to"/根据 before a short name makes it a report's, as a report word after

@@ -476,9 +476,7 @@ class Answerer:
             "translate_s",
         )
         asked = " ".join(str(parse_json(result.text).get(working, "")).split())
-        # In that language besides the report titles it copies from `question`.
-        own = self.reports.untitled(asked)
-        if result.truncated or not own.strip() or detect_language(own) != working:
+        if result.truncated or not asked or detect_language(asked) != working:
             return ""
         return unquoted(asked, question, self.reports)
 
@@ -495,10 +493,7 @@ class Answerer:
         asked = analysis.question
         people: dict[str, str] = {}
         if detect_language(asked) != working:
-            # The reports it names are written as their Chinese titles, which the model
-            # copies (its own rendering of a name names no report and reads as a subject).
-            source = self.reports.titled(asked, analysis.docs) if working == "zh" else asked
-            translated = self._translated(source, working, run)
+            translated = self._translated(asked, working, run)
             named = set(analysis.docs)
             kept = set(self.reports.named(translated)) if translated else named
             # A translation that names some of the reports but not all (Weijin written
@@ -508,19 +503,19 @@ class Answerer:
             # asked again, "What does 未尽研究 mean by…" came back "…中未尽研究是什么？".)
             lost = kept != named and (bool(kept) or len(analysis.parts) >= 2)
             if translated and working == "zh" and lost:
-                written = self.reports.written_in_chinese(asked, analysis.docs)
-                if written not in (asked, source):
-                    translated = self._translated(written, working, run) or translated
+                source = self.reports.written_in_chinese(asked, analysis.docs)
+                if source != asked:
+                    translated = self._translated(source, working, run) or translated
             if translated and working == "zh" and negated(asked) and not negated(translated):
                 # "In which areas does the list not apply?" translated "…豁免处罚的区域有
                 # 哪些？" asks the opposite: asked again, keeping the negation, or not asked.
-                again = self._translated(source, working, run, prompts.KEEP_NEGATION)
+                again = self._translated(asked, working, run, prompts.KEEP_NEGATION)
                 translated = again if negated(again) else ""
-            if translated and _adds_figures(translated, source):
+            if translated and _adds_figures(translated, asked):
                 # "…a world-first memristor chip…" translated "…能效比传统处理器高10倍的…芯
                 # 片": a figure the reader never gave asks about another thing.
-                again = self._translated(source, working, run, prompts.ADD_NO_FIGURES)
-                translated = again if again and not _adds_figures(again, source) else ""
+                again = self._translated(asked, working, run, prompts.ADD_NO_FIGURES)
+                translated = again if again and not _adds_figures(again, asked) else ""
             if not translated:
                 return None
             asked = translated
@@ -533,7 +528,7 @@ class Answerer:
                 SearchOptions(k=opts.k, docs=tuple(opts.docs or analysis.docs)),
                 run,
             )
-            asked = keep_figures(without_added_years(asked, source), analysis.question)
+            asked = keep_figures(without_added_years(asked, analysis.question), analysis.question)
             asked, people = names.align(analysis.question, asked, (h.chunk.text for h in found))
         inner = analyze(asked, self.reports, working, opts.docs)
         if asked != analysis.question:

@@ -457,40 +457,6 @@ class ReportNames:
                     out = out[:at] + chinese + out[at + len(name) :]
         return out
 
-    def titled(self, question: str, docs: Sequence[str]) -> str:
-        """`question` with each Latin name it gives the reports `docs`, with the words that
-        make it a report's name ("DAMO's 2023 trends report", "the Shenzhen white paper"),
-        written as the report's Chinese title in 《》: for a translation into Chinese, which
-        copies a title as it is but writes a name its own way (韦金的Kan DAO for "Weijin's
-        Kan DAO 2024", 深圳市人工智能产业协会), each way a name no report goes by, read as
-        the question's subject — and a publisher's Chinese name (未尽研究) as words."""
-        lower = question.lower()
-        spans: list[tuple[int, int, str, bool]] = []
-        for doc in docs:
-            title = _TITLE_NOTE.sub("", self.documents[doc].title).strip()
-            if not title or detect_language(title) != "zh":
-                continue
-            for name in self.names.get(doc, ()):
-                strong = name in self.strong
-                if not _LATIN_NAME.fullmatch(name) or (len(name) < 4 and not strong):
-                    continue
-                for m in re.finditer(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", lower):
-                    # A short name counts where a report word follows it, "according to"
-                    # comes before it, or it runs on into a name that counts ("Weijin's
-                    # Kan DAO 2024").
-                    tail = _REPORT_WORD_EN.match(lower[m.end() :])
-                    counts = strong or bool(tail) or bool(_SOURCE_LEAD.search(lower[: m.start()]))
-                    end = m.end() + (tail.end() if tail else 0)
-                    more = _MORE_REPORT_WORDS.match(lower[end:])
-                    end += more.end() if more else 0
-                    the = re.search(r"\bthe\s+$", lower[: m.start()])
-                    spans.append((the.start() if the else m.start(), end, title, counts))
-        out = question
-        for start, end, title, counts in reversed(_merged_spans(spans, lower)):
-            if counts:
-                out = f"{out[:start]}《{title}》{out[end:]}"
-        return out
-
     def untitled(self, question: str) -> str:
         """`question` without the titles it gives reports on the shelf, quoted or not: the
         year of 《2023年十大科技趋势》 or of "2024数字科技前沿应用趋势中…" names the report,
@@ -607,35 +573,12 @@ _REPORT_WORD_EN = re.compile(
 )
 
 
-_LATIN_NAME = re.compile(r"[a-z0-9][a-z0-9 .\-]*")
-# A report's title as a question writes it: without the note of an abridged copy.
-_TITLE_NOTE = re.compile(r"[（(][^）)]*[）)]")
 _TITLE_QUOTED = re.compile(r"《[^》]{1,60}》")
-# Words after a report's name that go on naming it ("…'s trends report", "white paper").
-_MORE_REPORT_WORDS = re.compile(r"(?:\s+(?:reports?|papers?|white paper|study))+\b")
 # What names a source before it: a name after these is a report's name, as a name before
 # a report word is ("according to the Shenzhen AI Industry Association", "根据深圳市…").
 _SOURCE_LEAD = re.compile(
     r"(?:\baccording to|\bper|\bas reported by|根据|依据|按照)\s*(?:the\s+)?$", re.IGNORECASE
 )
-
-
-_Span = tuple[int, int, str, bool]
-
-
-def _merged_spans(spans: list[_Span], text: str) -> list[_Span]:
-    """Report-name spans (start, end, title, whether it counts as one) that overlap, or
-    touch but for a possessive or a space ("Weijin's Kan DAO 2024"), as one span with the
-    first one's title, counting if either does."""
-    out: list[_Span] = []
-    for start, end, title, counts in sorted(spans):
-        between = text[out[-1][1] : start] if out and start > out[-1][1] else ""
-        if out and re.fullmatch(r"(?:['’]s)?\s*", between):
-            first, last, kept, counted = out[-1]
-            out[-1] = (first, max(last, end), kept, counted or counts)
-            continue
-        out.append((start, end, title, counts))
-    return out
 
 
 def _name_form(text: str) -> str:

@@ -1173,8 +1173,7 @@ class ClaimChecker:
         its figure only to others ("2023年清明档票房突破1.92亿元" for 2022's), or every
         sentence stating it does in the clauses that lead up to it ("2023年清明档总票房已
         突破1.92亿元，超过2022年…" dates it to 2023, whatever year the claim writes)."""
-        question = self.analysis.question
-        asked = set(_YEAR.findall(self.reports.untitled(question) if self.reports else question))
+        asked = self._asked_years
         if len(asked) != 1 or self._asks_a_course:
             return ""
         year = next(iter(asked))
@@ -1186,6 +1185,13 @@ class ClaimChecker:
         if others and all(others):
             return f"it dates its figure to {others[0]}, not {year}"
         return ""
+
+    @cached_property
+    def _asked_years(self) -> set[str]:
+        """The years the question asks about (a report title's year aside): worked out
+        once, not per claim."""
+        question = self.analysis.question
+        return set(_YEAR.findall(self.reports.untitled(question) if self.reports else question))
 
     def _missing_subject(self, claim: str, evidence: Sequence[Evidence]) -> str:
         """A subject of the question that is not named where the claim's figure is stated.

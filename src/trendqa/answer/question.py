@@ -469,8 +469,7 @@ class ReportNames:
     @cached_property
     def _dated_titles(self) -> list[str]:
         """The full names of reports that hold a year, longest first."""
-        dated = {n for n in self.strong if _YEAR_WORD.search(n) or _YEAR_NIAN.search(n)}
-        dated |= {n for n in self.strong if re.search(r"(?:19|20)\d{2}", n)}
+        dated = {n for n in self.strong if re.search(r"(?:19|20)\d{2}", n)}
         return sorted(dated, key=len, reverse=True)
 
     def publisher_added(self, source: str, translation: str) -> str:

@@ -6305,3 +6305,94 @@ def test_a_subject_the_question_only_gives_rivals_the_one_it_asks_of() -> None:
 
     assert premise(question) == "中国乘用车L2渗透率已经超过42%，"
     assert premise("中国乘用车L2渗透率是多少？和美国比呢？") == ""
+
+
+DEALS = """# 人工智能投融资观察
+
+## 融资
+
+2023年，中国人工智能领域共发生融资事件590起，数量创八年新低。
+
+2023年，中国人工智能领域融资金额为727.2亿元，较上年有所减少。
+"""
+
+
+def test_a_question_asking_a_sum_of_money_is_not_answered_with_a_count(
+    tmp_path: Path, settings: Settings
+) -> None:
+    # An English question, answered through its translation, which the attribute check
+    # does not hold to its words: the count of deals is stated, on topic, and no sum.
+    root = tmp_path / "funding"
+    root.mkdir()
+    (root / "funding.md").write_text(DEALS, encoding="utf-8")
+    glossary = {
+        "funding": "融资",
+        "chinese": "中国",
+        "ai": "人工智能",
+        "total": "金额",
+        "totalled": "金额",
+        "deals": "事件",
+        "billion": "亿元",
+        "2023": "2023年",
+    }
+    loader = FakeEmbedderLoader(glossary=glossary)
+    ingest_paths(settings, [root], loader=loader)
+    searcher = open_searcher(settings, loader=loader)[0]
+    question = "What total AI funding does the report give for China in 2023?"
+    zh = "2023年中国人工智能领域的融资总额是多少？"
+
+    def ask(claim: str, needle: str, english: str) -> Answer:
+        gen = model(claim, needle, question=zh, translations=[english])
+        return Answerer(searcher, gen).ask(question, AskOptions())
+
+    count = ask("2023年共发生融资事件590起。", "590起", "There were 590 funding deals in 2023.")
+    assert not count.answerable, (count.text, count.reason)
+    assert count.reason.startswith("form: the question asks for an amount"), count.reason
+    total = ask(
+        "2023年，中国人工智能领域融资金额为727.2亿元。",
+        "727.2亿元",
+        "In 2023, Chinese AI funding totalled 72.72 billion yuan.",
+    )
+    assert total.answerable, total.reason
+    assert "727.2" in total.text or "72.72" in total.text, total.text
+
+
+@pytest.mark.parametrize(
+    ("question", "form"),
+    [
+        ("What total venture funding did Chinese AI start-ups raise through 2023?", "amount"),
+        ("How much did Huawei spend on R&D in 2022?", "amount"),
+        ("2023年天津市人工智能融资金额是多少？", "amount"),
+        ("邓伦逃税了多少钱", "amount"),
+        ("What valuation does the report give for xAI?", "amount"),
+        # A count of deals, a growth rate, a change by how much and two things asked at
+        # once are no single sum.
+        ("How many funding deals were there in 2023?", "quantity"),
+        ("2023年融资金额和融资事件数各是多少？", "quantity"),
+        ("By how much does the platform raise training efficiency?", "quantity"),
+        ("营收增长率是多少？", "quantity"),
+    ],
+)
+def test_a_question_asking_a_sum_of_money_wants_an_amount(question: str, form: str) -> None:
+    from trendqa.answer.question import wanted_form
+
+    assert wanted_form(question) == form
+
+
+@pytest.mark.parametrize(
+    ("text", "states"),
+    [
+        ("融资金额为727.2亿元。", True),
+        ("4765.82万", True),
+        ("US$24 billion (240亿美元)", True),
+        ("Funding totalled 72.72 billion yuan.", True),
+        ("$5bn was raised.", True),
+        ("共发生融资事件590起。", False),
+        ("全国有12万家相关企业。", False),
+        ("There were 590 funding deals.", False),
+    ],
+)
+def test_an_amount_is_a_figure_with_its_currency(text: str, states: bool) -> None:
+    from trendqa.numbers import states_form
+
+    assert states_form(text, "amount") is states

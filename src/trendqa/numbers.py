@@ -441,17 +441,19 @@ _ANY_TIME = re.compile(
 
 
 def states_form(text: str, form: str, question: str = "") -> bool:
-    """Whether `text` states a quantity (`form` "quantity"), a day ("date": a month or a
-    day of one), a time ("time") or a year ("year"). A quantity is none of the figures
-    `question` states ("in 2023", "H100"), nor a digit of a model or product name: "how
-    many H100 chips did Meta buy in 2023?" is not answered by "the number of H100 chips
-    bought in 2023"."""
+    """Whether `text` states a quantity (`form` "quantity"), a sum of money ("amount"), a
+    day ("date": a month or a day of one), a time ("time") or a year ("year"). A quantity
+    is none of the figures `question` states ("in 2023", "H100"), nor a digit of a model or
+    product name: "how many H100 chips did Meta buy in 2023?" is not answered by "the
+    number of H100 chips bought in 2023"."""
     if form == "year":
         return bool(_ANY_YEAR.search(text))
     if form == "date":
         return bool(_ANY_DATE.search(text))
     if form == "time":
         return bool(_ANY_TIME.search(text))
+    if form == "amount":
+        return bool(_ANY_AMOUNT.search(text))
     if form == "quantity":
         if question:
             text = _NAME_DIGITS.sub(" ", text)
@@ -462,6 +464,17 @@ def states_form(text: str, form: str, question: str = "") -> bool:
     return True
 
 
+# A sum of money: a figure (in digits, characters or words) with its currency, either side,
+# or a figure in 万 or 亿 that counts nothing ("4765.82万", "727.2亿"; not "12万家").
+_FIGURE_WORDS = r"[\d零〇一二两三四五六七八九十百千万亿]"
+_ANY_AMOUNT = re.compile(
+    rf"{_FIGURE_WORDS}[\d,.\s]*[十百千万亿]*\s*(?:多|余)?\s*[十百千万亿]*\s*(?:元|美元|美金|欧元|英镑|日元|港元|人民币)|"
+    r"\d[\d,.]*\s*(?:多|余)?\s*[万亿]+(?![\u4e00-\u9fff])|"
+    r"[$¥￥€£]\s*\d|\b(?:US\$|USD|RMB|CNY|EUR)\s*\d|"
+    r"\d[\d,.]*\s*(?:thousand|million|billion|trillion|[kmb]n?)?\s*"
+    r"(?:yuan|dollars?|usd|rmb|euros?|pounds?|yen|hkd)\b",
+    re.IGNORECASE,
+)
 # A name whose letters run into its digits: H100, GPT-4, A800 (not "iPhone 15", "10x").
 _NAME_DIGITS = re.compile(r"(?<![A-Za-z\d])[A-Za-z]+-?\d+[A-Za-z\d]*(?![A-Za-z\d])")
 

@@ -1842,7 +1842,10 @@ class Answerer:
             and not any(states_form(r.text, analysis.wants, analysis.question) for r in kept)
         ):
             # "How many volunteers?" answered with the universities that recruit them.
-            reason = f"form: the question asks for a {analysis.wants} and no claim states one"
+            article = "an" if analysis.wants[0] in "aeiou" else "a"
+            reason = (
+                f"form: the question asks for {article} {analysis.wants} and no claim states one"
+            )
             return replace(base, reason=reason, claims=claims)
         if _WANTS_PERSON.search(analysis.question) and not any(
             _names_person(r.text, analysis.question) for r in kept

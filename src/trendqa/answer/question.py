@@ -178,6 +178,25 @@ _WANTS_DATE = re.compile(
 _WANTS_YEAR = re.compile(
     r"哪一年|哪年|何年|\b(?:what|which) year\b|\bin what year\b", re.IGNORECASE
 )
+# Asked for a sum of money — what was raised, invested, earned or valued at — an answer
+# states one: a count of deals ("融资事件12起") is no amount. Not a question asking how many
+# deals, nor one asking how a sum grew or what share it is.
+_WANTS_AMOUNT = re.compile(
+    r"(?:融资|投资|募资|筹资|募集)(?:总|的)?(?:金额|总额|额)|融资了?多少|投资了?多少|"
+    r"(?:营收|营业收入|销售额|市值|估值)(?:是|为|有|达到?)?多少|多少钱|多少[万亿]*(?:美元|元)|"
+    r"\bhow much (?:money|funding|capital|investment|venture)\b|"
+    r"\bhow much\b[^?]*\b(?:rais|invest|fund|financ|spen[dt]|earn|cost|valu|worth)\w*|"
+    r"\b(?:total|amount of|sum of)\b[^?]{0,40}\b(?:funding|investment|financing|revenue|"
+    r"spending|capital)\b|\bwhat (?:valuation|revenue|market (?:value|cap\w*))\b",
+    re.IGNORECASE,
+)
+_NOT_AMOUNT = re.compile(
+    r"多少[家个起笔轮次项名位件]|几[家个起笔轮次项名位件]|数量|(?:事件|企业|公司|项目|交易)数|"
+    r"增速|增长率|增幅|占比|比例|倍|各是|各为|分别|"
+    r"\bhow many\b|\bnumber of\b|\bgrowth\b|\brate\b|\bshare\b|\bpercent|\bproportion\b|"
+    r"\bby how much\b|\brespectively\b",
+    re.IGNORECASE,
+)
 _WANTS_QUANTITY = re.compile(
     rf"{HOW_MUCH}|(?<!哪)几[家个位款项年月天倍台名次人所座]|比例|占比|百分之|"
     r"增长率|"
@@ -268,13 +287,16 @@ def without_added_years(translated: str, original: str) -> str:
 
 
 def wanted_form(question: str) -> str:
-    """ "year", "date", "time" or "quantity" when the question asks for one, else ""."""
+    """ "year", "date", "time", "amount" (of money) or "quantity" when the question asks
+    for one, else ""."""
     if _WANTS_YEAR.search(question):
         return "year"
     if _WANTS_DATE.search(question):
         return "date"
     if _WANTS_TIME.search(question):
         return "time"
+    if _WANTS_AMOUNT.search(question) and not _NOT_AMOUNT.search(question):
+        return "amount"
     return "quantity" if _WANTS_QUANTITY.search(question) else ""
 
 

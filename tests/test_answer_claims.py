@@ -4753,6 +4753,12 @@ def test_who_holds_a_role_is_answered_by_naming_a_person() -> None:
     roles = "The executive officers include the President and ten (10) Vice Presidents."
     assert not _names_person(roles, who)
     assert _names_person("Roger Goodell is the Commissioner.", who)
+    # An editor, a chief executive: a person too. The report's publisher edits nothing.
+    editor = "Who is the chief editor of Weijin Research's Kan DAO 2024 report?"
+    assert _WANTS_PERSON.search(editor) and _WANTS_PERSON.search("《看DAO2024》的主编是谁？")
+    assert _WANTS_PERSON.search("海底捞的新任首席执行官是谁？")
+    assert not _names_person("The report is published by WEIJIN RESEARCH.", editor)
+    assert _names_person("《看DAO2024》的主编是刘琼。", "《看DAO2024》的主编是谁？")
 
 
 def test_what_a_question_asks_of_its_subject_is_not_the_verb_opening_its_slot() -> None:

@@ -2698,10 +2698,11 @@ class Answerer:
 # A question asking who holds a role: "创始人是谁", "谁是神舟十四号的指令长", "who founded
 # …", "who is the CEO of …". Its answer names a person.
 _WANTS_PERSON = re.compile(
-    r"[\u4e00-\u9fff]{1,4}(?:人|者|长)(?:是|为)谁|谁(?:是|担任)[^？?，,]{0,16}(?:人|者|长)[？?]?$|"
-    r"\bwho (?:founded|co-founded|invented|wrote|leads|led|heads|headed)\b|"
+    r"[\u4e00-\u9fff]{1,4}(?:人|者|长|编|官)(?:是|为)谁|"
+    r"谁(?:是|担任)[^？?，,]{0,16}(?:人|者|长|编|官)[？?]?$|"
+    r"\bwho (?:founded|co-founded|invented|wrote|edited|edits|leads|led|heads|headed)\b|"
     r"\bwho (?:is|was) the (?:\w+ ){0,2}(?:founder|author|inventor|ceo|head|chair\w*|"
-    r"president|director|leader|commander)\b",
+    r"president|director|leader|commander|editor(?:-in-chief)?)\b",
     re.IGNORECASE,
 )
 

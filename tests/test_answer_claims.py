@@ -6402,3 +6402,32 @@ def test_an_amount_is_a_figure_with_its_currency(text: str, states: bool) -> Non
     from trendqa.numbers import states_form
 
     assert states_form(text, "amount") is states
+
+
+def test_a_charts_label_states_no_figure() -> None:
+    # "What size is China's core AI industry?" was translated as asking its rank (a
+    # translated question is not held to the attribute check), and answered from the
+    # chart's caption: "第6位" is no figure the caption states — its 6 numbers the chart.
+    caption = "图表 6:近年来中国人工智能核心产业规模变化(单位:亿元)"
+    size = "2023年,中国人工智能核心产业规模为1751亿元,同比增长11.9%。"
+    text = f"{size}\n{caption}\n"
+    chunk = Chunk("c1", text, Location("w.md", "w", 0, len(text), 1, 2), heading="产业规模")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    chosen = [(p, s) for p in passages for s in p.sentences]
+    idf = {"核心产业": 4.0, "规模": 2.0, "人工智能": 1.5}
+    asked = replace(
+        analyze("2023年中国人工智能核心产业规模排在第几位？", ReportNames({})),
+        original="What size does the white paper put China's core AI industry at for 2023?",
+    )
+    checker = ClaimChecker(asked, idf, 6.0, {})
+    (rank,) = checker.check_all(["中国人工智能核心产业规模排在第6位。"], chosen[1:], passages)
+    assert not rank.supported and rank.check == "figure", rank.detail
+    # A claim naming the chart by its label quotes the label, not a figure of its own.
+    (named,) = checker.check_all(
+        ["图表 6 展示了近年来中国人工智能核心产业规模变化。"], chosen[1:], passages
+    )
+    assert named.check != "figure", named.detail
+    (stated,) = checker.check_all(
+        ["2023年中国人工智能核心产业规模为1751亿元。"], chosen[:1], passages
+    )
+    assert stated.supported, stated.detail

@@ -949,8 +949,10 @@ class ClaimChecker:
                 f"it attributes to {other} what another report's sentence states",
                 score,
             )
-        cited = " ".join(self._stated(p, s) for p, s in evidence)
-        bad = unsupported_numbers(claim, cited, self.analysis.question)
+        # A chart's label ("图表 6:") numbers the chart: no figure it states, unless the
+        # claim names the chart too.
+        cited = " ".join(_CAPTION_LABEL.sub(" ", self._stated(p, s)) for p, s in evidence)
+        bad = unsupported_numbers(_CAPTION_NAMED.sub(" ", claim), cited, self.analysis.question)
         if bad:
             return ClaimResult(
                 claim, evidence, False, "figure", f"no cited sentence states {bad[0]}", score
@@ -2771,6 +2773,13 @@ def _holds(folded_context: str, term: str) -> bool:
 # number numbers the chart and counts nothing.
 _CAPTION_LABEL = re.compile(
     r"^\s*(?:图表|图|表|Figure|Fig\.?|Table|Chart|Exhibit)\s*\d+(?:[-.]\d+)?\s*[:：.、]?",
+    re.IGNORECASE,
+)
+
+# A chart or a table named by its label anywhere in a claim ("如图表 6 所示", "Table 2").
+_CAPTION_NAMED = re.compile(
+    r"(?<![\u4e00-\u9fff])(?:图表|图|表)\s*\d+(?:[-.]\d+)?|"
+    r"\b(?:Figure|Fig\.?|Table|Chart|Exhibit)\s*\d+(?:[-.]\d+)?",
     re.IGNORECASE,
 )
 

@@ -6431,3 +6431,21 @@ def test_a_charts_label_states_no_figure() -> None:
         ["2023年中国人工智能核心产业规模为1751亿元。"], chosen[:1], passages
     )
     assert stated.supported, stated.detail
+
+
+def test_a_parts_answer_follows_the_answers_last_sentence_ended() -> None:
+    from trendqa.answer.answerer import _run_on
+
+    def answer(text: str, language: str) -> Answer:
+        return Answer("q", language, True, text, (), (), "llm")
+
+    zh = answer("无损上下文长度提升到 200 万字[2]", "zh")
+    assert _run_on(zh, "推出时支持输入 20 万汉字[1]。") == (
+        "无损上下文长度提升到 200 万字[2]。推出时支持输入 20 万汉字[1]。"
+    )
+    ended = answer("长度提升到 200 万字[2]。", "zh")
+    assert _run_on(ended, "另一句[1]。") == "长度提升到 200 万字[2]。另一句[1]。"
+    en = answer("It reached 2 million characters[2]", "en")
+    assert _run_on(en, "At launch it took 200,000[1].") == (
+        "It reached 2 million characters[2]. At launch it took 200,000[1]."
+    )

@@ -2663,7 +2663,7 @@ class Answerer:
         listed = "\n" in answer.text or "\n" in added.text
         return replace(
             answer,
-            text=f"{answer.text}{chr(10) if listed else ' '}{added.text}",
+            text=f"{answer.text}\n{added.text}" if listed else _run_on(answer, added.text),
             citations=(*answer.citations, *new),
             passages=added.passages,
             claims=(*answer.claims, *added.claims),
@@ -3430,6 +3430,20 @@ def _clause_for(clauses: Sequence[str], group: Sequence[str], reports: ReportNam
         if (named and named <= set(group)) or (not group and not named):
             return clause
     return ""
+
+
+_TRAILING_MARKERS = re.compile(r"(?:\[\d+\])*\s*$")
+
+
+def _run_on(answer: Answer, more: str) -> str:
+    """`more` after the answer's text in one paragraph, the answer's last sentence ended
+    first: "…达到200万字[2]。月之暗面…", not "…200万字[2] 月之暗面…"."""
+    text = answer.text.rstrip()
+    body = text[: _TRAILING_MARKERS.search(text).start()]  # type: ignore[union-attr]
+    zh = answer.language == "zh"
+    if body and body[-1] not in "。.!！?？；;…":
+        text += "。" if zh else "."
+    return f"{text}{'' if zh else ' '}{more.lstrip()}"
 
 
 def _merge_parts(language: str, answers: Sequence[tuple[str, Answer]], refused: Answer) -> Answer:

@@ -6449,3 +6449,54 @@ def test_a_parts_answer_follows_the_answers_last_sentence_ended() -> None:
     assert _run_on(en, "At launch it took 200,000[1].") == (
         "It reached 2 million characters[2]. At launch it took 200,000[1]."
     )
+
+
+def test_a_place_asked_apart_from_its_reports_name_is_a_subject() -> None:
+    from trendqa.answer.question import entities, written_apart
+
+    reports = ReportNames(REPORTS)
+    # Shenzhen names the report in "深圳白皮书里", and is asked about in "深圳人工智能应用
+    # 层企业": the subject, which a sentence on China's companies does not state.
+    asked = "白皮书中，深圳人工智能应用层企业里智能医疗领域的占比是多少？"
+    assert written_apart("深圳", asked) and "深圳" in analyze(asked, reports).entities
+    for naming in (
+        "深圳那份白皮书里，中国人工智能企业有多少家？",
+        "按深圳AI协会那份白皮书，规模多大？",
+    ):
+        assert not written_apart("深圳", naming)
+        assert "深圳" not in analyze(naming, reports).entities
+    # A publisher's own name written alone names it as the speaker, not a subject.
+    assert not written_apart("达摩院", "达摩院认为存算一体产品将在哪些场景落地？")
+    assert "深圳" not in entities("深圳白皮书怎么看芯片？", ["深圳市"])
+
+    text = "全国人工智能应用层企业中，智能医疗领域的企业占比为8.2%。"
+    chunk = Chunk("s1", text, Location("szaiia.txt", "s", 0, len(text), 1, 1), heading="应用层")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    chosen = [(p, s) for p in passages for s in p.sentences]
+    labels = {"szaiia.txt": "2024人工智能发展白皮书 深圳市人工智能行业协会"}
+    idf = {"智能医疗": 5.0, "应用层": 4.0, "占比": 2.0}
+    checker = ClaimChecker(analyze(asked, reports), idf, 6.0, labels, reports=reports)
+    (claim,) = checker.check_all(["智能医疗领域的企业占比为8.2%。"], chosen, passages)
+    assert not claim.supported and claim.check == "subject", claim.detail
+    # Asked of China, the same sentence states it.
+    china = "白皮书中，全国人工智能应用层企业里智能医疗领域的占比是多少？"
+    checker = ClaimChecker(analyze(china, reports), idf, 6.0, labels, reports=reports)
+    (claim,) = checker.check_all(["智能医疗领域的企业占比为8.2%。"], chosen, passages)
+    assert claim.supported, claim.detail
+
+
+def test_a_place_asked_apart_from_its_reports_name_is_not_stated_by_the_reports_label() -> None:
+    # The Shenzhen association's report on China's problems: its label names Shenzhen,
+    # its sentence does not, and the question asks of Shenzhen's own.
+    reports = ReportNames(REPORTS)
+    text = "从基础层看，我国高质量数据集紧缺，智能芯片依赖进口。"
+    chunk = Chunk("s1", text, Location("szaiia.txt", "s", 0, len(text), 1, 1), heading="主要发现")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    chosen = [(p, s) for p in passages for s in p.sentences]
+    labels = {"szaiia.txt": "2024人工智能发展白皮书 深圳市人工智能行业协会"}
+    idf = {"数据集": 5.0, "芯片": 4.0, "基础层": 4.0}
+    asked = analyze("白皮书认为深圳人工智能产业的基础层面临什么问题？", reports)
+    assert asked.type == "fact" and "深圳" in asked.entities, asked
+    checker = ClaimChecker(asked, idf, 6.0, labels, reports=reports)
+    (claim,) = checker.check_all(["基础层高质量数据集紧缺，智能芯片依赖进口。"], chosen, passages)
+    assert not claim.supported and claim.check == "subject", claim.detail

@@ -32,6 +32,7 @@ from trendqa.answer.question import (
     defined_terms,
     premise,
     quoted_terms,
+    shares_name,
     topic_lead,
 )
 from trendqa.answer.reply import MARKER
@@ -1314,7 +1315,10 @@ class ClaimChecker:
                 continue  # a name the corpus does not use as written cannot be checked
             # A place in the publisher's name (深圳市…协会) says where the report is made,
             # not what each of its figures measures: China's, the world's or Shenzhen's.
-            labels = not (has_figure and _kinds([entity]) == _PLACE)
+            # Nor, where the question names the place apart from its report ("深圳白皮书
+            # …深圳人工智能应用层企业"), what any sentence of the report is about.
+            place = _kinds([entity]) == _PLACE
+            labels = not (place and (has_figure or self._names_a_report(entity)))
             if has_figure and self._variants_figure(claim, entity, evidence):
                 return entity  # GPT-4 Turbo's date for GPT-4's
             if any(
@@ -1343,6 +1347,13 @@ class ClaimChecker:
             if has_figure and all(self._rival(entity, forms, p, s, claim) for p, s in in_passage):
                 return entity  # the figure's sentence names another subject of its kind
         return ""
+
+    def _names_a_report(self, entity: str) -> bool:
+        """Whether `entity` is a word of the name of a report the question names."""
+        if self.reports is None:
+            return False
+        names = (n for d in self.analysis.docs for n in self.reports.names.get(d, ()))
+        return any(shares_name(entity, n) for n in names)
 
     def _owned_otherwise(self, claim: str, evidence: Sequence[Evidence]) -> str:
         """Why a claim's figure is another subject's measure ('' when it may be the one

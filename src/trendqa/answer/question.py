@@ -808,8 +808,48 @@ ROLE_WORDS = frozenset((
 ))  # fmt: skip
 
 
+# What names a report after a word of its publisher's name ("深圳那份白皮书", "深圳AI协会",
+# "the Shenzhen white paper"), within the few characters of its clause that follow.
+_REPORT_AFTER = re.compile(
+    r"白皮书|报告|协会|研究院|研究|趋势|"
+    r"\b(?:white\s*paper|report|association|institute|trends?)\b",
+    re.IGNORECASE,
+)
+NAMING_CHARS = 12
+_CLAUSE_END = re.compile(r"[，,。；;？?！!：:]")
+
+
+def written_apart(term: str, question: str) -> bool:
+    """Whether the question writes `term`, a place in a report's name, once at least where
+    it names no report: Shenzhen in "白皮书统计的深圳各区AI企业分布里" or "for Shenzhen's
+    own AI sector" is what is asked about, in "深圳那份白皮书里" the publisher's city. (A
+    publisher's own name written alone, 达摩院认为…, names the report as the speaker.)"""
+    if _REPORT_AFTER.search(term) or not _is_place(term):
+        return False
+    text = " ".join(_QUOTED.sub(" ", question).lower().split())
+    for m in re.finditer(re.escape(" ".join(term.lower().split())), text):
+        after = _CLAUSE_END.split(text[m.end() : m.end() + NAMING_CHARS])[0]
+        if not _REPORT_AFTER.search(after):
+            return True
+    return False
+
+
+def _is_place(term: str) -> bool:
+    """Whether jieba's tagger reads `term` as one place name (深圳, 上海市)."""
+    from trendqa.tokens import warm_up
+
+    warm_up()
+    import jieba.posseg
+
+    pairs = list(jieba.posseg.cut(term.strip()))
+    return len(pairs) == 1 and pairs[0].flag == "ns"
+
+
 def entities(question: str, report_names: Sequence[str] = ()) -> tuple[str, ...]:
-    """The question's subject: proper names, quoted terms and years, minus report names."""
+    """The question's subject: proper names, quoted terms and years, minus report names —
+    but for a name it also writes apart from naming its report (`written_apart`): Shenzhen
+    of "深圳白皮书里，深圳有多少家人工智能企业？" is the subject, not only the publisher's
+    city. A report title's year is the title's."""
     found: list[str] = quoted_terms(question)
     # A year inside a quoted title names the title ('2023 top ten trends'), not the date
     # of what is asked.
@@ -831,14 +871,16 @@ def entities(question: str, report_names: Sequence[str] = ()) -> tuple[str, ...]
             continue
         if all(w in ROLE_WORDS for w in folded.split()):
             continue  # "the CEO of Tesla": the role asked for, not a subject
-        if any(_shares_name(term, n) for n in names):
+        if any(shares_name(term, n) for n in names) and (
+            _YEAR.fullmatch(term) or not written_apart(term, question)
+        ):
             continue  # naming the report is not naming the subject
         if folded not in (fold(o) for o in out):
             out.append(term)
     return tuple(out)
 
 
-def _shares_name(term: str, name: str) -> bool:
+def shares_name(term: str, name: str) -> bool:
     """Whether `term` is part of a report's `name` (folded), or the name part of it; a
     short Latin one (US, AI) as a whole word: "US" is no part of "industry association"."""
     folded = fold(term)

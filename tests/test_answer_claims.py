@@ -6500,3 +6500,31 @@ def test_a_place_asked_apart_from_its_reports_name_is_not_stated_by_the_reports_
     checker = ClaimChecker(asked, idf, 6.0, labels, reports=reports)
     (claim,) = checker.check_all(["基础层高质量数据集紧缺，智能芯片依赖进口。"], chosen, passages)
     assert not claim.supported and claim.check == "subject", claim.detail
+
+
+def test_a_sum_is_a_size_only_of_what_its_sentence_speaks_of() -> None:
+    # 规模 is stated by a sum in a sentence's own words — of the thing the question sizes:
+    # the third Big Fund's fundraising target is no size of China's core AI industry.
+    text = (
+        "核心判断: 中国半导体行业在 2023 年需要与时俱进的新一轮产业政策, 聚焦制造薄弱环节, "
+        "打造中国半导体行业的创新生态。\n\n典型事件: 历经调整后, 大基金二期加速投资步伐, "
+        "集中于芯片制造环节。大基金三期目标筹集 400 亿美元。\n"
+    )
+    chunk = Chunk("w1", text, Location("w.md", "w", 0, len(text), 1, 3), heading="看 DAO 2023 回顾")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    cited = [
+        (p, s) for p in passages for s in p.sentences if "核心判断" in s.text or "三期" in s.text
+    ]
+    labels = {"w.md": "看DAO2024：人工智能AI趋势 未尽研究"}
+    idf = {"核心产业": 5.0, "规模": 2.0, "大基金": 6.0, "半导体": 4.0}
+    asked = analyze("2023年中国人工智能核心产业规模是多少？", ReportNames({}))
+    checker = ClaimChecker(asked, idf, 6.0, labels)
+    (claim,) = checker.check_all(["2023年中国人工智能核心产业规模为400亿美元。"], cited, passages)
+    assert not claim.supported and claim.check == "attribute", claim.detail
+    # A sentence sizing the industry in its own words still states it.
+    text = "2023年，中国人工智能核心产业实现营收1751亿元。"
+    chunk = Chunk("s1", text, Location("s.md", "s", 0, len(text), 1, 1), heading="产业")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    chosen = [(p, s) for p in passages for s in p.sentences]
+    (claim,) = checker.check_all(["2023年中国人工智能核心产业规模为1751亿元。"], chosen, passages)
+    assert claim.supported, claim.detail

@@ -405,3 +405,20 @@ def test_a_scaled_figures_digits_written_out_at_another_scale_are_repaired(
     from trendqa.numbers import repair_scales
 
     assert repair_scales(answer, source) == repaired
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "states"),
+    [
+        # A sum is no count of deals…
+        ("Amazon invested 4 billion dollars in Anthropic.", "How many deals did Amazon do?", False),
+        ("亚马逊以40亿美元投资Anthropic。", "亚马逊做了多少笔AI投资？", False),
+        # …but the count is, and a sum answers a question about money however it counts.
+        ("Amazon did 12 AI deals.", "How many deals did Amazon do?", True),
+        ("亚马逊做了12笔AI投资。", "亚马逊做了多少笔AI投资？", True),
+        ("It raised 4 billion dollars.", "How many dollars did it raise?", True),
+        ("It raised 4 billion dollars.", "How much did it raise?", True),
+    ],
+)
+def test_a_sum_of_money_counts_no_things(text: str, question: str, states: bool) -> None:
+    assert states_form(text, "quantity", question) is states

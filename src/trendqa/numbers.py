@@ -459,6 +459,10 @@ def states_form(text: str, form: str, question: str = "") -> bool:
             text = _NAME_DIGITS.sub(" ", text)
             for n in find_numbers(_NAME_DIGITS.sub(" ", question)):
                 text = text.replace(n.text, " ")
+            if _ASKS_COUNT.search(question) and not _MONEY_WORD.search(question):
+                # A sum is no count: "how many deals did Amazon do?" is not answered by
+                # the US$4 billion it invested.
+                text = _ANY_AMOUNT.sub(" ", text)
         # A date is when, not how much: "2023年中，…响应容量位于前列" gives no capacity.
         return bool(_ANY_QUANTITY.search(_DATES.sub(" ", text)))
     return True
@@ -474,6 +478,13 @@ _ANY_AMOUNT = re.compile(
     r"\d[\d,.]*\s*(?:thousand|million|billion|trillion|[kmb]n?)?\s*"
     r"(?:yuan|dollars?|usd|rmb|euros?|pounds?|yen|hkd)\b",
     re.IGNORECASE,
+)
+# A question counting things, and one asking about money however it counts.
+_ASKS_COUNT = re.compile(
+    r"\bhow many\b|\bnumber of\b|(?:多少|几)[个家起笔项位名件款台辆次人所座部只条轮]", re.IGNORECASE
+)
+_MONEY_WORD = re.compile(
+    r"元|钱|资金|金额|\b(?:dollars?|yuan|rmb|usd|euros?|money|funding)\b|\$", re.IGNORECASE
 )
 # A name whose letters run into its digits: H100, GPT-4, A800 (not "iPhone 15", "10x").
 _NAME_DIGITS = re.compile(r"(?<![A-Za-z\d])[A-Za-z]+-?\d+[A-Za-z\d]*(?![A-Za-z\d])")

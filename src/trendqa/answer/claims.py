@@ -2096,9 +2096,29 @@ class ClaimChecker:
             context = self._attribute_context(p, s)
             if any(self._said(term, context) for term in attributes):
                 return ""
-            if any(states_measure(term, s.text) for term in attributes):
+            if any(
+                states_measure(term, s.text) and self._said(self._owner_of(term), context)
+                for term in attributes
+            ):
                 return ""
         return "、".join(attributes[:3])
+
+    def _owner_of(self, measure: str) -> str:
+        """What the question measures with `measure`: its last content word before it, past
+        the other things it asks (产业 of "中国人工智能核心产业规模", 市场 of "商用市场的增速
+        和规模"). A sum stands for a 规模 only in a sentence that speaks of that: "大基金三期
+        目标筹集400亿美元" is no size of China's core AI industry. '' when none comes before
+        it (the measure is then said by its figure alone)."""
+        question = fold(self.analysis.question)
+        at = question.find(measure)
+        if at <= 0:
+            return ""
+        words = [
+            w
+            for w in self._content_words(question[:at])
+            if w not in self._attribute_terms and w not in _MEASURED
+        ]
+        return words[-1] if words else ""
 
     def _attribute_context(self, passage: Passage, sentence: Sentence) -> str:
         """Where a sentence says what it speaks of: itself, its heading and its report's

@@ -6445,6 +6445,11 @@ def test_a_parts_answer_follows_the_answers_last_sentence_ended() -> None:
     )
     ended = answer("长度提升到 200 万字[2]。", "zh")
     assert _run_on(ended, "另一句[1]。") == "长度提升到 200 万字[2]。另一句[1]。"
+    # An answer of one list item is a list: the part's item goes on a line of its own.
+    from trendqa.answer.answerer import _listed
+
+    assert _listed("- The first exascale computer is JUPITER[1].")
+    assert _listed("- 甲[1]\n- 乙[2]") and not _listed("It reached 2 million characters[2]")
     en = answer("It reached 2 million characters[2]", "en")
     assert _run_on(en, "At launch it took 200,000[1].") == (
         "It reached 2 million characters[2]. At launch it took 200,000[1]."

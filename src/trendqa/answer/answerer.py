@@ -2660,7 +2660,7 @@ class Answerer:
         new = [c for c in added.citations if (c.n, c.start) not in known]
         if not added.answerable or not new:
             return answer
-        listed = "\n" in answer.text or "\n" in added.text
+        listed = any(_listed(t) for t in (answer.text, added.text))
         return replace(
             answer,
             text=f"{answer.text}\n{added.text}" if listed else _run_on(answer, added.text),
@@ -3430,6 +3430,11 @@ def _clause_for(clauses: Sequence[str], group: Sequence[str], reports: ReportNam
         if (named and named <= set(group)) or (not group and not named):
             return clause
     return ""
+
+
+def _listed(text: str) -> bool:
+    """Whether an answer's text is a list: lines, or a single item ("- …[1]")."""
+    return "\n" in text.strip() or LEAD_MARKER.match(text.lstrip()) is not None
 
 
 _TRAILING_MARKERS = re.compile(r"(?:\[\d+\])*\s*$")

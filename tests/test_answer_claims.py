@@ -6533,3 +6533,19 @@ def test_a_sum_is_a_size_only_of_what_its_sentence_speaks_of() -> None:
     chosen = [(p, s) for p in passages for s in p.sentences]
     (claim,) = checker.check_all(["2023年中国人工智能核心产业规模为1751亿元。"], chosen, passages)
     assert claim.supported, claim.detail
+
+
+def test_who_founded_it_is_said_with_any_word_for_founding() -> None:
+    # Asked who 创立 the company, the sentence says who 设立 it: the founding asked of.
+    text = "2015年8月，舒畅出资1000万元，设立了北京零壹空间科技有限公司。"
+    chunk = Chunk("r1", text, Location("n.md", "n", 0, len(text), 1, 1), heading="")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    chosen = [(p, s) for p in passages for s in p.sentences]
+    idf = {"零壹空间": 6.0, "舒畅": 6.0, "创立": 3.0, "设立": 3.0}
+    checker = ClaimChecker(analyze("零壹空间是谁创立的？", ReportNames({})), idf, 6.0, {})
+    (claim,) = checker.check_all(["舒畅"], chosen, passages)
+    assert claim.supported, claim.detail
+    # Asked when it went public, the founding sentence does not say.
+    checker = ClaimChecker(analyze("零壹空间是哪一年上市的？", ReportNames({})), idf, 6.0, {})
+    (claim,) = checker.check_all(["2015年"], chosen, passages)
+    assert not claim.supported, claim.detail

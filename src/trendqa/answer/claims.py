@@ -205,11 +205,16 @@ DEFINING = r"(?:是指|指的是|就是|意味着|定义为|即|是|指|[:：])"
 _DEFINING_AFTER = re.compile(rf"[”\"]?\s*(?:{DEFINING}|(?:is|are|refers? to|means)\b)")
 # A list item's marker: "- ", "• ", "* ".
 LEAD_MARKER = re.compile(r"^(?:[-*•·]\s*)+")
-# Words for one direction of change: asked how much something rose (进步, 增长), a sentence
-# saying it 提升 by so much answers it.
+# Words for one thing said in several ways: a direction of change (asked how much
+# something rose, 进步 or 增长, a sentence saying it 提升 by so much answers it), a
+# founding, a launch.
 _CHANGE_WORDS = (
     frozenset({"增长", "增加", "提升", "提高", "上升", "上涨", "进步", "增幅", "涨幅", "增速"}),
     frozenset({"下降", "减少", "降低", "下滑", "下跌", "回落", "降幅", "跌幅", "缩减"}),
+    # A founding and a launch, each in the words a report may write it with: "舒畅出资设立了
+    # 零壹空间" says who 创立 it.
+    frozenset({"创立", "创办", "创建", "设立", "成立", "组建", "建立", "创始"}),
+    frozenset({"发布", "推出", "上线", "亮相", "面世", "问世", "首发"}),
 )
 # What a report does with what it writes of: the question's verb for the report.
 _REPORTING = frozenset({

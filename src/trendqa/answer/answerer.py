@@ -3444,7 +3444,7 @@ def _run_on(answer: Answer, more: str) -> str:
     """`more` after the answer's text in one paragraph, the answer's last sentence ended
     first: "…达到200万字[2]。月之暗面…", not "…200万字[2] 月之暗面…"."""
     text = answer.text.rstrip()
-    body = text[: _TRAILING_MARKERS.search(text).start()]  # type: ignore[union-attr]
+    body = _TRAILING_MARKERS.sub("", text)
     zh = answer.language == "zh"
     if body and body[-1] not in "。.!！?？；;…":
         text += "。" if zh else "."

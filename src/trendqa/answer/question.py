@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Literal
 
 from trendqa.evidence import without_gloss
@@ -834,6 +834,7 @@ def written_apart(term: str, question: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1024)
 def _is_place(term: str) -> bool:
     """Whether jieba's tagger reads `term` as one place name (深圳, 上海市)."""
     from trendqa.tokens import warm_up
@@ -849,7 +850,7 @@ def entities(question: str, report_names: Sequence[str] = ()) -> tuple[str, ...]
     """The question's subject: proper names, quoted terms and years, minus report names —
     but for a name it also writes apart from naming its report (`written_apart`): Shenzhen
     of "深圳白皮书里，深圳有多少家人工智能企业？" is the subject, not only the publisher's
-    city. A report title's year is the title's."""
+    city."""
     found: list[str] = quoted_terms(question)
     # A year inside a quoted title names the title ('2023 top ten trends'), not the date
     # of what is asked.
@@ -871,9 +872,7 @@ def entities(question: str, report_names: Sequence[str] = ()) -> tuple[str, ...]
             continue
         if all(w in ROLE_WORDS for w in folded.split()):
             continue  # "the CEO of Tesla": the role asked for, not a subject
-        if any(shares_name(term, n) for n in names) and (
-            _YEAR.fullmatch(term) or not written_apart(term, question)
-        ):
+        if any(shares_name(term, n) for n in names) and not written_apart(term, question):
             continue  # naming the report is not naming the subject
         if folded not in (fold(o) for o in out):
             out.append(term)

@@ -2102,11 +2102,16 @@ class ClaimChecker:
             if any(self._said(term, context) for term in attributes):
                 return ""
             if any(
-                states_measure(term, s.text) and self._said(self._owner_of(term), context)
+                states_measure(term, s.text) and self._said(self._owners[term], context)
                 for term in attributes
             ):
                 return ""
         return "、".join(attributes[:3])
+
+    @cached_property
+    def _owners(self) -> dict[str, str]:
+        """`_owner_of` each attribute term: worked out once, not per claim and sentence."""
+        return {term: self._owner_of(term) for term in self._attribute_terms}
 
     def _owner_of(self, measure: str) -> str:
         """What the question measures with `measure`: its last content word before it, past

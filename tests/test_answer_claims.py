@@ -6549,3 +6549,28 @@ def test_who_founded_it_is_said_with_any_word_for_founding() -> None:
     checker = ClaimChecker(analyze("零壹空间是哪一年上市的？", ReportNames({})), idf, 6.0, {})
     (claim,) = checker.check_all(["2015年"], chosen, passages)
     assert not claim.supported, claim.detail
+
+
+def test_a_tables_source_line_names_who_gathered_its_figures_not_whose_they_are() -> None:
+    # A table of battery routes ends with its source line, which names a maker. Asked for
+    # that maker's aircraft's range, the table's 3400km is the hydrogen column's, not the
+    # maker's: a source line says who gathered the figures, neither the one after the cited
+    # row nor anywhere in the passage. The same row under a heading naming the maker is.
+    rows = "路线\t锂电池\t氢燃料电池\n飞行航程\t最长达~ 1600km\t最长达~ 3400km\n"
+    source = "来源: Lilium Battery Webinar, 2023年11月\n"
+    idf = {"lilium": 7.0, "航程": 5.0, "飞行": 3.0, "氢": 5.0, "电池": 4.0}
+    asked = analyze("Lilium的飞行航程是多少？", ReportNames(REPORTS))
+
+    def check(text: str, heading: str) -> ClaimResult:
+        chunk = Chunk("e1", text, Location("t.md", "t", 0, len(text), 1, 4), heading=heading)
+        passages = number_passages([Hit(chunk, 1, 1.0)])
+        chosen = [(p, s) for p in passages for s in p.sentences if "3400" in s.text]
+        (result,) = ClaimChecker(asked, idf, 6.0, {}).check_all(
+            ["Lilium的飞行航程最长达3400km。"], chosen, passages
+        )
+        return result
+
+    gathered = check(rows + source, "动力电池技术路线")
+    assert not gathered.supported and gathered.check == "subject", gathered.detail
+    owned = check(rows + source, "Lilium 动力电池路线")
+    assert owned.supported, owned.detail

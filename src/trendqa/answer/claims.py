@@ -2293,12 +2293,18 @@ class ClaimChecker:
             # a year in 《看DAO2024》 is no evidence that a sentence states "2024".
             return fold(f"{heading} {_read(passage, sentence)}")
         if wide:
-            body = chunk.text
+            # Not its source lines: "来源: Lilium Battery Webinar" says who gathered a
+            # table's figures, not whose they are, nor the year they measure.
+            body = _without_sources(chunk.text)
             heading = chunk.heading or ""
         else:
             # The sentence, the two before it (a subject named once, then "其…") and the
-            # one after it.
-            after = [s.text for s in passage.sentences if s.id > sentence.id][:1]
+            # one after it — not a table's source line.
+            after = [
+                s.text
+                for s in passage.sentences
+                if s.id > sentence.id and not _SOURCE_LINE.match(s.text)
+            ][:1]
             body = " ".join((self._before(passage, sentence, 2), sentence.text, *after))
         return fold(f"{named} {chunk.title} {heading} {body}")
 
@@ -2721,6 +2727,13 @@ def _columns_named(text: str, names: dict[str, str]) -> set[str]:
     folded = fold(text)
     named = {h for h, n in names.items() if len(n) >= 2 and n in folded}
     return {h for h in named if not any(names[h] in names[o] != names[h] for o in named)}
+
+
+def _without_sources(text: str) -> str:
+    """`text` less its source lines ("来源：…", "Source: …")."""
+    if not _SOURCE_LINE.search(text):
+        return text
+    return "\n".join(line for line in text.split("\n") if not _SOURCE_LINE.match(line))
 
 
 def _read(passage: Passage, sentence: Sentence, *, whole: bool = False) -> str:

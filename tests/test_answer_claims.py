@@ -6574,3 +6574,26 @@ def test_a_tables_source_line_names_who_gathered_its_figures_not_whose_they_are(
     assert not gathered.supported and gathered.check == "subject", gathered.detail
     owned = check(rows + source, "Lilium 动力电池路线")
     assert owned.supported, owned.detail
+
+
+def test_a_deadline_is_stated_by_the_end_of_a_span() -> None:
+    # "报名截止时间" asks when sign-up ends; "…至2022年8月10日18时前" says it as a span's end,
+    # with no 截止 written. A sentence giving only when sign-up opens does not say it.
+    ends = "2022年下半年应征报名时间为2021年12月1日至2022年8月10日18时前。"
+    opens = "2022年下半年应征报名于2022年7月1日开始。"
+    chunks = [
+        Chunk("z1", ends, Location("t.md", "t", 0, len(ends), 1, 1), heading="征兵报名时间"),
+        Chunk("z2", opens, Location("u.md", "u", 0, len(opens), 1, 1), heading="征兵报名时间"),
+    ]
+    passages = number_passages([Hit(c, i, 1.0) for i, c in enumerate(chunks, 1)])
+    asked = analyze("2022年下半年征兵报名截止时间是什么时候", ReportNames(REPORTS))
+    idf = {"征兵": 5.0, "报名": 4.0, "截止": 4.0, "应征": 5.0, "开始": 2.0}
+    checker = ClaimChecker(asked, idf, 5.0, {})
+    (end,) = checker.check_all(
+        ["2022年8月10日18时前"], [(passages[0], passages[0].sentences[0])], passages
+    )
+    (start,) = checker.check_all(
+        ["2022年7月1日"], [(passages[1], passages[1].sentences[0])], passages
+    )
+    assert end.supported, end.detail
+    assert not start.supported and start.check == "attribute", start.detail

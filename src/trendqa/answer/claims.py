@@ -216,6 +216,12 @@ _CHANGE_WORDS = (
     frozenset({"创立", "创办", "创建", "设立", "成立", "组建", "建立", "创始"}),
     frozenset({"发布", "推出", "上线", "亮相", "面世", "问世", "首发"}),
 )
+# A deadline, asked as 截止 (截止时间, 报名截止): a report writes it as 截至/截止, or as the
+# end of a span ("2021年12月1日至2022年8月10日18时前", "到月底为止", "8月10日前").
+_DEADLINE_TERMS = frozenset({"截止", "截至"})
+_ENDS_BY = re.compile(
+    r"截[止至]|为止|[至到][^，。；！？,;]{1,24}?(?:前|止)|[日时点月年]前|之前|以前"
+)
 # What a report does with what it writes of: the question's verb for the report.
 _REPORTING = frozenset({
     "展示", "介绍", "提到", "提及", "指出", "认为", "记录", "记载", "列举",
@@ -2194,6 +2200,8 @@ class ClaimChecker:
         family = next((f for f in _CHANGE_WORDS if term in f), frozenset())
         if any(word in folded_context for word in family):
             return True  # "进步了多少" is answered by what "提升了40%" states
+        if term in _DEADLINE_TERMS and _ENDS_BY.search(folded_context):
+            return True
         if han_share(term) < 1:
             # A Latin name is written with or without its hyphen (GPT-4, GPT4).
             return _UNHYPHENATED.sub("", term) in _UNHYPHENATED.sub("", folded_context)

@@ -6597,3 +6597,37 @@ def test_a_deadline_is_stated_by_the_end_of_a_span() -> None:
     )
     assert end.supported, end.detail
     assert not start.supported and start.check == "attribute", start.detail
+
+
+def test_a_translation_that_loses_the_name_it_asks_of_keeps_the_readers_name(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # "the hand on Figure's humanoid robot" was translated 图中的机器人手 ("the robot hand
+    # in the figure"): the company became a picture, the translation asked of no subject,
+    # and Tesla's hand answered for Figure's. A translation asking of no subject where the
+    # reader named one in Latin script keeps the reader's name as its subject; one that
+    # writes its subject answers as before.
+    root = tmp_path / "robots"
+    root.mkdir()
+    text = "# 人形机器人\n\n## 灵巧手\n\n特斯拉人形机器人灵巧手有6个执行器，可实现11个自由度。\n"
+    (root / "robots.md").write_text(text, encoding="utf-8")
+    others = "# 初创公司\n\nFigure、Agility等初创公司也发布了人形机器人，其灵巧手尚未公布参数。\n"
+    (root / "startups.md").write_text(others, encoding="utf-8")
+    (root / "cities.md").write_text(CITIES, encoding="utf-8")  # so that Figure is a rare word
+    ingest_paths(settings, [root], loader=fake_loader)
+    glossary = {"freedom": "自由度", "robot": "机器人", "tesla": "特斯拉", "hand": "灵巧手"}
+    searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary=glossary))[0]
+    hand = "特斯拉人形机器人灵巧手有6个执行器，可实现11个自由度。"
+    en = "Tesla's humanoid robot hand has 6 actuators and 11 degrees of freedom."
+    lost = model(hand, "11个自由度", question="图中的机器人手有多少自由度？", translations=[en])
+    answer = Answerer(searcher, lost).ask(
+        "How many degrees of freedom does the hand on Figure's humanoid robot have?", AskOptions()
+    )
+    assert not answer.answerable and "Figure" in answer.reason, answer.reason
+    kept = model(
+        hand, "11个自由度", question="特斯拉人形机器人的手有多少自由度？", translations=[en]
+    )
+    answer = Answerer(searcher, kept).ask(
+        "How many degrees of freedom does the hand on Tesla's humanoid robot have?", AskOptions()
+    )
+    assert answer.answerable, answer.reason

@@ -567,7 +567,20 @@ class Answerer:
         names of: a word read only as some proper noun (全自动 of "Baidu's fully driverless
         fleet") that the question does not write and that translates none of its own
         subjects (cosine below `QUOTE_TRANSLATED`). Held as a subject, it refuses every
-        sentence that writes the thing otherwise (全无人自动驾驶)."""
+        sentence that writes the thing otherwise (全无人自动驾驶).
+
+        And a translation that asks of no subject where the reader named one in Latin
+        script ("the hand on Figure's humanoid robot" translated "图中的机器人手") lost
+        what it asks about: the reader's names are its subjects still."""
+        if not [e for e in inner.entities if not _YEAR.fullmatch(e)]:
+            lost = tuple(
+                e
+                for e in analysis.entities
+                if not _YEAR.fullmatch(e)
+                and not han_share(e)
+                and fold(e) not in fold(inner.question)
+            )
+            return (*inner.entities, *lost)
         nouns = other_proper_nouns(inner.question)
         loose = [e for e in inner.entities if e in nouns and fold(e) not in fold(analysis.question)]
         if not loose or self.searcher.embedder is None:

@@ -347,3 +347,25 @@ def test_a_role_asked_for_is_no_subject() -> None:
     # chief executive need not write "CEO".
     assert entities("Who is the CEO of Tesla in 2021?") == ("2021", "Tesla")
     assert "NFL" in entities("Who is the president of the NFL?")
+
+
+def test_a_hyphenated_name_in_a_chinese_question_is_one_name() -> None:
+    # "Fei-Fei Li的VoxPoser" (a translation keeping the reader's Latin names): jieba cut
+    # the name at its hyphen into Fei and Li, two subjects no sentence writes.
+    assert entities("报告说，Fei-Fei Li的 VoxPoser系统有哪些能力？") == (
+        "Fei-Fei Li",
+        "VoxPoser",
+    )
+    assert entities("Jean-Claude Van Damme说了什么？") == ("Jean-Claude Van Damme",)
+    assert entities("GPT-4和Claude-2有什么不同？") == ("GPT-4", "Claude-2")
+
+
+def test_a_plural_pointed_at_is_asked_for_as_a_list() -> None:
+    # "…showed some emergent abilities. What are they?" asks for each ability: read as a
+    # definition, its answer could name six sentences, too few for four items and their
+    # lead. "What are LLMs?" still asks what something is.
+    question = "VoxPoser showed some emergent abilities. What are they?"
+    assert question_type(question) == "list"
+    assert question_type("这些措施分别是什么？") == "list"
+    assert question_type("What are LLMs?") == "definition"
+    assert question_type("三家公司的市值分别是多少？") == "number"

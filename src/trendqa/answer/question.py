@@ -96,6 +96,10 @@ _LIST = re.compile(
     r"types|kinds|points|courses|stages|challenges|drivers|applications|characteristics|"
     r"features|traits|properties|components|modules|elements|principles|risks|sectors|"
     r"scenarios|technologies|companies|products)\b|"
+    # A plural named before and asked for by pointing at it: "…showed some emergent
+    # abilities. What are they?", "这些措施分别是什么".
+    r"\bwhat (?:are|were) (?:they|these|those|them)\b|(?:它们|这些|那些)[^？?，,。]{0,8}是什么|"
+    r"分别是什么|"
     # A count and a plural noun: "which seven companies", "the four US agencies".
     r"\b(?:two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:[\w-]+\s+){0,2}"
     r"[a-z-]+(?<!s)s\b",
@@ -738,6 +742,9 @@ _QUOTED = re.compile(
     r"|‘([^‘’]{2,40})’"
 )
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
+_HYPHENATED_NAME = re.compile(
+    r"(?<![A-Za-z0-9])[A-Z][a-z]+(?:-[A-Z]?[a-z]+)+(?:\s+[A-Z][a-z]+)*(?![A-Za-z0-9])"
+)
 _EN_NAME = re.compile(r"\b(?:[A-Z][\w\-+.]*[A-Za-z0-9+]|[A-Z]{2,}\w*)(?:\s+[A-Z][\w\-+.]*)*")
 
 
@@ -856,7 +863,12 @@ def entities(question: str, report_names: Sequence[str] = ()) -> tuple[str, ...]
     # of what is asked.
     found += [m.group(1) for m in _YEAR.finditer(_QUOTED.sub(" ", question))]
     if detect_language(question) == "zh":
-        found += [_with_version(n, question) for n in _chinese_names(question)]
+        # A hyphenated Latin name is one name ("Fei-Fei Li的VoxPoser"): jieba cuts it at
+        # the hyphen into words that name no one.
+        joined = [m.group(0) for m in _HYPHENATED_NAME.finditer(question)]
+        pieces = {w for n in joined for w in re.split(r"[\s\-]+", n)}
+        found += [_with_version(n, question) for n in joined]
+        found += [_with_version(n, question) for n in _chinese_names(question) if n not in pieces]
     else:
         found += [
             _with_version(name, question)

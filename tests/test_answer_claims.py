@@ -6101,6 +6101,14 @@ def test_an_enumeration_is_a_run_of_exactly_that_many_names() -> None:
     ]
     # Clauses are no names: "2023年" and "售价3499美元" around a clause.
     assert enumeration("2023年，苹果发布了Vision Pro，售价3499美元。", 3) == []
+    # A run after 如, its clause set off by a half-width comma as a PDF's text writes it.
+    wide = "结合后的适用领域会十分广泛, 如娱乐、社交、身份识别、疲劳干预、个性化学习等。"
+    assert enumeration(wide, 5) == ["娱乐", "社交", "身份识别", "疲劳干预", "个性化学习"]
+    assert enumeration("通过使用1,100家企业的数据、模型和算力，成本下降。", 3) == [
+        "1,100家企业的数据",
+        "模型",
+        "算力",
+    ]
 
 
 QUANTUM = (

@@ -499,9 +499,11 @@ _ENUM_LEAD = re.compile(
     r"^.*?(?:包括|包含|例如|比如|分别是|分别为|[：:]|\b(?:including|such as|are|were|include)\b)\s*"
     # The means a clause enumerates: "通过使用工业级COTS器件、批量生产和可回收技术，…".
     r"|^(?:通过|借助|凭借|依靠|得益于)(?:使用|采用|利用)?"
+    # "…适用领域会十分广泛, 如娱乐、社交、…": the run after 如 at its clause's start.
+    r"|^(?:如|诸如|像是)(?=\S)"
 )
 # Where a Chinese text enumerates with 、, a full-width comma ends a clause, not an item.
-_CLAUSE_END = re.compile(r"\s*[，；;]\s*")
+_CLAUSE_END = re.compile(r"\s*(?:[，；;]|,(?!\d))\s*")
 # Words no name is made of, which a clause has: 这些公司之间有什么共同点.
 _CLAUSE_TEXT = "是 有 在 了 将 被 把 这些 那些 什么 之间 我们 它们 他们 其中"
 _CLAUSE_WORDS = frozenset(_CLAUSE_TEXT.split())

@@ -1447,6 +1447,19 @@ def test_a_translation_that_keeps_the_reports_name_is_asked_once(ask) -> None:  
     assert answer.answered_as == kept and answer.answerable, answer.reason
 
 
+def test_a_word_a_translation_wrote_for_a_reports_name_is_no_subject(ask) -> None:  # type: ignore[no-untyped-def]
+    # "What is the memory wall that Kan DAO talks about?" was translated "卡达说的“内存墙”是
+    # 什么？": the report's name became a place, held as a subject, and the report's own
+    # definition was dropped for not naming it. Where a translation loses a report's name,
+    # a word it names that the question does not write, and that translates none of the
+    # question's own subjects, is no subject.
+    question = Q_SHANGHAI[:-1] + ", according to the Bing Association white paper?"
+    lost = "冰岛认为，" + ZH_SHANGHAI
+    gen = model(SHANGHAI_ZH, "上海市人工智能企业数量", question=lost, translations=[SHANGHAI_EN])
+    answer = ask(gen, question)
+    assert answer.answered_as == lost and answer.answerable, answer.reason
+
+
 def test_an_english_translation_is_asked_for_in_latin_script_from_the_first_request(ask) -> None:  # type: ignore[no-untyped-def]
     # Left free, the small default model keeps a Chinese word now and then ("grid潮流")
     # and the whole translation was asked again: the grammar holds the first one to Latin.

@@ -571,7 +571,10 @@ class Answerer:
 
         And a translation that asks of no subject where the reader named one in Latin
         script ("the hand on Figure's humanoid robot" translated "图中的机器人手") lost
-        what it asks about: the reader's names are its subjects still."""
+        what it asks about: the reader's names are its subjects still. Where the
+        translation lost the name of a report the question names ("Kan DAO" written 卡达),
+        any word it names that the question does not write may be that name in the model's
+        words, and is held to the same test."""
         if not [e for e in inner.entities if not _YEAR.fullmatch(e)]:
             lost = tuple(
                 e
@@ -582,6 +585,8 @@ class Answerer:
             )
             return (*inner.entities, *lost)
         nouns = other_proper_nouns(inner.question)
+        if set(analysis.docs) - set(inner.docs):
+            nouns |= {e for e in inner.entities if not _YEAR.fullmatch(e)}
         loose = [e for e in inner.entities if e in nouns and fold(e) not in fold(analysis.question)]
         if not loose or self.searcher.embedder is None:
             return inner.entities

@@ -358,6 +358,10 @@ def test_a_hyphenated_name_in_a_chinese_question_is_one_name() -> None:
     )
     assert entities("Jean-Claude Van Damme说了什么？") == ("Jean-Claude Van Damme",)
     assert entities("GPT-4和Claude-2有什么不同？") == ("GPT-4", "Claude-2")
+    # A product's model name, capitals and all: TRX-Hand, not Hand; EH216-S, not EH216.
+    assert entities("特斯拉Optimus的灵巧手和TRX-Hand有什么不同？")[-1] == "TRX-Hand"
+    assert "EH216-S" in entities("亿航EH216-S无人驾驶eVTOL的售价是多少？")
+    assert "RISC-V" in entities("Meta自研RISC-V架构AI加速芯片叫什么名字？")
 
 
 def test_a_plural_pointed_at_is_asked_for_as_a_list() -> None:

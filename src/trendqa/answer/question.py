@@ -743,7 +743,7 @@ _QUOTED = re.compile(
 )
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 _HYPHENATED_NAME = re.compile(
-    r"(?<![A-Za-z0-9])[A-Z][a-z]+(?:-[A-Z]?[a-z]+)+(?:\s+[A-Z][a-z]+)*(?![A-Za-z0-9])"
+    r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]*(?:-[A-Za-z][A-Za-z0-9]*)+(?:\s+[A-Z][a-z]+)*(?![A-Za-z0-9])"
 )
 _EN_NAME = re.compile(r"\b(?:[A-Z][\w\-+.]*[A-Za-z0-9+]|[A-Z]{2,}\w*)(?:\s+[A-Z][\w\-+.]*)*")
 
@@ -867,8 +867,9 @@ def entities(question: str, report_names: Sequence[str] = ()) -> tuple[str, ...]
         # the hyphen into words that name no one.
         joined = [m.group(0) for m in _HYPHENATED_NAME.finditer(question)]
         pieces = {w for n in joined for w in re.split(r"[\s\-]+", n)}
-        found += [_with_version(n, question) for n in joined]
-        found += [_with_version(n, question) for n in _chinese_names(question) if n not in pieces]
+        named = [*joined, *(n for n in _chinese_names(question) if n not in pieces)]
+        named.sort(key=question.find)  # as the question writes them
+        found += [_with_version(n, question) for n in named]
     else:
         found += [
             _with_version(name, question)

@@ -6652,3 +6652,30 @@ def test_a_translation_that_loses_the_name_it_asks_of_keeps_the_readers_name(
         "How many degrees of freedom does the hand on Tesla's humanoid robot have?", AskOptions()
     )
     assert answer.answerable, answer.reason
+
+
+def test_a_held_claims_clause_stating_nothing_its_sentence_says_is_dropped() -> None:
+    # A table row says what each era's protocol was; the model's claim copies it and adds
+    # "这种技术更先进和高效", which the row never says. Most of the claim is stated, so it
+    # was held whole; the added clause is now dropped and the rest shown. A clause that
+    # says what the row says in part ("采用专用芯片") stays.
+    row = "2022年\t借鉴地面蜂窝通信协议研发专用卫星通信协议\t专用芯片\t业务融合"
+    chunk = Chunk("s1", row, Location("t.md", "t", 0, len(row), 1, 1), heading="手机直连卫星")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    chosen = [(p, s) for p in passages for s in p.sentences]
+    asked = analyze("2022年以来手机直连卫星借鉴什么研发通信协议？", ReportNames(REPORTS))
+    idf = {"蜂窝": 6.0, "协议": 4.0, "专用": 4.0, "卫星": 4.0, "先进": 3.0, "高效": 3.0}
+    checker = ClaimChecker(asked, idf, 6.0, {})
+    held, added = checker.check_all(
+        ["2022年以来借鉴地面蜂窝通信协议研发专用卫星通信协议，这种技术更先进和高效。"],
+        chosen,
+        passages,
+    )
+    assert held.supported and held.text == "2022年以来借鉴地面蜂窝通信协议研发专用卫星通信协议"
+    assert not added.supported and added.check == "content", added
+    (whole,) = checker.check_all(
+        ["2022年以来借鉴地面蜂窝通信协议研发专用卫星通信协议，并采用专用芯片。"],
+        chosen,
+        passages,
+    )
+    assert whole.supported and "专用芯片" in whole.text

@@ -59,6 +59,9 @@ from trendqa.tokens import STOPWORDS, known_word, tokenize, words
 CLAIM_COVERAGE = 0.5
 # Why a claim fails that says nothing but the question's own words.
 RESTATES = "it only restates the question"
+# Why a clause of a held claim is dropped, and how many words it must have to be checked.
+UNSTATED_CLAUSE = "no word of this clause is in its sentences or the question"
+UNSTATED_WORDS = 2
 # Cosine between an English claim and the Chinese sentence it rests on (EmbeddingGemma).
 CLAIM_SIMILARITY = 0.35
 # What a claim adds to the question (its words the question does not have) must be its
@@ -720,6 +723,17 @@ class ClaimChecker:
         for i, claim in enumerate(claims):
             result = self.check(claim, chosen, passages, sims[i] if sims else None)
             if result.supported:
+                trimmed = self._stated_clauses(claim, result)
+                if trimmed is not None:
+                    kept, dropped = trimmed
+                    again = self.check(kept, chosen, passages)
+                    if again.supported:
+                        out.extend(self._each_answer(kept, again, chosen, passages))
+                        out.extend(
+                            ClaimResult(d, result.evidence, False, "content", UNSTATED_CLAUSE)
+                            for d in dropped
+                        )
+                        continue
                 out.extend(self._each_answer(claim, result, chosen, passages))
                 continue
             subject = result.check == "subject"
@@ -744,6 +758,42 @@ class ClaimChecker:
                     continue
             out.append(result)
         return out
+
+    def _stated_clauses(self, claim: str, result: ClaimResult) -> tuple[str, list[str]] | None:
+        """A held claim less its clauses after the first that state nothing its sentences
+        or the question say — no word of theirs is written there ("…专用卫星通信协议，这种
+        技术更先进和高效" cited to a table row that calls it neither) — with those clauses;
+        None when every clause says something stated. A claim is held as a whole when most
+        of its words are stated; a clause the model added of its own is not, whatever the
+        rest of the claim states. Across languages words cannot be looked up: not checked."""
+        if any(_cross_lingual(claim, s.text) for _p, s in result.evidence):
+            return None
+        parts = clauses(claim)
+        if len(parts) < 2:
+            return None
+        own = " ".join(self._context(p, s, wide=False) for p, s in result.evidence)
+        dropped = []
+        for part in parts[1:]:
+            words = [
+                t
+                for t in tokenize(part)
+                if len(t) > 1 and not find_numbers(t) and fold(t) not in STOPWORDS
+            ]
+            if len(words) < UNSTATED_WORDS:
+                continue
+            if not any(_holds(own, w) or _holds(self._question, w) for w in words):
+                dropped.append(part)
+        if not dropped:
+            return None
+        kept = claim
+        for part in dropped:
+            at = kept.find(part)
+            if at < 0:
+                return None
+            before = kept[:at].rstrip(" ，,；;")
+            kept = before + kept[at + len(part) :]
+        kept = kept.strip(" ，,；;")
+        return (kept, dropped) if kept else None
 
     def _each_named(self, parts: Sequence[str]) -> bool:
         """Whether each clause names a subject of the question, no two the same one."""

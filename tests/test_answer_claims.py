@@ -6679,3 +6679,35 @@ def test_a_held_claims_clause_stating_nothing_its_sentence_says_is_dropped() -> 
         passages,
     )
     assert whole.supported and "专用芯片" in whole.text
+
+
+def test_an_answer_copied_from_shown_sentences_is_read_from_them_whatever_it_cites(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # The model answered "JPEG AI旨在…。JPEG AI的主要动机是…" word for word from two
+    # sentences of the coding passage, but numbered two sentences of a speech on AI risk:
+    # the cited passages lack the question's terms, and the answer was refused. Each of
+    # its sentences copies a shown one: it is checked against those, and holds.
+    root = tmp_path / "media"
+    root.mkdir()
+    coding = (
+        "# 视频编码\n\n## 神经网络编码\n\n"
+        "例如JPEG AI的主要动机是基于深度神经网络的工具在图像编码任务中的出色性能。"
+        "JPEG AI旨在开发一种图像编码标准，以满足云存储和媒体分发等应用的需求。\n"
+    )
+    speech = "# 演讲\n\n最后，AI能力的提升也伴随着风险的扩大。我们要把握应用方向。\n"
+    (root / "coding.md").write_text(coding, encoding="utf-8")
+    (root / "speech.md").write_text(speech, encoding="utf-8")
+    (root / "cities.md").write_text(CITIES, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary=GLOSSARY))[0]
+    copied = (
+        "JPEG AI旨在开发一种图像编码标准，以满足云存储和媒体分发等应用的需求。"
+        "JPEG AI的主要动机是基于深度神经网络的工具在图像编码任务中的出色性能。"
+    )
+    gen = model(copied, "风险的扩大", "把握应用方向")
+    answer = Answerer(searcher, gen).ask(
+        "JPEG AI图像编码标准旨在满足哪些需求？主要动机是什么？", AskOptions()
+    )
+    assert answer.answerable, answer.reason
+    assert {c.doc for c in answer.citations} == {"coding.md"}

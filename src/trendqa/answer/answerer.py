@@ -1944,9 +1944,17 @@ class Answerer:
         held = self._quoted(base, analysis, _beside(base, chosen), f"quoted: {why}")
         if held is not None:
             return held
+        if copied and text:
+            # An answer each of whose sentences copies a shown sentence word for word was
+            # read from those sentences, whatever the model numbered ("JPEG AI旨在…。JPEG
+            # AI的主要动机是…", citing two sentences of another passage).
+            sources = _copied_sources(text, base.passages)
+            if sources and any(e not in chosen for e in sources):
+                again = self._check(base, analysis, sources, text)
+                if again.answerable:
+                    return again
+            return replace(base, reason=why)
         echo = self._checker(analysis).echoed(text, base.passages) if text else None
-        if echo is not None and copied and not _copies(text, echo[1].text):
-            echo = None
         if echo is not None and echo not in chosen:
             again = self._check(base, analysis, [echo], text)
             if again.answerable:
@@ -3216,6 +3224,23 @@ def _copies(answer: str, sentence: str) -> bool:
         0, len(folded), 0, len(own)
     )
     return match.size >= COPIED_SHARE * len(folded)
+
+
+def _copied_sources(
+    answer: str, passages: Sequence[Passage]
+) -> list[tuple[Passage, Sentence]] | None:
+    """The shown sentence each sentence of `answer` copies (`_copies`), in order; None
+    when one copies none."""
+    out: list[tuple[Passage, Sentence]] = []
+    for claim in split_claims(answer):
+        found = next(
+            ((p, s) for p in passages for s in p.sentences if _copies(claim, s.text)), None
+        )
+        if found is None:
+            return None
+        if found not in out:
+            out.append(found)
+    return out or None
 
 
 def _repeated(piece: str, text: str) -> bool:

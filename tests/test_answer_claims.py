@@ -6711,3 +6711,20 @@ def test_an_answer_copied_from_shown_sentences_is_read_from_them_whatever_it_cit
     )
     assert answer.answerable, answer.reason
     assert {c.doc for c in answer.citations} == {"coding.md"}
+
+
+def test_an_acronym_after_a_name_names_no_variant_of_it() -> None:
+    # "该集群…采用48颗算能科技SG2042 RISC-V SoC 64核CPU芯片": once RISC-V was read as one
+    # name, "So" of SoC was taken for a variant (as Turbo of GPT-4 Turbo), and the cluster's
+    # 3072 cores were refused as another subject's. A variant is a whole capitalised word.
+    text = "该集群共有3072核，采用48颗算能科技SG2042 RISC-V SoC 64核CPU芯片。"
+    chunk = Chunk("c1", text, Location("t.md", "t", 0, len(text), 1, 1), heading="RISC-V集群")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    chosen = [(p, s) for p in passages for s in p.sentences]
+    asked = analyze("国内首台RISC-V服务器集群有多少核？", ReportNames(REPORTS))
+    idf = {"risc-v": 6.0, "集群": 4.0, "sg2042": 7.0, "服务器": 3.0}
+    (cores,) = ClaimChecker(asked, idf, 6.0, {}).check_all(
+        ["该集群共有3072核，采用48颗SG2042 RISC-V SoC芯片。"], chosen, passages
+    )
+    assert cores.supported, cores.detail
+    assert claims_module._variant_of("GPT-4", "OpenAI发布GPT-4 Turbo，允许用户上传资料") == "Turbo"

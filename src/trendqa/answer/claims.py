@@ -2544,7 +2544,7 @@ _LATIN_ENTITY = re.compile(r"[A-Za-z][A-Za-z0-9\-.+ ]*")
 _VARIANT_WORD = re.compile(
     r"[\s\-]?(?!(?:Technolog(?:y|ies)|Inc|Corp(?:oration)?|Ltd|Limited|Group|Holdings?|"
     r"Company|Co|Labs?|Robotics|Systems|Industries|Dynamics|Motors|Electronics)\b)"
-    r"([A-Z][a-z]+)(?![a-z])"
+    r"([A-Z][a-z]+)(?![A-Za-z0-9])"
 )
 
 

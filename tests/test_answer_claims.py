@@ -40,6 +40,7 @@ from trendqa.answer.context import (
     numbered_run,
 )
 from trendqa.answer.question import (
+    QuestionAnalysis,
     ReportNames,
     asks_definition,
     defined_terms,
@@ -6580,9 +6581,9 @@ def test_a_tables_source_line_names_who_gathered_its_figures_not_whose_they_are(
     rows = "路线\t锂电池\t氢燃料电池\n飞行航程\t最长达~ 1600km\t最长达~ 3400km\n"
     source = "来源: Lilium Battery Webinar, 2023年11月\n"
     idf = {"lilium": 7.0, "航程": 5.0, "飞行": 3.0, "氢": 5.0, "电池": 4.0}
-    asked = analyze("Lilium的飞行航程是多少？", ReportNames(REPORTS))
+    range_of = analyze("Lilium的飞行航程是多少？", ReportNames(REPORTS))
 
-    def check(text: str, heading: str) -> ClaimResult:
+    def check(text: str, heading: str, asked: QuestionAnalysis = range_of) -> ClaimResult:
         chunk = Chunk("e1", text, Location("t.md", "t", 0, len(text), 1, 4), heading=heading)
         passages = number_passages([Hit(chunk, 1, 1.0)])
         chosen = [(p, s) for p in passages for s in p.sentences if "3400" in s.text]
@@ -6595,6 +6596,22 @@ def test_a_tables_source_line_names_who_gathered_its_figures_not_whose_they_are(
     assert not gathered.supported and gathered.check == "subject", gathered.detail
     owned = check(rows + source, "Lilium 动力电池路线")
     assert owned.supported, owned.detail
+    # Asked what a source found ("according to the Hugging Face study"), the line
+    # crediting it is what ties the figures to it.
+    study = (
+        "千次图片生成所带来的能耗强度，是千次文本分类的近1500倍。\n来源：Hugging Face 研究团队\n"
+    )
+    found = analyze(
+        "根据Hugging Face的研究，图片生成的能耗是文本分类的多少倍？", ReportNames(REPORTS)
+    )
+    chunk = Chunk("h1", study, Location("h.md", "h", 0, len(study), 1, 2), heading="能耗")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    chosen = [(p, s) for p in passages for s in p.sentences if "1500" in s.text]
+    idf = {"hugging": 7.0, "face": 6.0, "能耗": 5.0, "图片": 3.0, "文本分类": 5.0}
+    (credited,) = ClaimChecker(found, idf, 6.0, {}).check_all(
+        ["图片生成的能耗强度是文本分类的近1500倍。"], chosen, passages
+    )
+    assert credited.supported, credited.detail
 
 
 def test_a_deadline_is_stated_by_the_end_of_a_span() -> None:

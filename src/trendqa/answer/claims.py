@@ -2352,8 +2352,10 @@ class ClaimChecker:
             return fold(f"{heading} {_read(passage, sentence)}")
         if wide:
             # Not its source lines: "来源: Lilium Battery Webinar" says who gathered a
-            # table's figures, not whose they are, nor the year they measure.
-            body = _without_sources(chunk.text)
+            # table's figures, not whose they are, nor the year they measure — unless the
+            # question asks what a source found ("the Hugging Face study"): then the line
+            # crediting it is what ties the figures to it.
+            body = chunk.text if self.analysis.sources else _without_sources(chunk.text)
             heading = chunk.heading or ""
         else:
             # The sentence, the two before it (a subject named once, then "其…") and the
@@ -2361,7 +2363,7 @@ class ClaimChecker:
             after = [
                 s.text
                 for s in passage.sentences
-                if s.id > sentence.id and not _SOURCE_LINE.match(s.text)
+                if s.id > sentence.id and (self.analysis.sources or not _SOURCE_LINE.match(s.text))
             ][:1]
             body = " ".join((self._before(passage, sentence, 2), sentence.text, *after))
         return fold(f"{named} {chunk.title} {heading} {body}")

@@ -6662,6 +6662,15 @@ def test_a_translation_that_loses_the_name_it_asks_of_keeps_the_readers_name(
         "How many degrees of freedom does the hand on Figure's humanoid robot have?", AskOptions()
     )
     assert not answer.answerable and "Figure" in answer.reason, answer.reason
+    # A name the corpus never writes in Latin script ("Robot Hand Programme") is one
+    # the translation renders in Chinese: translated, not lost.
+    rendered = model(
+        hand, "11个自由度", question="机器人灵巧手计划能提供多少自由度？", translations=[en]
+    )
+    answer = Answerer(searcher, rendered).ask(
+        "How many degrees of freedom does the Robot Hand Programme give?", AskOptions()
+    )
+    assert answer.answerable, answer.reason
     kept = model(
         hand, "11个自由度", question="特斯拉人形机器人的手有多少自由度？", translations=[en]
     )

@@ -571,7 +571,10 @@ class Answerer:
 
         And a translation that asks of no subject where the reader named one in Latin
         script ("the hand on Figure's humanoid robot" translated "图中的机器人手") lost
-        what it asks about: the reader's names are its subjects still. Where the
+        what it asks about: the reader's names are its subjects still — those the corpus
+        writes in Latin script, as the translator was told to keep them; a name it renders
+        in Chinese ("Global AI Governance Initiative", 全球人工智能治理倡议) was translated,
+        not lost. Where the
         translation lost the name of a report the question names ("Kan DAO" written 卡达),
         any word it names that the question does not write may be that name in the model's
         words, and is held to the same test."""
@@ -582,6 +585,7 @@ class Answerer:
                 if not _YEAR.fullmatch(e)
                 and not han_share(e)
                 and fold(e) not in fold(inner.question)
+                and all(w in self.searcher.bm25.idf for w in tokenize(e))
             )
             return (*inner.entities, *lost)
         nouns = other_proper_nouns(inner.question)

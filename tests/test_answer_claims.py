@@ -3799,6 +3799,31 @@ NAMED = """# 算力
 
 可预期网络的市场由三家厂商主导。
 
+## 企业分类
+
+人工智能企业是指以人工智能技术研发为重要业务,直接从事人工智能产品或服务创造的企业。\
+具体而言,是指处于人工智能产业链技术层的科技型企业,包括研究和开发计算机视觉、智能语音等技术的企业。
+
+## 去年预测回顾
+
+元宇宙
+
+准确性：●●
+
+核心判断：2023 年，元宇宙的重点将是设备的突破。
+
+下南洋
+
+准确性：●●●●
+
+核心判断：2023 年，中国风险资本与华人创新者将在阵痛中寻找机会。
+
+## 智能助理
+
+促使智能助理成为流行交互方式的驱动因素包括技术进步、用户需求和物联网的扩张。\
+人工智能算法的进步让智能助理的性能得到显著改善。越来越多的用户追求便捷的生活方式。\
+物联网的广泛应用使智能助理能够控制更多的设备。智能助理市场的竞争十分激烈。
+
 ## 高性能电池
 
 高能量密度电池技术被航空界认为是提升电动飞机续航里程的关键性技术。
@@ -3880,6 +3905,70 @@ def test_a_definition_goes_on_with_what_its_paragraph_says_of_the_term(named) ->
     assert "更先进" not in answer.text  # a sentence a page break cut
     assert all(c.supported for c in answer.claims)
     assert all(c.verified for c in answer.citations)
+
+
+def test_a_definition_goes_on_with_the_sentence_that_makes_it_concrete(named) -> None:  # type: ignore[no-untyped-def]
+    # "具体而言,是指…" names neither the term nor points back with 它/其, yet it says what
+    # the defining sentence before it says, concretely: the definition goes on with it.
+    gen = model(
+        "人工智能企业是指以人工智能技术研发为重要业务,直接从事人工智能产品或服务创造的企业。",
+        "直接从事人工智能产品",
+    )
+    answer = named(gen, "报告如何界定“人工智能企业”？")
+    assert answer.answerable, answer.reason
+    assert "直接从事人工智能产品" in answer.text
+    assert "技术层的科技型企业" in answer.text, [(c.text, c.supported) for c in answer.claims]
+    assert all(c.supported for c in answer.claims)
+    assert all(c.verified for c in answer.citations)
+
+
+def test_an_entry_field_is_read_under_its_entry_title(named) -> None:  # type: ignore[no-untyped-def]
+    # A review lists last year's calls as entries: a title line (下南洋), a field line
+    # (准确性：●●●●), then the call. The call is the title's, and its year dates it: it is
+    # no figure that 中国, named in the sentence, would own.
+    call = "2023 年，中国风险资本与华人创新者将在阵痛中寻找机会。"
+    answer = named(
+        model(call, "阵痛中寻找机会"), "报告回顾去年预测时，对“下南洋”给出的核心判断是什么？"
+    )
+    assert answer.answerable, [(c.text, c.reason) for c in answer.claims]
+    assert "阵痛中寻找机会" in answer.text
+    # The entry above it is another title's: its call is not 下南洋's.
+    gen = model("2023 年，元宇宙的重点将是设备的突破。", "设备的突破")
+    answer = named(gen, "报告回顾去年预测时，对“下南洋”给出的核心判断是什么？")
+    assert not answer.answerable, answer.text
+
+
+def test_a_list_goes_on_with_what_its_paragraph_says_of_each_item(named) -> None:  # type: ignore[no-untyped-def]
+    # The report enumerates the drivers, then says what each is, one sentence each and in
+    # order. The model listed the names alone: each item is shown with its sentence. The
+    # sentence after the last item's says nothing of any item and is not added.
+    gen = model("- 技术进步\n- 用户需求\n- 物联网的扩张", "驱动因素包括")
+    answer = named(gen, "促使智能助理成为流行交互方式的驱动因素有哪些？")
+    assert answer.answerable, answer.reason
+    for said in ("算法的进步", "便捷的生活方式", "控制更多的设备"):
+        assert said in answer.text, [(c.text, c.supported, c.reason) for c in answer.claims]
+    assert answer.text.index("技术进步") < answer.text.index("算法的进步")
+    assert answer.text.index("算法的进步") < answer.text.index("用户需求")
+    assert "竞争" not in answer.text
+    assert all(c.supported for c in answer.claims)
+    assert all(c.verified for c in answer.citations)
+
+
+def test_an_english_question_asking_what_a_report_sees_as_plural_things_asks_a_list() -> None:
+    from trendqa.answer.question import question_type
+
+    for asked in (
+        "What does the white paper see as the drivers behind intelligent assistants?",
+        "What weaknesses does the white paper flag for Shenzhen's own AI sector?",
+        "What emergent abilities did the VoxPoser system show?",
+    ):
+        assert question_type(asked) == "list", asked
+    # A report's name is no plural asked for; what a plural subject does is no list.
+    for asked in (
+        "What figures does Tencent's trends report give for the gene-editing market?",
+        "What are Shenzhen's application-layer AI companies mostly doing in manufacturing?",
+    ):
+        assert question_type(asked) != "list", asked
 
 
 def test_a_label_after_the_questions_words_defines_nothing() -> None:

@@ -1132,6 +1132,48 @@ class Answerer:
             answer = _in_full(answer, sentences=full)
         if analysis.type == "definition":
             answer = self._with_parts(base, analysis, passages, answer)
+        elif analysis.type == "list":
+            answer = self._with_glosses(base, analysis, passages, answer)
+        return answer
+
+    def _with_glosses(
+        self,
+        base: Answer,
+        analysis: QuestionAnalysis,
+        passages: Sequence[Passage],
+        answer: Answer,
+    ) -> Answer:
+        """A list answered from a sentence that enumerates its items ("驱动因素包括技术进
+        步、用户需求、物联网的扩张和数据的积累。"), where the sentences after it in its
+        paragraph say what each item is, one each and in the same order ("人工智能算法的进步
+        …", "越来越多的用户追求…需求", …): each item with what its sentence says of it. A
+        report sets out a list and then its items; the names alone leave out what the reader
+        asked about them. A sentence glosses an item when it writes one of the item's words;
+        the glosses end at the first sentence that writes none of the next item's. Each
+        gloss is a claim checked like the model's own; the answer stays as it was unless
+        every claim holds."""
+        if not answer.answerable or answer.mode != "llm":
+            return answer
+        by_quote = {fold(s.text): (p, s) for p in passages for s in p.sentences}
+        cited = [by_quote[fold(c.quote)] for c in answer.citations if fold(c.quote) in by_quote]
+        for p, s in cited:
+            items = enumerated(s.text)
+            if len(items) < 2:
+                continue
+            glosses = _glosses(p, s, items)
+            if len(glosses) < 2:
+                continue
+            lines = [
+                f"- {item}：{MARKER.sub('', g.text).strip()}"
+                for item, g in zip(items, glosses, strict=False)
+            ]
+            lines += [f"- {item}" for item in items[len(glosses) :]]
+            whole = self._check(
+                base, analysis, [(p, s), *((p, g) for g in glosses)], "\n".join(lines)
+            )
+            if whole.answerable and all(c.supported for c in whole.claims):
+                return whole
+            return answer
         return answer
 
     def _with_parts(
@@ -2986,10 +3028,46 @@ STATED_TERM_SHARE = 0.6
 # What a definition's paragraph says of its term after defining it: at most this many
 # sentences more.
 PARTS_MAX = 3
+
+
+def _glosses(passage: Passage, sentence: Sentence, items: Sequence[str]) -> list[Sentence]:
+    """The sentences after an enumerating `sentence` in its paragraph that each write a
+    word of the next of its `items`, in order (see `Answerer._with_glosses`)."""
+    text = passage.hit.chunk.text
+    end = sentence.offset + len(sentence.text)
+    # An item's own words: not those of the sentence's frame around the items (模型 of
+    # "促使稀疏模型…的驱动因素包括…、模型部署挑战、…"), which any sentence on the topic writes.
+    frame = sentence.text
+    for item in items:
+        frame = frame.replace(item, " ")
+    framed = {fold(t) for t in tokenize(frame)}
+    out: list[Sentence] = []
+    for after in passage.sentences:
+        if after.offset < end:
+            continue
+        if len(out) == len(items) or _PARAGRAPH_BREAK.search(text[end : after.offset]):
+            break
+        if topic_line(text, after):
+            break
+        if not after.text.rstrip().endswith(_ENDS_STATEMENT):
+            break  # cut by its passage's end, or a line that is no statement
+        end = after.offset + len(after.text)
+        said = {fold(t) for t in tokenize(after.text)}
+        own = {fold(t) for t in tokenize(items[len(out)]) if len(t) > 1} - STOPWORDS - framed
+        if not own & said:
+            break
+        out.append(after)
+    return out
+
+
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _ENDS_STATEMENT = ("。", "！", "？", ".", "!", "?", "”", "」", "）", ")")
-# A sentence pointing back to the term the sentence before defined.
-_POINTS_BACK = re.compile(r"\s*(?:它|其|该技术|这一|这种|此类|这类|(?:It|They|This|These)\b)")
+# A sentence pointing back to the term the sentence before defined, or saying it restates
+# that sentence more concretely ("具体而言,是指处于…产业链技术层的科技型企业").
+_POINTS_BACK = re.compile(
+    r"\s*(?:它|其|该技术|这一|这种|此类|这类|具体(?:而言|来说|地说|是指)|也就是说|换言之|换句话说"
+    r"|简言之|(?:It|They|This|These|Specifically|In other words|That is)\b)"
+)
 # The term a sentence opens by defining: "可预期网络（Predictable Fabric）是由…" -> 可预期网络.
 _DEFINED_SUBJECT = re.compile(
     rf"^\s*(?:所谓)?[“\"]?([^，,。；;：:（(“”\"\s]{{2,20}}?)[”\"]?\s*"

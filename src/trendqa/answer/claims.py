@@ -1302,7 +1302,10 @@ class ClaimChecker:
     def _missing_subject_of(
         self, claim: str, evidence: Sequence[Evidence], entities: Sequence[str]
     ) -> str:
-        has_figure = bool(find_numbers(claim)) or self.analysis.type == "number"
+        # A year alone dates what a fact states ("2023 年，中国风险资本…将在阵痛中寻找机会"
+        # under the entry 下南洋): it is no figure owned by the subject its sentence names.
+        measured = [n for n in find_numbers(claim) if not _YEAR_ONLY.fullmatch(n.text)]
+        has_figure = bool(measured) or self.analysis.type == "number"
         entities = [*entities, *(t for t in self._defined if t not in entities)]
         if not has_figure and (
             self.analysis.type == "definition" or self._defining_claim(claim, entities)
@@ -2274,11 +2277,22 @@ class ClaimChecker:
         about something else."""
         earlier: list[str] = []
         text = passage.hit.chunk.text
-        for before in reversed([s for s in passage.sentences if s.id < sentence.id]):
+        above = list(reversed([s for s in passage.sentences if s.id < sentence.id]))
+        for i, before in enumerate(above):
             if len(earlier) == n:
                 break
             earlier.insert(0, before.text)
             if topic_line(text, before):
+                # A field of an entry ("准确性：●●●●" under "下南洋", above "核心判断：…")
+                # is read under the entry's title, the topic line just above it.
+                title = above[i + 1] if i + 1 < len(above) else None
+                if (
+                    _ENTRY.match(before.text.strip())
+                    and title is not None
+                    and topic_line(text, title)
+                    and not _ENTRY.match(title.text.strip())
+                ):
+                    earlier.insert(0, title.text)
                 return " ".join(earlier)
         if len(earlier) < n and self.lead_in is not None:
             lead = self.lead_in(passage.hit.chunk)

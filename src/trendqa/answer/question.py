@@ -83,6 +83,15 @@ _COMPARISON = re.compile(
     r"\bcompar|\bdiffer|\bversus\b|\bvs\.?\s|\bcontrast",
     re.IGNORECASE,
 )
+# What a list question asks for, named after "what": "what challenges", "what emergent
+# abilities" (not "Tencent's trends report", which names a report).
+_PLURALS = (
+    r"(?:trends|ways|paths|steps|factors|directions|measures|areas|types|kinds|points|courses|"
+    r"stages|challenges|drivers|applications|characteristics|features|traits|properties|"
+    r"components|modules|elements|principles|risks|sectors|scenarios|technologies|companies|"
+    r"products|abilities|capabilities|reasons|causes|benefits|advantages|problems|obstacles|"
+    r"barriers|weaknesses|strengths|goals|tasks)\b(?!\s+report)"
+)
 _LIST = re.compile(
     r"哪些|哪几|有几|几大|几个方面|几项|几条|几类|几种|列举|列出|包括什么|包含什么|都有什么|"
     r"[二三四五六七八九十两\d]+大|[二三四五六七八九十两\d]+[个项条类种点方](?:面|向|个)?|"
@@ -92,10 +101,9 @@ _LIST = re.compile(
     r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:\w+\s+){0,3}"
     r"(?:trends|ways|paths|steps|factors|directions|measures|areas|types|kinds|points|"
     r"courses|stages|parts|features|challenges|drivers|applications|fields|categories)\b|"
-    r"\bwhat (?:\w+ ){0,3}(?:trends|ways|paths|steps|factors|directions|measures|areas|"
-    r"types|kinds|points|courses|stages|challenges|drivers|applications|characteristics|"
-    r"features|traits|properties|components|modules|elements|principles|risks|sectors|"
-    r"scenarios|technologies|companies|products)\b|"
+    rf"\bwhat (?:\w+ ){{0,3}}{_PLURALS}|"
+    # …or seen as one: "What does the white paper see as the drivers behind…".
+    rf"\bwhat\b[^?？]{{0,60}}?\b(?:as|are|were) (?:the |its |their )?(?:[\w-]+ ){{0,2}}{_PLURALS}|"
     # A plural named before and asked for by pointing at it: "…showed some emergent
     # abilities. What are they?", "这些措施分别是什么".
     r"\bwhat (?:are|were) (?:they|these|those|them)\b|(?:它们|这些|那些)[^？?，,。]{0,8}是什么|"

@@ -6843,3 +6843,19 @@ def test_an_acronym_after_a_name_names_no_variant_of_it() -> None:
     )
     assert cores.supported, cores.detail
     assert claims_module._variant_of("GPT-4", "OpenAI发布GPT-4 Turbo，允许用户上传资料") == "Turbo"
+
+
+def test_a_quoted_term_is_kept_whole_or_translated_whole() -> None:
+    # The corpus writes "video" in Latin, not "volumetric": allowed to keep "video" of
+    # 'volumetric video' alone, the model translated the question as "what does ‘video’
+    # mean" and answered it with a caption about video. A quoted term's lower-case words
+    # stay Latin only if all of them may; names (NVIDIA) stay as before.
+    from types import SimpleNamespace
+
+    from trendqa.answer.answerer import Answerer
+
+    stub = SimpleNamespace(searcher=SimpleNamespace(bm25=SimpleNamespace(idf={"video": 1.0})))
+    kept = Answerer._latin_words(stub, "What does 'volumetric video' mean in the NVIDIA report?")  # type: ignore[arg-type]
+    assert "video" not in kept and "volumetric" not in kept
+    assert "NVIDIA" in kept
+    assert "video" in Answerer._latin_words(stub, "Which video platforms does it name?")  # type: ignore[arg-type]

@@ -437,13 +437,20 @@ class Answerer:
         as it writes them (GPT, iPhone, x86), a figure's letters (5G, 7nm), and words the
         passages write (web)."""
         idf = self.searcher.bm25.idf
-        return {
+        kept = {
             m[0]
             for m in re.finditer("[A-Za-z][A-Za-z0-9]*", question)
             if not (m[0].isalpha() and m[0].islower())
             or m[0] in idf
             or question[max(0, m.start() - 1)].isdigit()
         }
+        # A quoted term is kept whole or translated whole: allowed to keep "video" of
+        # 'volumetric video' alone, the model asked what "video" means.
+        for term in quoted_terms(question, titles=False):
+            words = re.findall("[A-Za-z][A-Za-z0-9]*", term)
+            if len(words) > 1 and not all(w in kept for w in words):
+                kept -= {w for w in words if w.islower()}
+        return kept
 
     def _passages_language(
         self, question: str, docs: Sequence[str], k: int, run: _Run

@@ -3818,6 +3818,10 @@ NAMED = """# 算力
 
 核心判断：2023 年，中国风险资本与华人创新者将在阵痛中寻找机会。
 
+## 深圳的不足
+
+产业链方面,全产业链体系已初步形成,但在下游应用方面仍存在不足。人才方面,人工智能人才供给不足。
+
 ## 智能助理
 
 促使智能助理成为流行交互方式的驱动因素包括技术进步、用户需求和物联网的扩张。\
@@ -6859,3 +6863,15 @@ def test_a_quoted_term_is_kept_whole_or_translated_whole() -> None:
     assert "video" not in kept and "volumetric" not in kept
     assert "NVIDIA" in kept
     assert "video" in Answerer._latin_words(stub, "Which video platforms does it name?")  # type: ignore[arg-type]
+
+
+def test_an_items_number_is_no_figure_it_states(named) -> None:  # type: ignore[no-untyped-def]
+    # The model numbered its items inline ("不足：1. …", "2. …"): the numbers place them
+    # in its list; no sentence need state 1 or 2.
+    gen = model(
+        "深圳的不足：1. 下游应用方面仍存在不足。\n2. 人工智能人才供给不足。", "下游应用", "人才供给"
+    )
+    answer = named(gen, "报告指出深圳人工智能产业有哪些不足？")
+    assert answer.answerable, [(c.text, c.reason) for c in answer.claims]
+    assert all(c.supported for c in answer.claims), [(c.text, c.reason) for c in answer.claims]
+    assert "人才供给不足" in answer.text

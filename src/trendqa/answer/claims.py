@@ -1014,7 +1014,8 @@ class ClaimChecker:
         # A chart's label ("图表 6:") numbers the chart: no figure it states, unless the
         # claim names the chart too.
         cited = " ".join(_CAPTION_LABEL.sub(" ", self._stated(p, s)) for p, s in evidence)
-        bad = unsupported_numbers(_CAPTION_NAMED.sub(" ", claim), cited, self.analysis.question)
+        stated = _ITEM_MARKER.sub(" ", _CAPTION_NAMED.sub(" ", claim))
+        bad = unsupported_numbers(stated, cited, self.analysis.question)
         if bad:
             return ClaimResult(
                 claim, evidence, False, "figure", f"no cited sentence states {bad[0]}", score
@@ -2907,6 +2908,11 @@ _CAPTION_LABEL = re.compile(
 )
 
 # A chart or a table named by its label anywhere in a claim ("如图表 6 所示", "Table 2").
+# The number of an item a claim lists ("弱点：1. 产业链…", "2. 人才方面…", "（3）…"):
+# its place in the list, no figure it states.
+_ITEM_MARKER = re.compile(
+    r"(?:^|(?<=[：:；;。，,\s]))(?:[（(]\d{1,2}[)）]|\d{1,2}[.．、)）](?!\d))(?=\s*[\u4e00-\u9fffA-Za-z])"
+)
 _CAPTION_NAMED = re.compile(
     r"(?<![\u4e00-\u9fff])(?:图表|图|表)\s*\d+(?:[-.]\d+)?|"
     r"\b(?:Figure|Fig\.?|Table|Chart|Exhibit)\s*\d+(?:[-.]\d+)?",

@@ -1305,8 +1305,8 @@ class ClaimChecker:
     ) -> str:
         # A year alone dates what a fact states ("2023 年，中国风险资本…将在阵痛中寻找机会"
         # under the entry 下南洋): it is no figure owned by the subject its sentence names.
-        measured = [n for n in find_numbers(claim) if not _YEAR_ONLY.fullmatch(n.text)]
-        has_figure = bool(measured) or self.analysis.type == "number"
+        dated_only = all(_YEAR_ONLY.fullmatch(n.text) for n in find_numbers(claim))
+        has_figure = not dated_only or self.analysis.type == "number"
         entities = [*entities, *(t for t in self._defined if t not in entities)]
         if not has_figure and (
             self.analysis.type == "definition" or self._defining_claim(claim, entities)

@@ -646,7 +646,7 @@ def test_a_refused_parts_claims_are_not_reported_as_shown(ask, shelf: Path) -> N
         return reply("", [])
 
     answer = ask(
-        FakeGenerator(script), "甲研究院的报告如何描述存算一体？乙研究如何看待人形机器人的成本？"
+        FakeGenerator(script), "甲研究院的报告说存算一体旨在什么？乙研究如何看待人形机器人的成本？"
     )
     assert answer.answerable and "未找到相关内容" in answer.text and "2万美元" in answer.text
     refused = [c for c in answer.claims if "存算一体" in c.text]
@@ -680,7 +680,7 @@ def test_a_refused_part_is_asked_again_over_the_passages_its_reply_did_not_cite(
         return reply("", [])
 
     gen = FakeGenerator(script)
-    question = "甲研究院的报告如何描述存算一体？乙研究如何看待人形机器人的成本？"
+    question = "甲研究院的报告如何描述存算一体？乙研究认为人形机器人的成本会有什么变化？"
     answer = Answerer(searcher, gen).ask(question)
     assert answer.answerable, answer.reason
     assert "2万美元" in answer.text and "未找到相关内容" not in answer.text, answer.text
@@ -6875,3 +6875,26 @@ def test_an_items_number_is_no_figure_it_states(named) -> None:  # type: ignore[
     assert answer.answerable, [(c.text, c.reason) for c in answer.claims]
     assert all(c.supported for c in answer.claims), [(c.text, c.reason) for c in answer.claims]
     assert "人才供给不足" in answer.text
+
+
+def test_a_part_asking_how_a_report_views_a_topic_is_not_confirmed(ask) -> None:  # type: ignore[no-untyped-def]
+    # "乙研究如何看待人形机器人的成本" is answered by what 乙研究 says of the cost. Asked
+    # whether that states "the thing asked", the small model said no to every such part
+    # on the development sets: a part asking how a report presents, views or judges a
+    # topic is not put to it. A part asking for a figure still is.
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        if prompts.request_kind(options) == "confirm":
+            return json.dumps({"verdict": "no"})
+        for n, text in shown(messages).items():
+            if "成本降到" in text:
+                return reply("特斯拉希望把人形机器人的成本降到2万美元。", [n])
+            if "存算一体旨在" in text:
+                return reply("存算一体旨在计算单元与存储单元融合。", [n])
+        return reply("", [])
+
+    gen = FakeGenerator(script)
+    answer = ask(gen, "甲研究院的报告如何描述存算一体？乙研究如何看待人形机器人的成本？")
+    assert answer.answerable, answer.reason
+    assert "存算一体旨在" in answer.text and "2万美元" in answer.text, answer.text
+    assert "未找到相关内容" not in answer.text
+    assert "confirm" not in [prompts.request_kind(o) for _m, o in gen.calls]

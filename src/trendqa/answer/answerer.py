@@ -172,6 +172,11 @@ ASKED_TRANSLATED = TRANSLATED_SHARE
 # the two (a faithful translation scores ~0.8; one about something else, far less).
 TRANSLATION_SIMILARITY = 0.5
 _TITLE = re.compile(r"《([^》]{1,60})》")
+# A report's part of a comparison that asks how it presents, views or judges a topic
+# ("未尽研究如何呈现特斯拉的Dojo", "白皮书对ChatGLM有什么看法"): what the report says on the
+# topic is its answer, which the model, asked whether the quotes state "the thing asked",
+# judged no for every such part it was asked of on the development sets.
+_VIEW_ASKED = re.compile(r"如何|怎样|怎么|看法|评价|观点|态度|有何|说了?什么|谈了?什么|什么样")
 # Markdown emphasis a report's text keeps ("**凝聚行业共识**"): no part of what it states.
 _EMPHASIS = re.compile(r"\*\*|__")
 # A small model's English frames its answer as a reading of the passages ("The passage
@@ -2617,8 +2622,11 @@ class Answerer:
                     count=own.count,
                     wants=own.wants,
                 )
+            # What a report says on the topic answers a part asking how it presents,
+            # views or judges it: the model's yes/no on "the thing asked" is not asked.
+            own_opts = replace(part_opts, confirm=False) if _VIEW_ASKED.search(sub) else part_opts
             answer = self._answer(
-                sub_analysis, sub, group, part_opts, on_token, run, first_n, first_id, label
+                sub_analysis, sub, group, own_opts, on_token, run, first_n, first_id, label
             )
             shown_in = analysis.shown_in or analysis.language
             answers.append((self.reports.heading(group, shown_in), answer))

@@ -3818,6 +3818,14 @@ NAMED = """# 算力
 
 核心判断：2023 年，中国风险资本与华人创新者将在阵痛中寻找机会。
 
+## 开源数据集
+
+从全球开源数据集语种来看,英语开源数据集占比最高,截至2023年底达到了56.9%。\
+作为使用人数最多的语言之一,中文开源数据集占比仅为5.6%。\
+造成国内高质量数据集紧缺的原因是多方面的。数据集的紧缺会限制模型的训练。
+
+图表 31:截至 2023 年底全球按语言划分的开源数据集百分比(单位:%)
+
 ## 深圳的不足
 
 产业链方面,全产业链体系已初步形成,但在下游应用方面仍存在不足。人才方面,人工智能人才供给不足。
@@ -6898,3 +6906,20 @@ def test_a_part_asking_how_a_report_views_a_topic_is_not_confirmed(ask) -> None:
     assert "存算一体旨在" in answer.text and "2万美元" in answer.text, answer.text
     assert "未找到相关内容" not in answer.text
     assert "confirm" not in [prompts.request_kind(o) for _m, o in gen.calls]
+
+
+def test_a_comparison_of_two_subjects_quotes_each_sides_sentence(named) -> None:  # type: ignore[no-untyped-def]
+    # The model gave English's share as Chinese's (as it swapped two hands' figures): its
+    # claim fails. Each side's own sentence passes every check as a statement about that
+    # side, and the two are quoted. A side no passage states leaves it unanswered.
+    swapped = "中文开源数据集占比为56.9%。"
+    question = "报告中中文开源数据集与英语开源数据集相比有何不同？"
+    answer = named(model(swapped, "56.9%"), question)
+    assert answer.answerable, [(c.text, c.reason) for c in answer.claims]
+    assert "56.9%" in answer.text and "5.6%" in answer.text, answer.text
+    assert answer.text.count("[") == 2
+    assert all(c.verified for c in answer.citations)
+    dropped = [c for c in answer.claims if c.text == swapped]
+    assert dropped and not dropped[0].supported
+    answer = named(model(swapped, "56.9%"), question.replace("英语", "法语"))
+    assert not answer.answerable, answer.text

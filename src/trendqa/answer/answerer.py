@@ -1900,6 +1900,8 @@ class Answerer:
                 held = self._quoted(base, analysis, _beside(base, chosen))
             if held is None:
                 held = self._body(base, analysis, results)
+            if held is None:
+                held = self._sides_quoted(base, analysis)
             if held is not None:
                 return replace(held, claims=(*claims, *held.claims))
             return replace(base, reason=why, claims=claims)
@@ -2060,6 +2062,41 @@ class Answerer:
             reason,
             min_share=least,
         )
+
+    def _sides_quoted(self, base: Answer, analysis: QuestionAnalysis) -> Answer | None:
+        """A comparison of two or more subjects in one report ("中文开源数据集的占比与英语的
+        相比如何？") whose model claims all failed (it cited the chart's caption, which names
+        neither): for each subject, the shown sentence naming it that passes every claim
+        check on its own, as a question about that subject alone (the first found when
+        several do) — quoted verbatim, together held to the share of the
+        question's terms any quote is. None unless every subject has one: a comparison
+        states each side, and a side the passages do not state leaves it unanswered."""
+        if analysis.type != "comparison" or analysis.parts or len(analysis.entities) < 2:
+            return None
+        held: list[tuple[Passage, Sentence, float, float | None]] = []
+        for entity in analysis.entities:
+            checker = self._checker(replace(analysis, entities=(entity,)))
+            best: tuple[float, Passage, Sentence, float] | None = None
+            for p in base.passages:
+                for sent in p.sentences:
+                    if fold(entity) not in fold(sent.text) or topic_line(p.hit.chunk.text, sent):
+                        continue
+                    result = checker.check(sent.text, [(p, sent)], base.passages)
+                    if not result.supported:
+                        continue
+                    rank = result.asked or 0.0
+                    if best is None or rank > best[0]:
+                        best = (rank, p, sent, result.score)
+            if best is None:
+                return None
+            _rank, p, sent, score = best
+            if all(sent is not h[1] for h in held):
+                held.append((p, sent, score, None))
+        if len(held) < 2:
+            return None  # one sentence naming every side is the model's to have cited
+        least = min(_least_quoted_share(analysis, s.text) for _p, s, _c, _a in held)
+        reason = "quoted: no claim of the model's held; each subject's sentence compared"
+        return self._quote_held(base, analysis, held, reason, min_share=least)
 
     def _part_quoted(
         self,

@@ -3818,6 +3818,11 @@ NAMED = """# 算力
 
 核心判断：2023 年，中国风险资本与华人创新者将在阵痛中寻找机会。
 
+## 融资
+
+尤其是 2017 年,融资金额增至 3022亿,创下历史新高。然而,从 2018 年开始,融资金额出现了波动。\
+至 2023 年,融资金额进一步减少至 727.2 亿,显示出投资者在继续审慎投资。
+
 ## 开源数据集
 
 从全球开源数据集语种来看,英语开源数据集占比最高,截至2023年底达到了56.9%。\
@@ -6923,3 +6928,17 @@ def test_a_comparison_of_two_subjects_quotes_each_sides_sentence(named) -> None:
     assert dropped and not dropped[0].supported
     answer = named(model(swapped, "56.9%"), question.replace("英语", "法语"))
     assert not answer.answerable, answer.text
+
+
+def test_a_comparison_answered_for_one_side_gets_the_others_sentence(named) -> None:  # type: ignore[no-untyped-def]
+    # Asked how 2023 compares with 2017, the model stated 2023's figure only. The sentence
+    # stating 2017's, which passes every check as a statement about 2017, is added with
+    # its citation. A side no sentence states is left out: the answer stays as it was.
+    said = "至 2023 年,融资金额进一步减少至 727.2 亿。"
+    answer = named(model(said, "727.2"), "报告中2023年的融资金额和2017年的融资金额相比有什么不同？")
+    assert answer.answerable, answer.reason
+    assert "727.2" in answer.text and "3022亿" in answer.text, answer.text
+    assert len({c.quote for c in answer.citations}) == 2
+    assert all(c.verified for c in answer.citations)
+    answer = named(model(said, "727.2"), "报告中2023年的融资金额和2015年的融资金额相比有什么不同？")
+    assert "3022" not in answer.text, answer.text

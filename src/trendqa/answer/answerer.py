@@ -1146,7 +1146,72 @@ class Answerer:
             answer = self._with_parts(base, analysis, passages, answer)
         elif analysis.type == "list":
             answer = self._with_glosses(base, analysis, passages, answer)
+        elif analysis.type == "comparison":
+            answer = self._with_other_sides(base, analysis, passages, answer)
         return answer
+
+    def _with_other_sides(
+        self,
+        base: Answer,
+        analysis: QuestionAnalysis,
+        passages: Sequence[Passage],
+        answer: Answer,
+    ) -> Answer:
+        """A comparison of subjects in one report ("2023年的融资情况和2017年的高点相比有什么
+        不同？") answered for some of them only: for each subject no kept claim or cited
+        sentence names, its best sentence (`_side_sentences`: one that passes every claim
+        check as a statement about that subject) is added, verbatim and cited. A side the
+        passages do not state stays unstated."""
+        if not answer.answerable or analysis.parts or len(analysis.entities) < 2:
+            return answer
+        said = fold(" ".join([answer.text, *(c.quote for c in answer.citations)]))
+        missing = [e for e in analysis.entities if fold(e) not in said]
+        if not missing or len(missing) == len(analysis.entities):
+            return answer
+        by_quote = {fold(s.text): (p, s) for p in passages for s in p.sentences}
+        cited = [by_quote[fold(c.quote)] for c in answer.citations if fold(c.quote) in by_quote]
+        if not cited:
+            return answer
+        for entity in missing:
+            sides = self._side_sentences(base, analysis, entity, passages)
+            if not sides:
+                continue
+            p, sent = sides[0]
+            added = citation(p, sent, self._page_of)
+            if not added.verified or any(c.quote == added.quote for c in answer.citations):
+                continue
+            answer = replace(
+                answer,
+                text=f"{answer.text.rstrip()}\n{sent.text.strip()}[{added.n}]",
+                citations=(*answer.citations, added),
+                claims=(*answer.claims, Claim(sent.text.strip(), (added.n,), True, "", 1.0)),
+            )
+        return answer
+
+    def _side_sentences(
+        self,
+        base: Answer,
+        analysis: QuestionAnalysis,
+        entity: str,
+        passages: Sequence[Passage],
+    ) -> list[tuple[Passage, Sentence]]:
+        """The shown sentences naming `entity` that pass every claim check on their own as
+        statements about that subject alone (no heading or caption line), those holding
+        more of the question's terms first (a figure's sentence first among equals)."""
+        checker = self._checker(replace(analysis, entities=(entity,)))
+        probe = without_answer_slot(self.reports.without(analysis.question, analysis.docs))
+        bm25 = self.searcher.bm25
+        found: list[tuple[float, bool, int, Passage, Sentence]] = []
+        for p in passages:
+            for sent in p.sentences:
+                if fold(entity) not in fold(sent.text) or topic_line(p.hit.chunk.text, sent):
+                    continue
+                if not checker.check(sent.text, [(p, sent)], base.passages).supported:
+                    continue
+                share = passage_support(probe, [sent.text], bm25.idf, bm25.max_idf).coverage
+                found.append((share, states_figures(sent.text), -len(found), p, sent))
+        found.sort(key=lambda f: f[:3], reverse=True)
+        return [(p, sent) for *_rank, p, sent in found]
 
     def _with_glosses(
         self,
@@ -2066,32 +2131,20 @@ class Answerer:
     def _sides_quoted(self, base: Answer, analysis: QuestionAnalysis) -> Answer | None:
         """A comparison of two or more subjects in one report ("中文开源数据集的占比与英语的
         相比如何？") whose model claims all failed (it cited the chart's caption, which names
-        neither): for each subject, the shown sentence naming it that passes every claim
-        check on its own, as a question about that subject alone (the first found when
-        several do) — quoted verbatim, together held to the share of the
-        question's terms any quote is. None unless every subject has one: a comparison
-        states each side, and a side the passages do not state leaves it unanswered."""
+        neither): each subject's best sentence (`_side_sentences`) quoted verbatim, together
+        held to the share of the question's terms any quote is. None unless every subject
+        has one: a comparison states each side, and a side the passages do not state
+        leaves it unanswered."""
         if analysis.type != "comparison" or analysis.parts or len(analysis.entities) < 2:
             return None
         held: list[tuple[Passage, Sentence, float, float | None]] = []
         for entity in analysis.entities:
-            checker = self._checker(replace(analysis, entities=(entity,)))
-            best: tuple[float, Passage, Sentence, float] | None = None
-            for p in base.passages:
-                for sent in p.sentences:
-                    if fold(entity) not in fold(sent.text) or topic_line(p.hit.chunk.text, sent):
-                        continue
-                    result = checker.check(sent.text, [(p, sent)], base.passages)
-                    if not result.supported:
-                        continue
-                    rank = result.asked or 0.0
-                    if best is None or rank > best[0]:
-                        best = (rank, p, sent, result.score)
-            if best is None:
+            sides = self._side_sentences(base, analysis, entity, base.passages)
+            if not sides:
                 return None
-            _rank, p, sent, score = best
+            p, sent = sides[0]
             if all(sent is not h[1] for h in held):
-                held.append((p, sent, score, None))
+                held.append((p, sent, 1.0, None))
         if len(held) < 2:
             return None  # one sentence naming every side is the model's to have cited
         least = min(_least_quoted_share(analysis, s.text) for _p, s, _c, _a in held)

@@ -6942,3 +6942,15 @@ def test_a_comparison_answered_for_one_side_gets_the_others_sentence(named) -> N
     assert all(c.verified for c in answer.citations)
     answer = named(model(said, "727.2"), "报告中2023年的融资金额和2015年的融资金额相比有什么不同？")
     assert "3022" not in answer.text, answer.text
+
+
+def test_a_translation_may_write_three_dimensional_as_3d() -> None:
+    # "带三维感的视频" translated "videos with a 3D effect" was refused for stating 3, and
+    # the English question's part was shown in Chinese. 三维 is 3D; a 3 of its own is not.
+    from trendqa.answer.answerer import _translation_fault
+
+    statement = "用户可以拍摄带三维感的视频。"
+    assert (
+        _translation_fault(statement, "Users can shoot videos with a 3D effect.", "en", 0.9) == ""
+    )
+    assert _translation_fault(statement, "Users can shoot 3 videos.", "en", 0.9)

@@ -3502,6 +3502,12 @@ def unquoted(translated: str, question: str, reports: ReportNames) -> str:
     return _TITLE.sub(bare, translated)
 
 
+# 三维 is "3D": the translation's figure is the statement's word (二维, 四维, 六维 alike).
+_DIMENSIONS = re.compile(r"[二三四六](?=维)")
+_DIMENSION_DIGIT = {"二": "2", "三": "3", "四": "4", "六": "6"}
+_DIMENSION_WORD = re.compile(r"\b([2346])-?D\b")
+
+
 def _translation_fault(
     checked: str, text: str, language: str, cosine: float, framing: str = ""
 ) -> str:
@@ -3512,7 +3518,9 @@ def _translation_fault(
         return "the translation is empty"
     if detect_language(text) != language:
         return "the translation is not in the question's language"
-    bad = unsupported_numbers(text, f"{checked} {framing}")
+    said = {_DIMENSION_DIGIT[d] for d in _DIMENSIONS.findall(checked)}
+    stated = _DIMENSION_WORD.sub(lambda m: " " if m[1] in said else m[0], text)
+    bad = unsupported_numbers(stated, f"{checked} {framing}")
     if bad:
         return f"the translation states {bad[0]}, which the checked claim does not"
     lost = dropped_numbers(checked, text)

@@ -2033,6 +2033,12 @@ REPORTS = {
         ("深圳有多少家人工智能企业？", ()),  # a city, not the Shenzhen association's report
         # A romanised title written as one word, after a possessive short name.
         ("What does Weijin's Kandao 2024 mean by Big Tech?", ("weijin.txt",)),
+        # An institution by its own name, without its parent's (Alibaba DAMO Academy).
+        (
+            "How do DAMO Academy's 2023 trends and the Tencent report differ?",
+            ("damo.txt", "tencent.txt"),
+        ),
+        ("What does the Research Institute say about chips?", ()),  # no name of its own
     ],
 )
 def test_reports_named_loosely(question: str, docs: tuple[str, ...]) -> None:

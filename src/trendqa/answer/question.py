@@ -695,7 +695,16 @@ def _full_names(doc: str, meta: DocumentMeta) -> set[str]:
                 out.add(_name_form(_LATIN_GAP.sub("", part)))
                 # ... and Artificial Intelligence as AI ("the Shenzhen AI Industry Association").
                 out.add(_name_form(_AI_WORDS.sub("AI", part)))
+                # ... and an institution by its own name, without its parent's ("DAMO
+                # Academy" of Alibaba DAMO Academy): from its all-capital word on.
+                own = _OWN_NAME.search(part)
+                if own and own.start() > 0:
+                    out.add(_name_form(own.group(0)))
     return out
+
+
+# An institution's own name inside its parent's: an all-capital word and what follows.
+_OWN_NAME = re.compile(r"\b[A-Z]{3,}\b(?:\s+[A-Z][a-z]+)+$")
 
 
 # The space between two Latin words of a name.
@@ -706,6 +715,9 @@ _AI_WORDS = re.compile(r"\bartificial intelligence\b", re.IGNORECASE)
 def _names(doc: str, meta: DocumentMeta) -> set[str]:
     """Every way a question might name this document (folded)."""
     labels = _labels(meta)
+    labels += [
+        m.group(0) for label in _labels(meta) if (m := _OWN_NAME.search(label.strip(" )）")))
+    ]
     labels += re.findall(r"《([^》]+)》", meta.source or "")
     pieces: set[str] = set()
     for label in labels:

@@ -6960,3 +6960,39 @@ def test_a_translation_may_write_three_dimensional_as_3d() -> None:
         _translation_fault(statement, "Users can shoot videos with a 3D effect.", "en", 0.9) == ""
     )
     assert _translation_fault(statement, "Users can shoot 3 videos.", "en", 0.9)
+
+
+def test_a_list_question_reads_first_the_passage_listing_it_under_a_line_naming_it() -> None:
+    # "脑机接口发展的关键驱动因素有哪些？": the report lists the drivers as bullets under the
+    # line "关键驱动因素", in a passage whose points never write 脑机接口 (its chapter
+    # does), so it ranked below the passages read. Found among the hits or searched
+    # deeper, it is read first; the same line in another chapter is not taken.
+    from types import SimpleNamespace
+
+    from trendqa.answer.answerer import Answerer, _listed_phrase, _lists_under
+    from trendqa.records import Chunk, Hit, Location
+
+    def hit(text: str, heading: str, rank: int) -> Hit:
+        where = Location("t.md", "T", rank * 100, rank * 100 + len(text), rank, rank)
+        return Hit(Chunk(f"c{rank}", text, where, heading), rank, 1.0 / rank)
+
+    listed = (
+        "关键驱动因素\n\n- **人工智能加速迭代:** AI大模型加速迭代。\n"
+        "- **疾病患病率攀升:** 老龄化加深。"
+    )
+    best = hit("- 经过百年的发展，脑机接口已形成一系列技术范式。", "脑机接口", 1)
+    other = hit(listed.replace("人工智能", "低空"), "低空经济", 2)
+    own = hit(listed, "脑机接口", 3)
+    stub = SimpleNamespace(
+        searcher=SimpleNamespace(bm25=SimpleNamespace(idf={"脑机接口": 5.0, "发展": 1.0})),
+        reports=SimpleNamespace(strip=lambda q: q),
+        _search=lambda q, opts, run: [own],
+    )
+    analysis = SimpleNamespace(type="list", question="脑机接口发展的关键驱动因素有哪些？")
+    first = Answerer._listing_first(stub, analysis, [best, other], None, None)  # type: ignore[arg-type]
+    assert first[0].chunk.id == "c3" and [h.rank for h in first] == [1, 2, 3]
+    assert _listed_phrase("腾讯报告中列出的脑机接口开发的主要驱动因素是什么？") == "驱动因素"
+    assert _lists_under(listed, "驱动因素")
+    assert not _lists_under("关键驱动因素包括技术进步和用户需求。\n- 其他", "驱动因素")
+    # A best passage that lists it already is left first.
+    assert Answerer._listing_first(stub, analysis, [own, best], None, None)[0] is own  # type: ignore[arg-type]

@@ -222,6 +222,8 @@ REPEATED_SHARE = 0.6
 COPIED_SHARE = 0.8
 # How deep a term the question quotes is searched for the passages that write it.
 QUOTED_DEPTH = 10
+# How deep a list question's passages are searched for the line that names its list.
+LISTED_DEPTH = 20
 # The cosine (the embedder's, both read as queries) at which a term the corpus quotes
 # translates one an English question quotes. Measured with the default embedder, a
 # translation scores 0.70-0.86 ('quantum utility' 量子效用 0.72, 'memory wall' 内存墙 0.78,
@@ -637,7 +639,36 @@ class Answerer:
         hits = self._fused(hits, [self._search(q, opts, run) for q in queries], k)
         deeper = replace(opts, k=max(k, QUOTED_DEPTH))
         hits = self._writing_quoted(analysis, hits, deeper, run)
-        return self._defining_first(analysis, _writing_defined(analysis, hits), deeper, run)
+        hits = self._defining_first(analysis, _writing_defined(analysis, hits), deeper, run)
+        return self._listing_first(analysis, hits, replace(opts, k=max(k, LISTED_DEPTH)), run)
+
+    def _listing_first(
+        self, analysis: QuestionAnalysis, hits: list[Hit], deeper: SearchOptions, run: _Run
+    ) -> list[Hit]:
+        """`hits`, or, for a list question whose best passage does not list what it asks
+        for under a line naming it ("关键驱动因素" over its bulleted points, asked "脑机接口
+        发展的关键驱动因素有哪些？"), the passage that does first — among the hits or found
+        deeper: its points need not write the question's other words, which its section
+        does, so it ranked below the five read. It must write the question's rarest other
+        word somewhere (its title, heading or text): the same line in another chapter is
+        not taken."""
+        if analysis.type != "list" or not hits:
+            return hits
+        phrase = _listed_phrase(analysis.question)
+        if not phrase or _lists_under(hits[0].chunk.text, phrase):
+            return hits
+        idf = self.searcher.bm25.idf
+        rest = [t for t in key_terms(self.reports.strip(analysis.question.replace(phrase, " ")))]
+        known = [t for t in rest if t in idf and len(t) > 1]
+        if not known:
+            return hits
+        rarest = fold(max(known, key=lambda t: idf[t]))
+        for h in [*hits, *self._search(analysis.question, deeper, run)]:
+            about = fold(f"{h.chunk.title} {h.chunk.heading or ''} {h.chunk.text}")
+            if rarest in about and _lists_under(h.chunk.text, phrase):
+                others = [x for x in hits if x.chunk.id != h.chunk.id]
+                return [replace(h, rank=1), *(replace(x, rank=i) for i, x in enumerate(others, 2))]
+        return hits
 
     def _defining_first(
         self, analysis: QuestionAnalysis, hits: list[Hit], deeper: SearchOptions, run: _Run
@@ -3133,6 +3164,40 @@ STATED_TERM_SHARE = 0.6
 # What a definition's paragraph says of its term after defining it: at most this many
 # sentences more.
 PARTS_MAX = 3
+# What a Chinese list question asks for, after its last 的: 关键驱动因素 of "脑机接口发展的
+# 关键驱动因素有哪些？".
+_LISTED_PHRASE = re.compile(
+    r"的([^的，,。？?、\s]{3,12}?)(?:主要|分别)?(?:有哪些|包括哪些|是哪些|有什么|是什么|包括什么)"
+)
+# A bulleted or numbered point opening a line.
+_POINT_LINE = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.、．)]|[（(]\d{1,2}[)）])\s*\S")
+
+
+def _listed_phrase(question: str) -> str:
+    """What a list question asks for, less the degree it gives it (主要驱动因素 is asked of
+    the line 关键驱动因素 too); '' when it is too short to single a line out."""
+    found = _LISTED_PHRASE.findall(question)
+    phrase = _DEGREE.sub("", found[-1]) if found else ""
+    return phrase if len(phrase) >= 3 else ""
+
+
+_DEGREE = re.compile(r"^(?:主要|关键|核心|重要|重点|几大)")
+
+
+def _lists_under(text: str, phrase: str) -> bool:
+    """Whether `text` has a line of its own naming `phrase` (no statement: the heading of
+    what follows) with bulleted or numbered points right after it."""
+    raw = text.splitlines()
+    for i, line in enumerate(raw):
+        line = line.strip().strip("*#").strip()
+        if not line or phrase not in line or len(line) > len(phrase) + 8:
+            continue
+        if line[-1:] in "。！？.!?":
+            continue
+        after = next((r for r in raw[i + 1 :] if r.strip()), "")
+        if _POINT_LINE.match(after):
+            return True
+    return False
 
 
 def _glosses(passage: Passage, sentence: Sentence, items: Sequence[str]) -> list[Sentence]:

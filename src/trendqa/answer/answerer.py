@@ -658,17 +658,24 @@ class Answerer:
         if not phrase or _lists_under(hits[0].chunk.text, phrase):
             return hits
         idf = self.searcher.bm25.idf
-        rest = [t for t in key_terms(self.reports.strip(analysis.question.replace(phrase, " ")))]
+        rest = key_terms(self.reports.strip(analysis.question.replace(phrase, " ")))
         known = [t for t in rest if t in idf and len(t) > 1]
         if not known:
             return hits
         rarest = fold(max(known, key=lambda t: idf[t]))
-        for h in [*hits, *self._search(analysis.question, deeper, run)]:
+
+        def lists(h: Hit) -> bool:
             about = fold(f"{h.chunk.title} {h.chunk.heading or ''} {h.chunk.text}")
-            if rarest in about and _lists_under(h.chunk.text, phrase):
-                others = [x for x in hits if x.chunk.id != h.chunk.id]
-                return [replace(h, rank=1), *(replace(x, rank=i) for i, x in enumerate(others, 2))]
-        return hits
+            return rarest in about and _lists_under(h.chunk.text, phrase)
+
+        # Searched deeper only when no passage already found sets the list out.
+        found = next((h for h in hits if lists(h)), None) or next(
+            (h for h in self._search(analysis.question, deeper, run) if lists(h)), None
+        )
+        if found is None:
+            return hits
+        others = [x for x in hits if x.chunk.id != found.chunk.id]
+        return [replace(found, rank=1), *(replace(x, rank=i) for i, x in enumerate(others, 2))]
 
     def _defining_first(
         self, analysis: QuestionAnalysis, hits: list[Hit], deeper: SearchOptions, run: _Run
@@ -1190,7 +1197,7 @@ class Answerer:
     ) -> Answer:
         """A comparison of subjects in one report ("2023年的融资情况和2017年的高点相比有什么
         不同？") answered for some of them only: for each subject no kept claim or cited
-        sentence names, its best sentence (`_side_sentences`: one that passes every claim
+        sentence names, its best sentence (`_side_sentence`: one that passes every claim
         check as a statement about that subject) is added, verbatim and cited. A side the
         passages do not state stays unstated."""
         if not answer.answerable or analysis.parts or len(analysis.entities) < 2:
@@ -1199,15 +1206,14 @@ class Answerer:
         missing = [e for e in analysis.entities if fold(e) not in said]
         if not missing or len(missing) == len(analysis.entities):
             return answer
-        by_quote = {fold(s.text): (p, s) for p in passages for s in p.sentences}
-        cited = [by_quote[fold(c.quote)] for c in answer.citations if fold(c.quote) in by_quote]
+        cited = _cited_sentences(answer, passages)
         if not cited:
             return answer
         for entity in missing:
-            sides = self._side_sentences(base, analysis, entity, passages)
-            if not sides:
+            side = self._side_sentence(base, analysis, entity, passages)
+            if side is None:
                 continue
-            p, sent = sides[0]
+            p, sent = side
             added = citation(p, sent, self._page_of)
             if not added.verified or any(c.quote == added.quote for c in answer.citations):
                 continue
@@ -1219,20 +1225,21 @@ class Answerer:
             )
         return answer
 
-    def _side_sentences(
+    def _side_sentence(
         self,
         base: Answer,
         analysis: QuestionAnalysis,
         entity: str,
         passages: Sequence[Passage],
-    ) -> list[tuple[Passage, Sentence]]:
-        """The shown sentences naming `entity` that pass every claim check on their own as
-        statements about that subject alone (no heading or caption line), those holding
-        more of the question's terms first (a figure's sentence first among equals)."""
+    ) -> tuple[Passage, Sentence] | None:
+        """The shown sentence naming `entity` that passes every claim check on its own as a
+        statement about that subject alone (no heading or caption line) and holds the
+        most of the question's terms (a figure's sentence first among equals, then the
+        first); None when none does."""
         checker = self._checker(replace(analysis, entities=(entity,)))
         probe = without_answer_slot(self.reports.without(analysis.question, analysis.docs))
         bm25 = self.searcher.bm25
-        found: list[tuple[float, bool, int, Passage, Sentence]] = []
+        best: tuple[tuple[float, bool], Passage, Sentence] | None = None
         for p in passages:
             for sent in p.sentences:
                 if fold(entity) not in fold(sent.text) or topic_line(p.hit.chunk.text, sent):
@@ -1240,9 +1247,10 @@ class Answerer:
                 if not checker.check(sent.text, [(p, sent)], base.passages).supported:
                     continue
                 share = passage_support(probe, [sent.text], bm25.idf, bm25.max_idf).coverage
-                found.append((share, states_figures(sent.text), -len(found), p, sent))
-        found.sort(key=lambda f: f[:3], reverse=True)
-        return [(p, sent) for *_rank, p, sent in found]
+                rank = (share, states_figures(sent.text))
+                if best is None or rank > best[0]:
+                    best = (rank, p, sent)
+        return None if best is None else (best[1], best[2])
 
     def _with_glosses(
         self,
@@ -1262,8 +1270,7 @@ class Answerer:
         every claim holds."""
         if not answer.answerable or answer.mode != "llm":
             return answer
-        by_quote = {fold(s.text): (p, s) for p in passages for s in p.sentences}
-        cited = [by_quote[fold(c.quote)] for c in answer.citations if fold(c.quote) in by_quote]
+        cited = _cited_sentences(answer, passages)
         for p, s in cited:
             items = enumerated(s.text)
             if len(items) < 2:
@@ -1299,8 +1306,7 @@ class Answerer:
         stays as it was when any fails."""
         if not answer.answerable:
             return answer
-        by_quote = {fold(s.text): (p, s) for p in passages for s in p.sentences}
-        cited = [by_quote[fold(c.quote)] for c in answer.citations if fold(c.quote) in by_quote]
+        cited = _cited_sentences(answer, passages)
         asked = _terms_to_define(analysis, latin=True)
         taken = {(p.n, s.id) for p, s in cited}
         added: list[tuple[Passage, Sentence]] = []
@@ -1432,8 +1438,7 @@ class Answerer:
             if c.supported
             and fold(MARKER.sub("", c.text).strip().rstrip(CLAIM_STOPS)) not in quoted
         ]
-        by_quote = {fold(s.text): (q, s) for q in passages for s in q.sentences}
-        cited = [by_quote[fold(c.quote)] for c in answer.citations if fold(c.quote) in by_quote]
+        cited = _cited_sentences(answer, passages)
         led = self._check(
             base, analysis, [*((p, s) for s in run), *cited], "\n".join([stated, *kept])
         )
@@ -2162,7 +2167,7 @@ class Answerer:
     def _sides_quoted(self, base: Answer, analysis: QuestionAnalysis) -> Answer | None:
         """A comparison of two or more subjects in one report ("中文开源数据集的占比与英语的
         相比如何？") whose model claims all failed (it cited the chart's caption, which names
-        neither): each subject's best sentence (`_side_sentences`) quoted verbatim, together
+        neither): each subject's best sentence (`_side_sentence`) quoted verbatim, together
         held to the share of the question's terms any quote is. None unless every subject
         has one: a comparison states each side, and a side the passages do not state
         leaves it unanswered."""
@@ -2170,10 +2175,10 @@ class Answerer:
             return None
         held: list[tuple[Passage, Sentence, float, float | None]] = []
         for entity in analysis.entities:
-            sides = self._side_sentences(base, analysis, entity, base.passages)
-            if not sides:
+            side = self._side_sentence(base, analysis, entity, base.passages)
+            if side is None:
                 return None
-            p, sent = sides[0]
+            p, sent = side
             if all(sent is not h[1] for h in held):
                 held.append((p, sent, 1.0, None))
         if len(held) < 2:
@@ -3169,6 +3174,8 @@ PARTS_MAX = 3
 _LISTED_PHRASE = re.compile(
     r"的([^的，,。？?、\s]{3,12}?)(?:主要|分别)?(?:有哪些|包括哪些|是哪些|有什么|是什么|包括什么)"
 )
+# The degree a list question gives what it asks for (主要驱动因素, 关键驱动因素).
+_DEGREE = re.compile(r"^(?:主要|关键|核心|重要|重点|几大)")
 # A bulleted or numbered point opening a line.
 _POINT_LINE = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.、．)]|[（(]\d{1,2}[)）])\s*\S")
 
@@ -3179,9 +3186,6 @@ def _listed_phrase(question: str) -> str:
     found = _LISTED_PHRASE.findall(question)
     phrase = _DEGREE.sub("", found[-1]) if found else ""
     return phrase if len(phrase) >= 3 else ""
-
-
-_DEGREE = re.compile(r"^(?:主要|关键|核心|重要|重点|几大)")
 
 
 def _lists_under(text: str, phrase: str) -> bool:
@@ -3198,6 +3202,12 @@ def _lists_under(text: str, phrase: str) -> bool:
         if _POINT_LINE.match(after):
             return True
     return False
+
+
+def _cited_sentences(answer: Answer, passages: Sequence[Passage]) -> list[tuple[Passage, Sentence]]:
+    """The shown sentences an answer's citations quote, in citation order."""
+    by_quote = {fold(s.text): (p, s) for p in passages for s in p.sentences}
+    return [by_quote[fold(c.quote)] for c in answer.citations if fold(c.quote) in by_quote]
 
 
 def _glosses(passage: Passage, sentence: Sentence, items: Sequence[str]) -> list[Sentence]:

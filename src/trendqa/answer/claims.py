@@ -2907,12 +2907,12 @@ _CAPTION_LABEL = re.compile(
     re.IGNORECASE,
 )
 
-# A chart or a table named by its label anywhere in a claim ("如图表 6 所示", "Table 2").
 # The number of an item a claim lists ("弱点：1. 产业链…", "2. 人才方面…", "（3）…"):
 # its place in the list, no figure it states.
 _ITEM_MARKER = re.compile(
     r"(?:^|(?<=[：:；;。，,\s]))(?:[（(]\d{1,2}[)）]|\d{1,2}[.．、)）](?!\d))(?=\s*[\u4e00-\u9fffA-Za-z])"
 )
+# A chart or a table named by its label anywhere in a claim ("如图表 6 所示", "Table 2").
 _CAPTION_NAMED = re.compile(
     r"(?<![\u4e00-\u9fff])(?:图表|图|表)\s*\d+(?:[-.]\d+)?|"
     r"\b(?:Figure|Fig\.?|Table|Chart|Exhibit)\s*\d+(?:[-.]\d+)?",

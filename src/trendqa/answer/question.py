@@ -698,13 +698,14 @@ def _full_names(doc: str, meta: DocumentMeta) -> set[str]:
                 # ... and an institution by its own name, without its parent's ("DAMO
                 # Academy" of Alibaba DAMO Academy): from its all-capital word on.
                 own = _OWN_NAME.search(part)
-                if own and own.start() > 0:
+                if own:
                     out.add(_name_form(own.group(0)))
     return out
 
 
-# An institution's own name inside its parent's: an all-capital word and what follows.
-_OWN_NAME = re.compile(r"\b[A-Z]{3,}\b(?:\s+[A-Z][a-z]+)+$")
+# An institution's own name after its parent's: an all-capital word and the capitalised
+# words ending the label ("Alibaba DAMO Academy", "阿里巴巴达摩院 (Alibaba DAMO Academy)").
+_OWN_NAME = re.compile(r"(?<=\s)[A-Z]{3,}(?:\s+[A-Z][a-z]+)+(?=\s*[)）]?\s*$)")
 
 
 # The space between two Latin words of a name.
@@ -715,9 +716,7 @@ _AI_WORDS = re.compile(r"\bartificial intelligence\b", re.IGNORECASE)
 def _names(doc: str, meta: DocumentMeta) -> set[str]:
     """Every way a question might name this document (folded)."""
     labels = _labels(meta)
-    labels += [
-        m.group(0) for label in _labels(meta) if (m := _OWN_NAME.search(label.strip(" )）")))
-    ]
+    labels += [m.group(0) for label in _labels(meta) if (m := _OWN_NAME.search(label))]
     labels += re.findall(r"《([^》]+)》", meta.source or "")
     pieces: set[str] = set()
     for label in labels:

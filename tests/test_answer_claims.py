@@ -6301,6 +6301,60 @@ def test_a_quoted_english_term_is_read_as_the_term_the_corpus_quotes(
     assert answer.answered_as == "报告中的‘量子效用’是什么？"
 
 
+SEVEN = (
+    "# 看DAO2024\n\n"
+    "## 大数据\n\n"
+    "Big Seven 之外，还有“大数据”与“破墙”之说，见后文。\n\n"
+    "## 风险投资\n\n"
+    "来自“七巨头”的科技巨头风险投资交易逆势上扬，2023年至今已经超过了400亿美元，"
+    "为历年最高。\n"
+)
+
+
+def test_a_quoted_english_term_is_found_among_the_passages_found_for_its_question(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    # "…the 'Big Seven' tech giants…" was translated ‘大七’, a word the corpus never
+    # writes, and held as the question's subject it refused the sentence stating the
+    # figure for “七巨头”. The term's words alone found other passages (here the one
+    # writing "Big Seven" beside other quoted terms); the passages found for the whole
+    # question quote “七巨头”, which means the term: the question is asked, and its
+    # subject checked, with it.
+    monkeypatch.setattr(answerer_module, "MIN_SIMILARITY", 0.0)
+    monkeypatch.setattr(answerer_module, "TRANSLATION_SIMILARITY", 0.0)
+    monkeypatch.setattr(answerer_module, "QUOTED_DEPTH", 1)
+    root = tmp_path / "seven"
+    root.mkdir()
+    (root / "weijin.md").write_text(SEVEN, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    glossary = {"big seven": "七巨头"}
+    searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary=glossary))[0]
+    stated = "逆势上扬"
+
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        kind = prompts.request_kind(options)
+        if kind == "question":
+            return json.dumps(
+                {"zh": "2023年‘大七’科技巨头的风险投资交易有多少？"}, ensure_ascii=False
+            )
+        if kind == "confirm":
+            return YES
+        if kind == "translate":
+            n = len(prompts.statements(messages))
+            return json.dumps({"translations": ["Over US$40 billion in 2023."] * n})
+        if kind != "answer":
+            return json.dumps({"terms": []})
+        ids = [n for n, text in shown(messages).items() if stated in text]
+        return reply("2023年至今已经超过了400亿美元。", ids) if ids else reply("", [])
+
+    gen = FakeGenerator(script)
+    question = "How much venture money did the 'Big Seven' tech giants put in during 2023?"
+    answer = Answerer(searcher, gen).ask(question, AskOptions())
+    assert answer.answered_as == "2023年‘七巨头’科技巨头的风险投资交易有多少？"
+    assert answer.answerable, answer.reason
+    assert any(stated in c.quote for c in answer.citations), answer.citations
+
+
 def test_an_english_name_whose_words_the_shelf_writes_apart_is_the_readers_wording() -> None:
     # "What movie won the Oscar for Best Animated Film in 2021?" over sentences writing
     # "Best Animated Feature": each word of the question's name is in the corpus, only

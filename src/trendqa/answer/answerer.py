@@ -753,17 +753,19 @@ class Answerer:
         if not analysis.original or self.searcher.embedder is None:
             return analysis
         by_entity = dict(analysis.entities_zh)
-        question = analysis.question
+        question, entities = analysis.question, analysis.entities
         opts = SearchOptions(k=QUOTED_DEPTH, docs=tuple(docs))
         asked = quoted_terms(analysis.original, titles=False)
         # The translation's own quoted terms, one for each of the original's, in order.
         translated = _HAN_QUOTED.findall(question)
+        # The passages found for the question hold the term too where those found for it
+        # alone do not ('Big Seven', whose words alone find other passages, in “七巨头”).
+        around = self._search(question, opts, run) if asked else []
         for i, term in enumerate(asked):
             if han_share(term) > 0 or self.reports.named(term):
                 continue
-            quoted = dict.fromkeys(
-                q for h in self._search(term, opts, run) for q in _HAN_QUOTED.findall(h.chunk.text)
-            )
+            found = [*self._search(term, opts, run), *around]
+            quoted = dict.fromkeys(q for h in found for q in _HAN_QUOTED.findall(h.chunk.text))
             candidates = [q for q in quoted if q not in question]
             if not candidates or any(q in question for q in quoted):
                 continue
@@ -771,12 +773,15 @@ class Answerer:
             if best is None:
                 continue
             by_entity[term] = (*by_entity.get(term, ()), best)
-            if len(translated) == len(asked):
-                # The question is asked, and checked, with the corpus's term.
-                question = question.replace(translated[i], best)
+            # The question is asked, and checked, with the corpus's term: in place of the
+            # translation's own quoted term, or of the reader's term it kept as written.
+            own = translated[i] if len(translated) == len(asked) else term
+            if own in question:
+                question = question.replace(own, best)
+                entities = tuple(best if e == own else e for e in entities)
         if by_entity == analysis.entities_zh:
             return analysis
-        return replace(analysis, question=question, entities_zh=by_entity)
+        return replace(analysis, question=question, entities_zh=by_entity, entities=entities)
 
     def _defined_by_corpus(
         self, analysis: QuestionAnalysis, docs: Sequence[str], run: _Run

@@ -15,7 +15,7 @@ from test_answering import assert_checkable
 from trendqa.answer import Answerer, AskOptions, prompts
 from trendqa.answer.answerer import _unanswered_parts
 from trendqa.answer.claims import _asks_a_course
-from trendqa.answer.question import asked_parts
+from trendqa.answer.question import asked_parts, named_by_answer
 from trendqa.api import ingest_paths, open_searcher
 from trendqa.config import Settings
 from trendqa.llm import ChatMessage, GenerationOptions
@@ -242,3 +242,27 @@ def test_which_parts_are_asked_on_their_own(shares: list[float | None], asked: l
     # ("How many people work in Shenzhen's AI industry, and how many universities
     # does the city have?" answered with the people, in words of its own.)
     assert _unanswered_parts(["a", "b"], shares) == asked
+
+
+def test_it_in_a_later_part_is_the_name_the_answer_gave_for_the_part_before() -> None:
+    # "Which European exascale machine began construction in October 2023, and which key
+    # technologies does it use?": asked alone, "它使用了哪些关键技术？" points at nothing
+    # and its own retrieval found other chapters. "它" is what the clause before asks to be
+    # named, which the answer names right after the noun asked for.
+    before = "2023年10月，哪个欧洲超大规模计算机开始建设，"
+    stated = "欧洲高性能计算联合组织EuroHPC启动了欧洲第一台百亿亿级高性能计算机JUPITER的建设。"
+    part = "它使用了哪些关键技术？"
+    assert named_by_answer(part, before, stated) == "JUPITER使用了哪些关键技术？"
+    # A name ending in the noun asked for ("哪家医院" answered 北京友谊医院).
+    assert named_by_answer("它位于哪里？", "哪家医院率先开始建设，", "北京友谊医院率先建设。") == (
+        "北京友谊医院位于哪里？"
+    )
+    # The clause names another thing after its verb ("哪家医院试用了…系统"): "它" may
+    # be either, and is left as written; so is a clause asking for no name.
+    assert named_by_answer(
+        "它基于什么模型？", "哪家医院试用了门诊病历生成系统，", "北京友谊医院试用了该系统"
+    ) == ("它基于什么模型？")
+    assert named_by_answer(part, "欧洲的超算何时开始建设，", stated) == part
+    # Two names after the noun: which is meant is not the answer's to say.
+    two = "高性能计算机JUPITER和高性能计算机Alps开始建设。"
+    assert named_by_answer(part, before, two) == part

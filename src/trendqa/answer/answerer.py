@@ -83,6 +83,7 @@ from trendqa.answer.question import (
     asked_parts,
     asks,
     defined_terms,
+    named_by_answer,
     negated,
     other_proper_nouns,
     question_type,
@@ -2789,7 +2790,13 @@ class Answerer:
         if not missing:
             return answer
         started = time.perf_counter()
+        # "它" asking of what the part before asked to be named is the name the answer
+        # gave it ("哪个…计算机开始建设，它使用了哪些关键技术？" answered with JUPITER).
+        stated = " ".join(c.checked_as or c.text for c in answer.claims if c.supported)
         for part in missing:
+            at = parts.index(part)
+            if at:
+                part = named_by_answer(part, parts[at - 1], stated)
             answer = self._add_part(analysis, part, answer, docs, opts, run)
         run.add("parts_s", time.perf_counter() - started)
         return answer

@@ -1220,6 +1220,59 @@ def asked_parts(question: str) -> list[str]:
 _IT = re.compile(r"它(?!们)")
 
 
+# A clause asking for a thing to be named: 哪个/哪家/哪款… and the noun asked for.
+_ASKS_WHICH = re.compile(r"哪(?:一)?[个家款位所台种项部]")
+# A name written right after the noun it names ("高性能计算机JUPITER", "模型“山海”").
+_NAME_AFTER = (
+    r"\s*([A-Za-z][A-Za-z0-9\-]*(?:\s[A-Z0-9][A-Za-z0-9\-]*)*|“[^”]{2,20}”|《[^》]{2,30}》)"
+)
+
+
+def _asked_noun(clause: str) -> str:
+    """The head of the noun a clause asks to be named ("计算机" of "哪个欧洲超大规模计算机
+    开始建设"): the last word before its verb — '' when it asks none, or names another
+    thing after it ("哪家医院试用了…系统": "它" may be either)."""
+    m = _ASKS_WHICH.search(clause)
+    if not m:
+        return ""
+    from trendqa.tokens import warm_up
+
+    warm_up()
+    import jieba.posseg
+
+    pairs = [p for p in jieba.posseg.cut(clause[m.end() :]) if p.word.strip()]
+    head, at = "", len(pairs)
+    for i, pair in enumerate(pairs):
+        if pair.flag.startswith(("v", "p", "u", "x", "c", "d")):
+            at = i
+            break
+        head = pair.word
+    if any(p.flag.startswith(("n", "eng")) for p in pairs[at:]):
+        return ""
+    return head if len(head) >= 2 else ""
+
+
+def named_by_answer(part: str, before: str, stated: str) -> str:
+    """`part` with its "它" written as the name the answer gives for what the clause
+    before it asks to be named ("哪个欧洲超大规模计算机开始建设，它使用了哪些关键技术？"
+    answered "…高性能计算机JUPITER的建设": "JUPITER使用了哪些关键技术？"): the one name
+    written right after the asked noun in `stated` (what the answer's kept claims say),
+    or the one name ending in it (北京友谊医院 for 哪家医院). `part` as it is when the
+    clause asks for no name, or the answer gives none or several."""
+    if not _IT.search(part):
+        return part
+    head = _asked_noun(before)
+    if not head:
+        return part
+    found = {m.group(1).strip("“”《》") for m in re.finditer(re.escape(head) + _NAME_AFTER, stated)}
+    if not found:
+        from trendqa.answer.claims import names_in
+
+        found = {w for w, _kind in names_in(stated) if w.endswith(head) and len(w) > len(head)}
+    found = {f for f in found if fold(f) not in fold(before)}
+    return _IT.sub(found.pop(), part, count=1) if len(found) == 1 else part
+
+
 def standalone(clauses: Sequence[str], reports: ReportNames) -> list[str]:
     """Sub-questions each readable alone: "它" in one is the subject the one before it
     names ("GPT-4是哪天发布的？腾讯报告认为它比GPT-3.5进步了多少？" asks the second of

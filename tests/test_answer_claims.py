@@ -3847,6 +3847,11 @@ NAMED = """# 算力
 人工智能算法的进步让智能助理的性能得到显著改善。越来越多的用户追求便捷的生活方式。\
 物联网的广泛应用使智能助理能够控制更多的设备。智能助理市场的竞争十分激烈。
 
+## 联合声明
+
+2023 年 4 月 25 日,美国消费者金融保护局、司法部民权司、平等就业机会委员会和联邦贸易委员会\
+发布了《关于对自动化系统中的歧视和偏见进行执法的联合声明》,通过执法行动以保护公众免受偏见。
+
 ## 高性能电池
 
 高能量密度电池技术被航空界认为是提升电动飞机续航里程的关键性技术。
@@ -3973,6 +3978,22 @@ def test_a_list_goes_on_with_what_its_paragraph_says_of_each_item(named) -> None
     assert answer.text.index("技术进步") < answer.text.index("算法的进步")
     assert answer.text.index("算法的进步") < answer.text.index("用户需求")
     assert "竞争" not in answer.text
+    assert all(c.supported for c in answer.claims)
+    assert all(c.verified for c in answer.citations)
+
+
+def test_a_list_its_one_cited_sentence_enumerates_is_shown_as_that_sentence(named) -> None:  # type: ignore[no-untyped-def]
+    # "Which four US agencies issued the April 2023 joint statement…?" answered with the
+    # four names alone: the sentence naming them says when and what they issued. Shown
+    # as that sentence up to its last item, one claim checked like any other; what the
+    # sentence goes on to say after it is left out.
+    items = "- 消费者金融保护局\n- 司法部民权司\n- 平等就业机会委员会\n- 联邦贸易委员会"
+    gen = model(items, "联合声明》")
+    answer = named(gen, "2023年4月发布自动化系统歧视和偏见执法联合声明的四个美国机构是哪些？")
+    assert answer.answerable, answer.reason
+    assert answer.text.startswith("2023 年 4 月 25 日"), answer.text
+    assert "发布了《关于对自动化系统中的歧视和偏见进行执法的联合声明》" in answer.text
+    assert "通过执法行动" not in answer.text
     assert all(c.supported for c in answer.claims)
     assert all(c.verified for c in answer.citations)
 

@@ -44,6 +44,7 @@ from trendqa.answer.claims import (
     figures_in_full,
     holds_claim,
     join_lines,
+    list_in_full,
     names_in,
     parts_with_wholes,
     regions,
@@ -1189,7 +1190,12 @@ class Answerer:
         if analysis.type == "definition":
             answer = self._with_parts(base, analysis, passages, answer)
         elif analysis.type == "list":
-            answer = self._with_glosses(base, analysis, passages, answer)
+            glossed = self._with_glosses(base, analysis, passages, answer)
+            # The model's own list, not one read from the report's layout for it.
+            own = announced is None and counted is None
+            if glossed is answer and own:
+                glossed = self._one_sentence_list(base, analysis, passages, answer)
+            answer = glossed
         elif analysis.type == "comparison":
             answer = self._with_other_sides(base, analysis, passages, answer)
         return answer
@@ -1296,6 +1302,35 @@ class Answerer:
                 return whole
             return answer
         return answer
+
+    def _one_sentence_list(
+        self,
+        base: Answer,
+        analysis: QuestionAnalysis,
+        passages: Sequence[Passage],
+        answer: Answer,
+    ) -> Answer:
+        """A list whose kept items are all written in the one sentence it cites, shown as
+        that sentence up to its last item (`list_in_full`): the items with what the report
+        says they are — who named them, when, what for — where the items alone ("- 消费者
+        金融保护局", "- 司法部民权司", …) leave out what the question's own words framed
+        ("the April 2023 joint statement"). Checked as a claim; the answer stays as it was
+        unless it holds. Not for an answer shown translated: translated whole, a sentence of
+        four agencies came back with one of them written as another (司法部民权司 as "the
+        Department of Justice's Equal Employment Opportunity Commission"), where each item
+        translated alone was right."""
+        if not answer.answerable or answer.mode != "llm" or analysis.shown_in:
+            return answer
+        kept = [c for c in answer.claims if c.supported]
+        cited = {(p.n, s.id): (p, s) for p, s in _cited_sentences(answer, passages)}
+        if len(kept) < 2 or len(cited) != 1:
+            return answer
+        ((p, s),) = cited.values()
+        text = list_in_full([c.text for c in kept], s.text)
+        if not text:
+            return answer
+        whole = self._check(base, analysis, [(p, s)], text)
+        return whole if whole.answerable and all(c.supported for c in whole.claims) else answer
 
     def _with_parts(
         self,

@@ -577,6 +577,38 @@ def sentence_in_full(claim: str, sentence: str) -> str:
     return full + claim.strip()[len(core) :]
 
 
+# A list the report states within one sentence is shown as that sentence (up to its last
+# item) when it is no longer than this: read at once, with what the items are — the date,
+# who named them, what for — in the report's words.
+LIST_IN_FULL_CHARS = 160
+
+
+def list_in_full(items: Sequence[str], sentence: str) -> str:
+    """The sentence that enumerates `items`, from its start through the clause of its last
+    item ("2023 年 4 月 25 日,美国消费者金融保护局、…和联邦贸易委员会发布了《…联合声明》");
+    '' when it does not write them all verbatim (of three or more, one miscopied — "等级就
+    业机会委员会" for 平等… — is still its item), asks (a question quoted as a heading lists
+    nothing), is a table's row, or is longer than `LIST_IN_FULL_CHARS`."""
+    full = one_line(sentence).strip()
+    if not items or _table_row(sentence) or full.endswith(("？", "?")):
+        return ""
+
+    def squeeze(text: str) -> str:
+        return fold(re.sub(r"\s+", "", text))
+
+    cores = [c for c in (squeeze(i.strip().rstrip(CLAIM_STOPS)) for i in items) if c]
+    written = [c for c in cores if c in squeeze(full)]
+    if len(written) < max(2, len(items) - (len(items) >= 3)):
+        return ""
+    cores = written
+    parts = [c for c in _SENTENCE_CLAUSE.split(full) if c.strip()]
+    last = max(
+        next(i for i in range(len(parts)) if c in squeeze("".join(parts[: i + 1]))) for c in cores
+    )
+    shown = "".join(parts[: last + 1]).strip().rstrip("，,；;：:、 ")
+    return shown if len(shown) <= LIST_IN_FULL_CHARS else ""
+
+
 def holds_claim(text: str, claim: str) -> bool:
     """Whether `text` says `claim` again, in other spacing or punctuation too: every figure
     of it with most of its words ("Gartner 预计 2024 年，全球半导体收入将增长 17%" holds

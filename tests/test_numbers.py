@@ -152,6 +152,22 @@ def test_small_figures_match_chinese_numerals() -> None:
     assert unsupported_numbers("4 systems", "三大系统") == ["4"]
 
 
+def test_a_count_in_characters_is_a_figure_its_evidence_must_state() -> None:
+    # "腾讯报告将基因计算的发展划分为四个阶段：…" cited a sentence naming no stages: the
+    # count was the model's own. Stated in characters or digits, or by the question, it holds.
+    said = "腾讯报告将基因计算的发展划分为四个阶段"
+    assert unsupported_numbers(said, "随着单细胞组学突破，基因测序技术正在进化") == ["四"]
+    assert unsupported_numbers(said, "基因计算的发展经历了四个阶段") == []
+    assert unsupported_numbers(said, "发展分为4个阶段") == []
+    assert unsupported_numbers(said, "分为几个阶段", "基因计算分为哪四个阶段？") == []
+    assert unsupported_numbers("具有七大功能", "具有数据采集等 7 大功能") == []
+    assert unsupported_numbers("两种类型", "分为侵入式和非侵入式两类") == []
+    # 一个 is "a"; an ordinal, or a numeral inside a word, counts nothing.
+    assert unsupported_numbers("一个重要方向", "方向") == []
+    assert unsupported_numbers("第四个趋势", "趋势") == []
+    assert unsupported_numbers("二维码", "码") == []
+
+
 def test_an_ordinal_in_characters_states_its_figure() -> None:
     # 位居世界第二 is "ranks 2nd"; 第二十 is the 20th, not the 2nd.
     assert unsupported_numbers("全球排名第2", "位居世界第二") == []

@@ -206,7 +206,23 @@ def unsupported_numbers(answer: str, evidence_text: str, question: str = "") -> 
         held = any(_close(n.value, e.value) for e in known) if counted else supported(n, known)
         if not held and not _counted_in_characters(n.value, evidence_text):
             out.append(n.text)
+    # A count written in characters ("划分为四个阶段") is a figure too: stated by the
+    # evidence in characters or digits, or given by the question.
+    for m in _CHARACTER_COUNT.finditer(answer):
+        value = han_value(m.group(1))
+        if any(_close(value, e.value) for e in known):
+            continue
+        if not any(_counted_in_characters(value, t) for t in (evidence_text, question)):
+            out.append(m.group(0))
     return out
+
+
+# A count in characters before a measure word ("四个", "三大", "十项"); not 一 (一个 is
+# "a"), nor an ordinal (第四个) or a part of a longer numeral.
+_CHARACTER_COUNT = re.compile(
+    r"(?<![第零〇一二两三四五六七八九十百千万亿\d])([二两三四五六七八九十][二三四五六七八九十]?)"
+    r"(?=[个项大类种条点家位款层])"
+)
 
 
 # A numeral counts only before a measure word (三大系统, 十项抓手), not inside words (统一).

@@ -4593,6 +4593,38 @@ def test_how_much_something_rose_is_answered_by_a_sentence_saying_it_rose() -> N
     assert not down[0].supported and down[0].check == "attribute", down[0].detail
 
 
+def test_a_question_asking_two_things_in_its_clauses_is_answered_clause_by_clause() -> None:
+    # "…what counts as AGI, and where does it place GPT-4?": the report's definition of
+    # AGI answers the first clause and names no GPT-4, which only the second asks of.
+    # A claim answering the second still needs GPT-4's sentence; a clause naming no
+    # subject of its own ("增长了多少？") asks of the one before it.
+    defining = "通用人工智能是具备可泛化任务执行能力的人工智能，可以通过图灵测试。"
+    growth = "广州的人工智能企业数量增长了20%。"
+    placing = "GPT-4已经跨过了通用人工智能的门槛。"
+    chunks = [
+        Chunk("a1", defining, Location("t.md", "t", 0, len(defining), 1, 1), heading="发展阶段"),
+        Chunk("a2", growth, Location("s.md", "s", 0, len(growth), 1, 1), heading="企业"),
+        Chunk("a3", placing, Location("t.md", "t", 900, 900 + len(placing), 9, 9), heading="GPT"),
+    ]
+    passages = number_passages([Hit(c, i, 1.0) for i, c in enumerate(chunks, 1)])
+    agi = [(passages[0], passages[0].sentences[0])]
+    idf = {"通用": 4.0, "人工智能": 2.0, "泛化": 5.0, "图灵": 5.0, "gpt4": 6.0, "测试": 3.0}
+    asked = analyze(
+        "腾讯报告中，人工智能发展阶段如何定义通用人工智能，以及GPT-4位于哪个阶段？",
+        ReportNames(REPORTS),
+    )
+    checker = ClaimChecker(asked, idf, 5.0, {})
+    (defined,) = checker.check_all([defining], agi, passages)
+    assert defined.supported, defined.detail
+    (placed,) = checker.check_all(["GPT-4可以通过图灵测试。"], agi, passages)
+    assert not placed.supported and placed.check == "subject", placed.detail
+    asked = analyze("2023年深圳的人工智能企业有多少家，增长了多少？", ReportNames(REPORTS))
+    checker = ClaimChecker(asked, {"增长": 3.0, "企业": 2.0}, 5.0, {})
+    rose = [(passages[1], passages[1].sentences[0])]
+    (other,) = checker.check_all(["2023年企业数量增长了20%。"], rose, passages)
+    assert not other.supported and other.check == "subject", other.detail
+
+
 def test_a_claim_across_languages_is_cited_from_the_sentence_it_translates() -> None:
     # The model named the wrong sentence for an English claim over Chinese passages: the
     # shown sentence that means it (by the embedder's cross-lingual cosine) is its source.

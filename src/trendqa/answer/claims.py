@@ -1297,14 +1297,21 @@ class ClaimChecker:
         answered claim by claim: a claim must be about the subjects of one of them — of
         the one whose subjects it names, when it names one part's only ("GPT-4于11月6日
         发布" answers "GPT-4是哪天发布的？", not "…比GPT-3.5进步了多少？")."""
-        parts = _questions(self.analysis.question)
+        question = self.analysis.question
+        parts = _questions(question)
+        # One question asking two things in its clauses ("…如何定义AGI，以及GPT-4位于哪个
+        # 位置？") is answered clause by clause too; a clause naming no subject of its own
+        # ("…有多少家，增长了多少？") asks of the one before it.
+        clauses = len(parts) < 2
+        if clauses:
+            parts = asked_parts(question) or parts
         entities = self._of_its_alternatives(claim, self.analysis.entities)
         if len(parts) < 2:
             return self._missing_subject_of(claim, evidence, entities)
         anywhere = [e for e in entities if not any(fold(e) in fold(q) for q in parts)]
         own = [[e for e in entities if fold(e) in fold(q)] for q in parts]
         for i in range(1, len(parts)):
-            if not own[i] and _POINTING.match(parts[i].strip()):
+            if not own[i] and (clauses or _POINTING.match(parts[i].strip())):
                 # "这件事有什么意义？" asks of what the question before it asked about: its
                 # subjects are that question's, not none.
                 own[i] = own[i - 1]

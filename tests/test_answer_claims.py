@@ -4625,6 +4625,36 @@ def test_a_question_asking_two_things_in_its_clauses_is_answered_clause_by_claus
     assert not other.supported and other.check == "subject", other.detail
 
 
+def test_a_figure_said_beside_a_run_of_places_is_none_of_theirs_alone() -> None:
+    # "萝卜快跑在武汉的累计服务订单有多少？": the report gives the national total, then says
+    # the fleet has reached "北京、武汉、重庆、深圳、上海五城". Wuhan is one item of that run,
+    # not what the 400万单 measures. A sentence assigning figures to each ("分别") does
+    # make each name its figure's subject, as a name of its own does.
+    total = (
+        "截至今年三季度，百度的萝卜快跑累计服务订单超过了400万单。"
+        "百度的全无人自动驾驶车队，也已驶入北京、武汉、重庆、深圳、上海五城。"
+    )
+    each = "北京、武汉的萝卜快跑累计服务订单分别为300万单和100万单。"
+    own = "武汉的萝卜快跑累计服务订单超过了100万单。"
+    chunks = [
+        Chunk(f"r{i}", t, Location(f"{i}.md", "t", 0, len(t), 1, 1), heading="自动驾驶")
+        for i, t in enumerate((total, each, own))
+    ]
+    passages = number_passages([Hit(c, i, 1.0) for i, c in enumerate(chunks, 1)])
+    idf = {"武汉": 5.0, "北京": 4.0, "萝卜": 6.0, "快跑": 6.0, "订单": 4.0, "服务": 2.0}
+    asked = analyze("百度萝卜快跑在武汉的累计服务订单有多少？", ReportNames(REPORTS))
+    checker = ClaimChecker(asked, idf, 5.0, {})
+    first = [(passages[0], passages[0].sentences[0])]
+    (national,) = checker.check_all(["萝卜快跑累计服务订单超过了400万单。"], first, passages)
+    assert not national.supported and national.check == "subject", national.detail
+    assigned = [(passages[1], passages[1].sentences[0])]
+    (wuhan,) = checker.check_all(["武汉的萝卜快跑累计服务订单为100万单。"], assigned, passages)
+    assert wuhan.supported, wuhan.detail
+    alone = [(passages[2], passages[2].sentences[0])]
+    (named,) = checker.check_all(["武汉的萝卜快跑累计服务订单超过了100万单。"], alone, passages)
+    assert named.supported, named.detail
+
+
 def test_a_claim_across_languages_is_cited_from_the_sentence_it_translates() -> None:
     # The model named the wrong sentence for an English claim over Chinese passages: the
     # shown sentence that means it (by the embedder's cross-lingual cosine) is its source.

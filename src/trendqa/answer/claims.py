@@ -1425,22 +1425,21 @@ class ClaimChecker:
             labels = not (place and (has_figure or self._names_a_report(entity)))
             if has_figure and self._variants_figure(claim, entity, evidence):
                 return entity  # GPT-4 Turbo's date for GPT-4's
-            if any(
-                any(f in self._sentence_and_report(p, s, labels=labels) for f in forms)
-                for p, s in evidence
-            ):
+
+            # A figure said after a run of names ("驶入北京、武汉、重庆、深圳、上海五城") is
+            # none of theirs alone: a name written only as an item of such a run is not
+            # the figure's subject (unless the sentence assigns figures "分别", each its own).
+            def names(text: str, forms: Sequence[str] = forms) -> bool:
+                return any(f in text and (not has_figure or _named_alone(f, text)) for f in forms)
+
+            if any(names(self._sentence_and_report(p, s, labels=labels)) for p, s in evidence):
                 continue  # named in the sentence that states the claim, or by its report
             if has_figure and all(self._rival(entity, forms, p, s, claim) for p, s in evidence):
                 return entity  # the figure's own sentence names another subject of its kind
-            if any(
-                any(f in self._context(p, s, wide=False, labels=labels) for f in forms)
-                for p, s in evidence
-            ):
+            if any(names(self._context(p, s, wide=False, labels=labels)) for p, s in evidence):
                 continue  # named just before it (a subject named once, then "其…")
             in_passage = [
-                (p, s)
-                for p, s in evidence
-                if any(f in self._context(p, s, wide=True, labels=labels) for f in forms)
+                (p, s) for p, s in evidence if names(self._context(p, s, wide=True, labels=labels))
             ]
             if not in_passage:
                 if entity in self.analysis.sources and any(
@@ -2678,6 +2677,17 @@ def states_measure(term: str, sentence: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
+def _named_alone(form: str, text: str) -> bool:
+    """Whether (folded) `text` names `form` other than as an item of a run of names joined
+    by 、 ("北京、武汉、重庆…"), or in a sentence assigning its figures to each ("分别")."""
+    if "分别" in text or "respectively" in text:
+        return True
+    for m in re.finditer(re.escape(form), text):
+        if text[m.start() - 1 : m.start()] != "、" and text[m.end() : m.end() + 1] != "、":
+            return True
+    return False
+
+
 def names_in(text: str) -> tuple[tuple[str, str], ...]:
     """Proper names in `text` with their kind (place, person, org; "latin" for a name in
     Latin letters, a product's or a company's, which the tagger leaves untyped). Cached:

@@ -4655,6 +4655,25 @@ def test_a_figure_said_beside_a_run_of_places_is_none_of_theirs_alone() -> None:
     assert named.supported, named.detail
 
 
+def test_the_digit_of_a_dimension_or_a_generation_is_no_figure() -> None:
+    # "裸眼3D屏幕…3D-HEVC…3D视频" gives no figure 3 for three things, and "6DoF" states no 6:
+    # the list of what pushes immersive 3D video forward was refused for it.
+    text = "硬件：裸眼3D屏幕日益成熟；标准：H.265成熟（MV-HEVC、3D-HEVC），6DoF点云标准PCC。"
+    chunk = Chunk("v1", text, Location("t.md", "t", 0, len(text), 1, 1), heading="沉浸媒体")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    idf = {"裸眼": 5.0, "屏幕": 3.0, "hevc": 6.0, "点云": 5.0, "pcc": 6.0, "标准": 2.0}
+    asked = analyze("腾讯报告认为哪些硬件和标准推动了沉浸式3D视频的发展？", ReportNames(REPORTS))
+    checker = ClaimChecker(asked, idf, 5.0, {})
+    said = "裸眼3D屏幕日益成熟，H.265成熟：MV-HEVC、3D-HEVC，推动3D视频演进，6DoF点云标准PCC。"
+    results = checker.check_all([said], [(passages[0], passages[0].sentences[0])], passages)
+    assert all(r.check != "figure" for r in results), [r.detail for r in results]
+    # A figure beside such a name is still one: 8K is not stated.
+    results = checker.check_all(
+        ["裸眼3D屏幕支持120帧。"], [(passages[0], passages[0].sentences[0])], passages
+    )
+    assert any(r.check == "figure" for r in results), [r.detail for r in results]
+
+
 def test_a_claim_across_languages_is_cited_from_the_sentence_it_translates() -> None:
     # The model named the wrong sentence for an English claim over Chinese passages: the
     # shown sentence that means it (by the embedder's cross-lingual cosine) is its source.

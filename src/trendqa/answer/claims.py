@@ -968,9 +968,8 @@ class ClaimChecker:
             return ""
         entities = [fold(e) for e in self.analysis.entities if len(e) > 1]
         for clause in _FIGURE_CLAUSE.split(claim):
-            figures = [
-                f for f in find_numbers(without_dates(clause)) if not _YEAR_ONLY.fullmatch(f.text)
-            ]
+            plain = _DIMENSION.sub("", without_dates(clause))
+            figures = [f for f in find_numbers(plain) if not _YEAR_ONLY.fullmatch(f.text)]
             words = _measure_words(clause)
             if not figures or not words:
                 continue
@@ -1045,14 +1044,16 @@ class ClaimChecker:
             )
         # A chart's label ("图表 6:") numbers the chart: no figure it states, unless the
         # claim names the chart too.
+        # Nor is the digit of a dimension or a generation ("3D", "5G", "6DoF") a figure.
         cited = " ".join(_CAPTION_LABEL.sub(" ", self._stated(p, s)) for p, s in evidence)
-        stated = _ITEM_MARKER.sub(" ", _CAPTION_NAMED.sub(" ", claim))
+        cited = _DIMENSION.sub("", cited)
+        stated = _DIMENSION.sub("", _ITEM_MARKER.sub(" ", _CAPTION_NAMED.sub(" ", claim)))
         bad = unsupported_numbers(stated, cited, self.analysis.question)
         if bad:
             return ClaimResult(
                 claim, evidence, False, "figure", f"no cited sentence states {bad[0]}", score
             )
-        repeated = _repeated_figure(claim, cited)
+        repeated = _repeated_figure(_DIMENSION.sub("", claim), cited)
         if repeated:
             why = f"it gives {repeated} for more things than its cited sentences do"
             return ClaimResult(claim, evidence, False, "figure", why, score)
@@ -2961,6 +2962,8 @@ _CAPTION_LABEL = re.compile(
 _ITEM_MARKER = re.compile(
     r"(?:^|(?<=[：:；;。，,\s]))(?:[（(]\d{1,2}[)）]|\d{1,2}[.．、)）](?!\d))(?=\s*[\u4e00-\u9fffA-Za-z])"
 )
+# The digit of a dimension, a generation or degrees of freedom: 3D, 2D, 5G, 6DoF.
+_DIMENSION = re.compile(r"(?<![\d.])\d(?=(?:DoF|D|G)(?![A-Za-z]))", re.IGNORECASE)
 # A chart or a table named by its label anywhere in a claim ("如图表 6 所示", "Table 2").
 _CAPTION_NAMED = re.compile(
     r"(?<![\u4e00-\u9fff])(?:图表|图|表)\s*\d+(?:[-.]\d+)?|"

@@ -4674,6 +4674,27 @@ def test_the_digit_of_a_dimension_or_a_generation_is_no_figure() -> None:
     assert any(r.check == "figure" for r in results), [r.detail for r in results]
 
 
+def test_each_figure_of_a_claim_belongs_to_the_subject_its_own_sentence_names() -> None:
+    # "QLoRA…能微调65B参数模型，需要2万亿个tokens训练": the 2万亿 is Llama 2's, stated by
+    # a sentence naming Llama 2 only. One cited sentence naming QLoRA does not make every
+    # figure of the claim QLoRA's.
+    qlora = "QLoRA能在单个48GB GPU上微调65B参数模型。"
+    llama = "Meta的Llama 2需要2万亿个tokens训练。"
+    chunks = [
+        Chunk("q1", qlora, Location("a.md", "a", 0, len(qlora), 1, 1), heading="研究进展"),
+        Chunk("q2", llama, Location("b.md", "b", 0, len(llama), 1, 1), heading="大模型"),
+    ]
+    passages = number_passages([Hit(c, i, 1.0) for i, c in enumerate(chunks, 1)])
+    idf = {"qlora": 6.0, "llama": 5.0, "meta": 4.0, "微调": 4.0, "tokens": 4.0, "训练": 2.0}
+    asked = analyze("QLoRA单个GPU能微调多大的模型？", ReportNames(REPORTS))
+    checker = ClaimChecker(asked, idf, 5.0, {})
+    both = [(p, p.sentences[0]) for p in passages]
+    joined = checker.check_all(["QLoRA能微调65B参数模型，需要2万亿个tokens训练。"], both, passages)
+    assert not all(r.supported for r in joined), [r.detail for r in joined]
+    (own,) = checker.check_all(["QLoRA能在单个48GB GPU上微调65B参数模型。"], both[:1], passages)
+    assert own.supported, own.detail
+
+
 def test_a_claim_across_languages_is_cited_from_the_sentence_it_translates() -> None:
     # The model named the wrong sentence for an English claim over Chinese passages: the
     # shown sentence that means it (by the embedder's cross-lingual cosine) is its source.

@@ -1401,6 +1401,27 @@ class ClaimChecker:
             (p, s) for p, s in evidence if find_numbers(claim) and not _lacks_measures(claim, s)
         ]
         evidence = stating or evidence
+        missing = self._unnamed_subject(claim, evidence, entities, has_figure)
+        if missing or not has_figure or len(evidence) < 2:
+            return missing
+        # Each figure belongs to the subject named where it is stated: a claim joining the
+        # figures of several sentences ("QLoRA…65B参数模型，需要2万亿个tokens训练") needs each
+        # figure's own sentences to be about the subject, not only one of them.
+        for n in find_numbers(claim):
+            own = [(p, s) for p, s in evidence if not unsupported_numbers(n.text, s.text)]
+            if _YEAR_ONLY.fullmatch(n.text) or not own or len(own) == len(evidence):
+                continue
+            missing = self._unnamed_subject(claim, own, entities, has_figure)
+            if missing:
+                return missing
+        return ""
+
+    def _unnamed_subject(
+        self, claim: str, evidence: Sequence[Evidence], entities: Sequence[str], has_figure: bool
+    ) -> str:
+        """The first of `entities` that the sentences stating a claim (`evidence`) do not
+        make its subject: not named where the figure is stated, nor just before, nor in
+        its passage; or named beside another subject of its kind."""
         for entity in entities:
             if _YEAR.fullmatch(entity):
                 # A figure besides years ("377.2亿美元"); a year alone may be an epithet's

@@ -4695,6 +4695,27 @@ def test_each_figure_of_a_claim_belongs_to_the_subject_its_own_sentence_names() 
     assert own.supported, own.detail
 
 
+def test_a_count_in_characters_is_found_in_the_sentence_beside_the_cited_one() -> None:
+    # "…对算力的需求每两个月翻一倍；GPU 算力每年翻倍；摩尔定律以每 18 个月翻倍的速度已经放
+    # 缓。" is shown as three sentences, split at its semicolons; a claim citing the last
+    # part states the first part's count ("两个月", in characters) from the part beside it,
+    # as it would a figure in digits.
+    text = "对算力的需求每两个月翻一倍；GPU 算力每年翻倍；摩尔定律以每 18 个月翻倍的速度已经放缓。"
+    chunk = Chunk("m1", text, Location("w.md", "w", 0, len(text), 1, 1), heading="算力破墙")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    assert len(passages[0].sentences) == 3
+    idf = {"算力": 3.0, "需求": 2.0, "摩尔定律": 6.0, "翻倍": 4.0, "放缓": 4.0}
+    asked = analyze("算力需求与摩尔定律相比增长多快？", ReportNames(REPORTS))
+    checker = ClaimChecker(asked, idf, 5.0, {})
+    last = [(passages[0], passages[0].sentences[2])]
+    said = "算力需求每两个月翻一倍，而摩尔定律以每18个月翻倍的速度已经放缓。"
+    results = checker.check_all([said], last, passages)
+    assert all(r.check != "figure" for r in results), [r.detail for r in results]
+    # A figure no part of it states is still not stated.
+    results = checker.check_all(["摩尔定律以每24个月翻倍的速度已经放缓。"], last, passages)
+    assert any(r.check == "figure" for r in results), [r.detail for r in results]
+
+
 def test_a_claim_across_languages_is_cited_from_the_sentence_it_translates() -> None:
     # The model named the wrong sentence for an English claim over Chinese passages: the
     # shown sentence that means it (by the embedder's cross-lingual cosine) is its source.

@@ -156,7 +156,7 @@ def test_a_count_in_characters_is_a_figure_its_evidence_must_state() -> None:
     # "腾讯报告将基因计算的发展划分为四个阶段：…" cited a sentence naming no stages: the
     # count was the model's own. Stated in characters or digits, or by the question, it holds.
     said = "腾讯报告将基因计算的发展划分为四个阶段"
-    assert unsupported_numbers(said, "随着单细胞组学突破，基因测序技术正在进化") == ["四"]
+    assert unsupported_numbers(said, "随着单细胞组学突破，基因测序技术正在进化") == ["四个"]
     assert unsupported_numbers(said, "基因计算的发展经历了四个阶段") == []
     assert unsupported_numbers(said, "发展分为4个阶段") == []
     assert unsupported_numbers(said, "分为几个阶段", "基因计算分为哪四个阶段？") == []

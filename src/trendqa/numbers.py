@@ -217,11 +217,11 @@ def unsupported_numbers(answer: str, evidence_text: str, question: str = "") -> 
     return out
 
 
-# A count in characters before a measure word ("四个", "三大", "十项"); not 一 (一个 is
+# A count in characters with its measure word ("四个", "三大", "十项"); not 一 (一个 is
 # "a"), nor an ordinal (第四个) or a part of a longer numeral.
 _CHARACTER_COUNT = re.compile(
     r"(?<![第零〇一二两三四五六七八九十百千万亿\d])([二两三四五六七八九十][二三四五六七八九十]?)"
-    r"(?=[个项大类种条点家位款层])"
+    r"[个项大类种条点家位款层]"
 )
 
 

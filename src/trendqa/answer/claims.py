@@ -2698,7 +2698,6 @@ def states_measure(term: str, sentence: str) -> bool:
     return pattern is not None and pattern.search(sentence) is not None
 
 
-@lru_cache(maxsize=4096)
 def _named_alone(form: str, text: str) -> bool:
     """Whether (folded) `text` names `form` other than as an item of a run of names joined
     by 、 ("北京、武汉、重庆…"), or in a sentence assigning its figures to each ("分别")."""
@@ -2710,6 +2709,7 @@ def _named_alone(form: str, text: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)
 def names_in(text: str) -> tuple[tuple[str, str], ...]:
     """Proper names in `text` with their kind (place, person, org; "latin" for a name in
     Latin letters, a product's or a company's, which the tagger leaves untyped). Cached:

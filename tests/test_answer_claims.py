@@ -4693,6 +4693,14 @@ def test_each_figure_of_a_claim_belongs_to_the_subject_its_own_sentence_names() 
     assert not all(r.supported for r in joined), [r.detail for r in joined]
     (own,) = checker.check_all(["QLoRA能在单个48GB GPU上微调65B参数模型。"], both[:1], passages)
     assert own.supported, own.detail
+    # A figure's sentence naming no other subject ("该模型共有80层") is about what the
+    # other cited sentence names.
+    layers = "该模型共有80层。"
+    chunk = Chunk("q3", layers, Location("c.md", "c", 0, len(layers), 1, 1), heading="研究进展")
+    more = number_passages([*(p.hit for p in passages), Hit(chunk, 3, 1.0)])
+    pair = [(more[0], more[0].sentences[0]), (more[2], more[2].sentences[0])]
+    said = "QLoRA能在单个48GB GPU上微调65B参数模型，该模型共有80层。"
+    assert all(r.supported for r in checker.check_all([said], pair, more)), said
 
 
 def test_a_count_in_characters_is_found_in_the_sentence_beside_the_cited_one() -> None:

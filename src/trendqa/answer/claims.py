@@ -1405,16 +1405,35 @@ class ClaimChecker:
         if missing or not has_figure or len(evidence) < 2:
             return missing
         # Each figure belongs to the subject named where it is stated: a claim joining the
-        # figures of several sentences ("QLoRA…65B参数模型，需要2万亿个tokens训练") needs each
-        # figure's own sentences to be about the subject, not only one of them.
+        # figures of several sentences ("QLoRA…65B参数模型，需要2万亿个tokens训练") is not
+        # about the subject where a figure's own sentences leave it unnamed and name another
+        # subject of its kind instead (Llama 2's sentence). (One that names none, "该集群共有
+        # 3072核", is about what the other cited sentence names.)
         for n in find_numbers(claim):
             own = [(p, s) for p, s in evidence if not unsupported_numbers(n.text, s.text)]
             if _YEAR_ONLY.fullmatch(n.text) or not own or len(own) == len(evidence):
                 continue
             missing = self._unnamed_subject(claim, own, entities, has_figure)
-            if missing:
+            if missing and self._rivalled(missing, own, claim):
                 return missing
         return ""
+
+    def _rivalled(self, entity: str, evidence: Sequence[Evidence], claim: str) -> bool:
+        """Whether every sentence of `evidence` names another subject of the entity's kind
+        — for a name in Latin letters (QLoRA), another Latin name the question does not
+        write (Llama)."""
+        forms = self._forms(entity)
+        if not forms:
+            return False
+        if all(self._rival(entity, forms, p, s, claim) for p, s in evidence):
+            return True
+        if han_share(entity) > 0:
+            return False
+        asked = fold(self.analysis.question)
+        return all(
+            any(kind == "latin" and fold(w) not in asked for w, kind in names_in(s.text))
+            for _p, s in evidence
+        )
 
     def _unnamed_subject(
         self, claim: str, evidence: Sequence[Evidence], entities: Sequence[str], has_figure: bool

@@ -7142,6 +7142,34 @@ def test_a_comparison_of_two_subjects_quotes_each_sides_sentence(named) -> None:
     assert not answer.answerable, answer.text
 
 
+def test_a_translated_side_is_found_under_the_passages_word_for_it(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # "…Chinese-language open-source datasets compare with English-language ones…" was
+    # translated 中文…英文; the report writes 英语, so no sentence named the English side and
+    # the comparison was refused (x11). The shown word sharing a character with the
+    # translation's that the embedder reads as the same names that side. (The cosines are
+    # the default embedder's: 英文/英语 0.98, 英文/英国 0.76.)
+    from trendqa.answer.answerer import Answerer
+
+    text = "英语开源数据集占比最高，达到了56.9%。英国的数据集较少。中文开源数据集占比仅为5.6%。"
+    chunk = Chunk("d1", text, Location("s.md", "s", 0, len(text), 1, 1), heading="开源数据集")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    cosine = {"英语": 0.98, "英国": 0.76}
+    answerer = Answerer.__new__(Answerer)
+    monkeypatch.setattr(
+        answerer, "_similarity", lambda a, b: [[cosine.get(w, 0.3) for w in b] for _x in a]
+    )
+    asked = "How does the share of Chinese-language datasets compare with English-language ones?"
+    translated = replace(
+        analyze("中文开源数据集的占比与英文开源数据集相比如何？", ReportNames(REPORTS)),
+        original=asked,
+    )
+    assert answerer._passages_word(translated, "英文", passages) == "英语"
+    assert answerer._passages_word(translated, "中文", passages) == "中文"  # written as is
+    # The reader's own word is not second-guessed: only a translation's is.
+    untranslated = replace(translated, original="")
+    assert answerer._passages_word(untranslated, "英文", passages) == "英文"
+
+
 def test_a_comparison_answered_for_one_side_gets_the_others_sentence(named) -> None:  # type: ignore[no-untyped-def]
     # Asked how 2023 compares with 2017, the model stated 2023's figure only. The sentence
     # stating 2017's, which passes every check as a statement about 2017, is added with

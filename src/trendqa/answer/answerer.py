@@ -1248,6 +1248,7 @@ class Answerer:
         statement about that subject alone (no heading or caption line) and holds the
         most of the question's terms (a figure's sentence first among equals, then the
         first); None when none does."""
+        entity = self._passages_word(analysis, entity, passages)
         checker = self._checker(replace(analysis, entities=(entity,)))
         probe = without_answer_slot(self.reports.without(analysis.question, analysis.docs))
         bm25 = self.searcher.bm25
@@ -1263,6 +1264,22 @@ class Answerer:
                 if best is None or rank > best[0]:
                     best = (rank, p, sent)
         return None if best is None else (best[1], best[2])
+
+    def _passages_word(
+        self, analysis: QuestionAnalysis, entity: str, passages: Sequence[Passage]
+    ) -> str:
+        """A translated question's subject as the passages write it, where no shown sentence
+        writes the translation's word (英文 for "English-language", where the report writes
+        英语): the shown word sharing a character with it that the embedder reads as the same
+        (`SAME_TERM`); the subject itself otherwise."""
+        texts = [s.text for p in passages for s in p.sentences]
+        if not analysis.original or any(fold(entity) in fold(t) for t in texts):
+            return entity
+        shared = set(entity)
+        words = sorted(
+            {w for t in texts for w in tokenize(t) if len(w) >= 2 and shared & set(w)} - {entity}
+        )
+        return self._closest(entity, words, SAME_TERM) or entity
 
     def _with_glosses(
         self,

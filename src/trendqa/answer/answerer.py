@@ -760,12 +760,14 @@ class Answerer:
         asked = quoted_terms(analysis.original, titles=False)
         # The translation's own quoted terms, one for each of the original's, in order.
         translated = _HAN_QUOTED.findall(question)
-        # The passages found for the question hold the term too where those found for it
-        # alone do not ('Big Seven', whose words alone find other passages, in “七巨头”).
-        around = self._search(question, opts, run) if asked else []
+        around: list[Hit] | None = None
         for i, term in enumerate(asked):
             if han_share(term) > 0 or self.reports.named(term):
                 continue
+            # The passages found for the question hold the term too where those found for
+            # it alone do not ('Big Seven', whose words alone find others, in “七巨头”).
+            if around is None:
+                around = self._search(question, opts, run)
             found = [*self._search(term, opts, run), *around]
             quoted = dict.fromkeys(q for h in found for q in _HAN_QUOTED.findall(h.chunk.text))
             candidates = [q for q in quoted if q not in question]

@@ -1466,21 +1466,24 @@ class ClaimChecker:
             labels = not (place and (has_figure or self._names_a_report(entity)))
             if has_figure and self._variants_figure(claim, entity, evidence):
                 return entity  # GPT-4 Turbo's date for GPT-4's
-
             # A figure said after a run of names ("驶入北京、武汉、重庆、深圳、上海五城") is
-            # none of theirs alone: a name written only as an item of such a run is not
-            # the figure's subject (unless the sentence assigns figures "分别", each its own).
-            def names(text: str, forms: Sequence[str] = forms) -> bool:
-                return any(f in text and (not has_figure or _named_alone(f, text)) for f in forms)
-
-            if any(names(self._sentence_and_report(p, s, labels=labels)) for p, s in evidence):
+            # none of theirs alone (`_writes`).
+            if any(
+                _writes(forms, self._sentence_and_report(p, s, labels=labels), has_figure)
+                for p, s in evidence
+            ):
                 continue  # named in the sentence that states the claim, or by its report
             if has_figure and all(self._rival(entity, forms, p, s, claim) for p, s in evidence):
                 return entity  # the figure's own sentence names another subject of its kind
-            if any(names(self._context(p, s, wide=False, labels=labels)) for p, s in evidence):
+            if any(
+                _writes(forms, self._context(p, s, wide=False, labels=labels), has_figure)
+                for p, s in evidence
+            ):
                 continue  # named just before it (a subject named once, then "其…")
             in_passage = [
-                (p, s) for p, s in evidence if names(self._context(p, s, wide=True, labels=labels))
+                (p, s)
+                for p, s in evidence
+                if _writes(forms, self._context(p, s, wide=True, labels=labels), has_figure)
             ]
             if not in_passage:
                 if entity in self.analysis.sources and any(
@@ -2717,15 +2720,18 @@ def states_measure(term: str, sentence: str) -> bool:
     return pattern is not None and pattern.search(sentence) is not None
 
 
-def _named_alone(form: str, text: str) -> bool:
-    """Whether (folded) `text` names `form` other than as an item of a run of names joined
-    by 、 ("北京、武汉、重庆…"), or in a sentence assigning its figures to each ("分别")."""
-    if "分别" in text or "respectively" in text:
-        return True
-    for m in re.finditer(re.escape(form), text):
-        if text[m.start() - 1 : m.start()] != "、" and text[m.end() : m.end() + 1] != "、":
-            return True
-    return False
+def _writes(forms: Sequence[str], text: str, figure: bool) -> bool:
+    """Whether (folded) `text` writes one of a subject's `forms` — for the subject of a
+    figure, other than only as an item of a run of names joined by 、 ("北京、武汉、重庆…"):
+    a figure said of the run is no one item's, unless the text assigns its figures to
+    each ("分别")."""
+    if not figure or "分别" in text or "respectively" in text:
+        return any(f in text for f in forms)
+    return any(
+        text[m.start() - 1 : m.start()] != "、" and text[m.end() : m.end() + 1] != "、"
+        for f in forms
+        for m in re.finditer(re.escape(f), text)
+    )
 
 
 @lru_cache(maxsize=4096)

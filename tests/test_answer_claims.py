@@ -2422,6 +2422,16 @@ def test_one_reports_part_of_a_comparison_is_asked_without_the_other_reports_nam
     after = "那道行政令，甲研究院和乙研究分别是怎么描述它的？"
     assert reports.without(after, ["trends.md"]) == "那道行政令，乙研究是怎么描述它的？"
     assert reports.without(after, ["outlook.md"]) == "那道行政令，甲研究院是怎么描述它的？"
+    # A report named by its publisher with its title after it, in 《》 or loosely with its
+    # year: the title goes with the name. Left behind, "2024人工智能展望报告" asked the other
+    # report's part about 2024, which its passages never mention (y22).
+    titled = "甲研究院《2023年五大科技趋势》与乙研究2024人工智能展望报告，分别如何看待人形机器人？"
+    assert reports.without(titled, ["outlook.md"]) == (
+        "甲研究院《2023年五大科技趋势》如何看待人形机器人？"
+    )
+    assert (
+        reports.without(titled, ["trends.md"]) == "乙研究2024人工智能展望报告，如何看待人形机器人？"
+    )
 
 
 def test_a_reports_short_name_with_a_qualifier_is_cut_whole() -> None:

@@ -1408,8 +1408,13 @@ _QUALIFIER = re.compile(r"(?<=[\u4e00-\u9fff])\s*[A-Za-z]{1,4}\s*$")
 
 
 # What follows a report's name as part of it: "腾讯报告", "the Shenzhen white paper".
+_YEAR_BEFORE = re.compile(r"(?:19|20)\d{2}年?$")
 _REPORT_NOUN = re.compile(
-    r"^(?:的?(?:研究报告|报告|白皮书|趋势报告)|'s|’s)?"
+    # The report's title right after its publisher's name, in 《》 ("阿里达摩院《2023十大科技
+    # 趋势》") or loosely, a year and the words up to its report noun ("腾讯研究院2024数字科技
+    # 趋势报告"): the year names the report, and is no other report's part's to ask.
+    r"^(?:\s*《[^》]*》|\s*(?:19|20)\d{2}年?[\u4e00-\u9fff]{0,12}?(?:报告|白皮书|趋势))?"
+    r"(?:的?(?:研究报告|报告|白皮书|趋势报告)|'s|’s)?"
     r"(?:\s*(?:AI\s+|trends?\s+|research\s+)?(?:report|white\s*paper|study|chapter)s?\b)?",
     re.IGNORECASE,
 )
@@ -1432,6 +1437,9 @@ def _cut_name(question: str, name: str, others: Collection[str] = ()) -> str:
             return out
         start, end = m.start(), m.end()
         start -= _name_lead(out[:start], others)
+        # A year written just before a title names that report too ("2024人工智能展望报告").
+        dated = _YEAR_BEFORE.search(out[:start])
+        start = dated.start() if dated else start
         end += _REPORT_NOUN.match(out[end:]).end()  # type: ignore[union-attr]
         head = re.sub(r"(?:\bthe\s+)$", "", out[:start], flags=re.IGNORECASE)
         joined = _JOIN_BEFORE.search(head)

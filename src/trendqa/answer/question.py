@@ -1408,7 +1408,8 @@ _QUALIFIER = re.compile(r"(?<=[\u4e00-\u9fff])\s*[A-Za-z]{1,4}\s*$")
 
 
 # What follows a report's name as part of it: "腾讯报告", "the Shenzhen white paper".
-_YEAR_BEFORE = re.compile(r"(?:19|20)\d{2}年?$")
+# A year written onto a title ("2024人工智能展望"); "2023年腾讯…" dates what is asked.
+_YEAR_BEFORE = re.compile(r"(?:19|20)\d{2}$")
 _REPORT_NOUN = re.compile(
     # The report's title right after its publisher's name, in 《》 ("阿里达摩院《2023十大科技
     # 趋势》") or loosely, a year and the words up to its report noun ("腾讯研究院2024数字科技

@@ -592,18 +592,14 @@ def list_in_full(items: Sequence[str], sentence: str) -> str:
     full = one_line(sentence).strip()
     if not items or _table_row(sentence) or full.endswith(("？", "?")):
         return ""
-
-    def squeeze(text: str) -> str:
-        return fold(re.sub(r"\s+", "", text))
-
-    cores = [c for c in (squeeze(i.strip().rstrip(CLAIM_STOPS)) for i in items) if c]
-    written = [c for c in cores if c in squeeze(full)]
+    # (`fold` drops whitespace: "2023 年" and "2023年" are one.)
+    cores = [c for c in (fold(i.strip().rstrip(CLAIM_STOPS)) for i in items) if c]
+    written = [c for c in cores if c in fold(full)]
     if len(written) < max(2, len(items) - (len(items) >= 3)):
         return ""
-    cores = written
     parts = [c for c in _SENTENCE_CLAUSE.split(full) if c.strip()]
     last = max(
-        next(i for i in range(len(parts)) if c in squeeze("".join(parts[: i + 1]))) for c in cores
+        next(i for i in range(len(parts)) if c in fold("".join(parts[: i + 1]))) for c in written
     )
     shown = "".join(parts[: last + 1]).strip().rstrip("，,；;：:、 ")
     return shown if len(shown) <= LIST_IN_FULL_CHARS else ""

@@ -3777,6 +3777,17 @@ def test_a_restated_heading_is_answered_by_its_body(airspace) -> None:  # type: 
     assert answer.mode == "extractive"
 
 
+def test_a_restatement_in_other_forms_of_the_questions_words_is_one(airspace) -> None:  # type: ignore[no-untyped-def]
+    # 安全 inside the question's 安全性, and 系统, a noun naming a kind of thing: the claim
+    # adds nothing the question does not ask, and the sentences under the line answer.
+    question = "哪些低空基础设施可支撑高效安全性的空中交通管理？"
+    claim = "低空基础设施支撑高效安全的空中交通管理系统"
+    answer = airspace(model(claim, "低空基础设施可支撑高效安全的空中交通管理"), question)
+    assert answer.answerable, answer.reason
+    assert "网格化的气象服务" in answer.text, answer.text
+    assert answer.mode == "extractive"
+
+
 def test_a_restated_statement_is_answered_by_the_sentence_after_it(airspace) -> None:  # type: ignore[no-untyped-def]
     gen = model("芯片架构从异构转向超异构指的是芯片架构从异构转向超异构。", "从异构转向超异构")
     answer = airspace(gen, "数据中心芯片架构“从异构转向超异构”指的是什么？")

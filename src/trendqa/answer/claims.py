@@ -59,6 +59,29 @@ from trendqa.tokens import STOPWORDS, known_word, tokenize, words
 CLAIM_COVERAGE = 0.5
 # Why a claim fails that says nothing but the question's own words.
 RESTATES = "it only restates the question"
+# Nouns that name a kind of thing and no thing: "应用层面的问题" says of "…在应用层面临哪些
+# 挑战？" no more than the question does. A claim adding only these adds nothing.
+KIND_NOUNS = frozenset(
+    [
+        "问题",
+        "方面",
+        "层面",
+        "系统",
+        "领域",
+        "方向",
+        "情况",
+        "内容",
+        "方式",
+        "因素",
+        "部分",
+        "环节",
+        "举措",
+        "措施",
+        "工作",
+        "特点",
+        "作用",
+    ]
+)
 # Why a clause of a held claim is dropped, and how many words it must have to be checked.
 UNSTATED_CLAUSE = "no word of this clause is in its sentences or the question"
 UNSTATED_WORDS = 2
@@ -2014,13 +2037,17 @@ class ClaimChecker:
     def restates_question(self, claim: str) -> bool:
         """A claim whose every word and figure is the question's says nothing new: "AI +
         gene computing" answers no question about what lies under that heading, "截至2023年
-        底" none about how much was raised by then."""
+        底" none about how much was raised by then, "技术层面" none about the challenges
+        "…在基础、技术、应用层面临哪些挑战？" asks for."""
         if unsupported_numbers(claim, self.analysis.question):
             return False
-        words = {t for t in tokenize(claim) if len(t) > 1}
+        words = {fold(t) for t in tokenize(claim) if len(t) > 1}
         asked = {fold(t) for t in tokenize(self.analysis.question)}
         asked |= {fold(t) for t in self.analysis.terms_zh}
-        return bool(words) and all(fold(w) in asked for w in words)
+        written = fold(" ".join((self.analysis.question, *self.analysis.terms_zh)))
+        held = {w for w in words if w in asked or _adds_nothing(written, w)}
+        # A search-mode cut inside a held word (管理系 of 管理系统) is held with it.
+        return bool(words) and all(any(w in h for h in held) for w in words)
 
     def _unstated_name(self, claim: str, evidence: Sequence[Evidence]) -> str:
         """For a claim in another language than its sentences: a Latin-script name it gives
@@ -2058,7 +2085,7 @@ class ClaimChecker:
             if len(t) > 1 and not find_numbers(t)  # figures have their own check
             for word in [self._word_of(t, asked)]
             if word
-            and not _holds(asked, word)
+            and not _adds_nothing(asked, word)
             and not self._names_report(fold(word))
             and fold(word) not in STOPWORDS
         }
@@ -2977,6 +3004,19 @@ def _han_values(folded_context: str) -> frozenset[float]:
     """The values of the figures a context writes in characters (read once per context:
     every term of every claim checked against it asks)."""
     return frozenset(n.value for n in han_figures(folded_context))
+
+
+def _adds_nothing(folded_question: str, word: str) -> bool:
+    """Whether `word` says nothing the (folded) question does not: the question writes it,
+    inside a longer word too (层面 in "应用层面临") or in another form, or it is a kind noun
+    (问题, 系统), alone or after a word the question writes (管理系统)."""
+    if _holds(folded_question, word):
+        return True
+    folded = fold(word)
+    return any(
+        folded == kind or (folded.endswith(kind) and fold(folded[: -len(kind)]) in folded_question)
+        for kind in KIND_NOUNS
+    )
 
 
 def _holds(folded_context: str, term: str) -> bool:

@@ -3548,7 +3548,7 @@ DIRECTIONS = """# 沉浸式媒体报告
 
 ## 市场
 
-2023年沉浸式视频市场规模达到120亿元。
+2023年沉浸式视频市场规模达到120亿元。沉浸式交互与体验带动了沉浸式视频的消费。
 """
 
 
@@ -3574,6 +3574,18 @@ def test_a_list_answered_with_one_numbered_item_gets_its_whole_run(directions) -
     assert all(c.supported for c in answer.claims)
     assert len({c.start for c in answer.citations}) == 4
     assert "市场规模" not in answer.text  # the run ends where the numbering does
+
+
+def test_an_item_copied_from_a_run_gets_the_run_whatever_sentence_it_cites(directions) -> None:  # type: ignore[no-untyped-def]
+    # The model copies the end of item 3 but cites another sentence writing those words:
+    # the item is still the run's, and the question asks for the list.
+    answer = directions(
+        model("- 沉浸式交互和体验", "沉浸式交互与体验带动"), "沉浸式媒体的未来发展方向有哪些？"
+    )
+    assert answer.answerable, answer.reason
+    for start in ("提高体验质量", "更高效的内容生成", "更深入产业"):
+        assert start in answer.text, answer.text
+    assert all(c.supported for c in answer.claims)
 
 
 def test_items_the_model_chose_but_left_out_of_its_answer_are_added_too(directions) -> None:  # type: ignore[no-untyped-def]

@@ -1758,9 +1758,18 @@ class Answerer:
         if analysis.type != "list" or not answer.answerable or answer.mode != "llm":
             return answer
         cited = {(c.n, c.start) for c in answer.citations}
+        # An item the model copied is its own, whichever sentence it cited for it
+        # ("沉浸式交互和体验" of "- 3、更多样内容、互动内容、新媒体: 沉浸式交互和体验").
+        copied = [
+            folded
+            for c in answer.claims
+            if c.supported and len(folded := fold(MARKER.sub("", c.text)).rstrip("。.")) >= 4
+        ]
 
         def is_cited(p: Passage, sent: Sentence) -> bool:
-            return (p.n, p.hit.chunk.location.start + sent.offset) in cited
+            if (p.n, p.hit.chunk.location.start + sent.offset) in cited:
+                return True
+            return any(c in fold(sent.text) for c in copied)
 
         # An item the model chose but left out of its answer is added like any other.
         shown: set[int] = set()

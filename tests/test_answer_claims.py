@@ -4118,6 +4118,88 @@ def test_a_definition_is_read_where_its_term_is_written() -> None:
     assert _writing_defined(fact, hits) == hits
 
 
+def test_a_quote_whose_translation_is_its_neighbours_is_asked_again_alone(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # Quotes translated together, the second came back as the first's translation; asked
+    # alone it is translated faithfully, and every quote is shown in English.
+    root = tmp_path / "airspace"
+    root.mkdir()
+    (root / "airspace.md").write_text(AIRSPACE, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    glossary = {
+        "low-altitude infrastructure": "低空基础设施可支撑高效安全的空中交通管理",
+        "surveillance": "低成本、高精度、高可靠性的通讯、导航、监视系统，可以实时获取航空器的信息",
+        "weather": (
+            "基于气象雷达和激光雷达的数据，结合AI大模型，为低空飞行带来更精准、网格化的气象服务"
+        ),
+        "route": "基于云计算和边缘计算的管控和调度系统，为eVTOL飞行提供实时航路规划",
+    }
+    searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary=glossary))[0]
+    english = [
+        "Low-altitude infrastructure can support efficient and safe air traffic management.",
+        "Communication, navigation and surveillance systems get aircraft data in real time.",
+        "Radar data and AI models bring more precise, gridded weather services.",
+        "Cloud and edge control systems give eVTOL flights real-time route planning.",
+    ]
+    line = "低空基础设施可支撑高效安全的空中交通管理"
+    inner = model(line, line, question="哪些低空基础设施可支撑高效安全的空中交通管理？")
+
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        if prompts.request_kind(options) != "translate":
+            return inner._script(messages, options)  # type: ignore[misc]
+        given = prompts.statements(messages)
+        if len(given) == 1:
+            (i,) = [i for i, zh in enumerate(glossary.values()) if zh in given[0]]
+            return json.dumps({"translations": [english[i]]})
+        return json.dumps({"translations": [english[0], english[1], english[1], english[3]]})
+
+    gen = FakeGenerator(script)
+    question = (
+        "Which low-altitude infrastructure can support efficient and safe air traffic management?"
+    )
+    answer = Answerer(searcher, gen).ask(question, AskOptions())
+    assert answer.answerable and answer.mode == "extractive", answer.reason
+    assert answer.text.startswith("The passages say (translated): "), answer.text
+    assert english[2] in answer.text and "气象" not in answer.text, answer.text
+
+
+PROPULSION = """# 低空经济
+
+## 电推进
+
+电推进系统向更高效、轻量和安全的方向发展
+eVTOL采用分布式电推进系统，能有效提升飞行器气动效率和载运能力。
+
+## 下一步
+
+电推进系统下一步发展的方向是更高效、更轻量、更安全。具体包括但不限于：高压平台的应用和推广\
+普及；通过提高电压，降低线束直径；提高电源模块和驱动模块的效率。
+"""
+
+
+def test_a_restated_line_is_the_one_whose_body_states_what_was_asked(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # Two lines say what the model restated; the body of the second names the
+    # improvements asked for, in one sentence of ；-parts, which is quoted whole.
+    root = tmp_path / "propulsion"
+    root.mkdir()
+    (root / "evtol.md").write_text(PROPULSION, encoding="utf-8")
+    (root / "trends.md").write_text(trends_text(), encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model("电推进系统的发展方向。", "电推进系统向更高效")
+    question = "电推进系统下一步发展的具体方向包括哪些？"
+    answer = Answerer(searcher, gen).ask(question, AskOptions())
+    assert answer.answerable, answer.reason
+    assert answer.mode == "extractive", answer.reason
+    assert "高压平台" in answer.text and "驱动模块的效率" in answer.text, answer.text
+    assert "气动效率" not in answer.text
+    parts = [c.quote for c in answer.citations if "高压平台" in c.quote]
+    assert len(parts) == 1 and parts[0].endswith("驱动模块的效率。"), parts
+
+
 def test_a_restated_heading_with_no_body_is_still_refused(airspace) -> None:  # type: ignore[no-untyped-def]
     line = "全自动无人驾驶eVTOL是未来低空出行的演进方向"
     answer = airspace(model(line, line), "为什么说全自动无人驾驶eVTOL是未来低空出行的演进方向？")

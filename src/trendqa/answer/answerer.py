@@ -2284,29 +2284,30 @@ class Answerer:
         its own, the line and its body holding what was asked (`_unasked`) — None when
         the line heads nothing (a heading with no body) or its body fails a check."""
         checker = self._checker(analysis)
+        best: Answer | None = None
         for result in results:
             if result.check != "content" or result.detail != RESTATES:
                 continue
-            echo = checker.echoed(result.text, base.passages)
-            if echo is None:
-                continue
-            p, line = echo
-            body = [
-                (s, r)
-                for s in body_after(p, line, BODY_SENTENCES)
-                if (r := checker.check(s.text, [(p, s)], base.passages)).supported
-            ]
-            if not body or not _gives_form(analysis, " ".join(s.text for s, _r in body)):
-                continue
-            held = self._quote_held(
-                base,
-                analysis,
-                [(p, line, 1.0, None), *((p, s, r.score, None) for s, r in body)],
-                "quoted: the model restated the question; the line it restated and its body",
-            )
-            if held is not None:
-                return held
-        return None
+            # Of the lines it may restate, the one whose quotes and passage state most of
+            # what was asked ("电推进系统下一步发展的方向是更高效、更轻量、更安全。" and its
+            # "具体包括…", not a chart's title over a sentence on something else).
+            for p, line in checker.echoes(result.text, base.passages):
+                body = [
+                    (s, r)
+                    for s in body_after(p, line, BODY_SENTENCES)
+                    if (r := checker.check(s.text, [(p, s)], base.passages)).supported
+                ]
+                if not body or not _gives_form(analysis, " ".join(s.text for s, _r in body)):
+                    continue
+                held = self._quote_held(
+                    base,
+                    analysis,
+                    [(p, line, 1.0, None), *((p, s, r.score, None) for s, r in body)],
+                    "quoted: the model restated the question; the line it restated and its body",
+                )
+                if held is not None and (best is None or _asked_share(held) > _asked_share(best)):
+                    best = held
+        return best
 
     def _quote_held(
         self,
@@ -2697,10 +2698,10 @@ class Answerer:
     def _quotes_translated(self, answer: Answer, question: str, run: _Run) -> Answer:
         """Quotes in another language than the question's, shown translated: each
         translation held to its quote's figures and meaning as a claim's is, the verbatim
-        quotes kept in the citations. A quote with figures whose translation fails is asked
-        again alone, its figures named as the translation must write them (a small model
-        gives 263.6亿 as "263.6 billion"), as a claim's is. Any translation that still
-        fails leaves all verbatim."""
+        quotes kept in the citations. A quote whose translation fails is asked again alone,
+        its figures named as the translation must write them (a small model gives 263.6亿
+        as "263.6 billion"), as a claim's is. Any translation that still fails leaves all
+        verbatim."""
         quotes = [c.quote for c in answer.citations]
         language = answer.language
         if not quotes or all(written_in(q, language) for q in quotes):
@@ -2718,7 +2719,9 @@ class Answerer:
             figures = _figures_in(quote, language)
             borrowed = self._publisher_fault(quote, texts[i])
             places = _places_of(quote, language)
-            again = (figures or borrowed or places) and self._translate_claims(
+            # Asked alone, a quote is not mistaken for its neighbour (a list of ；-parts
+            # translated with the third given the first's translation).
+            again = self._translate_claims(
                 [quote],
                 language,
                 run,
@@ -3884,6 +3887,12 @@ def _sentence_score(weights: Mapping[str, float], sentence: Sentence) -> float:
         return 1.0 / (sentence.passage + 0.01 * sentence.id)
     folded = fold(sentence.text)
     return sum(w for t, w in weights.items() if fold(t) in folded)
+
+
+def _asked_share(answer: Answer) -> float:
+    """How much of the question's terms an answer's quotes state, in themselves and with
+    their passages (0 when not measured)."""
+    return sum(answer.asked) if answer.asked else 0.0
 
 
 def _gives_form(analysis: QuestionAnalysis, text: str) -> bool:

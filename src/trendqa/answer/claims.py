@@ -2026,13 +2026,18 @@ class ClaimChecker:
     def echoed(self, claim: str, passages: Sequence[Passage]) -> Evidence | None:
         """The shown sentence stating most of a claim's words, if it states enough of them
         to be what the claim repeats (the first of equals)."""
-        best: tuple[float, Evidence] | None = None
-        for p in passages:
-            for s in p.sentences:
-                share = self._coverage(claim, fold(s.text))
-                if share >= CLAIM_COVERAGE and (best is None or share > best[0]):
-                    best = (share, (p, s))
-        return best[1] if best else None
+        return next(iter(self.echoes(claim, passages)), None)
+
+    def echoes(self, claim: str, passages: Sequence[Passage]) -> list[Evidence]:
+        """The shown sentences stating enough of a claim's words to be what it repeats,
+        those stating most first (in order of showing among equals)."""
+        found = [
+            (share, (p, s))
+            for p in passages
+            for s in p.sentences
+            if (share := self._coverage(claim, fold(s.text))) >= CLAIM_COVERAGE
+        ]
+        return [e for _share, e in sorted(found, key=lambda f: -f[0])]
 
     def restates_question(self, claim: str) -> bool:
         """A claim whose every word and figure is the question's says nothing new: "AI +

@@ -603,15 +603,23 @@ def titles_a_body(sentence: Sentence) -> bool:
 def body_after(passage: Passage, sentence: Sentence, limit: int) -> list[Sentence]:
     """What a passage says after `sentence`: for a heading-like line, the sentences under
     it until the next such line; for a statement, the one sentence that follows it (its
-    elaboration). At most `limit`; [] when the next line heads something else."""
+    elaboration), with all its ；-parts. At most `limit`; [] when the next line heads
+    something else."""
     after = [s for s in passage.sentences if s.id > sentence.id]
-    if not titles_a_body(sentence):
-        limit = 1
+    statement = not titles_a_body(sentence)
     body: list[Sentence] = []
     for s in after[:limit]:
         if titles_a_body(s) or s.id != (body[-1].id if body else sentence.id) + 1:
             break
         body.append(s)
+        # A statement's one sentence runs to its full stop, through its ；-parts ("具体包括
+        # 但不限于：高压平台的应用和推广普及；…；…。"), quoted whole.
+        if statement and not body[-1].text.rstrip().endswith(("；", ";")):
+            break
+    if statement and len(body) > 1:
+        first, last = body[0], body[-1]
+        text = passage.hit.chunk.text[first.offset : last.offset + len(last.text)]
+        return [Sentence(first.id, first.passage, text, first.offset)]
     return body
 
 

@@ -45,6 +45,7 @@ from trendqa.answer.question import (
     asks_definition,
     defined_terms,
     expected_count,
+    lost_question_word,
     question_type,
 )
 from trendqa.answer.types import Passage, Sentence
@@ -1934,8 +1935,9 @@ def test_an_untranslatable_question_is_answered_across_languages(ask) -> None:  
 
 
 def test_a_question_translated_into_a_statement_is_not_answered_as_one(ask) -> None:  # type: ignore[no-untyped-def]
-    # "How many AI companies did Shanghai have?" came back as "上海有人工智能企业。": nothing
-    # asked, so the question is answered across languages with its terms.
+    # "How many AI companies did Shanghai have?" came back as "上海有人工智能企业。", and
+    # asked again for its question word, the same: nothing asked, so the question is
+    # answered across languages with its terms.
     gen = model(
         "Shanghai had 1,100 AI companies at the end of 2023.",
         "上海市人工智能企业数量",
@@ -1944,7 +1946,8 @@ def test_a_question_translated_into_a_statement_is_not_answered_as_one(ask) -> N
     )
     answer = ask(gen, Q_SHANGHAI)
     assert answer.answerable, answer.reason
-    assert answer.answered_as == "" and kinds(gen)[:3] == ["question", "terms", "answer"]
+    assert answer.answered_as == ""
+    assert kinds(gen)[:4] == ["question", "question", "terms", "answer"]
 
 
 # ------------------------------------------------------------------ analysis
@@ -5704,6 +5707,33 @@ def test_a_translation_that_drops_the_questions_negation_is_asked_again_keeping_
     )
     ask(gen, Q_SHANGHAI)
     assert kinds(gen).count("question") == 1
+
+
+def test_a_translation_that_lost_the_question_word_is_asked_again_made_to_write_one(ask) -> None:  # type: ignore[no-untyped-def]
+    # "What does the report say Shanghai counted…?" came back as a statement with a
+    # question mark: asked again, with a reply form that must write a question word.
+    question = "What does the report say Shanghai counted as AI companies at the end of 2023?"
+    statement = "报告说2023年底上海统计了人工智能企业？"
+
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        if prompts.request_kind(options) == "question":
+            form = (options.json_schema or {})["properties"]["zh"]["pattern"]
+            asking = prompts.QUESTION_WORDS in form
+            assert asking == (prompts.KEEP_QUESTION_WORD in messages[-1].content)
+            return json.dumps({"zh": ZH_SHANGHAI if asking else statement}, ensure_ascii=False)
+        return base._script(messages, options)  # type: ignore[misc]
+
+    base = model(SHANGHAI_ZH, "上海市人工智能企业数量", translations=[SHANGHAI_EN])
+    gen = FakeGenerator(script)
+    answer = ask(gen, question)
+    assert kinds(gen)[:2] == ["question", "question"]
+    assert answer.answered_as == ZH_SHANGHAI
+    assert lost_question_word(question, statement)
+    assert not lost_question_word(question, ZH_SHANGHAI)
+    assert not lost_question_word("Did Shanghai count them?", statement)  # no wh-word
+    form = re.compile(prompts.chinese_question_form(["AI"], asking=True))
+    assert form.match(ZH_SHANGHAI) and form.match("AI是什么？")
+    assert not form.match(statement) and not form.match("AI芯片？(什么？)?")
 
 
 def test_a_translation_that_adds_a_figure_is_asked_again_adding_none(ask) -> None:  # type: ignore[no-untyped-def]

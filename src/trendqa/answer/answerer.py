@@ -84,6 +84,7 @@ from trendqa.answer.question import (
     asked_parts,
     asks,
     defined_terms,
+    lost_question_word,
     named_by_answer,
     negated,
     other_proper_nouns,
@@ -478,15 +479,19 @@ class Answerer:
         counts = Counter(languages)
         return max(dict.fromkeys(languages), key=lambda lang: counts[lang])
 
-    def _translated(self, question: str, working: str, run: _Run, note: str = "") -> str:
-        """`question` in the passages' language by one short constrained call; '' when
-        the reply is cut or not in that language."""
+    def _translated(
+        self, question: str, working: str, run: _Run, note: str = "", asking: bool = False
+    ) -> str:
+        """`question` in the passages' language by one short constrained call (with
+        `asking`, one writing a question word); '' when the reply is cut or not in that
+        language."""
+        words = self._latin_words(question)
         result = self._call(
             prompts.question_prompt(question, working, note),
             GenerationOptions(
                 max_tokens=prompts.QUESTION_MAX_TOKENS,
                 temperature=0.0,
-                json_schema=prompts.question_schema(working, self._latin_words(question)),
+                json_schema=prompts.question_schema(working, words, asking),
             ),
             run,
             "translate_s",
@@ -527,6 +532,13 @@ class Answerer:
                 # 哪些？" asks the opposite: asked again, keeping the negation, or not asked.
                 again = self._translated(asked, working, run, prompts.KEEP_NEGATION)
                 translated = again if negated(again) else ""
+            if translated and working == "zh" and lost_question_word(asked, translated):
+                # "What does Kan DAO say turned Nvidia from … into …?" came back as the
+                # statement "Kan DAO说，Nvidia从…转变为…？", twice unless made to ask.
+                again = self._translated(
+                    asked, working, run, prompts.KEEP_QUESTION_WORD, asking=True
+                )
+                translated = "" if not again or lost_question_word(asked, again) else again
             if translated and _adds_figures(translated, asked):
                 # "…a world-first memristor chip…" translated "…能效比传统处理器高10倍的…芯
                 # 片": a figure the reader never gave asks about another thing.

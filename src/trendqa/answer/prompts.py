@@ -236,27 +236,43 @@ QUESTION_FORM = '^[^"\\\\\n。]*[?？]$'
 _NOT_LATIN = '[^"\\\\\n。A-Za-z]'
 
 
-def chinese_question_form(words: Collection[str] = ()) -> str:
+# The question words a translation asked again for one must write (see `lost_question_word`).
+QUESTION_WORDS = "什么|多少|哪|如何|为什么|为何|几|谁|怎么|怎样|是否"
+
+
+def chinese_question_form(words: Collection[str] = (), asking: bool = False) -> str:
     """QUESTION_FORM for a question written in Chinese whose only Latin words are
-    `words` (each followed by a character that is no Latin letter)."""
+    `words` (each followed by a character that is no Latin letter); with `asking`, one
+    that writes a question word (`QUESTION_WORDS`)."""
     kept = sorted({w for w in words if re.fullmatch("[A-Za-z][A-Za-z0-9]*", w)})
+    # Asked to write a question word, a question mark may come only at the end: left
+    # free, the model closed its statement and wrote "(什么？)" after it.
+    char = _NOT_LATIN.replace("。", "。?？") if asking else _NOT_LATIN
     if not kept:
-        return f"^{_NOT_LATIN}*[?？]$"
-    word = "|".join(kept)
-    return f"^({_NOT_LATIN}|({word}){_NOT_LATIN})*({word})?[?？]$"
+        unit, end = char, ""
+    else:
+        word = "|".join(kept)
+        unit, end = f"({char}|({word}){char})", f"({word})?"
+    if not asking:
+        return f"^{unit}*{end}[?？]$"
+    return f"^{unit}*{end}({QUESTION_WORDS}){unit}*{end}[?？]$"
 
 
-def question_schema(language: str, words: Collection[str] = ()) -> dict[str, Any]:
+def question_schema(
+    language: str, words: Collection[str] = (), asking: bool = False
+) -> dict[str, Any]:
     """The reply shape of a question translation: the question under its language's code,
-    ending with a question mark; in Chinese, with no Latin word but names and `words`
-    (see `chinese_question_form`)."""
-    form = chinese_question_form(words) if language == "zh" else QUESTION_FORM
+    ending with a question mark; in Chinese, with no Latin word but names and `words`,
+    and with `asking` a question word (see `chinese_question_form`)."""
+    form = chinese_question_form(words, asking) if language == "zh" else QUESTION_FORM
     prop = {"type": "string", "pattern": form}
     return {"type": "object", "properties": {language: prop}, "required": [language]}
 
 
 # Said again to a translation that dropped the question's negation.
 KEEP_NEGATION = " Keep its negation: where it says not, write 不 or 未."
+# Said again to a translation that lost the question's question word.
+KEEP_QUESTION_WORD = " Keep what it asks: write its question word (什么, 哪些, 如何, 为什么…)."
 # Said again to a translation that stated a figure the question does not.
 ADD_NO_FIGURES = " Translate only what it says: add no figure it does not give."
 

@@ -247,6 +247,19 @@ def asks(question: str) -> bool:
     return bool(_ASKING.search(question))
 
 
+# What a question asks for, by its question word: an English wh-word; Chinese question
+# words and particles.
+_WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
+_CHINESE_ASKING = re.compile(r"什么|多少|哪|何|几|谁|怎|是否|有无|吗|能否|有没有")
+
+
+def lost_question_word(question: str, translation: str) -> bool:
+    """Whether a Chinese translation of an English wh-question lost what it asks for: "What
+    does Kan DAO say turned Nvidia from … into …?" translated "Kan DAO说，Nvidia从…转变为…？"
+    asks nothing but whether the statement holds, and its answer restates it."""
+    return bool(_WH_WORD.search(question)) and not _CHINESE_ASKING.search(translation)
+
+
 # A question's negation: "not", "never", "n't"…, or 不/未/没/非/无/勿 (as in 不适用, 未列入,
 # 无需). Han words that only hold a negating character (无人机) pass for one: it is only
 # asked of a translation whose question is negated.

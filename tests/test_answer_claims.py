@@ -46,6 +46,7 @@ from trendqa.answer.question import (
     defined_terms,
     expected_count,
     lost_question_word,
+    owners,
     question_type,
 )
 from trendqa.answer.types import Passage, Sentence
@@ -3536,6 +3537,44 @@ def test_a_name_the_question_itself_writes_is_no_rival_by_meaning(  # type: igno
     answer = Answerer(searcher, gen).ask(question, AskOptions())
     assert answer.answerable, answer.reason
     assert "48" in answer.text
+
+
+VIMA = """# 具身智能
+
+## 机器人大模型
+
+英伟达VIMA支持文本、视觉、语音等多模态作为机器人的任务输入。\
+在零样本泛化训练中，VIMA的任务成功率比之前的最优方法提高了最多2.9倍。
+
+## 机器人数据
+
+谷歌RT-1模型基于17个月收集的13万条真实数据训练，任务成功率达到97%。
+"""
+
+
+def test_a_name_asked_only_as_anothers_owner_need_not_be_written_where_its_figure_is(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # "NVIDIA的VIMA": the sentence stating VIMA's figure names VIMA, which says whose
+    # figure it is; the reports write NVIDIA as 英伟达, in the sentence before.
+    root = tmp_path / "robots"
+    root.mkdir()
+    (root / "robots.md").write_text(VIMA, encoding="utf-8")
+    (root / "trends.md").write_text(trends_text(), encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model("VIMA的任务成功率提高了最多2.9倍。", "VIMA的任务成功率")
+    answer = Answerer(searcher, gen).ask("NVIDIA的VIMA在零样本泛化中任务成功率提高了多少？")
+    assert answer.answerable, answer.reason
+    assert "2.9" in answer.text
+    # The owned name is still a subject: RT-1's figure is not VIMA's.
+    gen = model("任务成功率达到97%。", "任务成功率达到97%")
+    answer = Answerer(searcher, gen).ask("NVIDIA的VIMA任务成功率达到多少？")
+    assert "97%" not in answer.text, answer.text
+    assert owners("NVIDIA的VIMA提高了多少？", ["NVIDIA", "VIMA"]) == {"NVIDIA"}
+    assert owners("DeepMind 's AlphaMissense", ["DeepMind", "AlphaMissense"]) == {"DeepMind"}
+    assert not owners("2023年的GPT-4", ["2023", "GPT-4"])
+    assert not owners("NVIDIA和VIMA", ["NVIDIA", "VIMA"])
 
 
 DIRECTIONS = """# 沉浸式媒体报告

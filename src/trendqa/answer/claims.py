@@ -30,6 +30,7 @@ from trendqa.answer.question import (
     ReportNames,
     asked_parts,
     defined_terms,
+    owners,
     premise,
     quoted_terms,
     shares_name,
@@ -1325,7 +1326,11 @@ class ClaimChecker:
         clauses = len(parts) < 2
         if clauses:
             parts = asked_parts(question) or parts
-        entities = self._of_its_alternatives(claim, self.analysis.entities)
+        entities = [
+            e
+            for e in self._of_its_alternatives(claim, self.analysis.entities)
+            if e not in self._owning
+        ]
         if len(parts) < 2:
             return self._missing_subject_of(claim, evidence, entities)
         anywhere = [e for e in entities if not any(fold(e) in fold(q) for q in parts)]
@@ -1341,6 +1346,11 @@ class ClaimChecker:
             own, parts = [own[named[0]]], [parts[named[0]]]
         missing = [self._missing_subject_of(claim, evidence, [*es, *anywhere]) for es in own]
         return "" if "" in missing else missing[0]
+
+    @cached_property
+    def _owning(self) -> frozenset[str]:
+        """The question's names written only as another's owner (`owners`)."""
+        return owners(self.analysis.question, self.analysis.entities)
 
     @cached_property
     def _joined(self) -> list[set[str]]:

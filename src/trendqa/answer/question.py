@@ -885,6 +885,24 @@ def _is_place(term: str) -> bool:
     return len(pairs) == 1 and pairs[0].flag == "ns"
 
 
+def owners(question: str, names: Sequence[str]) -> frozenset[str]:
+    """The names the question writes only as the owner of another name it writes right
+    after ("NVIDIA的VIMA", "DeepMind 's AlphaMissense"): the owned name says what is asked
+    of, and a sentence naming it ("英伟达VIMA…", "AlphaMissense模型对…分类") states it for
+    the owner too. Years are no owners ("2023年的GPT-4" dates it)."""
+    out = set()
+    for owner in names:
+        if _YEAR.fullmatch(owner):
+            continue
+        for owned in names:
+            if owned == owner:
+                continue
+            pattern = rf"{re.escape(owner)}\s*(?:的|['’]s\b)\s*{re.escape(owned)}"
+            if re.search(pattern, question, re.IGNORECASE):
+                out.add(owner)
+    return frozenset(out)
+
+
 def entities(question: str, report_names: Sequence[str] = ()) -> tuple[str, ...]:
     """The question's subject: proper names, quoted terms and years, minus report names —
     but for a name it also writes apart from naming its report (`written_apart`): Shenzhen

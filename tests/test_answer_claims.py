@@ -4140,6 +4140,10 @@ def test_a_part_of_the_report_to_look_in_is_no_subject() -> None:
     # An amount, a possessive and a subject next to the word are not parts of a report.
     assert scoped("GPT-4在大部分任务上的表现如何？", ("GPT-4",)) == ()
     assert scoped("腾讯在eVTOL部分怎么说？", ("腾讯", "eVTOL")) == ("eVTOL",)
+    # Where the report mentions what is asked: "在X的…中提到的Y".
+    asked = "报告在“AI+基因计算”的热点方向中提到的“基因表达分析技术”指的是什么？"
+    assert scoped(asked, ("AI+基因计算", "基因表达分析技术")) == ("AI+基因计算",)
+    assert scoped("在中国市场中，腾讯的份额是多少？", ("中国", "腾讯")) == ()
 
 
 def test_a_definition_is_read_where_its_term_is_written() -> None:
@@ -5070,6 +5074,41 @@ def test_a_term_stated_as_a_sentence_is_explained_by_the_sentence_after_it(
     assert "集成到单个芯片中" in answer.text and "鲲鹏" not in answer.text, answer.text
     assert all(c.supported for c in answer.claims if "鲲鹏" not in c.text)
     assert_checkable(answer, root)
+
+
+GENES = """# AI+基因计算
+
+## 热点方向
+
+基因数据处理技术
+
+存储和管理海量生物数据的技术，支撑生物数据的快速查询和分析
+
+基因表达分析技术
+
+对基因组中的基因表达程度进行量化，帮助了解基因功能、调控机制及基因变异影响等
+
+基因网络分析技术
+
+利用复杂网络理论研究基因调控网络、蛋白质相互作用等，支持了解生物系统运作机制
+"""
+
+
+def test_a_term_on_a_line_of_its_own_is_explained_by_the_line_describing_it(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # A label line over a line describing it without a stop: the model gave the next
+    # label's description, refused for naming another term; the term's own line answers.
+    root = tmp_path / "genes"
+    root.mkdir()
+    (root / "genes.md").write_text(GENES, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    wrong = "基因表达分析技术指的是利用复杂网络理论研究基因调控网络、蛋白质相互作用等。"
+    gen = model(wrong, "利用复杂网络理论")
+    answer = Answerer(searcher, gen).ask("“基因表达分析技术”指的是什么？", AskOptions())
+    assert answer.answerable, answer.reason
+    assert "基因表达程度进行量化" in answer.text and "复杂网络" not in answer.text, answer.text
 
 
 def test_a_translation_makes_up_no_titles_and_pointed_words_are_no_names() -> None:

@@ -1544,7 +1544,13 @@ class Answerer:
                 if len(term) < STATED_TERM_SHARE * len(own) and not own.endswith(term):
                     continue
                 after = p.sentences[i + 1]
-                if topic_line(p.hit.chunk.text, after) or _ASKS.search(after.text):
+                # A line naming the term alone, over a line describing it without a stop
+                # ("基因表达分析技术" / "对基因组中的基因表达程度进行量化，帮助了解…"): a
+                # line of clauses is its description, not the next topic.
+                described = own == term and "，" in after.text
+                if (topic_line(p.hit.chunk.text, after) and not described) or _ASKS.search(
+                    after.text
+                ):
                     continue
                 explained = self._check(base, analysis, [(p, sentence), (p, after)], after.text)
                 if explained.answerable:

@@ -1058,7 +1058,9 @@ def sources(question: str, found: Sequence[str]) -> tuple[str, ...]:
 # between. (大部分, 一部分 are amounts, not parts of a report.)
 _SCOPE_AFTER = (
     r"(?:\s+[a-z][a-z-]*){0,3}\s+(?:section|chapter)s?\b|"
-    r"[^\W\da-zA-Z的在和与及、]{0,6}?(?:章节|一章|这一章|这章|一节|这一节|这节|板块|(?<![大一小])部分)"
+    r"[^\W\da-zA-Z的在和与及、]{0,6}?(?:章节|一章|这一章|这章|一节|这一节|这节|板块|(?<![大一小])部分)|"
+    # "在“AI+基因计算”的热点方向中提到的…": where the report mentions what is asked.
+    r"[”」』\"']?的?[^\W\da-zA-Z的在和与及、]{0,6}?中所?(?:提到|提及|列出|介绍|谈到|写到)"
 )
 _SCOPE_BEFORE = r"\b(?:section|chapter)\s+(?:on|about)\s+(?:the\s+)?[\w'’ -]{0,30}?"
 

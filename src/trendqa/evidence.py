@@ -46,12 +46,14 @@ def chunk_context(chunk: Chunk, meta_text: Mapping[str, str]) -> str:
 
 # Words that phrase a request rather than name what it is about: a passage need not
 # contain 列出 or 具体 to answer "请具体列出…", nor 章节, 所说 or 意思 to answer "这一
-# 章节所说的X是什么意思" — words for where a report says it and for asking what it means.
+# 章节所说的X是什么意思" — words for where a report says it and for asking what it means,
+# nor 回顾 or 提出 to answer "在回顾…之后，报告提出了哪四个方向？" — words for what a report does.
 _REQUEST_TEXT = """列出 列举 具体 几条 几项 几个 几类 几种 几点 哪几 分别 主要有 包括 包含 介绍 说明
     描述 概述 简述 解释 阐述 总结 归纳 概括 看待 看法 观点 评价 请问 请 一下 哪方面 哪些方面
     有何 怎样 是什么 什么样 比如 例如 譬如
     章节 一章 两章 这章 本章 该章 小节 段落 部分 文中 文章 这份 那份 该报告 本报告 报告中
     所说 所谓 意思 含义 意味着 指的是 认为 提到 提及 指出 表示 关键点 界定 内涵
+    回顾 梳理 提出 谈到 讨论 论述 讲述 记载 记录
     这一 这个 这些 这种 这类 这项 此项 该项
     describe described explain explained name named mention mentioned give each both
     briefly specifically"""

@@ -35,6 +35,7 @@ from trendqa.answer.context import (
     body_after,
     bulleted_run,
     contents_spans,
+    enumerated,
     enumeration,
     number_passages,
     numbered_run,
@@ -6574,6 +6575,13 @@ def test_a_list_is_the_enumeration_of_the_sentence_that_restates_its_question(
     gen = model(last, last)
     answer = Answerer(searcher, gen).ask("用户青睐哪些模型？", AskOptions())
     assert "计算资源" not in answer.text, answer.text
+
+
+def test_a_run_closed_by_deng_ends_at_its_last_name() -> None:
+    # "A、B、C等因素导致…": the run's last item is C, where 等 closes it.
+    sentence = "目前,复合型人才紧缺、用户需求待挖掘、产品价值不卓越等因素导致商业化路径还不够清晰。"
+    assert enumerated(sentence) == ["复合型人才紧缺", "用户需求待挖掘", "产品价值不卓越"]
+    assert enumerated("这类人才的等级划分与薪资待遇有关。") == []
 
 
 def test_an_enumeration_is_a_run_of_exactly_that_many_names() -> None:

@@ -546,6 +546,11 @@ def enumeration(text: str, count: int) -> list[str]:
             pair = [_item(part, first=False) for part in _ENUM_LAST.split(segment)]
             if len(pair) == 2 and None not in pair:
                 run.extend(p for p in pair if p is not None)
+            elif _ENUM_ETC.search(segment):
+                # "A、B、C等因素导致…": the last item ends where 等 closes the run.
+                closing = _item(_ENUM_ETC.split(segment, 1)[0], first=False)
+                if closing is not None:
+                    run.append(closing)
             runs.append(run)
             run = []
     found = []
@@ -557,6 +562,11 @@ def enumeration(text: str, count: int) -> list[str]:
         if len(items) == count:
             found.append(items)
     return found[0] if len(found) == 1 else []
+
+
+# 等 closing a run of names, before what they are ("等因素", "等方面"), not inside a word
+# (等级, 平等).
+_ENUM_ETC = re.compile(r"(?<=[\u4e00-\u9fffA-Za-z0-9）)])等(?![级同待])")
 
 
 def _item(segment: str, *, first: bool) -> str | None:

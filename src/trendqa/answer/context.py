@@ -564,8 +564,8 @@ def enumeration(text: str, count: int) -> list[str]:
     return found[0] if len(found) == 1 else []
 
 
-# 等 closing a run of names, before what they are ("等因素", "等方面"), not inside a word
-# (等级, 平等).
+# 等 closing a run of names, before what they are ("等因素", "等方面"), not starting a word
+# (等级, 等同, 等待).
 _ENUM_ETC = re.compile(r"(?<=[\u4e00-\u9fffA-Za-z0-9）)])等(?![级同待])")
 
 

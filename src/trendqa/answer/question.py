@@ -890,17 +890,16 @@ def owners(question: str, names: Sequence[str]) -> frozenset[str]:
     after ("NVIDIA的VIMA", "DeepMind 's AlphaMissense"): the owned name says what is asked
     of, and a sentence naming it ("英伟达VIMA…", "AlphaMissense模型对…分类") states it for
     the owner too. Years are no owners ("2023年的GPT-4" dates it)."""
-    out = set()
-    for owner in names:
-        if _YEAR.fullmatch(owner):
-            continue
-        for owned in names:
-            if owned == owner:
-                continue
-            pattern = rf"{re.escape(owner)}\s*(?:的|['’]s\b)\s*{re.escape(owned)}"
-            if re.search(pattern, question, re.IGNORECASE):
-                out.add(owner)
-    return frozenset(out)
+
+    def owns(owner: str, owned: str) -> bool:
+        pattern = rf"{re.escape(owner)}\s*(?:的|['’]s\b)\s*{re.escape(owned)}"
+        return owned != owner and bool(re.search(pattern, question, re.IGNORECASE))
+
+    return frozenset(
+        owner
+        for owner in names
+        if not _YEAR.fullmatch(owner) and any(owns(owner, owned) for owned in names)
+    )
 
 
 def entities(question: str, report_names: Sequence[str] = ()) -> tuple[str, ...]:

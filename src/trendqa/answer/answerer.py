@@ -1787,7 +1787,8 @@ class Answerer:
         def is_cited(p: Passage, sent: Sentence) -> bool:
             if (p.n, p.hit.chunk.location.start + sent.offset) in cited:
                 return True
-            return any(c in fold(sent.text) for c in copied)
+            folded = fold(sent.text)
+            return any(c in folded for c in copied)
 
         # An item the model chose but left out of its answer is added like any other.
         shown: set[int] = set()

@@ -221,8 +221,10 @@ _WANTS_QUANTITY = re.compile(
 )
 
 
+# Chinese question words and particles.
+_ASKING_ZH = "吗|什么|多少|哪|何|几|谁|怎|是否|有无"
 _ASKING = re.compile(
-    r"[?？]|吗|什么|多少|哪|何|几|谁|怎|是否|有无|"
+    rf"[?？]|{_ASKING_ZH}|"
     r"\b(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can)\b",
     re.IGNORECASE,
 )
@@ -247,10 +249,9 @@ def asks(question: str) -> bool:
     return bool(_ASKING.search(question))
 
 
-# What a question asks for, by its question word: an English wh-word; Chinese question
-# words and particles.
+# What a question asks for, by its question word: an English wh-word; a Chinese one.
 _WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
-_CHINESE_ASKING = re.compile(r"什么|多少|哪|何|几|谁|怎|是否|有无|吗|能否|有没有")
+_CHINESE_ASKING = re.compile(rf"{_ASKING_ZH}|能否|有没有")
 
 
 def lost_question_word(question: str, translation: str) -> bool:

@@ -153,13 +153,15 @@ def test_a_year_the_report_writes_as_this_year_frames_its_figure(ask) -> None:  
 def test_a_time_asked_beside_other_things_is_a_part_not_the_answers_form(ask) -> None:  # type: ignore[no-untyped-def]
     # Asked how a case was decided, by which court and when, an answer naming the court
     # and the ruling without the date answers two parts of three: not one of the wrong
-    # form. Asked only when, the same answer is.
+    # form. Asked only when, the same answer is — and the sentence it cited, which gives
+    # the date, is quoted in its place.
     gen = model("北京互联网法院判定被告侵害了原告的署名权和信息网络传播权。", "北京互联网法院")
     answer = ask(gen, "国内首例AI生成图片著作权侵权案是怎么判的？哪家法院判的、什么时候判的？")
-    assert answer.answerable, answer.reason
+    assert answer.answerable and answer.mode == "llm", answer.reason
     assert "北京互联网法院" in answer.text
     when = ask(gen, "国内首例AI生成图片著作权侵权案是什么时候判的？")
-    assert not when.answerable and when.reason.startswith("form:"), when.reason
+    assert when.answerable and when.reason.startswith("quoted: no claim states a time"), when.reason
+    assert "11 月 27 日" in when.text
 
 
 def test_a_chart_source_line_answers_only_a_question_asking_the_source(ask) -> None:  # type: ignore[no-untyped-def]

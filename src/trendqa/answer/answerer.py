@@ -2113,6 +2113,15 @@ class Answerer:
             reason = (
                 f"form: the question asks for {article} {analysis.wants} and no claim states one"
             )
+            # The model wrote from the wrong sentences (a timeline's row, for how long a
+            # patient had been mute): a shown sentence that gives the form asked and passes
+            # every claim check on its own is quoted instead.
+            quote_why = f"quoted: no claim states {article} {analysis.wants}; a shown sentence does"
+            held = self._quoted(base, analysis, chosen, quote_why) or self._quoted(
+                base, analysis, _beside(base, chosen), quote_why
+            )
+            if held is not None:
+                return replace(held, claims=(*claims, *held.claims))
             return replace(base, reason=reason, claims=claims)
         if _WANTS_PERSON.search(analysis.question) and not any(
             _names_person(r.text, analysis.question) for r in kept

@@ -120,6 +120,18 @@ _SAME_PLACE = {
     "访华": ("访问中国",),
     "赴华": ("赴中国", "到中国"),
 }
+# Countries named together by their one-character names ("中美控制了世界上80%的大模型" is
+# said of China and of the US). Only compounds no common word holds: 中日 is in 之中日益.
+_JOINT_PLACES = {
+    "中国": ("中美", "美中", "中欧", "中俄", "中韩"),
+    "美国": ("中美", "美中", "美欧", "欧美", "美日", "日美", "英美", "美英", "美俄", "俄美"),
+    "日本": ("日韩", "美日", "日美"),
+    "韩国": ("日韩", "中韩"),
+    "俄罗斯": ("中俄", "美俄", "俄美"),
+    "英国": ("英美", "美英"),
+    "欧洲": ("中欧", "美欧", "欧美"),
+    "欧盟": ("中欧", "美欧", "欧美"),
+}
 # Checks a claim may pass from another shown sentence than the one it cites, and how many
 # such sentences are tried.
 _RECITABLE = frozenset({"content", "subject", "asked", "attribute"})
@@ -1965,6 +1977,7 @@ class ClaimChecker:
             # no shown passage writes it: then no cited sentence can be about it.
             forms.append(folded)
         forms.extend(fold(f) for form in list(forms) for f in _SAME_PLACE.get(form, ()))
+        forms.extend(fold(f) for form in list(forms) for f in _JOINT_PLACES.get(form, ()))
         # AI and 人工智能 are one word, which Chinese reports write either way ("人工智能大
         # 模型(AI Large Model)" for a question's "AI大模型").
         forms.extend([_AI.sub(_other_ai, f) for f in forms])

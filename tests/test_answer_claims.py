@@ -5817,6 +5817,13 @@ def test_a_translation_that_lost_the_question_word_is_asked_again_made_to_write_
     assert lost_question_word(question, statement)
     assert not lost_question_word(question, ZH_SHANGHAI)
     assert not lost_question_word("Did Shanghai count them?", statement)  # no wh-word
+    # "by how much" translated as asking whether it fell ("…吗？") lost what it asks too;
+    # 有多大 asks how much.
+    fell = "By roughly how much has US LP participation fallen from its peak?"
+    assert lost_question_word(fell, "美国有限合伙人参与的份额大约下降了过去十年的峰值吗？")
+    assert lost_question_word(fell, "美国有限合伙人的参与是否下降了？")
+    assert not lost_question_word(fell, "美国有限合伙人的参与较峰值下降了多少？")
+    assert not lost_question_word("How large is the gap?", "差距有多大？")
     form = re.compile(prompts.chinese_question_form(["AI"], asking=True))
     assert form.match(ZH_SHANGHAI) and form.match("AI是什么？")
     assert not form.match(statement) and not form.match("AI芯片？(什么？)?")
@@ -6981,6 +6988,8 @@ def test_a_question_asking_a_sum_of_money_is_not_answered_with_a_count(
         # A count of deals, a growth rate, a change by how much and two things asked at
         # once are no single sum.
         ("How many funding deals were there in 2023?", "quantity"),
+        ("By roughly how much has US participation in Chinese VC funds fallen?", "quantity"),
+        ("How much has venture funding grown since 2020?", "quantity"),
         ("2023年融资金额和融资事件数各是多少？", "quantity"),
         ("By how much does the platform raise training efficiency?", "quantity"),
         ("营收增长率是多少？", "quantity"),

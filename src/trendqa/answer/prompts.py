@@ -236,8 +236,9 @@ QUESTION_FORM = '^[^"\\\\\n。]*[?？]$'
 _NOT_LATIN = '[^"\\\\\n。A-Za-z]'
 
 
-# The question words a translation asked again for one must write (see `lost_question_word`).
-QUESTION_WORDS = "什么|多少|哪|如何|为什么|为何|几|谁|怎么|怎样|是否"
+# The question words a translation asked again for one must write (see `lost_question_word`):
+# what a wh-question asks for, not whether (是否).
+QUESTION_WORDS = "什么|多少|哪|如何|为什么|为何|几|谁|怎么|怎样|多大|多久|多长|多高"
 
 
 def chinese_question_form(words: Collection[str] = (), asking: bool = False) -> str:

@@ -206,7 +206,10 @@ _NOT_AMOUNT = re.compile(
     r"多少[家个起笔轮次项名位件]|几[家个起笔轮次项名位件]|数量|(?:事件|企业|公司|项目|交易)数|"
     r"增速|增长率|增幅|占比|比例|倍|各是|各为|分别|"
     r"\bhow many\b|\bnumber of\b|\bgrowth\b|\brate\b|\bshare\b|\bpercent|\bproportion\b|"
-    r"\bby how much\b|\brespectively\b",
+    r"\bby (?:\w+ ){0,2}how much\b|\brespectively\b|"
+    # A change asked of how much ("how much has participation in VC funds fallen?").
+    r"\bhow much\b[^?]*\b(?:fall|fell|drop|declin|decreas|shr[iau]nk|ris[ei]|rose|grow|"
+    r"grew|increas)\w*",
     re.IGNORECASE,
 )
 _WANTS_QUANTITY = re.compile(
@@ -249,15 +252,17 @@ def asks(question: str) -> bool:
     return bool(_ASKING.search(question))
 
 
-# What a question asks for, by its question word: an English wh-word; a Chinese one.
+# What a question asks for, by its question word: an English wh-word; a Chinese one (吗,
+# 是否, 有没有 ask only whether: "by roughly how much has … fallen?" translated "…下降了…
+# 峰值吗？" asks whether it fell).
 _WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
-_CHINESE_ASKING = re.compile(rf"{_ASKING_ZH}|能否|有没有")
+_CHINESE_ASKING = re.compile(r"什么|多少|哪|何|几|谁|怎|多[大久长高重快远]")
 
 
 def lost_question_word(question: str, translation: str) -> bool:
     """Whether a Chinese translation of an English wh-question lost what it asks for: "What
     does Kan DAO say turned Nvidia from … into …?" translated "Kan DAO说，Nvidia从…转变为…？"
-    asks nothing but whether the statement holds, and its answer restates it."""
+    (or "…吗？") asks nothing but whether the statement holds, and its answer restates it."""
     return bool(_WH_WORD.search(question)) and not _CHINESE_ASKING.search(translation)
 
 

@@ -6858,6 +6858,24 @@ def test_a_year_a_translation_adds_as_its_time_is_taken_out() -> None:
     assert _without_added_years("It sold 12050 units.", "销量12050台") == "It sold 12050 units."
 
 
+def test_a_translation_does_not_say_what_an_acronym_stands_for_unless_its_source_does() -> None:
+    from trendqa.answer.answerer import _without_added_expansions
+
+    # 电动汽车的CPSS came back "CPSS (Controlled Power System)": an expansion no report
+    # writes, which the claim checks cannot see (they read the Chinese statement).
+    statement = "围绕电动汽车形成的信息-物理-社会系统（CPSS）带来新的问题和调控潜力。"
+    assert (
+        _without_added_expansions("CPSS (Controlled Power System) brings new problems.", statement)
+        == "CPSS brings new problems."
+    )
+    written = "基于人类反馈的强化学习(Reinforcement Learning from Human Feedback,RLHF)"
+    kept = "RLHF (Reinforcement Learning from Human Feedback) aligns models."
+    assert _without_added_expansions(kept, written) == kept
+    assert (
+        _without_added_expansions("GPT-4 (Turbo) is out.", "GPT-4 发布") == "GPT-4 (Turbo) is out."
+    )
+
+
 def test_a_sentence_a_page_break_cut_is_read_with_its_rest() -> None:
     from trendqa.answer.claims import _read
 

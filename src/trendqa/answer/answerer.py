@@ -3785,6 +3785,7 @@ def _tidied(text: str, checked: str, analysis: QuestionAnalysis) -> str:
     District"), and people and names the question writes in Latin letters written so (冯章
     → Feng Zhang, 智谱 left in it → Zhipu)."""
     text = _without_reading_frame(" ".join(without_annotations(text).split()))
+    text = _without_added_expansions(text, f"{checked} {analysis.asked}")
     text = repair_scales(LEAD_MARKER.sub("", text), checked)
     text = names.respelled_places(text, checked)
     for latin, chinese in analysis.people:
@@ -3799,6 +3800,26 @@ def _tidied(text: str, checked: str, analysis: QuestionAnalysis) -> str:
         if written:
             text = repair_scales(text, written)
     return text
+
+
+# An acronym with what a translation says it stands for: "CPSS (Controlled Power System)".
+_EXPANDED = re.compile(
+    r"\b(?P<acronym>[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*)\s*[(（]"
+    r"(?P<words>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)+)[)）]"
+)
+
+
+def _without_added_expansions(text: str, source: str) -> str:
+    """`text` without the expansions it gives acronyms that `source` (the statement it
+    translates, and the question) does not write: the small model glossed 电动汽车的CPSS
+    (an information-physical-social system) as "CPSS (Controlled Power System)"."""
+
+    def bare(m: re.Match[str]) -> str:
+        said = all(w.lower() in folded for w in re.findall(r"[A-Za-z]+", m["words"]))
+        return m[0] if said else m["acronym"]
+
+    folded = source.lower()
+    return _EXPANDED.sub(bare, text)
 
 
 def _scaled_in_characters(text: str) -> str:

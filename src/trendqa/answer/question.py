@@ -256,7 +256,8 @@ def asks(question: str) -> bool:
 # 是否, 有没有 ask only whether: "by roughly how much has … fallen?" translated "…下降了…
 # 峰值吗？" asks whether it fell).
 _WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
-_CHINESE_ASKING = re.compile(r"什么|多少|哪|何|几|谁|怎|多[大久长高重快远]")
+_WH_ZH = r"什么|多少|哪|(?<![任])何|几(?!乎)|谁|怎|多[大久长高重快远]"  # not 任何, 几乎
+_CHINESE_ASKING = re.compile(_WH_ZH)
 
 
 def lost_question_word(question: str, translation: str) -> bool:
@@ -1194,9 +1195,7 @@ def sub_questions(question: str) -> list[str]:
 
 # What makes a clause ask something: an interrogative word (not 几乎 "almost", 任何
 # "any"), and in English a wh-word or an auxiliary opening it.
-_INTERROGATIVE_ZH = re.compile(
-    r"什么|多少|哪|(?<![任])何|几(?!乎)|谁|怎|是否|吗|多[大久长高重快远]"
-)
+_INTERROGATIVE_ZH = re.compile(rf"{_WH_ZH}|是否|吗")
 _CLAUSE_BREAK_ZH = re.compile(r"(?<=[，,、；;])")
 _AND_ASKS_EN = re.compile(
     r",?\s+and\s+(?=(?:what|which|who|whom|whose|when|where|why|how|whether|is|are|was|"

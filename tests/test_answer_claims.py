@@ -6943,6 +6943,38 @@ def test_countries_named_together_by_their_one_character_names_are_each_named() 
     assert not japan.supported and japan.check == "subject", japan.detail
 
 
+def test_a_funding_round_is_a_subject_and_series_b_is_written_b_round() -> None:
+    from trendqa.answer.question import rounds_named
+
+    # The white paper counts Series A deals (337) and angel rounds, never Series B: asked
+    # for B轮's count, A轮's sentence states another subject's figure.
+    text = "其中,A 轮的融资事件最多,达到了 337 起,占总体融资事件的 30.3%。"
+    where = Location("s.md", "s", 0, len(text), 1, 1)
+    chunk = Chunk("r1", text, where, heading="深圳人工智能行业的融资轮次")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    chosen = [(p, s) for p in passages for s in p.sentences]
+    idf = {"融资": 3.0, "事件": 3.0, "深圳": 3.0}
+
+    def check(question: str, original: str = "") -> ClaimResult:
+        asked = replace(analyze(question, ReportNames({})), original=original)
+        checker = ClaimChecker(asked, idf, 6.0, {})
+        (result,) = checker.check_all(["达到了 337 起,占总体融资事件的 30.3%。"], chosen, passages)
+        return result
+
+    b_round = check("深圳人工智能行业的B轮融资事件有多少起？")
+    assert not b_round.supported and b_round.check == "subject", b_round.detail
+    a_round = check("深圳人工智能行业的A轮融资事件有多少起？")
+    assert a_round.supported, a_round.detail
+    # An English question's "Series B", which the model translated 系列B, is B轮.
+    english = "How many Series B financing events had Shenzhen's AI industry recorded?"
+    translated = rounds_named("深圳人工智能行业记录了多少次系列B融资事件？", english)
+    assert translated == "深圳人工智能行业记录了多少次B轮融资事件？"
+    assert rounds_named("多少次B系列融资？", english) == "多少次B轮融资？"
+    assert rounds_named("多少次系列B融资？", "How many funding deals?") == "多少次系列B融资？"
+    b_round = check(translated, original=english)
+    assert not b_round.supported and b_round.check == "subject", b_round.detail
+
+
 DEALS = """# 人工智能投融资观察
 
 ## 融资

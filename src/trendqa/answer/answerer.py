@@ -90,6 +90,7 @@ from trendqa.answer.question import (
     other_proper_nouns,
     question_type,
     quoted_terms,
+    rounds_named,
     says_year,
     standalone,
     sub_questions,
@@ -557,6 +558,7 @@ class Answerer:
                 run,
             )
             asked = keep_figures(without_added_years(asked, analysis.question), analysis.question)
+            asked = rounds_named(asked, analysis.question)
             asked, people = names.align(analysis.question, asked, (h.chunk.text for h in found))
         inner = analyze(asked, self.reports, working, opts.docs)
         if asked != analysis.question:

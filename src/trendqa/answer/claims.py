@@ -30,6 +30,7 @@ from trendqa.answer.question import (
     ReportNames,
     asked_parts,
     defined_terms,
+    names_round,
     owners,
     premise,
     quoted_terms,
@@ -1965,7 +1966,10 @@ class ClaimChecker:
             # the report calls 算力“破墙”): a name only if the corpus has it as a word or a
             # shown passage writes it.
             kept = "".join(words)
-            guessed = self.analysis.original and not (len(words) == 1 or self._shown(folded))
+            # A round's name (B轮) is written as the reports write it (`rounds_named`).
+            guessed = self.analysis.original and not (
+                len(words) == 1 or self._shown(folded) or names_round(entity)
+            )
             if all(c in kept for c in folded if not c.isspace()) and not guessed:
                 forms.append(folded)
             elif self._quoted_term(entity) and self._shown(folded):

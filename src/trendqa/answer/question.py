@@ -909,6 +909,30 @@ def owners(question: str, names: Sequence[str]) -> frozenset[str]:
     )
 
 
+# A funding round named by its letter, as the reports write it (A轮, B+轮, Pre-A轮), and
+# as an English question does ("Series B").
+_ROUND_ZH = re.compile(r"(?<![A-Za-z])(?:Pre-?)?[A-H]\+?\s*轮", re.IGNORECASE)
+_ROUND_EN = re.compile(r"\bSeries\s+([A-H])\b", re.IGNORECASE)
+
+
+def rounds_named(translated: str, original: str) -> str:
+    """`translated` with the funding rounds its English `original` names ("Series B")
+    written as the reports write them (B轮): the small model wrote 系列B, which no passage
+    writes and no check can hold a sentence to — so Series A's count was given for B."""
+    for letter in dict.fromkeys(m[1].upper() for m in _ROUND_EN.finditer(original)):
+        translated = re.sub(
+            rf"(?:系列\s*{letter}(?![A-Za-z])|(?<![A-Za-z]){letter}\s*系列)(?:\s*轮)?",
+            f"{letter}轮",
+            translated,
+        )
+    return translated
+
+
+def names_round(term: str) -> bool:
+    """Whether `term` is a funding round named by its letter (B轮)."""
+    return _ROUND_ZH.fullmatch(term) is not None
+
+
 def entities(question: str, report_names: Sequence[str] = ()) -> tuple[str, ...]:
     """The question's subject: proper names, quoted terms and years, minus report names —
     but for a name it also writes apart from naming its report (`written_apart`): Shenzhen
@@ -926,6 +950,8 @@ def entities(question: str, report_names: Sequence[str] = ()) -> tuple[str, ...]
         named = [*joined, *(n for n in _chinese_names(question) if n not in pieces)]
         named.sort(key=question.find)  # as the question writes them
         found += [_with_version(n, question) for n in named]
+        # A round is a subject as a name is: A轮's count is not B轮's.
+        found += [re.sub(r"\s+", "", m[0]) for m in _ROUND_ZH.finditer(question)]
     else:
         found += [
             _with_version(name, question)

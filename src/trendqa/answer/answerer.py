@@ -3816,11 +3816,12 @@ def _without_added_expansions(text: str, source: str) -> str:
     translates, and the question) does not write: the small model glossed 电动汽车的CPSS
     (an information-physical-social system) as "CPSS (Controlled Power System)"."""
 
+    lowered = source.lower()
+
     def bare(m: re.Match[str]) -> str:
-        said = all(w.lower() in folded for w in re.findall(r"[A-Za-z]+", m["words"]))
+        said = all(w.lower() in lowered for w in re.findall(r"[A-Za-z]+", m["words"]))
         return m[0] if said else m["acronym"]
 
-    folded = source.lower()
     return _EXPANDED.sub(bare, text)
 
 

@@ -1161,7 +1161,8 @@ _SECTION_WORDS_ZH = "趋势|方向|要点|挑战|路径|原则|特征|部分|章
 _ORDINAL_ZH = re.compile(
     rf"第\s*(?P<n>[一二三四五六七八九十]{{1,3}}|\d{{1,2}}(?!\d))\s*(?:个|项|条|大|点)?\s*"
     rf"(?:科技|技术|发展|关键)?(?P<what>{_SECTION_WORDS_ZH})"
-    rf"|(?P<what2>趋势|要点)\s*(?P<n2>[一二三四五六七八九十]{{1,3}}(?![〇零一二三四五六七八九十年月日])|\d{{1,2}}(?![\d.]))"
+    rf"|(?P<what2>趋势|要点)\s*"
+    rf"(?P<n2>[一二三四五六七八九十]{{1,3}}(?![〇零一二三四五六七八九十年月日])|\d{{1,2}}(?![\d.]))"
 )
 _ENGLISH_ORDINALS: tuple[str, ...] = ("first", "second", "third", "fourth", "fifth")
 _ENGLISH_ORDINALS += ("sixth", "seventh", "eighth", "ninth", "tenth")

@@ -77,6 +77,10 @@ SZAIIA = """# 2024人工智能发展白皮书
 
 智能助理是基于人工智能技术构建的能够通过文字、语音或其它方式与用户沟通,协助用户完成各种任务的软件。
 
+## 智慧政务
+
+在智慧政务领域,云知声率先开发出深圳首个政务大模型"龙知政"赋能政务治理。
+
 ## 术语
 
 人工智能大模型(AI Large Model),也称基础模型,是指一种在大量数据基础上训练出来的,\
@@ -110,6 +114,10 @@ GLOSSARY = {
     "technology": "技术构建",
     # Two ways of writing one term, as a cross-lingual model reads them.
     "智能助手": "智能助理",
+    "政府事务大型模型": "政务大模型",
+    "government": "政务",
+    "shenzhen": "深圳",
+    "longzhizheng": "龙知政",
 }
 
 REPORTS = {
@@ -228,6 +236,30 @@ def test_a_translated_term_the_corpus_defines_otherwise_is_asked_as_the_corpus_w
     gen = model("", question="深圳白皮书如何定义智能音箱？")
     other = ask(gen, "How does the Shenzhen white paper define a smart speaker?")
     assert not other.answerable, other.text
+
+
+def test_a_translated_term_written_in_full_is_asked_as_the_corpus_shortens_it(  # type: ignore[no-untyped-def]
+    ask,
+) -> None:
+    # "government-affairs large model" was translated 政府事务大型模型, which the white
+    # paper writes short, 政务大模型: asked with the translation's words, the sentence
+    # naming the model shares too few of them to be the answer's.
+    english = 'Shenzhen\'s first government-affairs large model is "Longzhizheng".'
+    gen = model(
+        '深圳首个政务大模型是"龙知政"。',
+        "龙知政",
+        question="深圳首个政府事务大型模型叫什么名字？",
+        translations=[english],
+    )
+    answer = ask(gen, "What is the name of Shenzhen's first government-affairs large model?")
+    assert answer.answerable, answer.reason
+    assert answer.answered_as == "深圳首个政务大模型叫什么名字？"
+    assert all("龙知政" in c.quote for c in answer.citations), answer.citations
+    # A term the corpus's would drop a word of whole (平台) names another thing.
+    gen = model("", question="深圳首个政务平台大模型叫什么名字？")
+    other = ask(gen, "What is the name of Shenzhen's first government platform model?")
+    assert not other.answerable
+    assert other.answered_as == "深圳首个政务平台大模型叫什么名字？"
 
 
 def test_a_question_asking_what_a_thing_is_for_is_answered_by_its_purpose(ask) -> None:  # type: ignore[no-untyped-def]

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
 
-from trendqa.answer import names, prompts
+from trendqa.answer import names, prompts, shortforms
 from trendqa.answer.cite import add_number_evidence, citation, insert_before_stop, quote_answer
 from trendqa.answer.claims import (
     CLAIM_STOPS,
@@ -552,14 +552,12 @@ class Answerer:
                 return None  # translated into a statement: nothing left to answer
             # A person's name the model transliterated its own way (冯章 for Feng Zhang)
             # is written as the passages found for the question write it (张锋).
-            found = self._search(
-                analysis.question,
-                SearchOptions(k=opts.k, docs=tuple(opts.docs or analysis.docs)),
-                run,
-            )
+            where = SearchOptions(k=opts.k, docs=tuple(opts.docs or analysis.docs))
+            found = self._search(analysis.question, where, run)
             asked = keep_figures(without_added_years(asked, analysis.question), analysis.question)
             asked = rounds_named(asked, analysis.question)
             asked, people = names.align(analysis.question, asked, (h.chunk.text for h in found))
+            asked = self._as_the_corpus_writes(asked, found, where, run)
         inner = analyze(asked, self.reports, working, opts.docs)
         if asked != analysis.question:
             inner = replace(inner, entities=self._translated_subjects(inner, analysis))
@@ -589,6 +587,26 @@ class Answerer:
             ordinal=inner.ordinal or analysis.ordinal,
             ordinal_of=inner.ordinal_of or analysis.ordinal_of,
         )
+
+    def _as_the_corpus_writes(
+        self, asked: str, found: Sequence[Hit], where: SearchOptions, run: _Run
+    ) -> str:
+        """A translated question with each span the shelf never writes written as the
+        passages found for it, or for the original, write its short or long form (政府事务
+        大型模型 for 政务大模型): the checks hold the answer to the question's words, and
+        a sentence writing the same term otherwise would be refused as about another."""
+        if self.searcher.embedder is None:
+            return asked
+        hits = [*found, *self._search(asked, where, run)]
+        pairs = shortforms.respelled(
+            asked,
+            (h.chunk.text for h in hits),
+            lambda span: span in self.shelf.text,
+            lambda span, candidates: self._closest(span, candidates, QUOTE_TRANSLATED),
+        )
+        for span, term in pairs:
+            asked = asked.replace(span, term)
+        return asked
 
     def _translated_subjects(
         self, inner: QuestionAnalysis, analysis: QuestionAnalysis

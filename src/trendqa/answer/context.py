@@ -150,6 +150,11 @@ class Shelf:
         self.position = {row: i for rows in by_doc.values() for i, row in enumerate(rows)}
         self.row = {chunk.id: row for row, chunk in enumerate(chunks)}
 
+    @cached_property
+    def text(self) -> str:
+        """Every passage's text, one per line: what the shelf writes anywhere."""
+        return "\n".join(chunk.text for chunk in self.chunks)
+
     def before(self, chunk: Chunk) -> Chunk | None:
         """The passage just before `chunk` in its document, if any."""
         row = self.row.get(chunk.id)

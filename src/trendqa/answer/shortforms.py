@@ -1,0 +1,127 @@
+"""A term a question writes in full where the corpus writes it short, or the other way.
+
+Chinese shortens a term by keeping some of its characters, in order: 政府事务大型模型 is
+政务大模型, 大型语言模型 is 大语言模型. A translated question ("Shenzhen's first
+government-affairs large model") comes back in the long form the report never writes, and
+every check then holds the answer to words no sentence has: the right sentence is refused
+as being about something else. A span of the question the corpus never writes is written
+as a found passage writes it when one is the other's short form: the same first and last
+character, the shorter's characters in the longer in order with every word of the longer
+giving at least one (a word dropped whole is a thing left out: 自动汽车 is no 自动驾驶汽车),
+none of the characters that turn a term into another dropped. Which of several
+candidates, and whether any, is for the embedder to say (the caller's bar).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import cache
+
+from trendqa.tokens import words
+
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# A term is at least this many characters: two-character words shorten too freely
+# (上年 is not 上半年, A轮 not B轮).
+MIN_CHARS = 3
+# A short form keeps at least half of its long form (政务大模型: 5 of 8).
+MAX_RATIO = 2
+# The longest span looked at: a term, not a clause.
+MAX_SPAN = 12
+# Characters whose loss turns a term into another: negations, and 半 (上半年 is no 上年).
+_KEPT = frozenset("不非无未没否反半副准前后")
+
+
+def _parts(term: str) -> list[str]:
+    """`term`'s words, a word of four or more characters in its two-character parts:
+    jieba's dictionary holds compounds (自动驾驶, 脑机接口) whose halves are words too."""
+    return [
+        word[i : i + 2] if len(word) >= 4 else word
+        for word in words(term)
+        for i in (range(0, len(word), 2) if len(word) >= 4 else (0,))
+    ]
+
+
+def _keeps_every_word(short: str, long: str) -> bool:
+    """Whether `short`'s characters, in order, can be found in `long` with each of
+    `long`'s words giving at least one (政务大模型 of 政府/事务/大型/模型; not 自动汽车 of
+    自动/驾驶/汽车: a word dropped whole is a thing left out)."""
+    owner = [i for i, word in enumerate(_parts(long)) for _ in word]
+    if len(owner) != len(long):
+        return False
+    last_word = owner[-1]
+
+    @cache
+    def fits(i: int, j: int, word: int) -> bool:
+        # short[i:] placed in long[j:], every word before `word` already given one.
+        if i == len(short):
+            return word > last_word
+        for k in range(j, len(long)):
+            if owner[k] > word:
+                return False  # a word between would give none
+            if long[k] == short[i] and fits(i + 1, k + 1, max(word, owner[k] + 1)):
+                return True
+        return False
+
+    return fits(0, 0, 0)
+
+
+def shortens(short: str, long: str) -> bool:
+    """Whether `short` writes `long` in fewer of its characters (政务大模型, 政府事务大型
+    模型)."""
+    return (
+        MIN_CHARS <= len(short) < len(long) <= MAX_RATIO * len(short)
+        and short[0] == long[0]
+        and short[-1] == long[-1]
+        and _keeps_every_word(short, long)
+        and not (set(long) - set(short)) & _KEPT
+    )
+
+
+def _candidates(span: str, runs: Iterable[str]) -> list[str]:
+    """The passages' terms that are `span`'s short or long form."""
+    out: dict[str, None] = {}
+    first, last = span[0], span[-1]
+    for run in runs:
+        if first not in run or last not in run:
+            continue
+        for start in (i for i, c in enumerate(run) if c == first):
+            for end in range(start + MIN_CHARS, min(len(run), start + MAX_RATIO * len(span)) + 1):
+                term = run[start:end]
+                if (
+                    term[-1] == last
+                    and term != span
+                    and (shortens(term, span) or shortens(span, term))
+                ):
+                    out[term] = None
+    return list(out)
+
+
+def respelled(
+    question: str,
+    passages: Iterable[str],
+    written: Callable[[str], bool],
+    closest: Callable[[str, list[str]], str | None],
+) -> list[tuple[str, str]]:
+    """Each span of `question` the corpus never writes (`written` says) with the term the
+    passages write for it, longest spans first, none overlapping another: `closest` picks
+    among a span's candidates, or none."""
+    runs = list(dict.fromkeys(r for text in passages for r in _HAN_RUN.findall(text)))
+    taken: list[tuple[int, int]] = []
+    out: list[tuple[str, str]] = []
+    spans = [
+        (m.start() + i, m.start() + j)
+        for m in _HAN_RUN.finditer(question)
+        for i in range(len(m[0]))
+        for j in range(i + MIN_CHARS, min(len(m[0]), i + MAX_SPAN) + 1)
+    ]
+    for start, end in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+        if any(start < e and s < end for s, e in taken):
+            continue
+        span = question[start:end]
+        candidates = _candidates(span, runs)
+        best = closest(span, candidates) if candidates and not written(span) else None
+        if best is not None:
+            taken.append((start, end))
+            out.append((span, best))
+    return out

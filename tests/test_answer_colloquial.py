@@ -5,11 +5,13 @@ comes from a real index (fake embedder) and scripted model replies."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from scripted import model
+from scripted import model, reply, sentence_id
 from trendqa.answer import Answer, Answerer, AskOptions, analyze, prompts
 from trendqa.answer.claims import ClaimChecker
 from trendqa.answer.context import number_passages
@@ -23,6 +25,7 @@ from trendqa.answer.question import (
 )
 from trendqa.api import ingest_paths, open_searcher
 from trendqa.config import Settings
+from trendqa.llm import ChatMessage, GenerationOptions
 from trendqa.records import Chunk, DocumentMeta, Hit, Location
 from trendqa.testing import FakeEmbedderLoader, FakeGenerator
 
@@ -97,6 +100,10 @@ TENCENT = """# 2024数字科技前沿应用趋势
 
 特斯拉计划利用Dojo对海量的视频数据进行无监督学习，以加速特斯拉的自动驾驶系统的迭代。
 
+## 低空经济
+
+2023年，Joby、Archer、Lilium和Vertical等eVTOL头部企业相继完成了首架全尺寸原型机的试飞。
+
 ## 星地直连
 
 根据ABI研究预测，随着NTN技术的发展，未来手机直连卫星会进入到快速增长阶段。\
@@ -118,6 +125,9 @@ GLOSSARY = {
     "government": "政务",
     "shenzhen": "深圳",
     "longzhizheng": "龙知政",
+    "makers": "头部企业",
+    "prototype": "原型机",
+    "tests": "试飞",
 }
 
 REPORTS = {
@@ -260,6 +270,44 @@ def test_a_translated_term_written_in_full_is_asked_as_the_corpus_shortens_it(  
     other = ask(gen, "What is the name of Shenzhen's first government platform model?")
     assert not other.answerable
     assert other.answered_as == "深圳首个政务平台大模型叫什么名字？"
+
+
+def test_a_translation_that_drops_a_name_the_question_writes_is_asked_again(  # type: ignore[no-untyped-def]
+    ask,
+) -> None:
+    # "Which eVTOL makers…" came back "它们完成了…试飞，这是什么？": the makers asked
+    # about went with their name. Asked again, told to keep it, the model writes it.
+    translations = iter(
+        [
+            "腾讯报告说，2023年它们完成了首架原型机试飞，这是什么？",
+            "腾讯报告说，2023年哪些eVTOL头部企业完成了首架原型机试飞？",
+        ]
+    )
+    english = "Joby, Archer, Lilium and Vertical completed flight tests of their prototypes."
+
+    def script(messages: Sequence[ChatMessage], options: GenerationOptions) -> str:
+        kind = prompts.request_kind(options)
+        if kind == "question":
+            return json.dumps({"zh": next(translations)}, ensure_ascii=False)
+        if kind == "translate":
+            return json.dumps({"translations": [english]}, ensure_ascii=False)
+        if kind == "terms":
+            return json.dumps({"terms": []})
+        if kind == "confirm":
+            return json.dumps({"verdict": "yes"})
+        ids = [sentence_id(messages, "eVTOL头部企业")]
+        return reply("Joby、Archer、Lilium和Vertical完成了首架全尺寸原型机的试飞。", ids)
+
+    gen = FakeGenerator(script)
+    answer = ask(
+        gen,
+        "Which eVTOL makers does Tencent's report say completed prototype flight tests in 2023?",
+    )
+    assert answer.answered_as == "腾讯报告说，2023年哪些eVTOL头部企业完成了首架原型机试飞？"
+    notes = [m[-1].content for m, o in gen.calls if prompts.request_kind(o) == "question"]
+    assert len(notes) == 2 and "eVTOL" in notes[1].split("Translate it into")[1]
+    assert answer.answerable, answer.reason
+    assert "Lilium" in answer.text
 
 
 def test_a_question_asking_what_a_thing_is_for_is_answered_by_its_purpose(ask) -> None:  # type: ignore[no-untyped-def]

@@ -210,6 +210,11 @@ _POINT_NUMBER = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3
 QUOTE_ASKED_SHARE = 0.5
 # At most this many sentences of a heading's body are quoted when the model restated it.
 BODY_SENTENCES = 6
+# A name written in Latin letters otherwise than a capitalised word: a capital after its
+# first letter or a digit in it (eVTOL, CLIP, 3GPP, WebRTC, GPT4).
+_NAME_WRITTEN = re.compile(
+    r"(?<![A-Za-z0-9])(?=[A-Za-z0-9]*[A-Za-z])(?=[A-Za-z]*[0-9]|.[a-z0-9]*[A-Z])[A-Za-z0-9]{2,}(?![A-Za-z0-9])"
+)
 # A Latin word ("trillion", "GPT-4"), for what a Chinese term leaves untranslated.
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9.+\-]*")
 # A line that dates what follows it: a year and a label, nothing else ("2023 大事记",
@@ -463,6 +468,18 @@ class Answerer:
                 kept -= {w for w in words if w.islower()}
         return kept
 
+    def _names_dropped(self, question: str, translated: str) -> list[str]:
+        """The names `question` writes in Latin letters, not as a word is capitalised
+        (eVTOL, CLIP, 3GPP, WebRTC), that the corpus writes too and `translated` does not:
+        a translation keeps them as written. A report's name is the report's to match."""
+        idf = self.searcher.bm25.idf
+        kept = fold(translated)
+        return [
+            name
+            for name in dict.fromkeys(_NAME_WRITTEN.findall(self.reports.strip(question)))
+            if fold(name) in idf and fold(name) not in kept
+        ]
+
     def _passages_language(
         self, question: str, docs: Sequence[str], k: int, run: _Run
     ) -> str | None:
@@ -528,6 +545,13 @@ class Answerer:
                 source = self.reports.written_in_chinese(asked, analysis.docs)
                 if source != asked:
                     translated = self._translated(source, working, run) or translated
+            dropped = self._names_dropped(asked, translated) if working == "zh" else []
+            if translated and dropped:
+                # "Which leading eVTOL makers … completed flight tests?" came back "…它们完成
+                # 了…飞行测试，这是什么？": the makers asked about are gone with their name.
+                again = self._translated(asked, working, run, prompts.keep_names(dropped))
+                if again and len(self._names_dropped(asked, again)) < len(dropped):
+                    translated = again
             if translated and working == "zh" and negated(asked) and not negated(translated):
                 # "In which areas does the list not apply?" translated "…豁免处罚的区域有
                 # 哪些？" asks the opposite: asked again, keeping the negation, or not asked.

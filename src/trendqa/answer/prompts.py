@@ -274,6 +274,13 @@ def question_schema(
 KEEP_NEGATION = " Keep its negation: where it says not, write 不 or 未."
 # Said again to a translation that lost the question's question word.
 KEEP_QUESTION_WORD = " Keep what it asks: write its question word (什么, 哪些, 如何, 为什么…)."
+
+
+def keep_names(names: Sequence[str]) -> str:
+    """Said again to a translation that left out names the question writes (eVTOL)."""
+    return f" Keep the names {', '.join(names)} as written."
+
+
 # Said again to a translation that stated a figure the question does not.
 ADD_NO_FIGURES = " Translate only what it says: add no figure it does not give."
 

@@ -6493,6 +6493,43 @@ def test_a_counted_list_is_answered_with_the_sentence_enumerating_that_many(
     assert "华为" in answer.text and "苹果" not in answer.text, answer.text
 
 
+PRINCIPLES = (
+    "# 2024人工智能发展白皮书\n\n## 英国\n\n"
+    "2023 年 3 月 29 日,英国发布《促进创新的人工智能监管方法》白皮书,提出了人工智能在各部门的"
+    "开发和使用中都应遵守的五项原则:安全、安保和稳健性,适当的透明度和可解释性,公平,问责制和治理,"
+    "竞争和补救,日后将由各监管部门根据具体情况在该五项原则的基础上对各领域的最佳实践发布指南。\n\n"
+    "英国还成立了人工智能安全研究所。\n"
+)
+
+
+def test_a_counted_list_answered_in_fewer_lines_gets_the_items_after_the_colon(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # "What are the five principles…?" was answered in four lines, one of them two items
+    # joined by 和 ("适当的透明度和可解释性"), so no count of separators found it short;
+    # the sentence says "五项原则:" and sets the five apart by commas, an item holding
+    # 、 and 和 of its own.
+    root = tmp_path / "principles"
+    root.mkdir()
+    (root / "uk.md").write_text(PRINCIPLES, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model("- 安全\n- 稳健性\n- 适当的透明度和可解释性\n- 竞争和补救", "五项原则")
+    answer = Answerer(searcher, gen).ask("英国白皮书提出的五项原则是什么？", AskOptions())
+    assert answer.answerable, answer.reason
+    for item in (
+        "安全、安保和稳健性",
+        "适当的透明度和可解释性",
+        "公平",
+        "问责制和治理",
+        "竞争和补救",
+    ):
+        assert item in answer.text, answer.text
+    assert "日后" not in answer.text, answer.text
+    assert_checkable(answer, root)
+    assert enumeration(PRINCIPLES.split("## 英国")[1].strip().split("\n")[0], 4) == []
+
+
 LOADS = (
     "# 前沿趋势\n\n## 虚拟电厂\n\n"
     "以往虚拟电厂更多应用在较为狭窄的应用场景，接下来应该将其上升到城市的尺度。"

@@ -1238,7 +1238,10 @@ class Answerer:
         if answer.answerable and opts.confirm and not self._confirmed(judged, answer, run, part):
             reason = "confirm: the model judged that its quotes do not state what was asked"
             return replace(base, reason=reason, claims=answer.claims)
-        if answer.answerable and analysis.type != "overview":
+        laid_out = announced is not None or counted is not None
+        if answer.answerable and analysis.type != "overview" and not laid_out:
+            # (A list read from the report's layout is in its words already: its last
+            # item is not run on into the clause after it, "竞争和补救,日后将由…".)
             # "42%" is shown as "乘用车 L2 及以上智驾渗透率超过了 42%": what the figure
             # measures; a list's "Adobe Express" as the enumeration its sentence states;
             # a definition in the report's own sentence. (The confirmation judged the
@@ -1250,8 +1253,7 @@ class Answerer:
         elif analysis.type == "list":
             glossed = self._with_glosses(base, analysis, passages, answer)
             # The model's own list, not one read from the report's layout for it.
-            own = announced is None and counted is None
-            if glossed is answer and own:
+            if glossed is answer and not laid_out:
                 glossed = self._one_sentence_list(base, analysis, passages, answer)
             answer = glossed
         elif analysis.type == "comparison":
@@ -1715,7 +1717,15 @@ class Answerer:
         if kind is None and (not count or count < 3):
             return None
         kept = [c for c in answer.claims if c.supported]
-        if count and sum(len(ITEM_SEPARATOR.split(c.text.strip())) for c in kept) >= count:
+        # A bulleted answer gives an item a line ("- 适当的透明度和可解释性" is one); a
+        # sentence, as many as it sets apart.
+        bulleted = sum(bool(LEAD_MARKER.match(line.strip())) for line in answer.text.splitlines())
+        given = (
+            len(kept)
+            if bulleted > 1
+            else sum(len(ITEM_SEPARATOR.split(c.text.strip())) for c in kept)
+        )
+        if count and given >= count:
             return None
         naming = self._report_words(analysis)
         terms = {

@@ -533,6 +533,9 @@ def enumeration(text: str, count: int) -> list[str]:
     ([] when it has no such run, or more than one): how a report lists "seven companies"
     inside a sentence rather than as lines."""
     text = text.strip()
+    counted = _counted_run(text, count)
+    if counted:
+        return counted
     if "、" in text:
         # "…进展，通过使用A、B和C，成本大幅度下降": the items are the run inside a clause.
         clauses = [c for c in _CLAUSE_END.split(text) if c]
@@ -567,6 +570,37 @@ def enumeration(text: str, count: int) -> list[str]:
         if len(items) == count:
             found.append(items)
     return found[0] if len(found) == 1 else []
+
+
+# A sentence that says how many it lists, then a colon: "提出了…的五项原则:安全、安保和稳健
+# 性,适当的透明度和可解释性,公平,问责制和治理,竞争和补救,日后将…". Its items are set apart by
+# commas (an item may hold 、 and 和 of its own), each at most COUNTED_ITEM_CHARS long.
+_COUNTED_COLON = re.compile(
+    r"(\d{1,2}|[两二三四五六七八九十]{1,2})\s*(?:大|个)?(?:项|类|种|条|点|方面|部分|步|个)"
+    r"[^：:。，,；;]{0,12}[：:]"
+)
+_COMMA = re.compile(r"\s*[，,；;]\s*")
+COUNTED_ITEM_CHARS = 20
+
+
+def _counted_run(text: str, count: int) -> list[str]:
+    """The `count` items a sentence lists after saying it lists that many and a colon;
+    [] unless exactly that many short items follow before a longer clause or the end."""
+    for m in _COUNTED_COLON.finditer(text):
+        said = m.group(1)
+        if (int(said) if said.isdigit() else han_value(said)) != count:
+            continue
+        rest = re.split(r"[。！？!?]", text[m.end() :], maxsplit=1)[0]
+        segments = [seg.strip() for seg in _COMMA.split(rest)]
+        items = segments[:count]
+        after = segments[count:]
+        if (
+            len(items) == count
+            and all(0 < len(item) <= COUNTED_ITEM_CHARS for item in items)
+            and (not after or len(after[0]) > COUNTED_ITEM_CHARS)
+        ):
+            return items
+    return []
 
 
 # 等 closing a run of names, before what they are ("等因素", "等方面"), not starting a word

@@ -4588,6 +4588,37 @@ def test_a_definition_answered_with_a_label_gets_the_reports_defining_sentence(
     assert_checkable(answer, root)
 
 
+CLIP = """# 2023年十大科技趋势
+
+## 多模态预训练大模型
+
+另一方面，CLIP（Contrastive Language-Image Pre-training）的广泛应用也促进了多模态模型的技术发展。\
+CLIP 作为基于对比学习的预训练模型，负责从文本特征映射到图像特征，能够指导 GAN 或扩散模型生成图像。
+"""
+
+
+@pytest.mark.parametrize(
+    "question", ["多模态预训练大模型对CLIP的描述是什么？", "多模态预训练大模型是怎样介绍CLIP的？"]
+)
+def test_a_thing_the_sentence_opens_with_as_what_it_is_is_defined_there(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader, question: str
+) -> None:
+    # "How does DAMO's report describe CLIP?" was answered with what CLIP's wide use did;
+    # the next sentence says what it is ("CLIP 作为基于对比学习的预训练模型，…"), and the
+    # question asked about it ("对…的描述", "怎样介绍…的") names the term to define.
+    root = tmp_path / "clip"
+    root.mkdir()
+    (root / "clip.md").write_text(CLIP, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model("CLIP的广泛应用也促进了多模态模型的技术发展。", "广泛应用")
+    answer = Answerer(searcher, gen).ask(question, AskOptions())
+    assert answer.answerable, answer.reason
+    assert "基于对比学习的预训练模型" in answer.text, answer.text
+    assert all(c.supported for c in answer.claims), answer.claims
+    assert_checkable(answer, root)
+
+
 BIG_TECH = """# 科技巨头
 
 ## 万亿巨头
@@ -6371,6 +6402,8 @@ def test_asked_how_a_report_explains_a_term_is_a_definition(question: str, kind:
         ),
         ("What does Weijin Research mean by the 'end-to-end' training behind FSD?", ["end-to-end"]),
         ("How many Agents are there?", []),
+        # How a report portrays it is asked the same way.
+        ("How does DAMO's 2023 trends report describe CLIP?", ["CLIP"]),
     ],
 )
 def test_an_english_definition_questions_term_is_read(question: str, terms: list[str]) -> None:

@@ -3453,6 +3453,8 @@ _DEFINES = re.compile(
     rf"所谓[“\"]?\x00|\x00[”\"]?(?:[(（][^()（）]{{1,60}}[)）])?"
     rf"(?:曾经|通常|一般|主要|原本|本身)?{DEFINING}"
     r"|\x00[^。；;！？]{0,20}[,，]\s*即"
+    # "CLIP 作为基于对比学习的预训练模型，负责…": the sentence opening with it says what it is.
+    r"|^\x00作为"
 )
 _DEFINING_WORD = re.compile(DEFINING)
 
@@ -3471,7 +3473,9 @@ def _defines_at(folded: str, terms: Sequence[str]) -> bool | None:
             continue
         m = _DEFINES.search(folded.replace(t, "\x00", 1))
         if m is not None:
-            opening = not words(folded[: folded.find(t)])
+            # "T作为…" says what T is on the way to what it does: after a sentence that
+            # opens by defining T ("T是由…").
+            opening = not words(folded[: folded.find(t)]) and not m[0].endswith("作为")
             found = found or opening
     return found
 
@@ -3553,7 +3557,8 @@ def _defined_of(question: str) -> list[str]:
 # How a report writes a term's definition after the term.
 _DEFINED_AS = r"\s*(?:是指|指的是|定义为|被定义为|是一种)"
 _ENGLISH_DEFINED = (
-    re.compile(r"\bdefines?\s+(?:an?\s+|the\s+)?['\"‘“]?([A-Za-z][\w\- ]{0,40}?)['\"’”]?"
+    re.compile(r"\b(?:define|describe|characteri[sz]e|portray)s?\s+(?:an?\s+|the\s+)?"
+               r"['\"‘“]?([A-Za-z][\w\- ]{0,40}?)['\"’”]?"
                r"(?=\s+(?:in|according|as)\b|[?.,]|$)", re.IGNORECASE),
     re.compile(r"\bwhat (?:is|are) (?:an?\s+|the\s+)?['\"‘“]?([A-Za-z][\w\- ]{0,40}?)['\"’”]?"
                r"(?=,|\s+(?:in|according|as)\b|\?|$)", re.IGNORECASE),

@@ -141,7 +141,7 @@ _DEFINITION = re.compile(
     r"\bwhat is\b|\bwhat are\b|\bwhat does .+ mean\b|\bdefin|\bmeaning\b|\bexplain\b|"
     r"\bwhat .+ refers? to\b|\bhow does .+ work\b|"
     # How a report bounds or portrays a notion: a definition, asked another way.
-    r"[如怎][何样么]?(?:界定|定义|描述|刻画|诠释|解释)|\bwhat counts as\b|"
+    r"[如怎][何样么]?(?:界定|定义|描述|刻画|诠释|解释|介绍)|\bwhat counts as\b|"
     r"\bhow (?:do|does|did) .+ (?:define|describe|characteri[sz]e)\b",
     re.IGNORECASE,
 )
@@ -823,6 +823,11 @@ def quoted_terms(text: str, titles: bool = True) -> list[str]:
 _DEFINED = (
     re.compile(r"(?:什么是|何谓)(?P<t>[^？?，,。；;：:的]{2,24})[？?]?$"),
     re.compile(r"(?:如何|怎样|怎么)(?:定义|界定)(?P<t>[^？?，,。；;：:的]{2,24})[？?]?$"),
+    # How a report portrays a thing: "…是怎样介绍eVTOL的？", "对CLIP的描述是什么？".
+    re.compile(
+        r"(?:如何|怎样|怎么)(?:描述|介绍|刻画|诠释|解释)(?P<t>[^？?，,。；;：:的]{2,24})的?[？?]?$"
+    ),
+    re.compile(r"对(?P<t>[^？?，,。；;：:的]{2,24})的(?:描述|介绍|定义|解释)是什么[？?]?$"),
     re.compile(
         r"(?:所说的|所谓的?|提到的|中的|里的)(?P<t>[^？?，,。；;：:的]{2,24}?)"
         r"(?:是什么意思|是什么|指的是什么|指什么|是指什么)[？?]?$"

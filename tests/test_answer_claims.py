@@ -4588,6 +4588,39 @@ def test_a_definition_answered_with_a_label_gets_the_reports_defining_sentence(
     assert_checkable(answer, root)
 
 
+LIVE = """# 2024数字科技前沿应用趋势
+
+## 趋势要点3: 底层协议根据场景需求优化完善
+
+快直播的延时可降低到800ms以内, 并同时兼顾延时、卡顿和首帧耗时。
+
+信令改造, 利用miniSDP和0-RTT的结合, 大幅减少信令耗时, 提升对网络异常的抵抗能力和开播成功的比例。
+
+音视频改造, 让WebRTC支持AAC, H.265, 附加前向纠错, 抗50%以上丢包。
+
+传输改造, 采样柔性分级丢帧的传输策略来渐进式降低码率, 以适应弱网情况。
+"""
+
+
+def test_a_share_asked_before_what_it_measures_is_stated_by_a_percentage_of_that(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # "能抵抗多高比例的丢包？" asks the share of packet loss withstood: "抗50%以上丢包"
+    # states it, with a percentage and the 丢包 it measures. The model restated the
+    # question, citing the transport sentence; the one that says it is quoted.
+    root = tmp_path / "live"
+    root.mkdir()
+    (root / "live.md").write_text(LIVE, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    asked = "快直播对WebRTC做了音视频改造后，能抵抗多高比例的丢包？"
+    gen = model(asked, "柔性分级丢帧")
+    answer = Answerer(searcher, gen).ask(asked, AskOptions())
+    assert answer.answerable, answer.reason
+    assert "50%" in answer.text and "柔性" not in answer.text, answer.text
+    assert_checkable(answer, root)
+
+
 CLIP = """# 2023年十大科技趋势
 
 ## 多模态预训练大模型

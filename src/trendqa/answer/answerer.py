@@ -2136,10 +2136,14 @@ class Answerer:
             failed = next((r for r in results if not r.supported), None)
             why = f"{failed.check}: {failed.detail}" if failed else "claims: no claim left"
             held = self._quoted(base, analysis, chosen)
-            if held is None and any(r.check in ("subject", "attribute") for r in results):
+            beside = any(r.check in ("subject", "attribute") for r in results) or all(
+                r.detail == RESTATES for r in results
+            )
+            if held is None and beside:
                 # The model gave a neighbour's figure, or wrote from a sentence about
-                # something else than what was asked: a shown sentence that states the
-                # question's own subject's, if one passes every check on its own.
+                # something else than what was asked, or only asked the question back: a
+                # shown sentence that states the question's own subject's, if one passes
+                # every check on its own.
                 held = self._quoted(base, analysis, _beside(base, chosen))
             if held is None:
                 held = self._body(base, analysis, results)

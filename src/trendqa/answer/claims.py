@@ -2315,11 +2315,18 @@ class ClaimChecker:
         the other things it asks (产业 of "中国人工智能核心产业规模", 市场 of "商用市场的增速
         和规模"). A sum stands for a 规模 only in a sentence that speaks of that: "大基金三期
         目标筹集400亿美元" is no size of China's core AI industry. '' when none comes before
-        it (the measure is then said by its figure alone)."""
+        it (the measure is then said by its figure alone). A measure the question puts
+        before what it measures ("多高比例的丢包") measures that."""
         question = fold(self.analysis.question)
         at = question.find(measure)
         if at <= 0:
             return ""
+        # "能抵抗多高比例的丢包": a measure asked as what a thing comes in measures it.
+        after = question[at + len(measure) :]
+        if after.startswith("的"):
+            named = [w for w in self._content_words(after[1:]) if w not in _MEASURED]
+            if named:
+                return named[0]
         words = [
             w
             for w in self._content_words(question[:at])
@@ -2760,11 +2767,14 @@ _COUNT = re.compile(r"\d[\d,.]*\s*[万亿]?\s*[家个件起项台辆座所款]")
 _CHANGE = re.compile(
     rf"(?:增|涨|降|减|跌|翻|提升|提高|上升|下滑|回落|负增长)[^，。；;,]{{0,12}}?\d|{_PERCENT_MOVED}"
 )
+# A share (比例, 占比) is stated by a percentage or a fraction of the whole.
+_SHARE = re.compile(r"\d+(?:\.\d+)?\s*%|百分之|[一二三四五六七八九十]成|[几\d]+分之")
 _MEASURED = {
     **dict.fromkeys(("增速", "增长率", "增幅", "涨幅", "降幅", "增长速度", "年增长率"), _RATE),
     **dict.fromkeys(("变化", "变动", "增减", "涨跌", "变化量"), _CHANGE),
     **dict.fromkeys(("规模", "市场规模", "金额", "总额", "产值", "营收", "销售额"), _AMOUNT),
     **dict.fromkeys(("数量", "数目", "总数"), _COUNT),
+    **dict.fromkeys(("比例", "占比", "比重", "百分比", "比率", "份额", "占有率"), _SHARE),
 }
 
 

@@ -6594,6 +6594,10 @@ def test_a_counted_list_answered_in_fewer_lines_gets_the_items_after_the_colon(
     assert "日后" not in answer.text, answer.text
     assert_checkable(answer, root)
     assert enumeration(PRINCIPLES.split("## 英国")[1].strip().split("\n")[0], 4) == []
+    # Five lines, but not the sentence's five: "安全" and "稳健性" of one item, 问责制 gone.
+    gen = model("- 安全\n- 稳健性\n- 适当的透明度和可解释性\n- 公平\n- 竞争和补救", "五项原则")
+    answer = Answerer(searcher, gen).ask("英国白皮书提出的五项原则是什么？", AskOptions())
+    assert "- 安全、安保和稳健性" in answer.text and "问责制和治理" in answer.text, answer.text
 
 
 LOADS = (

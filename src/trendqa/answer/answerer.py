@@ -1702,7 +1702,8 @@ class Answerer:
         answer: Answer,
     ) -> Answer | None:
         """A list question that says how many it asks for ("哪七家公司", "which four
-        agencies"), answered with fewer, is answered with the names a sentence enumerates:
+        agencies"), answered with fewer — or with as many, not as the sentence it cited
+        enumerates them — is answered with the names a sentence enumerates:
         a shown sentence enumerating exactly that many, in a passage the model drew from
         and among the question's own words (its heading or the sentences around it; of
         two such sentences, the one among more of them). Only an answer the checks kept is
@@ -1725,8 +1726,11 @@ class Answerer:
             if bulleted > 1
             else sum(len(ITEM_SEPARATOR.split(c.text.strip())) for c in kept)
         )
-        if count and given >= count:
-            return None
+        # As many given, or more: the model's own list — unless a sentence it cited
+        # enumerates exactly that many and it gave them otherwise ("安全" and "稳健性" of
+        # "安全、安保和稳健性"): the report's own items, then.
+        own = bool(count) and given >= count
+        said = fold(" ".join(c.text for c in kept))
         naming = self._report_words(analysis)
         terms = {
             fold(t)
@@ -1735,13 +1739,16 @@ class Answerer:
         }
         found: list[tuple[int, Passage, Sentence, list[str]]] = []
         drawn = {p.n for p, _s in chosen}
+        cited = {s.id for _p, s in chosen}
         for p in passages:
             if p.n not in drawn and kind is None:
                 continue
             for sentence in p.sentences:
+                if own and sentence.id not in cited:
+                    continue
                 n = count or _self_counted(sentence.text, kind or "")
                 items = enumeration(sentence.text, n) if n else []
-                if not items:
+                if not items or (own and all(fold(i) in said for i in items)):
                     continue
                 near = len(terms.intersection(self._words_around(p, sentence)))
                 if near >= 2:

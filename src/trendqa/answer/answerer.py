@@ -1729,7 +1729,7 @@ class Answerer:
         # As many given, or more: the model's own list — unless a sentence it cited
         # enumerates exactly that many and it gave them otherwise ("安全" and "稳健性" of
         # "安全、安保和稳健性"): the report's own items, then.
-        own = bool(count) and given >= count
+        own = count is not None and count > 0 and given >= count
         said = fold(" ".join(c.text for c in kept))
         naming = self._report_words(analysis)
         terms = {

@@ -455,3 +455,11 @@ def test_a_plural_pointed_at_is_asked_for_as_a_list() -> None:
     assert question_type("这些措施分别是什么？") == "list"
     assert question_type("What are LLMs?") == "definition"
     assert question_type("三家公司的市值分别是多少？") == "number"
+
+
+def test_a_year_before_a_plural_is_no_count_of_it() -> None:
+    # "DAMO's 2023 trends report" names the report of a year, not 2023 trends to list:
+    # asked how it describes CLIP, the question asks for a definition.
+    assert question_type("How does DAMO's 2023 trends report describe CLIP?") == "definition"
+    assert question_type("What are the 10 trends of the report?") == "list"
+    assert question_type("Which 3 paths does it name?") == "list"

@@ -98,7 +98,8 @@ _LIST = re.compile(
     # "哪七家公司", "哪三位科学家": which N of a kind counted by its measure word.
     r"哪些?[二三四五六七八九十两\d]+[家位名所座国]|"
     r"\bwhat are the\b|\bwhich\b.*\b(?:are|were)\b|\blist\b|\bname the\b|"
-    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:\w+\s+){0,3}"
+    # (a count of one or two digits: "2023 trends report" names a year's report)
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?:\w+\s+){0,3}"
     r"(?:trends|ways|paths|steps|factors|directions|measures|areas|types|kinds|points|"
     r"courses|stages|parts|features|challenges|drivers|applications|fields|categories)\b|"
     rf"\bwhat (?:\w+ ){{0,3}}{_PLURALS}|"

@@ -7149,6 +7149,10 @@ def test_a_question_asking_a_sum_of_money_is_not_answered_with_a_count(
         ("How much has venture funding grown since 2020?", "quantity"),
         ("2023年融资金额和融资事件数各是多少？", "quantity"),
         ("By how much does the platform raise training efficiency?", "quantity"),
+        # How much a measure that is no sum rises ("raise … efficiency"), or improves.
+        ("How much can the platform raise overall AI training efficiency?", "quantity"),
+        ("How much can the chip improve energy efficiency?", "quantity"),
+        ("How much did the start-up raise in its Series B?", "amount"),
         ("营收增长率是多少？", "quantity"),
     ],
 )

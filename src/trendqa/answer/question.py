@@ -210,7 +210,9 @@ _NOT_AMOUNT = re.compile(
     r"\bby (?:\w+ ){0,2}how much\b|\brespectively\b|"
     # A change asked of how much ("how much has participation in VC funds fallen?").
     r"\bhow much\b[^?]*\b(?:fall|fell|drop|declin|decreas|shr[iau]nk|ris[ei]|rose|grow|"
-    r"grew|increas)\w*",
+    r"grew|increas|improv|boost)\w*|"
+    # …or of a measure that is no sum ("how much can it raise training efficiency").
+    r"\bhow much\b[^?]*\b(?:efficien|accura|productiv|performan|speed|latency|yield)\w*",
     re.IGNORECASE,
 )
 _WANTS_QUANTITY = re.compile(

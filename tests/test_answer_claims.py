@@ -2437,6 +2437,12 @@ def test_one_reports_part_of_a_comparison_is_asked_without_the_other_reports_nam
     assert (
         reports.without(titled, ["trends.md"]) == "乙研究2024人工智能展望报告，如何看待人形机器人？"
     )
+    # A report named by its title alone, in its marks: the marks go with it, and so does
+    # the 和 that joined it ("…甲研究院的报告和《》提到了…" asked of no report).
+    marked = "关于《人形机器人指导意见》，甲研究院的报告和《看未来：人工智能展望》分别提到了什么？"
+    assert reports.without(marked, ["outlook.md"]) == (
+        "关于《人形机器人指导意见》，甲研究院的报告提到了什么？"
+    )
 
 
 def test_a_reports_short_name_with_a_qualifier_is_cut_whole() -> None:

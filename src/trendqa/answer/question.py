@@ -570,6 +570,8 @@ class ReportNames:
             names = self.names.get(doc, ())
             for name in sorted(names, key=len, reverse=True):
                 out = _cut_name(out, name, names)
+        # A title cut from its marks leaves them empty, with the 和 that joined it.
+        out = _EMPTY_TITLE.sub("", out)
         out = _SPLITTING.sub("", out)
         out = re.sub(r"\s+([？?，,。])", r"\1", out)
         return re.sub(r"\s+", " ", out).strip()
@@ -1497,6 +1499,7 @@ _REPORT_NOUN = re.compile(
 _JOIN_BEFORE = re.compile(r"(?:和|与|及|以及|跟|同|、|，|,|\s+and(?:\s+the)?|\s+vs\.?)\s*$", re.I)
 _JOIN_AFTER = re.compile(r"^\s*(?:和|与|及|以及|跟|同|、|，|,|and\b|vs\.?)\s*", re.I)
 _JOINING_AFTER = re.compile(r"^\s*(?:和|与|及|以及|跟|同|、|and\b|vs\.?)", re.I)
+_EMPTY_TITLE = re.compile(r"(?:和|与|及|以及|跟|同|、)?\s*《[\s：:·—-]*》")
 _SPLITTING = re.compile(r"分别|各自|\b(?:each|both|respectively)\b", re.IGNORECASE)
 
 

@@ -545,8 +545,8 @@ class Answerer:
                 source = self.reports.written_in_chinese(asked, analysis.docs)
                 if source != asked:
                     translated = self._translated(source, working, run) or translated
-            dropped = self._names_dropped(asked, translated) if working == "zh" else []
-            if translated and dropped:
+            dropped = self._names_dropped(asked, translated) if translated else []
+            if working == "zh" and dropped:
                 # "Which leading eVTOL makers … completed flight tests?" came back "…它们完成
                 # 了…飞行测试，这是什么？": the makers asked about are gone with their name.
                 again = self._translated(asked, working, run, prompts.keep_names(dropped))

@@ -13,6 +13,7 @@ from trendqa.answer.shortforms import respelled, shortens
         ("政务大模型", "政府事务大型模型"),  # every word gives a character
         ("大语言模型", "大型语言模型"),
         ("深圳首个政务大模型", "深圳首个政府事务大型模型"),
+        ("软硬件", "软件硬件"),
     ],
 )
 def test_a_short_form_keeps_a_character_of_every_word(short: str, long: str) -> None:
@@ -29,6 +30,7 @@ def test_a_short_form_keeps_a_character_of_every_word(short: str, long: str) -> 
         ("A轮融资", "B轮融资"),  # no shorter, and another first character
         ("大模", "大型模型"),  # too short to be a term
         ("政务大模型", "政务大模型"),  # the same term
+        ("一个人", "一个机器人"),  # what it names (机器人) cut short: another thing
     ],
 )
 def test_a_span_that_names_another_thing_is_no_short_form(short: str, long: str) -> None:
@@ -52,3 +54,19 @@ def test_the_longest_span_the_corpus_never_writes_is_respelled_once() -> None:
     assert respelled(question, passages, corpus.__contains__, lambda s, c: None) == []
     # A span the corpus writes is left as it is.
     assert respelled("深圳首个政务大模型叫什么？", passages, corpus.__contains__, first) == []
+
+
+def test_a_phrase_or_a_piece_of_a_word_is_no_term() -> None:
+    # "将脑机接口技术用于" was respelled "…技术应用于": a span ending on a verb is a phrase.
+    # And 技趋势, written inside 科技趋势, is no term of the passage.
+    passages = ["脑机接口技术应用于医疗。", "达摩院发布十大科技趋势。"]
+    corpus = "\n".join(passages)
+
+    def first(span: str, candidates: list[str]) -> str:
+        return candidates[0]
+
+    assert (
+        respelled("腾讯报告将脑机接口技术用于让人讲话？", passages, corpus.__contains__, first)
+        == []
+    )
+    assert respelled("十大技术趋势有哪些？", passages, corpus.__contains__, first) == []

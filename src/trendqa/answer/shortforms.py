@@ -7,7 +7,8 @@ every check then holds the answer to words no sentence has: the right sentence i
 as being about something else. A span of the question the corpus never writes is written
 as a found passage writes it when one is the other's short form: the same first and last
 character, the shorter's characters in the longer in order with every word of the longer
-giving at least one (a word dropped whole is a thing left out: 自动汽车 is no 自动驾驶汽车),
+giving at least one (a word dropped whole is a thing left out: 自动汽车 is no 自动驾驶汽车)
+and its last word, what the term names, kept whole (一个人 is no 一个机器人),
 none of the characters that turn a term into another dropped. Which of several
 candidates, and whether any, is for the embedder to say (the caller's bar).
 """
@@ -21,6 +22,11 @@ from functools import cache
 from trendqa.tokens import words
 
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# Characters that join words into a clause, not a term: a span holding one ("技术用于",
+# "技术应用于") is a phrase, and no term is respelled across it.
+_FUNCTION_CHARS = "的地得之于在了和与及或是为对将把被从向以而并也就都又还所"
+_FUNCTION = re.compile(f"[{_FUNCTION_CHARS}]")
+_TERM_RUN = re.compile(f"[^\\W{_FUNCTION_CHARS}A-Za-z0-9_]+")
 # A term is at least this many characters: two-character words shorten too freely
 # (上年 is not 上半年, A轮 not B轮).
 MIN_CHARS = 3
@@ -74,19 +80,51 @@ def shortens(short: str, long: str) -> bool:
         and short[0] == long[0]
         and short[-1] == long[-1]
         and _keeps_every_word(short, long)
+        and short.endswith(_parts(long)[-1])
         and not (set(long) - set(short)) & _KEPT
     )
+
+
+def _word_bounds(run: str) -> set[int]:
+    """Where `run`'s words begin and end."""
+    bounds, at = {0}, 0
+    for word in words(run):
+        at += len(word)
+        bounds.add(at)
+    return bounds
+
+
+def _bounds(run: str) -> tuple[set[int], set[int]]:
+    """Where `run`'s words begin, and where its nouns end: a term starts with a word and
+    ends with a noun (模型, 大学), not with a verb (技术用 of "技术用于")."""
+    from trendqa.tokens import warm_up
+
+    warm_up()  # imports jieba the one way that keeps its import-time notices quiet
+    import jieba.posseg
+
+    starts, ends, at = set(), set(), 0
+    for pair in jieba.posseg.lcut(run):
+        starts.add(at)
+        at += len(pair.word)
+        if pair.flag.startswith("n") or pair.flag in ("vn", "j", "eng"):
+            ends.add(at)
+    return starts, ends
 
 
 def _candidates(span: str, runs: Iterable[str]) -> list[str]:
     """The passages' terms that are `span`'s short or long form."""
     out: dict[str, None] = {}
     first, last = span[0], span[-1]
-    for run in runs:
+    for run in (r for text in runs for r in _FUNCTION.split(text)):
         if first not in run or last not in run:
             continue
-        for start in (i for i, c in enumerate(run) if c == first):
+        # A term of the passage starts and ends where its words do (技趋势 of 科技趋势 is
+        # none).
+        bounds = _word_bounds(run)
+        for start in (i for i, c in enumerate(run) if c == first and i in bounds):
             for end in range(start + MIN_CHARS, min(len(run), start + MAX_RATIO * len(span)) + 1):
+                if end not in bounds:
+                    continue
                 term = run[start:end]
                 if (
                     term[-1] == last
@@ -111,9 +149,11 @@ def respelled(
     out: list[tuple[str, str]] = []
     spans = [
         (m.start() + i, m.start() + j)
-        for m in _HAN_RUN.finditer(question)
-        for i in range(len(m[0]))
-        for j in range(i + MIN_CHARS, min(len(m[0]), i + MAX_SPAN) + 1)
+        for m in _TERM_RUN.finditer(question)
+        for starts, ends in [_bounds(m[0])]
+        for i in starts
+        for j in ends
+        if MIN_CHARS <= j - i <= MAX_SPAN
     ]
     for start, end in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
         if any(start < e and s < end for s, e in taken):

@@ -16,7 +16,7 @@ candidates, and whether any, is for the embedder to say (the caller's bar).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 
 from trendqa.tokens import words
@@ -111,16 +111,15 @@ def _bounds(run: str) -> tuple[set[int], set[int]]:
     return starts, ends
 
 
-def _candidates(span: str, runs: Iterable[str]) -> list[str]:
-    """The passages' terms that are `span`'s short or long form."""
+def _candidates(span: str, runs: Sequence[tuple[str, set[int]]]) -> list[str]:
+    """The passages' terms that are `span`'s short or long form: of the passages' runs,
+    each with where its words begin and end — a term of a passage starts and ends where
+    its words do (技趋势 of 科技趋势 is none)."""
     out: dict[str, None] = {}
     first, last = span[0], span[-1]
-    for run in (r for text in runs for r in _FUNCTION.split(text)):
+    for run, bounds in runs:
         if first not in run or last not in run:
             continue
-        # A term of the passage starts and ends where its words do (技趋势 of 科技趋势 is
-        # none).
-        bounds = _word_bounds(run)
         for start in (i for i, c in enumerate(run) if c == first and i in bounds):
             for end in range(start + MIN_CHARS, min(len(run), start + MAX_RATIO * len(span)) + 1):
                 if end not in bounds:
@@ -144,7 +143,16 @@ def respelled(
     """Each span of `question` the corpus never writes (`written` says) with the term the
     passages write for it, longest spans first, none overlapping another: `closest` picks
     among a span's candidates, or none."""
-    runs = list(dict.fromkeys(r for text in passages for r in _HAN_RUN.findall(text)))
+    # The passages' runs of Han between function characters, each with its word bounds,
+    # worked out once for every span.
+    pieces = dict.fromkeys(
+        piece
+        for text in passages
+        for run in _HAN_RUN.findall(text)
+        for piece in _FUNCTION.split(run)
+        if len(piece) >= MIN_CHARS
+    )
+    runs = [(piece, _word_bounds(piece)) for piece in pieces]
     taken: list[tuple[int, int]] = []
     out: list[tuple[str, str]] = []
     spans = [

@@ -2990,7 +2990,17 @@ def test_a_figure_its_sentence_dates_to_another_year_is_refused(robots) -> None:
         "2022年深圳人工智能行业融资总额是多少？",
     )
     assert not answer.answerable, (answer.text, answer.reason)
-    assert answer.reason.startswith("subject:") and "2022" in answer.reason, answer.reason
+    # (The figure's clauses count from 2022 and date it to 2023.)
+    assert answer.reason == "year: it dates its figure to 2023, not 2022", answer.reason
+    # Nor when the claim writes both years: the one it counts from dates nothing.
+    answer = robots(
+        model(
+            "从2022年开始，深圳人工智能行业融资金额减少，2023年融资金额为73.3亿元。", "73.3 亿元"
+        ),
+        "2022年深圳人工智能行业融资总额是多少？",
+    )
+    assert not answer.answerable, (answer.text, answer.reason)
+    assert answer.reason == "year: it dates its figure to 2023, not 2022", answer.reason
     # A year in an epithet (2021年美网女单冠军) dates no figure; the heading's year holds.
     answer = robots(
         model("2021年美网女单冠军拉杜卡努在奥克兰站的比赛中扭伤脚踝，最终无奈退赛。", "扭伤脚踝"),

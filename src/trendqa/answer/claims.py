@@ -545,7 +545,10 @@ def _other_year(text: str, asked: set[str]) -> str:
     """The year `text` dates its figure to, when it names years and none of `asked` and
     states a figure besides them; '' otherwise."""
     numbers = find_numbers(text)
-    years = {n.text for n in numbers if _YEAR.fullmatch(n.text)}
+    # A year it counts from or compares with ("从2022年开始…，2023年…为73.3亿元") dates
+    # nothing: asked about 2022, that figure is 2023's. (A span's end, 至2022年, dates it.)
+    compared = {y for m in _SINCE_YEAR.finditer(text) for y in _YEAR.findall(m[0])}
+    years = {n.text for n in numbers if _YEAR.fullmatch(n.text)} - compared
     if not years or asked & years or all(_YEAR.fullmatch(n.text) for n in numbers):
         return ""
     return min(years)
@@ -2693,6 +2696,13 @@ _WIDER_PLACE = re.compile(r"全国|全球|全世界|我国")
 _COMPARED_YEAR = re.compile(
     r"(?:较|比|同比|相比|相较|对比|高于|低于|超过|自|从|与|和|至|到|-|–|~)\s*(?:19|20)\d{2}"
     r"|(?:19|20)\d{2}\s*年?\s*(?:以来|至今|开始|起|-|–|~|至|到)"
+)
+
+
+# …of those, the years a figure is measured from: a span's end (至2022年) is not one.
+_SINCE_YEAR = re.compile(
+    r"(?:较|比|同比|相比|相较|对比|高于|低于|超过|自|从)\s*(?:19|20)\d{2}"
+    r"|(?:19|20)\d{2}\s*年?\s*(?:以来|至今|开始|起)"
 )
 
 

@@ -213,7 +213,8 @@ BODY_SENTENCES = 6
 # A name written in Latin letters otherwise than a capitalised word: a capital after its
 # first letter or a digit in it (eVTOL, CLIP, 3GPP, WebRTC, GPT4).
 _NAME_WRITTEN = re.compile(
-    r"(?<![A-Za-z0-9])(?=[A-Za-z0-9]*[A-Za-z])(?=[A-Za-z]*[0-9]|.[a-z0-9]*[A-Z])[A-Za-z0-9]{2,}(?![A-Za-z0-9])"
+    r"(?<![A-Za-z0-9])(?=[A-Za-z0-9]*[A-Za-z])(?=[A-Za-z]*[0-9]|.[a-z0-9]*[A-Z])"
+    r"[A-Za-z0-9]{2,}(?![A-Za-z0-9])"
 )
 # A Latin word ("trillion", "GPT-4"), for what a Chinese term leaves untranslated.
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9.+\-]*")

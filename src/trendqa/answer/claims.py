@@ -55,7 +55,7 @@ from trendqa.numbers import (
 )
 from trendqa.records import Chunk
 from trendqa.textnorm import detect_language, fold, han_share, one_line
-from trendqa.tokens import STOPWORDS, known_word, tokenize, words
+from trendqa.tokens import STOPWORDS, known_word, tagged, tokenize, words
 
 # A claim's informative words (idf-weighted) its cited sentences must contain.
 CLAIM_COVERAGE = 0.5
@@ -2814,17 +2814,10 @@ def names_in(text: str) -> tuple[tuple[str, str], ...]:
     """Proper names in `text` with their kind (place, person, org; "latin" for a name in
     Latin letters, a product's or a company's, which the tagger leaves untyped). Cached:
     the subject check asks it of the same sentences and entities for every claim."""
-    from trendqa.tokens import warm_up
-
-    warm_up()  # imports jieba the one way that keeps its import-time notices quiet
-    import jieba.posseg
-
     names = [
-        (pair.word, _KIND[pair.flag])
-        for pair in jieba.posseg.cut(text)
-        if pair.flag in _KIND
-        and len(pair.word.strip()) >= 2
-        and not (pair.flag == "ns" and pair.word in _NO_PLACE)
+        (word, _KIND[flag])
+        for word, flag in tagged(text)
+        if flag in _KIND and len(word.strip()) >= 2 and not (flag == "ns" and word in _NO_PLACE)
     ]
     if han_share(text) > 0:
         # In Chinese text a capitalised Latin word is a name; in English, any first word.

@@ -18,6 +18,7 @@ from difflib import SequenceMatcher
 from functools import cache, lru_cache
 
 from trendqa.textnorm import cjk_count, fold
+from trendqa.tokens import tagged
 
 # Runs of capitalised words: "Feng Zhang", "Terence Tao" (a sentence's first word too,
 # which matches nobody's pinyin and is dropped then).
@@ -105,16 +106,11 @@ def latin_names(question: str) -> list[str]:
 
 def person_names(texts: Iterable[str]) -> list[str]:
     """Chinese personal names in `texts` (jieba's person tags), in order of appearance."""
-    from trendqa.tokens import warm_up
-
-    warm_up()
-    import jieba.posseg
-
     names: list[str] = []
     for text in texts:
-        for pair in jieba.posseg.cut(text):
-            if pair.flag in ("nr", "nrfg") and 2 <= len(pair.word) <= 4:
-                names.append(pair.word)
+        for word, flag in tagged(text):
+            if flag in ("nr", "nrfg") and 2 <= len(word) <= 4:
+                names.append(word)
     return list(dict.fromkeys(names))
 
 
@@ -324,15 +320,10 @@ def local_places(text: str) -> tuple[str, ...]:
     """The districts, counties and towns `text` names, as it writes them (the tagger's
     place names ending 区, 县 or 镇, two characters or more before the suffix). Cached:
     a translation's checks ask it of the same statement several times."""
-    from trendqa.tokens import warm_up
-
-    warm_up()  # imports jieba the one way that keeps its import-time notices quiet
-    import jieba.posseg
-
     out = []
-    for pair in jieba.posseg.cut(text):
-        word = pair.word.strip()
-        if pair.flag != "ns" or word.endswith(_NOT_LOCAL):
+    for word, flag in tagged(text):
+        word = word.strip()
+        if flag != "ns" or word.endswith(_NOT_LOCAL):
             continue
         m = _LOCAL_SUFFIX.search(word)
         if m and m.start() >= 2:

@@ -19,7 +19,7 @@ from trendqa.evidence import without_gloss
 from trendqa.numbers import HOW_MUCH, chinese_numerals, find_numbers, han_value
 from trendqa.records import DocumentMeta
 from trendqa.textnorm import detect_language, fold, han_share
-from trendqa.tokens import STOPWORDS, tokenize, words
+from trendqa.tokens import STOPWORDS, tagged, tokenize, words
 
 QuestionType = Literal["fact", "number", "list", "definition", "comparison", "overview"]
 QUESTION_TYPES: tuple[QuestionType, ...] = (
@@ -893,13 +893,8 @@ def written_apart(term: str, question: str) -> bool:
 @lru_cache(maxsize=1024)
 def _is_place(term: str) -> bool:
     """Whether jieba's tagger reads `term` as one place name (深圳, 上海市)."""
-    from trendqa.tokens import warm_up
-
-    warm_up()
-    import jieba.posseg
-
-    pairs = list(jieba.posseg.cut(term.strip()))
-    return len(pairs) == 1 and pairs[0].flag == "ns"
+    pairs = tagged(term.strip())
+    return len(pairs) == 1 and pairs[0][1] == "ns"
 
 
 def owners(question: str, names: Sequence[str]) -> frozenset[str]:
@@ -998,21 +993,16 @@ def shares_name(term: str, name: str) -> bool:
 
 
 def _chinese_names(question: str) -> list[str]:
-    from trendqa.tokens import warm_up
-
-    warm_up()  # imports jieba the one way that keeps its import-time notices quiet
-    import jieba.posseg
-
     return [
-        pair.word
-        for pair in jieba.posseg.cut(question)
-        if pair.flag in _NAME_TAGS
-        and len(pair.word.strip()) >= 2
-        and not _TOWARD_COUNTRY.fullmatch(pair.word.strip())
-        and not (pair.flag == "nz" and _pointed_at(pair.word, question))
-        and not _asked_kind(pair.word, question)
-        and not (pair.flag == "nz" and _counted(pair.word, question))
-        and not _LOWER_LATIN.fullmatch(pair.word.strip())
+        word
+        for word, flag in tagged(question)
+        if flag in _NAME_TAGS
+        and len(word.strip()) >= 2
+        and not _TOWARD_COUNTRY.fullmatch(word.strip())
+        and not (flag == "nz" and _pointed_at(word, question))
+        and not _asked_kind(word, question)
+        and not (flag == "nz" and _counted(word, question))
+        and not _LOWER_LATIN.fullmatch(word.strip())
     ]
 
 
@@ -1020,15 +1010,10 @@ def other_proper_nouns(question: str) -> set[str]:
     """The Chinese words jieba reads only as some proper noun (nz), not as a place, a
     person or an organisation: in a translated question often the model's word for plain
     English (全自动 of "fully driverless"), not a name."""
-    from trendqa.tokens import warm_up
-
-    warm_up()
-    import jieba.posseg
-
     return {
-        pair.word.strip()
-        for pair in jieba.posseg.cut(question)
-        if pair.flag == "nz" and re.fullmatch(r"[\u4e00-\u9fff]{2,}", pair.word.strip())
+        word.strip()
+        for word, flag in tagged(question)
+        if flag == "nz" and re.fullmatch(r"[\u4e00-\u9fff]{2,}", word.strip())
     }
 
 
@@ -1311,19 +1296,14 @@ def _asked_noun(clause: str) -> str:
     m = _ASKS_WHICH.search(clause)
     if not m:
         return ""
-    from trendqa.tokens import warm_up
-
-    warm_up()
-    import jieba.posseg
-
-    pairs = [p for p in jieba.posseg.cut(clause[m.end() :]) if p.word.strip()]
+    pairs = [(word, flag) for word, flag in tagged(clause[m.end() :]) if word.strip()]
     head, at = "", len(pairs)
-    for i, pair in enumerate(pairs):
-        if pair.flag.startswith(("v", "p", "u", "x", "c", "d")):
+    for i, (word, flag) in enumerate(pairs):
+        if flag.startswith(("v", "p", "u", "x", "c", "d")):
             at = i
             break
-        head = pair.word
-    if any(p.flag.startswith(("n", "eng")) for p in pairs[at:]):
+        head = word
+    if any(flag.startswith(("n", "eng")) for _word, flag in pairs[at:]):
         return ""
     return head if len(head) >= 2 else ""
 
@@ -1439,26 +1419,21 @@ def _names_a_subject(clause: str) -> bool:
     "给了哪些量化数字？" do not) — in English, a name of its own (`entities`)."""
     if detect_language(clause) != "zh":
         return bool(entities(clause, ()))
-    from trendqa.tokens import warm_up
-
-    warm_up()
-    import jieba.posseg
-
     # The word after 怎么/如何 is what is done ("怎么定位", jieba's noun 定位); the one after
     # 这份/该 was named before ("这份文件"). A term of trendqa's own dictionary ("人形机器
     # 人") comes untagged: x.
     before = ""
-    for pair in jieba.posseg.cut(_ASKED_FOR.sub(" ", clause)):
+    for word, flag in tagged(_ASKED_FOR.sub(" ", clause)):
         if (
-            (pair.flag.startswith("n") or pair.flag == "eng" or pair.flag == "x")
-            and len(pair.word.strip()) >= 2
-            and re.search(r"\w", pair.word) is not None
-            and fold(pair.word) not in STOPWORDS
+            (flag.startswith("n") or flag == "eng" or flag == "x")
+            and len(word.strip()) >= 2
+            and re.search(r"\w", word) is not None
+            and fold(word) not in STOPWORDS
             and before not in _HOW
             and not _POINTER_WORD.fullmatch(before)
         ):
             return True
-        before = pair.word
+        before = word
     return False
 
 

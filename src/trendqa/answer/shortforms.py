@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 
-from trendqa.tokens import words
+from trendqa.tokens import tagged, words
 
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # Characters that join words into a clause, not a term: a span holding one ("技术用于",
@@ -97,16 +97,11 @@ def _word_bounds(run: str) -> set[int]:
 def _bounds(run: str) -> tuple[set[int], set[int]]:
     """Where `run`'s words begin, and where its nouns end: a term starts with a word and
     ends with a noun (模型, 大学), not with a verb (技术用 of "技术用于")."""
-    from trendqa.tokens import warm_up
-
-    warm_up()  # imports jieba the one way that keeps its import-time notices quiet
-    import jieba.posseg
-
     starts, ends, at = set(), set(), 0
-    for pair in jieba.posseg.lcut(run):
+    for word, flag in tagged(run):
         starts.add(at)
-        at += len(pair.word)
-        if pair.flag.startswith("n") or pair.flag in ("vn", "j", "eng"):
+        at += len(word)
+        if flag.startswith("n") or flag in ("vn", "j", "eng"):
             ends.add(at)
     return starts, ends
 

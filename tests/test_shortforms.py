@@ -31,6 +31,7 @@ def test_a_short_form_keeps_a_character_of_every_word(short: str, long: str) -> 
         ("大模", "大型模型"),  # too short to be a term
         ("政务大模型", "政务大模型"),  # the same term
         ("一个人", "一个机器人"),  # what it names (机器人) cut short: another thing
+        ("多个量子", "多少个量子"),  # 多少 asks how many; 多 says many
     ],
 )
 def test_a_span_that_names_another_thing_is_no_short_form(short: str, long: str) -> None:

@@ -34,8 +34,9 @@ MIN_CHARS = 3
 MAX_RATIO = 2
 # The longest span looked at: a term, not a clause.
 MAX_SPAN = 12
-# Characters whose loss turns a term into another: negations, and 半 (上半年 is no 上年).
-_KEPT = frozenset("不非无未没否反半副准前后")
+# Characters whose loss turns a term into another: negations, 半 (上半年 is no 上年), and
+# what a question asks with (多少个量子 is no 多个量子: the question would ask nothing).
+_KEPT = frozenset("不非无未没否反半副准前后少几哪何谁")
 
 
 def _parts(term: str) -> list[str]:

@@ -2693,16 +2693,18 @@ _WIDER_PLACE = re.compile(r"全国|全球|全世界|我国")
 
 
 # A year a sentence compares with or counts from is not the year it dates its figure to.
+# (Of those, the words that say a figure is measured from the year: _SINCE_YEAR.)
+_SINCE_BEFORE = "较|比|同比|相比|相较|对比|高于|低于|超过|自|从"
+_SINCE_AFTER = "以来|至今|开始|起"
 _COMPARED_YEAR = re.compile(
-    r"(?:较|比|同比|相比|相较|对比|高于|低于|超过|自|从|与|和|至|到|-|–|~)\s*(?:19|20)\d{2}"
-    r"|(?:19|20)\d{2}\s*年?\s*(?:以来|至今|开始|起|-|–|~|至|到)"
+    rf"(?:{_SINCE_BEFORE}|与|和|至|到|-|–|~)\s*(?:19|20)\d{{2}}"
+    rf"|(?:19|20)\d{{2}}\s*年?\s*(?:{_SINCE_AFTER}|-|–|~|至|到)"
 )
 
 
 # …of those, the years a figure is measured from: a span's end (至2022年) is not one.
 _SINCE_YEAR = re.compile(
-    r"(?:较|比|同比|相比|相较|对比|高于|低于|超过|自|从)\s*(?:19|20)\d{2}"
-    r"|(?:19|20)\d{2}\s*年?\s*(?:以来|至今|开始|起)"
+    rf"(?:{_SINCE_BEFORE})\s*(?:19|20)\d{{2}}|(?:19|20)\d{{2}}\s*年?\s*(?:{_SINCE_AFTER})"
 )
 
 

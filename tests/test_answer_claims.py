@@ -4697,6 +4697,41 @@ def test_a_definition_leads_with_the_sentence_defining_its_term(
     assert_checkable(answer, root)
 
 
+AIR_TAXI = """# 前沿趋势
+
+## 卫星通信
+
+安全实验室聚焦卫星互联网络的安全研究，发现多个影响范围广泛的通用型高危漏洞。
+eVTOL加速空中出行
+在新能源技术的共同引领下，电动垂直起降飞行器（electric vertical take-off and landing, eVTOL）逐渐从概念走向现实。
+eVTOL以电池为能源，采用分布式电推进系统，能实现垂直起降，无需跑道。
+"""
+
+
+def test_a_short_form_is_defined_by_the_words_it_stands_for(  # type: ignore[no-untyped-def]
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader, monkeypatch
+) -> None:
+    # Asked how the report presents eVTOL, the model quoted a sentence of the passage on
+    # something else (a lab's work, before the term's heading). The report defines the
+    # short form by writing the words it stands for before it in brackets: that sentence
+    # leads, what the paragraph goes on to say of the term follows, and the lab is left out.
+    root = tmp_path / "evtol"
+    root.mkdir()
+    (root / "evtol.md").write_text(AIR_TAXI, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    # (The fake embedder relates no passage to the question: the similarity gate is not tested.)
+    monkeypatch.setattr(answerer_module, "MIN_SIMILARITY", 0.0)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model("安全实验室聚焦卫星互联网络的安全研究。", "安全实验室聚焦")
+    answer = Answerer(searcher, gen).ask("报告是怎样介绍eVTOL的？", AskOptions())
+    assert answer.answerable, answer.reason
+    assert answer.text.startswith("在新能源技术的共同引领下，电动垂直起降飞行器"), answer.text
+    assert "以电池为能源" in answer.text
+    assert "安全实验室" not in answer.text, answer.text
+    assert all(c.supported for c in answer.claims), answer.claims
+    assert_checkable(answer, root)
+
+
 def test_a_comparisons_part_searches_its_report_without_its_name(
     shelf: Path, settings: Settings, fake_loader: FakeEmbedderLoader
 ) -> None:

@@ -745,8 +745,8 @@ class Answerer:
         write it ("define an Agent": "Agent是指…", where its translation wrote 代理)."""
         if not analysis.defines or not hits:
             return hits
-        for term in _terms_to_define(analysis):
-            stating = re.compile(re.escape(term) + _DEFINED_AS)
+        for term in _terms_to_define(analysis, latin=True):
+            stating = _stating(term)
             if any(stating.search(fold(h.chunk.text)) for h in hits):
                 return hits
             shown = {h.chunk.id for h in hits}
@@ -1511,10 +1511,14 @@ class Answerer:
         claims when they leave it out. The answer stays as it is when no shown sentence
         defines the term or the checks refuse it."""
         named = [fold(t) for t in _defined_of(analysis.question)]
+        # A Latin-script term the question names ("怎样介绍eVTOL"), where the passages
+        # write it.
+        shown = fold(" ".join(p.hit.chunk.text for p in passages))
+        latin = [fold(t) for t in defined_terms(analysis.question, latin=True)]
+        named += [t for t in latin if t not in named and t in shown]
         if analysis.original:
             # An English question's term, where the passages write it so ("define an
             # Agent": "Agent是指…"); its translation may have written it otherwise (代理).
-            shown = fold(" ".join(p.hit.chunk.text for p in passages))
             english = [fold(t) for t in _english_defined(analysis.original)]
             named += [t for t in english if t in shown]
             # The report's own Chinese for it, where it glosses the term ("科技巨头（Big
@@ -1551,11 +1555,22 @@ class Answerer:
         quoted = fold(stated)
         if {fold(s.text) for s in run} <= {fold(c.quote) for c in answer.citations}:
             return answer
+        # The model's claims that say more of the term: those naming it or pointing back
+        # to it, or quoting what its definition's passage says after it — not a sentence
+        # of the passage on something else (a lab's work, before the term's heading).
+        after = fold(p.hit.chunk.text[run[0].offset :])
         kept = [
-            MARKER.sub("", c.text).strip()
+            said
             for c in answer.claims
             if c.supported
-            and fold(MARKER.sub("", c.text).strip().rstrip(CLAIM_STOPS)) not in quoted
+            for said in [MARKER.sub("", c.text).strip()]
+            for folded in [fold(said.rstrip(CLAIM_STOPS))]
+            if folded not in quoted
+            and (
+                any(t in folded for t in terms)
+                or _POINTS_BACK.match(said) is not None
+                or folded[:QUOTED_PREFIX] in after
+            )
         ]
         cited = _cited_sentences(answer, passages)
         led = self._check(
@@ -3413,6 +3428,8 @@ def _glosses(passage: Passage, sentence: Sentence, items: Sequence[str]) -> list
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# How much of a claim's opening, folded, shows it quotes a text.
+QUOTED_PREFIX = 12
 _ENDS_STATEMENT = ("。", "！", "？", ".", "!", "?", "”", "」", "）", ")")
 # A sentence pointing back to the term the sentence before defined, or saying it restates
 # that sentence more concretely ("具体而言,是指处于…产业链技术层的科技型企业").
@@ -3457,6 +3474,9 @@ def _defined_subject(sentence: str) -> str:
 LABEL_CHARS = 12
 # ... or, naming the term, says this much of it besides the question's words.
 NAMED_LABEL_CHARS = 4
+# A (folded) term, written \x00, in brackets after the words it stands for, alone or after
+# their English: "检索增强生成(rag)", "电动垂直起降飞行器(electric…landing,evtol)".
+_GLOSSED = r"[\u4e00-\u9fff]\((?:[^()]{0,60}[,;，；])?\x00\)"
 # Where a sentence defines its term (written \x00 here): "所谓T", "T是指/即/：…" — the
 # report's own English for it may stand between, in brackets ("天空计算(Sky Computing)是
 # 由…") — or the term, a few words and then "，即…" ("大模型的价值对齐日益成为一个关键问
@@ -3467,6 +3487,9 @@ _DEFINES = re.compile(
     r"|\x00[^。；;！？]{0,20}[,，]\s*即"
     # "CLIP 作为基于对比学习的预训练模型，负责…": the sentence opening with it says what it is.
     r"|^\x00作为"
+    # "电动垂直起降飞行器（electric vertical take-off and landing, eVTOL）逐渐…": the words
+    # a short form stands for, written before it in brackets, say what it is.
+    rf"|{_GLOSSED}"
 )
 _DEFINING_WORD = re.compile(DEFINING)
 
@@ -3568,6 +3591,13 @@ def _defined_of(question: str) -> list[str]:
 
 # How a report writes a term's definition after the term.
 _DEFINED_AS = r"\s*(?:是指|指的是|定义为|被定义为|是一种)"
+
+
+def _stating(term: str) -> re.Pattern[str]:
+    """Where a (folded) text defines `term` (folded): after it (`_DEFINED_AS`), or as the
+    words it stands for, glossed before it (`_GLOSSED`)."""
+    t = re.escape(term)
+    return re.compile(rf"{t}{_DEFINED_AS}|" + _GLOSSED.replace(r"\x00", t))
 _ENGLISH_DEFINED = (
     re.compile(r"\b(?:define|describe|characteri[sz]e|portray)s?\s+(?:an?\s+|the\s+)?"
                r"['\"‘“]?([A-Za-z][\w\- ]{0,40}?)['\"’”]?"

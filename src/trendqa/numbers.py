@@ -122,6 +122,15 @@ _HAN_PERCENT = re.compile(
 )
 
 
+# A count a sentence gives of what it lists, in digits or characters: 3, 十, 两.
+COUNT = r"(\d{1,2}|[两二三四五六七八九十]{1,2})"
+
+
+def count_value(said: str) -> int:
+    """The value of a `COUNT` match: "3" is 3, "两" 2, "十二" 12."""
+    return int(said) if said.isdigit() else int(han_value(said))
+
+
 def han_value(span: str) -> float:
     """The value of a run of Chinese numerals: 三 is 3, 二十三 is 23, 四百万 is 4e6."""
     total, section, digit = 0.0, 0.0, 0.0

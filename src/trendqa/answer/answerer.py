@@ -117,12 +117,13 @@ from trendqa.evidence import (
 from trendqa.evidence import support as passage_support
 from trendqa.llm import ChatMessage, GenerationOptions, GenerationResult, Generator
 from trendqa.numbers import (
+    COUNT,
     NUMBER_PATTERN,
+    count_value,
     dropped_numbers,
     figures_in_digits,
     find_numbers,
     han_figures,
-    han_value,
     in_chinese,
     in_english,
     keep_figures,
@@ -3518,9 +3519,7 @@ def _defines_at(folded: str, terms: Sequence[str]) -> bool | None:
 # A list question leaving the count to the report: "哪几类", "分为哪几种", "哪几个方面".
 _ASKED_KIND = re.compile(r"几(类|种|个方面|大类|大方面|方面|项|条|个)")
 # A sentence counting what it then enumerates: "有三类调节性负荷，分别是…", "分为两种：…".
-_COUNTING = re.compile(
-    r"(\d{1,2}|[两二三四五六七八九十]{1,2})\s*(?:大)?(类|种|个方面|方面|项|条|个)"
-)
+_COUNTING = re.compile(rf"{COUNT}\s*(?:大)?(类|种|个方面|方面|项|条|个)")
 
 
 def _asked_kind(question: str) -> str | None:
@@ -3533,11 +3532,7 @@ def _asked_kind(question: str) -> str | None:
 def _self_counted(text: str, kind: str) -> int | None:
     """How many items of `kind` (类, 种, …) a sentence says it counts ("有三类…" -> 3):
     the one such count it states, of two at least; None otherwise."""
-    counts = {
-        int(m.group(1)) if m.group(1).isdigit() else int(han_value(m.group(1)))
-        for m in _COUNTING.finditer(text)
-        if m.group(2) == kind
-    }
+    counts = {count_value(m.group(1)) for m in _COUNTING.finditer(text) if m.group(2) == kind}
     if len(counts) != 1:
         return None
     (n,) = counts
@@ -3598,6 +3593,8 @@ def _stating(term: str) -> re.Pattern[str]:
     words it stands for, glossed before it (`_GLOSSED`)."""
     t = re.escape(term)
     return re.compile(rf"{t}{_DEFINED_AS}|" + _GLOSSED.replace(r"\x00", t))
+
+
 _ENGLISH_DEFINED = (
     re.compile(r"\b(?:define|describe|characteri[sz]e|portray)s?\s+(?:an?\s+|the\s+)?"
                r"['\"‘“]?([A-Za-z][\w\- ]{0,40}?)['\"’”]?"

@@ -18,7 +18,7 @@ from trendqa.answer.tables import header_above, opens_in_table, row_like
 from trendqa.answer.types import Passage, Sentence
 from trendqa.chunking import heading_of, split_sentences
 from trendqa.contents import contents_spans, ends_in_page
-from trendqa.numbers import han_value
+from trendqa.numbers import COUNT, count_value, han_value
 from trendqa.records import Chunk, Hit, Location
 from trendqa.textnorm import PAGE_MARK, fold
 from trendqa.tokens import words as words_of
@@ -133,7 +133,7 @@ class OutlineEntry:
         if not m:
             return 0
         numeral = m.group(2)
-        return int(numeral) if numeral.isdigit() else int(han_value(numeral))  # (０２ is 2)
+        return count_value(numeral)  # (０２ is 2)
 
 
 class Shelf:
@@ -576,8 +576,7 @@ def enumeration(text: str, count: int) -> list[str]:
 # 性,适当的透明度和可解释性,公平,问责制和治理,竞争和补救,日后将…". Its items are set apart by
 # commas (an item may hold 、 and 和 of its own), each at most COUNTED_ITEM_CHARS long.
 _COUNTED_COLON = re.compile(
-    r"(\d{1,2}|[两二三四五六七八九十]{1,2})\s*(?:大|个)?(?:项|类|种|条|点|方面|部分|步|个)"
-    r"[^：:。，,；;]{0,12}[：:]"
+    rf"{COUNT}\s*(?:大|个)?(?:项|类|种|条|点|方面|部分|步|个)[^：:。，,；;]{{0,12}}[：:]"
 )
 _COMMA = re.compile(r"\s*[，,；;]\s*")
 COUNTED_ITEM_CHARS = 20
@@ -587,8 +586,7 @@ def _counted_run(text: str, count: int) -> list[str]:
     """The `count` items a sentence lists after saying it lists that many and a colon;
     [] unless exactly that many short items follow before a longer clause or the end."""
     for m in _COUNTED_COLON.finditer(text):
-        said = m.group(1)
-        if (int(said) if said.isdigit() else han_value(said)) != count:
+        if count_value(m.group(1)) != count:
             continue
         rest = re.split(r"[。！？!?]", text[m.end() :], maxsplit=1)[0]
         segments = [seg.strip() for seg in _COMMA.split(rest)]

@@ -4270,6 +4270,23 @@ def test_a_restated_line_is_the_one_whose_body_states_what_was_asked(
     assert len(parts) == 1 and parts[0].endswith("驱动模块的效率。"), parts
 
 
+def test_an_answer_that_is_a_heading_gets_the_body_under_it(airspace) -> None:  # type: ignore[no-untyped-def]
+    # Asked which makers completed flight tests, the model answered with the heading over
+    # the sentence naming them ("多家厂商完成全尺寸eVTOL的飞行测试"): a title names the topic
+    # and states nothing of it. The heading and its body are quoted.
+    line = "数字化平台加速低空空域开放"
+    answer = airspace(model(line, line), "2023年低空空域开放有什么进展？")
+    assert answer.answerable, answer.reason
+    assert line in answer.text and "国家空管委发布空域管理条例征求意见稿" in answer.text
+    assert answer.mode == "extractive", answer.text
+    assert all(c.verified for c in answer.citations)
+    # A heading over nothing (the passage's last line) is left as the model's answer.
+    last = "数字技术进步前提下的软件定义飞行器"
+    kept = airspace(model(last, last), "无人驾驶飞行器的发展以什么进步为前提？")
+    assert kept.answerable, kept.reason
+    assert kept.mode == "llm" and last in kept.text, kept.text
+
+
 def test_a_restated_heading_with_no_body_is_still_refused(airspace) -> None:  # type: ignore[no-untyped-def]
     line = "全自动无人驾驶eVTOL是未来低空出行的演进方向"
     answer = airspace(model(line, line), "为什么说全自动无人驾驶eVTOL是未来低空出行的演进方向？")

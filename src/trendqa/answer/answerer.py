@@ -2185,6 +2185,9 @@ class Answerer:
                 for r in results
             )
             return replace(aside, claims=(*claims, *aside.claims))
+        headed = self._under_heading(base, analysis, results)
+        if headed is not None:
+            return headed  # (its first claim is the model's one, the line)
         if (
             analysis.wants
             and not _asked_by_one_part(analysis)
@@ -2418,6 +2421,39 @@ class Answerer:
                 if held is not None and (best is None or _asked_share(held) > _asked_share(best)):
                     best = held
         return best
+
+    def _under_heading(
+        self, base: Answer, analysis: QuestionAnalysis, results: Sequence[ClaimResult]
+    ) -> Answer | None:
+        """An answer that is one heading line it cites, stating no figure ("多家厂商完成
+        全尺寸eVTOL的飞行测试", asked which makers): the model found the section on what was
+        asked and stopped at its title, which names the topic and states nothing of it. The
+        line and its body (`body_after`) are quoted verbatim, every body sentence passing
+        every claim check on its own — None when the line heads nothing, its body fails a
+        check, or the answer says more than the line (the model's answer then stands)."""
+        if len(results) != 1 or not results[0].supported or len(results[0].evidence) != 1:
+            return None
+        result = results[0]
+        ((p, line),) = result.evidence
+        if not topic_line(p.hit.chunk.text, line) or states_figures(line.text):
+            return None
+        if fold(result.text.rstrip(CLAIM_STOPS)) != fold(line.text.rstrip(CLAIM_STOPS)):
+            return None
+        checker = self._checker(analysis)
+        body: list[tuple[Passage, Sentence, float, float | None]] = []
+        for s in body_after(p, line, BODY_SENTENCES):
+            r = checker.check(s.text, [(p, s)], base.passages)
+            if not r.supported:
+                return None
+            body.append((p, s, r.score, r.asked))
+        if not body or not _gives_form(analysis, " ".join(s.text for _p, s, _c, _a in body)):
+            return None
+        return self._quote_held(
+            base,
+            analysis,
+            [(p, line, result.score, result.asked), *body],
+            "quoted: the model answered with a heading; the heading and its body",
+        )
 
     def _quote_held(
         self,

@@ -4798,6 +4798,42 @@ def test_a_comparisons_part_is_stated_near_the_name_it_asks_of() -> None:
     assert not far.supported and far.check == "subject", far.detail
 
 
+def test_a_comparisons_part_is_stated_near_the_work_it_names_by_title() -> None:
+    # Asked what the Tencent report says of the ministry's 《人形机器人创新发展指导意见》,
+    # the model quoted the sentence before the policy's heading (a robot-control result):
+    # the passage names the guideline, but under the next heading. A work the question
+    # names by its title, none of the shelf's reports, is written near the sentence, as a
+    # quoted term is; the report's own title in 《》 is no such work.
+    text = (
+        "微软基于ChatGPT生成控制机器人的相关代码。\n"
+        "腾讯将强化学习技术应用到机器人控制领域，使得Max学会障碍追逐比赛的智能策略。\n"
+        "国家政策支持创新体系建立\n"
+        "工业和信息化部印发《人形机器人创新发展指导意见》，部署到2025年人形机器人创新体系初步建立。\n"
+        "关键技术点及成熟度\n"
+        "灵巧手是人形机器人的关键部件。\n"
+    )
+    where = Location("tencent.txt", "t", 0, len(text), 1, 6)
+    chunk = Chunk("t1", text, where, heading="人形机器人")
+    passages = [replace(p, part="tencent.txt") for p in number_passages([Hit(chunk, 1, 1.0)])]
+    chosen = [(p, s) for p in passages for s in p.sentences]
+    asked = analyze(
+        "关于工信部《人形机器人创新发展指导意见》，《2024数字科技前沿应用趋势》提到了哪些内容？",
+        ReportNames(REPORTS),
+    )
+    idf = {"指导意见": 6.0, "人形机器人": 4.0, "强化学习": 5.0, "创新": 2.0, "max": 6.0}
+    checker = ClaimChecker(asked, idf, 6.0, {}, reports=ReportNames(REPORTS))
+    far, near = checker.check_all(
+        [
+            "腾讯将强化学习技术应用到机器人控制领域，使得Max学会障碍追逐比赛的智能策略。",
+            "工业和信息化部印发《人形机器人创新发展指导意见》，部署到2025年人形机器人创新体系初步建立。",
+        ],
+        chosen,
+        passages,
+    )
+    assert near.supported, near.detail
+    assert not far.supported and far.check == "subject", far.detail
+
+
 def test_a_figure_of_another_subjects_measure_is_not_the_asked_subjects() -> None:
     # A brain-computer-interface section quotes a forecast for the humanoid-robot market.
     # Asked for the BCI market in 2035, that figure is the robots' — "人形机器人市场" is

@@ -1783,12 +1783,30 @@ class ClaimChecker:
 
     def _written_names(self, entity: str) -> list[str]:
         """How the corpus writes `entity` (`_forms`) when it is a name a section must write
-        — a Latin-script name, a term the question quotes or the term it defines — else []."""
+        — a Latin-script name, a term the question quotes or the term it defines, the title
+        of a work it names in 《》 that is none of the shelf's reports — else []."""
         if not (
-            _LATIN_ENTITY.fullmatch(entity) or self._quoted_term(entity) or entity in self._defined
+            _LATIN_ENTITY.fullmatch(entity)
+            or self._quoted_term(entity)
+            or entity in self._defined
+            or entity in self._titled_works
         ):
             return []
         return self._forms(entity)
+
+    @cached_property
+    def _titled_works(self) -> frozenset[str]:
+        """The titles the question writes in 《》 that name none of the shelf's reports (a
+        ministry's guideline, 《人形机器人创新发展指导意见》): a work asked about by name."""
+        question = self.analysis.question
+        titles = set(quoted_terms(question)) - set(quoted_terms(question, titles=False))
+        return frozenset(
+            t
+            for t in titles
+            if self.reports is not None
+            and not self.reports.named(f"《{t}》")
+            and not self._names_a_report(t)
+        )
 
     @cached_property
     def _asks_a_course(self) -> bool:

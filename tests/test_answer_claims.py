@@ -4930,6 +4930,24 @@ def test_how_much_something_rose_is_answered_by_a_sentence_saying_it_rose() -> N
     assert not down[0].supported and down[0].check == "attribute", down[0].detail
 
 
+def test_how_much_something_improved_is_answered_by_a_change_either_way() -> None:
+    # "…所需资源和模拟速度分别改进了多少？": an improvement is a fall of the resources
+    # and a rise of the speed; the sentence saying so answers it. Asked how much
+    # something rose, a fall still does not (above).
+    text = "复现实验所需资源减少四个数量级，模拟速度提升三个数量级。"
+    chunk = Chunk("s1", text, Location("t.md", "t", 0, len(text), 1, 1), heading="AI+科学模拟")
+    passages = number_passages([Hit(chunk, 1, 1.0)])
+    asked = analyze("复现实验的所需资源和模拟速度分别改进了多少？", ReportNames(REPORTS))
+    idf = {"资源": 4.0, "模拟": 4.0, "速度": 3.0, "改进": 4.0, "复现": 5.0, "实验": 3.0}
+    checker = ClaimChecker(asked, idf, 5.0, {})
+    (result,) = checker.check_all(
+        ["所需资源减少四个数量级，模拟速度提升三个数量级。"],
+        [(passages[0], passages[0].sentences[0])],
+        passages,
+    )
+    assert result.supported, result.detail
+
+
 def test_a_question_asking_two_things_in_its_clauses_is_answered_clause_by_clause() -> None:
     # "…what counts as AGI, and where does it place GPT-4?": the report's definition of
     # AGI answers the first clause and names no GPT-4, which only the second asks of.

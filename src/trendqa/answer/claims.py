@@ -246,11 +246,15 @@ _DEFINING_AFTER = re.compile(rf"[”\"]?\s*(?:{DEFINING}|(?:is|are|refers? to|me
 # A list item's marker: "- ", "• ", "* ".
 LEAD_MARKER = re.compile(r"^(?:[-*•·]\s*)+")
 # Words for one thing said in several ways: a direction of change (asked how much
-# something rose, 进步 or 增长, a sentence saying it 提升 by so much answers it), a
-# founding, a launch.
+# something rose, 进步 or 增长, a sentence saying it 提升 by so much answers it), an
+# improvement in either direction (改进: resources 减少, speed 提升), a founding, a launch.
+_RISE = frozenset({"增长", "增加", "提升", "提高", "上升", "上涨", "进步", "增幅", "涨幅", "增速"})
+_FALL = frozenset({"下降", "减少", "降低", "下滑", "下跌", "回落", "降幅", "跌幅", "缩减"})
 _CHANGE_WORDS = (
-    frozenset({"增长", "增加", "提升", "提高", "上升", "上涨", "进步", "增幅", "涨幅", "增速"}),
-    frozenset({"下降", "减少", "降低", "下滑", "下跌", "回落", "降幅", "跌幅", "缩减"}),
+    _RISE,
+    _FALL,
+    # (After the two directions: a word of either asks that direction.)
+    frozenset({"改进", "改善", "优化", *_RISE, *_FALL}),
     # A founding and a launch, each in the words a report may write it with: "舒畅出资设立了
     # 零壹空间" says who 创立 it.
     frozenset({"创立", "创办", "创建", "设立", "成立", "组建", "建立", "创始"}),

@@ -1059,6 +1059,43 @@ def test_the_defined_term_is_read_from_the_definition_phrase() -> None:
     assert defined_terms("白皮书中的向量数据库是什么？它有什么优势？") == ("向量数据库",)
     assert defined_terms("北京2022年冬奥会口号是什么") == ()  # a fact asked with 是什么
     assert defined_terms("腾讯报告里“可持续计算”是怎么定义的？") == ()  # quoted: quoted_terms
+    # The term in a clause of its own, its English in brackets after it.
+    asked = "白皮书中，天空计算（Sky Computing）指的是什么？"
+    assert defined_terms(asked) == ("天空计算",)
+
+
+SKY_APART = """# 白皮书
+
+## 天空计算为云计算开辟新道路
+
+天空计算作为一种新的云计算概念，它解决了云计算异构互联的问题，也给用户和供应商提供新的可能。
+
+## 云间经纪人
+
+天空计算（Sky Computing）是由云间经纪人中介的云计算。用户将任务发送给云间经纪人。
+"""
+
+
+def test_a_definition_with_the_reports_english_after_the_term_is_found_and_leads(  # type: ignore[no-untyped-def]
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader, monkeypatch
+) -> None:
+    # The white paper introduces sky computing "作为一种新的云计算概念" and defines it in
+    # another section, its English in brackets between the term and "是由…". The model
+    # answered from the first; the defining sentence is searched for and leads.
+    root = tmp_path / "sky"
+    root.mkdir()
+    (root / "sky.md").write_text(SKY_APART, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    monkeypatch.setattr(answerer_module, "MIN_SIMILARITY", 0.0)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model("天空计算作为一种新的云计算概念。", "作为一种新的云计算概念")
+    answer = Answerer(searcher, gen).ask(
+        "白皮书中，天空计算（Sky Computing）指的是什么？", AskOptions(k=1)
+    )
+    assert answer.answerable, answer.reason
+    defining = "天空计算（Sky Computing）是由云间经纪人中介的云计算"
+    assert answer.text.startswith(defining), answer.text
+    assert_checkable(answer, root)
 
 
 OPTIMUS = """# 机器人报告

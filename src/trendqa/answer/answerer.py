@@ -3620,8 +3620,9 @@ def _defined_of(question: str) -> list[str]:
     return quoted or list(defined_terms(question))
 
 
-# How a report writes a term's definition after the term.
-_DEFINED_AS = r"\s*(?:是指|指的是|定义为|被定义为|是一种)"
+# How a report writes a term's definition after the (folded) term, its own English for it
+# in brackets between ("天空计算(skycomputing)是由云间经纪人中介的云计算").
+_DEFINED_AS = r"\s*(?:\([^()]{1,60}\))?\s*(?:是指|指的是|定义为|被定义为|是一种|是由)"
 
 
 def _stating(term: str) -> re.Pattern[str]:

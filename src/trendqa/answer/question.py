@@ -837,6 +837,12 @@ _DEFINED = (
         r"(?:所说的|所谓的?|提到的|中的|里的)(?P<t>[^？?，,。；;：:的]{2,24}?)"
         r"(?:是什么意思|是什么|指的是什么|指什么|是指什么)[？?]?$"
     ),
+    # A clause naming the term, its English in brackets perhaps, and asking what it means:
+    # "…白皮书中，天空计算（Sky Computing）指的是什么？" (not a bare 是什么: 口号是什么).
+    re.compile(
+        r"(?:^|[，,：:])\s*(?P<t>[^？?，,。；;：:的（(]{2,24}?)\s*(?:[（(][^（）()]{1,60}[)）])?\s*"
+        r"(?:是什么意思|指的是什么|指什么|是指什么)[？?]?$"
+    ),
 )
 
 

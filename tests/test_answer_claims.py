@@ -6582,6 +6582,28 @@ def test_asked_how_a_report_explains_a_term_is_a_definition(question: str, kind:
 
 
 @pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # A thing asked of "in" a report named by what it counts: the count is the title's.
+        (
+            "What is 'dual-engine intelligent decision-making' in DAMO Academy's 2023 top ten "
+            "tech trends?",
+            "definition",
+        ),
+        (
+            "What does compute-in-memory mean according to DAMO's 2023 top ten tech trends?",
+            "definition",
+        ),
+        # Asked for, the counted trends are a list.
+        ("What are DAMO's top ten tech trends for 2023?", "list"),
+        ("In DAMO's 2023 top ten trends, which applications are named?", "list"),
+    ],
+)
+def test_a_count_in_a_reports_name_asks_no_list(question: str, kind: str) -> None:
+    assert analyze(question, ReportNames(REPORTS)).type == kind
+
+
+@pytest.mark.parametrize(
     ("question", "terms"),
     [
         ("How does the Tencent report define an Agent?", ["Agent"]),

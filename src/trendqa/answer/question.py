@@ -393,11 +393,23 @@ _GENERIC = frozenset(
 )
 
 
+# A report named, after its publisher's possessive, by what it counts: "…in DAMO Academy's
+# 2023 top ten tech trends?" (its name cut out already, the possessive left). Where the
+# question asks of a thing in it, the count is the title's, not a list asked for.
+_IN_COUNTED_TITLE = re.compile(
+    r"\b(?:in|from|according to)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?[\w-]*\s*'s\s+(?:\d{4}\s+)?"
+    r"(?:top\s+)?(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
+    r"(?:[\w-]+\s+){0,2}?trends\b(?:\s+report)?",
+    re.IGNORECASE,
+)
+
+
 def question_type(question: str, named_reports: int = 0) -> QuestionType:
     """The kind of answer a question asks for (report names already cut out)."""
     if named_reports >= 2 or (_COMPARISON.search(question) and not _NUMBER.search(question)):
         return "comparison"
-    if _LIST.search(question) and not _single_number(question):
+    listing = _IN_COUNTED_TITLE.sub(" ", question)
+    if _LIST.search(listing) and not _single_number(question):
         return "list"
     if _NUMBER.search(question):
         return "number"

@@ -4307,6 +4307,45 @@ def test_a_restated_line_is_the_one_whose_body_states_what_was_asked(
     assert len(parts) == 1 and parts[0].endswith("驱动模块的效率。"), parts
 
 
+BIG_DATA = """# 看DAO
+
+## 数据
+
+生成式人工智能重新定义了大数据。由于人类已经开始掌握以大型语言模型 (LLM) 技术以产生智能，\
+网络上的公开数据、企业数据、个人数据、自然界中的数据，以及人工合成的数据，都可以成为训练智能的原料。\
+科技巨头本身拥有巨大的数据库，它们还在获得更多和更好的数据。\
+它们建立起了联盟，为用于人工智能训练的数据建立标准。它们可以合成数据，成为新的模型的训练的来源。
+微软、谷歌、亚马逊、Meta都在扩大数据中心。
+"""
+
+
+def test_a_list_restated_with_the_sentence_before_it_gives_the_items(  # type: ignore[no-untyped-def]
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader, monkeypatch
+) -> None:
+    # Asked which data can be the raw material for training intelligence, the model
+    # listed what the tech giants do with data, from the sentences after the one that
+    # lists the kinds of data: every item stated, none of them asked. The sentence that
+    # enumerates them restates the question with the sentence before it (生成式人工智能重新
+    # 定义了大数据。由于…), and its items are the answer.
+    root = tmp_path / "data"
+    root.mkdir()
+    (root / "data.md").write_text(BIG_DATA, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    monkeypatch.setattr(answerer_module, "MIN_SIMILARITY", 0.0)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model(
+        "科技巨头本身拥有巨大的数据库。它们建立起了联盟。它们可以合成数据。",
+        "科技巨头本身拥有",
+        "它们建立起了联盟",
+        "它们可以合成数据",
+    )
+    question = "报告认为生成式人工智能重新定义了大数据，哪些数据都可以成为训练智能的原料？"
+    answer = Answerer(searcher, gen).ask(question, AskOptions())
+    assert answer.answerable, answer.reason
+    assert "- 企业数据" in answer.text and "联盟" not in answer.text, answer.text
+    assert_checkable(answer, root)
+
+
 def test_an_answer_that_is_a_heading_gets_the_body_under_it(airspace) -> None:  # type: ignore[no-untyped-def]
     # Asked which makers completed flight tests, the model answered with the heading over
     # the sentence naming them ("多家厂商完成全尺寸eVTOL的飞行测试"): a title names the topic

@@ -73,6 +73,7 @@ from trendqa.answer.context import (
     number_passages,
     numbered_run,
     paragraph_before,
+    titles_a_body,
 )
 from trendqa.answer.names import glossary, place_glossary
 from trendqa.answer.question import (
@@ -1810,8 +1811,14 @@ class Answerer:
         drawn = {p.n for p, _s in chosen}
         found: list[tuple[float, Passage, Sentence, list[str]]] = []
         for p in passages:
+            before = ""
             for sentence in p.sentences if p.n in drawn else ():
-                share = restates(sentence.text)
+                # With the sentence before it, which may name what it goes on to list
+                # ("生成式人工智能重新定义了大数据。由于…，公开数据、企业数据…都可以成为…").
+                share = max(restates(sentence.text), restates(before + sentence.text))
+                # (A heading line over it is no sentence of its own: its body is the
+                # answer, `_body`'s to read.)
+                before = "" if titles_a_body(sentence) else sentence.text
                 items = (
                     enumerated(sentence.text) if share >= RESTATED_SHARE and share > cited else []
                 )

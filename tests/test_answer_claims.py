@@ -7464,6 +7464,8 @@ def test_a_place_asked_apart_from_its_reports_name_is_a_subject() -> None:
     for naming in (
         "深圳那份白皮书里，中国人工智能企业有多少家？",
         "按深圳AI协会那份白皮书，规模多大？",
+        # Written before a title, it names the titled work.
+        "据深圳《2024人工智能发展白皮书》，有多少个国家签署了《布莱切利宣言》？",
     ):
         assert not written_apart("深圳", naming)
         assert "深圳" not in analyze(naming, reports).entities

@@ -897,10 +897,12 @@ def written_apart(term: str, question: str) -> bool:
     """Whether the question writes `term`, a place in a report's name, once at least where
     it names no report: Shenzhen in "白皮书统计的深圳各区AI企业分布里" or "for Shenzhen's
     own AI sector" is what is asked about, in "深圳那份白皮书里" the publisher's city. (A
-    publisher's own name written alone, 达摩院认为…, names the report as the speaker.)"""
+    publisher's own name written alone, 达摩院认为…, names the report as the speaker; one
+    written before a title, "据深圳《2024人工智能发展白皮书》", names the titled work.)"""
     if _REPORT_AFTER.search(term) or not _is_place(term):
         return False
-    text = " ".join(_QUOTED.sub(" ", question).lower().split())
+    titled = _QUOTED.sub(lambda m: " 报告 " if m.group(0).startswith("《") else " ", question)
+    text = " ".join(titled.lower().split())
     for m in re.finditer(re.escape(" ".join(term.lower().split())), text):
         after = _CLAUSE_END.split(text[m.end() : m.end() + NAMING_CHARS])[0]
         if not _REPORT_AFTER.search(after):

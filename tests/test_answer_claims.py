@@ -7374,6 +7374,12 @@ def test_a_question_asking_a_sum_of_money_is_not_answered_with_a_count(
         ("How much can the chip improve energy efficiency?", "quantity"),
         ("How much did the start-up raise in its Series B?", "amount"),
         ("营收增长率是多少？", "quantity"),
+        # A price is a sum of money ("the stock fell 40%" gives none); a fall in price is not.
+        ("What is the price of the gene therapy approved alongside the CRISPR drug?", "amount"),
+        ("How much does an A100 cost?", "amount"),
+        ("这款头显的售价是多少？", "amount"),
+        ("价格下降了多少？", "quantity"),
+        ("What is the price-performance ratio?", ""),
     ],
 )
 def test_a_question_asking_a_sum_of_money_wants_an_amount(question: str, form: str) -> None:

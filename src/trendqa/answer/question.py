@@ -197,6 +197,10 @@ _WANTS_YEAR = re.compile(
 _WANTS_AMOUNT = re.compile(
     r"(?:融资|投资|募资|筹资|募集)(?:总|的)?(?:金额|总额|额)|融资了?多少|投资了?多少|"
     r"(?:营收|营业收入|销售额|市值|估值)(?:是|为|有|达到?)?多少|多少钱|多少[万亿]*(?:美元|元)|"
+    # A price: "售价是多少", "what is the price of…", "how much does it cost".
+    r"(?:价格|售价|定价|价钱|单价|造价)(?:是|为|有|达到?)?多少|"
+    r"\bwhat (?:is|was|are|were) the (?:\w+ )?(?:price|cost)s?\b(?!-)|"
+    r"\bhow much does\b[^?]*\bcost\b|"
     r"\bhow much (?:money|funding|capital|investment|venture)\b|"
     r"\bhow much\b[^?]*\b(?:rais|invest|fund|financ|spen[dt]|earn|cost|valu|worth)\w*|"
     r"\b(?:total|amount of|sum of)\b[^?]{0,40}\b(?:funding|investment|financing|revenue|"

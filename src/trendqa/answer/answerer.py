@@ -2412,17 +2412,10 @@ class Answerer:
             # what was asked ("电推进系统下一步发展的方向是更高效、更轻量、更安全。" and its
             # "具体包括…", not a chart's title over a sentence on something else).
             for p, line in checker.echoes(result.text, base.passages):
-                body = [
-                    (s, r)
-                    for s in body_after(p, line, BODY_SENTENCES)
-                    if (r := checker.check(s.text, [(p, s)], base.passages)).supported
-                ]
-                if not body or not _gives_form(analysis, " ".join(s.text for s, _r in body)):
-                    continue
-                held = self._quote_held(
+                held = self._line_and_body(
                     base,
                     analysis,
-                    [(p, line, 1.0, None), *((p, s, r.score, None) for s, r in body)],
+                    (p, line, 1.0, None),
                     "quoted: the model restated the question; the line it restated and its body",
                 )
                 if held is not None and (best is None or _asked_share(held) > _asked_share(best)):
@@ -2446,20 +2439,40 @@ class Answerer:
             return None
         if fold(result.text.rstrip(CLAIM_STOPS)) != fold(line.text.rstrip(CLAIM_STOPS)):
             return None
-        checker = self._checker(analysis)
-        body: list[tuple[Passage, Sentence, float, float | None]] = []
-        for s in body_after(p, line, BODY_SENTENCES):
-            r = checker.check(s.text, [(p, s)], base.passages)
-            if not r.supported:
-                return None
-            body.append((p, s, r.score, r.asked))
-        if not body or not _gives_form(analysis, " ".join(s.text for _p, s, _c, _a in body)):
-            return None
-        return self._quote_held(
+        return self._line_and_body(
             base,
             analysis,
-            [(p, line, result.score, result.asked), *body],
+            (p, line, result.score, result.asked),
             "quoted: the model answered with a heading; the heading and its body",
+            whole=True,
+        )
+
+    def _line_and_body(
+        self,
+        base: Answer,
+        analysis: QuestionAnalysis,
+        line: tuple[Passage, Sentence, float, float | None],
+        reason: str,
+        *,
+        whole: bool = False,
+    ) -> Answer | None:
+        """A line (with its content score and asked share) and its body (`body_after`),
+        quoted verbatim: the body's sentences that pass every claim check on their own —
+        with `whole`, only when all of them do — giving the question's form. None when
+        no body is left or the quotes do not hold (`_quote_held`)."""
+        p, sentence, _score, _asked = line
+        checker = self._checker(analysis)
+        checked = [
+            (s, checker.check(s.text, [(p, s)], base.passages))
+            for s in body_after(p, sentence, BODY_SENTENCES)
+        ]
+        if whole and not all(r.supported for _s, r in checked):
+            return None
+        body = [(s, r) for s, r in checked if r.supported]
+        if not body or not _gives_form(analysis, " ".join(s.text for s, _r in body)):
+            return None
+        return self._quote_held(
+            base, analysis, [line, *((p, s, r.score, None) for s, r in body)], reason
         )
 
     def _quote_held(

@@ -4346,6 +4346,34 @@ def test_a_list_restated_with_the_sentence_before_it_gives_the_items(  # type: i
     assert_checkable(answer, root)
 
 
+STRATEGY = """# 各国战略
+
+## 新加坡
+
+新加坡于2023年12月发布《国家人工智能战略2.0》，支持其人工智能雄心。该战略重点关注两大目标，并致力于通过三大系统、十项抓手以及十五项行动来推进。
+"""
+
+
+def test_a_cited_enumerating_sentence_is_not_cut_into_its_items(  # type: ignore[no-untyped-def]
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader, monkeypatch
+) -> None:
+    # The model quoted the sentence that answers; read with the sentence before it, that
+    # sentence restates the question more fully than alone, but it is the answer's own:
+    # measured alone, as the answer's share is, it is not replaced by its items.
+    root = tmp_path / "strategy"
+    root.mkdir()
+    (root / "strategy.md").write_text(STRATEGY, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    monkeypatch.setattr(answerer_module, "MIN_SIMILARITY", 0.0)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    said = "该战略重点关注两大目标，并致力于通过三大系统、十项抓手以及十五项行动来推进。"
+    gen = model(said, "重点关注两大目标")
+    question = "新加坡2023年12月发布的《国家人工智能战略2.0》通过哪些抓手支持其人工智能雄心？"
+    answer = Answerer(searcher, gen).ask(question, AskOptions())
+    assert answer.answerable, answer.reason
+    assert "重点关注两大目标" in answer.text, answer.text
+
+
 def test_an_answer_that_is_a_heading_gets_the_body_under_it(airspace) -> None:  # type: ignore[no-untyped-def]
     # Asked which makers completed flight tests, the model answered with the heading over
     # the sentence naming them ("多家厂商完成全尺寸eVTOL的飞行测试"): a title names the topic

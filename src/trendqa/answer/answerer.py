@@ -1808,6 +1808,7 @@ class Answerer:
             return passage_support(probe, [text], bm25.idf, bm25.max_idf).coverage
 
         cited = max((restates(c.quote) for c in answer.citations), default=0.0)
+        quotes = {fold(c.quote) for c in answer.citations}
         drawn = {p.n for p, _s in chosen}
         found: list[tuple[float, Passage, Sentence, list[str]]] = []
         for p in passages:
@@ -1815,7 +1816,10 @@ class Answerer:
             for sentence in p.sentences if p.n in drawn else ():
                 # With the sentence before it, which may name what it goes on to list
                 # ("生成式人工智能重新定义了大数据。由于…，公开数据、企业数据…都可以成为…").
-                share = max(restates(sentence.text), restates(before + sentence.text))
+                # (A cited sentence is measured alone, as the answer's `cited` share is.)
+                share = restates(sentence.text)
+                if before and fold(sentence.text) not in quotes:
+                    share = max(share, restates(before + sentence.text))
                 # (A heading line over it is no sentence of its own: its body is the
                 # answer, `_body`'s to read.)
                 before = "" if titles_a_body(sentence) else sentence.text

@@ -7923,3 +7923,15 @@ def test_a_list_question_reads_first_the_passage_listing_it_under_a_line_naming_
     assert not _lists_under("关键驱动因素包括技术进步和用户需求。\n- 其他", "驱动因素")
     # A best passage that lists it already is left first.
     assert Answerer._listing_first(stub, analysis, [own, best], None, None)[0] is own  # type: ignore[arg-type]
+
+
+def test_an_answers_slot_may_ask_two_kinds_and_open_with_what_is_mentioned() -> None:
+    from trendqa.answer.claims import without_answer_slot
+
+    # "…提到了哪些内容或目标": what the report mentions is the answer, of two kinds at once;
+    # the words left are what is asked of (the guideline), which a sentence answering
+    # ("《指导意见》是全球第一部由政府出台的顶层设计文件") states without 提到, 内容 or 目标.
+    asked = "关于工信部《人形机器人创新发展指导意见》，《看DAO2024》提到了哪些内容或目标？"
+    assert without_answer_slot(asked) == "关于工信部《人形机器人创新发展指导意见》，《看DAO2024》"
+    assert without_answer_slot("Chiplet会带来什么变化？") == "Chiplet会"
+    assert without_answer_slot("白皮书提到的Ai Pin售价是多少？") == "白皮书提到的Ai Pin售价是多少"

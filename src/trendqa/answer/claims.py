@@ -194,12 +194,15 @@ _GOES_ON = re.compile(r"[其该此这那它他她]|同时|此外|另外|其中|�
 # an attribute (`_COUNTED`).
 _ANSWER_KIND = re.compile(
     r"(?:哪(?![天年月日])一?[个支家位种类项所座些国名款部只条]?|什么(?!时候|样|地方))"
-    r"[\u4e00-\u9fff]{1,4}$"
+    # (two kinds asked at once: "哪些内容或目标")
+    r"(?:[\u4e00-\u9fff]{1,4}[或和与及])?[\u4e00-\u9fff]{1,4}$"
 )
 # A verb that only opens the answer's slot ("会给影视行业带来什么": what it brings is the
 # answer, the industry what is asked of) — also once the slot's kind is cut off ("带来什么
 # 变化" read as "带来").
-_SLOT_VERB = re.compile(r"(?:带来|产生|造成|引发|引起|导致|意味着)(?:了|着)?(?:什么|哪些)?$")
+_SLOT_VERB = re.compile(
+    r"(?:带来|产生|造成|引发|引起|导致|意味着|提到|提及|谈到)(?:了|着)?(?:什么|哪些)?$"
+)
 # A question asking for a place by its kind (哪个区, 哪座城市, 哪国) or for a person (谁,
 # 哪位): a name of that kind in the claim is its answer.
 _ASKS_NAME = re.compile(r"哪(?![天年月日里儿些])一?[个座所]?[\u4e00-\u9fff]?([区市省县镇州国])")

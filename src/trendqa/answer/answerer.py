@@ -2335,7 +2335,7 @@ class Answerer:
         for p, sent in chosen:
             if not _gives_form(analysis, sent.text):
                 continue
-            if topic_line(p.hit.chunk.text, sent) and not states_figures(sent.text):
+            if _names_a_topic(p, sent):
                 # A heading names what its section is about, a caption its chart: they
                 # state nothing ("图表 9:…申请量变化(单位:件)").
                 continue
@@ -2439,7 +2439,7 @@ class Answerer:
             return None
         result = results[0]
         ((p, line),) = result.evidence
-        if not topic_line(p.hit.chunk.text, line) or states_figures(line.text):
+        if not _names_a_topic(p, line):
             return None
         if fold(result.text.rstrip(CLAIM_STOPS)) != fold(line.text.rstrip(CLAIM_STOPS)):
             return None
@@ -3450,6 +3450,12 @@ def _lists_under(text: str, phrase: str) -> bool:
         if _POINT_LINE.match(after):
             return True
     return False
+
+
+def _names_a_topic(passage: Passage, sentence: Sentence) -> bool:
+    """Whether a shown sentence is a heading or a caption that names a topic and states
+    no figure of it (`topic_line`): it says nothing a question can be answered with."""
+    return topic_line(passage.hit.chunk.text, sentence) and not states_figures(sentence.text)
 
 
 def _cited_sentences(answer: Answer, passages: Sequence[Passage]) -> list[tuple[Passage, Sentence]]:

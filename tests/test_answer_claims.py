@@ -290,6 +290,39 @@ def test_a_place_in_the_publishers_name_is_not_every_figures_subject(  # type: i
     assert "900家" in answer.text and "4,000" not in answer.text
 
 
+RANGES = """# 低空经济趋势
+
+## 高性能电池提升eVTOL续航
+
+当前电池性能尚不足支持eVTOL长距离飞行。使用能量密度300Wh/kg左右的电芯，估算不同构型eVTOL单次充电的最大航程：多旋翼构型为30-40km，倾转旋翼构型为250km。{filler}
+""".format(filler="航空级电池需要满足安全、高能量和可量产等条件，电池研发仍有很长的路要走。" * 6)
+
+
+def test_a_figure_in_another_unit_than_its_sentence_gives_it_is_not_stated(  # type: ignore[no-untyped-def]
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # The cells' 300Wh/kg given as a multirotor's range in km: the figure is the
+    # sentence's, the thing it measures is not.
+    root = tmp_path / "ranges"
+    root.mkdir()
+    (root / "ranges.md").write_text(RANGES, encoding="utf-8")
+    for name, text in [("trends.md", TRENDS), ("outlook.md", OUTLOOK), ("paths.md", PATHS)]:
+        (root / name).write_text(text, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    gen = model(
+        "倾转旋翼构型的最大航程为250km。多旋翼构型的最大航程为300km。", "多旋翼构型为30-40km"
+    )
+    question = (
+        "使用能量密度300Wh/kg左右的电芯，估算多旋翼构型和倾转旋翼构型eVTOL单次充电的最大航程"
+        "各是多少？"
+    )
+    answer = Answerer(searcher, gen).ask(question, AskOptions(k=6))
+    wrong = [c for c in answer.claims if "300km" in c.text]
+    assert wrong and not wrong[0].supported and wrong[0].reason.startswith("figure:"), wrong
+    assert "300km" not in answer.text and "250km" in answer.text, answer.text
+
+
 def test_the_citys_own_figure_is_answered(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
     gen = model("上海市人工智能企业数量为1,100家。", "北京市人工智能企业数量")
     answer = ask(gen, "截至2023年底，上海市有多少家人工智能企业？")
@@ -1062,6 +1095,10 @@ def test_the_defined_term_is_read_from_the_definition_phrase() -> None:
     # The term in a clause of its own, its English in brackets after it.
     asked = "白皮书中，天空计算（Sky Computing）指的是什么？"
     assert defined_terms(asked) == ("天空计算",)
+    # A phrase pointing back at what the question quoted names no term.
+    asked = "未尽研究说生成式人工智能“重新定义了大数据”，这句话具体是什么意思？"
+    assert defined_terms(asked) == ()
+    assert defined_terms("报告提出了数据飞轮，这个概念指的是什么？") == ()
 
 
 SKY_APART = """# 白皮书
@@ -2319,7 +2356,16 @@ def regions(tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader)
     (root / "trends.md").write_text(trends_text(), encoding="utf-8")
     ingest_paths(settings, [root], loader=fake_loader)
     # A cross-lingual embedder puts the region's English name near 京津冀.
-    glossary = {"beijing-tianjin-hebei": "京津冀", "companies": "企业", "ai": "人工智能"}
+    glossary = {
+        "beijing-tianjin-hebei": "京津冀",
+        "companies": "企业",
+        "ai": "人工智能",
+        "region": "地区",
+        "related": "相关",
+        "end": "截至年底",
+        "number": "数量",
+        "reached": "达到",
+    }
     searcher = open_searcher(settings, loader=FakeEmbedderLoader(glossary=glossary))[0]
     return lambda gen, question: Answerer(searcher, gen).ask(question, AskOptions())
 
@@ -2336,6 +2382,25 @@ def test_an_untranslatable_names_neighbour_is_found_by_meaning(regions) -> None:
     right = "The Beijing-Tianjin-Hebei region had 2,354 AI-related companies."
     answer = regions(model(right, "京津冀地区"), question)
     assert answer.answerable, answer.reason
+
+
+def test_a_region_translated_as_its_provinces_joined_by_dashes_is_the_region(regions) -> None:  # type: ignore[no-untyped-def]
+    # The translation writes the region as its provinces (北京-天津-河北地区); the report
+    # writes 京津冀: its figure is the region's, the Yangtze delta's is not.
+    question = "How many AI-related companies did the Beijing-Tianjin-Hebei region have?"
+    translated = "北京-天津-河北地区有多少家人工智能相关的企业？"
+    said = [
+        "By the end of 2023, the number of AI-related companies in the Beijing-Tianjin-Hebei "
+        "region reached 2354."
+    ]
+    gen = model("2354家", "京津冀地区", question=translated, translations=said)
+    answer = regions(gen, question)
+    assert answer.answerable and "2354" in answer.text, (answer.text, answer.reason)
+    # The Yangtze delta's figure is dropped; the region's own sentence is quoted instead.
+    answer = regions(model("3359家", "长三角地区", question=translated), question)
+    wrong = answer.claims[0]
+    assert not wrong.supported and wrong.reason.startswith("subject:"), wrong
+    assert "3359" not in answer.text and "2354" in answer.text, answer.text
 
 
 def test_a_claim_of_the_questions_own_words_and_year_answers_nothing(regions) -> None:  # type: ignore[no-untyped-def]

@@ -386,7 +386,7 @@ def test_the_kind_a_question_counts_is_no_subject() -> None:
     # "How many Chinese characters could Kimi Chat take…" translated "…多少个中文字符？":
     # 中文 (jieba's proper noun) is what is counted, and "支持输入 20 万汉字" was refused
     # for not naming it. A place counted in (多少家上海企业) is still a subject.
-    assert entities("月之暗面的Kimi Chat推出时可以输入多少个中文字符？") == ("Kimi", "Chat")
+    assert entities("月之暗面的Kimi Chat推出时可以输入多少个中文字符？") == ("Kimi Chat",)
     assert "汉字" not in entities("Kimi Chat最初支持输入多少汉字？")
     assert "上海" in entities("有多少家上海企业？")
     assert "中文" in entities("中文大模型有多少个？")
@@ -444,6 +444,11 @@ def test_a_hyphenated_name_in_a_chinese_question_is_one_name() -> None:
     assert entities("特斯拉Optimus的灵巧手和TRX-Hand有什么不同？")[-1] == "TRX-Hand"
     assert "EH216-S" in entities("亿航EH216-S无人驾驶eVTOL的售价是多少？")
     assert "RISC-V" in entities("Meta自研RISC-V架构AI加速芯片叫什么名字？")
+    # A name of Latin words apart is one name too: "Pro" names nothing alone.
+    assert entities("苹果Vision Pro什么时候宣布，它的起价是多少？") == ("Vision Pro",)
+    assert entities("华为Mate 60 Pro支持哪个卫星系统？")[-1] == "Mate 60 Pro"
+    # A year after a name dates what is asked of it.
+    assert entities("Neuralink 2019年发布的系统有多少个通道？") == ("2019", "Neuralink")
 
 
 def test_a_plural_pointed_at_is_asked_for_as_a_list() -> None:

@@ -125,6 +125,44 @@ def test_a_part_the_answer_leaves_unstated_is_asked_on_its_own(
     assert_checkable(answer, shelf)
 
 
+HEADSETS = "\n".join(
+    [
+        "# 空间计算",
+        "",
+        "## 头显发布",
+        "",
+        "2023年6月，苹果正式发布头显产品Vision Pro，其定价与配置引发全球热议。"
+        "苹果宣布进入空间计算时代。",
+        "",
+        "## 硬件路线",
+        "",
+        "首发的Vision Pro定价高达3,500美元，拥有12个摄像头和多种传感器。硬件创新是苹果的重点。",
+        "",
+    ]
+)
+
+
+def test_a_part_asking_a_figure_no_claim_gives_is_asked_on_its_own(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # The answer, the launch's sentence, holds the words of "它的定价是多少？" (定价) but
+    # not the sum it asks for: its words cannot tell the part is unstated; the figure can.
+    root = tmp_path / "headsets"
+    root.mkdir()
+    (root / "headsets.md").write_text(HEADSETS, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    when = "2023年6月，苹果正式发布头显产品Vision Pro，其定价与配置引发全球热议。"
+    price = "首发的Vision Pro定价高达3,500美元。"
+    gen = parts_model(when, "正式发布", price, "定价高达")
+    question = "Vision Pro是什么时候发布的，它的定价是多少？"
+    answer = Answerer(searcher, gen).ask(question, AskOptions())
+    assert answer.answerable, answer.reason
+    assert "2023年6月" in answer.text and "3,500美元" in answer.text, answer.text
+    assert len(answer_requests(gen)) == 2
+    assert_checkable(answer, root)
+
+
 def test_an_answer_stating_every_part_asks_nothing_more(searcher: Searcher) -> None:
     both = TOTAL + TREND
     gen = parts_model(both, "累计建设", TREND, "立项数量达到")

@@ -13,6 +13,7 @@ from trendqa.numbers import (
     han_figures,
     in_english,
     keep_figures,
+    other_unit,
     repair_scales,
     states_form,
     supported,
@@ -438,3 +439,24 @@ def test_a_scaled_figures_digits_written_out_at_another_scale_are_repaired(
 )
 def test_a_sum_of_money_counts_no_things(text: str, question: str, states: bool) -> None:
     assert states_form(text, "quantity", question) is states
+
+
+RANGES = (
+    "使用能量密度300Wh/kg左右的电芯，估算单次充电的最大航程：多旋翼构型为30-40km，"
+    "倾转旋翼构型为250km。"
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "other"),
+    [
+        ("多旋翼构型的最大航程为300km。", "300km"),  # 300 is the cells' Wh/kg
+        ("A multirotor's range is 300 kilometres.", "300 kilometres"),
+        ("倾转旋翼构型的最大航程为250km。", ""),
+        ("多旋翼构型的最大航程为40公里。", ""),  # a range's end, in its unit another way
+        ("电芯能量密度为300Wh/kg。", ""),
+        ("最大航程为250。", ""),  # a bare figure: for the other checks
+    ],
+)
+def test_a_figure_in_another_unit_than_the_evidence_gives_it(claim: str, other: str) -> None:
+    assert other_unit(claim, RANGES) == other

@@ -586,3 +586,77 @@ def in_unit(text: str, scale: str) -> str:
 
 
 _A_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+# The units a figure is measured in, each under one name whichever way it is written
+# (公里, 千米, km, kilometres: km). Longest first, so that kWh is not read as kW.
+_UNIT_NAMES = {
+    "km": ("km", "公里", "千米", "kilometres", "kilometers", "kilometre", "kilometer"),
+    "m": ("m", "米", "metres", "meters", "metre", "meter"),
+    "cm": ("cm", "厘米"),
+    "mm": ("mm", "毫米"),
+    "nm": ("nm", "纳米", "nanometres", "nanometers"),
+    "kg": ("kg", "公斤", "千克", "kilograms", "kilogram"),
+    "g": ("g", "克", "grams", "gram"),
+    "t": ("t", "吨", "tonnes", "tons", "tonne", "ton"),
+    "Wh/kg": ("Wh/kg",),
+    "W/kg": ("W/kg",),
+    "kWh": ("kWh", "千瓦时"),
+    "MWh": ("MWh",),
+    "GWh": ("GWh",),
+    "W": ("W", "瓦", "watts"),
+    "kW": ("kW", "千瓦", "kilowatts"),
+    "MW": ("MW", "兆瓦", "megawatts"),
+    "GW": ("GW", "吉瓦", "gigawatts"),
+    "km/h": ("km/h", "公里/小时", "公里每小时"),
+    "GHz": ("GHz",),
+    "MHz": ("MHz",),
+    "KB": ("KB",),
+    "MB": ("MB",),
+    "GB": ("GB",),
+    "TB": ("TB",),
+    "PB": ("PB",),
+    "TOPS": ("TOPS",),
+    "FLOPS": ("FLOPS", "TFLOPS", "PFLOPS"),
+    "%": ("%", "％", "percent", "per cent"),
+}
+_UNIT_OF = {form.lower(): name for name, forms in _UNIT_NAMES.items() for form in forms}
+_UNIT = re.compile(
+    r"\s?(" + "|".join(re.escape(f) for f in sorted(_UNIT_OF, key=len, reverse=True)) + r")"
+    r"(?![A-Za-z/])",
+    re.IGNORECASE,
+)
+# A range's first figure takes the unit written after its second (30-40km).
+_RANGE_REST = re.compile(r"\s?[-–~～至到]\s?\d[\d,.]*")
+
+
+def _units(text: str) -> list[tuple[Number, str | None, str]]:
+    """Each figure in digits in `text` with the unit written right after it, if any (its
+    name, and the figure as written with it)."""
+    out = []
+    for m in _NUMBER.finditer(text):
+        whole, frac, scale = m.group(1), m.group(2) or "", m.group(3)
+        raw = float(whole.replace(",", "") + frac)
+        number = Number(raw, raw * (_SCALES.get(scale.lower(), 1.0) if scale else 1.0), m.group(0))
+        at = m.end()
+        if scale == "千" and text[at : at + 1] in tuple("瓦克米"):
+            at -= 1  # 千瓦, 千克, 千米: a unit, not a thousand
+        span = _RANGE_REST.match(text, at)
+        unit = _UNIT.match(text, span.end() if span else at)
+        name = _UNIT_OF[unit.group(1).lower()] if unit else None
+        out.append((number, name, text[m.start() : unit.end() if unit else m.end()].strip()))
+    return out
+
+
+def other_unit(claim: str, evidence_text: str) -> str:
+    """A figure of `claim` given in a unit (300km) that the evidence states only in
+    another (300Wh/kg): the figure is the evidence's, the thing it measures is not. A
+    figure the evidence writes bare, or not at all, is left to the other checks."""
+    stated = _units(evidence_text)
+    for number, unit, written in _units(claim):
+        if unit is None:
+            continue
+        same = [u for n, u, _w in stated if _close(n.value, number.value)]
+        if same and all(u is not None and u != unit for u in same):
+            return written
+    return ""

@@ -172,6 +172,8 @@ PART_K = 5
 # share of the words that part alone asks with (idf-weighted); below it, the part is asked
 # on its own. A half: a claim that names what a part asks about speaks to it.
 PART_STATED = 0.5
+# The forms of a figure a part may ask for: a claim either gives one or it does not.
+_FIGURE_FORMS = frozenset(("quantity", "amount"))
 # An English question's Chinese terms are the model's guesses: scaled down as at the gate.
 ASKED_TRANSLATED = TRANSLATED_SHARE
 # A claim's translation must keep its meaning: the embedder's cross-lingual cosine between
@@ -3046,12 +3048,11 @@ class Answerer:
             return [None] * len(parts)
         kept = [c for c in answer.claims if c.supported]
         language = detect_language(parts[0])
-        said = fold(
-            " ".join(
-                c.text if detect_language(c.text) == language or not c.checked_as else c.checked_as
-                for c in kept
-            )
-        )
+        texts = [
+            c.text if detect_language(c.text) == language or not c.checked_as else c.checked_as
+            for c in kept
+        ]
+        said = fold(" ".join(texts))
         bm25 = self.searcher.bm25
         terms = [set(key_terms(self.reports.strip(p))) for p in parts]
         out: list[float | None] = []
@@ -3062,6 +3063,11 @@ class Answerer:
             total = sum(weights.values())
             stated = sum(w for t, w in weights.items() if fold(t) in said)
             out.append(stated / total if total else None)
+            # A part asking for a figure ("它的起价是多少？") that no kept claim gives is
+            # unstated, whatever words of it the claims hold (or the corpus lacks).
+            form = wanted_form(parts[i])
+            if form in _FIGURE_FORMS and not any(states_form(t, form, parts[i]) for t in texts):
+                out[i] = 0.0
         return out
 
     def _add_part(

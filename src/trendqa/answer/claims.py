@@ -48,6 +48,7 @@ from trendqa.numbers import (
     find_numbers,
     han_figures,
     in_unit,
+    other_unit,
     supported,
     table_unit,
     unsupported_numbers,
@@ -1096,6 +1097,10 @@ class ClaimChecker:
             return ClaimResult(
                 claim, evidence, False, "figure", f"no cited sentence states {bad[0]}", score
             )
+        measured = other_unit(stated, cited)
+        if measured:
+            why = f"no cited sentence states {measured} (its figure measures something else)"
+            return ClaimResult(claim, evidence, False, "figure", why, score)
         repeated = _repeated_figure(_DIMENSION.sub("", claim), cited)
         if repeated:
             why = f"it gives {repeated} for more things than its cited sentences do"
@@ -2013,8 +2018,11 @@ class ClaimChecker:
         # AI and 人工智能 are one word, which Chinese reports write either way ("人工智能大
         # 模型(AI Large Model)" for a question's "AI大模型").
         forms.extend([_AI.sub(_other_ai, f) for f in forms])
-        if forms and entity in self._region:
-            forms.append(self._region[entity])
+        # A province of a run the question names is written as their region (京津冀), its
+        # word for an area too ("北京-天津-河北地区": 河北地区).
+        province = _AREA_WORD.sub("", entity)
+        if province in self._region:
+            forms += [fold(province), self._region[province]]
         return [f for f in dict.fromkeys(forms) if f]
 
     @cached_property
@@ -2687,10 +2695,14 @@ PROVINCE_ABBREVIATIONS = {
     "云南": "滇", "西藏": "藏", "陕西": "陕", "甘肃": "甘", "青海": "青", "宁夏": "宁",
     "新疆": "新", "香港": "港", "澳门": "澳", "台湾": "台",
 }  # fmt: skip
+_AREA_WORD = re.compile(r"(?:地区|区域|一带)$")
 _PROVINCE_SUFFIX = re.compile(r"(?:省|市|自治区|特别行政区)$")
 _PROVINCE = "(?:" + "|".join(PROVINCE_ABBREVIATIONS) + ")(?:省|市|自治区|特别行政区)?"
-_PROVINCE_SEP = re.compile(r"、|和|与|及")
-_PROVINCE_RUN = re.compile(f"{_PROVINCE}(?:(?:、|和|与|及){_PROVINCE})+")
+# Joined by a list's words, or by dashes as a translated name writes them
+# ("北京-天津-河北地区" for Beijing-Tianjin-Hebei).
+_PROVINCE_SEP_TEXT = r"、|和|与|及|\s?[-－–—/]\s?"
+_PROVINCE_SEP = re.compile(_PROVINCE_SEP_TEXT)
+_PROVINCE_RUN = re.compile(f"{_PROVINCE}(?:(?:{_PROVINCE_SEP_TEXT}){_PROVINCE})+")
 
 
 @lru_cache(maxsize=256)

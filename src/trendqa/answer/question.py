@@ -805,6 +805,10 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 _HYPHENATED_NAME = re.compile(
     r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]*(?:-[A-Za-z][A-Za-z0-9]*)+(?:\s+[A-Z][a-z]+)*(?![A-Za-z0-9])"
 )
+_SPACED_NAME = re.compile(
+    r"(?<![A-Za-z0-9\-])[A-Z][A-Za-z0-9+.]*(?:\s[A-Z][A-Za-z0-9+.]*|\s\d{1,3}(?:\.\d+)?(?![\d.]))+"
+    r"(?![A-Za-z0-9\-])"
+)
 _EN_NAME = re.compile(r"\b(?:[A-Z][\w\-+.]*[A-Za-z0-9+]|[A-Z]{2,}\w*)(?:\s+[A-Z][\w\-+.]*)*")
 
 
@@ -862,15 +866,23 @@ _DEFINED = (
 )
 
 
+# Words that point back to what the question said before ("“重新定义了大数据”，这句话是什么
+# 意思？"): they name no term of their own.
+_POINTING_BACK = re.compile(r"^(?:这|那|该|此|其)")
+
+
 def defined_terms(question: str, latin: bool = False) -> tuple[str, ...]:
     """The unquoted terms a Chinese definition question defines (quoted ones are
     `quoted_terms`): Chinese terms, and with `latin` also Latin-script ones (VoxPoser of
-    "报告里提到的 VoxPoser 是什么？")."""
+    "报告里提到的 VoxPoser 是什么？"). A phrase pointing back ("这句话", "这个说法") is
+    none: what it points to is quoted before it or is the question's subject."""
     out: list[str] = []
     for part in re.split(r"(?<=[？?])", question):
         for pattern in _DEFINED:
             m = pattern.search(part.strip())
-            if m and not quoted_terms(m.group("t")) and (latin or han_share(m.group("t")) > 0.5):
+            if not m or _POINTING_BACK.match(m.group("t").strip()):
+                continue
+            if not quoted_terms(m.group("t")) and (latin or han_share(m.group("t")) > 0.5):
                 out.append(m.group("t").strip())
                 break
     return tuple(dict.fromkeys(out))
@@ -974,7 +986,10 @@ def entities(question: str, report_names: Sequence[str] = ()) -> tuple[str, ...]
     if detect_language(question) == "zh":
         # A hyphenated Latin name is one name ("Fei-Fei Li的VoxPoser"): jieba cuts it at
         # the hyphen into words that name no one.
+        # So is a Latin name of words apart ("Vision Pro", "Stable Diffusion", "Llama 2").
         joined = [m.group(0) for m in _HYPHENATED_NAME.finditer(question)]
+        spaced = (m.group(0) for m in _SPACED_NAME.finditer(question))
+        joined += [n for n in spaced if not any(n in j for j in joined)]
         pieces = {w for n in joined for w in re.split(r"[\s\-]+", n)}
         named = [*joined, *(n for n in _chinese_names(question) if n not in pieces)]
         named.sort(key=question.find)  # as the question writes them

@@ -41,13 +41,15 @@ class Number:
 
 def find_numbers(text: str) -> list[Number]:
     """Every figure in `text`; '3,072' is 3072, '727.2亿' is 7.272e10."""
-    out = []
-    for m in _NUMBER.finditer(text):
-        whole, frac, scale = m.group(1), m.group(2) or "", m.group(3)
-        raw = float(whole.replace(",", "") + frac)
-        factor = _SCALES.get(scale.lower(), 1.0) if scale else 1.0
-        out.append(Number(raw=raw, value=raw * factor, text=m.group(0).strip()))
-    return out
+    return [_read(m) for m in _NUMBER.finditer(text)]
+
+
+def _read(m: re.Match[str]) -> Number:
+    """The figure `_NUMBER` matched."""
+    whole, frac, scale = m.group(1), m.group(2) or "", m.group(3)
+    raw = float(whole.replace(",", "") + frac)
+    factor = _SCALES.get(scale.lower(), 1.0) if scale else 1.0
+    return Number(raw=raw, value=raw * factor, text=m.group(0).strip())
 
 
 def _close(a: float, b: float) -> bool:
@@ -635,11 +637,9 @@ def _units(text: str) -> list[tuple[Number, str | None, str]]:
     name, and the figure as written with it)."""
     out = []
     for m in _NUMBER.finditer(text):
-        whole, frac, scale = m.group(1), m.group(2) or "", m.group(3)
-        raw = float(whole.replace(",", "") + frac)
-        number = Number(raw, raw * (_SCALES.get(scale.lower(), 1.0) if scale else 1.0), m.group(0))
+        number = _read(m)
         at = m.end()
-        if scale == "千" and text[at : at + 1] in tuple("瓦克米"):
+        if m.group(3) == "千" and text[at : at + 1] in tuple("瓦克米"):
             at -= 1  # 千瓦, 千克, 千米: a unit, not a thousand
         span = _RANGE_REST.match(text, at)
         unit = _UNIT.match(text, span.end() if span else at)

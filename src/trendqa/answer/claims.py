@@ -26,6 +26,7 @@ from trendqa.answer.context import (
     titles_a_body,
 )
 from trendqa.answer.question import (
+    POINTING,
     QuestionAnalysis,
     ReportNames,
     asked_parts,
@@ -296,7 +297,6 @@ JOINED_CHARS = 8
 _UNHYPHENATED = re.compile(r"[\s\-‐–]")
 # One question of several asked at once, up to its question mark.
 _SUB_QUESTION = re.compile(r"[^？?]*[？?]")
-_POINTING = re.compile(r"^(?:这|那|该|此)(?:一|件|个|项|些|种)?(?:事情|事件|事)?")
 _QUOTED_TITLE = re.compile(r"《[^》]*》|“[^”]*”|「[^」]*」")
 # A name in Latin script: capitalised, or with capitals or digits inside (visionOS, SG2042).
 _LATIN_WORD = r"(?:[A-Z][A-Za-z0-9\-+.]*[A-Za-z0-9+]|[a-z]+[A-Z0-9][A-Za-z0-9\-]*)"
@@ -1364,7 +1364,7 @@ class ClaimChecker:
         anywhere = [e for e in entities if not any(fold(e) in fold(q) for q in parts)]
         own = [[e for e in entities if fold(e) in fold(q)] for q in parts]
         for i in range(1, len(parts)):
-            if not own[i] and (clauses or _POINTING.match(parts[i].strip())):
+            if not own[i] and (clauses or POINTING.match(parts[i].strip())):
                 # "这件事有什么意义？" asks of what the question before it asked about: its
                 # subjects are that question's, not none.
                 own[i] = own[i - 1]
@@ -2258,7 +2258,7 @@ class ClaimChecker:
         question = question[len(topic_lead(question)) :]
         # "这件事有什么意义？" asks of what the sub-question before it asked about: the
         # thing it points at is no word of its own.
-        question = _POINTING.sub("", question)
+        question = POINTING.sub("", question)
         # What a count question counts is what it asks (球队 of "多少支球队参赛").
         counted = [
             w

@@ -867,8 +867,8 @@ _DEFINED = (
 
 
 # Words that point back to what the question said before ("“重新定义了大数据”，这句话是什么
-# 意思？"): they name no term of their own.
-_POINTING_BACK = re.compile(r"^(?:这|那|该|此|其)")
+# 意思？", "这件事有什么意义？"): they name no term or subject of their own.
+POINTING = re.compile(r"^(?:这|那|该|此)(?:一|件|个|项|些|种)?(?:事情|事件|事)?")
 
 
 def defined_terms(question: str, latin: bool = False) -> tuple[str, ...]:
@@ -880,7 +880,7 @@ def defined_terms(question: str, latin: bool = False) -> tuple[str, ...]:
     for part in re.split(r"(?<=[？?])", question):
         for pattern in _DEFINED:
             m = pattern.search(part.strip())
-            if not m or _POINTING_BACK.match(m.group("t").strip()):
+            if not m or POINTING.match(m.group("t").strip()):
                 continue
             if not quoted_terms(m.group("t")) and (latin or han_share(m.group("t")) > 0.5):
                 out.append(m.group("t").strip())

@@ -174,6 +174,10 @@ GLOSSARY = {
     "companies": "企业",
     "ai": "人工智能",
     "end": "截至年底",
+    "tesla": "特斯拉",
+    "humanoid": "人形机器人",
+    "hopes": "希望",
+    "cost": "成本",
 }
 
 
@@ -1188,6 +1192,33 @@ def test_an_english_question_answered_from_chinese_with_its_terms(ask, shelf: Pa
     assert answer.answerable, answer.reason
     assert answer.language == "en"
     assert_checkable(answer, shelf)
+
+
+def test_a_translation_that_garbles_the_terms_asks_for_the_questions_own(ask, shelf: Path) -> None:  # type: ignore[no-untyped-def]
+    # The translation wrote "humanoid robots" as 仿人植物 and kept "Tesla": the passages
+    # lack its words. The reader's own key terms in Chinese (特斯拉, 人形机器人, 成本),
+    # asked by one short call, are the report's: the question is answered, not refused.
+    question = "How low does Tesla hope to bring the cost of humanoid robots?"
+    said = ["Tesla hopes to bring the cost of humanoid robots down to US$20,000."]
+    garbled = "Tesla希望把仿人植物的开销降到多少？"
+    terms = [("Tesla", "特斯拉"), ("humanoid robots", "人形机器人"), ("cost", "成本")]
+    gen = model(
+        "特斯拉希望把人形机器人的成本降到2万美元。", "2万美元", question=garbled, translations=said
+    )
+    without = ask(gen, question)
+    gen = model(
+        "特斯拉希望把人形机器人的成本降到2万美元。",
+        "2万美元",
+        question=garbled,
+        translations=said,
+        terms=terms,
+    )
+    answer = ask(gen, question)
+    assert answer.answerable, answer.reason
+    assert "20,000" in answer.text, answer.text
+    assert_checkable(answer, shelf)
+    # Terms that are no report's words leave the question refused as before.
+    assert not without.answerable and without.reason.startswith("terms:"), without.reason
 
 
 def test_chinese_terms_hold_no_report_name_and_no_word_left_in_english(ask) -> None:  # type: ignore[no-untyped-def]

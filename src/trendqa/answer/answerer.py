@@ -172,6 +172,8 @@ PART_K = 5
 # share of the words that part alone asks with (idf-weighted); below it, the part is asked
 # on its own. A half: a claim that names what a part asks about speaks to it.
 PART_STATED = 0.5
+# A gate's reason when the passages lack the question's words.
+_LACKS_TERMS = re.compile(r"(?:terms|report): .* lack the question's terms: ")
 # The forms of a figure a part may ask for: a claim either gives one or it does not.
 _FIGURE_FORMS = frozenset(("quantity", "amount"))
 # An English question's Chinese terms are the model's guesses: scaled down as at the gate.
@@ -1020,21 +1022,32 @@ class Answerer:
             return f"similarity: no passage is related to the question (best {best:.2f})"
         s = self._support(analysis.question, hits)
         where = "the named report's passages" if named else "the passages"
+        chinese = [h for h in hits if detect_language(h.chunk.text) == "zh"]
         # A translated question's words are the model's guesses at the report's: held to
-        # the lower share, as an English question's Chinese terms are.
-        if s.coverage < (TRANSLATED_COVERAGE if analysis.original else MIN_COVERAGE):
+        # the lower share, as an English question's Chinese terms are — and where they
+        # miss, the question's own terms in Chinese may hold instead (虚拟电厂 for
+        # "virtual power plants", which the translation wrote 虚拟电源植物).
+        least = TRANSLATED_COVERAGE if analysis.original else MIN_COVERAGE
+        if s.coverage < least and not self._terms_hold(analysis, hits, least):
             check = "report" if named else "terms"
             return f"{check}: {where} lack the question's terms: {', '.join(s.missing_terms[:5])}"
         unstated = self._unframed(s.missing_numbers, hits)
         if unstated:
             return f"figure: no passage mentions {', '.join(unstated)}"
-        chinese = [h for h in hits if detect_language(h.chunk.text) == "zh"]
         if analysis.terms_zh and chinese:
             zh = self._support(" ".join(analysis.terms_zh), chinese)
             if zh.coverage < TRANSLATED_COVERAGE:
                 missing = ", ".join(zh.missing_terms[:5])
                 return f"terms: {where} lack the question's terms (in Chinese: {missing})"
         return ""
+
+    def _terms_hold(self, analysis: QuestionAnalysis, hits: Sequence[Hit], least: float) -> bool:
+        """Whether a translated question's own key terms in Chinese, asked of the reader's
+        question, hold at `least` in the Chinese passages of `hits`."""
+        chinese = [h for h in hits if detect_language(h.chunk.text) == "zh"]
+        if not (analysis.original and analysis.terms_zh and chinese):
+            return False
+        return self._support(" ".join(analysis.terms_zh), chinese).coverage >= least
 
     def _unframed(self, figures: Sequence[str], hits: Sequence[Hit]) -> list[str]:
         """The figures no passage states, less the years that date a passage from just
@@ -1158,12 +1171,42 @@ class Answerer:
         passages = number_passages(evidence, first_n, first_id, part, self.shelf.table_header)
         run.add("retrieve_s", time.perf_counter() - started)
         base = self._refused(question, analysis.language, passages)
-        gate = self._gate(analysis, hits, named=bool(docs) and not opts.docs)
+        named = bool(docs) and not opts.docs
+        gate = self._gate(analysis, hits, named)
+        if _LACKS_TERMS.match(gate) and self._may_ask_terms(analysis, opts, part):
+            # A translated question whose words the passages lack: its own key terms in
+            # Chinese, asked of the reader's question by one short call, search beside the
+            # translation and may hold where its words did not.
+            termed = self._translate(replace(analysis, question=analysis.original), opts, run)
+            if termed.terms_zh:
+                analysis = replace(analysis, terms_zh=termed.terms_zh)
+                query = " ".join([query, *termed.terms_zh])
+                hits = self._retrieve(analysis, query, docs, opts.k, run)
+                evidence = self._evidence(analysis, hits)
+                passages = number_passages(
+                    evidence, first_n, first_id, part, self.shelf.table_header
+                )
+                base = self._refused(question, analysis.language, passages)
+                gate = self._gate(analysis, hits, named)
         if gate:
             return replace(base, reason=gate)
         if opts.extractive or self.generator is None:
             return self._extractive(base, question, passages)
         return self._generate(base, analysis, question, passages, opts, on_token, run)
+
+    def _may_ask_terms(self, analysis: QuestionAnalysis, opts: AskOptions, part: str) -> bool:
+        """Whether a question refused for its translation's words may ask for its own key
+        terms in Chinese: a whole question translated from the reader's, with a model to
+        ask, whose terms were not asked already."""
+        return bool(
+            analysis.original
+            and not part
+            and not analysis.whole
+            and not analysis.terms_zh
+            and self.generator is not None
+            and not opts.extractive
+            and opts.translate
+        )
 
     def _budget(self, analysis: QuestionAnalysis, opts: AskOptions) -> int:
         return int(opts.max_tokens * BUDGET_FACTOR.get(analysis.type, 1.0))
@@ -2133,8 +2176,8 @@ class Answerer:
             # checked where it states them (`subject`).
             why = f"year: the cited passages never mention {s.missing_numbers[0]}"
             return self._cited_elsewhere(base, analysis, chosen, why, text)
-        scale = TRANSLATED_SHARE if analysis.original else 1.0
-        if s.coverage < scale * CITED_COVERAGE:
+        least = (TRANSLATED_SHARE if analysis.original else 1.0) * CITED_COVERAGE
+        if s.coverage < least and not self._terms_hold(analysis, cited_hits, least):
             missing = ", ".join(s.missing_terms[:5])
             why = f"terms: the cited passages lack the question's terms: {missing}"
             return self._cited_elsewhere(base, analysis, chosen, why, text, copied=True)

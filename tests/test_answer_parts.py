@@ -163,6 +163,44 @@ def test_a_part_asking_a_figure_no_claim_gives_is_asked_on_its_own(
     assert_checkable(answer, root)
 
 
+RANGES = "\n".join(
+    [
+        "# 低空经济",
+        "",
+        "## 电池与航程",
+        "",
+        "使用能量密度300Wh/kg左右的电芯，估算单次充电的最大航程：涵道矢量推进构型为175km，"
+        "倾转旋翼构型为250km。",
+        "",
+        "## 适航",
+        "",
+        "适航审定是eVTOL商业化的前提，各国监管机构正在制定审定标准。",
+        "",
+    ]
+)
+
+
+def test_a_part_stated_by_a_sentence_the_answer_cites_already_is_added(
+    tmp_path: Path, settings: Settings, fake_loader: FakeEmbedderLoader
+) -> None:
+    # The ducted-fan range stands in the sentence that gave the tilt-rotor's: asked on its
+    # own, the part cites what the answer cites, and its claim is still new.
+    root = tmp_path / "ranges"
+    root.mkdir()
+    (root / "ranges.md").write_text(RANGES, encoding="utf-8")
+    ingest_paths(settings, [root], loader=fake_loader)
+    searcher = open_searcher(settings, loader=fake_loader)[0]
+    tilt = "倾转旋翼构型的单次充电最大航程为250km。"
+    ducted = "涵道矢量推进构型的单次充电最大航程为175km。"
+    gen = parts_model(tilt, "倾转旋翼构型为250km", ducted, "倾转旋翼构型为250km")
+    question = "倾转旋翼构型单次充电的最大航程是多少？涵道矢量推进构型单次充电的最大航程呢？"
+    answer = Answerer(searcher, gen).ask(question, AskOptions())
+    assert answer.answerable, answer.reason
+    assert "250km" in answer.text and "175km" in answer.text, answer.text
+    assert len(answer_requests(gen)) == 2
+    assert_checkable(answer, root)
+
+
 def test_an_answer_stating_every_part_asks_nothing_more(searcher: Searcher) -> None:
     both = TOTAL + TREND
     gen = parts_model(both, "累计建设", TREND, "立项数量达到")

@@ -3168,7 +3168,13 @@ class Answerer:
             added = self._shown(added, sub, run)
         known = {(c.n, c.start) for c in answer.citations}
         new = [c for c in added.citations if (c.n, c.start) not in known]
-        if not added.answerable or not new:
+        # A part may be stated by a sentence the answer cites already ("多旋翼构型为
+        # 30-40km" beside the tilt-rotor's 250km): its claims are new, not its citation.
+        said = fold(MARKER.sub("", answer.text))
+        stated = [
+            c for c in added.claims if c.supported and fold(MARKER.sub("", c.text)) not in said
+        ]
+        if not added.answerable or not (new or stated):
             return answer
         listed = any(_listed(t) for t in (answer.text, added.text))
         return replace(

@@ -1022,7 +1022,6 @@ class Answerer:
             return f"similarity: no passage is related to the question (best {best:.2f})"
         s = self._support(analysis.question, hits)
         where = "the named report's passages" if named else "the passages"
-        chinese = [h for h in hits if detect_language(h.chunk.text) == "zh"]
         # A translated question's words are the model's guesses at the report's: held to
         # the lower share, as an English question's Chinese terms are — and where they
         # miss, the question's own terms in Chinese may hold instead (虚拟电厂 for
@@ -1034,6 +1033,7 @@ class Answerer:
         unstated = self._unframed(s.missing_numbers, hits)
         if unstated:
             return f"figure: no passage mentions {', '.join(unstated)}"
+        chinese = [h for h in hits if detect_language(h.chunk.text) == "zh"]
         if analysis.terms_zh and chinese:
             zh = self._support(" ".join(analysis.terms_zh), chinese)
             if zh.coverage < TRANSLATED_COVERAGE:
@@ -1166,13 +1166,17 @@ class Answerer:
             # A comparison's part searches its own report alone, where the report's name
             # singles out nothing but the passages about its publisher ("关于协会").
             query = self.reports.without(question, docs) or question
-        hits = self._retrieve(analysis, query, docs, opts.k, run)
-        evidence = self._evidence(analysis, hits)
-        passages = number_passages(evidence, first_n, first_id, part, self.shelf.table_header)
-        run.add("retrieve_s", time.perf_counter() - started)
-        base = self._refused(question, analysis.language, passages)
         named = bool(docs) and not opts.docs
-        gate = self._gate(analysis, hits, named)
+
+        def found(query: str) -> tuple[list[Hit], tuple[Passage, ...], str]:
+            """The passages `query` finds, and why the model should not be asked."""
+            hits = self._retrieve(analysis, query, docs, opts.k, run)
+            evidence = self._evidence(analysis, hits)
+            shown = number_passages(evidence, first_n, first_id, part, self.shelf.table_header)
+            return hits, shown, self._gate(analysis, hits, named)
+
+        hits, passages, gate = found(query)
+        run.add("retrieve_s", time.perf_counter() - started)
         if _LACKS_TERMS.match(gate) and self._may_ask_terms(analysis, opts, part):
             # A translated question whose words the passages lack: its own key terms in
             # Chinese, asked of the reader's question by one short call, search beside the
@@ -1180,14 +1184,8 @@ class Answerer:
             termed = self._translate(replace(analysis, question=analysis.original), opts, run)
             if termed.terms_zh:
                 analysis = replace(analysis, terms_zh=termed.terms_zh)
-                query = " ".join([query, *termed.terms_zh])
-                hits = self._retrieve(analysis, query, docs, opts.k, run)
-                evidence = self._evidence(analysis, hits)
-                passages = number_passages(
-                    evidence, first_n, first_id, part, self.shelf.table_header
-                )
-                base = self._refused(question, analysis.language, passages)
-                gate = self._gate(analysis, hits, named)
+                hits, passages, gate = found(" ".join([query, *termed.terms_zh]))
+        base = self._refused(question, analysis.language, passages)
         if gate:
             return replace(base, reason=gate)
         if opts.extractive or self.generator is None:

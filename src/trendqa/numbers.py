@@ -639,7 +639,7 @@ def _units(text: str) -> list[tuple[Number, str | None, str]]:
     for m in _NUMBER.finditer(text):
         number = _read(m)
         at = m.end()
-        if m.group(3) == "千" and text[at : at + 1] in tuple("瓦克米"):
+        if m.group(3) == "千" and text[at : at + 1] in _AFTER_KILO:
             at -= 1  # 千瓦, 千克, 千米: a unit, not a thousand
         span = _RANGE_REST.match(text, at)
         unit = _UNIT.match(text, span.end() if span else at)
@@ -652,10 +652,9 @@ def other_unit(claim: str, evidence_text: str) -> str:
     """A figure of `claim` given in a unit (300km) that the evidence states only in
     another (300Wh/kg): the figure is the evidence's, the thing it measures is not. A
     figure the evidence writes bare, or not at all, is left to the other checks."""
-    stated = _units(evidence_text)
-    for number, unit, written in _units(claim):
-        if unit is None:
-            continue
+    given = [(number, unit, written) for number, unit, written in _units(claim) if unit]
+    stated = _units(evidence_text) if given else []
+    for number, unit, written in given:
         same = [u for n, u, _w in stated if _close(n.value, number.value)]
         if same and all(u is not None and u != unit for u in same):
             return written

@@ -1168,14 +1168,16 @@ class Answerer:
             query = self.reports.without(question, docs) or question
         named = bool(docs) and not opts.docs
 
-        def found(query: str) -> tuple[list[Hit], tuple[Passage, ...], str]:
+        def found(
+            analysis: QuestionAnalysis, query: str
+        ) -> tuple[list[Hit], tuple[Passage, ...], str]:
             """The passages `query` finds, and why the model should not be asked."""
             hits = self._retrieve(analysis, query, docs, opts.k, run)
             evidence = self._evidence(analysis, hits)
             shown = number_passages(evidence, first_n, first_id, part, self.shelf.table_header)
             return hits, shown, self._gate(analysis, hits, named)
 
-        hits, passages, gate = found(query)
+        hits, passages, gate = found(analysis, query)
         run.add("retrieve_s", time.perf_counter() - started)
         if _LACKS_TERMS.match(gate) and self._may_ask_terms(analysis, opts, part):
             # A translated question whose words the passages lack: its own key terms in
@@ -1184,7 +1186,7 @@ class Answerer:
             termed = self._translate(replace(analysis, question=analysis.original), opts, run)
             if termed.terms_zh:
                 analysis = replace(analysis, terms_zh=termed.terms_zh)
-                hits, passages, gate = found(" ".join([query, *termed.terms_zh]))
+                hits, passages, gate = found(analysis, " ".join([query, *termed.terms_zh]))
         base = self._refused(question, analysis.language, passages)
         if gate:
             return replace(base, reason=gate)
@@ -1194,12 +1196,11 @@ class Answerer:
 
     def _may_ask_terms(self, analysis: QuestionAnalysis, opts: AskOptions, part: str) -> bool:
         """Whether a question refused for its translation's words may ask for its own key
-        terms in Chinese: a whole question translated from the reader's, with a model to
-        ask, whose terms were not asked already."""
+        terms in Chinese: a whole question (no comparison's part) translated from the
+        reader's, with a model to ask, whose terms were not asked already."""
         return bool(
             analysis.original
             and not part
-            and not analysis.whole
             and not analysis.terms_zh
             and self.generator is not None
             and not opts.extractive
